@@ -1,0 +1,162 @@
+"""The ``negsim`` command line: ``main(argv) -> exit code``.
+
+Exit codes: 0 ok, 1 findings (an invalid file), 2 usage or I/O error, 3 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from sim import __version__
+from sim.errors import Diagnostic, NegsimError, UsageError
+from sim.evaluation import evaluate
+from sim.report.terminal import render_diagnostics, render_evaluation
+from sim.scenario.loader import inspect
+from sim.scenario.model import Scenario
+from sim.scenario.schema import json_schema_text
+from sim.sources import check_quotes
+from sim.terms import parse_terms
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="negsim", description="Negotiation-position simulator.")
+    parser.add_argument("--version", action="version", version=f"negsim {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    check = commands.add_parser("check", help="validate scenario files; errors as file:line:col")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.add_argument("--sources", type=Path, metavar="DIR",
+                       help="verify that every quote appears verbatim in the documents in DIR")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    ev = commands.add_parser("evaluate", help="judge a proposal against every party's red lines")
+    ev.add_argument("file", type=Path, metavar="FILE")
+    which = ev.add_mutually_exclusive_group(required=True)
+    which.add_argument("--proposal", metavar="ID", help="id of a proposal in the scenario")
+    which.add_argument("--terms", metavar="ISSUE=VALUE,...", help="a package; issues left out stay open")
+    ev.add_argument("--json", action="store_true", help="machine-readable output")
+    commands.add_parser("schema", help="print the JSON Schema of scenario files")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        handler = {"check": _check, "evaluate": _evaluate, "schema": _schema}[args.command]
+        return handler(args)
+    except UsageError as exc:
+        print(f"negsim: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except NegsimError as exc:
+        print(f"negsim: error: {exc}", file=sys.stderr)
+        return EXIT_FINDINGS
+    except KeyboardInterrupt:
+        print("negsim: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("NEGSIM_DEBUG"):
+            traceback.print_exc()
+        print(f"negsim: internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in negsim; rerun with NEGSIM_DEBUG=1 for details and report it.", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _console() -> Console:
+    return Console(width=None if sys.stdout.isatty() else 120, soft_wrap=False, highlight=False)
+
+
+def _provenance(path: Path | None, argv: Sequence[str] | None = None) -> dict[str, Any]:
+    info: dict[str, Any] = {"negsim": __version__, "argv": list(argv if argv is not None else sys.argv[1:])}
+    if path is not None:
+        info["scenario_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return info
+
+
+def _dump(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _check(args: argparse.Namespace) -> int:
+    missing = [f for f in args.files if not f.is_file()]
+    if missing:
+        raise UsageError(f"cannot read '{missing[0]}': no such file")
+    if args.sources is not None and not args.sources.is_dir():
+        raise UsageError(f"--sources '{args.sources}' is not a folder")
+    report: list[dict[str, Any]] = []
+    console = _console()
+    failed = 0
+    for path in args.files:
+        checked = inspect(path)
+        findings = list(checked.findings)
+        if args.sources is not None and checked.document is not None and checked.scenario is not None:
+            findings += check_quotes(checked.document, args.sources)
+        errors = [d for d in findings if d.severity == "error"]
+        failed += bool(errors)
+        report.append(_file_report(path, checked.scenario, findings))
+        if not args.json:
+            _print_check(console, path, checked.scenario, findings)
+    if args.json:
+        _dump({"files": report, "valid": failed == 0})
+    elif len(args.files) > 1 or failed:
+        print(f"{len(args.files) - failed} of {len(args.files)} files valid", file=sys.stderr)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _counts(scenario: Scenario) -> str:
+    red_lines = sum(len(p.red_lines) for p in scenario.parties)
+    return (f"{len(scenario.issues)} issues, {len(scenario.parties)} parties, {red_lines} red lines, "
+            f"{len(scenario.proposals)} proposals, {len(scenario.events)} events")
+
+
+def _print_check(console: Console, path: Path, scenario: Scenario | None, findings: list[Diagnostic]) -> None:
+    render_diagnostics(findings, console)
+    if scenario is not None and not any(d.severity == "error" for d in findings):
+        console.print(f"{path}: ok ({_counts(scenario)})", style="green", soft_wrap=True)
+
+
+def _file_report(path: Path, scenario: Scenario | None, findings: list[Diagnostic]) -> dict[str, Any]:
+    valid = scenario is not None and not any(d.severity == "error" for d in findings)
+    return {"path": str(path), "valid": valid, "diagnostics": [d.to_dict() for d in findings]}
+
+
+def _load_for_command(path: Path) -> Scenario:
+    if not path.is_file():
+        raise UsageError(f"cannot read '{path}': no such file")
+    checked = inspect(path)
+    if checked.scenario is None:
+        render_diagnostics(checked.findings, Console(stderr=True, highlight=False))
+        raise _InvalidScenario(path, len([d for d in checked.findings if d.severity == "error"]))
+    return checked.scenario
+
+
+class _InvalidScenario(NegsimError):
+    def __init__(self, path: Path, count: int) -> None:
+        super().__init__(f"{path} is not a valid scenario ({count} error{'s' * (count != 1)}); "
+                         f"run 'negsim check {path}'")
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    scenario = _load_for_command(args.file)
+    proposal = args.proposal if args.proposal is not None else parse_terms(args.terms, scenario)
+    result = evaluate(scenario, proposal)
+    if args.json:
+        _dump({**result.to_dict(), "provenance": _provenance(args.file)})
+    else:
+        render_evaluation(result, _console())
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    sys.stdout.write(json_schema_text())
+    return EXIT_OK

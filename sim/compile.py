@@ -1,0 +1,187 @@
+"""Compile red lines and preferences into vectorised tests over package codes.
+
+Each atom of a condition becomes a lookup table over its issue's codes holding a
+verdict (0 breaks, 1 open, 2 holds); its last slot is the verdict for an open issue,
+so indexing with :data:`~sim.space.OPEN` (-1) reads it. Compound conditions combine
+verdicts with Kleene's three-valued logic: ``all`` is the minimum, ``any`` the maximum,
+``not`` is ``2 - x``. Named conditions are inlined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.scenario.base import Scalar
+from sim.scenario.conditions import AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
+from sim.scenario.model import Issue, Party, Preferences, Scenario
+from sim.scenario.redlines import RedLine
+from sim.space import OutcomeSpace
+
+BREAKS, UNSETTLED, HOLDS = 0, 1, 2
+Verdicts = npt.NDArray[np.int8]
+Columns = Sequence[npt.NDArray[np.int16]]
+
+
+class Test(Protocol):
+    """A compiled condition: package columns in, one verdict per package out."""
+
+    @property
+    def issues(self) -> frozenset[int]:
+        """Columns of the issues the test reads."""
+        ...
+
+    def __call__(self, columns: Columns) -> Verdicts:
+        """Verdicts for the packages whose code columns are given."""
+        ...
+
+
+@dataclass(frozen=True, eq=False)
+class AtomTest:
+    """Verdict of one issue's value, read from a table indexed by its code."""
+
+    issue: int
+    table: Verdicts
+
+    @property
+    def issues(self) -> frozenset[int]:
+        """The one issue this atom reads."""
+        return frozenset((self.issue,))
+
+    def __call__(self, columns: Columns) -> Verdicts:
+        """Look each package's code up in the table."""
+        return self.table[columns[self.issue]]
+
+
+@dataclass(frozen=True, eq=False)
+class Combined:
+    """Kleene combination of sub-tests: ``all``, ``any``, ``not`` or ``implies``."""
+
+    how: Literal["all", "any", "not", "implies"]
+    parts: tuple[Test, ...]
+
+    @property
+    def issues(self) -> frozenset[int]:
+        """Every issue the sub-tests read."""
+        return frozenset().union(*(p.issues for p in self.parts))
+
+    def __call__(self, columns: Columns) -> Verdicts:
+        """Combine the sub-tests' verdicts with Kleene logic."""
+        values = [p(columns) for p in self.parts]
+        if self.how == "not":
+            return (HOLDS - values[0]).astype(np.int8)
+        if self.how == "implies":
+            return np.maximum(HOLDS - values[0], values[1]).astype(np.int8)
+        reduce = np.minimum if self.how == "all" else np.maximum
+        out = values[0]
+        for value in values[1:]:
+            out = reduce(out, value)
+        return out
+
+
+@dataclass(frozen=True)
+class CompiledRedLine:
+    """One party's red line, ready to check: ``ref`` is ``party/red-line-id``."""
+
+    party: str
+    red_line_id: str
+    test: Test
+    defer_if_open: bool
+    source: RedLine
+
+    @property
+    def ref(self) -> str:
+        """The red line's name in output: ``party/red-line-id``."""
+        return f"{self.party}/{self.red_line_id}"
+
+
+@dataclass(frozen=True)
+class CompiledPreferences:
+    """A party's additive utility as per-issue tables of weighted values."""
+
+    party: str
+    tables: tuple[npt.NDArray[np.float64], ...]
+    reservation: float
+
+    def utility_bounds(self, columns: Columns) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Lowest and highest utility over the ways open issues can be settled."""
+        n = len(columns[0]) if columns else 0
+        low, high = np.zeros(n), np.zeros(n)
+        for table, column in zip(self.tables, columns, strict=True):
+            low += np.append(table, table.min())[column]
+            high += np.append(table, table.max())[column]
+        return low, high
+
+
+def _table(issue: Issue, atom: Atom) -> Verdicts:
+    domain = issue.domain()
+    codes = np.arange(len(domain))
+    wanted = atom.value if isinstance(atom.value, list) else [atom.value]
+    hits = np.array([any(v == w and type(v) is type(w) for w in wanted) for v in domain])
+    target = int(np.argmax(hits)) if hits.any() else -1
+    truth = {
+        "==": hits, "in": hits, "!=": ~hits, "not in": ~hits,
+        "<=": codes <= target, ">=": codes >= target, "<": codes < target, ">": codes > target,
+    }[atom.op]
+    table = np.where(truth, HOLDS, BREAKS).astype(np.int8)
+    open_verdict = HOLDS if truth.all() else BREAKS if not truth.any() else UNSETTLED
+    return np.append(table, np.int8(open_verdict))
+
+
+class Compiler:
+    """Compiles the conditions of one scenario against its outcome space."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.space = OutcomeSpace.of(scenario)
+        self.issues = {i.id: i for i in scenario.issues}
+
+    def condition(self, cond: Condition) -> Test:
+        """Compile a validated condition."""
+        if isinstance(cond, Atom):
+            return AtomTest(self.space.position(cond.issue), _table(self.issues[cond.issue], cond))
+        if isinstance(cond, AllOf):
+            return Combined("all", tuple(self.condition(c) for c in cond.all_of))
+        if isinstance(cond, AnyOf):
+            return Combined("any", tuple(self.condition(c) for c in cond.any_of))
+        if isinstance(cond, Negation):
+            return Combined("not", (self.condition(cond.negated),))
+        if isinstance(cond, IfThen):
+            return Combined("implies", (self.condition(cond.if_), self.condition(cond.then)))
+        assert isinstance(cond, Named)
+        return self.condition(self.scenario.conditions[cond.condition])
+
+    def red_line(self, party: str, red_line: RedLine) -> CompiledRedLine:
+        """Compile a red line: where ``when`` holds, ``require`` must."""
+        test = self.condition(red_line.require)
+        if red_line.when is not None:
+            test = Combined("implies", (self.condition(red_line.when), test))
+        return CompiledRedLine(party, red_line.id, test, red_line.if_left_open == "defer", red_line)
+
+    def preferences(self, party: Party) -> CompiledPreferences | None:
+        """Compile a party's preferences, weights normalised to sum to one."""
+        prefs = party.preferences
+        if prefs is None:
+            return None
+        total = sum(prefs.weights.values()) or 1.0
+        tables = tuple(
+            self._value_table(issue, prefs) * (prefs.weights.get(issue.id, 0.0) / total)
+            for issue in self.scenario.issues
+        )
+        return CompiledPreferences(party.id, tables, prefs.reservation)
+
+    @staticmethod
+    def _value_table(issue: Issue, prefs: Preferences) -> npt.NDArray[np.float64]:
+        table: Mapping[Scalar, float] = prefs.values.get(issue.id, {})
+        domain = issue.domain()
+        if not table:
+            return np.zeros(len(domain))
+        if issue.type == "integer":
+            points = sorted((int(k), v) for k, v in table.items())
+            xs, ys = [p for p, _ in points], [v for _, v in points]
+            return np.asarray(np.interp(np.asarray(domain, float), xs, ys), dtype=np.float64)
+        return np.array([table[v] for v in domain], dtype=float)

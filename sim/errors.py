@@ -1,0 +1,63 @@
+"""Errors raised by negsim.
+
+Every error a user can cause derives from :class:`NegsimError`::
+
+    NegsimError
+    ├── ScenarioError        a scenario file breaks one or more rules (carries Diagnostics)
+    ├── UsageError           a command-line or API argument is wrong (unknown proposal, bad terms)
+    └── SourceError          a source document cannot be read
+
+A :class:`Diagnostic` is one finding with its place in a file, rendered as
+``path:line:col: error: message``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One finding in a file, with 1-based line and column."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the finding as plain data for JSON output."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+class NegsimError(Exception):
+    """Root of every error negsim raises on bad input."""
+
+
+class ScenarioError(NegsimError):
+    """A scenario file is invalid; ``diagnostics`` lists every finding."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class UsageError(NegsimError):
+    """An argument names something that does not exist or is malformed."""
+
+
+class SourceError(NegsimError):
+    """A source document named by a scenario cannot be found or read."""

@@ -1,0 +1,73 @@
+"""Terminal rendering with rich: one table per party, a summary line."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from sim.errors import Diagnostic
+from sim.evaluation import Evaluation, PartyVerdict, RedLineVerdict, ReservationVerdict
+from sim.scenario.hints import quoted
+
+_VERDICT_STYLE = {"holds": "green", "breaks": "bold red", "open": "yellow"}
+_STANCE = {"accept": ("ACCEPTS", "bold green"), "reject": ("REJECTS", "bold red"),
+           "open": ("UNDECIDED", "bold yellow")}
+
+
+def render_diagnostics(findings: list[Diagnostic], console: Console) -> None:
+    """Print each finding as ``path:line:col: severity: message``."""
+    for finding in findings:
+        style = "red" if finding.severity == "error" else "yellow"
+        console.print(Text(str(finding), style=style), soft_wrap=True)
+
+
+def render_evaluation(evaluation: Evaluation, console: Console) -> None:
+    """Print the terms, one table per party, and the summary."""
+    name = f"proposal '{evaluation.proposal}'" if evaluation.proposal else "package"
+    terms = ", ".join(f"{k}={'(open)' if v is None else quoted(v).strip(chr(39))}"
+                      for k, v in evaluation.terms.items())
+    console.print(Text.assemble(("Evaluating ", "bold"), (name, "bold cyan"), f" of {evaluation.scenario}"))
+    console.print(Text(f"terms: {terms}", style="dim"), soft_wrap=True)
+    for party in evaluation.parties:
+        console.print(_party_table(party))
+    console.print(Text(evaluation.summary(), style="bold"), soft_wrap=True)
+
+
+def _party_table(party: PartyVerdict) -> Table:
+    word, style = _STANCE[party.stance]
+    because = party.breaking if party.stance == "reject" else party.withholding
+    reason = f" on {', '.join(because)}" if because else ""
+    title = Text.assemble((f"{party.name}", "bold"), f" ({party.role}) ", (word, style), reason)
+    table = Table(title=title, title_justify="left", expand=False, show_lines=False)
+    table.add_column("red line", style="cyan", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("source", overflow="fold")
+    for red_line in party.red_lines:
+        table.add_row(red_line.ref, _verdict(red_line), _source(red_line))
+    if party.reservation is not None:
+        table.add_row(party.reservation.ref, _verdict(party.reservation), _utility(party.reservation))
+    if not party.red_lines and party.reservation is None:
+        table.add_row("(none)", Text("holds", style="green"), "no red lines or reservation value")
+    return table
+
+
+def _verdict(item: RedLineVerdict | ReservationVerdict) -> Text:
+    label: str = item.verdict
+    if isinstance(item, RedLineVerdict) and item.deferred:
+        label = "open (deferred)"
+    return Text(label, style=_VERDICT_STYLE[item.verdict])
+
+
+def _source(red_line: RedLineVerdict) -> str:
+    if red_line.source == "assumption":
+        return f"assumption (confidence {red_line.confidence:g}): {red_line.rationale}"
+    where = red_line.source.get("title") or red_line.source["doc"]
+    confidence = f", confidence {red_line.confidence:g}" if red_line.confidence < 1 else ""
+    return f"“{red_line.source['quote']}” ({where}{confidence})"
+
+
+def _utility(reservation: ReservationVerdict) -> str:
+    low, high = reservation.utility_low, reservation.utility_high
+    value = f"{low:.2f}" if abs(high - low) < 5e-3 else f"{low:.2f} to {high:.2f}"
+    return f"utility {value} against walk-away value {reservation.reservation:.2f}"

@@ -1,0 +1,124 @@
+"""Events and their typed effects on red lines, reservation values and attendance."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from sim.scenario.base import Day, Id, Model, Probability, Prose, RedLineRef, Source
+from sim.scenario.redlines import RedLine
+
+
+class _Shift(Model):
+    """An effect that moves a number either by an amount or to a value."""
+
+    by: float | None = None
+    to: float | None = None
+
+    @model_validator(mode="after")
+    def _one_of_by_to(self) -> _Shift:
+        if (self.by is None) == (self.to is None):
+            raise ValueError("give exactly one of 'by' (a change) or 'to' (a new value)")
+        return self
+
+
+class SwitchVersion(Model):
+    """Make another version of a red line the real one (harden or soften it)."""
+
+    type: Literal["harden", "soften", "switch"]
+    red_line: RedLineRef
+    to: Id = Field(description="Id of one of the red line's `versions`.")
+
+
+class DropRedLine(Model):
+    """The party drops a red line."""
+
+    type: Literal["drop"]
+    red_line: RedLineRef
+
+
+class AddRedLine(Model):
+    """The party adds a new red line."""
+
+    type: Literal["add"]
+    party: Id
+    red_line: RedLine
+
+
+class MoveReservation(_Shift):
+    """The party's walk-away value moves (the cost of war, an escalation)."""
+
+    type: Literal["reservation"]
+    party: Id
+
+
+class ChangeSalience(_Shift):
+    """An issue matters more or less to a party."""
+
+    type: Literal["salience"]
+    party: Id
+    issue: Id
+
+
+class ChangeUrgency(_Shift):
+    """A party's urgency to settle changes."""
+
+    type: Literal["urgency"]
+    party: Id
+
+
+class ChangeTrust(_Shift):
+    """A party's trust in another changes."""
+
+    type: Literal["trust"]
+    party: Id
+    toward: Id
+
+
+class Attendance(Model):
+    """A party leaves or joins the talks."""
+
+    type: Literal["leave", "join"]
+    party: Id
+
+
+Effect = Annotated[
+    SwitchVersion | DropRedLine | AddRedLine | MoveReservation | ChangeSalience
+    | ChangeUrgency | ChangeTrust | Attendance,
+    Field(discriminator="type"),
+]
+
+
+class Window(Model):
+    """The first and last day on which a random event can fall."""
+
+    first: Day
+    last: Day
+
+
+class Event(Model):
+    """Something that happens on a date, or at random with a daily rate, and its effects."""
+
+    id: Id
+    kind: Literal["talks", "summit", "visit", "statement", "deadline", "shock", "other"]
+    title: Prose = ""
+    description: Prose = ""
+    date: Day | None = Field(None, description="Day of a scheduled event.")
+    rate_per_day: float | None = Field(None, gt=0, description="Daily rate of a random event.")
+    window: Window | None = Field(None, description="Days a random event can fall on; default: the whole run.")
+    probability: Probability = Field(1.0, description="Chance that a scheduled event happens at all.")
+    parties: list[Id] = []
+    attendance: dict[Id, Probability] = Field({}, description="Chance that each party attends.")
+    effects: list[Effect] = []
+    source: Source | None = None
+
+    @model_validator(mode="after")
+    def _timing_is_defined(self) -> Event:
+        if (self.date is None) == (self.rate_per_day is None):
+            raise ValueError("give exactly one of 'date' (a scheduled event) or "
+                             "'rate_per_day' (a random event)")
+        if self.window is not None and self.window.first > self.window.last:
+            raise ValueError("'window' must run from its first day to its last")
+        return self
+

@@ -1,0 +1,153 @@
+"""The scenario schema: issues, parties with red lines and preferences, proposals, events."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StrictInt, StrictStr, model_validator
+
+from sim.scenario.base import Day, Id, Model, Probability, Prose, Scalar, Source, Utility
+from sim.scenario.conditions import Condition
+from sim.scenario.events import Event
+from sim.scenario.redlines import RedLine
+
+MAX_DOMAIN = 10_001
+
+
+class SourceDocument(Model):
+    """A document that red lines and proposals quote."""
+
+    id: Id
+    title: Prose
+    publisher: StrictStr | None = None
+    date: Day | None = None
+    file: StrictStr | None = Field(None, description="File name looked up by `check --sources DIR`.")
+    url: StrictStr | None = None
+
+
+class Issue(Model):
+    """A term on the table, with its typed domain of values."""
+
+    id: Id
+    name: StrictStr
+    description: Prose = ""
+    type: Literal["categorical", "ordered", "boolean", "integer"]
+    values: list[StrictStr] | None = Field(None, description="Categories; for `ordered`, lowest first.")
+    min: StrictInt | None = None
+    max: StrictInt | None = None
+    step: StrictInt = Field(1, gt=0)
+    unit: StrictStr | None = None
+
+    @model_validator(mode="after")
+    def _domain_is_well_formed(self) -> Issue:
+        if self.type in ("categorical", "ordered"):
+            self._check_categories()
+        elif self.values is not None:
+            raise ValueError(f"a {self.type} issue takes no 'values'")
+        if self.type == "integer":
+            self._check_range()
+        elif self.min is not None or self.max is not None:
+            raise ValueError(f"a {self.type} issue takes no 'min' or 'max'")
+        return self
+
+    def _check_categories(self) -> None:
+        if not self.values or len(self.values) < 2:
+            raise ValueError(f"a {self.type} issue needs 'values', a list of at least two")
+        seen = {v for v in self.values if self.values.count(v) > 1}
+        if seen:
+            raise ValueError(f"value '{sorted(seen)[0]}' is listed twice in 'values'")
+
+    def _check_range(self) -> None:
+        if self.min is None or self.max is None:
+            raise ValueError("an integer issue needs 'min' and 'max'")
+        if self.min >= self.max:
+            raise ValueError(f"'min' ({self.min}) must be below 'max' ({self.max})")
+        if (self.max - self.min) // self.step + 1 > MAX_DOMAIN:
+            raise ValueError(f"an integer issue may hold at most {MAX_DOMAIN:,} values; "
+                             "raise 'step' or narrow the range")
+
+    def domain(self) -> tuple[Scalar, ...]:
+        """Every value the issue can take, lowest first where ordered."""
+        if self.type == "boolean":
+            return (False, True)
+        if self.type == "integer":
+            assert self.min is not None and self.max is not None
+            return tuple(range(self.min, self.max + 1, self.step))
+        return tuple(self.values or ())
+
+    @property
+    def is_ordered(self) -> bool:
+        """Whether `<=`, `>=`, `<` and `>` make sense on this issue."""
+        return self.type in ("ordered", "integer")
+
+
+class Preferences(Model):
+    """Linear-additive preferences: per-issue value tables, weights and a walk-away value."""
+
+    weights: dict[Id, Annotated[float, Field(ge=0)]]
+    values: dict[Id, dict[Scalar, Utility]] = Field(
+        description="Per issue, the value (0 to 1) of each of its values; for integer issues, "
+        "points between which value is interpolated linearly.")
+    reservation: Utility = Field(0.0, description="Walk-away utility: below it the party rejects.")
+    bargaining_power: float = Field(1.0, gt=0)
+
+
+class Concession(Model):
+    """How a party concedes over time (used by the simulation)."""
+
+    style: Literal["boulware", "conceder", "linear", "tit-for-tat", "hardliner"]
+    exponent: float | None = Field(None, gt=0, description="Time exponent of time-based styles.")
+
+
+class Party(Model):
+    """A principal, mediator or outside actor, with its red lines and preferences."""
+
+    id: Id
+    name: StrictStr
+    role: Literal["principal", "mediator", "outside"]
+    description: Prose = ""
+    red_lines: list[RedLine] = []
+    preferences: Preferences | None = None
+    concession: Concession | None = None
+    salience: dict[Id, Probability] = {}
+
+
+class Proposal(Model):
+    """A package put forward by a party; issues left out of ``terms`` stay open."""
+
+    id: Id
+    title: Prose = ""
+    proposer: Id
+    date: Day | None = None
+    terms: dict[Id, Scalar]
+    source: Source | None = None
+    description: Prose = ""
+
+
+class Scenario(Model):
+    """A whole negotiation: who, over what, with which constraints, and what may happen."""
+
+    negsim: Literal[1] = Field(description="Scenario format version.")
+    id: Id
+    title: Prose
+    description: Prose = ""
+    start: Day
+    horizon_days: StrictInt = Field(30, gt=0, le=3650)
+    sources: list[SourceDocument] = []
+    issues: list[Issue] = Field(min_length=1)
+    conditions: dict[Id, Condition] = {}
+    parties: list[Party] = Field(min_length=1)
+    proposals: list[Proposal] = []
+    events: list[Event] = []
+
+    def issue(self, issue_id: str) -> Issue:
+        """Return the issue with this id."""
+        return next(i for i in self.issues if i.id == issue_id)
+
+    def party(self, party_id: str) -> Party:
+        """Return the party with this id."""
+        return next(p for p in self.parties if p.id == party_id)
+
+    def proposal(self, proposal_id: str) -> Proposal:
+        """Return the proposal with this id."""
+        return next(p for p in self.proposals if p.id == proposal_id)

@@ -1,0 +1,302 @@
+"""Cross-reference checks that a schema alone cannot make.
+
+Every reference must resolve (issues, values, parties, red lines, versions, named
+conditions, source documents), ids must be unique, named conditions must not refer
+to themselves in a cycle, and value tables must cover their issue's domain.
+The checks run on whatever parts of a file validated, so one pass reports them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.errors import Diagnostic
+from sim.scenario.base import Scalar
+from sim.scenario.conditions import AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
+from sim.scenario.events import AddRedLine, Attendance, ChangeSalience, ChangeTrust, DropRedLine, Event, SwitchVersion
+from sim.scenario.hints import YAML11_BOOLEANS, did_you_mean, one_of, quoted
+from sim.scenario.model import Issue, Party, Preferences, Proposal, SourceDocument
+from sim.scenario.redlines import RedLine
+from sim.scenario.yamlio import Document, PathKey
+
+
+@dataclass
+class Parts:
+    """The items of each section that validated (None where an item did not).
+
+    ``unchecked`` holds, per kind of item, the ids of items that failed validation:
+    references to them are not reported again as unknown.
+    """
+
+    issues: list[Issue | None] = field(default_factory=list)
+    parties: list[Party | None] = field(default_factory=list)
+    proposals: list[Proposal | None] = field(default_factory=list)
+    events: list[Event | None] = field(default_factory=list)
+    sources: list[SourceDocument | None] = field(default_factory=list)
+    conditions: dict[str, Condition | None] = field(default_factory=dict)
+    unchecked: dict[str, set[str]] = field(default_factory=dict)
+    loose_red_lines: list[tuple[PathKey, RedLine]] = field(default_factory=list)
+
+
+def _valid(items: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+    return ((i, item) for i, item in enumerate(items) if item is not None)
+
+
+class Checker:
+    """Collects cross-reference findings for one document."""
+
+    def __init__(self, doc: Document, parts: Parts) -> None:
+        self.doc = doc
+        self.parts = parts
+        self.found: list[Diagnostic] = []
+        self.issues = {i.id: i for _, i in _valid(parts.issues)}
+        self.parties = {p.id: p for _, p in _valid(parts.parties)}
+        self.sources = {s.id for _, s in _valid(parts.sources)}
+        self.red_lines = {f"{p.id}/{r.id}": r for p in self.parties.values() for r in p.red_lines}
+
+    def report(self, path: PathKey, message: str, *, key: bool = False) -> None:
+        line, col = self.doc.where.locate(path, key=key)
+        self.found.append(Diagnostic(self.doc.path, line, col, message))
+
+    def run(self) -> list[Diagnostic]:
+        """Run every check and return the findings."""
+        for section in ("issues", "parties", "proposals", "events", "sources"):
+            self.unique_ids(section, getattr(self.parts, section))
+        for name, cond in self.parts.conditions.items():
+            if cond is not None:
+                self.condition(cond, ("conditions", name))
+        self.condition_cycles()
+        for i, party in _valid(self.parts.parties):
+            self.party(party, ("parties", i))
+        for path, red_line in self.parts.loose_red_lines:
+            self.red_line(red_line, path)
+        for i, proposal in _valid(self.parts.proposals):
+            self.proposal(proposal, ("proposals", i))
+        for i, event in _valid(self.parts.events):
+            self.event(event, ("events", i))
+        return self.found
+
+    def unique_ids(self, section: str, items: Iterable[Any], base: PathKey = ()) -> None:
+        seen: dict[str, int] = {}
+        for i, item in _valid(items):
+            if item.id in seen:
+                self.report((*base, section, i, "id"), f"id '{item.id}' is used twice in {section} "
+                            f"(first as item {seen[item.id] + 1})")
+            seen.setdefault(item.id, i)
+
+    # -- references -------------------------------------------------------------------------
+
+    def known(self, kind: str, name: str, table: Iterable[str], path: PathKey) -> bool:
+        names = list(table)
+        unchecked = self.parts.unchecked.get(kind, set())
+        if name in names or name in unchecked:
+            return name in names
+        names += sorted(unchecked)
+        self.report(path, f"unknown {kind} '{name}'" + (did_you_mean(name, names) or
+                    (f"; known: {one_of(names)}" if names else "; none is defined")))
+        return False
+
+    def party_ref(self, name: str, path: PathKey) -> None:
+        self.known("party", name, self.parties, path)
+
+    def source(self, source: object, path: PathKey) -> None:
+        doc = getattr(source, "doc", None)
+        if doc is not None:
+            self.known("source document", doc, self.sources, (*path, "doc"))
+
+    def red_line_ref(self, ref: str, path: PathKey) -> RedLine | None:
+        party, _, _ = ref.partition("/")
+        if party not in self.parties:
+            self.party_ref(party, path)
+            return None
+        self.known("red line", ref, self.red_lines, path)
+        return self.red_lines.get(ref)
+
+    # -- values and conditions --------------------------------------------------------------
+
+    def value(self, issue: Issue, value: Scalar, path: PathKey) -> None:
+        problem = value_problem(issue, value)
+        if problem:
+            self.report(path, problem)
+
+    def condition(self, cond: Condition, path: PathKey) -> None:
+        if isinstance(cond, Atom):
+            self.atom(cond, path)
+        elif isinstance(cond, AllOf | AnyOf):
+            key = "all" if isinstance(cond, AllOf) else "any"
+            for i, sub in enumerate(cond.all_of if isinstance(cond, AllOf) else cond.any_of):
+                self.condition(sub, (*path, key, i))
+        elif isinstance(cond, Negation):
+            self.condition(cond.negated, (*path, "not"))
+        elif isinstance(cond, IfThen):
+            self.condition(cond.if_, (*path, "if"))
+            self.condition(cond.then, (*path, "then"))
+        elif isinstance(cond, Named):
+            self.known("named condition", cond.condition, self.parts.conditions, (*path, "condition"))
+
+    def atom(self, atom: Atom, path: PathKey) -> None:
+        if not self.known("issue", atom.issue, self.issues, (*path, "issue")):
+            return
+        issue = self.issues[atom.issue]
+        if atom.op in ("<=", ">=", "<", ">") and not issue.is_ordered:
+            self.report((*path, "op"), f"operator '{atom.op}' needs an ordered or integer issue; "
+                        f"'{issue.id}' is {issue.type} (use 'in' or '==')")
+        if isinstance(atom.value, list):
+            for i, item in enumerate(atom.value):
+                self.value(issue, item, (*path, "value", i))
+        else:
+            self.value(issue, atom.value, (*path, "value"))
+
+    def condition_cycles(self) -> None:
+        graph = {name: sorted(named_refs(cond)) for name, cond in self.parts.conditions.items() if cond}
+        reported: set[frozenset[str]] = set()
+        for start in graph:
+            cycle = _find_cycle(graph, start)
+            if cycle and frozenset(cycle) not in reported:
+                reported.add(frozenset(cycle))
+                chain = " -> ".join([*cycle, cycle[0]])
+                self.report(("conditions", start), f"named conditions refer to each other in a cycle: "
+                            f"{chain}; a condition must not depend on itself", key=True)
+
+    # -- sections ---------------------------------------------------------------------------
+
+    def party(self, party: Party, path: PathKey) -> None:
+        self.unique_ids("red_lines", party.red_lines, path)
+        for j, red_line in enumerate(party.red_lines):
+            self.red_line(red_line, (*path, "red_lines", j))
+        if party.preferences is not None:
+            self.preferences(party.preferences, (*path, "preferences"))
+        for name in party.salience:
+            self.known("issue", name, self.issues, (*path, "salience", name))
+
+    def red_line(self, red_line: RedLine, path: PathKey) -> None:
+        if red_line.when is not None:
+            self.condition(red_line.when, (*path, "when"))
+        self.condition(red_line.require, (*path, "require"))
+        self.source(red_line.source, (*path, "source"))
+        self.unique_ids("versions", red_line.versions, path)
+        for k, version in enumerate(red_line.versions):
+            vpath = (*path, "versions", k)
+            if version.when is not None:
+                self.condition(version.when, (*vpath, "when"))
+            if version.require is not None:
+                self.condition(version.require, (*vpath, "require"))
+            self.source(version.source, (*vpath, "source"))
+
+    def preferences(self, prefs: Preferences, path: PathKey) -> None:
+        for name in prefs.weights:
+            if self.known("issue", name, self.issues, (*path, "weights", name)) and \
+                    prefs.weights[name] > 0 and name not in prefs.values:
+                self.report((*path, "weights", name), f"issue '{name}' has a weight but no value "
+                            f"table; add '{name}' under 'values'", key=True)
+        if prefs.weights and sum(prefs.weights.values()) <= 0:
+            self.report((*path, "weights"), "weights must not all be zero")
+        for name, table in prefs.values.items():
+            if self.known("issue", name, self.issues, (*path, "values", name)):
+                self.value_table(self.issues[name], table, (*path, "values", name))
+
+    def value_table(self, issue: Issue, table: dict[Scalar, float], path: PathKey) -> None:
+        for value in table:
+            problem = value_problem(issue, value)
+            if problem:
+                self.report((*path, value), problem, key=True)
+        if issue.type == "integer":
+            return
+        missing = [v for v in issue.domain() if v not in table]
+        if missing:
+            self.report(path, f"value table of '{issue.id}' misses {one_of(missing)}; "
+                        "give every value of the issue a value between 0 and 1")
+
+    def proposal(self, proposal: Proposal, path: PathKey) -> None:
+        self.party_ref(proposal.proposer, (*path, "proposer"))
+        for name, value in proposal.terms.items():
+            if self.known("issue", name, self.issues, (*path, "terms", name)):
+                self.value(self.issues[name], value, (*path, "terms", name))
+        if proposal.source is not None:
+            self.source(proposal.source, (*path, "source"))
+
+    def event(self, event: Event, path: PathKey) -> None:
+        for i, name in enumerate(event.parties):
+            self.party_ref(name, (*path, "parties", i))
+        for name in event.attendance:
+            self.party_ref(name, (*path, "attendance", name))
+        if event.source is not None:
+            self.source(event.source, (*path, "source"))
+        for k, effect in enumerate(event.effects):
+            self.effect(effect, (*path, "effects", k))
+
+    def effect(self, effect: object, path: PathKey) -> None:
+        if isinstance(effect, SwitchVersion):
+            red_line = self.red_line_ref(effect.red_line, (*path, "red_line"))
+            if red_line is not None:
+                self.known("version", effect.to, [v.id for v in red_line.versions], (*path, "to"))
+        elif isinstance(effect, DropRedLine):
+            self.red_line_ref(effect.red_line, (*path, "red_line"))
+        elif isinstance(effect, AddRedLine):
+            self.party_ref(effect.party, (*path, "party"))
+            ref = f"{effect.party}/{effect.red_line.id}"
+            if ref in self.red_lines:
+                self.report((*path, "red_line", "id"), f"red line '{ref}' already exists; "
+                            "to change it, use a 'switch' effect to one of its versions")
+            self.red_line(effect.red_line, (*path, "red_line"))
+        else:
+            self.party_ref(getattr(effect, "party", ""), (*path, "party"))
+            if isinstance(effect, ChangeSalience):
+                self.known("issue", effect.issue, self.issues, (*path, "issue"))
+            if isinstance(effect, ChangeTrust):
+                self.party_ref(effect.toward, (*path, "toward"))
+            assert not isinstance(effect, Attendance) or effect.party
+
+
+def value_problem(issue: Issue, value: Scalar) -> str | None:
+    """Say why ``value`` is not a value of ``issue``, or None if it is."""
+    if issue.type == "boolean":
+        if isinstance(value, bool):
+            return None
+        hint = " (YAML 1.2 reads it as a string)" if str(value).lower() in YAML11_BOOLEANS else ""
+        return f"issue '{issue.id}' is boolean: expected true or false, got {quoted(value)}{hint}"
+    if issue.type == "integer":
+        if not isinstance(value, int) or isinstance(value, bool):
+            return f"issue '{issue.id}' takes integers from {issue.min} to {issue.max}, got {quoted(value)}"
+        assert issue.min is not None and issue.max is not None
+        if not issue.min <= value <= issue.max or (value - issue.min) % issue.step:
+            step = f" in steps of {issue.step}" if issue.step != 1 else ""
+            return f"{value} is outside issue '{issue.id}' ({issue.min} to {issue.max}{step})"
+        return None
+    domain = issue.domain()
+    if value in domain and isinstance(value, str):
+        return None
+    return (f"{quoted(value)} is not a value of issue '{issue.id}'" +
+            (did_you_mean(value, domain) or f"; its values are {one_of(domain)}"))
+
+
+def named_refs(cond: Condition) -> set[str]:
+    """Names of the named conditions that a condition refers to directly."""
+    if isinstance(cond, Named):
+        return {cond.condition}
+    if isinstance(cond, AllOf):
+        return set().union(*(named_refs(c) for c in cond.all_of))
+    if isinstance(cond, AnyOf):
+        return set().union(*(named_refs(c) for c in cond.any_of))
+    if isinstance(cond, Negation):
+        return named_refs(cond.negated)
+    if isinstance(cond, IfThen):
+        return named_refs(cond.if_) | named_refs(cond.then)
+    return set()
+
+
+def _find_cycle(graph: dict[str, list[str]], start: str) -> list[str] | None:
+    """Return a cycle through ``start`` as a list of names, or None."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        node, trail = stack.pop()
+        for nxt in graph.get(node, []):
+            if nxt == start:
+                return trail
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, [*trail, nxt]))
+    return None

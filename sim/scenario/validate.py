@@ -1,0 +1,218 @@
+"""Turn pydantic validation errors into ``file:line:col`` diagnostics a user can act on."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from sim.errors import Diagnostic
+from sim.scenario.hints import YAML11_BOOLEANS, describe, did_you_mean, one_of, slug
+from sim.scenario.yamlio import Document, PathKey
+
+_EXPECTED = {
+    "string_type": "a string", "int_type": "an integer", "float_type": "a number",
+    "bool_type": "true or false", "list_type": "a list", "dict_type": "a mapping",
+    "model_type": "a mapping", "model_attributes_type": "a mapping", "tuple_type": "a list",
+    "date_type": "a date (YYYY-MM-DD)", "date_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)", "int_from_float": "an integer",
+    "literal_error": "", "none_required": "nothing",
+}
+
+
+def data_path(data: Any, loc: tuple[int | str, ...]) -> tuple[PathKey, bool]:
+    """Follow a pydantic ``loc`` through the data, skipping union tags.
+
+    Returns the path of keys and indices that exist in the data, and whether the
+    location names a mapping key (rather than a value).
+    """
+    path: list[str | int] = []
+    node = data
+    names_key = False
+    for part in loc:
+        if part == "[key]":
+            names_key = True
+            continue
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            node = node[part]
+        elif isinstance(node, dict | list) and part == loc[-1]:
+            path.append(part)
+            break
+        else:
+            continue
+        path.append(part)
+    return tuple(path), names_key
+
+
+def diagnostics_from(exc: ValidationError, doc: Document, root: type[BaseModel]) -> list[Diagnostic]:
+    """Translate every error of a failed validation into diagnostics."""
+    grouped: dict[PathKey, list[ErrorDetails]] = {}
+    for error in exc.errors(include_url=False):
+        path, _ = data_path(doc.data, error["loc"])
+        grouped.setdefault(path, []).append(error)
+    out: list[Diagnostic] = []
+    for path, errors in grouped.items():
+        for error in _merge_union_errors(errors):
+            out.append(_diagnostic(error, doc, root))
+    return out
+
+
+def _merge_union_errors(errors: list[ErrorDetails]) -> Iterator[ErrorDetails]:
+    """Several type errors at one place come from one union: report them once."""
+    typed = [e for e in errors if e["type"] in _EXPECTED]
+    if len(typed) < 2:
+        yield from errors
+        return
+    literal = next((e for e in typed if e["type"] == "literal_error"), None)
+    if literal is not None and isinstance(literal["input"], str):
+        yield literal
+    else:
+        expected = sorted({_EXPECTED[e["type"]] or _literal_choices(e) for e in typed})
+        merged: ErrorDetails = {**typed[0], "type": "union_type",
+                                "msg": "expected " + " or ".join(expected)}
+        yield merged
+    yield from (e for e in errors if e["type"] not in _EXPECTED)
+
+
+def _literal_choices(error: ErrorDetails) -> str:
+    ctx = error.get("ctx") or {}
+    return str(ctx.get("expected", "")).replace(" or ", ", ")
+
+
+def _diagnostic(error: ErrorDetails, doc: Document, root: type[BaseModel]) -> Diagnostic:
+    path, names_key = data_path(doc.data, error["loc"])
+    kind = error["type"]
+    at_key = names_key or kind == "extra_forbidden"
+    if kind == "missing":
+        line, col = doc.where.locate(path[:-1] if path and path[-1] == error["loc"][-1] else path)
+    else:
+        line, col = doc.where.locate(path, key=at_key)
+    context = _context(doc.data, path[:-1] if at_key else path)
+    return Diagnostic(doc.path, line, col, message_for(error, path, root) + context)
+
+
+def message_for(error: ErrorDetails, path: PathKey, root: type[BaseModel]) -> str:
+    """A plain-words message for one pydantic error."""
+    kind, value, loc = error["type"], error.get("input"), error["loc"]
+    key = loc[-1] if loc else ""
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return f"missing required key '{key}'"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(root, loc[:-1])
+        hint = did_you_mean(key, allowed)
+        return f"unknown key '{key}'" + (hint or (f"; allowed keys: {one_of(allowed)}" if allowed else ""))
+    if kind == "literal_error":
+        choices = [c.strip().strip("'") for c in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
+        return f"{_show(value)} is not allowed here; expected one of: {', '.join(choices)}" + did_you_mean(value, choices)
+    if kind == "string_pattern_mismatch":
+        if "/" in str(ctx.get("pattern", "")):
+            return f"'{value}' does not name a red line; write 'party/red-line-id'"
+        return (f"'{value}' is not a valid id: use lower-case letters, digits, '-' and '_'"
+                f" (e.g. '{slug(str(value))}')")
+    if kind in ("union_tag_not_found", "union_tag_invalid"):
+        tags = ctx.get("expected_tags", "")
+        if kind == "union_tag_invalid":
+            return f"unknown {ctx.get('discriminator', 'type')} {_show(ctx.get('tag'))}; expected one of: {tags}" + did_you_mean(ctx.get("tag"), str(tags).replace("'", "").split(", "))
+        return f"missing key 'type': one of {tags}"
+    if kind == "condition_form":
+        found = f" (found keys: {one_of(value)})" if isinstance(value, dict) else f" (found {describe(value)})"
+        return error["msg"] + found
+    if kind == "value_error":
+        return error["msg"].removeprefix("Value error, ")
+    if kind in _EXPECTED or kind == "union_type":
+        expected = error["msg"].removeprefix("expected ") if kind == "union_type" else _EXPECTED[kind]
+        return f"expected {expected}, got {describe(value)}" + _yaml11_hint(value, expected)
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
+    return f"{error['msg'][0].lower()}{error['msg'][1:]}, got {describe(value)}"
+
+
+def _show(value: object) -> str:
+    return f"'{value}'" if isinstance(value, str) else describe(value)
+
+
+def _yaml11_hint(value: object, expected: str) -> str:
+    if isinstance(value, str) and value.lower() in YAML11_BOOLEANS and "true or false" in expected:
+        truth = "true" if value.lower() in ("yes", "on", "y") else "false"
+        return f" (YAML 1.2 reads '{value}' as a string; write {truth})"
+    return ""
+
+
+def _context(data: Any, path: PathKey) -> str:
+    """Name where an error sits by the ids along its path: (in parties.israel.red_lines.x)."""
+    parts: list[str] = []
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(part, int):
+            parts.append(str(node["id"]) if isinstance(node, dict) and isinstance(node.get("id"), str) else f"[{part}]")
+        else:
+            parts.append(str(part))
+    shown = ".".join(parts).replace(".[", "[")
+    return f" (in {shown})" if shown else ""
+
+
+def _allowed_keys(root: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """The keys the model at ``loc`` accepts, found by following the schema's types."""
+    target: Any = root
+    for part in loc:
+        target = _step(target, part)
+        if target is None:
+            return []
+    model = _as_model(target)
+    if model is None:
+        return []
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _unwrap(tp: Any) -> Any:
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    return tp
+
+
+def _as_model(tp: Any) -> type[BaseModel] | None:
+    tp = _unwrap(tp)
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def _tag_of(tp: Any) -> str | None:
+    for meta in getattr(tp, "__metadata__", ()):
+        tag = getattr(meta, "tag", None)
+        if isinstance(tag, str):
+            return tag
+    model = _as_model(tp)
+    field = model.model_fields.get("type") if model else None
+    if field is not None and typing.get_origin(field.annotation) is typing.Literal:
+        return "|".join(typing.get_args(field.annotation))
+    return None
+
+
+def _step(tp: Any, part: int | str) -> Any:
+    tp = _unwrap(tp)
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        members = typing.get_args(tp)
+        tagged = [m for m in members if part in (_tag_of(m) or "").split("|")]
+        if tagged:
+            return _unwrap(tagged[0])
+        return next((s for m in members if (s := _step(m, part)) is not None), None)
+    model = _as_model(tp)
+    if model is not None:
+        for name, field in model.model_fields.items():
+            if part in (name, field.alias):
+                return field.annotation
+        return None
+    if origin in (list, tuple) and isinstance(part, int):
+        return typing.get_args(tp)[0]
+    if origin is dict:
+        return typing.get_args(tp)[1]
+    return None

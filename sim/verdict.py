@@ -1,0 +1,124 @@
+"""The one check: does a package meet each party's red lines and reservation value?
+
+Every caller (``negsim evaluate``, the analyses, the mediator, the engine) decides
+feasibility through :meth:`Constraints.check`. Verdicts are three-valued: a red line
+*holds*, *breaks*, or is *open* when the package leaves open an issue it depends on
+and the way that issue is settled would decide it. Open verdicts from Kleene logic
+are settled exactly by trying every completion of the open issues the red line reads.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.compile import (
+    BREAKS,
+    HOLDS,
+    UNSETTLED,
+    Columns,
+    CompiledPreferences,
+    CompiledRedLine,
+    Compiler,
+    Test,
+    Verdicts,
+)
+from sim.scenario.model import Scenario
+from sim.space import OPEN, Codes, OutcomeSpace
+
+Floats = npt.NDArray[np.float64]
+RESERVATION_ID = "reservation-value"
+_EPSILON = 1e-9
+_COMPLETIONS_LIMIT = 4096
+_BLOCK_ROWS = 1_000_000
+
+
+def columns_of(packages: Codes) -> Columns:
+    """Split packages into one contiguous code column per issue."""
+    return [np.ascontiguousarray(packages[:, j]) for j in range(packages.shape[1])]
+
+
+@dataclass(frozen=True)
+class Check:
+    """Verdicts of many packages: one row per red line or reservation, one column per package."""
+
+    red_lines: Verdicts
+    reservations: Verdicts
+    utility_low: Floats
+    utility_high: Floats
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Every party's red lines and reservation value, compiled for one scenario."""
+
+    space: OutcomeSpace
+    red_lines: tuple[CompiledRedLine, ...]
+    preferences: tuple[CompiledPreferences, ...]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Constraints:
+        """Compile the stated version of every red line and every party's preferences."""
+        compiler = Compiler(scenario)
+        red_lines = tuple(compiler.red_line(p.id, r) for p in scenario.parties for r in p.red_lines)
+        prefs = tuple(c for p in scenario.parties if (c := compiler.preferences(p)) is not None)
+        return cls(compiler.space, red_lines, prefs)
+
+    def check(self, packages: Codes) -> Check:
+        """Check packages (rows of codes, :data:`OPEN` for open issues) against everything."""
+        packages = np.atleast_2d(np.asarray(packages, dtype=np.int16))
+        cols = columns_of(packages)
+        has_open = bool((packages == OPEN).any())
+        red = np.empty((len(self.red_lines), packages.shape[0]), dtype=np.int8)
+        for r, red_line in enumerate(self.red_lines):
+            red[r] = red_line.test(cols)
+            if has_open:
+                settle_open(red_line.test, packages, red[r], self.space.sizes)
+        low = np.empty((len(self.preferences), packages.shape[0]))
+        high = np.empty_like(low)
+        for p, prefs in enumerate(self.preferences):
+            low[p], high[p] = prefs.utility_bounds(cols)
+        rv = np.array([p.reservation for p in self.preferences])[:, None]
+        reservations = np.where(low >= rv - _EPSILON, HOLDS,
+                                np.where(high < rv - _EPSILON, BREAKS, UNSETTLED)).astype(np.int8)
+        return Check(red, reservations, low, high)
+
+    def feasible(self, packages: Codes) -> npt.NDArray[np.bool_]:
+        """Which complete packages meet every red line and every reservation value."""
+        result = self.check(packages)
+        ok = np.ones(np.atleast_2d(packages).shape[0], dtype=bool)
+        for rows in (result.red_lines, result.reservations):
+            ok &= (rows == HOLDS).all(axis=0)
+        return ok
+
+    def terms_to_codes(self, terms: Mapping[str, object]) -> Codes:
+        """Encode terms given as values (see :meth:`OutcomeSpace.encode`)."""
+        return self.space.encode(terms)  # type: ignore[arg-type]
+
+
+def settle_open(test: Test, packages: Codes, verdicts: Verdicts, sizes: tuple[int, ...]) -> None:
+    """Replace open verdicts by holds/breaks where every completion agrees (in place)."""
+    unsettled = np.flatnonzero(verdicts == UNSETTLED)
+    if unsettled.size == 0:
+        return
+    issues = sorted(test.issues)
+    patterns, inverse = np.unique(packages[unsettled][:, issues] == OPEN, axis=0, return_inverse=True)
+    for p, pattern in enumerate(patterns):
+        free = [issues[j] for j in np.flatnonzero(pattern)]
+        count = math.prod(sizes[f] for f in free)
+        if not free or count > _COMPLETIONS_LIMIT:
+            continue
+        fills = np.indices([sizes[f] for f in free], dtype=np.int16).reshape(len(free), -1).T
+        rows = unsettled[inverse.ravel() == p]
+        step = max(1, _BLOCK_ROWS // count)
+        for start in range(0, len(rows), step):
+            chunk = rows[start:start + step]
+            block = np.repeat(packages[chunk], count, axis=0)
+            block[:, free] = np.tile(fills, (len(chunk), 1))
+            found = test(columns_of(block)).reshape(len(chunk), count)
+            verdicts[chunk] = np.where((found == HOLDS).all(axis=1), HOLDS,
+                                       np.where((found == BREAKS).all(axis=1), BREAKS, UNSETTLED))

@@ -1,0 +1,15 @@
+"""Pin the public Python API so that changes to it are deliberate."""
+
+from __future__ import annotations
+
+import sim
+
+
+def test_public_api_is_stable() -> None:
+    assert sorted(sim.__all__) == sorted([
+        "OPEN", "Constraints", "Diagnostic", "Evaluation", "NegsimError", "OutcomeSpace", "PartyVerdict",
+        "RedLineVerdict", "Scenario", "ScenarioError", "SourceError", "UsageError", "__version__",
+        "evaluate", "load", "loads",
+    ])
+    for name in sim.__all__:
+        assert getattr(sim, name) is not None
