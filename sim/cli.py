@@ -18,9 +18,10 @@ from typing import Any
 from rich.console import Console
 
 from sim import __version__
+from sim.analysis.explain import explain
 from sim.errors import Diagnostic, NegsimError, UsageError
 from sim.evaluation import evaluate
-from sim.report.terminal import render_diagnostics, render_evaluation
+from sim.report.terminal import render_diagnostics, render_evaluation, render_explanation
 from sim.scenario.loader import inspect
 from sim.scenario.model import Scenario
 from sim.scenario.schema import json_schema_text
@@ -45,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--proposal", metavar="ID", help="id of a proposal in the scenario")
     which.add_argument("--terms", metavar="ISSUE=VALUE,...", help="a package; issues left out stay open")
     ev.add_argument("--json", action="store_true", help="machine-readable output")
+    ex = commands.add_parser("explain", help="ZOPA, clashing red lines, fewest concessions, bargaining points")
+    ex.add_argument("file", type=Path, metavar="FILE")
+    ex.add_argument("--proposal", metavar="ID", help="also judge this proposal against the deal space")
+    ex.add_argument("--max-sets", type=_positive, default=10, metavar="K",
+                    help="list at most K clashing and K concession sets (default 10)")
+    ex.add_argument("--json", action="store_true", help="machine-readable output")
     commands.add_parser("schema", help="print the JSON Schema of scenario files")
     return parser
 
@@ -53,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     args = _parser().parse_args(argv)
     try:
-        handler = {"check": _check, "evaluate": _evaluate, "schema": _schema}[args.command]
+        handler = {"check": _check, "evaluate": _evaluate, "explain": _explain, "schema": _schema}[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"negsim: error: {exc}", file=sys.stderr)
@@ -154,6 +161,26 @@ def _evaluate(args: argparse.Namespace) -> int:
         _dump({**result.to_dict(), "provenance": _provenance(args.file)})
     else:
         render_evaluation(result, _console())
+    return EXIT_OK
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def _explain(args: argparse.Namespace) -> int:
+    scenario = _load_for_command(args.file)
+    result = explain(scenario, args.proposal, max_sets=args.max_sets)
+    if args.json:
+        _dump({**result.to_dict(), "provenance": _provenance(args.file)})
+    else:
+        render_explanation(result, _console())
     return EXIT_OK
 
 

@@ -6,6 +6,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from sim.analysis.explain import Explanation, Point
+from sim.analysis.narrate import terms_text
 from sim.errors import Diagnostic
 from sim.evaluation import Evaluation, PartyVerdict, RedLineVerdict, ReservationVerdict
 from sim.scenario.hints import quoted
@@ -71,3 +73,43 @@ def _utility(reservation: ReservationVerdict) -> str:
     low, high = reservation.utility_low, reservation.utility_high
     value = f"{low:.2f}" if abs(high - low) < 5e-3 else f"{low:.2f} to {high:.2f}"
     return f"utility {value} against walk-away value {reservation.reservation:.2f}"
+
+
+def render_explanation(explanation: Explanation, console: Console) -> None:
+    """Print the narration, then tables of clashes, concessions and reference points."""
+    console.print(Text(f"Deal space of {explanation.scenario}", style="bold"))
+    for sentence in explanation.narration:
+        console.print(Text("• " + sentence), soft_wrap=False)
+    if explanation.clashing_sets:
+        console.print(Text("Clashing sets (no package meets all of them)", style="bold"))
+        table = Table()
+        table.add_column("#", justify="right")
+        table.add_column("red lines", style="cyan")
+        for i, refs in enumerate(explanation.clashing_sets, 1):
+            table.add_row(str(i), "\n".join(refs))
+        console.print(table)
+    if explanation.concessions:
+        console.print(Text("Concession sets (relaxing them opens a deal)", style="bold"))
+        table = Table()
+        for name in ("red lines", "cost", "opens", "Nash package"):
+            table.add_column(name, style="cyan" if name == "red lines" else None, overflow="fold")
+        for c in explanation.concessions:
+            table.add_row("\n".join(c.refs), f"{c.cost:g}", f"{c.opens:,}", _point(c.best))
+        console.print(table)
+    reference = explanation.reference
+    if reference.nash is not None:
+        console.print(Text(f"Reference points over the ZOPA ({reference.over:,} packages)", style="bold"))
+        table = Table()
+        table.add_column("solution")
+        table.add_column("package", overflow="fold")
+        for label, point in (("Nash", reference.nash), ("Kalai–Smorodinsky", reference.kalai_smorodinsky),
+                             ("max welfare", reference.max_welfare)):
+            table.add_row(label, _point(point))
+        console.print(table)
+
+
+def _point(point: Point | None) -> str:
+    if point is None:
+        return "none above every walk-away value"
+    utilities = ", ".join(f"{p} {u:.2f}" for p, u in point.utilities.items())
+    return f"{terms_text(point.terms)}\n({utilities})"

@@ -1,0 +1,1 @@
+"""Analyses of the deal space: ZOPA, clashing red lines, concessions, bargaining points."""

@@ -1,0 +1,126 @@
+"""Plain sentences that explain the deal space, each red line named with its quote."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.analysis.dealspace import DealSpace
+from sim.scenario.base import Scalar, SourceRef
+from sim.scenario.hints import quoted
+
+if TYPE_CHECKING:
+    from sim.analysis.explain import Concession, Explanation, Judgement, Point, ReferencePoints
+
+
+def narrate(space: DealSpace, result: Explanation) -> list[str]:
+    """Sentences for the ZOPA, the clashes, the concessions, the reference points and a proposal."""
+    names = Names(space)
+    lines = [_zopa_sentence(result)]
+    lines += [_clash_sentence(names, refs) for refs in result.clashing_sets]
+    if not result.clashes_complete:
+        lines.append("More clashing sets exist than are shown; raise --max-sets to list them.")
+    lines += [_concession_sentence(names, c) for c in result.concessions]
+    lines.append(_reference_sentence(names, result.reference, result.zopa.size))
+    if result.judgement is not None:
+        lines.append(_judgement_sentence(names, result.judgement))
+    return lines
+
+
+class Names:
+    """How a red line, a reservation value or a party reads in a sentence."""
+
+    def __init__(self, space: DealSpace) -> None:
+        self.space = space
+        self.scenario = space.scenario
+        self.red_lines = {c.ref: c.source for c in space.constraints.red_lines}
+
+    def party(self, party_id: str) -> str:
+        """A party's display name."""
+        return self.scenario.party(party_id).name
+
+    def constraint(self, ref: str) -> str:
+        """``Israel's `israel/x` ("quote")`` or ``Israel's walk-away value (0.30)``."""
+        party_id = ref.partition("/")[0]
+        owner = f"{self.party(party_id)}'s"
+        red_line = self.red_lines.get(ref)
+        if red_line is None:
+            reservation = self.space.reservations[self.space.parties.index(party_id)]
+            return f"{owner} walk-away value ({reservation:.2f})"
+        if isinstance(red_line.source, SourceRef):
+            return f'{owner} `{ref}` ("{red_line.source.quote}")'
+        return f"{owner} `{ref}` (an assumption, confidence {red_line.confidence:g})"
+
+    def utilities(self, point: Point) -> str:
+        """``Israel 0.41, Hamas 0.78``."""
+        return ", ".join(f"{self.party(p)} {u:.2f}" for p, u in point.utilities.items())
+
+
+def terms_text(terms: dict[str, Scalar | None]) -> str:
+    """``a=x, b=3``, with open issues shown as (open)."""
+    return ", ".join(f"{k}={'(open)' if v is None else quoted(v).strip(chr(39))}" for k, v in terms.items())
+
+
+def _listing(items: list[str], joiner: str = "and") -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {joiner} {items[-1]}"
+
+
+def _zopa_sentence(result: Explanation) -> str:
+    zopa = result.zopa
+    if zopa.size == 0:
+        return (f"No package of the {zopa.total:,} meets every red line and walk-away value: "
+                "there is no zone of possible agreement.")
+    spread = "; ".join(f"{issue}: {', '.join(quoted(v).strip(chr(39)) for v in values)}"
+                       for issue, values in zopa.values.items())
+    return (f"{zopa.size:,} of {zopa.total:,} packages meet every red line and walk-away value. "
+            f"Within them, each issue can take: {spread}.")
+
+
+def _clash_sentence(names: Names, refs: tuple[str, ...]) -> str:
+    parts = [names.constraint(r) for r in refs]
+    if len(parts) == 1:
+        return f"No package meets {parts[0]} at all."
+    if len(parts) == 2:
+        return f"No package meets both {parts[0]} and {parts[1]}."
+    return f"No package meets {_listing(parts)} together."
+
+
+def _concession_sentence(names: Names, concession: Concession) -> str:
+    parts = [f"{names.party(r.partition('/')[0])}'s `{r}`" for r in concession.refs]
+    what = parts[0] if len(parts) == 1 else _listing(parts) + " together"
+    opened = f"{concession.opens:,} package{'s' * (concession.opens != 1)}"
+    head = f"Relaxing {what} (cost {concession.cost:g}) opens {opened}"
+    if concession.best is None:
+        return f"{head}; none of them leaves every party above its walk-away value."
+    return f"{head}; the Nash package among them is {terms_text(concession.best.terms)} " \
+           f"({names.utilities(concession.best)})."
+
+
+def _reference_sentence(names: Names, reference: ReferencePoints, zopa_size: int) -> str:
+    if zopa_size == 0 or reference.nash is None:
+        return "With no zone of possible agreement there are no bargaining reference points over it."
+    parts = [f"the Nash bargaining package is {terms_text(reference.nash.terms)} ({names.utilities(reference.nash)})"]
+    if reference.kalai_smorodinsky is not None:
+        ks = reference.kalai_smorodinsky
+        parts.append(f"Kalai–Smorodinsky gives {terms_text(ks.terms)} ({names.utilities(ks)})")
+    if reference.max_welfare is not None:
+        mw = reference.max_welfare
+        parts.append(f"maximum welfare gives {terms_text(mw.terms)} ({names.utilities(mw)})")
+    return f"Over the ZOPA ({reference.pareto_size:,} Pareto-efficient packages), " + "; ".join(parts) + "."
+
+
+def _judgement_sentence(names: Names, judgement: Judgement) -> str:
+    label = f"Proposal '{judgement.proposal}'" if judgement.proposal else "The package"
+    if judgement.short:
+        gaps = [f"{names.party(p)} {gap:.2f}" for p, gap in judgement.short.items()]
+        whose = "its walk-away value" if len(gaps) == 1 else "their walk-away values"
+        head = f"{label} leaves {_listing(gaps)} short of {whose}"
+    else:
+        head = f"{label} meets every walk-away value"
+    if any(v is None for v in judgement.terms.values()):
+        head += " (open issues taken at each party's worst settlement)"
+    tail = []
+    if judgement.dominated_by is not None:
+        tail.append(f"the ZOPA package {terms_text(judgement.dominated_by.terms)} is better for every party")
+    if judgement.distance_to_nash is not None:
+        tail.append(f"it lies {judgement.distance_to_nash:.2f} from the Nash package in utility")
+    return head + ("; " + "; ".join(tail) if tail else "") + "."

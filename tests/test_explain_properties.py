@@ -1,0 +1,202 @@
+"""Every analysis against a brute-force reference on small random scenarios."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.analysis.bargaining import kalai_smorodinsky, nash_point, pareto_front
+from sim.analysis.clashes import enumerate_sets
+from sim.analysis.dealspace import DealSpace
+from sim.scenario.model import Scenario
+
+OPS = ["==", "!=", "in", "not in", "<=", ">=", "<", ">"]
+
+
+@st.composite
+def issues(draw: st.DrawFn) -> list[dict[str, Any]]:
+    out = []
+    for i in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["categorical", "ordered", "boolean", "integer"]))
+        issue: dict[str, Any] = {"id": f"i{i}", "name": f"Issue {i}", "type": kind}
+        if kind in ("categorical", "ordered"):
+            issue["values"] = [f"v{k}" for k in range(draw(st.integers(2, 4)))]
+        elif kind == "integer":
+            issue["min"], issue["max"] = 0, draw(st.integers(1, 4))
+        out.append(issue)
+    return out
+
+
+def domain(issue: dict[str, Any]) -> list[Any]:
+    if issue["type"] == "boolean":
+        return [False, True]
+    if issue["type"] == "integer":
+        return list(range(issue["min"], issue["max"] + 1))
+    return list(issue["values"])
+
+
+@st.composite
+def atom(draw: st.DrawFn, all_issues: list[dict[str, Any]]) -> dict[str, Any]:
+    issue = draw(st.sampled_from(all_issues))
+    ordered = issue["type"] in ("ordered", "integer")
+    op = draw(st.sampled_from([o for o in OPS if ordered or o not in ("<=", ">=", "<", ">")]))
+    values = domain(issue)
+    if op in ("in", "not in"):
+        value: Any = draw(st.lists(st.sampled_from(values), min_size=1, max_size=len(values), unique=True))
+    else:
+        value = draw(st.sampled_from(values))
+    return {"issue": issue["id"], "op": op, "value": value}
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    all_issues = draw(issues())
+    parties = []
+    for p in range(draw(st.integers(2, 3))):
+        red_lines = []
+        for r in range(draw(st.integers(0, 3))):
+            require = draw(atom(all_issues)) if draw(st.booleans()) else {
+                draw(st.sampled_from(["all", "any"])): draw(st.lists(atom(all_issues), min_size=1, max_size=2))}
+            red_line = {"id": f"r{r}", "require": require, "rationale": "x", "source": "assumption",
+                        "confidence": draw(st.sampled_from([0.3, 0.6, 0.9, 1.0]))}
+            if draw(st.booleans()):
+                red_line["when"] = draw(atom(all_issues))
+            red_lines.append(red_line)
+        party: dict[str, Any] = {"id": f"p{p}", "name": f"P{p}", "role": "principal", "red_lines": red_lines}
+        if draw(st.booleans()) or p < 2:
+            grid = st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0])
+            party["preferences"] = {
+                "weights": {i["id"]: draw(st.sampled_from([1, 2, 3])) for i in all_issues},
+                "values": {i["id"]: ({0: draw(grid), i["max"]: draw(grid)} if i["type"] == "integer"
+                                     else {v: draw(grid) for v in domain(i)}) for i in all_issues},
+                "reservation": draw(st.sampled_from([0.0, 0.2, 0.4, 0.6])),
+            }
+        parties.append(party)
+    return {"negsim": 1, "id": "random", "title": "Random", "start": "2024-01-01",
+            "issues": all_issues, "parties": parties}
+
+
+def holds(cond: dict[str, Any], package: dict[str, Any], order: dict[str, list[Any]]) -> bool:
+    if "all" in cond:
+        return all(holds(c, package, order) for c in cond["all"])
+    if "any" in cond:
+        return any(holds(c, package, order) for c in cond["any"])
+    value, target, op = package[cond["issue"]], cond["value"], cond["op"]
+    rank = order[cond["issue"]].index
+    return {
+        "==": lambda: value == target, "!=": lambda: value != target,
+        "in": lambda: value in target, "not in": lambda: value not in target,
+        "<=": lambda: rank(value) <= rank(target), ">=": lambda: rank(value) >= rank(target),
+        "<": lambda: rank(value) < rank(target), ">": lambda: rank(value) > rank(target),
+    }[op]()
+
+
+def reference(data: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """Plain per-package evaluation: holds (constraints x packages), utilities, party ids, reservations."""
+    order = {i["id"]: domain(i) for i in data["issues"]}
+    packages = [dict(zip(order, combo, strict=True)) for combo in itertools.product(*order.values())]
+    rows, utilities, parties, reservations = [], [], [], []
+    for party in data["parties"]:
+        for red_line in party["red_lines"]:
+            rows.append([(not holds(red_line["when"], pkg, order) if "when" in red_line else False)
+                         or holds(red_line["require"], pkg, order) for pkg in packages])
+    for party in data["parties"]:
+        prefs = party.get("preferences")
+        if prefs is None:
+            continue
+        total = sum(prefs["weights"].values())
+        utility = []
+        for pkg in packages:
+            u = 0.0
+            for issue_id, weight in prefs["weights"].items():
+                table = prefs["values"][issue_id]
+                value = pkg[issue_id]
+                if isinstance(value, int) and not isinstance(value, bool):
+                    (x0, y0), (x1, y1) = sorted(table.items())
+                    v = y0 + (y1 - y0) * (value - x0) / (x1 - x0)
+                else:
+                    v = table[value]
+                u += weight / total * v
+            utility.append(u)
+        utilities.append(utility)
+        parties.append(party["id"])
+        reservations.append(prefs["reservation"])
+        rows.append([u >= prefs["reservation"] - 1e-9 for u in utility])
+    return np.array(rows, dtype=bool).reshape(-1, len(packages)), np.array(utilities), parties, np.array(reservations)
+
+
+def satisfiable(table: np.ndarray, members: tuple[int, ...]) -> bool:
+    return bool(table[list(members)].all(axis=0).any()) if members else True
+
+
+PROFILE = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROFILE
+@given(scenarios(), st.sampled_from([1, 2, 3, None]))
+def test_zopa_clashes_and_concessions_match_brute_force(data: dict[str, Any], limit: int | None) -> None:
+    space = DealSpace.of(Scenario.model_validate(data))
+    table, _, _, _ = reference(data)
+    assert (space.holds == table).all()
+    assert (space.feasible == table.all(axis=0)).all()
+    count = table.shape[0]
+    everything = tuple(range(count))
+    all_clashes = [s for k in range(1, count + 1) for s in itertools.combinations(everything, k)
+                   if not satisfiable(table, s) and all(satisfiable(table, s[:j] + s[j + 1:]) for j in range(k))]
+
+    def opens(relaxed: tuple[int, ...]) -> bool:
+        return satisfiable(table, tuple(c for c in everything if c not in relaxed))
+
+    all_concessions = [s for k in range(0, count + 1) for s in itertools.combinations(everything, k)
+                       if opens(s) and all(not opens(s[:j] + s[j + 1:]) for j in range(k))]
+    report = enumerate_sets(space.holds, np.array([c.cost for c in space.items]), limit)
+    for clash in report.clashing_sets:
+        assert clash in all_clashes
+    for concession in report.concession_sets:
+        assert concession in all_concessions
+    expected = len(all_clashes) if limit is None else min(limit, len(all_clashes))
+    assert len(report.clashing_sets) == expected
+    if report.clashing_sets:
+        largest = max(len(s) for s in report.clashing_sets)
+        assert all(s in report.clashing_sets for s in all_clashes if len(s) < largest)
+    assert report.clashes_complete == (len(report.clashing_sets) == len(all_clashes))
+    costs = {s: sum(space.items[i].cost for i in s) for s in all_concessions}
+    ranked = sorted(all_concessions, key=lambda s: (round(costs[s], 12), len(s), s))
+    assert list(report.concession_sets) == ranked[: len(report.concession_sets)]
+    assert len(report.concession_sets) == (len(ranked) if limit is None else min(limit, len(ranked)))
+
+
+@PROFILE
+@given(scenarios())
+def test_bargaining_points_match_plain_enumeration(data: dict[str, Any]) -> None:
+    space = DealSpace.of(Scenario.model_validate(data))
+    _, utilities, parties, reservations = reference(data)
+    assert np.allclose(space.utilities, utilities)
+    n = utilities.shape[1]
+    front = [i for i in range(n) if not any(
+        (utilities[:, j] >= utilities[:, i]).all() and (utilities[:, j] > utilities[:, i]).any() for j in range(n))]
+    assert list(pareto_front(space.utilities)) == front
+    powers = space.powers
+    products = [math.prod((utilities[k, i] - reservations[k]) ** powers[k] for k in range(len(parties)))
+                if (utilities[:, i] > reservations).all() else -1.0 for i in range(n)]
+    nash = nash_point(space.utilities, space.reservations, powers)
+    if max(products) < 0:
+        assert nash is None
+    else:
+        assert nash is not None and math.isclose(products[nash], max(products), rel_tol=1e-9, abs_tol=1e-12)
+    ks = kalai_smorodinsky(space.utilities, space.reservations)
+    eligible = [i for i in front if (utilities[:, i] >= reservations).all()]
+    if not eligible:
+        assert ks is None
+    else:
+        ideal = np.array([max(utilities[k, i] for i in eligible) for k in range(len(parties))]) - reservations
+        def share(i: int) -> float:
+            gains = utilities[:, i] - reservations
+            return min(g / m if m > 0 else 1.0 for g, m in zip(gains, ideal, strict=True))
+        best = max(share(i) for i in eligible)
+        assert ks is not None and math.isclose(share(ks), best, abs_tol=1e-9)
