@@ -12,6 +12,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,17 @@ from rich.console import Console
 
 from sim import __version__
 from sim.analysis.explain import explain
+from sim.engine import run
 from sim.errors import Diagnostic, NegsimError, UsageError
 from sim.evaluation import evaluate
-from sim.report.terminal import render_diagnostics, render_evaluation, render_explanation
+from sim.files import write_atomically
+from sim.report.terminal import (
+    render_diagnostics,
+    render_evaluation,
+    render_explanation,
+    render_outcome,
+    render_timeline,
+)
 from sim.scenario.loader import inspect
 from sim.scenario.model import Scenario
 from sim.scenario.schema import json_schema_text
@@ -52,6 +61,15 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-sets", type=_positive, default=10, metavar="K",
                     help="list at most K clashing and K concession sets (default 10)")
     ex.add_argument("--json", action="store_true", help="machine-readable output")
+    rn = commands.add_parser("run", help="simulate the talks over calendar time")
+    rn.add_argument("file", type=Path, metavar="FILE")
+    rn.add_argument("--seed", type=int, default=0, help="seed of the run's random draws (default 0)")
+    rn.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="stop the run on this date")
+    rn.add_argument("--draw-red-lines", action="store_true",
+                    help="draw each red line's real version from its confidence and alternatives "
+                    "(default: every red line as stated)")
+    rn.add_argument("--log", type=Path, metavar="FILE.jsonl", help="write the event log as JSON lines")
+    rn.add_argument("--json", action="store_true", help="machine-readable output")
     commands.add_parser("schema", help="print the JSON Schema of scenario files")
     return parser
 
@@ -60,7 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     args = _parser().parse_args(argv)
     try:
-        handler = {"check": _check, "evaluate": _evaluate, "explain": _explain, "schema": _schema}[args.command]
+        handler = {"check": _check, "evaluate": _evaluate, "explain": _explain, "run": _run,
+                   "schema": _schema}[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"negsim: error: {exc}", file=sys.stderr)
@@ -181,6 +200,29 @@ def _explain(args: argparse.Namespace) -> int:
         _dump({**result.to_dict(), "provenance": _provenance(args.file)})
     else:
         render_explanation(result, _console())
+    return EXIT_OK
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got '{text}'") from None
+
+
+def _run(args: argparse.Namespace) -> int:
+    scenario = _load_for_command(args.file)
+    if args.until is not None and args.until < scenario.start:
+        raise UsageError(f"--until {args.until} is before the scenario starts ({scenario.start})")
+    outcome, log = run(scenario, seed=args.seed, draw=args.draw_red_lines, until=args.until)
+    if args.log is not None:
+        write_atomically(args.log, log.jsonl())
+    if args.json:
+        _dump({**outcome.to_dict(), "provenance": _provenance(args.file)})
+    else:
+        console = _console()
+        render_timeline(log.entries, console)
+        render_outcome(outcome.to_dict(), console)
     return EXIT_OK
 
 

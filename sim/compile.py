@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -23,8 +23,11 @@ from sim.scenario.redlines import RedLine
 from sim.space import OutcomeSpace
 
 BREAKS, UNSETTLED, HOLDS = 0, 1, 2
+STATED = "stated"
+"""Version id of a red line as the scenario states it."""
 Verdicts = npt.NDArray[np.int8]
-Columns = Sequence[npt.NDArray[np.int16]]
+Columns = Sequence[npt.NDArray[np.integer[Any]]]
+"""One array of codes per issue; ``np.intp`` columns are the fastest to look up."""
 
 
 class Test(Protocol):
@@ -112,8 +115,8 @@ class CompiledPreferences:
         n = len(columns[0]) if columns else 0
         low, high = np.zeros(n), np.zeros(n)
         for table, column in zip(self.tables, columns, strict=True):
-            low += np.append(table, table.min())[column]
-            high += np.append(table, table.max())[column]
+            low += np.take(np.append(table, table.min()), column)
+            high += np.take(np.append(table, table.max()), column)
         return low, high
 
 
@@ -160,6 +163,18 @@ class Compiler:
         test = self.condition(red_line.require)
         if red_line.when is not None:
             test = Combined("implies", (self.condition(red_line.when), test))
+        return CompiledRedLine(party, red_line.id, test, red_line.if_left_open == "defer", red_line)
+
+    def version(self, party: str, red_line: RedLine, version_id: str) -> CompiledRedLine | None:
+        """Compile one version of a red line (``stated`` or an alternative); None for a bluff."""
+        if version_id == STATED:
+            return self.red_line(party, red_line)
+        version = next(v for v in red_line.versions if v.id == version_id)
+        if version.require is None:
+            return None
+        test = self.condition(version.require)
+        if version.when is not None:
+            test = Combined("implies", (self.condition(version.when), test))
         return CompiledRedLine(party, red_line.id, test, red_line.if_left_open == "defer", red_line)
 
     def preferences(self, party: Party) -> CompiledPreferences | None:

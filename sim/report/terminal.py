@@ -113,3 +113,40 @@ def _point(point: Point | None) -> str:
         return "none above every walk-away value"
     utilities = ", ".join(f"{p} {u:.2f}" for p, u in point.utilities.items())
     return f"{terms_text(point.terms)}\n({utilities})"
+
+
+_KIND_STYLE = {"accept": "green", "reject": "red", "agreement": "bold green", "blocked": "bold red",
+               "shock": "bold magenta", "summit": "bold cyan", "draft": "cyan", "end": "bold"}
+
+
+def render_timeline(entries: list[dict[str, object]], console: Console) -> None:
+    """Print a run's log as a table: date, who, what happened, which red lines broke."""
+    table = Table(title_justify="left", show_lines=False)
+    for name in ("date", "who", "what", "red lines / terms"):
+        table.add_column(name, overflow="fold", no_wrap=name == "date")
+    shown: object = None
+    for entry in entries:
+        kind = str(entry["kind"])
+        verdicts = entry.get("verdicts")
+        package = entry.get("package")
+        detail = ", ".join(f"{ref} {v}" for ref, v in verdicts.items()) if isinstance(verdicts, dict) else ""
+        if not detail and isinstance(package, dict) and kind in ("draft", "offer", "agreement"):
+            detail = "(the same text)" if package == shown and kind != "agreement" else terms_text(package)
+            shown = package
+        what = Text(kind, style=_KIND_STYLE.get(kind, ""))
+        if entry.get("cause"):
+            what.append(f": {entry['cause']}", style="")
+        table.add_row(str(entry["date"]), str(entry.get("party") or ""), what, detail)
+    console.print(table)
+
+
+def render_outcome(outcome: dict[str, object], console: Console) -> None:
+    """Print the outcome of a run in one or two sentences."""
+    if outcome["agreed"]:
+        terms = terms_text(outcome["package"])  # type: ignore[arg-type]
+        console.print(Text(f"Agreement on {outcome['date']} after {outcome['rounds']} rounds: {terms}.",
+                           style="bold green"), soft_wrap=True)
+        return
+    blocking = ", ".join(outcome["blocking"]) or "none named"  # type: ignore[arg-type]
+    console.print(Text(f"No agreement: {outcome['reason']}. Blocking: {blocking}.", style="bold red"),
+                  soft_wrap=True)

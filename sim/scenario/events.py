@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from sim.scenario.base import Day, Id, Model, Probability, Prose, RedLineRef, Source
 from sim.scenario.redlines import RedLine
@@ -111,6 +111,11 @@ class Event(Model):
     parties: list[Id] = []
     attendance: dict[Id, Probability] = Field({}, description="Chance that each party attends.")
     effects: list[Effect] = []
+    progress_damping: Probability = Field(
+        0.0, description="How much a prospect of progress lowers a random event's rate: the rate is "
+        "multiplied by 1 - damping x progress, progress being the share of principals that accepted "
+        "the latest text.")
+    ends_talks: StrictBool = Field(False, description="A deadline that ends the talks when it falls.")
     source: Source | None = None
 
     @model_validator(mode="after")

@@ -97,6 +97,8 @@ class Concession(Model):
 
     style: Literal["boulware", "conceder", "linear", "tit-for-tat", "hardliner"]
     exponent: float | None = Field(None, gt=0, description="Time exponent of time-based styles.")
+    opening: Utility | None = Field(
+        None, description="Utility the party asks for at the start; default: the best it can get.")
 
 
 class Party(Model):
@@ -110,6 +112,7 @@ class Party(Model):
     preferences: Preferences | None = None
     concession: Concession | None = None
     salience: dict[Id, Probability] = {}
+    urgency: float = Field(0.0, ge=0, description="Speeds up concession: time runs 1 + urgency times faster.")
 
 
 class Proposal(Model):
@@ -122,6 +125,20 @@ class Proposal(Model):
     terms: dict[Id, Scalar]
     source: Source | None = None
     description: Prose = ""
+
+
+class Talks(Model):
+    """How the simulated talks run: protocol, pace and limits."""
+
+    protocol: Literal["mediated", "alternating"] | None = Field(
+        None, description="`mediated`: a mediator shuttles one negotiating text; `alternating`: the "
+        "principals exchange offers in turn. Default: mediated when the scenario has a mediator.")
+    lead_mediator: Id | None = Field(None, description="The mediator who holds the text; default: the first.")
+    max_rounds: StrictInt = Field(200, gt=0, description="Rounds before the talks stop.")
+    travel_days: float = Field(0.5, ge=0, description="A mediator's travel between two parties.")
+    meeting_days: float = Field(0.25, ge=0, description="One meeting with one party.")
+    deliberation_days: float = Field(1.0, ge=0, description="Mean time a party takes to answer a text.")
+    summit_rounds: StrictInt = Field(3, gt=0, description="Rounds held at a summit, all attending at once.")
 
 
 class Scenario(Model):
@@ -139,6 +156,7 @@ class Scenario(Model):
     parties: list[Party] = Field(min_length=1)
     proposals: list[Proposal] = []
     events: list[Event] = []
+    talks: Talks = Talks()
 
     def issue(self, issue_id: str) -> Issue:
         """Return the issue with this id."""

@@ -1,0 +1,175 @@
+"""A mediator holding one negotiating text (the one-text procedure).
+
+The mediator knows the public red lines as the scenario states them and learns the
+rest from rejections. It drafts the package that meets every red line it knows of and
+balances the parties' gains (a weighted Nash product over their stated preferences,
+leaning towards parties that turned texts down on terms). When what it knows leaves no
+package, it runs the concession analysis on its own knowledge and tests the cheapest
+concession not yet refused, in case that red line is softer than stated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.agents.principal import Response
+from sim.agents.world import Bools, World
+from sim.analysis.clashes import enumerate_sets
+from sim.compile import STATED
+
+Floats = npt.NDArray[np.float64]
+T = TypeVar("T")
+_LEAN = 1.25
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A text the mediator tables, and why."""
+
+    package: int
+    reason: str
+    testing: tuple[str, ...] = ()
+
+
+class Mediator:
+    """The lead mediator: its knowledge of red lines, and how it redrafts."""
+
+    def __init__(self, party: str, world: World, principals: tuple[str, ...]) -> None:
+        self.party = party
+        self.world = world
+        self.principals = principals
+        self.assumed: dict[str, str | None] = {
+            ref: STATED for ref, state in world.red_lines.items() if not state.private}
+        self.confirmed: set[str] = set()
+        self.weights = {p: 1.0 for p in principals}
+        self.changes = 0
+        self._known: tuple[tuple[int, int], tuple[tuple[str, str | None, float], ...]] = ((-1, -1), ())
+
+    def learn(self, response: Response) -> None:
+        """Take in an answer: red lines it reveals, or a refusal on terms."""
+        self.changes += 1
+        for ref in response.broken:
+            if ref in self.world.red_lines:
+                self.assumed.setdefault(ref, STATED)
+                self.confirmed.add(ref)
+        if not response.accept and not response.broken and response.party in self.weights:
+            self.weights[response.party] *= _LEAN
+
+    def note_blocked(self, refs: list[str]) -> None:
+        """All principals accepted, but the text breaks these red lines of others: take them in."""
+        self.changes += 1
+        for ref in refs:
+            if ref in self.world.red_lines:
+                self.assumed.setdefault(ref, STATED)
+                self.confirmed.add(ref)
+
+    def hear(self, ref: str, version: str | None) -> None:
+        """A public event changed a red line: update what the mediator assumes of it."""
+        self.changes += 1
+        if ref in self.assumed or not self.world.red_lines[ref].private:
+            self.assumed[ref] = version
+        self.confirmed.discard(ref)
+
+    def known_mask(self, without: tuple[str, ...] = ()) -> Bools:
+        """Packages meeting every red line the mediator knows of (bar ``without``)."""
+        knowledge = self._knowledge()
+
+        def compute() -> Bools:
+            ok = np.ones(len(self.world.packages), dtype=bool)
+            for ref, version, _ in knowledge:
+                if version is not None and ref not in without:
+                    ok &= self.world.mask(ref, version)
+            return ok
+
+        return self._memo(("known", knowledge, without), compute)
+
+    def score(self) -> Floats:
+        """Weighted Nash product of the parties' stated gains over walk-away (log scale)."""
+        parties = tuple(p for p in self.principals if p in self.world.utility)
+        key = ("score", tuple((p, self.weights[p], self.world.reservation[p]) for p in parties))
+
+        def compute() -> Floats:
+            total = np.zeros(len(self.world.packages))
+            for party in parties:
+                gain = self.world.utility[party] - self.world.reservation[party]
+                total += self.weights[party] * np.log(np.maximum(gain, 0.0) + 1e-6)
+            return total
+
+        return self._memo(key, compute)
+
+    def _memo(self, key: object, compute: Callable[[], T]) -> T:
+        """Keep a result across rounds and runs of the same scenario."""
+        memo = self.world.shared.memo
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]  # type: ignore[return-value]
+
+    def _knowledge(self) -> tuple[tuple[str, str | None, float], ...]:
+        """What the mediator assumes of each red line it knows, with its price (cached per change)."""
+        stamp = (self.changes, self.world.revision)
+        if self._known[0] != stamp:
+            knowledge = tuple((ref, version, self.cost(ref)) for ref, version in sorted(self.assumed.items())
+                              if ref in self.world.red_lines)
+            self._known = (stamp, knowledge)
+        return self._known[1]
+
+    def best_in(self, candidates: Bools) -> int:
+        """The package among candidates that breaks the least costly known red lines, then scores best."""
+        knowledge = self._knowledge()
+
+        def compute() -> Floats:
+            penalty = np.zeros(len(self.world.packages))
+            for ref, version, cost in knowledge:
+                if version is not None:
+                    penalty += cost * ~self.world.mask(ref, version)
+            return penalty
+
+        penalty = self._memo(("penalty", knowledge), compute)
+        fewest = candidates & np.isclose(penalty, np.where(candidates, penalty, np.inf).min())
+        return int(np.argmax(np.where(fewest, self.score(), -np.inf)))
+
+    def first_text(self, within: Bools) -> Draft:
+        """Table the proposal on the table, settling its open issues as the mediator sees best."""
+        settled = "" if within.all() else "; open issues settled to break the fewest known red lines"
+        return Draft(self.best_in(within), "tables the proposal" + settled if not within.all()
+                     else "drafts a first text")
+
+    def draft(self) -> Draft:
+        """Redraft the text after a round of answers."""
+        parties = tuple(p for p in self.principals if p in self.world.utility)
+        key = ("draft", self._knowledge(), frozenset(self.confirmed),
+               tuple((p, self.weights[p], self.world.reservation[p]) for p in parties))
+        return self._memo(key, self._draft)
+
+    def _draft(self) -> Draft:
+        known = self.known_mask()
+        if known.any():
+            return Draft(self.best_in(known), "meets every red line the mediator knows of")
+        knowledge = tuple(k for k in self._knowledge() if k[1] is not None)
+        refs = tuple(ref for ref, _, _ in knowledge)
+
+        def compute() -> list[tuple[str, ...]]:
+            holds = np.array([self.world.mask(ref, version) for ref, version, _ in knowledge])
+            report = enumerate_sets(holds, np.array([cost for _, _, cost in knowledge]), limit=32)
+            return [tuple(refs[i] for i in relaxed) for relaxed in report.concession_sets]
+
+        options = self._memo(("concessions", knowledge), compute)
+        untried = [o for o in options if not self.confirmed.intersection(o)]
+        chosen = untried[0] if untried else options[0]
+        opened = self.known_mask(without=chosen)
+        reason = f"tests whether {', '.join(chosen)} will bend" if untried else \
+            f"stalemate: every concession it can see was refused; keeps pressing on {', '.join(chosen)}"
+        return Draft(self.best_in(opened), reason, chosen)
+
+    def cost(self, ref: str) -> float:
+        """Price of asking a party to give up a red line: confidence times salience."""
+        state = self.world.red_lines[ref]
+        reads = self._memo(("reads", ref, id(state.definition)), lambda: tuple(
+            self.world.space.issues[i] for i in self.world.compiler.red_line(state.party, state.definition).test.issues))
+        salience = max((self.world.salience[state.party].get(i, 1.0) for i in reads), default=1.0)
+        return state.definition.confidence * salience

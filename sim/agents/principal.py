@@ -1,0 +1,111 @@
+"""A principal: answers texts, concedes over time in its style, makes offers and counters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.agents.concession import DEFAULT_EXPONENTS, time_based, tit_for_tat
+from sim.agents.world import World
+
+_EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class Response:
+    """A party's answer to a text: accept, or reject with the red lines it breaks and why."""
+
+    party: str
+    package: int
+    accept: bool
+    broken: tuple[str, ...]
+    cause: str
+    utility: float | None
+
+
+class Principal:
+    """One principal party's behaviour; knows its own red lines, utility and walk-away value."""
+
+    def __init__(self, party: str, world: World) -> None:
+        self.party = party
+        self.world = world
+        spec = world.scenario.party(party).concession
+        self.style = spec.style if spec else "boulware"
+        self.exponent = (spec.exponent if spec and spec.exponent else None) or DEFAULT_EXPONENTS[self.style]
+        self.opening = spec.opening if spec else None
+        self.has_utility = party in world.utility
+        self._revision = -1
+        self._order = np.empty(0, dtype=np.intp)
+        self._sorted = np.empty(0)
+        self._first_seen: float | None = None
+        self._best_seen = 0.0
+
+    def _refresh(self) -> None:
+        """Cache the packages this party can accept, sorted by its utility."""
+        if self._revision == self.world.revision:
+            return
+        acceptable = np.flatnonzero(self.world.party_mask(self.party))
+        utility = self.utility_of(acceptable)
+        order = np.argsort(utility, kind="stable")
+        self._order, self._sorted = acceptable[order], utility[order]
+        self._revision = self.world.revision
+
+    def utility_of(self, packages: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+        """This party's utility for packages (zero for a party without preferences)."""
+        if not self.has_utility:
+            return np.zeros(len(packages))
+        return np.asarray(self.world.utility[self.party][packages], dtype=np.float64)
+
+    def aspiration(self, t: float) -> float:
+        """The utility the party still asks for at relative time ``t``."""
+        self._refresh()
+        if not self.has_utility or self._sorted.size == 0:
+            return 0.0
+        best = float(self._sorted[-1])
+        if self.opening is not None:
+            best = min(best, self.opening)
+        reservation = self.world.reservation[self.party]
+        if self.style == "hardliner":
+            return best
+        if self.style == "tit-for-tat" and self._first_seen is not None:
+            return tit_for_tat(best, reservation, self._best_seen - self._first_seen)
+        pace = t * (1.0 + self.world.urgency[self.party])
+        return time_based(pace, best, reservation, self.exponent)
+
+    def observe(self, package: int) -> None:
+        """Note another party's offer (tit-for-tat measures their concessions)."""
+        value = float(self.utility_of(np.array([package]))[0])
+        if self._first_seen is None:
+            self._first_seen = value
+        self._best_seen = max(self._best_seen, value)
+
+    def respond(self, package: int, t: float) -> Response:
+        """Accept a text if it breaks none of the party's red lines and meets its demands."""
+        broken = tuple(self.world.broken(package, self.party))
+        utility = float(self.world.utility[self.party][package]) if self.has_utility else None
+        if broken:
+            return Response(self.party, package, False, broken, "breaks red lines", utility)
+        if utility is not None:
+            if utility < self.world.reservation[self.party] - _EPSILON:
+                return Response(self.party, package, False, (f"{self.party}/reservation-value",),
+                                "below its walk-away value", utility)
+            if utility < self.aspiration(t) - _EPSILON:
+                return Response(self.party, package, False, (), "asks for more", utility)
+        return Response(self.party, package, True, (), "accepts", utility)
+
+    def offer(self, t: float, near: int | None = None) -> int | None:
+        """A package the party would propose now: at its aspiration, closest to ``near`` if given."""
+        self._refresh()
+        if self._order.size == 0:
+            return None
+        start = int(np.searchsorted(self._sorted, self.aspiration(t) - _EPSILON))
+        if start >= self._order.size:
+            start = self._order.size - 1
+        if near is None:
+            return int(self._order[start])
+        candidates = self._order[start:]
+        rows = self.world.packages
+        distance = (rows[candidates] != rows[near]).sum(axis=1)
+        return int(candidates[np.lexsort((-self._sorted[start:], distance))[0]])

@@ -1,0 +1,211 @@
+"""The negotiation as it stands at one moment: active red lines, walk-away values, presence.
+
+Verdict masks over every package come from :meth:`sim.verdict.Constraints.check`, the
+one check, computed once per red-line version. Effects of events rewrite the world:
+switch, drop or add a red line, move a walk-away value, change urgency, salience or
+trust, take a party out of the talks or bring it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.compile import HOLDS, STATED, Compiler
+from sim.scenario.events import (
+    AddRedLine,
+    Attendance,
+    ChangeSalience,
+    ChangeTrust,
+    ChangeUrgency,
+    DropRedLine,
+    MoveReservation,
+    SwitchVersion,
+)
+from sim.scenario.model import Scenario
+from sim.scenario.redlines import RedLine
+from sim.space import Codes
+from sim.verdict import Constraints
+
+Bools = npt.NDArray[np.bool_]
+Floats = npt.NDArray[np.float64]
+Effect = SwitchVersion | DropRedLine | AddRedLine | MoveReservation | ChangeSalience | ChangeUrgency | ChangeTrust \
+    | Attendance
+
+
+@dataclass
+class RedLineState:
+    """One red line in play: its definition, the version that is real now, and who may know it."""
+
+    ref: str
+    party: str
+    definition: RedLine
+    active: str | None
+    private: bool
+
+
+class Prepared:
+    """What every run of one scenario shares: packages, utilities and verdict masks.
+
+    Masks are filled in lazily, through the one check, and kept for the next run.
+    """
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.compiler = Compiler(scenario)
+        self.space = self.compiler.space
+        self.packages: Codes = self.space.every_package()
+        prefs = Constraints.of(scenario)
+        self.parties_with_utility = tuple(p.party for p in prefs.preferences)
+        utilities = prefs.check(self.packages).utility_low
+        self.utility: dict[str, Floats] = dict(zip(self.parties_with_utility, utilities, strict=True))
+        self.reservation = {p.party: p.reservation for p in prefs.preferences}
+        self.masks: dict[tuple[str, str, int], Bools] = {}
+        self.memo: dict[object, object] = {}
+        """Results agents may keep across runs, keyed by everything they depend on."""
+
+    def mask(self, party: str, definition: RedLine, version: str) -> Bools:
+        """Packages meeting one version of a red line, by the one check."""
+        key = (f"{party}/{definition.id}", version, id(definition))
+        if key not in self.masks:
+            compiled = self.compiler.version(party, definition, version)
+            if compiled is None:
+                self.masks[key] = np.ones(len(self.packages), dtype=bool)
+            else:
+                only = Constraints(self.space, (compiled,), ())
+                self.masks[key] = np.asarray(only.check(self.packages).red_lines[0] == HOLDS)
+        return self.masks[key]
+
+
+_PREPARED: dict[int, Prepared] = {}
+
+
+def prepared(scenario: Scenario) -> Prepared:
+    """The shared preparation of a scenario (kept for the few most recent scenarios)."""
+    found = _PREPARED.get(id(scenario))
+    if found is None or found.scenario is not scenario:
+        if len(_PREPARED) >= 4:
+            _PREPARED.pop(next(iter(_PREPARED)))
+        found = _PREPARED[id(scenario)] = Prepared(scenario)
+    return found
+
+
+class World:
+    """Red lines, utilities and walk-away values over every package, as they stand now."""
+
+    def __init__(self, scenario: Scenario, versions: Mapping[str, str | None] | None = None) -> None:
+        self.scenario = scenario
+        self.shared = prepared(scenario)
+        self.compiler = self.shared.compiler
+        self.space = self.shared.space
+        self.packages: Codes = self.shared.packages
+        self.parties_with_utility = self.shared.parties_with_utility
+        self.utility = self.shared.utility
+        self.reservation = dict(self.shared.reservation)
+        self.red_lines: dict[str, RedLineState] = {}
+        for party in scenario.parties:
+            for red_line in party.red_lines:
+                ref = f"{party.id}/{red_line.id}"
+                chosen = STATED if versions is None else versions.get(ref, STATED)
+                self.red_lines[ref] = RedLineState(ref, party.id, red_line, chosen, red_line.private)
+        self.urgency = {p.id: p.urgency for p in scenario.parties}
+        self.salience = {p.id: dict(p.salience) for p in scenario.parties}
+        self.trust: dict[tuple[str, str], float] = {}
+        self.present = {p.id: True for p in scenario.parties}
+        self._feasible: Bools | None = None
+        self.revision = 0
+        """Counts changes, so agents know when to refresh what they cached."""
+
+    # -- the one check, read as masks ----------------------------------------------------------
+
+    def mask(self, ref: str, version: str | None = None) -> Bools:
+        """Packages meeting a red line's given version (default: the active one; dropped: all)."""
+        state = self.red_lines[ref]
+        version = state.active if version is None else version
+        if version is None:
+            return np.ones(len(self.packages), dtype=bool)
+        return self.shared.mask(state.party, state.definition, version)
+
+    def meets_reservation(self, party: str) -> Bools:
+        """Packages worth at least the party's walk-away value now."""
+        return np.asarray(self.utility[party] >= self.reservation[party] - 1e-9)
+
+    def party_mask(self, party: str) -> Bools:
+        """Packages a party's own active red lines and walk-away value allow."""
+        ok = np.ones(len(self.packages), dtype=bool)
+        for ref, state in self.red_lines.items():
+            if state.party == party and state.active is not None:
+                ok &= self.mask(ref)
+        if party in self.utility:
+            ok &= self.meets_reservation(party)
+        return ok
+
+    def feasible(self) -> Bools:
+        """Packages meeting every active red line and every walk-away value: the ZOPA now."""
+        if self._feasible is None:
+            ok = np.ones(len(self.packages), dtype=bool)
+            for ref, state in self.red_lines.items():
+                if state.active is not None:
+                    ok &= self.mask(ref)
+            for party in self.utility:
+                ok &= self.meets_reservation(party)
+            self._feasible = ok
+        return self._feasible
+
+    def broken(self, package: int, party: str | None = None) -> list[str]:
+        """Active red lines (of one party, or all) that a package breaks."""
+        return [ref for ref, state in self.red_lines.items()
+                if state.active is not None and (party is None or state.party == party)
+                and not self.mask(ref)[package]]
+
+    def agreement_allowed(self, package: int) -> bool:
+        """Whether a package holds every active red line and every walk-away value."""
+        return bool(self.feasible()[package])
+
+    def terms(self, package: int) -> dict[str, object]:
+        """The package's terms by issue."""
+        return dict(self.space.decode(self.packages[package]))
+
+    # -- effects ---------------------------------------------------------------------------------
+
+    def apply(self, effect: Effect) -> str:
+        """Apply one effect of an event; return what changed, in words."""
+        self._feasible = None
+        self.revision += 1
+        if isinstance(effect, SwitchVersion):
+            self.red_lines[effect.red_line].active = effect.to
+            return f"{effect.red_line} is now its '{effect.to}' version ({effect.type})"
+        if isinstance(effect, DropRedLine):
+            self.red_lines[effect.red_line].active = None
+            return f"{effect.red_line} is dropped"
+        if isinstance(effect, AddRedLine):
+            ref = f"{effect.party}/{effect.red_line.id}"
+            self.red_lines[ref] = RedLineState(ref, effect.party, effect.red_line, STATED, effect.red_line.private)
+            return f"{ref} is added"
+        if isinstance(effect, MoveReservation):
+            old = self.reservation.get(effect.party, 0.0)
+            self.reservation[effect.party] = _shifted(old, effect.by, effect.to, 0.0, 1.0)
+            return f"{effect.party}'s walk-away value moves from {old:.2f} to {self.reservation[effect.party]:.2f}"
+        if isinstance(effect, ChangeSalience):
+            old = self.salience[effect.party].get(effect.issue, 1.0)
+            self.salience[effect.party][effect.issue] = _shifted(old, effect.by, effect.to, 0.0, 1.0)
+            return f"{effect.party} cares {'more' if self.salience[effect.party][effect.issue] > old else 'less'} " \
+                   f"about {effect.issue}"
+        if isinstance(effect, ChangeUrgency):
+            old = self.urgency[effect.party]
+            self.urgency[effect.party] = _shifted(old, effect.by, effect.to, 0.0, 100.0)
+            return f"{effect.party}'s urgency moves from {old:.2f} to {self.urgency[effect.party]:.2f}"
+        if isinstance(effect, ChangeTrust):
+            key = (effect.party, effect.toward)
+            self.trust[key] = _shifted(self.trust.get(key, 0.0), effect.by, effect.to, -1.0, 1.0)
+            return f"{effect.party}'s trust in {effect.toward} is now {self.trust[key]:+.2f}"
+        self.present[effect.party] = effect.type == "join"
+        return f"{effect.party} {'joins' if effect.type == 'join' else 'leaves'} the talks"
+
+
+def _shifted(old: float, by: float | None, to: float | None, low: float, high: float) -> float:
+    value = to if to is not None else old + (by or 0.0)
+    return float(min(high, max(low, value)))

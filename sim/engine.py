@@ -1,0 +1,305 @@
+"""The talks over calendar time: a simpy discrete-event simulation.
+
+Time is in days from the scenario's start. Processes: the lead mediator shuttling one
+text between the principals (or the principals exchanging offers in turn), summits
+where the attending parties meet at once, scheduled events and deadlines, and random
+shocks whose rate a prospect of progress can damp. Every answer and every agreement is
+decided by the one check, through :class:`~sim.agents.world.World`; an agreement forms
+only when every principal accepts one package that holds every active red line and
+every walk-away value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import simpy
+
+from sim.agents.mediator import Mediator
+from sim.agents.principal import Principal, Response
+from sim.agents.world import World
+from sim.analysis.clashes import enumerate_sets
+from sim.draws import draw_versions, stated_versions
+from sim.scenario.events import DropRedLine, Event, SwitchVersion
+from sim.scenario.model import Scenario
+from sim.timeline import EventLog, Outcome
+
+Process = Generator[simpy.Event, Any, None]
+SHUTTLE, SUMMIT = 1, 0
+
+
+class Talks:
+    """One simulated run of a scenario's talks."""
+
+    def __init__(self, scenario: Scenario, rng: np.random.Generator, versions: Mapping[str, str | None],
+                 horizon: float) -> None:
+        self.scenario, self.rng, self.horizon = scenario, rng, horizon
+        self.settings = scenario.talks
+        self.env = simpy.Environment()
+        self.log = EventLog(scenario.start)
+        self.world = World(scenario, versions)
+        self.principals = {p.id: Principal(p.id, self.world) for p in scenario.parties if p.role == "principal"}
+        mediators = [p.id for p in scenario.parties if p.role == "mediator"]
+        lead = self.settings.lead_mediator or (mediators[0] if mediators else None)
+        protocol = self.settings.protocol or ("mediated" if lead else "alternating")
+        self.mediator = Mediator(lead, self.world, tuple(self.principals)) if protocol == "mediated" and lead \
+            else None
+        self.table = simpy.PriorityResource(self.env, capacity=1)
+        self.done = self.env.event()
+        self.rounds = self.drafts = 0
+        self.text: int | None = None
+        self.progress = 0.0
+        self.agreement: tuple[float, int] | None = None
+        self.refused: dict[str, tuple[float, int]] = {}
+        self.stop_reason = "the horizon was reached"
+
+    # -- running ---------------------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        """Play the talks out and return the outcome."""
+        self.log.add(0.0, "start", cause=f"talks open; horizon {self.horizon:g} days")
+        for event in self.scenario.events:
+            self.env.process(self._scheduled(event) if event.date else self._shocks(event))
+        self.env.process(self._mediation() if self.mediator else self._alternating())
+        self.env.process(self._clock())
+        self.env.run(until=self.done)
+        return self._outcome()
+
+    def _clock(self) -> Process:
+        yield self.env.timeout(self.horizon)
+        self._finish(self.stop_reason)
+
+    def _finish(self, reason: str) -> None:
+        if not self.done.triggered:
+            self.stop_reason = reason
+            self.done.succeed()
+
+    def _relative_time(self) -> float:
+        return min(1.0, max(self.env.now / self.horizon, self.rounds / self.settings.max_rounds))
+
+    # -- events and shocks -------------------------------------------------------------------------
+
+    def _offset(self, day: date) -> float:
+        return float((day - self.scenario.start).days)
+
+    def _scheduled(self, event: Event) -> Process:
+        assert event.date is not None
+        at = self._offset(event.date)
+        if at > 0:
+            yield self.env.timeout(at)
+        if at >= 0 and self.rng.random() >= event.probability:
+            self.log.add(self.env.now, "event", cause=f"{event.title or event.id} does not happen")
+            return
+        self._happen(event, "event" if at >= 0 else "history")
+        if event.kind == "summit" and at >= 0:
+            yield from self._summit(event)
+        if event.ends_talks:
+            self._finish(f"the deadline '{event.title or event.id}' passed")
+
+    def _shocks(self, event: Event) -> Process:
+        assert event.rate_per_day is not None
+        first = self._offset(event.window.first) if event.window else 0.0
+        last = self._offset(event.window.last) + 1 if event.window else self.horizon
+        yield self.env.timeout(max(0.0, first))
+        while True:
+            yield self.env.timeout(float(self.rng.exponential(1.0 / event.rate_per_day)))
+            if self.env.now >= last:
+                return
+            if self.rng.random() < 1.0 - event.progress_damping * self.progress:
+                self._happen(event, "shock")
+
+    def _happen(self, event: Event, kind: str) -> None:
+        self.log.add(self.env.now, kind, cause=event.title or event.id)
+        for effect in event.effects:
+            change = self.world.apply(effect)
+            if self.mediator and isinstance(effect, SwitchVersion | DropRedLine):
+                self.mediator.hear(effect.red_line, effect.to if isinstance(effect, SwitchVersion) else None)
+            self.log.add(self.env.now, "effect", getattr(effect, "party", None), cause=change)
+
+    # -- mediated talks ----------------------------------------------------------------------------
+
+    def _mediation(self) -> Process:
+        assert self.mediator is not None
+        draft = self.mediator.first_text(self._opening_mask())
+        self._table_text(draft.package, draft.reason)
+        while self.rounds < self.settings.max_rounds:
+            with self.table.request(priority=SHUTTLE) as turn:
+                yield turn
+                answers: list[Response] = []
+                for party in self.principals:
+                    if not self.world.present[party]:
+                        self.log.add(self.env.now, "absent", party, cause="out of the talks")
+                        continue
+                    yield self.env.timeout(self._shuttle_leg())
+                    yield self.env.timeout(self._deliberation(party))
+                    answers.append(self._answer(party))
+                self.rounds += 1
+                if self._conclude(answers):
+                    return
+                self._redraft()
+
+    def _summit(self, event: Event) -> Process:
+        attending = [p for p in event.parties if self.rng.random() < event.attendance.get(p, 1.0)]
+        missing = [p for p in event.parties if p not in attending]
+        self.log.add(self.env.now, "summit", cause=f"attending: {', '.join(attending) or 'nobody'}"
+                     + (f"; absent: {', '.join(missing)}" if missing else ""))
+        if self.mediator is None or self.done.triggered:
+            return
+        with self.table.request(priority=SUMMIT) as turn:
+            yield turn
+            for _ in range(self.settings.summit_rounds):
+                yield self.env.timeout(self.settings.meeting_days)
+                answers = [self._answer(p) for p in self.principals if p in attending and self.world.present[p]]
+                self.rounds += 1
+                if self._conclude(answers):
+                    return
+                self._redraft()
+
+    def _opening_mask(self) -> np.ndarray:
+        """Completions of the latest proposal on the table at the start (all packages if none)."""
+        tabled = [p for p in self.scenario.proposals if p.date is None or p.date <= self.scenario.start]
+        rows = self.world.packages
+        ok = np.ones(len(rows), dtype=bool)
+        if tabled:
+            latest = max(tabled, key=lambda p: (p.date or date.min))
+            for issue, value in latest.terms.items():
+                ok &= rows[:, self.world.space.position(issue)] == self.world.space.code(issue, value)
+        return ok
+
+    def _table_text(self, package: int, reason: str) -> None:
+        self.text = package
+        self.drafts += 1
+        self.log.add(self.env.now, "draft", self.mediator.party if self.mediator else None,
+                     package=self.world.terms(package), cause=reason)
+
+    def _redraft(self) -> None:
+        assert self.mediator is not None
+        draft = self.mediator.draft()
+        self._table_text(draft.package, draft.reason)
+
+    def _shuttle_leg(self) -> float:
+        """Travel to and meet one party; an urgent mediator moves faster."""
+        assert self.mediator is not None
+        pace = 1.0 + self.world.urgency.get(self.mediator.party, 0.0)
+        return (self.settings.travel_days + self.settings.meeting_days) / pace
+
+    def _deliberation(self, party: str) -> float:
+        lead = self.mediator.party if self.mediator else party
+        distrust = max(0.0, -self.world.trust.get((party, lead), 0.0))
+        return float(self.rng.exponential(self.settings.deliberation_days)) * (1.0 + distrust)
+
+    def _answer(self, party: str, package: int | None = None) -> Response:
+        package = self.text if package is None else package
+        assert package is not None
+        response = self.principals[party].respond(package, self._relative_time())
+        verdicts = {ref: "breaks" for ref in response.broken}
+        self.log.add(self.env.now, "accept" if response.accept else "reject", party,
+                     package=self.world.terms(package), verdicts=verdicts, cause=response.cause)
+        if not response.accept and response.utility is not None:
+            best = self.refused.get(party)
+            if best is None or response.utility > best[0]:
+                self.refused[party] = (response.utility, package)
+        if self.mediator:
+            self.mediator.learn(response)
+        return response
+
+    def _conclude(self, answers: list[Response]) -> bool:
+        """Agreement if every principal accepted the same text and the one check allows it."""
+        if not answers:
+            return False
+        self.progress = sum(a.accept for a in answers) / len(self.principals)
+        everyone = {a.party for a in answers if a.accept} == set(self.principals)
+        package = answers[-1].package
+        if not everyone:
+            return False
+        if not self.world.agreement_allowed(package):
+            blockers = self.world.broken(package)
+            self.log.add(self.env.now, "blocked", package=self.world.terms(package),
+                         verdicts={ref: "breaks" for ref in blockers}, cause="principals agree, but "
+                         "the text breaks red lines of others or a walk-away value")
+            if self.mediator:
+                self.mediator.note_blocked(blockers)
+            return False
+        self.agreement = (self.env.now, package)
+        self.log.add(self.env.now, "agreement", package=self.world.terms(package),
+                     cause="every principal accepts; every active red line and walk-away value holds")
+        self._finish("agreement")
+        return True
+
+    # -- alternating offers ------------------------------------------------------------------------
+
+    def _alternating(self) -> Process:
+        order = list(self.principals)
+        turn = 0
+        while self.rounds < self.settings.max_rounds:
+            proposer = order[turn % len(order)]
+            offer = self.principals[proposer].offer(self._relative_time())
+            yield self.env.timeout(self.settings.deliberation_days)
+            if offer is None:
+                self.log.add(self.env.now, "no-offer", proposer, cause="no package meets its own red lines")
+                return
+            self.log.add(self.env.now, "offer", proposer, package=self.world.terms(offer))
+            answers = [Response(proposer, offer, True, (), "proposes", None)]
+            for party in order:
+                if party != proposer:
+                    self.principals[party].observe(offer)
+                    answers.append(self._answer(party, offer))
+            if self._conclude(answers):
+                return
+            turn += 1
+            if turn % len(order) == 0:
+                self.rounds += 1
+
+    # -- outcome -------------------------------------------------------------------------------------
+
+    def _outcome(self) -> Outcome:
+        seed_info = None
+        versions = {ref: s.active for ref, s in self.world.red_lines.items()}
+        best = {p: {"package": self.world.terms(pkg), "utility": round(u, 6)} for p, (u, pkg) in self.refused.items()}
+        if self.agreement is not None:
+            at, package = self.agreement
+            return Outcome(self.scenario.id, seed_info, True, at, self.log.day(at), self.world.terms(package),
+                           self.rounds, self.drafts, (), "agreement", best, versions, dict(self.world.reservation))
+        blocking, reason = self._blocking()
+        self.log.add(self.env.now, "end", cause=reason)
+        return Outcome(self.scenario.id, seed_info, False, None, None, None, self.rounds, self.drafts,
+                       blocking, reason, best, versions, dict(self.world.reservation))
+
+    def _blocking(self) -> tuple[tuple[str, ...], str]:
+        """Why no deal: the clashing red lines if no package is left, else what the last text broke."""
+        if not self.world.feasible().any():
+            refs = [r for r, s in self.world.red_lines.items() if s.active is not None]
+            parties = list(self.world.utility)
+            holds = np.array([self.world.mask(r) for r in refs] + [self.world.meets_reservation(p) for p in parties])
+            names = refs + [f"{p}/reservation-value" for p in parties]
+            report = enumerate_sets(holds, np.ones(len(names)), limit=10)
+            members = list(dict.fromkeys(names[i] for clash in report.clashing_sets for i in clash))
+            return tuple(members), f"no package meets every active red line ({self.stop_reason})"
+        broken = self.world.broken(self.text) if self.text is not None else []
+        return tuple(broken), f"a deal was possible but not reached; {self.stop_reason}"
+
+
+def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator | None = None,
+        versions: Mapping[str, str | None] | None = None, draw: bool = False, until: date | None = None) -> tuple[
+            Outcome, EventLog]:
+    """Simulate the talks once.
+
+    Red lines are at their stated versions unless ``versions`` names them or ``draw`` asks
+    to draw them from their confidence and alternatives. All randomness comes from
+    ``rng`` (or a generator seeded with ``seed``).
+    """
+    rng = rng if rng is not None else np.random.default_rng(seed)
+    if versions is None:
+        versions = draw_versions(scenario, rng) if draw else stated_versions(scenario)
+    horizon = float(scenario.horizon_days)
+    if until is not None:
+        horizon = max(0.0, min(horizon, float((until - scenario.start).days) + 1))
+    talks = Talks(scenario, rng, versions, max(horizon, 1e-9))
+    outcome = talks.run()
+    return Outcome(**{**outcome.__dict__, "seed": seed}), talks.log
+
+
+__all__ = ["Talks", "run", "timedelta"]

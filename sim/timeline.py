@@ -1,0 +1,62 @@
+"""What a simulated run leaves behind: an append-only event log and its outcome."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+
+def _rounded(value: float) -> float:
+    return round(float(value), 6)
+
+
+@dataclass
+class EventLog:
+    """Append-only log of a run: one entry per event, draft, answer, shock or agreement."""
+
+    start: date
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+    def day(self, t: float) -> str:
+        """Calendar date of simulation time ``t`` (days since the start)."""
+        return (self.start + timedelta(days=int(t // 1))).isoformat()
+
+    def add(self, t: float, kind: str, party: str | None = None, *, package: dict[str, Any] | None = None,
+            verdicts: dict[str, str] | None = None, cause: str = "") -> None:
+        """Append one entry."""
+        self.entries.append({"time": _rounded(t), "date": self.day(t), "kind": kind, "party": party,
+                             "package": package, "verdicts": verdicts or {}, "cause": cause})
+
+    def jsonl(self) -> str:
+        """The log as JSON lines (stable bytes for a given run)."""
+        return "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in self.entries)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a run ended: the deal and its date, or who and what blocked it."""
+
+    scenario: str
+    seed: int | None
+    agreed: bool
+    day: float | None
+    date: str | None
+    package: dict[str, Any] | None
+    rounds: int
+    drafts: int
+    blocking: tuple[str, ...]
+    reason: str
+    best_refused: dict[str, dict[str, Any]]
+    versions: dict[str, str | None]
+    reservations: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        return {"scenario": self.scenario, "seed": self.seed, "agreed": self.agreed,
+                "date": self.date, "day": None if self.day is None else _rounded(self.day),
+                "package": self.package, "rounds": self.rounds, "drafts": self.drafts,
+                "blocking": list(self.blocking), "reason": self.reason, "best_refused": self.best_refused,
+                "red_line_versions": self.versions,
+                "reservations": {p: _rounded(v) for p, v in self.reservations.items()}}

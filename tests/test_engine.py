@@ -1,0 +1,118 @@
+"""The simulated talks: Gaza as reported, its variant, determinism and the command line."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+import sim
+from sim.cli import main
+from sim.engine import run
+
+ROOT = Path(__file__).resolve().parents[1]
+GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
+VARIANT = ROOT / "scenarios" / "gaza-2024-08-israel-accepts-monitoring.yaml"
+PHILADELPHI = {"israel/troops-in-philadelphi", "hamas/complete-withdrawal", "egypt/no-troops-in-philadelphi"}
+
+
+@pytest.fixture(scope="module")
+def gaza() -> sim.Scenario:
+    return sim.load(GAZA)
+
+
+@pytest.fixture(scope="module")
+def variant() -> sim.Scenario:
+    return sim.load(VARIANT)
+
+
+def test_gaza_as_reported_never_ends_in_a_deal(gaza: sim.Scenario) -> None:
+    for seed in range(40):
+        outcome, _ = run(gaza, seed=seed)
+        assert not outcome.agreed, seed
+        assert set(outcome.blocking) >= PHILADELPHI, seed
+
+
+def test_the_variant_opens_deals_with_dates(variant: sim.Scenario) -> None:
+    outcomes = [run(variant, seed=seed)[0] for seed in range(40)]
+    deals = [o for o in outcomes if o.agreed]
+    assert len(deals) >= 10
+    for deal in deals:
+        assert deal.date is not None and deal.date >= "2024-08-16" and deal.package is not None
+        assert deal.package["philadelphi"] == "monitored"
+        assert deal.blocking == ()
+
+
+def test_the_timeline_tells_the_reported_story(gaza: sim.Scenario) -> None:
+    _, log = run(gaza, seed=3)
+    kinds = [(e["kind"], e["party"]) for e in log.entries]
+    first_draft = next(e for e in log.entries if e["kind"] == "draft")
+    assert first_draft["package"]["philadelphi"] == "reduced"  # the U.S. bridging text
+    israel = next(e for e in log.entries if e["party"] == "israel" and e["kind"] in ("accept", "reject"))
+    assert israel["kind"] == "accept"  # Netanyahu assented
+    hamas = next(e for e in log.entries if e["party"] == "hamas" and e["kind"] in ("accept", "reject"))
+    assert hamas["kind"] == "reject" and "hamas/complete-withdrawal" in hamas["verdicts"]
+    assert ("summit", None) in kinds
+    assert kinds[-1] == ("end", None)
+
+
+def test_same_seed_same_bytes(gaza: sim.Scenario, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    logs = []
+    for attempt in range(2):
+        path = tmp_path / f"events-{attempt}.jsonl"
+        assert main(["run", str(GAZA), "--seed", "11", "--json", "--log", str(path)]) == 0
+        logs.append((capsys.readouterr().out.replace(str(path), ""), path.read_bytes()))
+    assert logs[0] == logs[1]
+    assert run(gaza, seed=11)[1].jsonl().encode() == logs[0][1]
+
+
+def test_different_seeds_give_different_timelines(gaza: sim.Scenario) -> None:
+    assert run(gaza, seed=1)[1].jsonl() != run(gaza, seed=2)[1].jsonl()
+
+
+def test_run_json_holds_the_outcome(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(VARIANT), "--seed", "0", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"agreed", "date", "package", "blocking"} <= set(out)
+    if out["agreed"]:
+        assert out["blocking"] == [] and out["date"]
+    else:
+        assert out["blocking"]
+
+
+def test_run_until_stops_early(gaza: sim.Scenario) -> None:
+    from datetime import date
+
+    _, log = run(gaza, seed=0, until=date(2024, 8, 20))
+    assert max(e["date"] for e in log.entries) <= "2024-08-21"
+
+
+def test_the_log_is_append_only_json_lines(gaza: sim.Scenario) -> None:
+    _, log = run(gaza, seed=5)
+    lines = log.jsonl().splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert [e["time"] for e in entries] == sorted(e["time"] for e in entries)
+    assert {"time", "date", "kind", "party", "package", "verdicts", "cause"} == set(entries[0])
+
+
+def test_text_output_shows_the_timeline_and_outcome(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(GAZA), "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "hamas/complete-withdrawal breaks" in out
+    assert "No agreement" in out and "israel/troops-in-philadelphi" in out
+
+
+def test_until_before_the_start_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(GAZA), "--until", "2024-01-01"]) == 2
+    assert "before the scenario starts" in capsys.readouterr().err
+
+
+def test_agents_never_import_simpy() -> None:
+    for path in (ROOT / "sim" / "agents").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            assert not any(n == "simpy" or n.startswith("simpy.") or n == "sim.engine" for n in names), path
