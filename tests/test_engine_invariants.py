@@ -79,7 +79,8 @@ def random_scenario(rng: np.random.Generator, index: int) -> dict[str, Any]:
         elif choice == 1:
             effects.append({"type": "add", "party": "p0", "red_line": random_red_line(rng, issues, f"added{e}")})
         elif choice == 2:
-            effects.append({"type": "reservation", "party": f"p{rng.integers(2)}", "by": float(rng.choice([-0.2, 0.2]))})
+            shift = float(rng.choice([-0.2, 0.2]))
+            effects.append({"type": "reservation", "party": f"p{rng.integers(2)}", "by": shift})
         else:
             effects.append({"type": "leave" if rng.random() < 0.5 else "join", "party": "p1"})
         timing: dict[str, Any] = {"date": f"2024-01-{int(rng.integers(1, 20)):02d}"} if rng.random() < 0.5 else \

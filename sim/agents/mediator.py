@@ -169,7 +169,8 @@ class Mediator:
     def cost(self, ref: str) -> float:
         """Price of asking a party to give up a red line: confidence times salience."""
         state = self.world.red_lines[ref]
+        compiler, issues = self.world.compiler, self.world.space.issues
         reads = self._memo(("reads", ref, id(state.definition)), lambda: tuple(
-            self.world.space.issues[i] for i in self.world.compiler.red_line(state.party, state.definition).test.issues))
+            issues[i] for i in compiler.red_line(state.party, state.definition).test.issues))
         salience = max((self.world.salience[state.party].get(i, 1.0) for i in reads), default=1.0)
         return state.definition.confidence * salience
