@@ -55,6 +55,8 @@ class Talks:
         self.agreement: tuple[float, int] | None = None
         self.refused: dict[str, tuple[float, int]] = {}
         self.stop_reason = "the horizon was reached"
+        self.draws: dict[str, bool | int] = {}
+        """What chance decided in this run (events happening, attendance, shocks), for analysis."""
 
     # -- running ---------------------------------------------------------------------------------
 
@@ -90,7 +92,10 @@ class Talks:
         at = self._offset(event.date)
         if at > 0:
             yield self.env.timeout(at)
-        if at >= 0 and self.rng.random() >= event.probability:
+        happens = at < 0 or self.rng.random() < event.probability
+        if event.probability < 1.0:
+            self.draws[f"happens:{event.id}"] = happens
+        if not happens:
             self.log.add(self.env.now, "event", cause=f"{event.title or event.id} does not happen")
             return
         self._happen(event, "event" if at >= 0 else "history")
@@ -143,6 +148,8 @@ class Talks:
 
     def _summit(self, event: Event) -> Process:
         attending = [p for p in event.parties if self.rng.random() < event.attendance.get(p, 1.0)]
+        for party in event.attendance:
+            self.draws[f"attends:{event.id}:{party}"] = party in attending
         missing = [p for p in event.parties if p not in attending]
         self.log.add(self.env.now, "summit", cause=f"attending: {', '.join(attending) or 'nobody'}"
                      + (f"; absent: {', '.join(missing)}" if missing else ""))
@@ -262,11 +269,11 @@ class Talks:
         if self.agreement is not None:
             at, package = self.agreement
             return Outcome(self.scenario.id, seed_info, True, at, self.log.day(at), self.world.terms(package),
-                           self.rounds, self.drafts, (), "agreement", best, versions, dict(self.world.reservation))
+                           self.rounds, self.drafts, (), "agreement", best, versions, dict(self.world.reservation), dict(self.draws))
         blocking, reason = self._blocking()
         self.log.add(self.env.now, "end", cause=reason)
         return Outcome(self.scenario.id, seed_info, False, None, None, None, self.rounds, self.drafts,
-                       blocking, reason, best, versions, dict(self.world.reservation))
+                       blocking, reason, best, versions, dict(self.world.reservation), dict(self.draws))
 
     def _blocking(self) -> tuple[tuple[str, ...], str]:
         """Why no deal: the clashing red lines if no package is left, else what the last text broke."""

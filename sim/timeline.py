@@ -51,6 +51,7 @@ class Outcome:
     best_refused: dict[str, dict[str, Any]]
     versions: dict[str, str | None]
     reservations: dict[str, float]
+    draws: dict[str, bool | int]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
@@ -59,4 +60,5 @@ class Outcome:
                 "package": self.package, "rounds": self.rounds, "drafts": self.drafts,
                 "blocking": list(self.blocking), "reason": self.reason, "best_refused": self.best_refused,
                 "red_line_versions": self.versions,
-                "reservations": {p: _rounded(v) for p, v in self.reservations.items()}}
+                "reservations": {p: _rounded(v) for p, v in self.reservations.items()},
+                "draws": self.draws}
