@@ -9,7 +9,9 @@ import argparse
 import hashlib
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from datetime import date
@@ -20,10 +22,13 @@ from rich.console import Console
 
 from sim import __version__
 from sim.analysis.explain import explain
+from sim.cli_sweep import add_run_options, comparison_table, progress_bar, summary_table
+from sim.compare import compare_folders
 from sim.engine import run
 from sim.errors import Diagnostic, NegsimError, UsageError
 from sim.evaluation import evaluate
 from sim.files import write_atomically
+from sim.genius import add_import_genius_command, run_import_genius
 from sim.report.terminal import (
     render_diagnostics,
     render_evaluation,
@@ -35,6 +40,7 @@ from sim.scenario.loader import inspect
 from sim.scenario.model import Scenario
 from sim.scenario.schema import json_schema_text
 from sim.sources import check_quotes
+from sim.sweep import SweepSettings, sweep
 from sim.terms import parse_terms
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -70,15 +76,34 @@ def _parser() -> argparse.ArgumentParser:
                     "(default: every red line as stated)")
     rn.add_argument("--log", type=Path, metavar="FILE.jsonl", help="write the event log as JSON lines")
     rn.add_argument("--json", action="store_true", help="machine-readable output")
+    sw = commands.add_parser("sweep", help="many seeded replications into a results folder")
+    sw.add_argument("file", type=Path, metavar="FILE")
+    add_run_options(sw)
+    cp = commands.add_parser("compare", help="compare scenario variants over the same seeded replications")
+    cp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the baseline first, then variants")
+    add_run_options(cp)
+    add_import_genius_command(commands)
     commands.add_parser("schema", help="print the JSON Schema of scenario files")
     return parser
+
+
+def _stop_on_sigterm() -> None:
+    """Turn SIGTERM into KeyboardInterrupt, so that partial results are cleaned up."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     args = _parser().parse_args(argv)
+    _stop_on_sigterm()
     try:
         handler = {"check": _check, "evaluate": _evaluate, "explain": _explain, "run": _run,
+                   "sweep": _sweep, "compare": _compare, "import-genius": run_import_genius,
                    "schema": _schema}[args.command]
         return handler(args)
     except UsageError as exc:
@@ -223,6 +248,64 @@ def _run(args: argparse.Namespace) -> int:
         console = _console()
         render_timeline(log.entries, console)
         render_outcome(outcome.to_dict(), console)
+    return EXIT_OK
+
+
+def _settings(args: argparse.Namespace) -> SweepSettings:
+    if args.replications < 1 or args.jobs < 1 or args.chunk_size < 1:
+        raise UsageError("-n, --jobs and --chunk-size must be at least 1")
+    if args.scheduler and args.backend != "dask":
+        raise UsageError("--scheduler goes with --backend dask")
+    return SweepSettings(args.replications, args.seed, args.jobs, args.backend, args.scheduler,
+                         args.chunk_size, args.trace, args.parquet)
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    scenario = _load_for_command(args.file)
+    settings = _settings(args)
+    with progress_bar(settings.n, f"sweeping {scenario.id}", args.quiet) as advance:
+        result = sweep(scenario, args.file, settings, args.output, overwrite=args.force, progress=advance)
+    if args.report:
+        from sim.report.html import write_report
+
+        write_report([args.output], args.output / "report.html")
+    if args.json:
+        _dump({**result, "output": str(args.output)})
+    else:
+        _console().print(summary_table([result]))
+        print(f"results in {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _compare(args: argparse.Namespace) -> int:
+    if len(args.files) < 2:
+        raise UsageError("compare needs at least two scenario files: a baseline and a variant")
+    scenarios = [_load_for_command(path) for path in args.files]
+    ids = [s.id for s in scenarios]
+    if len(set(ids)) != len(ids):
+        raise UsageError(f"the scenarios must have different ids, got {', '.join(ids)}")
+    settings = _settings(args)
+    output: Path = args.output
+    if output.exists() and any(output.iterdir()) and not args.force:
+        raise UsageError(f"'{output}' already holds results; choose another folder or pass --force")
+    output.mkdir(parents=True, exist_ok=True)
+    results = []
+    for scenario, path in zip(scenarios, args.files, strict=True):
+        with progress_bar(settings.n, f"sweeping {scenario.id}", args.quiet) as advance:
+            results.append(sweep(scenario, path, settings, output / scenario.id, overwrite=True, progress=advance))
+    comparison = compare_folders([output / i for i in ids], ids)
+    write_atomically(output / "compare.json", json.dumps(comparison, indent=2, ensure_ascii=False) + "\n")
+    if args.report:
+        from sim.report.html import write_report
+
+        write_report([output], output / "report.html")
+    if args.json:
+        _dump({"summaries": results, "comparison": comparison, "output": str(output)})
+    else:
+        console = _console()
+        console.print(summary_table(results))
+        console.print(comparison_table(comparison))
+        print(f"results in {output}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -55,6 +55,8 @@ class Talks:
         self.agreement: tuple[float, int] | None = None
         self.refused: dict[str, tuple[float, int]] = {}
         self.stop_reason = "the horizon was reached"
+        self._everyone = set(self.principals)
+        self._terms: dict[int, dict[str, object]] = {}
         self.draws: dict[str, bool | int] = {}
         """What chance decided in this run (events happening, attendance, shocks), for analysis."""
 
@@ -82,6 +84,13 @@ class Talks:
     def _relative_time(self) -> float:
         return min(1.0, max(self.env.now / self.horizon, self.rounds / self.settings.max_rounds))
 
+    def _package_terms(self, package: int) -> dict[str, object]:
+        """``world.terms(package)``, decoded once per run (each log entry gets its own copy)."""
+        terms = self._terms.get(package)
+        if terms is None:
+            terms = self._terms[package] = self.world.terms(package)
+        return dict(terms)
+
     # -- events and shocks -------------------------------------------------------------------------
 
     def _offset(self, day: date) -> float:
@@ -106,6 +115,7 @@ class Talks:
 
     def _shocks(self, event: Event) -> Process:
         assert event.rate_per_day is not None
+        self.draws[f"shocks:{event.id}"] = 0
         first = self._offset(event.window.first) if event.window else 0.0
         last = self._offset(event.window.last) + 1 if event.window else self.horizon
         yield self.env.timeout(max(0.0, first))
@@ -180,7 +190,7 @@ class Talks:
         self.text = package
         self.drafts += 1
         self.log.add(self.env.now, "draft", self.mediator.party if self.mediator else None,
-                     package=self.world.terms(package), cause=reason)
+                     package=self._package_terms(package), cause=reason)
 
     def _redraft(self) -> None:
         assert self.mediator is not None
@@ -204,7 +214,7 @@ class Talks:
         response = self.principals[party].respond(package, self._relative_time())
         verdicts = {ref: "breaks" for ref in response.broken}
         self.log.add(self.env.now, "accept" if response.accept else "reject", party,
-                     package=self.world.terms(package), verdicts=verdicts, cause=response.cause)
+                     package=self._package_terms(package), verdicts=verdicts, cause=response.cause)
         if not response.accept and response.utility is not None:
             best = self.refused.get(party)
             if best is None or response.utility > best[0]:
@@ -218,20 +228,20 @@ class Talks:
         if not answers:
             return False
         self.progress = sum(a.accept for a in answers) / len(self.principals)
-        everyone = {a.party for a in answers if a.accept} == set(self.principals)
+        everyone = {a.party for a in answers if a.accept} == self._everyone
         package = answers[-1].package
         if not everyone:
             return False
         if not self.world.agreement_allowed(package):
             blockers = self.world.broken(package)
-            self.log.add(self.env.now, "blocked", package=self.world.terms(package),
+            self.log.add(self.env.now, "blocked", package=self._package_terms(package),
                          verdicts={ref: "breaks" for ref in blockers}, cause="principals agree, but "
                          "the text breaks red lines of others or a walk-away value")
             if self.mediator:
                 self.mediator.note_blocked(blockers)
             return False
         self.agreement = (self.env.now, package)
-        self.log.add(self.env.now, "agreement", package=self.world.terms(package),
+        self.log.add(self.env.now, "agreement", package=self._package_terms(package),
                      cause="every principal accepts; every active red line and walk-away value holds")
         self._finish("agreement")
         return True
@@ -248,7 +258,7 @@ class Talks:
             if offer is None:
                 self.log.add(self.env.now, "no-offer", proposer, cause="no package meets its own red lines")
                 return
-            self.log.add(self.env.now, "offer", proposer, package=self.world.terms(offer))
+            self.log.add(self.env.now, "offer", proposer, package=self._package_terms(offer))
             answers = [Response(proposer, offer, True, (), "proposes", None)]
             for party in order:
                 if party != proposer:
@@ -269,7 +279,8 @@ class Talks:
         if self.agreement is not None:
             at, package = self.agreement
             return Outcome(self.scenario.id, seed_info, True, at, self.log.day(at), self.world.terms(package),
-                           self.rounds, self.drafts, (), "agreement", best, versions, dict(self.world.reservation), dict(self.draws))
+                           self.rounds, self.drafts, (), "agreement", best, versions, dict(self.world.reservation),
+                           dict(self.draws))
         blocking, reason = self._blocking()
         self.log.add(self.env.now, "end", cause=reason)
         return Outcome(self.scenario.id, seed_info, False, None, None, None, self.rounds, self.drafts,

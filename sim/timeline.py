@@ -18,10 +18,14 @@ class EventLog:
 
     start: date
     entries: list[dict[str, Any]] = field(default_factory=list)
+    _days: dict[int, str] = field(default_factory=dict, repr=False)
 
     def day(self, t: float) -> str:
         """Calendar date of simulation time ``t`` (days since the start)."""
-        return (self.start + timedelta(days=int(t // 1))).isoformat()
+        whole = int(t // 1)
+        if whole not in self._days:
+            self._days[whole] = (self.start + timedelta(days=whole)).isoformat()
+        return self._days[whole]
 
     def add(self, t: float, kind: str, party: str | None = None, *, package: dict[str, Any] | None = None,
             verdicts: dict[str, str] | None = None, cause: str = "") -> None:

@@ -48,13 +48,14 @@ class Mediator:
         self.confirmed: set[str] = set()
         self.weights = {p: 1.0 for p in principals}
         self.changes = 0
+        self._costs: dict[tuple[str, int], float] = {}
         self._known: tuple[tuple[int, int], tuple[tuple[str, str | None, float], ...]] = ((-1, -1), ())
 
     def learn(self, response: Response) -> None:
         """Take in an answer: red lines it reveals, or a refusal on terms."""
-        self.changes += 1
         for ref in response.broken:
-            if ref in self.world.red_lines:
+            if ref in self.world.red_lines and (ref not in self.assumed or ref not in self.confirmed):
+                self.changes += 1
                 self.assumed.setdefault(ref, STATED)
                 self.confirmed.add(ref)
         if not response.accept and not response.broken and response.party in self.weights:
@@ -168,6 +169,12 @@ class Mediator:
 
     def cost(self, ref: str) -> float:
         """Price of asking a party to give up a red line: confidence times salience."""
+        key = (ref, self.world.revision)
+        if key not in self._costs:
+            self._costs[key] = self._price(ref)
+        return self._costs[key]
+
+    def _price(self, ref: str) -> float:
         state = self.world.red_lines[ref]
         compiler, issues = self.world.compiler, self.world.space.issues
         reads = self._memo(("reads", ref, id(state.definition)), lambda: tuple(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,15 +42,25 @@ class Principal:
         self._sorted = np.empty(0)
         self._first_seen: float | None = None
         self._best_seen = 0.0
+        # Plain-Python copies for the per-turn hot path (same float64 values as the arrays).
+        self._utility: list[float] = world.utility[party].tolist() if self.has_utility else []
+        self._order_list: list[int] = []
+        self._sorted_list: list[float] = []
+        self._top = 0.0
+        self._own: list[tuple[str, npt.NDArray[np.bool_]]] = []
 
     def _refresh(self) -> None:
-        """Cache the packages this party can accept, sorted by its utility."""
+        """Cache the packages this party can accept, sorted by its utility, and its own red lines."""
         if self._revision == self.world.revision:
             return
         acceptable = np.flatnonzero(self.world.party_mask(self.party))
         utility = self.utility_of(acceptable)
         order = np.argsort(utility, kind="stable")
         self._order, self._sorted = acceptable[order], utility[order]
+        self._order_list, self._sorted_list = self._order.tolist(), self._sorted.tolist()
+        self._top = self._sorted_list[-1] if self._sorted_list else 0.0
+        self._own = [(ref, self.world.mask(ref)) for ref, state in self.world.red_lines.items()
+                     if state.active is not None and state.party == self.party]
         self._revision = self.world.revision
 
     def utility_of(self, packages: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
@@ -61,9 +72,9 @@ class Principal:
     def aspiration(self, t: float) -> float:
         """The utility the party still asks for at relative time ``t``."""
         self._refresh()
-        if not self.has_utility or self._sorted.size == 0:
+        if not self.has_utility or not self._sorted_list:
             return 0.0
-        best = float(self._sorted[-1])
+        best = self._top
         if self.opening is not None:
             best = min(best, self.opening)
         reservation = self.world.reservation[self.party]
@@ -76,15 +87,16 @@ class Principal:
 
     def observe(self, package: int) -> None:
         """Note another party's offer (tit-for-tat measures their concessions)."""
-        value = float(self.utility_of(np.array([package]))[0])
+        value = self._utility[package] if self.has_utility else 0.0
         if self._first_seen is None:
             self._first_seen = value
         self._best_seen = max(self._best_seen, value)
 
     def respond(self, package: int, t: float) -> Response:
         """Accept a text if it breaks none of the party's red lines and meets its demands."""
-        broken = tuple(self.world.broken(package, self.party))
-        utility = float(self.world.utility[self.party][package]) if self.has_utility else None
+        self._refresh()
+        broken = tuple(ref for ref, holds in self._own if not holds[package])
+        utility = self._utility[package] if self.has_utility else None
         if broken:
             return Response(self.party, package, False, broken, "breaks red lines", utility)
         if utility is not None:
@@ -98,13 +110,13 @@ class Principal:
     def offer(self, t: float, near: int | None = None) -> int | None:
         """A package the party would propose now: at its aspiration, closest to ``near`` if given."""
         self._refresh()
-        if self._order.size == 0:
+        if not self._order_list:
             return None
-        start = int(np.searchsorted(self._sorted, self.aspiration(t) - _EPSILON))
-        if start >= self._order.size:
-            start = self._order.size - 1
+        start = bisect_left(self._sorted_list, self.aspiration(t) - _EPSILON)
+        if start >= len(self._order_list):
+            start = len(self._order_list) - 1
         if near is None:
-            return int(self._order[start])
+            return self._order_list[start]
         candidates = self._order[start:]
         rows = self.world.packages
         distance = (rows[candidates] != rows[near]).sum(axis=1)

@@ -64,6 +64,7 @@ class Prepared:
         self.utility: dict[str, Floats] = dict(zip(self.parties_with_utility, utilities, strict=True))
         self.reservation = {p.party: p.reservation for p in prefs.preferences}
         self.masks: dict[tuple[str, str, int], Bools] = {}
+        self.terms: dict[int, dict[str, object]] = {}
         self.memo: dict[object, object] = {}
         """Results agents may keep across runs, keyed by everything they depend on."""
 
@@ -166,8 +167,11 @@ class World:
         return bool(self.feasible()[package])
 
     def terms(self, package: int) -> dict[str, object]:
-        """The package's terms by issue."""
-        return dict(self.space.decode(self.packages[package]))
+        """The package's terms by issue (a fresh dict each call)."""
+        found = self.shared.terms.get(package)
+        if found is None:
+            found = self.shared.terms[package] = dict(self.space.decode(self.packages[package]))
+        return dict(found)
 
     # -- effects ---------------------------------------------------------------------------------
 

@@ -87,20 +87,14 @@ def minimal_hitting_sets(family: list[int], limit: int | None = None) -> tuple[l
     for members in family:
         universe |= members
     found: list[int] = []
-    for size in range(1, universe.bit_count() + 1):
-        level = sorted(_hitting_sets_of_size(family, size, found))
-        if limit is not None and len(found) + len(level) >= limit:
-            extra = len(found) + len(level) > limit
-            return (found + level)[:limit], not extra and not _any_larger(family, size, found + level)
-        found += level
+    sizes = range(1, universe.bit_count() + 1)
+    for size in sizes:
+        found += sorted(_hitting_sets_of_size(family, size, found))
+        if limit is not None and len(found) >= limit:
+            more = len(found) > limit or any(
+                True for larger in sizes if larger > size for _ in _hitting_sets_of_size(family, larger, found))
+            return found[:limit], not more
     return found, True
-
-
-def _any_larger(family: list[int], size: int, found: list[int]) -> bool:
-    universe = 0
-    for members in family:
-        universe |= members
-    return any(True for _ in _hitting_sets_of_size(family, size + 1, found)) if size < universe.bit_count() else False
 
 
 def _hitting_sets_of_size(family: list[int], size: int, smaller: list[int]) -> Iterator[int]:

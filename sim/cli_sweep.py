@@ -1,0 +1,90 @@
+"""Command-line front of sweeps and comparisons: progress bars and summary tables."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from sim.sweep import Progress as Advance
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by ``sweep`` and ``compare``: size, seed, backend, output."""
+    parser.add_argument("-n", "--replications", type=int, default=1000, metavar="N",
+                        help="replications per scenario (default 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    parser.add_argument("--jobs", type=int, default=2, metavar="J", help="worker processes (default 2)")
+    parser.add_argument("--backend", choices=("serial", "process", "dask"), default="process",
+                        help="where replications run (default: a local process pool)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="Dask scheduler address (tcp://host:8786); default: a local cluster")
+    parser.add_argument("--chunk-size", type=int, default=100, metavar="K", help="replications per task")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="results folder")
+    parser.add_argument("--force", action="store_true", help="replace an existing results folder")
+    parser.add_argument("--trace", action="store_true", help="also keep every run's event log (events.jsonl)")
+    parser.add_argument("--parquet", action="store_true", help="also write replications.parquet (extra: parquet)")
+    parser.add_argument("--report", action="store_true", help="also write report.html into the folder")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+@contextmanager
+def progress_bar(total: int, label: str, quiet: bool) -> Iterator[Advance | None]:
+    """A progress bar on stderr, off when stderr is not a terminal or with --quiet."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done: bar.advance(task, done)
+
+
+def summary_table(results: list[dict[str, Any]]) -> Table:
+    """One row per scenario: agreement rate and interval, median date, top blocker."""
+    table = Table(title="Sweep summary", title_justify="left")
+    for name in ("scenario", "runs", "agreement rate (95% CI)", "median date", "top blocking red line"):
+        table.add_column(name, overflow="fold")
+    for result in results:
+        low, high = result["agreement_rate_95"]
+        rate = result["agreement_rate"]
+        shown = "n/a" if rate is None else f"{rate:.1%} ({low:.1%} to {high:.1%})"
+        blocker = next(iter(result["blocking"].items()), None)
+        top = f"{blocker[0]} ({blocker[1]} runs)" if blocker else "-"
+        errors = f" ({result['errors']} errors)" if result["errors"] else ""
+        table.add_row(result["scenario"], f"{result['replications']}{errors}", shown,
+                      result["date_quantiles"].get("50%", "-"), top)
+    return table
+
+
+def comparison_table(comparison: dict[str, Any]) -> Table:
+    """Differences against the baseline, then the assumptions that most move the deal rate."""
+    table = Table(title=f"Against the baseline {comparison['scenarios'][0]}", title_justify="left")
+    for name in ("variant", "difference in agreement rate (95% CI)", "p-value", "median date shift"):
+        table.add_column(name, overflow="fold")
+    for diff, shift in zip(comparison["differences"], comparison["date_shifts_days"], strict=True):
+        low, high = diff["ci95"]
+        table.add_row(diff["b"], f"{diff['difference']:+.1%} ({low:+.1%} to {high:+.1%})", f"{diff['p_value']:.3g}",
+                      "-" if shift is None else f"{shift:+.1f} days")
+    ranked = Table(title="Assumptions that most separate deal from no deal", title_justify="left")
+    for name in ("assumption", "deal rate with", "without", "effect", "runs with"):
+        ranked.add_column(name, overflow="fold")
+    for row in comparison["assumptions"][:10]:
+        ranked.add_row(row["assumption"], f"{row['rate_with']:.1%}", f"{row['rate_without']:.1%}",
+                       f"{row['effect']:+.1%}", str(row["runs_with"]))
+    grid = Table.grid(padding=(1, 0))
+    grid.add_row(table)
+    grid.add_row(ranked)
+    box = comparison.get("box") or {}
+    if box.get("conditions"):
+        share = f"{box['density']:.0%} of those {box['runs']} runs agree, holding {box['coverage']:.0%} of all deals"
+        grid.add_row(f"Deals concentrate where {' and '.join(box['conditions'])}: {share}.")
+    return grid

@@ -1,0 +1,105 @@
+"""Summaries of many replications: agreement rate with its interval, dates, blockers, terms."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+Z95 = 1.959963984540054
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a proportion (95% by default)."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def quantile(sorted_values: list[float], q: float) -> float:
+    """Linear-interpolated quantile of sorted values."""
+    if not sorted_values:
+        return math.nan
+    position = q * (len(sorted_values) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(sorted_values) - 1)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+@dataclass
+class Summary:
+    """Accumulates replication rows one at a time, in constant memory per distinct value."""
+
+    start: date
+    runs: int = 0
+    errors: int = 0
+    agreed: int = 0
+    days: list[float] = field(default_factory=list)
+    blocking: Counter[str] = field(default_factory=Counter)
+    terms: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add(self, row: dict[str, Any]) -> None:
+        """Take one replication row into the summary."""
+        self.runs += 1
+        if row.get("error"):
+            self.errors += 1
+            return
+        if row["agreed"]:
+            self.agreed += 1
+            self.days.append(float(row["day"]))
+            for key, value in row.items():
+                if key.startswith("term:"):
+                    self.terms.setdefault(key[5:], Counter())[_label(value)] += 1
+        else:
+            self.blocking.update(str(row["blocking"]).split())
+
+    @property
+    def valid(self) -> int:
+        """Replications that ran without error."""
+        return self.runs - self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as plain data (summary.json)."""
+        low, high = wilson(self.agreed, self.valid)
+        days = sorted(self.days)
+        return {
+            "replications": self.runs,
+            "errors": self.errors,
+            "agreements": self.agreed,
+            "agreement_rate": _r(self.agreed / self.valid) if self.valid else None,
+            "agreement_rate_95": [_r(low), _r(high)],
+            "date_quantiles": {f"{int(q * 100)}%": self._date(quantile(days, q)) for q in QUANTILES} if days else {},
+            "day_quantiles": {f"{int(q * 100)}%": _r(quantile(days, q)) for q in QUANTILES} if days else {},
+            "agreed_by_date": self._cumulative(days),
+            "blocking": dict(sorted(self.blocking.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "terms": {issue: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+                      for issue, c in self.terms.items()},
+        }
+
+    def _date(self, day: float) -> str:
+        return (self.start + timedelta(days=int(day // 1))).isoformat()
+
+    def _cumulative(self, days: list[float]) -> dict[str, float]:
+        counts = Counter(self._date(d) for d in days)
+        out, total = {}, 0
+        for when in sorted(counts):
+            total += counts[when]
+            out[when] = _r(total / self.valid)
+        return out
+
+
+def _label(value: object) -> str:
+    return "true" if value is True else "false" if value is False else str(value)
+
+
+def _r(value: float) -> float:
+    return round(value, 6)

@@ -1,0 +1,112 @@
+"""A sweep: many seeded replications of one scenario into a results folder."""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from sim import __version__
+from sim.backends import Backend, executor_for
+from sim.errors import UsageError
+from sim.experiment import Job, replicate_chunks
+from sim.results import FIXED_COLUMNS, ResultsFolder
+from sim.scenario.model import Scenario
+from sim.summary import Summary
+
+Progress = Callable[[int], None]
+DEPENDENCIES = ("numpy", "simpy", "pyyaml", "pydantic", "rich", "dask", "distributed", "matplotlib", "pyarrow")
+
+
+@dataclass(frozen=True)
+class SweepSettings:
+    """How to run a sweep."""
+
+    n: int
+    seed: int = 0
+    jobs: int = 1
+    backend: Backend = "process"
+    scheduler: str | None = None
+    chunk_size: int = 100
+    trace: bool = False
+    parquet: bool = False
+
+
+def columns_for(scenario: Scenario) -> list[str]:
+    """The columns of replications.csv: fixed, one per term, blockers, versions, draws, error."""
+    columns = list(FIXED_COLUMNS) + [f"term:{i.id}" for i in scenario.issues] + ["blocking", "blocking_parties"]
+    columns += [f"version:{p.id}/{r.id}" for p in scenario.parties for r in p.red_lines]
+    draws = []
+    for event in scenario.events:
+        if event.date is not None and event.probability < 1.0:
+            draws.append(f"draw:happens:{event.id}")
+        if event.kind == "summit":
+            draws += [f"draw:attends:{event.id}:{party}" for party in event.attendance]
+        if event.rate_per_day is not None:
+            draws.append(f"draw:shocks:{event.id}")
+    return columns + sorted(draws) + ["error"]
+
+
+PARQUET_HINT = "--parquet needs the 'parquet' extra: pip install 'negsim[parquet]'"
+
+
+def write_parquet(source: Path, target: Path) -> None:
+    """Convert replications.csv to Parquet (strings kept as strings)."""
+    try:
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise UsageError(PARQUET_HINT) from None
+    options = pacsv.ConvertOptions(strings_can_be_null=True)
+    pq.write_table(pacsv.read_csv(source, convert_options=options), target)
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and of the packages that shape results."""
+    found = {"python": platform.python_version(), "negsim": __version__}
+    for name in DEPENDENCIES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def sweep(scenario: Scenario, scenario_path: Path, settings: SweepSettings, output: Path, *, overwrite: bool = False,
+          argv: Sequence[str] | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    """Run a sweep into ``output`` and return its summary."""
+    text = scenario_path.read_text(encoding="utf-8")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    summary = Summary(scenario.start)
+    job = Job(text, str(scenario_path), settings.seed, settings.trace)
+    with ResultsFolder(output, columns_for(scenario), overwrite=overwrite, trace=settings.trace) as folder, \
+            executor_for(settings.backend, settings.jobs, settings.scheduler) as executor:
+        for chunk in replicate_chunks(job, settings.n, executor, chunk_size=settings.chunk_size,
+                                      window=max(4, 4 * settings.jobs)):
+            folder.write_rows(chunk.rows)
+            folder.write_events(chunk.events)
+            for row in chunk.rows:
+                summary.add(row)
+            if progress is not None:
+                progress(len(chunk.rows))
+        if settings.parquet:
+            write_parquet(folder.path / "replications.csv", folder.path / "replications.parquet")
+        result = {"scenario": scenario.id, "title": scenario.title, **summary.to_dict()}
+        folder.write_json("summary.json", result)
+        folder.write_text("scenario.yaml", text)
+        folder.write_json("manifest.json", {
+            "scenario": scenario.id, "scenario_file": scenario_path.name,
+            "scenario_sha256": hashlib.sha256(text.encode()).hexdigest(), "seed": settings.seed,
+            "replications": settings.n, "backend": settings.backend, "workers": settings.jobs,
+            "scheduler": settings.scheduler, "chunk_size": settings.chunk_size, "trace": settings.trace,
+            "versions": versions(), "argv": list(argv if argv is not None else sys.argv[1:]),
+            "started": started, "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "command": f"negsim sweep {scenario_path.name} -n {settings.n} --seed {settings.seed}",
+        })
+    return result

@@ -1,0 +1,196 @@
+"""Sweeps: identical rows on every backend, atomic results folders, error rows, compare."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import sim
+from sim.backends import executor_for
+from sim.cli import main
+from sim.compare import rate_difference
+from sim.experiment import Job, replicate, run_chunk
+from sim.summary import wilson
+
+ROOT = Path(__file__).resolve().parents[1]
+GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
+VARIANT = ROOT / "scenarios" / "gaza-2024-08-israel-accepts-monitoring.yaml"
+TEXT = GAZA.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def serial_rows() -> list[dict[str, object]]:
+    return replicate(TEXT, 64, seed=5, chunk_size=7)
+
+
+def test_a_process_pool_gives_the_same_rows(serial_rows: list[dict[str, object]]) -> None:
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        assert replicate(TEXT, 64, seed=5, executor=pool, chunk_size=7) == serial_rows
+
+
+def test_chunking_does_not_change_rows(serial_rows: list[dict[str, object]]) -> None:
+    assert replicate(TEXT, 64, seed=5, chunk_size=64) == serial_rows
+
+
+def test_a_dask_local_cluster_gives_the_same_rows(serial_rows: list[dict[str, object]]) -> None:
+    pytest.importorskip("distributed", reason="the dask extra is part of the dev install")
+    with executor_for("dask", 2) as executor:
+        assert executor is not None
+        assert replicate(TEXT, 64, seed=5, executor=executor, chunk_size=7) == serial_rows
+
+
+def test_rows_differ_between_root_seeds(serial_rows: list[dict[str, object]]) -> None:
+    assert replicate(TEXT, 64, seed=6, chunk_size=7) != serial_rows
+
+
+HUGE = """
+negsim: 1
+id: too-big-to-enumerate
+title: An outcome space of a trillion packages
+start: 2024-01-01
+issues:
+  - {id: a, name: A, type: integer, min: 0, max: 9999}
+  - {id: b, name: B, type: integer, min: 0, max: 9999}
+  - {id: c, name: C, type: integer, min: 0, max: 9999}
+parties:
+  - {id: p, name: P, role: principal}
+  - {id: q, name: Q, role: principal}
+"""
+
+
+def test_a_replication_that_raises_becomes_an_error_row() -> None:
+    chunk = run_chunk(Job(HUGE, "huge.yaml", 1), 0, 3)
+    assert [row["replication"] for row in chunk.rows] == [0, 1, 2]
+    assert all("outcome space has 1,000,000,000,000 packages" in str(row["error"]) for row in chunk.rows)
+    assert all(row["agreed"] is None for row in chunk.rows)
+
+
+def test_a_sweep_goes_on_past_failing_replications(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = tmp_path / "huge.yaml"
+    scenario.write_text(HUGE, encoding="utf-8")
+    assert main(["sweep", str(scenario), "-n", "5", "--jobs", "1", "-o", str(tmp_path / "out"), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["errors"] == 5 and summary["replications"] == 5
+    rows = list(csv.DictReader((tmp_path / "out" / "replications.csv").open()))
+    assert all(r["error"].startswith("UsageError: the outcome space has") for r in rows)
+
+
+def sweep_args(out: Path, *extra: str) -> list[str]:
+    return ["sweep", str(GAZA), "-n", "40", "--jobs", "1", "-o", str(out), "--quiet", *extra]
+
+
+def test_sweep_writes_a_complete_results_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "gaza"
+    assert main([*sweep_args(out, "--trace", "--parquet"), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "events.jsonl", "manifest.json", "replications.csv", "replications.parquet", "scenario.yaml", "summary.json"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 0 and manifest["replications"] == 40 and manifest["versions"]["negsim"]
+    assert (out / "scenario.yaml").read_text() == TEXT
+    rows = list(csv.DictReader((out / "replications.csv").open()))
+    assert [int(r["replication"]) for r in rows] == list(range(40))
+    summary = json.loads((out / "summary.json").read_text())
+    agreed = sum(r["agreed"] == "true" for r in rows)
+    assert summary["agreements"] == agreed == printed["agreements"]
+    assert summary["agreement_rate_95"] == [round(x, 6) for x in wilson(agreed, 40)]
+    assert {json.loads(line)["replication"] for line in (out / "events.jsonl").open()} == set(range(40))
+    assert not list(tmp_path.glob(".*partial*"))
+
+
+def test_sweep_refuses_to_overwrite_results(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "gaza"
+    assert main(sweep_args(out)) == 0
+    before = (out / "replications.csv").read_bytes()
+    assert main(sweep_args(out)) == 2
+    assert "already holds results" in capsys.readouterr().err
+    assert (out / "replications.csv").read_bytes() == before
+    assert main([*sweep_args(out), "--force", "--seed", "1"]) == 0
+    assert (out / "replications.csv").read_bytes() != before
+
+
+def test_same_sweep_same_rows_whatever_the_workers(tmp_path: Path) -> None:
+    assert main(sweep_args(tmp_path / "one")) == 0
+    assert main([*sweep_args(tmp_path / "two"), "--jobs", "2", "--chunk-size", "3"]) == 0
+    assert (tmp_path / "one" / "replications.csv").read_bytes() == (tmp_path / "two" / "replications.csv").read_bytes()
+    assert (tmp_path / "one" / "summary.json").read_bytes() == (tmp_path / "two" / "summary.json").read_bytes()
+
+
+def test_an_interrupted_sweep_leaves_no_half_written_file(tmp_path: Path) -> None:
+    out = tmp_path / "big"
+    command = [sys.executable, "-m", "sim", "sweep", str(GAZA), "-n", "200000", "--jobs", "1", "-o", str(out)]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (tmp_path / ".big.partial" / "replications.csv").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sigterm_also_cleans_up(tmp_path: Path) -> None:
+    out = tmp_path / "big"
+    command = [sys.executable, "-m", "sim", "sweep", str(GAZA), "-n", "200000", "--jobs", "2", "-o", str(out)]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (tmp_path / ".big.partial").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.5)
+    child.terminate()
+    _, err = child.communicate(timeout=60)
+    assert child.returncode in (130, 143), err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_compare_finds_the_variant_opens_deals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "cmp"
+    argv = ["compare", str(GAZA), str(VARIANT), "-n", "150", "--jobs", "2", "-o", str(out), "--quiet", "--json"]
+    assert main(argv) == 0
+    result = json.loads(capsys.readouterr().out)
+    diff = result["comparison"]["difference"]
+    assert diff["a"] == "gaza-2024-08" and diff["b"] == "gaza-2024-08-israel-accepts-monitoring"
+    assert diff["difference"] > 0 and diff["ci95"][0] > 0, diff
+    assert result["comparison"]["assumptions"][0]["assumption"].startswith("israel/troops-in-philadelphi")
+    assert sorted(p.name for p in out.iterdir()) == ["compare.json", "gaza-2024-08",
+                                                      "gaza-2024-08-israel-accepts-monitoring"]
+
+
+def test_rate_difference_matches_hand_computation() -> None:
+    result = rate_difference(10, 100, 30, 100)
+    assert result["difference"] == pytest.approx(0.2)
+    # Wilson 95%: 30/100 -> (0.2189, 0.3958), 10/100 -> (0.0552, 0.1744); Newcombe's hybrid:
+    # 0.2 - sqrt(0.0811^2 + 0.0744^2) = 0.0900 and 0.2 + sqrt(0.0958^2 + 0.0448^2) = 0.3058.
+    assert result["ci95"][0] == pytest.approx(0.0900, abs=2e-4)
+    assert result["ci95"][1] == pytest.approx(0.3058, abs=2e-4)
+    # pooled z = 0.2 / sqrt(0.2 * 0.8 * 0.02) = 3.5355; two-sided p = erfc(z / sqrt 2) = 0.000407
+    assert result["p_value"] == pytest.approx(0.000407, rel=5e-3)
+
+
+def test_compare_needs_two_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["compare", str(GAZA), "-o", str(tmp_path / "x")]) == 2
+    assert "at least two" in capsys.readouterr().err
+
+
+def test_python_api_replicates_from_text() -> None:
+    rows = sim.experiment.replicate(TEXT, 3, seed=2)
+    assert [r["replication"] for r in rows] == [0, 1, 2]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals")
+def test_dask_without_the_extra_names_the_install(tmp_path: Path) -> None:
+    from sim.backends import DASK_HINT
+
+    assert "pip install 'negsim[dask]'" in DASK_HINT
