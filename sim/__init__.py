@@ -10,7 +10,7 @@ Load a scenario, then judge proposals against every party's red lines::
 
 from __future__ import annotations
 
-from sim.errors import Diagnostic, NegsimError, ScenarioError, SourceError, UsageError
+from sim.errors import Diagnostic, NegsimError, ScenarioError, UsageError
 from sim.evaluation import Evaluation, PartyVerdict, RedLineVerdict, evaluate
 from sim.scenario import Scenario, load, loads
 from sim.space import OPEN, OutcomeSpace
@@ -29,7 +29,6 @@ __all__ = [
     "RedLineVerdict",
     "Scenario",
     "ScenarioError",
-    "SourceError",
     "UsageError",
     "__version__",
     "evaluate",

@@ -97,8 +97,12 @@ def _stop_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, handler)
 
 
+_ARGV: list[str] = []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
+    _ARGV[:] = list(argv if argv is not None else sys.argv[1:])
     args = _parser().parse_args(argv)
     _stop_on_sigterm()
     try:
@@ -128,7 +132,7 @@ def _console() -> Console:
 
 
 def _provenance(path: Path | None, argv: Sequence[str] | None = None) -> dict[str, Any]:
-    info: dict[str, Any] = {"negsim": __version__, "argv": list(argv if argv is not None else sys.argv[1:])}
+    info: dict[str, Any] = {"negsim": __version__, "argv": list(argv if argv is not None else _ARGV)}
     if path is not None:
         info["scenario_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
     return info
@@ -264,7 +268,8 @@ def _sweep(args: argparse.Namespace) -> int:
     scenario = _load_for_command(args.file)
     settings = _settings(args)
     with progress_bar(settings.n, f"sweeping {scenario.id}", args.quiet) as advance:
-        result = sweep(scenario, args.file, settings, args.output, overwrite=args.force, progress=advance)
+        result = sweep(scenario, args.file, settings, args.output, overwrite=args.force, progress=advance,
+                       argv=_ARGV)
     if args.report:
         from sim.report.html import write_report
 
@@ -292,7 +297,8 @@ def _compare(args: argparse.Namespace) -> int:
     results = []
     for scenario, path in zip(scenarios, args.files, strict=True):
         with progress_bar(settings.n, f"sweeping {scenario.id}", args.quiet) as advance:
-            results.append(sweep(scenario, path, settings, output / scenario.id, overwrite=True, progress=advance))
+            results.append(sweep(scenario, path, settings, output / scenario.id, overwrite=True, progress=advance,
+                                 argv=_ARGV))
     comparison = compare_folders([output / i for i in ids], ids)
     write_atomically(output / "compare.json", json.dumps(comparison, indent=2, ensure_ascii=False) + "\n")
     if args.report:

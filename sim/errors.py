@@ -4,8 +4,7 @@ Every error a user can cause derives from :class:`NegsimError`::
 
     NegsimError
     ├── ScenarioError        a scenario file breaks one or more rules (carries Diagnostics)
-    ├── UsageError           a command-line or API argument is wrong (unknown proposal, bad terms)
-    └── SourceError          a source document cannot be read
+    └── UsageError           a command-line or API argument is wrong (unknown proposal, bad terms)
 
 A :class:`Diagnostic` is one finding with its place in a file, rendered as
 ``path:line:col: error: message``.
@@ -57,7 +56,3 @@ class ScenarioError(NegsimError):
 
 class UsageError(NegsimError):
     """An argument names something that does not exist or is malformed."""
-
-
-class SourceError(NegsimError):
-    """A source document named by a scenario cannot be found or read."""

@@ -109,8 +109,8 @@ class Evaluation:
 
     @property
     def agreed(self) -> bool:
-        """Whether every party with a stake accepts."""
-        return all(p.stance == "accept" for p in self.parties)
+        """Whether every party with a stake accepts (and there is at least one)."""
+        return bool(self.parties) and all(p.stance == "accept" for p in self.parties)
 
     def summary(self) -> str:
         """One line: who accepts, who rejects and on what, who withholds."""
@@ -122,6 +122,8 @@ class Evaluation:
             parts.append("accepted by " + ", ".join(accepters))
         if waiting := [p for p in self.parties if p.stance == "open"]:
             parts.append("open for " + ", ".join(f"{p.party} ({', '.join(p.withholding)})" for p in waiting))
+        if not self.parties:
+            return f"{what}: no party has red lines, a walk-away value or a principal's role."
         verdict = "meets every red line" if self.agreed else "is not a deal"
         opened = f"; open issues: {', '.join(self.open_issues)}" if self.open_issues else ""
         return f"{what} {verdict}: " + "; ".join(parts) + opened + "."

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StrictBool, StrictInt, StrictStr, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 REF_PATTERN = r"^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_-]*$"
@@ -19,7 +30,16 @@ RedLineRef = Annotated[str, Strict(), Field(pattern=REF_PATTERN)]
 Scalar = StrictBool | StrictInt | StrictStr
 """One value of an issue: a category name, an integer or a boolean."""
 
-Day = Annotated[date, Strict(False)]
+def _calendar_day(value: object) -> object:
+    """Accept only a date or a ``YYYY-MM-DD`` string (no timestamps, no numbers)."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
+
+
+Day = Annotated[date, Strict(False), BeforeValidator(_calendar_day)]
 """A calendar date written ``YYYY-MM-DD``."""
 
 Prose = Annotated[StrictStr, StringConstraints(strip_whitespace=True)]
@@ -32,7 +52,7 @@ Utility = Annotated[float, Field(ge=0.0, le=1.0)]
 class Model(BaseModel):
     """Base of every schema model: immutable, strict types, unknown keys rejected."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class SourceRef(Model):

@@ -99,3 +99,4 @@ Condition = Annotated[
 
 for _model in (AllOf, AnyOf, Negation, IfThen):
     _model.model_rebuild()
+del _model

@@ -8,13 +8,19 @@ from collections.abc import Iterable
 from typing import Any
 
 
-def did_you_mean(word: object, choices: Iterable[object]) -> str:
-    """Return ``"; did you mean 'x'?"`` for the closest choice, or an empty string."""
+def closest(word: object, choices: Iterable[object]) -> object | None:
+    """Return the choice closest to ``word`` (ignoring case if need be), or None."""
     names = {str(c): c for c in choices}
     close = difflib.get_close_matches(str(word), list(names), n=1, cutoff=0.6)
     if not close and isinstance(word, str):
         close = [n for n in names if n.lower() == word.lower()][:1]
-    return f"; did you mean {quoted(names[close[0]])}?" if close else ""
+    return names[close[0]] if close else None
+
+
+def did_you_mean(word: object, choices: Iterable[object]) -> str:
+    """Return ``"; did you mean 'x'?"`` for the closest choice, or an empty string."""
+    choice = closest(word, choices)
+    return f"; did you mean {quoted(choice)}?" if choice is not None else ""
 
 
 def quoted(value: object) -> str:

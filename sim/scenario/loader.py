@@ -75,7 +75,8 @@ def check_document(doc: Document) -> tuple[Scenario | None, list[Diagnostic]]:
     """Validate a parsed document against the schema and its cross-references."""
     if not isinstance(doc.data, dict):
         kind = "a list" if isinstance(doc.data, list) else "a single value"
-        return None, [Diagnostic(doc.path, 1, 1, f"a scenario is a mapping of keys such as "
+        line, col = doc.where.locate(())
+        return None, [Diagnostic(doc.path, line, col, f"a scenario is a mapping of keys such as "
                                  f"'issues' and 'parties', but this file holds {kind}")]
     try:
         scenario = Scenario.model_validate(doc.data)
@@ -92,6 +93,7 @@ def _parts_of(scenario: Scenario) -> Parts:
         issues=list(scenario.issues), parties=list(scenario.parties),
         proposals=list(scenario.proposals), events=list(scenario.events),
         sources=list(scenario.sources), conditions=dict(scenario.conditions),
+        lead_mediator=scenario.talks.lead_mediator,
     )
 
 
@@ -111,6 +113,9 @@ def _partial_parts(data: dict[str, Any]) -> Parts:
                     parts.unchecked.setdefault(kind, set()).add(item["id"])
                 if section == "parties" and isinstance(item, dict):
                     _loose_red_lines(parts, len(kept) - 1, item.get("red_lines"))
+    talks = data.get("talks")
+    if isinstance(talks, dict) and isinstance(talks.get("lead_mediator"), str):
+        parts.lead_mediator = talks["lead_mediator"]
     raw_conditions = data.get("conditions")
     for name, cond in (raw_conditions.items() if isinstance(raw_conditions, dict) else ()):
         try:

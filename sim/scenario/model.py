@@ -52,7 +52,8 @@ class Issue(Model):
 
     def _check_categories(self) -> None:
         if not self.values or len(self.values) < 2:
-            raise ValueError(f"a {self.type} issue needs 'values', a list of at least two")
+            article = "an" if self.type == "ordered" else "a"
+            raise ValueError(f"{article} {self.type} issue needs 'values', a list of at least two")
         seen = {v for v in self.values if self.values.count(v) > 1}
         if seen:
             raise ValueError(f"value '{sorted(seen)[0]}' is listed twice in 'values'")
@@ -62,6 +63,10 @@ class Issue(Model):
             raise ValueError("an integer issue needs 'min' and 'max'")
         if self.min >= self.max:
             raise ValueError(f"'min' ({self.min}) must be below 'max' ({self.max})")
+        if (self.max - self.min) % self.step:
+            last = self.max - (self.max - self.min) % self.step
+            raise ValueError(f"steps of {self.step} from {self.min} never reach 'max' ({self.max}); "
+                             f"set 'max' to {last} or {last + self.step}")
         if (self.max - self.min) // self.step + 1 > MAX_DOMAIN:
             raise ValueError(f"an integer issue may hold at most {MAX_DOMAIN:,} values; "
                              "raise 'step' or narrow the range")

@@ -38,10 +38,23 @@ class Parts:
     conditions: dict[str, Condition | None] = field(default_factory=dict)
     unchecked: dict[str, set[str]] = field(default_factory=dict)
     loose_red_lines: list[tuple[PathKey, RedLine]] = field(default_factory=list)
+    lead_mediator: str | None = None
+
+
+RESERVED_RED_LINE = "reservation-value"
+RESERVED_VERSION = "stated"
 
 
 def _valid(items: Iterable[Any]) -> Iterator[tuple[int, Any]]:
     return ((i, item) for i, item in enumerate(items) if item is not None)
+
+
+def _first_by_id(items: Iterable[Any]) -> dict[str, Any]:
+    """Items by id; where an id is used twice (reported apart), the first one stands."""
+    table: dict[str, Any] = {}
+    for _, item in _valid(items):
+        table.setdefault(item.id, item)
+    return table
 
 
 class Checker:
@@ -51,12 +64,13 @@ class Checker:
         self.doc = doc
         self.parts = parts
         self.found: list[Diagnostic] = []
-        self.issues = {i.id: i for _, i in _valid(parts.issues)}
-        self.parties = {p.id: p for _, p in _valid(parts.parties)}
+        self.issues: dict[str, Issue] = _first_by_id(parts.issues)
+        self.parties: dict[str, Party] = _first_by_id(parts.parties)
         self.sources = {s.id for _, s in _valid(parts.sources)}
         self.red_lines = {f"{p.id}/{r.id}": r for p in self.parties.values() for r in p.red_lines}
 
     def report(self, path: PathKey, message: str, *, key: bool = False) -> None:
+        """Record a finding at the value (or key) at ``path``."""
         line, col = self.doc.where.locate(path, key=key)
         self.found.append(Diagnostic(self.doc.path, line, col, message))
 
@@ -76,37 +90,54 @@ class Checker:
             self.proposal(proposal, ("proposals", i))
         for i, event in _valid(self.parts.events):
             self.event(event, ("events", i))
+        self.lead_mediator()
         return self.found
 
+    def lead_mediator(self) -> None:
+        """The lead mediator named under ``talks`` must be a party with the mediator's role."""
+        lead = self.parts.lead_mediator
+        if lead is None:
+            return
+        path = ("talks", "lead_mediator")
+        if self.known("party", lead, self.parties, path) and self.parties[lead].role != "mediator":
+            self.report(path, f"'{lead}' is a {self.parties[lead].role}, not a mediator; the lead mediator "
+                        "holds the text")
+
     def unique_ids(self, section: str, items: Iterable[Any], base: PathKey = ()) -> None:
+        """Report each id used twice among ``items``."""
         seen: dict[str, int] = {}
         for i, item in _valid(items):
             if item.id in seen:
+                first, _ = self.doc.where.locate((*base, section, seen[item.id], "id"))
                 self.report((*base, section, i, "id"), f"id '{item.id}' is used twice in {section} "
-                            f"(first as item {seen[item.id] + 1})")
+                            f"(first at line {first})")
             seen.setdefault(item.id, i)
 
     # -- references -------------------------------------------------------------------------
 
-    def known(self, kind: str, name: str, table: Iterable[str], path: PathKey) -> bool:
+    def known(self, kind: str, name: str, table: Iterable[str], path: PathKey, *, key: bool = False) -> bool:
+        """Whether ``name`` names a known item of ``kind``; report it if not (at the key if ``key``)."""
         names = list(table)
         unchecked = self.parts.unchecked.get(kind, set())
         if name in names or name in unchecked:
             return name in names
         names += sorted(unchecked)
         self.report(path, f"unknown {kind} '{name}'" + (did_you_mean(name, names) or
-                    (f"; known: {one_of(names)}" if names else "; none is defined")))
+                    (f"; known: {one_of(names)}" if names else "; none is defined")), key=key)
         return False
 
-    def party_ref(self, name: str, path: PathKey) -> None:
-        self.known("party", name, self.parties, path)
+    def party_ref(self, name: str, path: PathKey, *, key: bool = False) -> None:
+        """Check a reference to a party."""
+        self.known("party", name, self.parties, path, key=key)
 
     def source(self, source: object, path: PathKey) -> None:
+        """Check that a quoted source names a document under ``sources``."""
         doc = getattr(source, "doc", None)
         if doc is not None:
             self.known("source document", doc, self.sources, (*path, "doc"))
 
     def red_line_ref(self, ref: str, path: PathKey) -> RedLine | None:
+        """Check a ``party/red-line`` reference; return the red line if it exists."""
         party, _, _ = ref.partition("/")
         if party not in self.parties:
             self.party_ref(party, path)
@@ -117,11 +148,13 @@ class Checker:
     # -- values and conditions --------------------------------------------------------------
 
     def value(self, issue: Issue, value: Scalar, path: PathKey) -> None:
+        """Check that ``value`` is a value of ``issue``."""
         problem = value_problem(issue, value)
         if problem:
             self.report(path, problem)
 
     def condition(self, cond: Condition, path: PathKey) -> None:
+        """Check every issue, value and named condition a condition refers to."""
         if isinstance(cond, Atom):
             self.atom(cond, path)
         elif isinstance(cond, AllOf | AnyOf):
@@ -137,6 +170,7 @@ class Checker:
             self.known("named condition", cond.condition, self.parts.conditions, (*path, "condition"))
 
     def atom(self, atom: Atom, path: PathKey) -> None:
+        """Check an atom's issue, operator and values."""
         if not self.known("issue", atom.issue, self.issues, (*path, "issue")):
             return
         issue = self.issues[atom.issue]
@@ -150,6 +184,7 @@ class Checker:
             self.value(issue, atom.value, (*path, "value"))
 
     def condition_cycles(self) -> None:
+        """Report named conditions that depend on themselves."""
         graph = {name: sorted(named_refs(cond)) for name, cond in self.parts.conditions.items() if cond}
         reported: set[frozenset[str]] = set()
         for start in graph:
@@ -163,15 +198,21 @@ class Checker:
     # -- sections ---------------------------------------------------------------------------
 
     def party(self, party: Party, path: PathKey) -> None:
+        """Check a party's red lines, preferences and salience."""
         self.unique_ids("red_lines", party.red_lines, path)
+        for j, red_line in enumerate(party.red_lines):
+            if red_line.id == RESERVED_RED_LINE:
+                self.report((*path, "red_lines", j, "id"), f"'{RESERVED_RED_LINE}' names a party's walk-away "
+                            "value in output; give the red line another id")
         for j, red_line in enumerate(party.red_lines):
             self.red_line(red_line, (*path, "red_lines", j))
         if party.preferences is not None:
             self.preferences(party.preferences, (*path, "preferences"))
         for name in party.salience:
-            self.known("issue", name, self.issues, (*path, "salience", name))
+            self.known("issue", name, self.issues, (*path, "salience", name), key=True)
 
     def red_line(self, red_line: RedLine, path: PathKey) -> None:
+        """Check a red line, its versions and their sources."""
         if red_line.when is not None:
             self.condition(red_line.when, (*path, "when"))
         self.condition(red_line.require, (*path, "require"))
@@ -179,6 +220,9 @@ class Checker:
         self.unique_ids("versions", red_line.versions, path)
         for k, version in enumerate(red_line.versions):
             vpath = (*path, "versions", k)
+            if version.id == RESERVED_VERSION:
+                self.report((*vpath, "id"), f"'{RESERVED_VERSION}' names the red line as written; "
+                            "give the version another id")
             if version.when is not None:
                 self.condition(version.when, (*vpath, "when"))
             if version.require is not None:
@@ -186,23 +230,30 @@ class Checker:
             self.source(version.source, (*vpath, "source"))
 
     def preferences(self, prefs: Preferences, path: PathKey) -> None:
+        """Check weights and value tables against the issues."""
         for name in prefs.weights:
-            if self.known("issue", name, self.issues, (*path, "weights", name)) and \
+            if self.known("issue", name, self.issues, (*path, "weights", name), key=True) and \
                     prefs.weights[name] > 0 and name not in prefs.values:
                 self.report((*path, "weights", name), f"issue '{name}' has a weight but no value "
                             f"table; add '{name}' under 'values'", key=True)
-        if prefs.weights and sum(prefs.weights.values()) <= 0:
+        if not prefs.weights:
+            self.report((*path, "weights"), "weights must give at least one issue a weight above zero")
+        elif sum(prefs.weights.values()) <= 0:
             self.report((*path, "weights"), "weights must not all be zero")
         for name, table in prefs.values.items():
-            if self.known("issue", name, self.issues, (*path, "values", name)):
+            if self.known("issue", name, self.issues, (*path, "values", name), key=True):
                 self.value_table(self.issues[name], table, (*path, "values", name))
 
     def value_table(self, issue: Issue, table: dict[Scalar, float], path: PathKey) -> None:
+        """Check that a value table covers its issue's domain and nothing else."""
         for value in table:
             problem = value_problem(issue, value)
             if problem:
                 self.report((*path, value), problem, key=True)
         if issue.type == "integer":
+            if not table:
+                self.report(path, f"value table of '{issue.id}' is empty; give at least one point, "
+                            f"e.g. {{{issue.min}: 0.0, {issue.max}: 1.0}}")
             return
         missing = [v for v in issue.domain() if v not in table]
         if missing:
@@ -210,24 +261,27 @@ class Checker:
                         "give every value of the issue a value between 0 and 1")
 
     def proposal(self, proposal: Proposal, path: PathKey) -> None:
+        """Check a proposal's proposer, terms and source."""
         self.party_ref(proposal.proposer, (*path, "proposer"))
         for name, value in proposal.terms.items():
-            if self.known("issue", name, self.issues, (*path, "terms", name)):
+            if self.known("issue", name, self.issues, (*path, "terms", name), key=True):
                 self.value(self.issues[name], value, (*path, "terms", name))
         if proposal.source is not None:
             self.source(proposal.source, (*path, "source"))
 
     def event(self, event: Event, path: PathKey) -> None:
+        """Check an event's parties, source and effects."""
         for i, name in enumerate(event.parties):
             self.party_ref(name, (*path, "parties", i))
         for name in event.attendance:
-            self.party_ref(name, (*path, "attendance", name))
+            self.party_ref(name, (*path, "attendance", name), key=True)
         if event.source is not None:
             self.source(event.source, (*path, "source"))
         for k, effect in enumerate(event.effects):
             self.effect(effect, (*path, "effects", k))
 
     def effect(self, effect: object, path: PathKey) -> None:
+        """Check the red lines, versions, parties and issues an effect names."""
         if isinstance(effect, SwitchVersion):
             red_line = self.red_line_ref(effect.red_line, (*path, "red_line"))
             if red_line is not None:

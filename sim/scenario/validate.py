@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from sim.errors import Diagnostic
-from sim.scenario.hints import YAML11_BOOLEANS, describe, did_you_mean, one_of, slug
+from sim.scenario.hints import YAML11_BOOLEANS, closest, describe, did_you_mean, one_of, slug
 from sim.scenario.yamlio import Document, PathKey
 
 _EXPECTED = {
@@ -37,7 +38,7 @@ def data_path(data: Any, loc: tuple[int | str, ...]) -> tuple[PathKey, bool]:
         if part == "[key]":
             names_key = True
             continue
-        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        if _has(node, part):
             node = node[part]
         elif isinstance(node, dict | list) and part == loc[-1]:
             path.append(part)
@@ -48,17 +49,48 @@ def data_path(data: Any, loc: tuple[int | str, ...]) -> tuple[PathKey, bool]:
     return tuple(path), names_key
 
 
+def _has(node: Any, part: int | str) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
 def diagnostics_from(exc: ValidationError, doc: Document, root: type[BaseModel]) -> list[Diagnostic]:
     """Translate every error of a failed validation into diagnostics."""
+    errors = exc.errors(include_url=False)
+    misspelt = _misspelt_required(errors, root)
     grouped: dict[PathKey, list[ErrorDetails]] = {}
-    for error in exc.errors(include_url=False):
+    for error in errors:
+        if error["type"] == "missing" and error["loc"] in misspelt:
+            continue  # reported as the unknown key that was meant to be it
         path, _ = data_path(doc.data, error["loc"])
         grouped.setdefault(path, []).append(error)
     out: list[Diagnostic] = []
-    for path, errors in grouped.items():
-        for error in _merge_union_errors(errors):
+    for group in grouped.values():
+        for error in _merge_union_errors(group):
             out.append(_diagnostic(error, doc, root))
     return out
+
+
+def _intended_key(key: object, allowed: list[str]) -> str | None:
+    """The allowed key that an unknown key was meant to be: misspelt, or written 'key:value'."""
+    head = str(key).partition(":")[0]
+    if ":" in str(key) and head in allowed:
+        return head
+    choice = closest(key, allowed)
+    return None if choice is None else str(choice)
+
+
+def _misspelt_required(errors: list[ErrorDetails], root: type[BaseModel]) -> set[tuple[int | str, ...]]:
+    """Locations of required keys that are missing because an unknown key is their misspelling."""
+    meant: set[tuple[int | str, ...]] = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            parent, key = error["loc"][:-1], error["loc"][-1]
+            intended = _intended_key(key, _allowed_keys(root, parent))
+            if intended is not None:
+                meant.add((*parent, intended))
+    return meant
 
 
 def _merge_union_errors(errors: list[ErrorDetails]) -> Iterator[ErrorDetails]:
@@ -89,6 +121,9 @@ def _diagnostic(error: ErrorDetails, doc: Document, root: type[BaseModel]) -> Di
     at_key = names_key or kind == "extra_forbidden"
     if kind == "missing":
         line, col = doc.where.locate(path[:-1] if path and path[-1] == error["loc"][-1] else path)
+    elif kind == "union_tag_invalid":
+        path = (*path, _discriminator(error))
+        line, col = doc.where.locate(path)
     else:
         line, col = doc.where.locate(path, key=at_key)
     context = _context(doc.data, path[:-1] if at_key else path)
@@ -103,22 +138,21 @@ def message_for(error: ErrorDetails, path: PathKey, root: type[BaseModel]) -> st
     if kind == "missing":
         return f"missing required key '{key}'"
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(root, loc[:-1])
-        hint = did_you_mean(key, allowed)
-        return f"unknown key '{key}'" + (hint or (f"; allowed keys: {one_of(allowed)}" if allowed else ""))
+        return _unknown_key(key, _allowed_keys(root, loc[:-1]))
     if kind == "literal_error":
-        choices = [c.strip().strip("'") for c in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
-        return f"{_show(value)} is not allowed here; expected one of: {', '.join(choices)}" + did_you_mean(value, choices)
+        return _not_a_choice(value, str(ctx.get("expected", "")))
     if kind == "string_pattern_mismatch":
         if "/" in str(ctx.get("pattern", "")):
             return f"'{value}' does not name a red line; write 'party/red-line-id'"
         return (f"'{value}' is not a valid id: use lower-case letters, digits, '-' and '_'"
                 f" (e.g. '{slug(str(value))}')")
     if kind in ("union_tag_not_found", "union_tag_invalid"):
-        tags = ctx.get("expected_tags", "")
+        tags = str(ctx.get("expected_tags", ""))
         if kind == "union_tag_invalid":
-            return f"unknown {ctx.get('discriminator', 'type')} {_show(ctx.get('tag'))}; expected one of: {tags}" + did_you_mean(ctx.get("tag"), str(tags).replace("'", "").split(", "))
-        return f"missing key 'type': one of {tags}"
+            tag = ctx.get("tag")
+            hint = did_you_mean(tag, tags.replace("'", "").split(", "))
+            return f"unknown {_discriminator(error)} {_show(tag)}; expected one of: {tags}{hint}"
+        return f"missing key 'type': one of {tags or _effect_types()}"
     if kind == "condition_form":
         found = f" (found keys: {one_of(value)})" if isinstance(value, dict) else f" (found {describe(value)})"
         return error["msg"] + found
@@ -126,10 +160,50 @@ def message_for(error: ErrorDetails, path: PathKey, root: type[BaseModel]) -> st
         return error["msg"].removeprefix("Value error, ")
     if kind in _EXPECTED or kind == "union_type":
         expected = error["msg"].removeprefix("expected ") if kind == "union_type" else _EXPECTED[kind]
-        return f"expected {expected}, got {describe(value)}" + _yaml11_hint(value, expected)
+        hint = _yaml11_hint(value, expected) + _number_hint(value, expected)
+        return f"expected {expected}, got {describe(value)}{hint}"
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length')} item(s)"
+    if kind in _BOUNDS:
+        words, name = _BOUNDS[kind]
+        bound = ctx.get(name)
+        shown = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
+        return f"'{key}' must be {words} {shown}, got {describe(value)}" + _share_hint(value, bound)
     return f"{error['msg'][0].lower()}{error['msg'][1:]}, got {describe(value)}"
+
+
+_BOUNDS = {"less_than_equal": ("at most", "le"), "greater_than_equal": ("at least", "ge"),
+           "less_than": ("below", "lt"), "greater_than": ("above", "gt")}
+
+
+def _share_hint(value: object, bound: object) -> str:
+    """A share from 0 to 1 written as a percentage: suggest the fraction."""
+    if bound == 1 and isinstance(value, int | float) and 1 < value <= 100:
+        return f" (it runs from 0 to 1: write {value / 100:g} for {value:g}%)"
+    return ""
+
+
+def _discriminator(error: ErrorDetails) -> str:
+    return str((error.get("ctx") or {}).get("discriminator", "type")).strip("'")
+
+
+def _unknown_key(key: object, allowed: list[str]) -> str:
+    intended = _intended_key(key, allowed)
+    if intended is not None and ":" in str(key):
+        rest = str(key).partition(":")[2]
+        return f"unknown key '{key}'; put a space after the ':' (write '{intended}: {rest}')"
+    if intended is not None:
+        return f"unknown key '{key}'; did you mean '{intended}'?"
+    return f"unknown key '{key}'" + (f"; allowed keys: {one_of(allowed)}" if allowed else "")
+
+
+def _not_a_choice(value: object, expected: str) -> str:
+    """A value outside a Literal; a quoted number where a number is expected says so."""
+    raw = [c.strip() for c in expected.replace(" or ", ",").split(",")]
+    if isinstance(value, str) and value in raw:
+        return f"expected the number {value}, not the string '{value}' (remove the quotes)"
+    choices = [c.strip("'") for c in raw]
+    return f"{_show(value)} is not allowed here; expected one of: {', '.join(choices)}" + did_you_mean(value, choices)
 
 
 def _show(value: object) -> str:
@@ -141,6 +215,28 @@ def _yaml11_hint(value: object, expected: str) -> str:
         truth = "true" if value.lower() in ("yes", "on", "y") else "false"
         return f" (YAML 1.2 reads '{value}' as a string; write {truth})"
     return ""
+
+
+_NUMBER_WITH_EXTRA = re.compile(r"^\s*[-+]?[0-9]+(?:\.[0-9]+)?\s*(?:%|[^\d\s.,].*)$")
+
+
+def _number_hint(value: object, expected: str) -> str:
+    """A number written with a unit or a percent sign, or quoted: say how to write it."""
+    if not isinstance(value, str) or not ("number" in expected or "integer" in expected):
+        return ""
+    if _NUMBER_WITH_EXTRA.match(value) is None:
+        return " (remove the quotes)" if _is_number(value) else ""
+    if value.rstrip().endswith("%"):
+        return f" (write a plain number, e.g. {float(value.strip().rstrip('%')) / 100:g} for {value.strip()})"
+    return " (write the number alone, without a unit)"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _context(data: Any, path: PathKey) -> str:
@@ -216,3 +312,13 @@ def _step(tp: Any, part: int | str) -> Any:
     if origin is dict:
         return typing.get_args(tp)[1]
     return None
+
+
+def _effect_types() -> str:
+    """The values an effect's ``type`` may take, from the schema itself."""
+    from sim.scenario.events import Effect
+
+    union = typing.get_args(Effect)[0]
+    names = [name for member in typing.get_args(union)
+             for name in typing.get_args(member.model_fields["type"].annotation)]
+    return ", ".join(f"'{n}'" for n in names)

@@ -37,18 +37,39 @@ _CORE_SCHEMA: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+_TOO_DEEP = (f"nesting deeper than {MAX_DEPTH} levels; write long conditions flat with 'all'/'any', "
+             "or name parts under 'conditions'")
 _STANDARD_TAG = "tag:yaml.org,2002:"
 _PLAIN = "tag:negsim,2024:plain"
 _SCALAR_KINDS = ("str", "int", "float", "bool", "null")
 
 
+class _TooDeep(yaml.YAMLError):
+    """Nesting deeper than MAX_DEPTH, found while composing (before Python's recursion limit)."""
+
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
+        super().__init__("nesting too deep")
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader that leaves plain scalars unresolved, so we apply YAML 1.2 rules."""
+
+    depth = 0
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is ScalarNode and implicit[0]:
             return _PLAIN
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH + 2:  # the root is 1 deep and keys 1 deeper than their mapping
+                raise _TooDeep(self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 @dataclass
@@ -110,15 +131,25 @@ def read_text(path: Path) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = _position(raw[: exc.start].decode("utf-8", "replace"), exc.start)
-        msg = f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); is it a binary file?"
-        raise YamlProblem(Diagnostic(shown, line, col, msg)) from exc
+        prefix = raw[: exc.start].decode("utf-8", "replace")
+        line, col = _position(prefix, len(prefix))
+        raise YamlProblem(Diagnostic(shown, line, col, _not_utf8(raw, exc.start))) from exc
     bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
     if bad:
         line, col = _position(text, bad.start())
         msg = f"control character U+{ord(bad.group()):04X} in file; is it a binary file?"
         raise YamlProblem(Diagnostic(shown, line, col, msg))
     return text
+
+
+def _not_utf8(raw: bytes, start: int) -> str:
+    """Say why bytes do not decode: another Unicode encoding, a legacy one, or binary data."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "file is UTF-16 text, not UTF-8; save it as UTF-8"
+    if b"\x00" in raw[:1024]:
+        return f"file is not UTF-8 text (byte 0x{raw[start]:02x}); is it a binary file?"
+    return (f"file is not UTF-8 text (byte 0x{raw[start]:02x}); was it saved as Latin-1 or "
+            "Windows-1252? save it as UTF-8")
 
 
 def parse(text: str, shown: str) -> Document:
@@ -130,6 +161,8 @@ def parse(text: str, shown: str) -> Document:
                                      "'issues' and 'parties'"))
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except _TooDeep as exc:
+        raise YamlProblem(Diagnostic(shown, exc.mark.line + 1, exc.mark.column + 1, _TOO_DEEP)) from exc
     except yaml.MarkedYAMLError as exc:
         raise YamlProblem(_syntax_diagnostic(exc, shown, text)) from exc
     except yaml.YAMLError as exc:
@@ -138,32 +171,117 @@ def parse(text: str, shown: str) -> Document:
         raise YamlProblem(Diagnostic(shown, 1, 1, "nesting is too deep to read")) from exc
     if node is None:
         raise YamlProblem(Diagnostic(shown, 1, 1, "file holds no YAML document"))
+    _refuse_alias_bomb(node, shown)
     builder = _Builder(shown)
     data = builder.build(node, ())
     return Document(shown, data, builder.where, text)
+
+
+_ALIAS_BOMB = (f"document expands to more than {MAX_NODES:,} values; is an alias ('*name') "
+               "repeated too often (an alias bomb)?")
+_RECURSIVE_ALIAS = "an alias ('*name') refers to the very list or mapping it is in; it would never end"
+
+
+def _refuse_alias_bomb(root: Node, shown: str) -> None:
+    """Refuse a document whose aliases expand it beyond MAX_NODES, before building any of it.
+
+    Shown at the first top-level key at which the count passes the limit: an alias has no
+    place of its own in the composed graph.
+    """
+    counter = _Counter(shown)
+    if counter.size(root, 0) <= MAX_NODES:
+        return
+    where, total = root.start_mark, 1
+    for key, value in root.value if isinstance(root, MappingNode) else ():
+        total += counter.size(value, 1)
+        if total > MAX_NODES:
+            where = key.start_mark
+            break
+    raise YamlProblem(Diagnostic(shown, where.line + 1, where.column + 1, _ALIAS_BOMB))
+
+
+class _Counter:
+    """Counts the values a node stands for once every alias is expanded, once per node."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.sizes: dict[int, int] = {}  # 0 while a node is being counted
+
+    def fail(self, node: Node, message: str) -> YamlProblem:
+        mark = node.start_mark
+        return YamlProblem(Diagnostic(self.shown, mark.line + 1, mark.column + 1, message))
+
+    def size(self, node: Node, depth: int) -> int:
+        size = self.sizes.get(id(node))
+        if size == 0:
+            raise self.fail(node, _RECURSIVE_ALIAS)
+        if size is None:
+            if depth > MAX_DEPTH:
+                raise self.fail(node, _TOO_DEEP)
+            self.sizes[id(node)] = 0
+            size = 1 + sum(self.size(child, depth + 1) for child in _children(node))
+            self.sizes[id(node)] = size
+        return size
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [value for _, value in node.value]
+    return []
 
 
 def _syntax_diagnostic(exc: yaml.MarkedYAMLError, shown: str, text: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = (exc.problem or "syntax error").strip()
+    special = _special_syntax(exc, problem, text, line, col)
+    if special is not None:
+        return Diagnostic(shown, *special)
+    if exc.context and "found duplicate anchor" in exc.context:
+        problem = f"duplicate anchor: {problem}"
+    problem = problem.replace("found '?'", "found a key")
+    context = exc.context.strip().removeprefix("while ") if exc.context else ""
+    context = f" while {context}" if context else ""
+    start = exc.context_mark
+    if start is not None and mark is not None and start.line != mark.line:
+        context += f" (begun at line {start.line + 1}, column {start.column + 1})"
+    return Diagnostic(shown, line, col, f"invalid YAML{context}: {problem}{_syntax_hint(problem)}")
+
+
+def _special_syntax(
+    exc: yaml.MarkedYAMLError, problem: str, text: str, line: int, col: int
+) -> tuple[int, int, str] | None:
+    """Line, column and message for syntax errors better told in other words than PyYAML's."""
     if "\t" in problem or "'\\t'" in problem:
         lines = text.splitlines()
         tab_line = next((i for i, ln in enumerate(lines, 1) if "\t" in ln[: len(ln) - len(ln.lstrip())]), line)
         tab_col = lines[tab_line - 1].index("\t") + 1 if tab_line <= len(lines) else col
-        return Diagnostic(shown, tab_line, tab_col, "tab character in indentation; "
-                          "YAML indents with spaces only (replace the tab with spaces)")
-    if exc.context and "found duplicate anchor" in exc.context:
-        problem = f"duplicate anchor: {problem}"
-    hint = ""
-    if "mapping values are not allowed" in problem:
-        hint = " (a value holding ': ' must be quoted, or a key is mis-indented)"
-    elif "could not find expected ':'" in problem:
-        hint = " (a key is missing its ':' or a line is mis-indented)"
-    elif "found undefined alias" in problem:
-        hint = " (an alias '*name' needs an anchor '&name' before it)"
-    context = f" while {exc.context.strip()}" if exc.context else ""
-    return Diagnostic(shown, line, col, f"invalid YAML{context}: {problem}{hint}")
+        return tab_line, tab_col, ("tab character in indentation; YAML indents with spaces only "
+                                   "(replace the tab with spaces)")
+    if "but found another document" in problem:
+        return line, col, ("invalid YAML: a second document begins here; a scenario is one YAML "
+                           "document (remove the '---' line)")
+    start = exc.context_mark
+    if "end of stream" in problem and start is not None and "quoted scalar" in (exc.context or ""):
+        return start.line + 1, start.column + 1, ("invalid YAML: this quoted value is never closed "
+                                                  "(add the closing quote)")
+    return None
+
+
+_SYNTAX_HINTS = {
+    "mapping values are not allowed": "a value holding ': ' must be quoted, or a key is mis-indented",
+    "could not find expected ':'": "a key is missing its ':' or a line is mis-indented",
+    "found undefined alias": "an alias '*name' needs an anchor '&name' before it",
+    "expected <block end>": "this line is indented differently from the lines around it",
+    "expected ',' or ']'": "is a '[' left unclosed?",
+    "expected ',' or '}'": "is a '{' left unclosed?",
+}
+
+
+def _syntax_hint(problem: str) -> str:
+    return next((f" ({hint})" for key, hint in _SYNTAX_HINTS.items() if key in problem), "")
 
 
 def _short(tag: str) -> str:
@@ -185,11 +303,10 @@ class _Builder:
 
     def build(self, node: Node, path: PathKey) -> Any:
         self.count += 1
-        if self.count > MAX_NODES:
-            raise self.fail(node, f"document expands to more than {MAX_NODES:,} values; "
-                            "is an alias ('*name') repeated too often (an alias bomb)?")
+        if self.count > MAX_NODES:  # a backstop: _refuse_alias_bomb has counted them before
+            raise self.fail(node, _ALIAS_BOMB)
         if len(path) > MAX_DEPTH:
-            raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels")
+            raise self.fail(node, _TOO_DEEP)
         self.where.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, ScalarNode):
             return self.scalar(node)
@@ -243,5 +360,6 @@ class _Builder:
                 return float(value.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf")
                              .replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
         except ValueError as exc:
-            raise self.fail(node, f"'{value}' is not a valid {kind}") from exc
+            shown = f"'{value}'" if len(value) <= 40 else f"'{value[:20]}…' ({len(value)} characters)"
+            raise self.fail(node, f"{shown} is not a valid {kind}") from exc
         return value

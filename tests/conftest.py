@@ -1,0 +1,31 @@
+"""Shared test helpers: run the ``negsim`` command line in-process and capture what it prints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+
+@dataclass(frozen=True)
+class CliRun:
+    """What one in-process run of ``negsim`` returned and printed."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def negsim(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliRun]:
+    """Run ``negsim ARGS...`` through ``sim.cli.main`` and return its exit code and output."""
+    from sim.cli import main
+
+    def run(*argv: str) -> CliRun:
+        capsys.readouterr()
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return CliRun(code, captured.out, captured.err)
+
+    return run

@@ -1,0 +1,39 @@
+"""The scenario as a function of keyword parameters (for EMA Workbench)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+import sim
+from sim.ema import describe, scenario_model, with_parameters
+
+GAZA = Path(__file__).resolve().parents[1] / "scenarios" / "gaza-2024-08.yaml"
+
+
+def test_parameters_are_named_as_identifiers() -> None:
+    names = describe(GAZA)
+    assert names["israel__troops_in_philadelphi__confidence"] == 0.8
+    assert names["cairo_summit__hamas__attendance"] == 0.5
+    assert names["regional_retaliation__rate"] == 0.03
+    assert all(name.isidentifier() for name in names)
+
+
+def test_a_softer_israel_makes_deals_likelier() -> None:
+    model = scenario_model(GAZA)
+    firm = model(replications=40, israel__troops_in_philadelphi__confidence=1.0)
+    soft = model(replications=40, israel__troops_in_philadelphi__confidence=0.0)
+    assert firm["agreement_rate"] == 0.0 and math.isnan(firm["median_day"])
+    assert soft["agreement_rate"] > 0.2 and soft["median_day"] > 0
+
+
+def test_the_model_is_deterministic_for_a_seed() -> None:
+    model = scenario_model(GAZA)
+    assert model(replications=10, seed=3) == model(replications=10, seed=3)
+
+
+def test_unknown_parameters_are_named() -> None:
+    with pytest.raises(sim.UsageError, match="did you mean 'israel__reservation'"):
+        with_parameters(sim.load(GAZA), {"israel__reservaton": 0.2})
