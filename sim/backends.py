@@ -38,12 +38,13 @@ def _dask_executor(jobs: int, scheduler: str | None) -> Iterator[Executor]:
         raise UsageError(DASK_HINT) from None
     if scheduler:
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout="10s")  # type: ignore[no-untyped-call]
         except OSError as exc:
             raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         with client:
-            yield client.get_executor()
+            yield client.get_executor()  # type: ignore[no-untyped-call]
         return
-    with LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
+                           dashboard_address=None)
+    with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
         yield client.get_executor()

@@ -25,7 +25,7 @@ def read_rows(folder: Path) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(handle)
 
 
-def rate_difference(agreed_a: int, n_a: int, agreed_b: int, n_b: int) -> dict[str, float]:
+def rate_difference(agreed_a: int, n_a: int, agreed_b: int, n_b: int) -> dict[str, Any]:
     """Difference of two agreement rates (b - a), Newcombe's 95% interval, two-sided z-test p-value."""
     p_a, p_b = agreed_a / n_a, agreed_b / n_b
     low_a, high_a = wilson(agreed_a, n_a)
@@ -60,7 +60,7 @@ def discover(samples: list[tuple[set[str], bool]]) -> tuple[list[dict[str, Any]]
     """Rank assumptions by how much they move the agreement rate; peel a box where deals concentrate."""
     total = len(samples)
     names = sorted(set().union(*(f for f, _ in samples))) if samples else []
-    ranked = []
+    ranked: list[dict[str, Any]] = []
     for name in names:
         with_it = [ok for f, ok in samples if name in f]
         without = [ok for f, ok in samples if name not in f]

@@ -57,7 +57,8 @@ class AtomTest:
 
     def __call__(self, columns: Columns) -> Verdicts:
         """Look each package's code up in the table."""
-        return self.table[columns[self.issue]]
+        # np.take reads code -1 (OPEN) as the last slot, as indexing does, but runs faster.
+        return np.take(self.table, columns[self.issue])
 
 
 @dataclass(frozen=True, eq=False)

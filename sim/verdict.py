@@ -35,11 +35,12 @@ RESERVATION_ID = "reservation-value"
 _EPSILON = 1e-9
 _COMPLETIONS_LIMIT = 4096
 _BLOCK_ROWS = 1_000_000
+_CHECK_ROWS = 1 << 16
 
 
 def columns_of(packages: Codes) -> Columns:
-    """Split packages into one contiguous code column per issue."""
-    return [np.ascontiguousarray(packages[:, j]) for j in range(packages.shape[1])]
+    """Split packages into one contiguous column of codes per issue, as ``np.intp`` for fast lookups."""
+    return [packages[:, j].astype(np.intp) for j in range(packages.shape[1])]
 
 
 @dataclass(frozen=True)
@@ -71,17 +72,21 @@ class Constraints:
     def check(self, packages: Codes) -> Check:
         """Check packages (rows of codes, :data:`OPEN` for open issues) against everything."""
         packages = np.atleast_2d(np.asarray(packages, dtype=np.int16))
-        cols = columns_of(packages)
-        has_open = bool((packages == OPEN).any())
-        red = np.empty((len(self.red_lines), packages.shape[0]), dtype=np.int8)
-        for r, red_line in enumerate(self.red_lines):
-            red[r] = red_line.test(cols)
-            if has_open:
-                settle_open(red_line.test, packages, red[r], self.space.sizes)
-        low = np.empty((len(self.preferences), packages.shape[0]))
+        n = packages.shape[0]
+        red = np.empty((len(self.red_lines), n), dtype=np.int8)
+        low = np.empty((len(self.preferences), n))
         high = np.empty_like(low)
-        for p, prefs in enumerate(self.preferences):
-            low[p], high[p] = prefs.utility_bounds(cols)
+        # Blocks of rows keep the intermediate arrays in cache and bound the memory used.
+        for start in range(0, n, _CHECK_ROWS):
+            rows = slice(start, start + _CHECK_ROWS)
+            cols = columns_of(packages[rows])
+            for r, red_line in enumerate(self.red_lines):
+                red[r, rows] = red_line.test(cols)
+            for p, prefs in enumerate(self.preferences):
+                low[p, rows], high[p, rows] = prefs.utility_bounds(cols)
+        if (packages == OPEN).any():
+            for r, red_line in enumerate(self.red_lines):
+                settle_open(red_line.test, packages, red[r], self.space.sizes)
         rv = np.array([p.reservation for p in self.preferences])[:, None]
         reservations = np.where(low >= rv - _EPSILON, HOLDS,
                                 np.where(high < rv - _EPSILON, BREAKS, UNSETTLED)).astype(np.int8)

@@ -200,3 +200,21 @@ def test_bargaining_points_match_plain_enumeration(data: dict[str, Any]) -> None
             return min(g / m if m > 0 else 1.0 for g, m in zip(gains, ideal, strict=True))
         best = max(share(i) for i in eligible)
         assert ks is not None and math.isclose(share(ks), best, abs_tol=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 2**12 - 1), min_size=1, max_size=12), st.sampled_from([1, 3, None]))
+def test_berge_and_the_bounded_search_agree(family: list[int], limit: int | None) -> None:
+    from sim.analysis import clashes
+
+    ordered = sorted(set(family), key=lambda m: (m.bit_count(), m))
+    minimal = clashes.minimal_sets(tuple(ordered))
+    universe = 0
+    for members in minimal:
+        universe |= members
+    berge = clashes._berge(minimal)
+    assert berge is not None
+    expected = berge if limit is None else berge[:limit]
+    bounded, complete = clashes._bounded_search(minimal, universe, limit)
+    assert bounded == expected
+    assert complete == (len(expected) == len(berge))

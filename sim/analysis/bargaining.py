@@ -18,39 +18,105 @@ def pareto_front(utilities: Floats) -> Indices:
     """Indices of the packages that no other package Pareto-dominates, ascending.
 
     A package is dominated when another is at least as good for every party and better
-    for one. Packages with equal utility vectors stand or fall together.
+    for one. Packages with equal utility vectors stand or fall together. Packages dominated
+    by a few anchors (the best package for the total and for each party) are dropped first;
+    the rest are swept in order of falling total utility, a block at a time.
     """
     utilities = np.asarray(utilities, dtype=np.float64)
     if utilities.shape[1] == 0:
         return np.empty(0, dtype=np.intp)
-    points, inverse = np.unique(utilities.T, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    keep = _front_of_two(points) if points.shape[1] == 2 else _front_of_many(points)
-    return np.flatnonzero(keep[inverse])
+    candidates = _not_dominated_by_anchors(utilities)
+    points = utilities[:, candidates]
+    keep = _front_of_two(points) if points.shape[0] == 2 else _front_of_many(points)
+    return np.sort(candidates[keep])
+
+
+def _dominated_by(points: Floats, anchor: Floats) -> npt.NDArray[np.bool_]:
+    """Which points (columns) the anchor vector dominates."""
+    at_most = points[0] <= anchor[0]
+    below = points[0] < anchor[0]
+    for j in range(1, len(anchor)):
+        at_most &= points[j] <= anchor[j]
+        below |= points[j] < anchor[j]
+    return np.asarray(at_most & below, dtype=bool)
+
+
+_ANCHOR_WEIGHTS = 16
+
+
+def _not_dominated_by_anchors(utilities: Floats) -> Indices:
+    """Drop packages dominated by anchors: the best packages for several weightings of the parties.
+
+    Each anchor maximises a positive weighted sum (fixed pseudo-random weights, so results are
+    deterministic), hence lies on the front; anchors are applied to the survivors of the last.
+    """
+    parties = utilities.shape[0]
+    weights = np.vstack((np.ones(parties), np.random.default_rng(0).dirichlet(np.ones(parties), _ANCHOR_WEIGHTS)))
+    anchors = list(dict.fromkeys(int(np.argmax(_weighted(utilities, w))) for w in weights))
+    for row in utilities:
+        best = np.flatnonzero(row == row.max())
+        anchors.append(int(best[np.argmax(utilities[:, best].sum(axis=0))]))
+    alive = np.arange(utilities.shape[1])
+    points = utilities
+    for anchor in anchors:
+        keep = ~_dominated_by(points, utilities[:, anchor])
+        alive, points = alive[keep], points[:, keep]
+    return alive
+
+
+def _weighted(utilities: Floats, weights: Floats) -> Floats:
+    """Weighted sum of the parties' utilities per package (a loop beats BLAS on thin matrices)."""
+    total = utilities[0] * weights[0]
+    for j in range(1, len(weights)):
+        total += utilities[j] * weights[j]
+    return np.asarray(total, dtype=np.float64)
 
 
 def _front_of_two(points: Floats) -> npt.NDArray[np.bool_]:
-    order = np.lexsort((-points[:, 1], -points[:, 0]))
-    second = points[order, 1]
-    best_before = np.concatenate(([-np.inf], np.maximum.accumulate(second)[:-1]))
-    keep = np.zeros(len(points), dtype=bool)
-    keep[order] = second > best_before
+    """Pareto front of two parties by one sort: better first, ties grouped."""
+    order = np.lexsort((-points[1], -points[0]))
+    first, second = points[0, order], points[1, order]
+    starts = np.concatenate(([True], first[1:] != first[:-1]))
+    group = np.cumsum(starts) - 1
+    group_best = second[starts]
+    best_before = np.concatenate(([-np.inf], np.maximum.accumulate(group_best)[:-1]))
+    keep = np.zeros(points.shape[1], dtype=bool)
+    keep[order] = (second == group_best[group]) & (group_best[group] > best_before[group])
     return keep
 
 
-def _front_of_many(points: Floats) -> npt.NDArray[np.bool_]:
-    order = np.argsort(-points.sum(axis=1), kind="stable")
-    candidates = points[order]
-    alive = np.arange(len(candidates))
-    i = 0
-    while i < len(candidates):
-        better_somewhere = (candidates > candidates[i]).any(axis=1)
-        better_somewhere[i] = True
-        candidates, alive = candidates[better_somewhere], alive[better_somewhere]
-        i = int(better_somewhere[:i].sum()) + 1
-    keep = np.zeros(len(points), dtype=bool)
-    keep[order[alive]] = True
-    return keep
+def _front_of_many(points: Floats, block: int = 32) -> npt.NDArray[np.bool_]:
+    """Pareto front of any number of parties: sweep in order of falling total utility.
+
+    No package is dominated by one with a lower or equal total. So among the packages not
+    yet dominated, the ``block`` with the highest totals that no other of them dominates are
+    on the front; they then drop every later package they dominate.
+    """
+    order = np.argsort(-points.sum(axis=0), kind="stable")
+    alive, index = points[:, order].T, order
+    front: list[npt.NDArray[np.intp]] = []
+    while len(index):
+        head, rest = alive[:block], alive[block:]
+        on_front = ~_beaten(head, head)
+        front.append(index[:block][on_front])
+        dropped = _beaten(head[on_front], rest)
+        alive, index = rest[~dropped], index[block:][~dropped]
+    mask = np.zeros(points.shape[1], dtype=bool)
+    mask[np.concatenate(front)] = True
+    return mask
+
+
+def _beaten(by: Floats, points: Floats) -> npt.NDArray[np.bool_]:
+    """Which rows of ``points`` some row of ``by`` dominates."""
+    if len(by) == 0 or len(points) == 0:
+        return np.zeros(len(points), dtype=bool)
+    at_least = np.ones((len(by), len(points)), dtype=bool)
+    better = np.zeros((len(by), len(points)), dtype=bool)
+    for j in range(by.shape[1]):
+        mine, theirs = by[:, j, None], points[None, :, j]
+        at_least &= mine >= theirs
+        better |= mine > theirs
+    return np.asarray((at_least & better).any(axis=0))
 
 
 def nash_point(utilities: Floats, disagreement: Floats, powers: Floats | None = None) -> int | None:
@@ -61,12 +127,14 @@ def nash_point(utilities: Floats, disagreement: Floats, powers: Floats | None = 
     """
     gains = np.asarray(utilities, dtype=np.float64) - np.asarray(disagreement, dtype=np.float64)[:, None]
     weights = np.ones(gains.shape[0]) if powers is None else np.asarray(powers, dtype=np.float64)
-    viable = (gains > 0).all(axis=0)
+    viable = gains[0] > 0
+    for row in gains[1:]:
+        viable &= row > 0
     if not viable.any():
         return None
-    score = np.full(gains.shape[1], -np.inf)
-    score[viable] = weights @ np.log(gains[:, viable])
-    return int(np.argmax(score))
+    chosen = np.flatnonzero(viable)
+    score = _weighted(np.log(gains[:, chosen]), weights)
+    return int(chosen[np.argmax(score)])
 
 
 def kalai_smorodinsky(utilities: Floats, disagreement: Floats) -> int | None:

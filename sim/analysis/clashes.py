@@ -75,10 +75,16 @@ def _minimal_sets_vectorised(ordered: list[int]) -> list[int]:
     return [int(m) for m in found]
 
 
+BERGE_LIMIT = 200_000
+"""Most partial transversals Berge's method may hold before the bounded search takes over."""
+
+
 def minimal_hitting_sets(family: list[int], limit: int | None = None) -> tuple[list[int], bool]:
     """Minimal sets meeting every set of ``family``, smallest first, at most ``limit``.
 
-    Returns the sets and whether the enumeration is complete (nothing left out).
+    Returns the sets and whether the enumeration is complete (nothing left out). Berge's
+    method folds the family in one set at a time on vectorised bitmasks; should the partial
+    transversals grow past :data:`BERGE_LIMIT`, a search bounded by size takes over.
     """
     if not family or 0 in family:
         return [], True
@@ -86,6 +92,30 @@ def minimal_hitting_sets(family: list[int], limit: int | None = None) -> tuple[l
     universe = 0
     for members in family:
         universe |= members
+    every = _berge(family) if universe.bit_length() <= 64 else None
+    if every is not None:
+        shown = every if limit is None else every[:limit]
+        return shown, len(shown) == len(every)
+    return _bounded_search(family, universe, limit)
+
+
+def _berge(family: list[int]) -> list[int] | None:
+    """All minimal transversals by Berge's method, or None if they grow too many."""
+    transversals = np.zeros(1, dtype=np.uint64)
+    for members in family:
+        mask = np.uint64(members)
+        hit = (transversals & mask) != 0
+        bits = np.array([m for m in _members(members)], dtype=np.uint64)
+        grown = (transversals[~hit][:, None] | bits[None, :]).ravel()
+        candidates = np.unique(np.concatenate((transversals[hit], grown)))
+        if len(candidates) > BERGE_LIMIT:
+            return None
+        transversals = np.array(_minimal_sets_vectorised(sorted(
+            (int(c) for c in candidates), key=lambda m: (m.bit_count(), m))), dtype=np.uint64)
+    return sorted((int(t) for t in transversals), key=lambda m: (m.bit_count(), m))
+
+
+def _bounded_search(family: list[int], universe: int, limit: int | None) -> tuple[list[int], bool]:
     found: list[int] = []
     sizes = range(1, universe.bit_count() + 1)
     for size in sizes:
