@@ -61,12 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--proposal", metavar="ID", help="id of a proposal in the scenario")
     which.add_argument("--terms", metavar="ISSUE=VALUE,...", help="a package; issues left out stay open")
     ev.add_argument("--json", action="store_true", help="machine-readable output")
+    ev.add_argument("--fail-on-no-deal", action="store_true", help="exit 1 unless every party accepts")
     ex = commands.add_parser("explain", help="ZOPA, clashing red lines, fewest concessions, bargaining points")
     ex.add_argument("file", type=Path, metavar="FILE")
     ex.add_argument("--proposal", metavar="ID", help="also judge this proposal against the deal space")
     ex.add_argument("--max-sets", type=_positive, default=10, metavar="K",
                     help="list at most K clashing and K concession sets (default 10)")
     ex.add_argument("--json", action="store_true", help="machine-readable output")
+    ex.add_argument("--fail-on-no-deal", action="store_true", help="exit 1 when the ZOPA is empty")
     rn = commands.add_parser("run", help="simulate the talks over calendar time")
     rn.add_argument("file", type=Path, metavar="FILE")
     rn.add_argument("--seed", type=int, default=0, help="seed of the run's random draws (default 0)")
@@ -76,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
                     "(default: every red line as stated)")
     rn.add_argument("--log", type=Path, metavar="FILE.jsonl", help="write the event log as JSON lines")
     rn.add_argument("--json", action="store_true", help="machine-readable output")
+    rn.add_argument("--fail-on-no-deal", action="store_true", help="exit 1 when the run ends without agreement")
     sw = commands.add_parser("sweep", help="many seeded replications into a results folder")
     sw.add_argument("file", type=Path, metavar="FILE")
     add_run_options(sw)
@@ -209,7 +212,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         _dump({**result.to_dict(), "provenance": _provenance(args.file)})
     else:
         render_evaluation(result, _console())
-    return EXIT_OK
+    return EXIT_FINDINGS if args.fail_on_no_deal and not result.agreed else EXIT_OK
 
 
 def _positive(text: str) -> int:
@@ -229,7 +232,7 @@ def _explain(args: argparse.Namespace) -> int:
         _dump({**result.to_dict(), "provenance": _provenance(args.file)})
     else:
         render_explanation(result, _console())
-    return EXIT_OK
+    return EXIT_FINDINGS if args.fail_on_no_deal and result.zopa.size == 0 else EXIT_OK
 
 
 def _date(text: str) -> date:
@@ -252,7 +255,7 @@ def _run(args: argparse.Namespace) -> int:
         console = _console()
         render_timeline(log.entries, console)
         render_outcome(outcome.to_dict(), console)
-    return EXIT_OK
+    return EXIT_FINDINGS if args.fail_on_no_deal and not outcome.agreed else EXIT_OK
 
 
 def _settings(args: argparse.Namespace) -> SweepSettings:

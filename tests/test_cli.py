@@ -102,3 +102,18 @@ def test_a_usage_mistake_prints_argparse_help_not_a_traceback(capsys: pytest.Cap
         main(["evaluate", str(GAZA)])
     assert exit_info.value.code == 2
     assert "one of the arguments --proposal --terms is required" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["evaluate", str(GAZA), "--proposal", "us-bridging-2024-08", "--fail-on-no-deal"], 1),
+        (["explain", str(GAZA), "--fail-on-no-deal"], 1),
+        (["run", str(GAZA), "--seed", "1", "--fail-on-no-deal"], 1),
+        (["run", str(ROOT / "scenarios" / "gaza-2024-08-israel-accepts-monitoring.yaml"), "--seed", "1",
+          "--fail-on-no-deal"], 0),
+        (["explain", str(ROOT / "scenarios" / "gaza-2024-08-israel-accepts-monitoring.yaml"), "--fail-on-no-deal"], 0),
+    ],
+)
+def test_fail_on_no_deal_sets_the_exit_code(argv: list[str], code: int, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == code
