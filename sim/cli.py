@@ -29,6 +29,7 @@ from sim.errors import Diagnostic, NegsimError, UsageError
 from sim.evaluation import evaluate
 from sim.files import write_atomically
 from sim.genius import add_import_genius_command, run_import_genius
+from sim.report.html import add_report_command, run_report
 from sim.report.terminal import (
     render_diagnostics,
     render_evaluation,
@@ -86,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     cp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the baseline first, then variants")
     add_run_options(cp)
     add_import_genius_command(commands)
+    add_report_command(commands)
     commands.add_parser("schema", help="print the JSON Schema of scenario files")
     return parser
 
@@ -111,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handler = {"check": _check, "evaluate": _evaluate, "explain": _explain, "run": _run,
                    "sweep": _sweep, "compare": _compare, "import-genius": run_import_genius,
+                   "report": run_report,
                    "schema": _schema}[args.command]
         return handler(args)
     except UsageError as exc:

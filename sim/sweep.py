@@ -103,7 +103,8 @@ def sweep(scenario: Scenario, scenario_path: Path, settings: SweepSettings, outp
         folder.write_json("manifest.json", {
             "scenario": scenario.id, "scenario_file": scenario_path.name,
             "scenario_sha256": hashlib.sha256(text.encode()).hexdigest(), "seed": settings.seed,
-            "replications": settings.n, "backend": settings.backend, "workers": settings.jobs,
+            "replications": settings.n, "backend": settings.backend,
+            "workers": 1 if settings.backend == "serial" else settings.jobs,
             "scheduler": settings.scheduler, "chunk_size": settings.chunk_size, "trace": settings.trace,
             "versions": versions(), "argv": list(argv if argv is not None else sys.argv[1:]),
             "started": started, "finished": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -1,0 +1,408 @@
+"""``negsim report``: one self-contained HTML page over results folders (inline SVG, no scripts, no network).
+
+A folder is a sweep's results folder, or a comparison folder (``compare.json`` next to
+one results folder per scenario), which stands for its subfolders. The page shows the
+agreement rate per scenario, the dates of agreement, the red lines that blocked deals,
+the agreed terms against every red line, one sample run replayed, and provenance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import Counter
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from sim import __version__
+from sim.engine import run
+from sim.errors import NegsimError, UsageError
+from sim.experiment import replication_rng
+from sim.files import write_atomically
+from sim.scenario.loader import load
+from sim.scenario.model import Scenario
+
+REQUIRED = ("manifest.json", "summary.json", "replications.csv")
+Table = list[list[str]]
+
+
+@dataclass
+class Results:
+    """What the report reads from one results folder."""
+
+    path: Path
+    label: str
+    manifest: dict[str, Any]
+    summary: dict[str, Any]
+    scenario: Scenario | None = None
+    problem: str = ""
+    dates: list[date] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+    sample: dict[str, str] | None = None
+
+
+@dataclass
+class Comparison:
+    """A comparison folder's compare.json."""
+
+    path: Path
+    data: dict[str, Any]
+
+
+def expand(folders: list[Path]) -> tuple[list[Path], list[Comparison]]:
+    """Results folders to report on (comparison folders replaced by theirs) and the comparisons found."""
+    found: list[Path] = []
+    comparisons: list[Comparison] = []
+    for folder in folders:
+        if not folder.is_dir():
+            raise UsageError(f"'{folder}' {'is not a folder' if folder.exists() else 'does not exist'}: "
+                             "give a results folder of `negsim sweep` or `negsim compare`")
+        if (folder / "compare.json").is_file():
+            data = _json(folder / "compare.json")
+            comparisons.append(Comparison(folder, data))
+            names = data.get("folders") or [p.name for p in sorted(folder.iterdir()) if (p / "summary.json").is_file()]
+            found += [folder / str(name) for name in names]
+        else:
+            found.append(folder)
+    for folder in found:
+        missing = [name for name in REQUIRED if not (folder / name).is_file()]
+        if missing:
+            raise UsageError(f"'{folder}' is not a results folder: it has no {missing[0]} "
+                             "(make one with `negsim sweep` or `negsim compare`)")
+    return list(dict.fromkeys(found)), comparisons
+
+
+def _json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read '{path}': {exc}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"cannot read '{path}': expected a JSON object")
+    return data
+
+
+def read_results(folder: Path) -> Results:
+    """Read a results folder: summary, manifest, scenario copy, and what the report needs of each row."""
+    summary, manifest = _json(folder / "summary.json"), _json(folder / "manifest.json")
+    label = str(summary.get("scenario") or manifest.get("scenario") or folder.name)
+    results = Results(folder, label, manifest, summary)
+    if not (folder / "scenario.yaml").is_file():
+        results.problem = "the folder has no scenario.yaml: its red lines and sample run are left out"
+    else:
+        try:
+            results.scenario = load(folder / "scenario.yaml")
+        except (NegsimError, OSError) as exc:
+            results.problem = f"scenario.yaml could not be loaded ({type(exc).__name__}: {exc}): " \
+                "its red lines and sample run are left out"
+    with (folder / "replications.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row.get("error"):
+                results.errors[row["error"]] += 1
+            elif row.get("agreed") == "true" and row.get("date"):
+                with suppress(ValueError):
+                    results.dates.append(date.fromisoformat(row["date"]))
+            if results.sample is None and not row.get("error"):
+                results.sample = row
+    return results
+
+
+def _labelled(results: list[Results]) -> list[Results]:
+    counts = Counter(r.label for r in results)
+    for r in results:
+        if counts[r.label] > 1:
+            r.label = f"{r.label} ({r.path.name})"
+    return results
+
+
+def write_report(folders: list[Path], output: Path) -> None:
+    """Write the HTML report on ``folders`` (results or comparison folders) to ``output``."""
+    paths, comparisons = expand(folders)
+    results = _labelled([read_results(p) for p in paths])
+    write_atomically(output, render(results, comparisons))
+
+
+def add_report_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``negsim report DIR... -o FILE`` to the command line's subcommands."""
+    parser = commands.add_parser("report", help="write a self-contained HTML report on results folders")
+    parser.add_argument("folders", nargs="+", type=Path, metavar="DIR",
+                        help="results folders of `negsim sweep`, or a folder of `negsim compare`")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the HTML file to write")
+    parser.set_defaults(handler=run_report)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Handle ``negsim report``: write the page, say where."""
+    write_report(list(args.folders), args.output)
+    print(f"report written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cell(value: object) -> str:
+    """Escape a value for a table cell; None becomes a dash."""
+    return "–" if value is None or value == "" else escape(str(value))
+
+
+def table(header: list[str], rows: Table, caption: str = "", numeric: tuple[int, ...] = ()) -> str:
+    """An HTML table; cells are already escaped; ``numeric`` columns are right-aligned."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
+                                    for i, c in enumerate(row)) + "</tr>\n" for row in rows)
+    title = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>\n{body}</tbody></table>\n"
+
+
+def _pct(value: object) -> str:
+    return f"{value:.1%}" if isinstance(value, int | float) else "–"
+
+
+def render(results: list[Results], comparisons: list[Comparison]) -> str:
+    """The whole page."""
+    titles = list(dict.fromkeys(str(r.summary.get("title") or r.label) for r in results))
+    sections = [_agreement(results), _blocking(results), _terms(results),
+                *(_comparison(c, k) for k, c in enumerate(comparisons)),
+                _sample(results), _errors(results), _provenance(results)]
+    body = "\n".join(s for s in sections if s)
+    nav = "".join(f'<a href="#{k}">{escape(v)}</a>' for k, v in _NAV if f'id="{k}"' in body)
+    title = "negsim report: " + " vs ".join(titles)
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+            f"<h1>{escape(title)}</h1>\n<p class=\"meta\">{len(results)} results folder(s); "
+            f"written by negsim {escape(__version__)}</p>\n<nav>{nav}</nav>\n{body}\n</main>\n</body>\n</html>\n")
+
+
+_NAV = (("agreement", "Agreement"), ("blocking", "Blocking red lines"), ("terms", "Agreed terms"),
+        ("comparison", "Comparison"), ("sample", "Sample run"), ("errors", "Errors"), ("provenance", "Provenance"))
+
+
+def _figure(svg: str, caption: str) -> str:
+    return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>\n"
+
+
+def _agreement(results: list[Results]) -> str:
+    from sim.report import plots  # matplotlib loads only when a report is written
+
+    rows = []
+    for r in results:
+        s = r.summary
+        low, high = (s.get("agreement_rate_95") or [None, None])[:2]
+        q = s.get("date_quantiles") or {}
+        rows.append([cell(r.label), cell(s.get("replications")), cell(s.get("errors")), cell(s.get("agreements")),
+                     _pct(s.get("agreement_rate")), f"{_pct(low)} to {_pct(high)}",
+                     *(cell(q.get(k)) for k in ("5%", "25%", "50%", "75%", "95%"))])
+    header = ["scenario", "runs", "errors", "agreements", "rate", "95% CI", "date 5%", "25%", "median", "75%", "95%"]
+    rates = [_number(r.summary.get("agreement_rate")) for r in results]
+    intervals = [_interval(r.summary) for r in results]
+    labels = [r.label for r in results]
+    dates = plots.date_plot(labels, [r.summary.get("agreed_by_date") or {} for r in results],
+                            [r.dates for r in results], _starts(results))
+    return ('<section id="agreement"><h2>Agreement</h2>\n'
+            + table(header, rows, "Agreement rate and date of agreement per scenario",
+                    numeric=(1, 2, 3, 4, 5, 6, 7, 8, 9, 10))
+            + _figure(plots.rate_plot(labels, rates, intervals),
+                      "Agreement rate per scenario; bars: Wilson 95% interval over runs without error.")
+            + "<h3>Date of agreement</h3>\n"
+            + _figure(dates, "Left: share of all runs agreed by each date (summary.json). "
+                      "Right: runs reaching agreement on each day (replications.csv).")
+            + "</section>")
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _interval(summary: dict[str, Any]) -> tuple[float, float]:
+    low, high = ([*(summary.get("agreement_rate_95") or []), None, None])[:2]
+    return (_number(low) or 0.0, 1.0 if _number(high) is None else float(high))
+
+
+def _starts(results: list[Results]) -> list[date]:
+    """Each scenario's start; without a scenario, its first agreement, else the earliest start known."""
+    found = [r.scenario.start if r.scenario else min(r.dates, default=None) for r in results]
+    known = [d for d in found if d is not None]
+    return [d if d is not None else min(known, default=date.today()) for d in found]
+
+
+def _blocking(results: list[Results]) -> str:
+    from sim.report import plots  # matplotlib loads only when a report is written
+
+    counts: dict[str, list[int]] = {}
+    for k, r in enumerate(results):
+        for ref, n in (r.summary.get("blocking") or {}).items():
+            counts.setdefault(str(ref), [0] * len(results))[k] = int(n)
+    refs = sorted(counts, key=lambda ref: (-sum(counts[ref]), ref))
+    failed = [max(1, int(r.summary.get("replications") or 0) - int(r.summary.get("errors") or 0)
+                  - int(r.summary.get("agreements") or 0)) for r in results]
+    rows = [[cell(ref), *(f"{n} ({n / f:.0%})" for n, f in zip(counts[ref], failed, strict=True))] for ref in refs]
+    return ('<section id="blocking"><h2>Blocking red lines</h2>\n'
+            "<p>In runs that ended without agreement: the red lines the last text tabled still broke.</p>\n"
+            + _figure(plots.blocking_plot([r.label for r in results], counts), "Runs blocked by each red line.")
+            + table(["red line", *(r.label for r in results)], rows,
+                    "Runs blocked by each red line (share of the runs without agreement)",
+                    numeric=tuple(range(1, len(results) + 1)))
+            + "</section>")
+
+
+def _terms(results: list[Results]) -> str:
+    from sim.report import plots  # matplotlib loads only when a report is written
+
+    known = [(r.label, r.scenario) for r in results if r.scenario is not None]
+    issues: dict[str, Any] = {}
+    for _, scenario in known:
+        for issue in scenario.issues:
+            issues.setdefault(issue.id, issue)
+    for r in results:
+        for issue_id in r.summary.get("terms") or {}:
+            issues.setdefault(issue_id, None)
+    parts = ['<section id="terms"><h2>Agreed terms</h2>\n<p>For each issue: how often each value was agreed '
+             "(share of the agreements of each scenario), and below it the values each party&#8217;s red lines "
+             "allow on that issue, as stated in the scenario.</p>\n"]
+    for issue_id, issue in issues.items():
+        domain = [plots.value_label(v) for v in issue.domain()] if issue is not None else \
+            sorted({str(v) for r in results for v in (r.summary.get("terms") or {}).get(issue_id, {})})
+        shares = [[_share(r, issue_id, v) for v in domain] for r in results]
+        lanes = plots.lanes_for(issue, known) if issue is not None else []
+        name = f"{issue.name} ({issue_id})" if issue is not None else issue_id
+        parts.append(f"<h3>{escape(name)}</h3>\n" + _figure(
+            plots.term_plot(issue_id, domain, [r.label for r in results], shares, lanes),
+            f"Agreed {issue_id}; bands: values allowed by each red-line condition on {issue_id}."))
+    return "".join(parts) + "</section>"
+
+
+def _share(r: Results, issue: str, value: str) -> float:
+    agreements = int(r.summary.get("agreements") or 0)
+    count = int(((r.summary.get("terms") or {}).get(issue) or {}).get(value, 0))
+    return count / agreements if agreements else 0.0
+
+
+def _comparison(comparison: Comparison, k: int) -> str:
+    data = comparison.data
+    anchor = f"comparison-{k + 1}" if k else "comparison"
+    parts = [f'<section id="{anchor}"><h2>Comparison</h2>\n<p>From {cell(comparison.path.name)}/compare.json; '
+             f"scenarios: {cell(', '.join(map(str, data.get('scenarios') or [])))}.</p>\n"]
+    differences = data.get("differences") or ([data["difference"]] if data.get("difference") else [])
+    shifts = data.get("date_shifts_days") or [data.get("date_shift_days")] * len(differences)
+    rows = []
+    for d, shift in zip(differences, shifts, strict=False):
+        low, high = (d.get("ci95") or [None, None])[:2]
+        rows.append([cell(d.get("a")), cell(d.get("b")), _pct(d.get("rate_a")), _pct(d.get("rate_b")),
+                     _signed(d.get("difference")), f"{_signed(low)} to {_signed(high)}", _p(d.get("p_value")),
+                     cell(f"{shift:+.1f}" if isinstance(shift, int | float) else None)])
+    if rows:
+        parts.append(table(["baseline (a)", "variant (b)", "rate a", "rate b", "b − a", "95% CI", "p-value",
+                            "median date shift (days)"], rows, "Difference of agreement rates",
+                           numeric=(2, 3, 4, 6, 7)))
+    ranked = sorted(data.get("assumptions") or [], key=lambda a: -abs(float(a.get("effect") or 0)))
+    rows = [[cell(a.get("assumption")), _signed(a.get("effect")), _pct(a.get("rate_with")),
+             _pct(a.get("rate_without")), cell(a.get("runs_with"))] for a in ranked]
+    if rows:
+        parts.append(table(["assumption", "effect", "rate with", "rate without", "runs with"], rows,
+                           "Assumptions ranked by how much they move the agreement rate", numeric=(1, 2, 3, 4)))
+    box = data.get("box") or {}
+    if box.get("conditions"):
+        parts.append(f"<p>Deals concentrate where {cell(' and '.join(map(str, box['conditions'])))}: "
+                     f"{cell(box.get('runs'))} runs, {_pct(box.get('density'))} of them agreed, "
+                     f"holding {_pct(box.get('coverage'))} of all deals.</p>\n")
+    return "".join(parts) + "</section>"
+
+
+def _signed(value: object) -> str:
+    return f"{value:+.1%}" if isinstance(value, int | float) else "–"
+
+
+def _p(value: object) -> str:
+    return f"{value:.3g}" if isinstance(value, int | float) else "–"
+
+
+def _sample(results: list[Results]) -> str:
+    from sim.report import plots
+
+    chosen = next((r for r in results if r.scenario is not None and r.sample is not None), None)
+    if chosen is None or chosen.scenario is None or chosen.sample is None:
+        return ""
+    try:
+        index, seed = int(chosen.sample["replication"]), int(chosen.manifest.get("seed", 0))
+        outcome, log = run(chosen.scenario, rng=replication_rng(seed, index), draw=True)
+    except Exception as exc:  # the page says why the run could not be replayed, and goes on
+        return f'<section id="sample"><h2>Sample run</h2><p>Replay failed: {cell(exc)}</p></section>'
+    drafts = [e for e in log.entries if e["kind"] in ("draft", "offer")]
+    rows, verdicts = plots.draft_verdicts(chosen.scenario, [e["package"] or {} for e in drafts], outcome.versions)
+    recorded = (chosen.sample.get("agreed"), chosen.sample.get("date") or None) == \
+        ("true" if outcome.agreed else "false", outcome.date)
+    note = "" if recorded else " <strong>The replay differs from the recorded row (another negsim version?).</strong>"
+    ending = f"agreement on {outcome.date}" if outcome.agreed else f"no agreement ({outcome.reason})"
+    return (f'<section id="sample"><h2>Sample run</h2>\n<p>Replication {index} of {cell(chosen.label)} '
+            f"(root seed {seed}), replayed: {cell(ending)} after {outcome.rounds} rounds and {outcome.drafts} "
+            f"texts.{note}</p>\n"
+            + _figure(plots.sample_run_plot(log.entries, chosen.scenario.start, rows, verdicts),
+                      "Top: what each party did, and when. Bottom: each red line (in the version drawn for this "
+                      "run; [bluff]: not held) against each text tabled, in order.")
+            + "<details><summary>Event log of the run</summary>\n" + _log_table(log.entries) + "</details>"
+            + "</section>")
+
+
+def _log_table(entries: list[dict[str, Any]], limit: int = 400) -> str:
+    rows = []
+    for e in entries[:limit]:
+        verdicts = ", ".join(f"{ref} {v}" for ref, v in (e.get("verdicts") or {}).items())
+        package = ", ".join(f"{k}={v}" for k, v in (e.get("package") or {}).items()) if e["kind"] != "accept" else ""
+        rows.append([cell(e["date"]), cell(f"{e['time']:.2f}"), cell(e.get("party")), cell(e["kind"]),
+                     cell(e.get("cause")), cell("; ".join(x for x in (verdicts, package) if x))])
+    more = f"{len(entries) - limit} more entries not shown" if len(entries) > limit else ""
+    return table(["date", "day", "who", "what", "why", "red lines / text"], rows, more, numeric=(1,))
+
+
+def _errors(results: list[Results]) -> str:
+    rows = [[cell(r.label), cell(n), cell(message)] for r in results for message, n in r.errors.most_common(10)]
+    problems = [f"<li>{cell(r.label)}: {cell(r.problem)}</li>" for r in results if r.problem]
+    if not rows and not problems:
+        return ""
+    listed = f"<ul>{''.join(problems)}</ul>\n" if problems else ""
+    return ('<section id="errors"><h2>Errors</h2>\n<p>Replications that raised are left out of every rate.</p>\n'
+            + listed + (table(["scenario", "runs", "error"], rows, "Errors by message", numeric=(1,)) if rows else "")
+            + "</section>")
+
+
+def _provenance(results: list[Results]) -> str:
+    fields = (("scenario file", "scenario_file"), ("scenario sha256", "scenario_sha256"), ("root seed", "seed"),
+              ("replications", "replications"), ("backend", "backend"), ("workers", "workers"),
+              ("chunk size", "chunk_size"), ("started", "started"), ("finished", "finished"),
+              ("command", "command"))
+    rows = [["folder", *(f"<code>{cell(r.path)}</code>" for r in results)]]
+    rows += [[name, *(cell(r.manifest.get(key)) for r in results)] for name, key in fields]
+    rows.append(["argv", *(f"<code>{cell(' '.join(map(str, r.manifest.get('argv') or [])))}</code>"
+                           for r in results)])
+    rows.append(["versions", *(cell(", ".join(f"{k} {v}" for k, v in (r.manifest.get("versions") or {}).items()))
+                               for r in results)])
+    return ('<section id="provenance"><h2>Provenance</h2>\n<div class="wide">'
+            + table(["", *(r.label for r in results)], rows, "From each folder's manifest.json") + "</div></section>")
+
+
+CSS = """
+body { margin: 0; background: #f7f7f5; color: #1d1d1d; font: 15px/1.45 system-ui, -apple-system, "Segoe UI",
+  Roboto, "DejaVu Sans", Arial, sans-serif; }
+main { max-width: 1120px; margin: 0 auto; padding: 1.5rem 2rem 3rem; background: #fff; }
+h1 { font-size: 1.6rem; margin: 0 0 .3rem; } h2 { margin-top: 2.2rem; border-bottom: 2px solid #e4e4e0;
+  padding-bottom: .2rem; } h3 { margin: 1.4rem 0 .4rem; font-size: 1.05rem; }
+.meta { color: #666; margin: 0 0 .8rem; }
+nav { display: flex; flex-wrap: wrap; gap: .4rem 1rem; padding: .5rem 0; border-top: 1px solid #e4e4e0;
+  border-bottom: 1px solid #e4e4e0; } nav a { color: #1f5fa8; text-decoration: none; }
+figure { margin: 1rem 0; } figure svg.plot { display: block; width: 100%; height: auto; }
+figcaption { color: #555; font-size: .85rem; margin-top: .2rem; }
+table { border-collapse: collapse; margin: .8rem 0; font-size: .85rem; width: 100%; }
+caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+th, td { border-bottom: 1px solid #e8e8e4; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f0f0ec; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tbody tr:nth-child(even) { background: #fafaf8; }
+.wide { overflow-x: auto; } .wide td { overflow-wrap: anywhere; }
+.wide td:first-child { font-weight: 600; white-space: nowrap; overflow-wrap: normal; }
+code { font-size: .8rem; }
+details { margin: .8rem 0; } summary { cursor: pointer; color: #1f5fa8; }
+"""
