@@ -56,7 +56,7 @@ class Talks:
         self.refused: dict[str, tuple[float, int]] = {}
         self.stop_reason = "the horizon was reached"
         self._everyone = set(self.principals)
-        self._terms: dict[int, dict[str, object]] = {}
+        self._max_rounds = self.settings.max_rounds
         self.draws: dict[str, bool | int] = {}
         """What chance decided in this run (events happening, attendance, shocks), for analysis."""
 
@@ -82,14 +82,7 @@ class Talks:
             self.done.succeed()
 
     def _relative_time(self) -> float:
-        return min(1.0, max(self.env.now / self.horizon, self.rounds / self.settings.max_rounds))
-
-    def _package_terms(self, package: int) -> dict[str, object]:
-        """``world.terms(package)``, decoded once per run (each log entry gets its own copy)."""
-        terms = self._terms.get(package)
-        if terms is None:
-            terms = self._terms[package] = self.world.terms(package)
-        return dict(terms)
+        return min(1.0, max(self.env.now / self.horizon, self.rounds / self._max_rounds))
 
     # -- events and shocks -------------------------------------------------------------------------
 
@@ -190,7 +183,7 @@ class Talks:
         self.text = package
         self.drafts += 1
         self.log.add(self.env.now, "draft", self.mediator.party if self.mediator else None,
-                     package=self._package_terms(package), cause=reason)
+                     package=self.world.terms(package), cause=reason)
 
     def _redraft(self) -> None:
         assert self.mediator is not None
@@ -212,9 +205,9 @@ class Talks:
         package = self.text if package is None else package
         assert package is not None
         response = self.principals[party].respond(package, self._relative_time())
-        verdicts = {ref: "breaks" for ref in response.broken}
+        verdicts = dict.fromkeys(response.broken, "breaks") if response.broken else None
         self.log.add(self.env.now, "accept" if response.accept else "reject", party,
-                     package=self._package_terms(package), verdicts=verdicts, cause=response.cause)
+                     package=self.world.terms(package), verdicts=verdicts, cause=response.cause)
         if not response.accept and response.utility is not None:
             best = self.refused.get(party)
             if best is None or response.utility > best[0]:
@@ -227,21 +220,22 @@ class Talks:
         """Agreement if every principal accepted the same text and the one check allows it."""
         if not answers:
             return False
-        self.progress = sum(a.accept for a in answers) / len(self.principals)
-        everyone = {a.party for a in answers if a.accept} == self._everyone
+        accepted = [a.party for a in answers if a.accept]
+        self.progress = len(accepted) / len(self.principals)
+        everyone = set(accepted) == self._everyone
         package = answers[-1].package
         if not everyone:
             return False
         if not self.world.agreement_allowed(package):
             blockers = self.world.broken(package)
-            self.log.add(self.env.now, "blocked", package=self._package_terms(package),
+            self.log.add(self.env.now, "blocked", package=self.world.terms(package),
                          verdicts={ref: "breaks" for ref in blockers}, cause="principals agree, but "
                          "the text breaks red lines of others or a walk-away value")
             if self.mediator:
                 self.mediator.note_blocked(blockers)
             return False
         self.agreement = (self.env.now, package)
-        self.log.add(self.env.now, "agreement", package=self._package_terms(package),
+        self.log.add(self.env.now, "agreement", package=self.world.terms(package),
                      cause="every principal accepts; every active red line and walk-away value holds")
         self._finish("agreement")
         return True
@@ -258,7 +252,7 @@ class Talks:
             if offer is None:
                 self.log.add(self.env.now, "no-offer", proposer, cause="no package meets its own red lines")
                 return
-            self.log.add(self.env.now, "offer", proposer, package=self._package_terms(offer))
+            self.log.add(self.env.now, "offer", proposer, package=self.world.terms(offer))
             answers = [Response(proposer, offer, True, (), "proposes", None)]
             for party in order:
                 if party != proposer:

@@ -72,6 +72,10 @@ class Principal:
     def aspiration(self, t: float) -> float:
         """The utility the party still asks for at relative time ``t``."""
         self._refresh()
+        return self._aspiration(t)
+
+    def _aspiration(self, t: float) -> float:
+        """:meth:`aspiration` once the cache is fresh."""
         if not self.has_utility or not self._sorted_list:
             return 0.0
         best = self._top
@@ -95,7 +99,7 @@ class Principal:
     def respond(self, package: int, t: float) -> Response:
         """Accept a text if it breaks none of the party's red lines and meets its demands."""
         self._refresh()
-        broken = tuple(ref for ref, holds in self._own if not holds[package])
+        broken = tuple(ref for ref, holds in self._own if not holds[package]) if self._own else ()
         utility = self._utility[package] if self.has_utility else None
         if broken:
             return Response(self.party, package, False, broken, "breaks red lines", utility)
@@ -103,7 +107,7 @@ class Principal:
             if utility < self.world.reservation[self.party] - _EPSILON:
                 return Response(self.party, package, False, (f"{self.party}/reservation-value",),
                                 "below its walk-away value", utility)
-            if utility < self.aspiration(t) - _EPSILON:
+            if utility < self._aspiration(t) - _EPSILON:
                 return Response(self.party, package, False, (), "asks for more", utility)
         return Response(self.party, package, True, (), "accepts", utility)
 
@@ -112,7 +116,7 @@ class Principal:
         self._refresh()
         if not self._order_list:
             return None
-        start = bisect_left(self._sorted_list, self.aspiration(t) - _EPSILON)
+        start = bisect_left(self._sorted_list, self._aspiration(t) - _EPSILON)
         if start >= len(self._order_list):
             start = len(self._order_list) - 1
         if near is None:

@@ -1,0 +1,281 @@
+"""Benchmark: negotiations per second of the simulated talks, side by side with NegMAS's SAOMechanism.
+
+The workload, which NegMAS runs too: two parties; 3 issues of 5, 4 and 6 values;
+linear-additive utilities (per-issue value tables drawn from U(0, 1), random weights
+normalised to sum to one) with reservation values drawn from U(0.15, 0.45); the first
+party concedes over time as a Boulware, the second as a Conceder; alternating offers for
+at most 100 rounds; the event log kept in memory (what :func:`sim.engine.run` returns).
+
+Each seeded instance becomes a negsim scenario (categorical issues, two principals, no
+mediator, ``talks: {protocol: alternating, max_rounds: 100, deliberation_days: 0.01}``
+and the longest horizon, 3650 days, so that rounds, not days, set the relative time:
+from the second round on it is exactly ``round / 100``). Building scenarios is not timed;
+``run()`` is, including the one-off preparation of each scenario's packages and
+utilities. With ``--negmas-python`` the same instances go, as a JSON file, to
+``bench/peers/negmas_sao.py`` run by that interpreter: NegMAS 0.16's ``SAOMechanism`` with
+``BoulwareTBNegotiator`` against ``ConcederTBNegotiator``, timing only ``run()``.
+
+Concession curves. NegMAS's named curves are ``1 - t**4`` (boulware) and ``1 - t**0.25``
+(conceder) of the way from the best utility down to the reservation value; negsim's are
+``1 - t**(1/e)``. By default the bench scenarios therefore use ``e = 0.25`` and ``e = 4``
+(``--curves negmas``), the same curves; ``--curves negsim`` keeps negsim's defaults
+(0.2 and 5).
+
+Run ``python bench/bench_engine.py`` (``--help`` for options).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.engine import run
+from sim.scenario.model import Scenario
+
+TARGET_RATIO = 30.0
+TARGET_POINTS = 5.0
+SIZES = (5, 4, 6)
+ROUNDS = 100
+RESERVATION = (0.15, 0.45)
+HORIZON_DAYS = 3650
+DELIBERATION_DAYS = 0.01
+STYLES = ("boulware", "conceder")
+EXPONENTS = {"negmas": {"boulware": 1 / 4.0, "conceder": 1 / 0.25}, "negsim": {"boulware": None, "conceder": None}}
+PEER = Path(__file__).resolve().parent / "peers" / "negmas_sao.py"
+
+
+# -- the instances ----------------------------------------------------------------------------
+
+
+def make_instances(n: int, seed: int) -> list[dict[str, Any]]:
+    """``n`` seeded negotiation instances as plain data (what both engines read)."""
+    rng = np.random.default_rng(seed)
+    issues = [{"id": f"issue{j}", "values": [f"v{k}" for k in range(size)]} for j, size in enumerate(SIZES)]
+    instances = []
+    for i in range(n):
+        parties = []
+        for pid, style in zip(("a", "b"), STYLES, strict=True):
+            tables = [rng.random(size).tolist() for size in SIZES]
+            weights = rng.random(len(SIZES))
+            weights /= weights.sum()
+            reservation = float(rng.uniform(*RESERVATION))
+            parties.append({"id": pid, "style": style, "tables": tables, "weights": weights.tolist(),
+                            "reservation": reservation})
+        instances.append({"id": f"bench-engine-{i}", "rounds": ROUNDS, "issues": issues, "parties": parties})
+    return instances
+
+
+def scenario_of(instance: dict[str, Any], curves: str = "negmas") -> Scenario:
+    """The negsim scenario of one instance."""
+    issues = [{"id": issue["id"], "name": issue["id"], "type": "categorical", "values": issue["values"]}
+              for issue in instance["issues"]]
+    parties = []
+    for party in instance["parties"]:
+        concession: dict[str, Any] = {"style": party["style"]}
+        exponent = EXPONENTS[curves][party["style"]]
+        if exponent is not None:
+            concession["exponent"] = exponent
+        parties.append({
+            "id": party["id"], "name": party["id"].upper(), "role": "principal",
+            "preferences": {
+                "weights": {issue["id"]: w for issue, w in zip(instance["issues"], party["weights"], strict=True)},
+                "values": {issue["id"]: dict(zip(issue["values"], table, strict=True))
+                           for issue, table in zip(instance["issues"], party["tables"], strict=True)},
+                "reservation": party["reservation"],
+            },
+            "concession": concession,
+        })
+    return Scenario.model_validate({
+        "negsim": 1, "id": instance["id"], "title": "Engine benchmark", "start": "2024-01-01",
+        "horizon_days": HORIZON_DAYS, "issues": issues, "parties": parties,
+        "talks": {"protocol": "alternating", "max_rounds": instance["rounds"], "deliberation_days": DELIBERATION_DAYS},
+    })
+
+
+# -- the two engines --------------------------------------------------------------------------
+
+
+def _timed_passes(scenarios: list[Scenario], repeat: int, prepared_first: bool) -> tuple[float, float, list[Any]]:
+    """Best of ``repeat`` passes of ``run()`` over the scenarios: (CPU s, wall s, kept outcomes and logs).
+
+    With ``prepared_first`` each scenario is run once, untimed, just before its timed run, so
+    the timed run finds the scenario's packages and utilities already prepared.
+    """
+    passes = []
+    for _ in range(max(1, repeat)):
+        kept = []
+        cpu = wall = 0.0
+        if prepared_first:
+            for seed, scenario in enumerate(scenarios):
+                run(scenario, seed=seed)
+                wall_start, cpu_start = time.perf_counter(), time.process_time()
+                kept.append(run(scenario, seed=seed))
+                cpu += time.process_time() - cpu_start
+                wall += time.perf_counter() - wall_start
+        else:
+            wall_start, cpu_start = time.perf_counter(), time.process_time()
+            for seed, scenario in enumerate(scenarios):
+                kept.append(run(scenario, seed=seed))
+            cpu, wall = time.process_time() - cpu_start, time.perf_counter() - wall_start
+        passes.append((cpu, wall, kept))
+        del kept
+    return min(passes, key=lambda p: p[0])
+
+
+def run_negsim(scenarios: list[Scenario], warmup: list[Scenario], repeat: int) -> dict[str, Any]:
+    """Time ``run()`` on every scenario; keep outcomes and event logs in memory.
+
+    Times are CPU seconds of this process (``time.process_time``, as the machine may be
+    shared) and wall seconds, best of ``repeat`` passes by CPU time. The headline figure runs
+    each scenario once, from scratch; a second figure, for information, times a second run
+    of each scenario, whose preparation (packages, utilities) is then already cached.
+    """
+    for scenario in warmup:
+        run(scenario, seed=0)
+    cpu, wall, kept = _timed_passes(scenarios, repeat, prepared_first=False)
+    warm_cpu, _, _ = _timed_passes(scenarios, repeat, prepared_first=True)
+    n = len(scenarios)
+    agreements = [None if not o.agreed or o.package is None else [o.package[i["id"]] for i in _issues(scenarios[0])]
+                  for o, _ in kept]
+    return {"engine": "negsim", "negotiations": n, "passes": max(1, repeat), "cpu_seconds": cpu, "wall_seconds": wall,
+            "negotiations_per_second": n / cpu, "negotiations_per_wall_second": n / wall,
+            "prepared_cpu_seconds": warm_cpu, "prepared_negotiations_per_second": n / warm_cpu,
+            "agreement_rate": sum(a is not None for a in agreements) / n, "agreements": agreements,
+            "rounds": [o.rounds + 1 if o.agreed else o.rounds for o, _ in kept],
+            "log_entries": sum(len(log.entries) for _, log in kept)}
+
+
+def _issues(scenario: Scenario) -> list[dict[str, Any]]:
+    return [{"id": issue.id} for issue in scenario.issues]
+
+
+def run_peer(python: str, instances: list[dict[str, Any]], n: int | None, repeat: int) -> dict[str, Any]:
+    """Run the NegMAS peer with another interpreter on the same instances."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "instances.json"
+        path.write_text(json.dumps({"instances": instances}), encoding="utf-8")
+        command = [python, str(PEER), str(path), "--repeat", str(repeat)] + ([] if n is None else ["-n", str(n)])
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"the NegMAS peer failed ({done.returncode}):\n{done.stderr[-4000:]}")
+    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return report
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+# -- the benchmark ----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=200, help="negotiations for negsim (default: 200)")
+    parser.add_argument("--negmas-n", type=int, default=None,
+                        help="negotiations for NegMAS, the first of negsim's (default: the same N)")
+    parser.add_argument("--seed", type=int, default=2024, help="seed for drawing the instances")
+    parser.add_argument("--negmas-python", metavar="PATH",
+                        help="Python of an environment with NegMAS 0.16 (e.g. /work/negmas-venv/bin/python)")
+    parser.add_argument("--curves", choices=sorted(EXPONENTS), default="negmas",
+                        help="negsim's concession exponents: NegMAS's curves (default) or negsim's defaults")
+    parser.add_argument("--repeat", type=int, default=3, help="timed passes for each engine; the best counts")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    args = parser.parse_args(argv)
+
+    instances = make_instances(args.n, args.seed)
+    scenarios = [scenario_of(instance, args.curves) for instance in instances]
+    warmup = [scenario_of(instance, args.curves) for instance in make_instances(3, args.seed + 1)]
+    ours = run_negsim(scenarios, warmup, args.repeat)
+    report: dict[str, Any] = {
+        "workload": {"parties": 2, "issues": list(SIZES), "packages": int(np.prod(SIZES)), "rounds": ROUNDS,
+                     "reservation": list(RESERVATION), "styles": list(STYLES), "curves": args.curves,
+                     "exponents": EXPONENTS[args.curves], "seed": args.seed},
+        "negsim": {k: v for k, v in ours.items() if k not in ("agreements", "rounds")},
+        "negmas": None, "targets": {"ratio": TARGET_RATIO, "agreement_points": TARGET_POINTS},
+        "python": platform.python_version(), "numpy": np.__version__,
+    }
+    report["negsim"]["mean_rounds_to_agreement"] = _mean(
+        [r for r, a in zip(ours["rounds"], ours["agreements"], strict=True) if a is not None])
+
+    passed: bool | None = None
+    if args.negmas_python:
+        peer = run_peer(args.negmas_python, instances, args.negmas_n, args.repeat)
+        k = peer["negotiations"]
+        mine, theirs = ours["agreements"][:k], peer["agreements"]
+        our_rate = sum(a is not None for a in mine) / k
+        both = [(i, a, b) for i, (a, b) in enumerate(zip(mine, theirs, strict=True)) if a is not None and b is not None]
+        ratio = ours["negotiations_per_second"] / peer["negotiations_per_second"]
+        points = 100.0 * (our_rate - peer["agreement_rate"])
+        passed = ratio >= TARGET_RATIO and abs(points) <= TARGET_POINTS
+        report["negmas"] = {key: v for key, v in peer.items() if key not in ("agreed", "agreements", "steps")}
+        report["negmas"]["mean_rounds_to_agreement"] = _mean(
+            [s for s, a in zip(peer["steps"], theirs, strict=True) if a is not None])
+        report["comparison"] = {
+            "instances": k, "ratio": ratio,
+            "wall_ratio": ours["negotiations_per_wall_second"] / peer["negotiations_per_wall_second"],
+            "prepared_ratio": ours["prepared_negotiations_per_second"] / peer["negotiations_per_second"],
+            "negsim_agreement_rate_same_instances": our_rate, "agreement_points": points,
+            "same_verdict": sum((a is None) == (b is None) for a, b in zip(mine, theirs, strict=True)),
+            "same_package": sum(a == b for _, a, b in both), "both_agreed": len(both),
+            "mean_round_difference": _mean([ours["rounds"][i] - peer["steps"][i] for i, _, _ in both]),
+            "pass_ratio": ratio >= TARGET_RATIO, "pass_agreement": abs(points) <= TARGET_POINTS,
+        }
+        report["pass"] = passed
+
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        _print(report)
+    return 0 if passed in (None, True) else 1
+
+
+def _rate(r: dict[str, Any]) -> str:
+    return (f"{r['negotiations_per_second']:8.1f} negotiations/s  ({r['negotiations']} in {r['cpu_seconds']:.3f} "
+            f"CPU s, best of {r['passes']}; wall {r['wall_seconds']:.3f} s = "
+            f"{r['negotiations_per_wall_second']:.1f}/s)")
+
+
+def _print(report: dict[str, Any]) -> None:
+    w, ours, peer = report["workload"], report["negsim"], report["negmas"]
+    exponents = ", ".join(f"{k} e={v:g}" if v else f"{k} default" for k, v in w["exponents"].items())
+    print(f"workload: {w['parties']} parties, issues of {'/'.join(map(str, w['issues']))} values "
+          f"({w['packages']} packages), reservations U{tuple(w['reservation'])}, boulware vs conceder "
+          f"({w['curves']} curves: {exponents}), {w['rounds']} rounds, seed {w['seed']}")
+    mean = ours["mean_rounds_to_agreement"]
+    print(f"negsim:        {_rate(ours)}; agreements {ours['agreement_rate']:.1%}"
+          + (f", mean {mean:.1f} rounds to agree" if mean is not None else "")
+          + f"; {ours['log_entries']:,} log entries kept")
+    print(f"  (for information: {ours['prepared_negotiations_per_second']:.1f} negotiations/s when each scenario's "
+          "packages and utilities are already prepared, as in a Monte Carlo over one scenario)")
+    if peer is None:
+        print("NegMAS peer not run (give --negmas-python PATH)")
+        return
+    mean = peer["mean_rounds_to_agreement"]
+    print(f"NegMAS {peer['version']}: {_rate(peer)}; agreements {peer['agreement_rate']:.1%}"
+          + (f", mean {mean:.1f} rounds to agree" if mean is not None else ""))
+    c = report["comparison"]
+    print(f"speed ratio: {c['ratio']:.1f}x NegMAS in CPU time ({c['wall_ratio']:.1f}x in wall time; "
+          f"{c['prepared_ratio']:.1f}x with scenarios prepared) (target >= {TARGET_RATIO:.0f}x): "
+          f"{'PASS' if c['pass_ratio'] else 'FAIL'}")
+    print(f"agreement rate: negsim {c['negsim_agreement_rate_same_instances']:.1%} vs NegMAS "
+          f"{peer['agreement_rate']:.1%} on the same {c['instances']} instances: {c['agreement_points']:+.1f} points "
+          f"(target within {TARGET_POINTS:.0f}): {'PASS' if c['pass_agreement'] else 'FAIL'}")
+    diff = c["mean_round_difference"]
+    print(f"same verdict on {c['same_verdict']}/{c['instances']} instances; same agreed package on "
+          f"{c['same_package']}/{c['both_agreed']} that both settled"
+          + (f"; rounds to agree, negsim minus NegMAS: {diff:+.2f} on average" if diff is not None else ""))
+    print("PASS" if report["pass"] else "FAIL")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
