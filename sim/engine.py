@@ -39,8 +39,8 @@ class Talks:
         self.scenario, self.rng, self.horizon = scenario, rng, horizon
         self.settings = scenario.talks
         self.env = simpy.Environment()
-        self.log = EventLog(scenario.start)
         self.world = World(scenario, versions)
+        self.log = EventLog(scenario.start, self.world.terms)
         self.principals = {p.id: Principal(p.id, self.world) for p in scenario.parties if p.role == "principal"}
         mediators = [p.id for p in scenario.parties if p.role == "mediator"]
         lead = self.settings.lead_mediator or (mediators[0] if mediators else None)
@@ -183,7 +183,7 @@ class Talks:
         self.text = package
         self.drafts += 1
         self.log.add(self.env.now, "draft", self.mediator.party if self.mediator else None,
-                     package=self.world.terms(package), cause=reason)
+                     package=package, cause=reason)
 
     def _redraft(self) -> None:
         assert self.mediator is not None
@@ -207,7 +207,7 @@ class Talks:
         response = self.principals[party].respond(package, self._relative_time())
         verdicts = dict.fromkeys(response.broken, "breaks") if response.broken else None
         self.log.add(self.env.now, "accept" if response.accept else "reject", party,
-                     package=self.world.terms(package), verdicts=verdicts, cause=response.cause)
+                     package=package, verdicts=verdicts, cause=response.cause)
         if not response.accept and response.utility is not None:
             best = self.refused.get(party)
             if best is None or response.utility > best[0]:
@@ -222,20 +222,20 @@ class Talks:
             return False
         accepted = [a.party for a in answers if a.accept]
         self.progress = len(accepted) / len(self.principals)
-        everyone = set(accepted) == self._everyone
+        everyone = len(accepted) == len(self._everyone) and set(accepted) == self._everyone
         package = answers[-1].package
         if not everyone:
             return False
         if not self.world.agreement_allowed(package):
             blockers = self.world.broken(package)
-            self.log.add(self.env.now, "blocked", package=self.world.terms(package),
+            self.log.add(self.env.now, "blocked", package=package,
                          verdicts={ref: "breaks" for ref in blockers}, cause="principals agree, but "
                          "the text breaks red lines of others or a walk-away value")
             if self.mediator:
                 self.mediator.note_blocked(blockers)
             return False
         self.agreement = (self.env.now, package)
-        self.log.add(self.env.now, "agreement", package=self.world.terms(package),
+        self.log.add(self.env.now, "agreement", package=package,
                      cause="every principal accepts; every active red line and walk-away value holds")
         self._finish("agreement")
         return True
@@ -245,14 +245,15 @@ class Talks:
     def _alternating(self) -> Process:
         order = list(self.principals)
         turn = 0
+        step = self.settings.deliberation_days
         while self.rounds < self.settings.max_rounds:
             proposer = order[turn % len(order)]
             offer = self.principals[proposer].offer(self._relative_time())
-            yield self.env.timeout(self.settings.deliberation_days)
+            yield self.env.timeout(step)
             if offer is None:
                 self.log.add(self.env.now, "no-offer", proposer, cause="no package meets its own red lines")
                 return
-            self.log.add(self.env.now, "offer", proposer, package=self.world.terms(offer))
+            self.log.add(self.env.now, "offer", proposer, package=offer)
             answers = [Response(proposer, offer, True, (), "proposes", None)]
             for party in order:
                 if party != proposer:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,13 +13,23 @@ def _rounded(value: float) -> float:
     return round(float(value), 6)
 
 
-@dataclass
-class EventLog:
-    """Append-only log of a run: one entry per event, draft, answer, shock or agreement."""
+Terms = dict[str, Any]
+Record = tuple[float, str, str | None, "int | Terms | None", "dict[str, str] | None", str]
 
-    start: date
-    entries: list[dict[str, Any]] = field(default_factory=list)
-    _days: dict[int, str] = field(default_factory=dict, repr=False)
+
+class EventLog:
+    """Append-only log of a run: one entry per event, draft, answer, shock or agreement.
+
+    Entries are kept as compact records while the run goes (a package as its index in the
+    outcome space) and turned into dicts only when read, through ``decode``.
+    """
+
+    def __init__(self, start: date, decode: Callable[[int], Terms] | None = None) -> None:
+        self.start = start
+        self._decode = decode
+        self._records: list[Record] = []
+        self._days: dict[int, str] = {}
+        self._entries: list[dict[str, Any]] = []
 
     def day(self, t: float) -> str:
         """Calendar date of simulation time ``t`` (days since the start)."""
@@ -27,11 +38,24 @@ class EventLog:
             self._days[whole] = (self.start + timedelta(days=whole)).isoformat()
         return self._days[whole]
 
-    def add(self, t: float, kind: str, party: str | None = None, *, package: dict[str, Any] | None = None,
+    def add(self, t: float, kind: str, party: str | None = None, *, package: int | Terms | None = None,
             verdicts: dict[str, str] | None = None, cause: str = "") -> None:
-        """Append one entry."""
-        self.entries.append({"time": _rounded(t), "date": self.day(t), "kind": kind, "party": party,
-                             "package": package, "verdicts": verdicts or {}, "cause": cause})
+        """Append one entry; ``package`` is terms, or a package index that ``decode`` reads."""
+        self._records.append((t, kind, party, package, verdicts, cause))
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @property
+    def entries(self) -> list[dict[str, Any]]:
+        """Every entry as a dict: time, date, kind, party, package, verdicts, cause."""
+        for t, kind, party, package, verdicts, cause in self._records[len(self._entries):]:
+            if isinstance(package, int):
+                assert self._decode is not None
+                package = self._decode(package)
+            self._entries.append({"time": _rounded(t), "date": self.day(t), "kind": kind, "party": party,
+                                  "package": package, "verdicts": dict(verdicts or {}), "cause": cause})
+        return self._entries
 
     def jsonl(self) -> str:
         """The log as JSON lines (stable bytes for a given run)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -14,8 +14,7 @@ from sim.agents.world import World
 _EPSILON = 1e-9
 
 
-@dataclass(frozen=True)
-class Response:
+class Response(NamedTuple):
     """A party's answer to a text: accept, or reject with the red lines it breaks and why."""
 
     party: str
