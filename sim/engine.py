@@ -117,6 +117,7 @@ class Talks:
             if self.env.now >= last:
                 return
             if self.rng.random() < 1.0 - event.progress_damping * self.progress:
+                self.draws[f"shocks:{event.id}"] = int(self.draws[f"shocks:{event.id}"]) + 1
                 self._happen(event, "shock")
 
     def _happen(self, event: Event, kind: str) -> None:

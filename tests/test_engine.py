@@ -116,3 +116,14 @@ def test_agents_never_import_simpy() -> None:
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             assert not any(n == "simpy" or n.startswith("simpy.") or n == "sim.engine" for n in names), path
+
+
+def test_the_outcome_records_what_chance_decided(gaza: sim.Scenario) -> None:
+    for seed in range(30):
+        outcome, log = run(gaza, seed=seed)
+        shocks = sum(e["kind"] == "shock" for e in log.entries)
+        assert outcome.draws["shocks:regional-retaliation"] == shocks
+        if outcome.draws.get("happens:cairo-summit"):
+            summit = next(e for e in log.entries if e["kind"] == "summit")
+            absent = summit["cause"].partition("absent: ")[2].split(", ")
+            assert ("hamas" in absent) != outcome.draws["attends:cairo-summit:hamas"]
