@@ -1,0 +1,53 @@
+"""The ``negsim import-genius`` command."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+from sim.errors import UsageError
+from sim.files import write_atomically
+from sim.genius.convert import convert
+
+
+def add_import_genius_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``import-genius`` command to the ``negsim`` sub-commands.
+
+    Args:
+        commands: The sub-parsers of the ``negsim`` parser.
+    """
+    cmd = commands.add_parser("import-genius", help="convert a Genius (ANAC) domain and its preference "
+                              "profiles into a scenario file")
+    cmd.add_argument("domain", type=Path, metavar="DOMAIN", help="the Genius domain file (XML)")
+    cmd.add_argument("profiles", nargs="+", type=Path, metavar="PROFILE",
+                     help="one Genius preference profile (XML) per party")
+    cmd.add_argument("-o", "--output", type=Path, required=True, metavar="PATH",
+                     help="the scenario file to write (YAML)")
+    cmd.add_argument("--id", metavar="ID", help="id of the scenario (default: from the domain's file name)")
+    cmd.set_defaults(handler=run_import_genius)
+
+
+def run_import_genius(args: argparse.Namespace) -> int:
+    """Run ``negsim import-genius``: convert, write the scenario atomically, print a summary.
+
+    Args:
+        args: Parsed arguments with ``domain``, ``profiles``, ``output`` and ``id``.
+
+    Returns:
+        The exit code, 0.
+
+    Raises:
+        UsageError: An input file is missing or the output folder does not exist.
+        ScenarioError: An input file is malformed or a profile does not match the domain.
+    """
+    missing = [p for p in (args.domain, *args.profiles) if not Path(p).is_file()]
+    if missing:
+        raise UsageError(f"cannot read '{missing[0]}': no such file")
+    result = convert(Path(args.domain), [Path(p) for p in args.profiles], scenario_id=args.id)
+    write_atomically(Path(args.output), result.text)
+    scenario = result.scenario
+    packages = math.prod(len(i.domain()) for i in scenario.issues)
+    print(f"wrote {args.output}: scenario '{scenario.id}' with {len(scenario.issues)} issues, "
+          f"{len(scenario.parties)} parties, {packages:,} packages")
+    return 0

@@ -1,0 +1,224 @@
+"""Genius domains and profiles turned into a negsim scenario (YAML text)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.errors import Diagnostic, ScenarioError, UsageError
+from sim.genius.reader import GeniusIssue, GeniusProfile, Table, _Reader, read_domain, read_profile
+from sim.genius.xmlfile import XmlFile, read_xml
+from sim.scenario.base import ID_PATTERN
+from sim.scenario.loader import loads
+from sim.scenario.model import Scenario
+
+PLACEHOLDER_START = date(2000, 1, 1)
+_ID_LENGTH = 70
+
+
+
+
+# -- ids ----------------------------------------------------------------------------------------
+
+
+def slug(text: str, fallback: str) -> str:
+    """A valid negsim id for a name: ASCII, lower-case, words joined by '-'."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    return words[:_ID_LENGTH].strip("-") or fallback
+
+
+def unique_slugs(names: Sequence[str], prefix: str) -> list[str]:
+    """Ids for names, made unique by a numeric suffix where two names map to the same id."""
+    taken: set[str] = set()
+    out: list[str] = []
+    for k, name in enumerate(names, start=1):
+        base = candidate = slug(name, f"{prefix}-{k}")
+        suffix = 2
+        while candidate in taken:
+            candidate, suffix = f"{base}-{suffix}", suffix + 1
+        taken.add(candidate)
+        out.append(candidate)
+    return out
+
+
+# -- the scenario ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The result of an import: the YAML text and the scenario it loads as."""
+
+    text: str
+    scenario: Scenario
+
+
+def _issue_data(issue: GeniusIssue, issue_id: str, value_ids: list[str]) -> dict[str, Any]:
+    if issue.kind == "integer":
+        return {"id": issue_id, "name": issue.name, "type": "integer", "min": issue.low, "max": issue.high}
+    data: dict[str, Any] = {"id": issue_id, "name": issue.name, "type": "categorical", "values": _Flow(value_ids)}
+    renamed = [f'"{item}" → {v}' for v, item in zip(value_ids, issue.items, strict=True) if v != item]
+    if renamed:
+        data["description"] = "Genius names of the values: " + "; ".join(renamed)
+    return data
+
+
+def _party_data(profile: GeniusProfile, party_id: str, issue_ids: list[str], tables: list[Table]) -> dict[str, Any]:
+    prefs = {"weights": _FlowMap(zip(issue_ids, profile.weights, strict=True)),
+             "values": {issue_id: _FlowMap(table) for issue_id, table in zip(issue_ids, tables, strict=True)},
+             "reservation": profile.reservation or 0.0}
+    return {"id": party_id, "name": profile.path.stem, "role": "principal",
+            "description": f"Genius profile {profile.path.name}", "preferences": prefs}
+
+
+def _remap(table: Table, issue: GeniusIssue, ids: list[str]) -> Table:
+    """A value table keyed by the values' ids instead of their Genius names."""
+    if issue.kind == "integer":
+        return dict(table)
+    return {ids[issue.items.index(item)]: value for item, value in table.items()}
+
+
+def scenario_data(domain: Path, issues: Sequence[GeniusIssue], profiles: Sequence[GeniusProfile],
+                  scenario_id: str, title: str) -> dict[str, Any]:
+    """The scenario as plain data, ready to dump as YAML."""
+    issue_ids = unique_slugs([i.name for i in issues], "issue")
+    value_ids = [unique_slugs(list(i.items), "value") if i.kind == "discrete" else [] for i in issues]
+    party_ids = unique_slugs([p.path.stem for p in profiles], "party")
+    parties = [
+        _party_data(profile, party_id, issue_ids,
+                    [_remap(t, i, ids) for t, i, ids in zip(profile.tables, issues, value_ids, strict=True)])
+        for profile, party_id in zip(profiles, party_ids, strict=True)
+    ]
+    return {
+        "negsim": 1, "id": scenario_id, "title": title,
+        "description": f"Imported from the Genius domain {domain.name} with the preference profiles "
+                       + ", ".join(p.path.name for p in profiles) + ".",
+        "start": PLACEHOLDER_START,
+        "issues": [_issue_data(i, iid, vids) for i, iid, vids in zip(issues, issue_ids, value_ids, strict=True)],
+        "parties": parties,
+    }
+
+
+def _header(domain: Path, profiles: Sequence[GeniusProfile]) -> str:
+    lines = ["# Imported by `negsim import-genius` from Genius (ANAC) XML files:",
+             f"#   domain:  {domain.name}"]
+    lines += [f"#   profile: {p.path.name}" for p in profiles]
+    lines.append(f"# Genius has no calendar: start ({PLACEHOLDER_START}) is a placeholder.")
+    for p in profiles:
+        if p.discount is not None:
+            lines.append(f"# {p.path.name}: discount_factor {p.discount} ignored (negsim does not discount "
+                         "utility over time).")
+        total = sum(p.weights)
+        if total > 0 and abs(total - 1) > 1e-6:
+            lines.append(f"# {p.path.name}: weights sum to {total:g}; negsim normalises them to sum 1.")
+    return "\n".join(lines) + "\n"
+
+
+class _Flow(list[Any]):
+    """A list written on one line: ``[a, b, c]``."""
+
+
+class _FlowMap(dict[Any, Any]):
+    """A mapping written on one line: ``{a: 1, b: 2}``."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML with short lists and value tables written on one line."""
+
+
+_Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+_Dumper.add_representer(_FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
+
+
+def _title(xml: XmlFile) -> str:
+    objective = xml.root.find(".//objective")
+    name = objective.get("name") if objective is not None else None
+    return f"{name or xml.path.stem} (Genius domain)"
+
+
+def _scenario_id(domain: Path, requested: str | None) -> str:
+    if requested is None:
+        return slug(domain.stem, "genius-domain")
+    if not re.match(ID_PATTERN, requested) or len(requested) > 80:
+        raise UsageError(f"--id '{requested}' is not a valid id: use lower-case letters, digits, '-' and '_' "
+                         f"(e.g. '{slug(requested, 'genius-domain')}')")
+    return requested
+
+
+def _read_files(domain: Path, profiles: Sequence[Path]) -> tuple[XmlFile, list[XmlFile]]:
+    """Parse every file, reporting the malformed ones together."""
+    parsed: list[XmlFile] = []
+    broken: list[Diagnostic] = []
+    for path in (domain, *profiles):
+        try:
+            parsed.append(read_xml(path))
+        except ScenarioError as exc:
+            broken += exc.diagnostics
+    if broken:
+        raise ScenarioError(broken)
+    return parsed[0], parsed[1:]
+
+
+def convert(domain: Path, profiles: Sequence[Path], *, scenario_id: str | None = None) -> Imported:
+    """Convert a Genius domain and its profiles; see :func:`import_genius`.
+
+    Args:
+        domain: The Genius domain file.
+        profiles: One Genius preference profile per party.
+        scenario_id: Id of the scenario; by default made from the domain's file name.
+
+    Returns:
+        The YAML text and the scenario it loads as.
+
+    Raises:
+        UsageError: A file cannot be read, no profile is given, or the id is invalid.
+        ScenarioError: A file is malformed or a profile does not match the domain.
+    """
+    if not profiles:
+        raise UsageError("name at least one Genius preference profile")
+    sid = _scenario_id(domain, scenario_id)
+    domain_xml, profile_xmls = _read_files(domain, profiles)
+    reader = _Reader()
+    issues = read_domain(domain_xml, reader)
+    if reader.findings:
+        raise ScenarioError(reader.findings)
+    read = [read_profile(xml, issues, reader) for xml in profile_xmls]
+    if reader.findings:
+        raise ScenarioError(reader.findings)
+    data = scenario_data(domain, issues, read, sid, _title(domain_xml))
+    text = _header(domain, read) + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                                             default_flow_style=False, width=110)
+    return Imported(text, loads(text, name=f"<import of {domain.name}>"))
+
+
+def import_genius(domain: Path, profiles: Sequence[Path], *, scenario_id: str | None = None) -> str:
+    """Convert a Genius domain and its preference profiles into the text of a negsim scenario.
+
+    Issue, value and party names become valid ids (lower-case, '-'); the original names stay
+    as issue names and in each issue's description. Evaluations are divided by each issue's
+    largest one, as Genius does; weights are kept as written (negsim normalises them).
+
+    Args:
+        domain: The Genius domain file (``<negotiation_template>``).
+        profiles: One Genius preference profile (``<utility_space>``) per party.
+        scenario_id: Id of the scenario; by default made from the domain's file name.
+
+    Returns:
+        The YAML text of a scenario that :func:`sim.loads` accepts.
+
+    Raises:
+        UsageError: A file cannot be read, no profile is given, or the id is invalid.
+        ScenarioError: A file is malformed or a profile does not match the domain; each
+            finding names the XML file, line and column.
+    """
+    return convert(domain, profiles, scenario_id=scenario_id).text
+
+
+# -- the command line -----------------------------------------------------------------------

@@ -1,0 +1,284 @@
+"""The Genius model: domains (issues) and profiles (weights, value tables, reservation)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from xml.etree.ElementTree import Element
+
+from sim.errors import Diagnostic
+from sim.genius.xmlfile import XmlFile
+from sim.scenario.model import MAX_DOMAIN
+
+Table = dict[Any, float]
+
+
+# -- the Genius model ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GeniusIssue:
+    """One issue of a Genius domain: discrete items, or an integer range."""
+
+    name: str
+    index: str | None
+    kind: Literal["discrete", "integer"]
+    items: tuple[str, ...] = ()
+    low: int = 0
+    high: int = 0
+
+
+@dataclass
+class GeniusProfile:
+    """One preference profile: per-issue weights and value tables, reservation, discount."""
+
+    path: Path
+    weights: list[float] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    reservation: float | None = None
+    discount: str | None = None
+
+
+@dataclass
+class _Reader:
+    """Collects every finding of one import, so one run reports them all."""
+
+    findings: list[Diagnostic] = field(default_factory=list)
+
+    def report(self, xml: XmlFile, element: Element | None, message: str) -> None:
+        self.findings.append(xml.finding(element, message))
+
+    def number(self, xml: XmlFile, element: Element, attribute: str) -> float | None:
+        """A finite number read from an attribute, or None after reporting why not."""
+        text = element.get(attribute)
+        if text is None:
+            self.report(xml, element, f"<{element.tag}> has no '{attribute}' attribute")
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            self.report(xml, element, f"'{attribute}' of <{element.tag}> is not a number: '{text}'")
+            return None
+        return value
+
+    def integer(self, xml: XmlFile, element: Element, attribute: str) -> int | None:
+        value = self.number(xml, element, attribute)
+        if value is not None and not value.is_integer():
+            self.report(xml, element, f"'{attribute}' of <{element.tag}> must be a whole number")
+            return None
+        return None if value is None else int(value)
+
+
+# -- domains ---------------------------------------------------------------------------------
+
+
+def _issue_kind(element: Element) -> str:
+    return (element.get("type") or element.get("vtype") or "discrete").strip().lower()
+
+
+def read_domain(xml: XmlFile, reader: _Reader) -> list[GeniusIssue]:
+    """Read the issues of a Genius domain file, in the order Genius lists them."""
+    elements = list(xml.root.iter("issue"))
+    if not elements:
+        reader.report(xml, xml.root, "no <issue> found: a Genius domain lists its issues under "
+                      "<utility_space><objective>")
+    issues = [issue for element in elements if (issue := _domain_issue(xml, element, reader))]
+    _unique_labels(xml, reader, [(e, e.get("index")) for e in elements], "issue index")
+    return issues
+
+
+def _domain_issue(xml: XmlFile, element: Element, reader: _Reader) -> GeniusIssue | None:
+    name, kind = element.get("name"), _issue_kind(element)
+    if not name:
+        reader.report(xml, element, "<issue> has no 'name' attribute")
+        return None
+    if kind == "discrete":
+        return _discrete_issue(xml, element, name, reader)
+    if kind == "integer":
+        return _integer_issue(xml, element, name, reader)
+    reader.report(xml, element, f"issue '{name}' is of type '{kind}'; negsim imports discrete and "
+                  "integer issues only (discretise real-valued issues first)")
+    return None
+
+
+def _discrete_issue(xml: XmlFile, element: Element, name: str, reader: _Reader) -> GeniusIssue | None:
+    items = element.findall("item")
+    values = [item.get("value") for item in items]
+    for item, value in zip(items, values, strict=True):
+        if value is None:
+            reader.report(xml, item, f"an <item> of issue '{name}' has no 'value' attribute")
+    _unique_labels(xml, reader, list(zip(items, values, strict=True)), f"value of issue '{name}'")
+    if len(items) < 2:
+        reader.report(xml, element, f"issue '{name}' has {len(items)} item(s); negsim needs at least two")
+    if None in values or len(items) < 2:
+        return None
+    return GeniusIssue(name, element.get("index"), "discrete", tuple(v for v in values if v is not None))
+
+
+def _integer_issue(xml: XmlFile, element: Element, name: str, reader: _Reader) -> GeniusIssue | None:
+    low, high = reader.integer(xml, element, "lowerbound"), reader.integer(xml, element, "upperbound")
+    if low is None or high is None:
+        return None
+    if low >= high or high - low + 1 > MAX_DOMAIN:
+        reader.report(xml, element, f"integer issue '{name}' ranges over [{low}, {high}]; negsim needs "
+                      f"a lower bound below the upper and at most {MAX_DOMAIN:,} values")
+        return None
+    return GeniusIssue(name, element.get("index"), "integer", low=low, high=high)
+
+
+def _unique_labels(xml: XmlFile, reader: _Reader, labelled: list[tuple[Element, str | None]], what: str) -> None:
+    seen: set[str] = set()
+    for element, label in labelled:
+        if label is not None and label in seen:
+            reader.report(xml, element, f"{what} '{label}' appears twice")
+        if label is not None:
+            seen.add(label)
+
+
+# -- profiles --------------------------------------------------------------------------------
+
+
+def read_profile(xml: XmlFile, issues: Sequence[GeniusIssue], reader: _Reader) -> GeniusProfile:
+    """Read a Genius preference profile against the issues of its domain."""
+    profile = GeniusProfile(xml.path, [0.0] * len(issues), [{} for _ in issues])
+    found = _profile_issues(xml, issues, reader)
+    for position, issue in enumerate(issues):
+        element = found.get(position)
+        if element is None:
+            reader.report(xml, xml.objective, f"issue '{issue.name}' of the domain has no evaluation here")
+        elif issue.kind == "discrete":
+            profile.tables[position] = _discrete_table(xml, element, issue, reader)
+        else:
+            profile.tables[position] = _integer_table(xml, element, issue, reader)
+    _read_weights(xml, issues, profile, reader)
+    _read_reservation(xml, profile, reader)
+    discount = xml.root.find(".//discount_factor")
+    profile.discount = None if discount is None else discount.get("value")
+    return profile
+
+
+def _profile_issues(xml: XmlFile, issues: Sequence[GeniusIssue], reader: _Reader) -> dict[int, Element]:
+    """Match the profile's issues to the domain's: by index, else by name."""
+    by_index = {issue.index: k for k, issue in enumerate(issues) if issue.index is not None}
+    by_name = {issue.name: k for k, issue in enumerate(issues)}
+    found: dict[int, Element] = {}
+    for element in xml.root.iter("issue"):
+        index, name = element.get("index"), element.get("name")
+        position = by_index.get(index) if index in by_index else by_name.get(name or "")
+        if position is None:
+            reader.report(xml, element, f"issue '{name}' (index {index}) is not an issue of the domain")
+        elif name is not None and name != issues[position].name:
+            reader.report(xml, element, f"issue index {index} is '{issues[position].name}' in the domain "
+                          f"but '{name}' here")
+        elif position in found:
+            reader.report(xml, element, f"issue '{issues[position].name}' is evaluated twice")
+        else:
+            found[position] = element
+    return found
+
+
+def _discrete_table(xml: XmlFile, element: Element, issue: GeniusIssue, reader: _Reader) -> Table:
+    """Evaluations of every item, divided by the issue's largest one as Genius does."""
+    raw: dict[str, float] = {}
+    for item in element.findall("item"):
+        value = item.get("value")
+        if value not in issue.items:
+            reader.report(xml, item, f"'{value}' is not a value of issue '{issue.name}'")
+            continue
+        evaluation = reader.number(xml, item, "evaluation")
+        if evaluation is not None and evaluation < 0:
+            reader.report(xml, item, f"evaluation of '{value}' is negative; Genius needs evaluations >= 0")
+        elif evaluation is not None:
+            raw[value] = evaluation
+    listed = {item.get("value") for item in element.findall("item")}
+    missing = [v for v in issue.items if v not in listed]
+    if missing:
+        shown = ", ".join(f"'{v}'" for v in missing)
+        reader.report(xml, element, f"issue '{issue.name}' gives no evaluation for {shown}")
+    top = max(raw.values(), default=0.0)
+    return {value: (evaluation / top if top >= 1e-5 else 0.0) for value, evaluation in raw.items()}
+
+
+def _integer_table(xml: XmlFile, element: Element, issue: GeniusIssue, reader: _Reader) -> Table:
+    evaluator = element.find("evaluator")
+    if evaluator is None or evaluator.get("slope") is None or evaluator.get("offset") is None:
+        reader.report(xml, element, f"integer issue '{issue.name}' needs <evaluator ftype=\"linear\" "
+                      "slope=.. offset=..>")
+        return {}
+    if (evaluator.get("ftype") or "linear").lower() != "linear":
+        reader.report(xml, evaluator, f"evaluator type '{evaluator.get('ftype')}' is not supported; "
+                      "negsim imports linear integer evaluators only")
+        return {}
+    slope, offset = reader.number(xml, evaluator, "slope"), reader.number(xml, evaluator, "offset")
+    base = reader.integer(xml, element, "lowerbound") if element.get("lowerbound") else issue.low
+    if slope is None or offset is None or base is None:
+        return {}
+    return linear_points(issue.low, issue.high, base, slope, offset)
+
+
+def linear_points(low: int, high: int, base: int, slope: float, offset: float) -> dict[int, float]:
+    """Points of Genius's clipped linear evaluator, exact at every integer of [low, high].
+
+    The value of ``x`` is ``offset + slope * (x - base)`` clipped to [0, 1]. Between two
+    consecutive points returned the evaluator is linear, so negsim's interpolation between
+    them gives the same value at every integer.
+
+    Args:
+        low: Lowest value of the issue.
+        high: Highest value of the issue.
+        base: The lower bound that the profile measures from.
+        slope: Change of value per unit.
+        offset: Value at ``base``.
+
+    Returns:
+        Value (0 to 1) at each point, points ascending.
+    """
+    xs = {low, high}
+    if slope != 0:
+        for level in (0.0, 1.0):
+            kink = base + (level - offset) / slope
+            if low < kink < high:
+                xs |= {math.floor(kink), math.ceil(kink)}
+    return {x: min(1.0, max(0.0, offset + slope * (x - base))) for x in sorted(xs)}
+
+
+def _read_weights(xml: XmlFile, issues: Sequence[GeniusIssue], profile: GeniusProfile, reader: _Reader) -> None:
+    """Weights by issue index, wherever they sit; weights of objectives are ignored."""
+    by_index = {issue.index: k for k, issue in enumerate(issues) if issue.index is not None}
+    objectives = {o.get("index") for o in xml.root.iter("objective")}
+    seen: set[int] = set()
+    for element in xml.root.iter("weight"):
+        index, value = element.get("index"), reader.number(xml, element, "value")
+        position = by_index.get(index or "")
+        if position is None:
+            if index not in objectives:
+                reader.report(xml, element, f"weight index {index} names no issue of the domain")
+        elif position in seen:
+            reader.report(xml, element, f"issue '{issues[position].name}' has two weights")
+        elif value is not None and value < 0:
+            reader.report(xml, element, f"weight of issue '{issues[position].name}' is negative")
+        elif value is not None:
+            profile.weights[position] = value
+        if position is not None:
+            seen.add(position)
+    for position in sorted(set(range(len(issues))) - seen):
+        reader.report(xml, xml.objective, f"issue '{issues[position].name}' (index {issues[position].index}) "
+                      "has no <weight index=.. value=..>")
+    if seen and sum(profile.weights) <= 0:
+        reader.report(xml, xml.objective, "every weight is zero")
+
+
+def _read_reservation(xml: XmlFile, profile: GeniusProfile, reader: _Reader) -> None:
+    element = xml.root.find(".//reservation")
+    if element is None:
+        return
+    value = reader.number(xml, element, "value")
+    if value is not None and not 0 <= value <= 1:
+        reader.report(xml, element, f"reservation value {value} is outside 0 to 1")
+    elif value is not None:
+        profile.reservation = value
