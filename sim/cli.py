@@ -92,14 +92,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _stop_on_sigterm() -> None:
-    """Turn SIGTERM into KeyboardInterrupt, so that partial results are cleaned up."""
+def _stop_on_signals() -> None:
+    """Turn SIGINT and SIGTERM into KeyboardInterrupt, so that partial results are cleaned up.
+
+    SIGINT is set explicitly because a process started in the background of a script
+    inherits it ignored, and would then not stop on Ctrl-C or ``kill -INT``.
+    """
 
     def handler(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGINT, handler)
 
 
 _ARGV: list[str] = []
@@ -109,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     _ARGV[:] = list(argv if argv is not None else sys.argv[1:])
     args = _parser().parse_args(argv)
-    _stop_on_sigterm()
+    _stop_on_signals()
     try:
         handler = {"check": _check, "evaluate": _evaluate, "explain": _explain, "run": _run,
                    "sweep": _sweep, "compare": _compare, "import-genius": run_import_genius,
