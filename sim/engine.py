@@ -215,7 +215,16 @@ class Talks:
                 self.refused[party] = (response.utility, package)
         if self.mediator:
             self.mediator.learn(response)
+            if not response.accept and not response.broken:
+                self._counter(party, package)
         return response
+
+    def _counter(self, party: str, text: int) -> None:
+        """A party that turns a text down on terms says what it would sign instead."""
+        counter = self.principals[party].offer(self._relative_time(), near=text)
+        if counter is not None and counter != text:
+            self.log.add(self.env.now, "counter", party, package=counter,
+                         cause="the nearest package it would accept now")
 
     def _conclude(self, answers: list[Response]) -> bool:
         """Agreement if every principal accepted the same text and the one check allows it."""

@@ -115,8 +115,8 @@ def _point(point: Point | None) -> str:
     return f"{terms_text(point.terms)}\n({utilities})"
 
 
-_KIND_STYLE = {"accept": "green", "reject": "red", "agreement": "bold green", "blocked": "bold red",
-               "shock": "bold magenta", "summit": "bold cyan", "draft": "cyan", "end": "bold"}
+_KIND_STYLE = {"accept": "green", "reject": "red", "counter": "yellow", "agreement": "bold green",
+               "blocked": "bold red", "shock": "bold magenta", "summit": "bold cyan", "draft": "cyan", "end": "bold"}
 
 
 def render_timeline(entries: list[dict[str, object]], console: Console) -> None:
@@ -130,9 +130,10 @@ def render_timeline(entries: list[dict[str, object]], console: Console) -> None:
         verdicts = entry.get("verdicts")
         package = entry.get("package")
         detail = ", ".join(f"{ref} {v}" for ref, v in verdicts.items()) if isinstance(verdicts, dict) else ""
-        if not detail and isinstance(package, dict) and kind in ("draft", "offer", "agreement"):
-            detail = "(the same text)" if package == shown and kind != "agreement" else terms_text(package)
-            shown = package
+        if not detail and isinstance(package, dict) and kind in ("draft", "offer", "agreement", "counter"):
+            detail = "(the same text)" if package == shown and kind == "draft" else terms_text(package)
+            if kind != "counter":
+                shown = package
         what = Text(kind, style=_KIND_STYLE.get(kind, ""))
         if entry.get("cause"):
             what.append(f": {entry['cause']}", style="")
