@@ -10,7 +10,7 @@ verdicts with Kleene's three-valued logic: ``all`` is the minimum, ``any`` the m
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -110,14 +110,34 @@ class CompiledPreferences:
     party: str
     tables: tuple[npt.NDArray[np.float64], ...]
     reservation: float
+    _open_slots: list[tuple[tuple[npt.NDArray[np.float64], ...], ...]] = field(
+        default_factory=list, init=False, repr=False, compare=False)
 
-    def utility_bounds(self, columns: Columns) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """Lowest and highest utility over the ways open issues can be settled."""
+    def _extended(self) -> tuple[tuple[npt.NDArray[np.float64], ...], ...]:
+        """Tables with a last slot for an open issue (code -1): its lowest, then its highest value."""
+        if not self._open_slots:
+            self._open_slots.append(tuple(np.append(t, t.min()) for t in self.tables))
+            self._open_slots.append(tuple(np.append(t, t.max()) for t in self.tables))
+        return tuple(self._open_slots)
+
+    def utility_bounds(self, columns: Columns, *, complete: bool = False) -> tuple[
+            npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Lowest and highest utility over the ways open issues can be settled.
+
+        With ``complete`` (no issue open), both bounds are the utility itself.
+        """
         n = len(columns[0]) if columns else 0
+        if complete:
+            utility = np.zeros(n)
+            for table, column in zip(self.tables, columns, strict=True):
+                utility += np.take(table, column)
+            return utility, utility
+        lowest, highest = self._extended()
         low, high = np.zeros(n), np.zeros(n)
-        for table, column in zip(self.tables, columns, strict=True):
-            low += np.take(np.append(table, table.min()), column)
-            high += np.take(np.append(table, table.max()), column)
+        for table, column in zip(lowest, columns, strict=True):
+            low += np.take(table, column)
+        for table, column in zip(highest, columns, strict=True):
+            high += np.take(table, column)
         return low, high
 
 

@@ -62,9 +62,9 @@ class Constraints:
     preferences: tuple[CompiledPreferences, ...]
 
     @classmethod
-    def of(cls, scenario: Scenario) -> Constraints:
+    def of(cls, scenario: Scenario, compiler: Compiler | None = None) -> Constraints:
         """Compile the stated version of every red line and every party's preferences."""
-        compiler = Compiler(scenario)
+        compiler = compiler or Compiler(scenario)
         red_lines = tuple(compiler.red_line(p.id, r) for p in scenario.parties for r in p.red_lines)
         prefs = tuple(c for p in scenario.parties if (c := compiler.preferences(p)) is not None)
         return cls(compiler.space, red_lines, prefs)
@@ -73,6 +73,7 @@ class Constraints:
         """Check packages (rows of codes, :data:`OPEN` for open issues) against everything."""
         packages = np.atleast_2d(np.asarray(packages, dtype=np.int16))
         n = packages.shape[0]
+        complete = not (packages == OPEN).any()
         red = np.empty((len(self.red_lines), n), dtype=np.int8)
         low = np.empty((len(self.preferences), n))
         high = np.empty_like(low)
@@ -83,8 +84,8 @@ class Constraints:
             for r, red_line in enumerate(self.red_lines):
                 red[r, rows] = red_line.test(cols)
             for p, prefs in enumerate(self.preferences):
-                low[p, rows], high[p, rows] = prefs.utility_bounds(cols)
-        if (packages == OPEN).any():
+                low[p, rows], high[p, rows] = prefs.utility_bounds(cols, complete=complete)
+        if not complete:
             for r, red_line in enumerate(self.red_lines):
                 settle_open(red_line.test, packages, red[r], self.space.sizes)
         rv = np.array([p.reservation for p in self.preferences])[:, None]

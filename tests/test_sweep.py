@@ -134,7 +134,10 @@ def test_an_interrupted_sweep_leaves_no_half_written_file(tmp_path: Path) -> Non
         time.sleep(0.1)
     time.sleep(1.0)
     child.send_signal(signal.SIGINT)
-    _, err = child.communicate(timeout=60)
+    try:
+        _, err = child.communicate(timeout=60)
+    finally:
+        child.kill()
     assert child.returncode == 130, err
     assert "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
@@ -149,7 +152,10 @@ def test_sigterm_also_cleans_up(tmp_path: Path) -> None:
         time.sleep(0.1)
     time.sleep(1.5)
     child.terminate()
-    _, err = child.communicate(timeout=60)
+    try:
+        _, err = child.communicate(timeout=60)
+    finally:
+        child.kill()
     assert child.returncode in (130, 143), err
     assert "Traceback" not in err
     assert list(tmp_path.iterdir()) == []

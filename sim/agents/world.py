@@ -58,7 +58,7 @@ class Prepared:
         self.compiler = Compiler(scenario)
         self.space = self.compiler.space
         self.packages: Codes = self.space.every_package()
-        prefs = Constraints.of(scenario)
+        prefs = Constraints.of(scenario, self.compiler)
         self.parties_with_utility = tuple(p.party for p in prefs.preferences)
         utilities = prefs.check(self.packages).utility_low
         self.utility: dict[str, Floats] = dict(zip(self.parties_with_utility, utilities, strict=True))
