@@ -110,15 +110,15 @@ class CompiledPreferences:
     party: str
     tables: tuple[npt.NDArray[np.float64], ...]
     reservation: float
-    _open_slots: list[tuple[tuple[npt.NDArray[np.float64], ...], ...]] = field(
+    _open_slots: list[tuple[npt.NDArray[np.float64], ...]] = field(
         default_factory=list, init=False, repr=False, compare=False)
 
-    def _extended(self) -> tuple[tuple[npt.NDArray[np.float64], ...], ...]:
+    def _extended(self) -> list[tuple[npt.NDArray[np.float64], ...]]:
         """Tables with a last slot for an open issue (code -1): its lowest, then its highest value."""
         if not self._open_slots:
             self._open_slots.append(tuple(np.append(t, t.min()) for t in self.tables))
             self._open_slots.append(tuple(np.append(t, t.max()) for t in self.tables))
-        return tuple(self._open_slots)
+        return self._open_slots
 
     def utility_bounds(self, columns: Columns, *, complete: bool = False) -> tuple[
             npt.NDArray[np.float64], npt.NDArray[np.float64]]:
