@@ -41,22 +41,30 @@ class Principal:
         self._sorted = np.empty(0)
         self._first_seen: float | None = None
         self._best_seen = 0.0
-        # Plain-Python copies for the per-turn hot path (same float64 values as the arrays).
-        self._utility: list[float] = world.utility[party].tolist() if self.has_utility else []
+        # Plain-Python copies for the per-turn hot path (same float64 values as the arrays),
+        # shared by every run of the scenario.
+        self._utility: list[float] = world.shared.as_list(("utility", party), lambda: world.utility[party]) \
+            if self.has_utility else []
         self._order_list: list[int] = []
         self._sorted_list: list[float] = []
         self._top = 0.0
         self._own: list[tuple[str, npt.NDArray[np.bool_]]] = []
+        self._rows = np.empty((0, len(world.space.issues)), dtype=np.int16)
 
     def _refresh(self) -> None:
         """Cache the packages this party can accept, sorted by its utility, and its own red lines."""
         if self._revision == self.world.revision:
             return
-        acceptable = np.flatnonzero(self.world.party_mask(self.party))
-        utility = self.utility_of(acceptable)
-        order = np.argsort(utility, kind="stable")
-        self._order, self._sorted = acceptable[order], utility[order]
-        self._order_list, self._sorted_list = self._order.tolist(), self._sorted.tolist()
+        stance = tuple((ref, state.active) for ref, state in self.world.red_lines.items() if state.party == self.party)
+        key = ("acceptable", self.party, stance, self.world.reservation.get(self.party))
+        memo = self.world.shared.memo
+        if key not in memo:
+            acceptable = np.flatnonzero(self.world.party_mask(self.party))
+            utility = self.utility_of(acceptable)
+            order = np.argsort(utility, kind="stable")
+            ranked = acceptable[order]
+            memo[key] = (ranked, utility[order], ranked.tolist(), utility[order].tolist(), self.world.packages[ranked])
+        self._order, self._sorted, self._order_list, self._sorted_list, self._rows = memo[key]  # type: ignore[misc]
         self._top = self._sorted_list[-1] if self._sorted_list else 0.0
         self._own = [(ref, self.world.mask(ref)) for ref, state in self.world.red_lines.items()
                      if state.active is not None and state.party == self.party]
@@ -120,7 +128,5 @@ class Principal:
             start = len(self._order_list) - 1
         if near is None:
             return self._order_list[start]
-        candidates = self._order[start:]
-        rows = self.world.packages
-        distance = (rows[candidates] != rows[near]).sum(axis=1)
-        return int(candidates[np.lexsort((-self._sorted[start:], distance))[0]])
+        distance = (self._rows[start:] != self.world.packages[near]).sum(axis=1)
+        return int(self._order[start:][np.lexsort((-self._sorted[start:], distance))[0]])

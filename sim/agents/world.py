@@ -8,8 +8,9 @@ trust, take a party out of the talks or bring it back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -65,8 +66,15 @@ class Prepared:
         self.reservation = {p.party: p.reservation for p in prefs.preferences}
         self.masks: dict[tuple[str, str, int], Bools] = {}
         self.terms: dict[int, dict[str, object]] = {}
+        self.lists: dict[object, list[Any]] = {}
         self.memo: dict[object, object] = {}
         """Results agents may keep across runs, keyed by everything they depend on."""
+
+    def as_list(self, key: object, array: Callable[[], npt.NDArray[Any]]) -> list[Any]:
+        """A plain-Python copy of an array, made once and shared by every run."""
+        if key not in self.lists:
+            self.lists[key] = array().tolist()
+        return self.lists[key]
 
     def mask(self, party: str, definition: RedLine, version: str) -> Bools:
         """Packages meeting one version of a red line, by the one check."""
