@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -39,12 +40,21 @@ def test_every_bundled_scenario_is_valid(capsys: pytest.CaptureFixture[str]) -> 
     assert main(["check", *files]) == 0
 
 
+def need_the_article() -> None:
+    """The article lives beside the repository (../shared/seeds); CI always has it."""
+    if not SEEDS.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"the article is expected in {SEEDS}")
+        pytest.skip(f"the source article is not beside this clone ({SEEDS})")
+
+
 def test_every_quote_stands_verbatim_in_the_article() -> None:
-    assert SEEDS.is_dir(), f"the article is expected in {SEEDS}"
+    need_the_article()
     assert main(["check", str(GAZA), "--sources", str(SEEDS)]) == 0
 
 
 def test_a_paraphrased_quote_is_caught(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    need_the_article()
     text = GAZA.read_text(encoding="utf-8").replace("consistently called for a", "always demanded a")
     copy = tmp_path / "gaza.yaml"
     copy.write_text(text, encoding="utf-8")
