@@ -202,10 +202,10 @@ class Talks:
         distrust = max(0.0, -self.world.trust.get((party, lead), 0.0))
         return float(self.rng.exponential(self.settings.deliberation_days)) * (1.0 + distrust)
 
-    def _answer(self, party: str, package: int | None = None) -> Response:
+    def _answer(self, party: str, package: int | None = None, t: float | None = None) -> Response:
         package = self.text if package is None else package
         assert package is not None
-        response = self.principals[party].respond(package, self._relative_time())
+        response = self.principals[party].respond(package, self._relative_time() if t is None else t)
         verdicts = dict.fromkeys(response.broken, "breaks") if response.broken else None
         self.log.add(self.env.now, "accept" if response.accept else "reject", party,
                      package=package, verdicts=verdicts, cause=response.cause)
@@ -232,10 +232,9 @@ class Talks:
             return False
         accepted = [a.party for a in answers if a.accept]
         self.progress = len(accepted) / len(self.principals)
-        everyone = len(accepted) == len(self._everyone) and set(accepted) == self._everyone
-        package = answers[-1].package
-        if not everyone:
+        if len(accepted) != len(self._everyone) or set(accepted) != self._everyone:
             return False
+        package = answers[-1].package
         if not self.world.agreement_allowed(package):
             blockers = self.world.broken(package)
             self.log.add(self.env.now, "blocked", package=package,
@@ -254,25 +253,29 @@ class Talks:
 
     def _alternating(self) -> Process:
         order = list(self.principals)
-        turn = 0
+        agents = [self.principals[p] for p in order]
+        parties = len(order)
         step = self.settings.deliberation_days
-        while self.rounds < self.settings.max_rounds:
-            proposer = order[turn % len(order)]
-            offer = self.principals[proposer].offer(self._relative_time())
-            yield self.env.timeout(step)
+        timeout, log = self.env.timeout, self.log.add
+        turn = 0
+        while self.rounds < self._max_rounds:
+            k = turn % parties
+            offer = agents[k].offer(self._relative_time())
+            yield timeout(step)
             if offer is None:
-                self.log.add(self.env.now, "no-offer", proposer, cause="no package meets its own red lines")
+                log(self.env.now, "no-offer", order[k], cause="no package meets its own red lines")
                 return
-            self.log.add(self.env.now, "offer", proposer, package=offer)
-            answers = [Response(proposer, offer, True, (), "proposes", None)]
-            for party in order:
-                if party != proposer:
-                    self.principals[party].observe(offer)
-                    answers.append(self._answer(party, offer))
+            log(self.env.now, "offer", order[k], package=offer)
+            t = self._relative_time()
+            answers = [Response(order[k], offer, True, (), "proposes", None)]
+            for j in range(parties):
+                if j != k:
+                    agents[j].observe(offer)
+                    answers.append(self._answer(order[j], offer, t))
             if self._conclude(answers):
                 return
             turn += 1
-            if turn % len(order) == 0:
+            if turn % parties == 0:
                 self.rounds += 1
 
     # -- outcome -------------------------------------------------------------------------------------
