@@ -27,7 +27,7 @@ class RedLineVerdict:
     verdict: Verdict
     deferred: bool
     rationale: str
-    source: dict[str, str] | Literal["assumption"]
+    source: dict[str, Any] | Literal["assumption"]
     confidence: float
 
     def to_dict(self) -> dict[str, Any]:
@@ -188,12 +188,14 @@ def _party_verdict(scenario: Scenario, constraints: Constraints, result: Check, 
 
 def _red_line_verdict(scenario: Scenario, compiled: CompiledRedLine, code: int) -> RedLineVerdict:
     red_line = compiled.source
-    source: dict[str, str] | Literal["assumption"] = "assumption"
+    source: dict[str, Any] | Literal["assumption"] = "assumption"
     if isinstance(red_line.source, SourceRef):
         doc = next((s for s in scenario.sources if s.id == red_line.source.doc), None)
         source = {"doc": red_line.source.doc, "quote": red_line.source.quote}
         if red_line.source.where:
             source["where"] = red_line.source.where
+        if red_line.source.inferred:
+            source["inferred"] = True
         if doc is not None:
             source["title"] = doc.title
     verdict = _WORDS.get(code, "open")

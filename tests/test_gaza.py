@@ -115,3 +115,22 @@ def test_text_output_names_red_lines_with_their_party(capsys: pytest.CaptureFixt
 def test_the_scenario_copied_elsewhere_still_loads(tmp_path: Path) -> None:
     shutil.copy(GAZA, tmp_path / "g.yaml")
     assert sim.load(tmp_path / "g.yaml").id == "gaza-2024-08"
+
+
+def test_every_gaza_red_line_cites_the_article_and_marks_inferences() -> None:
+    scenario = sim.load(GAZA)
+    for party in scenario.parties:
+        for red_line in party.red_lines:
+            source = red_line.source
+            assert source != "assumption", f"{party.id}/{red_line.id} must quote the article"
+            assert not isinstance(source, str) and source.doc == "article"
+            if source.inferred:
+                assert red_line.confidence < 1 and red_line.rationale.startswith("Inferred")
+
+
+def test_inferred_red_lines_say_so_in_output(capsys: pytest.CaptureFixture[str]) -> None:
+    result = evaluate_json(capsys, "--proposal", "us-bridging-2024-08")
+    screening = red_line(party(result, "hamas"), "hamas/no-israeli-screening")
+    assert screening["source"]["inferred"] is True  # type: ignore[index]
+    assert main(["evaluate", str(GAZA), "--proposal", "us-bridging-2024-08"]) == 0
+    assert "inferred from “Israel’s demand to screen" in capsys.readouterr().out

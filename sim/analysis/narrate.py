@@ -47,6 +47,8 @@ class Names:
             reservation = self.space.reservations[self.space.parties.index(party_id)]
             return f"{owner} walk-away value ({reservation:.2f})"
         if isinstance(red_line.source, SourceRef):
+            if red_line.source.inferred:
+                return f'{owner} `{ref}` (inferred from "{red_line.source.quote}")'
             return f'{owner} `{ref}` ("{red_line.source.quote}")'
         return f"{owner} `{ref}` (an assumption, confidence {red_line.confidence:g})"
 

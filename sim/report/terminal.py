@@ -66,6 +66,8 @@ def _source(red_line: RedLineVerdict) -> str:
         return f"assumption (confidence {red_line.confidence:g}): {red_line.rationale}"
     where = red_line.source.get("title") or red_line.source["doc"]
     confidence = f", confidence {red_line.confidence:g}" if red_line.confidence < 1 else ""
+    if red_line.source.get("inferred"):
+        return f"inferred from “{red_line.source['quote']}” ({where}{confidence}): {red_line.rationale}"
     return f"“{red_line.source['quote']}” ({where}{confidence})"
 
 

@@ -61,6 +61,8 @@ class SourceRef(Model):
     doc: Id = Field(description="Id of a document listed under `sources`.")
     quote: Prose = Field(min_length=1, description="The words quoted, verbatim.")
     where: StrictStr | None = Field(None, description="Where in the document, e.g. 'paragraph 11'.")
+    inferred: StrictBool = Field(
+        False, description="The red line is the analyst's reading of these words, not what they say outright.")
 
 
 Source = Literal["assumption"] | SourceRef
