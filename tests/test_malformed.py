@@ -26,6 +26,9 @@ Run = Callable[..., Any]  # the `negsim` fixture of conftest.py
 
 # file stem, line, column, and a part of the message (or several parts, all of which it must hold)
 CASES: list[tuple[str, int, int, str | tuple[str, ...]]] = [
+    # operators YAML cannot read unquoted
+    ("unquoted-operator", 44, 41, "the operator >= must be quoted, e.g. op: \">=\""),
+    ("unquoted-not-equal", 75, 15, "'!=' reads as a YAML tag; an operator must be quoted"),
     # keys
     ("misspelt-key", 44, 9, "unknown key 'rationle'; did you mean 'rationale'?"),
     ("misspelt-optional-key", 59, 9, "unknown key 'confidense'; did you mean 'confidence'?"),

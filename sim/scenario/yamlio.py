@@ -250,6 +250,12 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, shown: str, text: str) -> Diag
     return Diagnostic(shown, line, col, f"invalid YAML{context}: {problem}{_syntax_hint(problem)}")
 
 
+def _tag_message(tag: str) -> str:
+    if tag in ("!=", "!"):
+        return f"'{tag}' reads as a YAML tag; an operator must be quoted, e.g. op: \"!=\""
+    return f"tag '{_short(tag)}' is not allowed; a scenario is plain data"
+
+
 def _special_syntax(
     exc: yaml.MarkedYAMLError, problem: str, text: str, line: int, col: int
 ) -> tuple[int, int, str] | None:
@@ -263,12 +269,19 @@ def _special_syntax(
     if "but found another document" in problem:
         return line, col, ("invalid YAML: a second document begins here; a scenario is one YAML "
                            "document (remove the '---' line)")
+    source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    operator = _UNQUOTED_OPERATOR.search(source_line)
+    if operator is not None:
+        return line, operator.start(1) + 1, (f"invalid YAML: the operator {operator.group(1)} must be quoted, "
+                                             f'e.g. op: "{operator.group(1)}"')
     start = exc.context_mark
     if "end of stream" in problem and start is not None and "quoted scalar" in (exc.context or ""):
         return start.line + 1, start.column + 1, ("invalid YAML: this quoted value is never closed "
                                                   "(add the closing quote)")
     return None
 
+
+_UNQUOTED_OPERATOR = re.compile(r"\bop:\s*(>=|<=|!=|==|>|<)(?=[\s,}]|$)")
 
 _SYNTAX_HINTS = {
     "mapping values are not allowed": "a value holding ': ' must be quoted, or a key is mis-indented",
@@ -320,7 +333,7 @@ class _Builder:
 
     def check_tag(self, node: Node, kind: str) -> None:
         if node.tag != _STANDARD_TAG + kind:
-            raise self.fail(node, f"tag '{_short(node.tag)}' is not allowed; a scenario is plain data")
+            raise self.fail(node, _tag_message(node.tag))
 
     def mapping(self, node: MappingNode, path: PathKey) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
@@ -345,7 +358,7 @@ class _Builder:
         elif node.tag.startswith(_STANDARD_TAG) and node.tag[len(_STANDARD_TAG):] in _SCALAR_KINDS:
             kind = node.tag[len(_STANDARD_TAG):]
         else:
-            raise self.fail(node, f"tag '{_short(node.tag)}' is not allowed; a scenario is plain data")
+            raise self.fail(node, _tag_message(node.tag))
         return self.convert(node, kind, value)
 
     def convert(self, node: ScalarNode, kind: str, value: str) -> Any:
