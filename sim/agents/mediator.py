@@ -20,6 +20,7 @@ import numpy.typing as npt
 from sim.agents.principal import Response
 from sim.agents.world import Bools, World
 from sim.analysis.clashes import enumerate_sets
+from sim.analysis.dealspace import relaxation_cost
 from sim.compile import STATED
 
 Floats = npt.NDArray[np.float64]
@@ -179,5 +180,4 @@ class Mediator:
         compiler, issues = self.world.compiler, self.world.space.issues
         reads = self._memo(("reads", ref, id(state.definition)), lambda: tuple(
             issues[i] for i in compiler.red_line(state.party, state.definition).test.issues))
-        salience = max((self.world.salience[state.party].get(i, 1.0) for i in reads), default=1.0)
-        return state.definition.confidence * salience
+        return relaxation_cost(state.definition.confidence, self.world.salience[state.party], reads)

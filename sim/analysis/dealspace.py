@@ -7,6 +7,7 @@ Constraints are the red lines followed by the parties' reservation values.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,9 +82,15 @@ def _power(party: Party) -> float:
     return party.preferences.bargaining_power if party.preferences else 1.0
 
 
+def relaxation_cost(confidence: float, salience: Mapping[str, float], issues: Iterable[str]) -> float:
+    """Price of relaxing a red line.
+
+    Its confidence times its party's highest salience on the issues it reads (1 where not given).
+    """
+    return confidence * max((salience.get(i, 1.0) for i in issues), default=1.0)
+
+
 def _red_line_item(scenario: Scenario, constraints: Constraints, compiled: CompiledRedLine) -> Constraint:
-    """Price a red line: its confidence times its party's highest salience on the issues it reads."""
-    party = scenario.party(compiled.party)
     issues = (constraints.space.issues[i] for i in compiled.test.issues)
-    salience = max((party.salience.get(i, 1.0) for i in issues), default=1.0)
-    return Constraint(compiled.ref, compiled.party, compiled.source.confidence * salience, False)
+    cost = relaxation_cost(compiled.source.confidence, scenario.party(compiled.party).salience, issues)
+    return Constraint(compiled.ref, compiled.party, cost, False)
