@@ -12,7 +12,7 @@ every walk-away value.
 from __future__ import annotations
 
 from collections.abc import Generator, Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -328,4 +328,4 @@ def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator
     return Outcome(**{**outcome.__dict__, "seed": seed}), talks.log
 
 
-__all__ = ["Talks", "run", "timedelta"]
+__all__ = ["Talks", "run"]

@@ -10,7 +10,6 @@ are settled exactly by trying every completion of the open issues the red line r
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,10 +99,6 @@ class Constraints:
         for rows in (result.red_lines, result.reservations):
             ok &= (rows == HOLDS).all(axis=0)
         return ok
-
-    def terms_to_codes(self, terms: Mapping[str, object]) -> Codes:
-        """Encode terms given as values (see :meth:`OutcomeSpace.encode`)."""
-        return self.space.encode(terms)  # type: ignore[arg-type]
 
 
 def settle_open(test: Test, packages: Codes, verdicts: Verdicts, sizes: tuple[int, ...]) -> None:

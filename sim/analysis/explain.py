@@ -135,10 +135,11 @@ def explain(scenario: Scenario, proposal: ProposalLike | None = None, *, max_set
     report = enumerate_sets(space.holds, np.array([c.cost for c in space.items]), max_sets)
     concessions = [] if report.concession_sets == ((),) else [
         _concession(space, relaxed) for relaxed in report.concession_sets]
+    reference = reference_points(space, space.feasible)
     result = Explanation(
         scenario.id, _zopa(space), [space.refs(s) for s in report.clashing_sets], report.clashes_complete,
-        concessions, report.concessions_complete, reference_points(space, space.feasible),
-        None if proposal is None else judge(space, proposal),
+        concessions, report.concessions_complete, reference,
+        None if proposal is None else judge(space, proposal, reference.nash),
     )
     return Explanation(**{**result.__dict__, "narration": narrate(space, result)})
 
@@ -192,7 +193,7 @@ def _concession(space: DealSpace, relaxed: tuple[int, ...]) -> Concession:
     return Concession(space.refs(relaxed), cost, int(opened.sum()), best)
 
 
-def judge(space: DealSpace, proposal: ProposalLike) -> Judgement:
+def judge(space: DealSpace, proposal: ProposalLike, nash: Point | None = None) -> Judgement:
     """Who a proposal leaves short, whether a ZOPA package dominates it, its distance to Nash.
 
     Issues the proposal leaves open are taken at each party's worst settlement.
@@ -209,6 +210,7 @@ def judge(space: DealSpace, proposal: ProposalLike) -> Judgement:
     dominated_by = None
     if dominating.size:
         dominated_by = _point(space, int(dominating[np.argmax(space.utilities[:, dominating].sum(axis=0))]))
-    nash = reference_points(space, space.feasible).nash
+    if nash is None:
+        nash = reference_points(space, space.feasible).nash
     distance = None if nash is None else float(np.linalg.norm(low - np.array(list(nash.utilities.values()))))
     return Judgement(proposal_id, space.constraints.space.decode(row), utilities, short, dominated_by, distance)
