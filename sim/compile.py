@@ -141,6 +141,17 @@ class CompiledPreferences:
         return low, high
 
 
+    def every_utility(self) -> npt.NDArray[np.float64]:
+        """The utility of every complete package, in the order of :meth:`OutcomeSpace.every_package`.
+
+        The same sums in the same order as :meth:`utility_bounds` of complete packages, to the bit.
+        """
+        utility = np.zeros(())
+        for table in self.tables:
+            utility = np.add.outer(utility, table)
+        return np.asarray(utility, dtype=np.float64).ravel()
+
+
 def _table(issue: Issue, atom: Atom) -> Verdicts:
     domain = issue.domain()
     codes = np.arange(len(domain))
@@ -205,19 +216,19 @@ class Compiler:
             return None
         total = sum(prefs.weights.values()) or 1.0
         tables = tuple(
-            self._value_table(issue, prefs) * (prefs.weights.get(issue.id, 0.0) / total)
-            for issue in self.scenario.issues
+            _value_table(issue, domain, prefs) * (prefs.weights.get(issue.id, 0.0) / total)
+            for issue, domain in zip(self.scenario.issues, self.space.domains, strict=True)
         )
         return CompiledPreferences(party.id, tables, prefs.reservation)
 
-    @staticmethod
-    def _value_table(issue: Issue, prefs: Preferences) -> npt.NDArray[np.float64]:
-        table: Mapping[Scalar, float] = prefs.values.get(issue.id, {})
-        domain = issue.domain()
-        if not table:
-            return np.zeros(len(domain))
-        if issue.type == "integer":
-            points = sorted((int(k), v) for k, v in table.items())
-            xs, ys = [p for p, _ in points], [v for _, v in points]
-            return np.asarray(np.interp(np.asarray(domain, float), xs, ys), dtype=np.float64)
-        return np.array([table[v] for v in domain], dtype=float)
+
+def _value_table(issue: Issue, domain: tuple[Scalar, ...], prefs: Preferences) -> npt.NDArray[np.float64]:
+    """A party's values for each of an issue's values (integer issues interpolate between given points)."""
+    table: Mapping[Scalar, float] = prefs.values.get(issue.id, {})
+    if not table:
+        return np.zeros(len(domain))
+    if issue.type == "integer":
+        points = sorted((int(k), v) for k, v in table.items())
+        xs, ys = [p for p, _ in points], [v for _, v in points]
+        return np.asarray(np.interp(np.asarray(domain, float), xs, ys), dtype=np.float64)
+    return np.array([table[v] for v in domain], dtype=float)

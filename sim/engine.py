@@ -19,24 +19,32 @@ import numpy as np
 import simpy
 
 from sim.agents.mediator import Mediator
-from sim.agents.principal import Principal, Response
+from sim.agents.principal import ACCEPTS, BREAKS_RED_LINES, CAUSES, Principal, Response
+from sim.agents.stretch import Stretch
+from sim.agents.stretch import play as play_stretch
 from sim.agents.world import World
 from sim.analysis.clashes import enumerate_sets
 from sim.draws import draw_versions, stated_versions
 from sim.scenario.events import DropRedLine, Event, SwitchVersion
 from sim.scenario.model import Scenario
-from sim.timeline import EventLog, Outcome
+from sim.timeline import EventLog, OfferTurns, Outcome, Record
 
 Process = Generator[simpy.Event, Any, None]
 SHUTTLE, SUMMIT = 1, 0
+NO_OFFER = "no package meets its own red lines"
+AGREEMENT = "every principal accepts; every active red line and walk-away value holds"
+BLOCKED = "principals agree, but the text breaks red lines of others or a walk-away value"
+_FIRST_STRETCH = 64
+"""Turns worked out at once on the first stretch of alternating offers; each later one doubles."""
 
 
 class Talks:
     """One simulated run of a scenario's talks."""
 
-    def __init__(self, scenario: Scenario, rng: np.random.Generator, versions: Mapping[str, str | None],
-                 horizon: float) -> None:
-        self.scenario, self.rng, self.horizon = scenario, rng, horizon
+    def __init__(self, scenario: Scenario, versions: Mapping[str, str | None], horizon: float, *,
+                 seed: int | None = None, rng: np.random.Generator | None = None) -> None:
+        """Set the talks up; randomness comes from ``rng``, else from a generator seeded with ``seed``."""
+        self.scenario, self.horizon, self.seed, self._rng = scenario, horizon, seed, rng
         self.settings = scenario.talks
         self.env = simpy.Environment()
         self.world = World(scenario, versions)
@@ -57,8 +65,16 @@ class Talks:
         self.stop_reason = "the horizon was reached"
         self._everyone = set(self.principals)
         self._max_rounds = self.settings.max_rounds
+        self._answer_kinds: list[list[tuple[str, dict[str, str] | None, str]]] = []
         self.draws: dict[str, bool | int] = {}
         """What chance decided in this run (events happening, attendance, shocks), for analysis."""
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The run's random generator (made from the seed on the first draw: many runs draw nothing)."""
+        if self._rng is None:
+            self._rng = np.random.default_rng(self.seed)
+        return self._rng
 
     # -- running ---------------------------------------------------------------------------------
 
@@ -206,9 +222,8 @@ class Talks:
         package = self.text if package is None else package
         assert package is not None
         response = self.principals[party].respond(package, self._relative_time() if t is None else t)
-        verdicts = dict.fromkeys(response.broken, "breaks") if response.broken else None
         self.log.add(self.env.now, "accept" if response.accept else "reject", party,
-                     package=package, verdicts=verdicts, cause=response.cause)
+                     package=package, verdicts=_breaking(response.broken), cause=response.cause)
         if not response.accept and response.utility is not None:
             best = self.refused.get(party)
             if best is None or response.utility > best[0]:
@@ -237,15 +252,12 @@ class Talks:
         package = answers[-1].package
         if not self.world.agreement_allowed(package):
             blockers = self.world.broken(package)
-            self.log.add(self.env.now, "blocked", package=package,
-                         verdicts={ref: "breaks" for ref in blockers}, cause="principals agree, but "
-                         "the text breaks red lines of others or a walk-away value")
+            self.log.extend((_blocked_record(self.env.now, package, blockers),))
             if self.mediator:
                 self.mediator.note_blocked(blockers)
             return False
         self.agreement = (self.env.now, package)
-        self.log.add(self.env.now, "agreement", package=package,
-                     cause="every principal accepts; every active red line and walk-away value holds")
+        self.log.add(self.env.now, "agreement", package=package, cause=AGREEMENT)
         self._finish("agreement")
         return True
 
@@ -257,13 +269,27 @@ class Talks:
         parties = len(order)
         step = self.settings.deliberation_days
         timeout, log = self.env.timeout, self.log.add
-        turn = 0
+        ahead = step > 0 and all(agent.plans_ahead for agent in agents)
+        turn, chunk = 0, _FIRST_STRETCH
         while self.rounds < self._max_rounds:
+            if ahead:
+                planned = self._plan_stretch(agents, order, turn, chunk)
+                if planned is not None:
+                    delay, stretch = planned
+                    yield timeout(delay)
+                    ended = stretch.agreed or stretch.no_offer
+                    turn, chunk = turn + stretch.turns - ended, 2 * chunk
+                    self.rounds = turn // parties
+                    if stretch.agreed:
+                        self._finish("agreement")
+                    if ended:
+                        return
+                    continue
             k = turn % parties
             offer = agents[k].offer(self._relative_time())
             yield timeout(step)
             if offer is None:
-                log(self.env.now, "no-offer", order[k], cause="no package meets its own red lines")
+                log(self.env.now, "no-offer", order[k], cause=NO_OFFER)
                 return
             log(self.env.now, "offer", order[k], package=offer)
             t = self._relative_time()
@@ -278,20 +304,76 @@ class Talks:
             if turn % parties == 0:
                 self.rounds += 1
 
+    def _plan_stretch(self, agents: list[Principal], order: list[str], turn: int,
+                      chunk: int) -> tuple[float, Stretch] | None:
+        """Work out and log up to ``chunk`` turns from ``turn`` on that end before anything else can happen.
+
+        Returns the delay to the end of the stretch and what happened on it, or None when
+        fewer than two turns fit before the next thing on simpy's queue, so that the caller
+        plays one turn as usual.
+        """
+        parties, now = len(order), self.env.now
+        clock = np.full(min(chunk, self._max_rounds * parties - turn) + 1, self.settings.deliberation_days)
+        clock[0] = now
+        np.add.accumulate(clock, out=clock)  # the times simpy reaches turn by turn, to the bit
+        ends = clock[1:]
+        # Turns that end before the next event and whose end one timeout from now reaches exactly.
+        fits = (ends < self.env.peek()) & (now + (ends - now) == ends)
+        count = int(np.argmin(fits)) if not fits.all() else len(fits)
+        if count < 2:
+            return None
+        rounds = np.arange(turn, turn + count) // parties / self._max_rounds
+        offered = np.minimum(1.0, np.maximum(clock[:count] / self.horizon, rounds))
+        answered = np.minimum(1.0, np.maximum(ends[:count] / self.horizon, rounds))
+        stretch = play_stretch(agents, turn, offered, answered, self.world.feasible())
+        times = ends[:stretch.turns].tolist()
+        self._log_stretch(stretch, order, times)
+        return times[-1] - now, stretch
+
+    def _log_stretch(self, stretch: Stretch, order: list[str], times: list[float]) -> None:
+        """Log a stretch's offers, answers, blocked texts and ending as turn-by-turn play does."""
+        answered = stretch.codes.shape[1]
+        offers, proposers = stretch.offers.tolist(), stretch.proposers.tolist()
+        own = {(i, j): _breaking(self.principals[order[j]].breaks(offers[i]))
+               for j, i in np.argwhere(stretch.codes == BREAKS_RED_LINES).tolist()}
+        blocked = {i: _blocked_record(times[i], offers[i], self.world.broken(offers[i])) for i in stretch.blocked}
+        closing: Record | None = None
+        if stretch.agreed:
+            self.agreement = (times[-1], offers[-1])
+            closing = (times[-1], "agreement", None, offers[-1], None, AGREEMENT)
+        elif stretch.no_offer:
+            closing = (times[-1], "no-offer", order[proposers[-1]], None, None, NO_OFFER)
+        self.log.add_turns(OfferTurns(times[:answered], order, proposers[:answered], offers[:answered],
+                                      stretch.codes.tolist(), self._answer_entries(), own, blocked, closing))
+        for j, (utility, package) in stretch.best_refused.items():
+            best = self.refused.get(order[j])
+            if best is None or utility > best[0]:
+                self.refused[order[j]] = (utility, package)
+        if stretch.progress is not None:
+            self.progress = stretch.progress
+
+    def _answer_entries(self) -> list[list[tuple[str, dict[str, str] | None, str]]]:
+        """Per principal, the log entry (kind, verdicts, cause) of each answer code."""
+        if not self._answer_kinds:
+            for principal in self.principals.values():
+                self._answer_kinds.append([
+                    ("accept" if code == ACCEPTS else "reject", _breaking(principal.rests_on(-1, code))
+                     if code != BREAKS_RED_LINES else None, cause) for code, cause in enumerate(CAUSES)])
+        return self._answer_kinds
+
     # -- outcome -------------------------------------------------------------------------------------
 
     def _outcome(self) -> Outcome:
-        seed_info = None
         versions = {ref: s.active for ref, s in self.world.red_lines.items()}
         best = {p: {"package": self.world.terms(pkg), "utility": round(u, 6)} for p, (u, pkg) in self.refused.items()}
         if self.agreement is not None:
             at, package = self.agreement
-            return Outcome(self.scenario.id, seed_info, True, at, self.log.day(at), self.world.terms(package),
+            return Outcome(self.scenario.id, self.seed, True, at, self.log.day(at), self.world.terms(package),
                            self.rounds, self.drafts, (), "agreement", best, versions, dict(self.world.reservation),
                            dict(self.draws))
         blocking, reason = self._blocking()
         self.log.add(self.env.now, "end", cause=reason)
-        return Outcome(self.scenario.id, seed_info, False, None, None, None, self.rounds, self.drafts,
+        return Outcome(self.scenario.id, self.seed, False, None, None, None, self.rounds, self.drafts,
                        blocking, reason, best, versions, dict(self.world.reservation), dict(self.draws))
 
     def _blocking(self) -> tuple[tuple[str, ...], str]:
@@ -308,6 +390,16 @@ class Talks:
         return tuple(broken), f"a deal was possible but not reached; {self.stop_reason}"
 
 
+def _breaking(broken: tuple[str, ...]) -> dict[str, str] | None:
+    """The verdicts a log entry gives for the red lines an answer rests on (None if none)."""
+    return dict.fromkeys(broken, "breaks") if broken else None
+
+
+def _blocked_record(t: float, package: int, blockers: list[str]) -> Record:
+    """The log record of a text every principal accepts but the one check does not allow."""
+    return t, "blocked", None, package, dict.fromkeys(blockers, "breaks"), BLOCKED
+
+
 def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator | None = None,
         versions: Mapping[str, str | None] | None = None, draw: bool = False, until: date | None = None) -> tuple[
             Outcome, EventLog]:
@@ -317,15 +409,15 @@ def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator
     to draw them from their confidence and alternatives. All randomness comes from
     ``rng`` (or a generator seeded with ``seed``).
     """
-    rng = rng if rng is not None else np.random.default_rng(seed)
+    if draw and versions is None and rng is None:
+        rng = np.random.default_rng(seed)
     if versions is None:
-        versions = draw_versions(scenario, rng) if draw else stated_versions(scenario)
+        versions = draw_versions(scenario, rng) if draw and rng is not None else stated_versions(scenario)
     horizon = float(scenario.horizon_days)
     if until is not None:
         horizon = max(0.0, min(horizon, float((until - scenario.start).days) + 1))
-    talks = Talks(scenario, rng, versions, max(horizon, 1e-9))
-    outcome = talks.run()
-    return Outcome(**{**outcome.__dict__, "seed": seed}), talks.log
+    talks = Talks(scenario, versions, max(horizon, 1e-9), seed=seed, rng=rng)
+    return talks.run(), talks.log
 
 
 __all__ = ["Talks", "run"]

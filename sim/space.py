@@ -82,8 +82,12 @@ class OutcomeSpace:
         """All complete packages, one row each, in lexicographic order of codes."""
         if self.size > limit:
             raise UsageError(f"the outcome space has {self.size:,} packages, more than {limit:,}")
-        grids = np.indices(self.sizes, dtype=np.int16)
-        return grids.reshape(len(self.sizes), -1).T.copy()
+        return self.every_package_of(self.sizes)
+
+    @staticmethod
+    def every_package_of(sizes: tuple[int, ...]) -> Codes:
+        """All complete packages of a space whose issues have these numbers of values."""
+        return np.indices(sizes, dtype=np.int16).reshape(len(sizes), -1).T.copy()
 
     def random_packages(self, rng: np.random.Generator, n: int) -> Codes:
         """``n`` complete packages drawn uniformly."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -15,6 +15,47 @@ def _rounded(value: float) -> float:
 
 Terms = dict[str, Any]
 Record = tuple[float, str, str | None, "int | Terms | None", "dict[str, str] | None", str]
+Verdicts = dict[str, str] | None
+
+
+@dataclass(frozen=True)
+class OfferTurns:
+    """Many turns of offers and answers kept as columns, and spelled out into records when read.
+
+    Turn ``i`` happens at ``times[i]``: party ``proposers[i]`` offers package ``offers[i]``,
+    and every other party ``j`` answers with answer code ``codes[j][i]``, logged as the
+    entry ``answers[j][code]`` (kind, verdicts, cause) unless ``verdicts`` holds verdicts of
+    its own for ``(i, j)``. Turns in ``blocked`` end with a ``blocked`` entry carrying the
+    given verdicts; ``closing``, if any, is the last record.
+    """
+
+    times: list[float]
+    parties: list[str]
+    proposers: list[int]
+    offers: list[int]
+    codes: list[list[int]]
+    answers: list[list[tuple[str, Verdicts, str]]]
+    verdicts: dict[tuple[int, int], Verdicts]
+    blocked: dict[int, Record]
+    closing: Record | None
+
+    def __len__(self) -> int:
+        return len(self.times) * len(self.parties) + len(self.blocked) + (self.closing is not None)
+
+    def records(self) -> list[Record]:
+        """The turns' records, in the order they happened."""
+        out: list[Record] = []
+        for i, (t, k, offer) in enumerate(zip(self.times, self.proposers, self.offers, strict=True)):
+            out.append((t, "offer", self.parties[k], offer, None, ""))
+            for j, party in enumerate(self.parties):
+                if j != k:
+                    kind, verdicts, cause = self.answers[j][self.codes[j][i]]
+                    out.append((t, kind, party, offer, self.verdicts.get((i, j), verdicts), cause))
+            if i in self.blocked:
+                out.append(self.blocked[i])
+        if self.closing is not None:
+            out.append(self.closing)
+        return out
 
 
 class EventLog:
@@ -27,7 +68,8 @@ class EventLog:
     def __init__(self, start: date, decode: Callable[[int], Terms] | None = None) -> None:
         self.start = start
         self._decode = decode
-        self._records: list[Record] = []
+        self._records: list[Record | OfferTurns] = []
+        self._length = 0
         self._days: dict[int, str] = {}
         self._entries: list[dict[str, Any]] = []
 
@@ -42,14 +84,31 @@ class EventLog:
             verdicts: dict[str, str] | None = None, cause: str = "") -> None:
         """Append one entry; ``package`` is terms, or a package index that ``decode`` reads."""
         self._records.append((t, kind, party, package, verdicts, cause))
+        self._length += 1
+
+    def extend(self, records: Sequence[Record]) -> None:
+        """Append many entries at once, as ``(time, kind, party, package, verdicts, cause)`` records."""
+        self._records.extend(records)
+        self._length += len(records)
+
+    def add_turns(self, turns: OfferTurns) -> None:
+        """Append a block of turns, kept as columns until the log is read."""
+        self._records.append(turns)
+        self._length += len(turns)
+
+    def _spelled_out(self) -> list[Record]:
+        """Every record, blocks of turns spelled out (once: they are replaced by their records)."""
+        if any(isinstance(r, OfferTurns) for r in self._records):
+            self._records = [x for r in self._records for x in (r.records() if isinstance(r, OfferTurns) else (r,))]
+        return self._records  # type: ignore[return-value]
 
     def __len__(self) -> int:
-        return len(self._records)
+        return self._length
 
     @property
     def entries(self) -> list[dict[str, Any]]:
         """Every entry as a dict: time, date, kind, party, package, verdicts, cause."""
-        for t, kind, party, package, verdicts, cause in self._records[len(self._entries):]:
+        for t, kind, party, package, verdicts, cause in self._spelled_out()[len(self._entries):]:
             if isinstance(package, int):
                 assert self._decode is not None
                 package = self._decode(package)

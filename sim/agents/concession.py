@@ -9,6 +9,9 @@ Tit-for-tat gives up as much as the other side gave up, in the party's own utili
 
 from __future__ import annotations
 
+import numpy as np
+import numpy.typing as npt
+
 DEFAULT_EXPONENTS = {"boulware": 0.2, "conceder": 5.0, "linear": 1.0, "tit-for-tat": 1.0, "hardliner": 1.0}
 
 
@@ -16,6 +19,18 @@ def time_based(t: float, best: float, reservation: float, exponent: float) -> fl
     """Aspiration at relative time ``t`` in [0, 1] for a time-based style."""
     t = min(1.0, max(0.0, t))
     return float(reservation + (best - reservation) * (1.0 - t ** (1.0 / exponent)))
+
+
+def time_based_curve(times: npt.NDArray[np.float64], best: float, reservation: float, exponent: float,
+                     speed: float = 1.0) -> npt.NDArray[np.float64]:
+    """:func:`time_based` at many relative times, each first multiplied by ``speed``; equal to the bit.
+
+    Clipping and arithmetic are single IEEE operations in numpy as in Python; the power is
+    Python's, since numpy's vectorised power may differ from it in the last bit.
+    """
+    clipped = np.minimum(np.maximum(times * speed if speed != 1.0 else times, 0.0), 1.0).tolist()
+    power = 1.0 / exponent
+    return reservation + (best - reservation) * (1.0 - np.array([t ** power for t in clipped]))
 
 
 def tit_for_tat(best: float, reservation: float, conceded_by_other: float) -> float:

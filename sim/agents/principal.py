@@ -8,10 +8,14 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.concession import DEFAULT_EXPONENTS, time_based, tit_for_tat
+from sim.agents.concession import DEFAULT_EXPONENTS, time_based, time_based_curve, tit_for_tat
 from sim.agents.world import World
+from sim.verdict import RESERVATION_ID
 
 _EPSILON = 1e-9
+ACCEPTS, BREAKS_RED_LINES, BELOW_WALK_AWAY, ASKS_FOR_MORE = range(4)
+"""Why a principal answers a text as it does, as codes (see :data:`CAUSES`)."""
+CAUSES = ("accepts", "breaks red lines", "below its walk-away value", "asks for more")
 
 
 class Response(NamedTuple):
@@ -85,9 +89,7 @@ class Principal:
         """:meth:`aspiration` once the cache is fresh."""
         if not self.has_utility or not self._sorted_list:
             return 0.0
-        best = self._top
-        if self.opening is not None:
-            best = min(best, self.opening)
+        best = self._best()
         reservation = self.world.reservation[self.party]
         if self.style == "hardliner":
             return best
@@ -95,6 +97,10 @@ class Principal:
             return tit_for_tat(best, reservation, self._best_seen - self._first_seen)
         pace = t * (1.0 + self.world.urgency[self.party])
         return time_based(pace, best, reservation, self.exponent)
+
+    def _best(self) -> float:
+        """The most the party asks for: its best acceptable utility, or its opening demand if lower."""
+        return self._top if self.opening is None else min(self._top, self.opening)
 
     def observe(self, package: int) -> None:
         """Note another party's offer (tit-for-tat measures their concessions)."""
@@ -106,17 +112,81 @@ class Principal:
     def respond(self, package: int, t: float) -> Response:
         """Accept a text if it breaks none of the party's red lines and meets its demands."""
         self._refresh()
-        broken = tuple(ref for ref, holds in self._own if not holds[package]) if self._own else ()
+        broken = self.breaks(package)
         utility = self._utility[package] if self.has_utility else None
         if broken:
-            return Response(self.party, package, False, broken, "breaks red lines", utility)
+            return Response(self.party, package, False, broken, CAUSES[BREAKS_RED_LINES], utility)
         if utility is not None:
             if utility < self.world.reservation[self.party] - _EPSILON:
-                return Response(self.party, package, False, (f"{self.party}/reservation-value",),
-                                "below its walk-away value", utility)
+                return Response(self.party, package, False, (self.walk_away_ref,), CAUSES[BELOW_WALK_AWAY], utility)
             if utility < self._aspiration(t) - _EPSILON:
-                return Response(self.party, package, False, (), "asks for more", utility)
-        return Response(self.party, package, True, (), "accepts", utility)
+                return Response(self.party, package, False, (), CAUSES[ASKS_FOR_MORE], utility)
+        return Response(self.party, package, True, (), CAUSES[ACCEPTS], utility)
+
+    def breaks(self, package: int) -> tuple[str, ...]:
+        """The party's own active red lines that a package breaks (the cache must be fresh)."""
+        return tuple(ref for ref, holds in self._own if not holds[package]) if self._own else ()
+
+    def rests_on(self, package: int, why: int) -> tuple[str, ...]:
+        """What a rejection with cause code ``why`` names: the red lines broken, or the walk-away value."""
+        if why == BREAKS_RED_LINES:
+            return self.breaks(package)
+        return (self.walk_away_ref,) if why == BELOW_WALK_AWAY else ()
+
+    @property
+    def walk_away_ref(self) -> str:
+        """How a rejection below the walk-away value names what it rests on."""
+        return f"{self.party}/{RESERVATION_ID}"
+
+    # -- many turns at once: demands that depend on time alone ---------------------------------------
+
+    @property
+    def plans_ahead(self) -> bool:
+        """Whether the party's demands depend on time alone, so that many turns can be answered at once."""
+        return self.style != "tit-for-tat"
+
+    def demands(self, times: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """:meth:`aspiration` at many relative times (not for tit-for-tat, which reads the other side)."""
+        assert self.plans_ahead, "tit-for-tat demands depend on the other side's offers"
+        self._refresh()
+        if not self.has_utility or not self._sorted_list:
+            return np.zeros(len(times))
+        best = self._best()
+        if self.style == "hardliner":
+            return np.full(len(times), best)
+        speed = 1.0 + self.world.urgency[self.party]
+        return time_based_curve(times, best, self.world.reservation[self.party], self.exponent, speed)
+
+    def offers(self, demands: npt.NDArray[np.float64]) -> npt.NDArray[np.intp] | None:
+        """:meth:`offer` (with no text to stay near) for each demand; None if no package is acceptable."""
+        self._refresh()
+        if not self._order_list:
+            return None
+        start = np.searchsorted(self._sorted, demands - _EPSILON, side="left")
+        return self._order[np.minimum(start, len(self._order) - 1)]
+
+    def answers(self, packages: npt.NDArray[np.intp], demands: npt.NDArray[np.float64]) -> tuple[
+            npt.NDArray[np.int8], npt.NDArray[np.float64] | None]:
+        """:meth:`respond` to many texts at once: why each is accepted or not (a cause code) and its utility."""
+        self._refresh()
+        why = np.zeros(len(packages), dtype=np.int8)
+        utility = None
+        if self.has_utility:
+            utility = self.world.utility[self.party][packages]
+            why[utility < demands - _EPSILON] = ASKS_FOR_MORE
+            why[utility < self.world.reservation[self.party] - _EPSILON] = BELOW_WALK_AWAY
+        for _, holds in self._own:
+            why[~holds[packages]] = BREAKS_RED_LINES
+        return why, utility
+
+    def observe_many(self, packages: npt.NDArray[np.intp]) -> None:
+        """:meth:`observe` each of many offers, in order."""
+        if not len(packages):
+            return
+        values = self.world.utility[self.party][packages] if self.has_utility else np.zeros(1)
+        if self._first_seen is None:
+            self._first_seen = float(values[0])
+        self._best_seen = max(self._best_seen, float(values.max()))
 
     def offer(self, t: float, near: int | None = None) -> int | None:
         """A package the party would propose now: at its aspiration, closest to ``near`` if given."""

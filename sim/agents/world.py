@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,7 @@ from sim.scenario.events import (
 )
 from sim.scenario.model import Scenario
 from sim.scenario.redlines import RedLine
-from sim.space import Codes
+from sim.space import Codes, OutcomeSpace
 from sim.verdict import Constraints
 
 Bools = npt.NDArray[np.bool_]
@@ -58,12 +59,12 @@ class Prepared:
         self.scenario = scenario
         self.compiler = Compiler(scenario)
         self.space = self.compiler.space
-        self.packages: Codes = self.space.every_package()
-        prefs = Constraints.of(scenario, self.compiler)
-        self.parties_with_utility = tuple(p.party for p in prefs.preferences)
-        utilities = prefs.check(self.packages).utility_low
-        self.utility: dict[str, Floats] = dict(zip(self.parties_with_utility, utilities, strict=True))
-        self.reservation = {p.party: p.reservation for p in prefs.preferences}
+        self.packages: Codes = _every_package(self.space.sizes) if self.space.size <= _SHARED_SPACE \
+            else self.space.every_package()
+        prefs = [c for p in scenario.parties if (c := self.compiler.preferences(p)) is not None]
+        self.parties_with_utility = tuple(p.party for p in prefs)
+        self.utility: dict[str, Floats] = {p.party: p.every_utility() for p in prefs}
+        self.reservation = {p.party: p.reservation for p in prefs}
         self.masks: dict[tuple[str, str, int], Bools] = {}
         self.terms: dict[int, dict[str, object]] = {}
         self.lists: dict[object, list[Any]] = {}
@@ -87,6 +88,18 @@ class Prepared:
                 only = Constraints(self.space, (compiled,), ())
                 self.masks[key] = np.asarray(only.check(self.packages).red_lines[0] == HOLDS)
         return self.masks[key]
+
+
+_SHARED_SPACE = 100_000
+"""Outcome spaces up to this many packages share one array of packages between scenarios."""
+
+
+@lru_cache(maxsize=16)
+def _every_package(sizes: tuple[int, ...]) -> Codes:
+    """Every complete package of a space of these sizes, shared read-only by the scenarios that have them."""
+    packages = OutcomeSpace.every_package_of(sizes)
+    packages.setflags(write=False)
+    return packages
 
 
 _PREPARED: dict[int, Prepared] = {}
