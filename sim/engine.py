@@ -83,8 +83,8 @@ class Talks:
         self.log.add(0.0, "start", cause=f"talks open; horizon {self.horizon:g} days")
         for event in self.scenario.events:
             self.env.process(self._scheduled(event) if event.date else self._shocks(event))
-        self.env.process(self._mediation() if self.mediator else self._alternating())
         self.env.process(self._clock())
+        self.env.process(self._mediation() if self.mediator else self._alternating())
         self.env.run(until=self.done)
         return self._outcome()
 

@@ -29,6 +29,29 @@ class Response(NamedTuple):
     utility: float | None
 
 
+class _Ranking:
+    """The packages a party can accept, by its utility (ascending); list copies and code rows made on first use."""
+
+    __slots__ = ("_lists", "_rows", "packages", "utility")
+
+    def __init__(self, packages: npt.NDArray[np.intp], utility: npt.NDArray[np.float64]) -> None:
+        self.packages, self.utility = packages, utility
+        self._lists: tuple[list[int], list[float]] | None = None
+        self._rows: npt.NDArray[np.int16] | None = None
+
+    def lists(self) -> tuple[list[int], list[float]]:
+        """The packages and utilities as plain lists, for turn-by-turn lookups (same float64 values)."""
+        if self._lists is None:
+            self._lists = (self.packages.tolist(), self.utility.tolist())
+        return self._lists
+
+    def rows(self, every: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
+        """The packages' codes, one row each, taken from ``every`` package of the space."""
+        if self._rows is None:
+            self._rows = every[self.packages]
+        return self._rows
+
+
 class Principal:
     """One principal party's behaviour; knows its own red lines, utility and walk-away value."""
 
@@ -49,11 +72,9 @@ class Principal:
         # shared by every run of the scenario.
         self._utility: list[float] = world.shared.as_list(("utility", party), lambda: world.utility[party]) \
             if self.has_utility else []
-        self._order_list: list[int] = []
-        self._sorted_list: list[float] = []
+        self._ranking = _Ranking(self._order, self._sorted)
         self._top = 0.0
         self._own: list[tuple[str, npt.NDArray[np.bool_]]] = []
-        self._rows = np.empty((0, len(world.space.issues)), dtype=np.int16)
 
     def _refresh(self) -> None:
         """Cache the packages this party can accept, sorted by its utility, and its own red lines."""
@@ -63,13 +84,13 @@ class Principal:
         key = ("acceptable", self.party, stance, self.world.reservation.get(self.party))
         memo = self.world.shared.memo
         if key not in memo:
-            acceptable = np.flatnonzero(self.world.party_mask(self.party))
+            acceptable = self.world.party_mask(self.party).nonzero()[0]
             utility = self.utility_of(acceptable)
             order = np.argsort(utility, kind="stable")
-            ranked = acceptable[order]
-            memo[key] = (ranked, utility[order], ranked.tolist(), utility[order].tolist(), self.world.packages[ranked])
-        self._order, self._sorted, self._order_list, self._sorted_list, self._rows = memo[key]  # type: ignore[misc]
-        self._top = self._sorted_list[-1] if self._sorted_list else 0.0
+            memo[key] = _Ranking(acceptable[order], utility[order])
+        self._ranking = memo[key]  # type: ignore[assignment]
+        self._order, self._sorted = self._ranking.packages, self._ranking.utility
+        self._top = float(self._sorted[-1]) if len(self._sorted) else 0.0
         self._own = [(ref, self.world.mask(ref)) for ref, state in self.world.red_lines.items()
                      if state.active is not None and state.party == self.party]
         self._revision = self.world.revision
@@ -87,7 +108,7 @@ class Principal:
 
     def _aspiration(self, t: float) -> float:
         """:meth:`aspiration` once the cache is fresh."""
-        if not self.has_utility or not self._sorted_list:
+        if not self.has_utility or not len(self._order):
             return 0.0
         best = self._best()
         reservation = self.world.reservation[self.party]
@@ -149,7 +170,7 @@ class Principal:
         """:meth:`aspiration` at many relative times (not for tit-for-tat, which reads the other side)."""
         assert self.plans_ahead, "tit-for-tat demands depend on the other side's offers"
         self._refresh()
-        if not self.has_utility or not self._sorted_list:
+        if not self.has_utility or not len(self._order):
             return np.zeros(len(times))
         best = self._best()
         if self.style == "hardliner":
@@ -160,7 +181,7 @@ class Principal:
     def offers(self, demands: npt.NDArray[np.float64]) -> npt.NDArray[np.intp] | None:
         """:meth:`offer` (with no text to stay near) for each demand; None if no package is acceptable."""
         self._refresh()
-        if not self._order_list:
+        if not len(self._order):
             return None
         start = np.searchsorted(self._sorted, demands - _EPSILON, side="left")
         return self._order[np.minimum(start, len(self._order) - 1)]
@@ -191,12 +212,13 @@ class Principal:
     def offer(self, t: float, near: int | None = None) -> int | None:
         """A package the party would propose now: at its aspiration, closest to ``near`` if given."""
         self._refresh()
-        if not self._order_list:
+        order, utility = self._ranking.lists()
+        if not order:
             return None
-        start = bisect_left(self._sorted_list, self._aspiration(t) - _EPSILON)
-        if start >= len(self._order_list):
-            start = len(self._order_list) - 1
+        start = bisect_left(utility, self._aspiration(t) - _EPSILON)
+        if start >= len(order):
+            start = len(order) - 1
         if near is None:
-            return self._order_list[start]
-        distance = (self._rows[start:] != self.world.packages[near]).sum(axis=1)
+            return order[start]
+        distance = (self._ranking.rows(self.world.packages)[start:] != self.world.packages[near]).sum(axis=1)
         return int(self._order[start:][np.lexsort((-self._sorted[start:], distance))[0]])
