@@ -34,7 +34,7 @@ SHUTTLE, SUMMIT = 1, 0
 NO_OFFER = "no package meets its own red lines"
 AGREEMENT = "every principal accepts; every active red line and walk-away value holds"
 BLOCKED = "principals agree, but the text breaks red lines of others or a walk-away value"
-_FIRST_STRETCH = 64
+_FIRST_STRETCH = 128
 """Turns worked out at once on the first stretch of alternating offers; each later one doubles."""
 
 
@@ -42,9 +42,14 @@ class Talks:
     """One simulated run of a scenario's talks."""
 
     def __init__(self, scenario: Scenario, versions: Mapping[str, str | None], horizon: float, *,
-                 seed: int | None = None, rng: np.random.Generator | None = None) -> None:
-        """Set the talks up; randomness comes from ``rng``, else from a generator seeded with ``seed``."""
+                 seed: int | None = None, rng: np.random.Generator | None = None, stretches: bool = True) -> None:
+        """Set the talks up; randomness comes from ``rng``, else from a generator seeded with ``seed``.
+
+        With ``stretches`` off, alternating offers are played one turn at a time even where a
+        stretch of turns could be worked out at once (the same outcome and log, more slowly).
+        """
         self.scenario, self.horizon, self.seed, self._rng = scenario, horizon, seed, rng
+        self.stretches = stretches
         self.settings = scenario.talks
         self.env = simpy.Environment()
         self.world = World(scenario, versions)
@@ -269,7 +274,7 @@ class Talks:
         parties = len(order)
         step = self.settings.deliberation_days
         timeout, log = self.env.timeout, self.log.add
-        ahead = step > 0 and all(agent.plans_ahead for agent in agents)
+        ahead = self.stretches and step > 0 and all(agent.plans_ahead for agent in agents)
         turn, chunk = 0, _FIRST_STRETCH
         while self.rounds < self._max_rounds:
             if ahead:

@@ -1,0 +1,105 @@
+"""Alternating offers worked out a stretch at a time give the very run that turn-by-turn play gives.
+
+Random scenarios of the invariant test, forced to alternating offers, with every concession
+style, urgency, opening demands, varied deliberation and horizons, events and shocks, are run
+both ways; the outcomes and the event logs must be the same to the byte.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_engine_invariants import random_scenario
+
+from sim.agents.concession import time_based, time_based_curve
+from sim.engine import Talks
+from sim.scenario.model import Scenario
+from sim.timeline import EventLog
+
+STYLES = ["boulware", "conceder", "linear", "hardliner", "tit-for-tat"]
+
+
+def alternating_variant(data: dict[str, Any], index: int) -> dict[str, Any]:
+    data = copy.deepcopy(data)
+    data["talks"]["protocol"] = "alternating"
+    data["talks"]["deliberation_days"] = [0.5, 0.25, 1.0, 0.1, 0.0][index % 5]
+    data["horizon_days"] = [20, 3, 365, 7][index % 4]
+    for party in data["parties"]:
+        if party["role"] == "principal":
+            # tit-for-tat is played turn by turn; give it to some scenarios only
+            party["concession"] = {"style": STYLES[(index + int(party["id"][1:])) % (5 if index % 3 else 4)]}
+            if index % 3 == 0:
+                party["concession"]["opening"] = 0.8
+            if index % 5 == 1:
+                party["urgency"] = 0.5
+    return data
+
+
+def played(scenario: Scenario, seed: int, stretches: bool, until: date | None = None) -> tuple[str, str, int]:
+    horizon = float(scenario.horizon_days)
+    if until is not None:
+        horizon = min(horizon, float((until - scenario.start).days) + 1)
+    talks = Talks(scenario, {}, horizon, seed=seed, stretches=stretches)
+    outcome = talks.run()
+    log: EventLog = talks.log
+    return json.dumps(outcome.to_dict(), sort_keys=True), log.jsonl(), len(log)
+
+
+@pytest.mark.parametrize("block", range(3))
+def test_stretches_give_the_same_run_as_turn_by_turn_play(block: int) -> None:
+    rng = np.random.default_rng(4200 + block)
+    for index in range(120):
+        scenario = Scenario.model_validate(alternating_variant(random_scenario(rng, index), index))
+        until = date(2024, 1, 2 + index % 6) if index % 4 == 0 else None
+        stepped = played(scenario, index, stretches=False, until=until)
+        assert played(scenario, index, stretches=True, until=until) == stepped, (block, index)
+        assert stepped[2] == stepped[1].count("\n")
+
+
+def test_a_long_bilateral_negotiation_is_the_same_both_ways() -> None:
+    """Many rounds with a large horizon: the case stretches are for (several stretches, one agreement)."""
+    rng = np.random.default_rng(7)
+    values = {f"i{i}": {f"v{k}": float(rng.random()) for k in range(6)} for i in range(3)}
+    data = {"negsim": 1, "id": "long", "title": "Long", "start": "2024-01-01", "horizon_days": 3650,
+            "issues": [{"id": f"i{i}", "name": f"I{i}", "type": "categorical", "values": [f"v{k}" for k in range(6)]}
+                       for i in range(3)],
+            "parties": [{"id": p, "name": p, "role": "principal", "concession": {"style": style, "exponent": e},
+                         "preferences": {"weights": {"i0": w, "i1": 1, "i2": 2},
+                                         "values": {i: {v: (x if p == "a" else 1 - x) for v, x in t.items()}
+                                                    for i, t in values.items()},
+                                         "reservation": 0.3}}
+                        for p, style, e, w in (("a", "boulware", 0.1, 3), ("b", "boulware", 0.1, 1))],
+            "talks": {"protocol": "alternating", "max_rounds": 400, "deliberation_days": 0.01}}
+    scenario = Scenario.model_validate(data)
+    stepped = played(scenario, 1, stretches=False)
+    assert played(scenario, 1, stretches=True) == stepped
+    assert '"agreed": true' in stepped[0] and stepped[1].count('"kind":"offer"') > 256
+
+
+@given(st.lists(st.floats(-0.5, 2.0), max_size=20), st.floats(0, 1), st.floats(0, 1),
+       st.floats(0.05, 20), st.floats(1, 3))
+def test_the_concession_curve_over_many_times_is_the_scalar_curve_to_the_bit(
+        times: list[float], best: float, reservation: float, exponent: float, speed: float) -> None:
+    curve = time_based_curve(np.array(times, dtype=float), best, reservation, exponent, speed)
+    assert curve.tolist() == [time_based(t * speed, best, reservation, exponent) for t in times]
+
+
+def test_an_answer_due_exactly_at_the_horizon_is_still_given() -> None:
+    data = {"negsim": 1, "id": "edge", "title": "Edge", "start": "2024-01-01", "horizon_days": 1,
+            "issues": [{"id": "i", "name": "I", "type": "categorical", "values": ["x", "y"]}],
+            "parties": [{"id": p, "name": p, "role": "principal",
+                         "preferences": {"weights": {"i": 1}, "values": {"i": {"x": 1.0, "y": 1.0}}}}
+                        for p in ("a", "b")],
+            "talks": {"protocol": "alternating", "deliberation_days": 1.0}}
+    scenario = Scenario.model_validate(data)
+    outcome, log, _ = played(scenario, 0, stretches=True)
+    assert (outcome, log) == played(scenario, 0, stretches=False)[:2]
+    assert '"agreed": true' in outcome and '"day": 1.0' in outcome
+    assert [json.loads(line)["kind"] for line in log.splitlines()] == ["start", "offer", "accept", "agreement"]
