@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Generator, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import simpy
 
 from sim.agents.mediator import Mediator
-from sim.agents.principal import ACCEPTS, BREAKS_RED_LINES, CAUSES, Principal, Response
+from sim.agents.principal import ACCEPTS, BELOW_WALK_AWAY, BREAKS_RED_LINES, CAUSES, Principal, Response
 from sim.agents.stretch import Stretch
 from sim.agents.stretch import play as play_stretch
 from sim.agents.world import World
@@ -28,6 +29,7 @@ from sim.draws import draw_versions, stated_versions
 from sim.scenario.events import DropRedLine, Event, SwitchVersion
 from sim.scenario.model import Scenario
 from sim.timeline import EventLog, OfferTurns, Outcome, Record
+from sim.verdict import RESERVATION_ID
 
 Process = Generator[simpy.Event, Any, None]
 SHUTTLE, SUMMIT = 1, 0
@@ -60,7 +62,8 @@ class Talks:
         protocol = self.settings.protocol or ("mediated" if lead else "alternating")
         self.mediator = Mediator(lead, self.world, tuple(self.principals)) if protocol == "mediated" and lead \
             else None
-        self.table = simpy.PriorityResource(self.env, capacity=1)
+        self.table = simpy.PriorityResource(self.env, capacity=1) if self.mediator else None
+        """The mediator's table: a shuttle and a summit do not hold talks at once."""
         self.done = self.env.event()
         self.rounds = self.drafts = 0
         self.text: int | None = None
@@ -70,7 +73,6 @@ class Talks:
         self.stop_reason = "the horizon was reached"
         self._everyone = set(self.principals)
         self._max_rounds = self.settings.max_rounds
-        self._answer_kinds: list[list[tuple[str, dict[str, str] | None, str]]] = []
         self.draws: dict[str, bool | int] = {}
         """What chance decided in this run (events happening, attendance, shocks), for analysis."""
 
@@ -152,7 +154,7 @@ class Talks:
     # -- mediated talks ----------------------------------------------------------------------------
 
     def _mediation(self) -> Process:
-        assert self.mediator is not None
+        assert self.mediator is not None and self.table is not None
         draft = self.mediator.first_text(self._opening_mask())
         self._table_text(draft.package, draft.reason)
         while self.rounds < self.settings.max_rounds:
@@ -178,7 +180,7 @@ class Talks:
         missing = [p for p in event.parties if p not in attending]
         self.log.add(self.env.now, "summit", cause=f"attending: {', '.join(attending) or 'nobody'}"
                      + (f"; absent: {', '.join(missing)}" if missing else ""))
-        if self.mediator is None or self.done.triggered:
+        if self.mediator is None or self.table is None or self.done.triggered:
             return
         with self.table.request(priority=SUMMIT) as turn:
             yield turn
@@ -339,8 +341,9 @@ class Talks:
         """Log a stretch's offers, answers, blocked texts and ending as turn-by-turn play does."""
         answered = stretch.codes.shape[1]
         offers, proposers = stretch.offers.tolist(), stretch.proposers.tolist()
+        broken = stretch.codes == BREAKS_RED_LINES
         own = {(i, j): _breaking(self.principals[order[j]].breaks(offers[i]))
-               for j, i in np.argwhere(stretch.codes == BREAKS_RED_LINES).tolist()}
+               for j, i in zip(*(a.tolist() for a in broken.nonzero()), strict=True)} if broken.any() else {}
         blocked = {i: _blocked_record(times[i], offers[i], self.world.broken(offers[i])) for i in stretch.blocked}
         closing: Record | None = None
         if stretch.agreed:
@@ -349,22 +352,14 @@ class Talks:
         elif stretch.no_offer:
             closing = (times[-1], "no-offer", order[proposers[-1]], None, None, NO_OFFER)
         self.log.add_turns(OfferTurns(times[:answered], order, proposers[:answered], offers[:answered],
-                                      stretch.codes.tolist(), self._answer_entries(), own, blocked, closing))
+                                      stretch.codes.tolist(), [_answer_entries(p) for p in order], own, blocked,
+                                      closing))
         for j, (utility, package) in stretch.best_refused.items():
             best = self.refused.get(order[j])
             if best is None or utility > best[0]:
                 self.refused[order[j]] = (utility, package)
         if stretch.progress is not None:
             self.progress = stretch.progress
-
-    def _answer_entries(self) -> list[list[tuple[str, dict[str, str] | None, str]]]:
-        """Per principal, the log entry (kind, verdicts, cause) of each answer code."""
-        if not self._answer_kinds:
-            for principal in self.principals.values():
-                self._answer_kinds.append([
-                    ("accept" if code == ACCEPTS else "reject", _breaking(principal.rests_on(-1, code))
-                     if code != BREAKS_RED_LINES else None, cause) for code, cause in enumerate(CAUSES)])
-        return self._answer_kinds
 
     # -- outcome -------------------------------------------------------------------------------------
 
@@ -398,6 +393,18 @@ class Talks:
 def _breaking(broken: tuple[str, ...]) -> dict[str, str] | None:
     """The verdicts a log entry gives for the red lines an answer rests on (None if none)."""
     return dict.fromkeys(broken, "breaks") if broken else None
+
+
+@lru_cache(maxsize=1024)
+def _answer_entries(party: str) -> list[tuple[str, dict[str, str] | None, str]]:
+    """How each answer code of a principal reads in the log: (kind, verdicts, cause).
+
+    Shared between runs (the log copies verdicts when read); the red lines a text breaks are
+    named text by text instead.
+    """
+    walk_away = {f"{party}/{RESERVATION_ID}": "breaks"}
+    return [("accept" if code == ACCEPTS else "reject", walk_away if code == BELOW_WALK_AWAY else None, cause)
+            for code, cause in enumerate(CAUSES)]
 
 
 def _blocked_record(t: float, package: int, blockers: list[str]) -> Record:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -68,13 +69,19 @@ class Principal:
         self._sorted = np.empty(0)
         self._first_seen: float | None = None
         self._best_seen = 0.0
-        # Plain-Python copies for the per-turn hot path (same float64 values as the arrays),
-        # shared by every run of the scenario.
-        self._utility: list[float] = world.shared.as_list(("utility", party), lambda: world.utility[party]) \
-            if self.has_utility else []
         self._ranking = _Ranking(self._order, self._sorted)
         self._top = 0.0
         self._own: list[tuple[str, npt.NDArray[np.bool_]]] = []
+
+    @cached_property
+    def _utility(self) -> list[float]:
+        """The party's utilities as a plain list, for turn-by-turn lookups (the same float64 values).
+
+        Made on first use and shared by every run of the scenario.
+        """
+        if not self.has_utility:
+            return []
+        return self.world.shared.as_list(("utility", self.party), lambda: self.world.utility[self.party])
 
     def _refresh(self) -> None:
         """Cache the packages this party can accept, sorted by its utility, and its own red lines."""
@@ -147,12 +154,6 @@ class Principal:
     def breaks(self, package: int) -> tuple[str, ...]:
         """The party's own active red lines that a package breaks (the cache must be fresh)."""
         return tuple(ref for ref, holds in self._own if not holds[package]) if self._own else ()
-
-    def rests_on(self, package: int, why: int) -> tuple[str, ...]:
-        """What a rejection with cause code ``why`` names: the red lines broken, or the walk-away value."""
-        if why == BREAKS_RED_LINES:
-            return self.breaks(package)
-        return (self.walk_away_ref,) if why == BELOW_WALK_AWAY else ()
 
     @property
     def walk_away_ref(self) -> str:

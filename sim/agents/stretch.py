@@ -64,40 +64,58 @@ def play(agents: Sequence[Principal], first_turn: int, offer_times: npt.NDArray[
     nothing to offer. Each principal observes the offers it answered, as in turn-by-turn play.
     """
     parties, n = len(agents), len(offer_times)
-    proposers = np.arange(first_turn, first_turn + n) % parties
+    turns = [_Turns(k, first_turn, parties, n) for k in range(parties)]
     offers = np.zeros(n, dtype=np.intp)
-    answered, plans = n, []
-    for k, agent in enumerate(agents):
-        own, theirs = (proposers == k).nonzero()[0], (proposers != k).nonzero()[0]
-        demands = agent.demands(np.concatenate((offer_times[own], answer_times[theirs])))
-        made = agent.offers(demands[:len(own)])
+    answered = n
+    demands = []
+    for agent, t in zip(agents, turns, strict=True):
+        wanted = agent.demands(np.concatenate((offer_times[t.own], answer_times[t.theirs])))
+        made = agent.offers(wanted[:t.owned])
         if made is None:
-            answered = min(answered, int(own[0]) if len(own) else n)
+            answered = min(answered, t.first_own)
         else:
-            offers[own] = made
-        plans.append((theirs, demands[len(own):]))
+            offers[t.own] = made
+        demands.append(wanted[t.owned:])
     codes = np.full((parties, n), PROPOSES, dtype=np.int8)
     answers = []
-    for j, (agent, (theirs, demands)) in enumerate(zip(agents, plans, strict=True)):
-        why, utility = agent.answers(offers[theirs], demands)
-        codes[j, theirs] = why
-        answers.append((theirs, why, utility))
-    everyone = (codes[:, :answered] <= ACCEPTS).all(axis=0)
-    fits = allowed[offers[:answered]]
-    agreements = (everyone & fits).nonzero()[0]
+    for j, (agent, t) in enumerate(zip(agents, turns, strict=True)):
+        why, utility = agent.answers(offers[t.theirs], demands[j])
+        codes[j, t.theirs] = why
+        answers.append((why, utility))
+    everyone = codes.max(axis=0) <= ACCEPTS
+    fits = allowed[offers]
+    agreements = (everyone[:answered] & fits[:answered]).nonzero()[0]
     agreed = len(agreements) > 0
     if agreed:
         answered = int(agreements[0]) + 1
     played = answered if agreed or answered == n else answered + 1
     best_refused = {}
-    for j, (agent, (theirs, why, utility)) in enumerate(zip(agents, answers, strict=True)):
-        cut = int(np.searchsorted(theirs, answered))
-        seen = offers[theirs[:cut]]
+    for j, (agent, t, (why, utility)) in enumerate(zip(agents, turns, answers, strict=True)):
+        cut = t.answered_before(answered)
+        seen = offers[t.theirs][:cut]
         agent.observe_many(seen)
         if utility is not None and (refused := (why[:cut] > ACCEPTS).nonzero()[0]).size:
             best = refused[utility[refused].argmax()]
             best_refused[j] = (float(utility[best]), int(seen[best]))
     codes = codes[:, :answered]
-    return Stretch(proposers[:played], offers[:played], codes, (everyone & ~fits)[:answered].nonzero()[0].tolist(),
-                   agreed, played > answered, best_refused,
-                   int((codes[:, -1] <= ACCEPTS).sum()) / parties if answered else None)
+    return Stretch((np.arange(first_turn, first_turn + played) % parties), offers[:played], codes,
+                   (everyone[:answered] & ~fits[:answered]).nonzero()[0].tolist(), agreed, played > answered,
+                   best_refused, int((codes[:, -1] <= ACCEPTS).sum()) / parties if answered else None)
+
+
+class _Turns:
+    """Which of ``n`` turns from ``first_turn`` on are principal ``k``'s to offer, and which to answer."""
+
+    def __init__(self, k: int, first_turn: int, parties: int, n: int) -> None:
+        start = (k - first_turn) % parties
+        self.own = slice(start, None, parties)
+        self.owned = len(range(start, n, parties))
+        self.first_own = start if start < n else n
+        self.theirs: slice | npt.NDArray[np.intp] = slice(1 - start, None, 2) if parties == 2 else \
+            np.delete(np.arange(n), self.own)
+
+    def answered_before(self, turn: int) -> int:
+        """How many of the turns this principal answers come before ``turn``."""
+        if isinstance(self.theirs, slice):
+            return len(range(self.theirs.start or 0, turn, 2))
+        return int(np.searchsorted(self.theirs, turn))
