@@ -324,9 +324,10 @@ class Talks:
         clock[0] = now
         np.add.accumulate(clock, out=clock)  # the times simpy reaches turn by turn, to the bit
         ends = clock[1:]
-        # Turns that end before the next event and whose end one timeout from now reaches exactly.
-        fits = (ends < self.env.peek()) & (now + (ends - now) == ends)
-        count = int(np.argmin(fits)) if not fits.all() else len(fits)
+        count = int(ends.searchsorted(self.env.peek()))  # the turns that end before the next event
+        exact = now + (ends[:count] - now) == ends[:count]  # whose end one timeout from now reaches exactly
+        if not exact.all():
+            count = int(exact.argmin())
         if count < 2:
             return None
         rounds = np.arange(turn, turn + count) // parties / self._max_rounds

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -38,7 +39,7 @@ class OutcomeSpace:
         """Build the outcome space of a scenario, issues in file order."""
         return cls(tuple(i.id for i in scenario.issues), tuple(i.domain() for i in scenario.issues))
 
-    @property
+    @cached_property
     def sizes(self) -> tuple[int, ...]:
         """Number of values of each issue."""
         return tuple(len(d) for d in self.domains)
@@ -70,6 +71,15 @@ class OutcomeSpace:
         for issue, value in terms.items():
             row[self.position(issue)] = self.code(issue, value)
         return row
+
+    def terms_at(self, index: int) -> dict[str, Scalar]:
+        """Terms of the complete package at position ``index`` of :meth:`every_package`."""
+        codes = []
+        for size in reversed(self.sizes):
+            index, code = divmod(index, size)
+            codes.append(code)
+        codes.reverse()
+        return {issue: domain[code] for issue, domain, code in zip(self.issues, self.domains, codes, strict=True)}
 
     def decode(self, row: Codes) -> dict[str, Scalar | None]:
         """Terms of an encoded package, with None for open issues."""

@@ -9,6 +9,8 @@ Tit-for-tat gives up as much as the other side gave up, in the party's own utili
 
 from __future__ import annotations
 
+from itertools import repeat
+
 import numpy as np
 import numpy.typing as npt
 
@@ -29,8 +31,8 @@ def time_based_curve(times: npt.NDArray[np.float64], best: float, reservation: f
     Python's, since numpy's vectorised power may differ from it in the last bit.
     """
     clipped = np.minimum(np.maximum(times * speed if speed != 1.0 else times, 0.0), 1.0).tolist()
-    power = 1.0 / exponent
-    return reservation + (best - reservation) * (1.0 - np.array([t ** power for t in clipped]))
+    powered = np.fromiter(map(pow, clipped, repeat(1.0 / exponent)), dtype=np.float64, count=len(clipped))
+    return reservation + (best - reservation) * (1.0 - powered)
 
 
 def tit_for_tat(best: float, reservation: float, conceded_by_other: float) -> float:

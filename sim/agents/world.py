@@ -191,7 +191,7 @@ class World:
         """The package's terms by issue (a fresh dict each call)."""
         found = self.shared.terms.get(package)
         if found is None:
-            found = self.shared.terms[package] = dict(self.space.decode(self.packages[package]))
+            found = self.shared.terms[package] = dict(self.space.terms_at(package))
         return dict(found)
 
     # -- effects ---------------------------------------------------------------------------------
