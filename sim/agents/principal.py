@@ -184,8 +184,8 @@ class Principal:
         self._refresh()
         if not len(self._order):
             return None
-        start = np.searchsorted(self._sorted, demands - _EPSILON, side="left")
-        return self._order[np.minimum(start, len(self._order) - 1)]
+        start = self._sorted.searchsorted(demands - _EPSILON, side="left")
+        return self._order[np.minimum(start, len(self._order) - 1, out=start)]
 
     def answers(self, packages: npt.NDArray[np.intp], demands: npt.NDArray[np.float64]) -> tuple[
             npt.NDArray[np.int8], npt.NDArray[np.float64] | None]:
