@@ -88,11 +88,13 @@ class Talks:
     def run(self) -> Outcome:
         """Play the talks out and return the outcome."""
         self.log.add(0.0, "start", cause=f"talks open; horizon {self.horizon:g} days")
-        for event in self.scenario.events:
-            self.env.process(self._scheduled(event) if event.date else self._shocks(event))
-        self.env.process(self._clock())
-        self.env.process(self._mediation() if self.mediator else self._alternating())
+        processes = [self._scheduled(event) if event.date else self._shocks(event) for event in self.scenario.events]
+        processes += [self._clock(), self._mediation() if self.mediator else self._alternating()]
+        for process in processes:
+            self.env.process(process)
         self.env.run(until=self.done)
+        for process in processes:
+            process.close()  # processes still waiting would keep the talks alive in a reference cycle
         return self._outcome()
 
     def _clock(self) -> Process:
