@@ -11,8 +11,10 @@ mediator, ``talks: {protocol: alternating, max_rounds: 100, deliberation_days: 0
 and the longest horizon, 3650 days, so that rounds, not days, set the relative time:
 from the second round on it is exactly ``round / 100``). Building scenarios is not timed;
 ``run()`` is, including the one-off preparation of each scenario's packages and
-utilities. With ``--negmas-python`` the same instances go, as a JSON file, to
-``bench/peers/negmas_sao.py`` run by that interpreter: NegMAS 0.16's ``SAOMechanism`` with
+utilities. For information it also times each scenario's second run (preparation cached)
+and a run with every turn played singly (``Talks(..., stretches=False)``). With
+``--negmas-python`` the same instances go, as a JSON file, to ``bench/peers/negmas_sao.py``
+run by that interpreter: NegMAS 0.16's ``SAOMechanism`` with
 ``BoulwareTBNegotiator`` against ``ConcederTBNegotiator``, timing only ``run()``.
 
 Concession curves. NegMAS's named curves are ``1 - t**4`` (boulware) and ``1 - t**0.25``
@@ -38,8 +40,10 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine import run
+from sim.draws import stated_versions
+from sim.engine import Talks, run
 from sim.scenario.model import Scenario
+from sim.timeline import EventLog, Outcome
 
 TARGET_RATIO = 30.0
 TARGET_POINTS = 5.0
@@ -104,6 +108,22 @@ def scenario_of(instance: dict[str, Any], curves: str = "negmas") -> Scenario:
 # -- the two engines --------------------------------------------------------------------------
 
 
+def _turn_by_turn(scenario: Scenario, seed: int) -> tuple[Outcome, EventLog]:
+    """``run()``, but with every turn played singly (no stretches worked out at once)."""
+    talks = Talks(scenario, stated_versions(scenario), float(scenario.horizon_days), seed=seed, stretches=False)
+    return talks.run(), talks.log
+
+
+def _timed_turn_by_turn(scenarios: list[Scenario], repeat: int) -> float:
+    """Best CPU seconds of ``repeat`` passes of :func:`_turn_by_turn` over the scenarios, logs kept."""
+    best = float("inf")
+    for _ in range(max(1, repeat)):
+        start, kept = time.process_time(), [_turn_by_turn(scenario, seed) for seed, scenario in enumerate(scenarios)]
+        best = min(best, time.process_time() - start)
+        del kept
+    return best
+
+
 def _timed_passes(scenarios: list[Scenario], repeat: int, prepared_first: bool) -> tuple[float, float, list[Any]]:
     """Best of ``repeat`` passes of ``run()`` over the scenarios: (CPU s, wall s, kept outcomes and logs).
 
@@ -143,12 +163,14 @@ def run_negsim(scenarios: list[Scenario], warmup: list[Scenario], repeat: int) -
         run(scenario, seed=0)
     cpu, wall, kept = _timed_passes(scenarios, repeat, prepared_first=False)
     warm_cpu, _, _ = _timed_passes(scenarios, repeat, prepared_first=True)
+    stepped_cpu = _timed_turn_by_turn(scenarios, repeat)
     n = len(scenarios)
     agreements = [None if not o.agreed or o.package is None else [o.package[i["id"]] for i in _issues(scenarios[0])]
                   for o, _ in kept]
     return {"engine": "negsim", "negotiations": n, "passes": max(1, repeat), "cpu_seconds": cpu, "wall_seconds": wall,
             "negotiations_per_second": n / cpu, "negotiations_per_wall_second": n / wall,
             "prepared_cpu_seconds": warm_cpu, "prepared_negotiations_per_second": n / warm_cpu,
+            "turn_by_turn_cpu_seconds": stepped_cpu, "turn_by_turn_negotiations_per_second": n / stepped_cpu,
             "agreement_rate": sum(a is not None for a in agreements) / n, "agreements": agreements,
             "rounds": [o.rounds + 1 if o.agreed else o.rounds for o, _ in kept],
             "log_entries": sum(len(log.entries) for _, log in kept)}
@@ -188,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="Python of an environment with NegMAS 0.16 (e.g. /work/negmas-venv/bin/python)")
     parser.add_argument("--curves", choices=sorted(EXPONENTS), default="negmas",
                         help="negsim's concession exponents: NegMAS's curves (default) or negsim's defaults")
-    parser.add_argument("--repeat", type=int, default=3, help="timed passes for each engine; the best counts")
+    parser.add_argument("--repeat", type=int, default=5, help="timed passes for each engine; the best counts")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     args = parser.parse_args(argv)
 
@@ -224,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             "instances": k, "ratio": ratio,
             "wall_ratio": ours["negotiations_per_wall_second"] / peer["negotiations_per_wall_second"],
             "prepared_ratio": ours["prepared_negotiations_per_second"] / peer["negotiations_per_second"],
+            "turn_by_turn_ratio": ours["turn_by_turn_negotiations_per_second"] / peer["negotiations_per_second"],
             "negsim_agreement_rate_same_instances": our_rate, "agreement_points": points,
             "same_verdict": sum((a is None) == (b is None) for a, b in zip(mine, theirs, strict=True)),
             "same_package": sum(a == b for _, a, b in both), "both_agreed": len(both),
@@ -256,7 +279,9 @@ def _print(report: dict[str, Any]) -> None:
           + (f", mean {mean:.1f} rounds to agree" if mean is not None else "")
           + f"; {ours['log_entries']:,} log entries kept")
     print(f"  (for information: {ours['prepared_negotiations_per_second']:.1f} negotiations/s when each scenario's "
-          "packages and utilities are already prepared, as in a Monte Carlo over one scenario)")
+          "packages and utilities are already prepared, as in a Monte Carlo over one scenario; "
+          f"{ours['turn_by_turn_negotiations_per_second']:.1f}/s when every turn is played singly, as with "
+          "tit-for-tat or an event between every two turns)")
     if peer is None:
         print("NegMAS peer not run (give --negmas-python PATH)")
         return
@@ -265,7 +290,8 @@ def _print(report: dict[str, Any]) -> None:
           + (f", mean {mean:.1f} rounds to agree" if mean is not None else ""))
     c = report["comparison"]
     print(f"speed ratio: {c['ratio']:.1f}x NegMAS in CPU time ({c['wall_ratio']:.1f}x in wall time; "
-          f"{c['prepared_ratio']:.1f}x with scenarios prepared) (target >= {TARGET_RATIO:.0f}x): "
+          f"{c['prepared_ratio']:.1f}x with scenarios prepared; {c['turn_by_turn_ratio']:.1f}x turn by turn) "
+          f"(target >= {TARGET_RATIO:.0f}x): "
           f"{'PASS' if c['pass_ratio'] else 'FAIL'}")
     print(f"agreement rate: negsim {c['negsim_agreement_rate_same_instances']:.1%} vs NegMAS "
           f"{peer['agreement_rate']:.1%} on the same {c['instances']} instances: {c['agreement_points']:+.1f} points "
