@@ -131,7 +131,9 @@ class Principal:
         return self._top if self.opening is None else min(self._top, self.opening)
 
     def observe(self, package: int) -> None:
-        """Note another party's offer (tit-for-tat measures their concessions)."""
+        """Note another party's offer: tit-for-tat measures their concessions (other styles need not)."""
+        if self.plans_ahead:
+            return
         value = self._utility[package] if self.has_utility else 0.0
         if self._first_seen is None:
             self._first_seen = value
@@ -191,24 +193,16 @@ class Principal:
             npt.NDArray[np.int8], npt.NDArray[np.float64] | None]:
         """:meth:`respond` to many texts at once: why each is accepted or not (a cause code) and its utility."""
         self._refresh()
-        why = np.zeros(len(packages), dtype=np.int8)
         utility = None
         if self.has_utility:
             utility = self.world.utility[self.party][packages]
-            why[utility < demands - _EPSILON] = ASKS_FOR_MORE
-            why[utility < self.world.reservation[self.party] - _EPSILON] = BELOW_WALK_AWAY
+            why = np.where(utility < self.world.reservation[self.party] - _EPSILON, np.int8(BELOW_WALK_AWAY),
+                           np.where(utility < demands - _EPSILON, np.int8(ASKS_FOR_MORE), np.int8(ACCEPTS)))
+        else:
+            why = np.zeros(len(packages), dtype=np.int8)
         for _, holds in self._own:
             why[~holds[packages]] = BREAKS_RED_LINES
         return why, utility
-
-    def observe_many(self, packages: npt.NDArray[np.intp]) -> None:
-        """:meth:`observe` each of many offers, in order."""
-        if not len(packages):
-            return
-        values = self.world.utility[self.party][packages] if self.has_utility else np.zeros(1)
-        if self._first_seen is None:
-            self._first_seen = float(values[0])
-        self._best_seen = max(self._best_seen, float(values.max()))
 
     def offer(self, t: float, near: int | None = None) -> int | None:
         """A package the party would propose now: at its aspiration, closest to ``near`` if given."""

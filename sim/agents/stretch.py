@@ -61,7 +61,7 @@ def play(agents: Sequence[Principal], first_turn: int, offer_times: npt.NDArray[
     relative time ``offer_times[i]``, and the others answer it at ``answer_times[i]``;
     ``allowed`` marks the packages an agreement may take (every active red line and
     walk-away value holds). The stretch stops at the first agreement, or at a proposer with
-    nothing to offer. Each principal observes the offers it answered, as in turn-by-turn play.
+    nothing to offer. (Principals that plan ahead do not keep what they observe.)
     """
     parties, n = len(agents), len(offer_times)
     turns = [_Turns(k, first_turn, parties, n) for k in range(parties)]
@@ -90,10 +90,9 @@ def play(agents: Sequence[Principal], first_turn: int, offer_times: npt.NDArray[
         answered = int(agreements[0]) + 1
     played = answered if agreed or answered == n else answered + 1
     best_refused = {}
-    for j, (agent, t, (why, utility)) in enumerate(zip(agents, turns, answers, strict=True)):
+    for j, (t, (why, utility)) in enumerate(zip(turns, answers, strict=True)):
         cut = t.answered_before(answered)
         seen = offers[t.theirs][:cut]
-        agent.observe_many(seen)
         if utility is not None and (refused := (why[:cut] > ACCEPTS).nonzero()[0]).size:
             best = refused[utility[refused].argmax()]
             best_refused[j] = (float(utility[best]), int(seen[best]))
