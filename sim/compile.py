@@ -140,7 +140,6 @@ class CompiledPreferences:
             high += np.take(table, column)
         return low, high
 
-
     def every_utility(self) -> npt.NDArray[np.float64]:
         """The utility of every complete package, in the order of :meth:`OutcomeSpace.every_package`.
 

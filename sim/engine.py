@@ -13,29 +13,25 @@ from __future__ import annotations
 
 from collections.abc import Generator, Mapping
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import simpy
 
 from sim.agents.mediator import Mediator
-from sim.agents.principal import ACCEPTS, BELOW_WALK_AWAY, BREAKS_RED_LINES, CAUSES, Principal, Response
+from sim.agents.principal import Principal, Response
 from sim.agents.stretch import Stretch
 from sim.agents.stretch import play as play_stretch
 from sim.agents.world import World
 from sim.analysis.clashes import enumerate_sets
 from sim.draws import draw_versions, stated_versions
+from sim.offer_log import AGREEMENT, NO_OFFER, blocked_record, breaking, offer_turns
 from sim.scenario.events import DropRedLine, Event, SwitchVersion
 from sim.scenario.model import Scenario
-from sim.timeline import EventLog, OfferTurns, Outcome, Record
-from sim.verdict import RESERVATION_ID
+from sim.timeline import EventLog, Outcome
 
 Process = Generator[simpy.Event, Any, None]
 SHUTTLE, SUMMIT = 1, 0
-NO_OFFER = "no package meets its own red lines"
-AGREEMENT = "every principal accepts; every active red line and walk-away value holds"
-BLOCKED = "principals agree, but the text breaks red lines of others or a walk-away value"
 _FIRST_STRETCH = 128
 """Turns worked out at once on the first stretch of alternating offers; each later one doubles."""
 
@@ -232,7 +228,7 @@ class Talks:
         assert package is not None
         response = self.principals[party].respond(package, self._relative_time() if t is None else t)
         self.log.add(self.env.now, "accept" if response.accept else "reject", party,
-                     package=package, verdicts=_breaking(response.broken), cause=response.cause)
+                     package=package, verdicts=breaking(response.broken), cause=response.cause)
         if not response.accept and response.utility is not None:
             best = self.refused.get(party)
             if best is None or response.utility > best[0]:
@@ -261,7 +257,7 @@ class Talks:
         package = answers[-1].package
         if not self.world.agreement_allowed(package):
             blockers = self.world.broken(package)
-            self.log.extend((_blocked_record(self.env.now, package, blockers),))
+            self.log.extend((blocked_record(self.env.now, package, blockers),))
             if self.mediator:
                 self.mediator.note_blocked(blockers)
             return False
@@ -342,21 +338,9 @@ class Talks:
 
     def _log_stretch(self, stretch: Stretch, order: list[str], times: list[float]) -> None:
         """Log a stretch's offers, answers, blocked texts and ending as turn-by-turn play does."""
-        answered = stretch.codes.shape[1]
-        offers, proposers = stretch.offers.tolist(), stretch.proposers.tolist()
-        broken = stretch.codes == BREAKS_RED_LINES
-        own = {(i, j): _breaking(self.principals[order[j]].breaks(offers[i]))
-               for j, i in zip(*(a.tolist() for a in broken.nonzero()), strict=True)} if broken.any() else {}
-        blocked = {i: _blocked_record(times[i], offers[i], self.world.broken(offers[i])) for i in stretch.blocked}
-        closing: Record | None = None
+        self.log.add_turns(offer_turns(stretch, order, times, [self.principals[p] for p in order], self.world))
         if stretch.agreed:
-            self.agreement = (times[-1], offers[-1])
-            closing = (times[-1], "agreement", None, offers[-1], None, AGREEMENT)
-        elif stretch.no_offer:
-            closing = (times[-1], "no-offer", order[proposers[-1]], None, None, NO_OFFER)
-        self.log.add_turns(OfferTurns(times[:answered], order, proposers[:answered], offers[:answered],
-                                      stretch.codes.tolist(), [_answer_entries(p) for p in order], own, blocked,
-                                      closing))
+            self.agreement = (times[-1], int(stretch.offers[-1]))
         for j, (utility, package) in stretch.best_refused.items():
             best = self.refused.get(order[j])
             if best is None or utility > best[0]:
@@ -391,28 +375,6 @@ class Talks:
             return tuple(members), f"no package meets every active red line ({self.stop_reason})"
         broken = self.world.broken(self.text) if self.text is not None else []
         return tuple(broken), f"a deal was possible but not reached; {self.stop_reason}"
-
-
-def _breaking(broken: tuple[str, ...]) -> dict[str, str] | None:
-    """The verdicts a log entry gives for the red lines an answer rests on (None if none)."""
-    return dict.fromkeys(broken, "breaks") if broken else None
-
-
-@lru_cache(maxsize=1024)
-def _answer_entries(party: str) -> list[tuple[str, dict[str, str] | None, str]]:
-    """How each answer code of a principal reads in the log: (kind, verdicts, cause).
-
-    Shared between runs (the log copies verdicts when read); the red lines a text breaks are
-    named text by text instead.
-    """
-    walk_away = {f"{party}/{RESERVATION_ID}": "breaks"}
-    return [("accept" if code == ACCEPTS else "reject", walk_away if code == BELOW_WALK_AWAY else None, cause)
-            for code, cause in enumerate(CAUSES)]
-
-
-def _blocked_record(t: float, package: int, blockers: list[str]) -> Record:
-    """The log record of a text every principal accepts but the one check does not allow."""
-    return t, "blocked", None, package, dict.fromkeys(blockers, "breaks"), BLOCKED
 
 
 def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator | None = None,

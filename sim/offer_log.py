@@ -1,0 +1,59 @@
+"""How the engine's answers and stretches of offers read in the event log."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sim.agents.principal import ACCEPTS, BELOW_WALK_AWAY, BREAKS_RED_LINES, CAUSES, Principal
+from sim.agents.stretch import Stretch
+from sim.agents.world import World
+from sim.timeline import OfferTurns, Record
+from sim.verdict import RESERVATION_ID
+
+NO_OFFER = "no package meets its own red lines"
+AGREEMENT = "every principal accepts; every active red line and walk-away value holds"
+BLOCKED = "principals agree, but the text breaks red lines of others or a walk-away value"
+
+
+def breaking(broken: tuple[str, ...]) -> dict[str, str] | None:
+    """The verdicts a log entry gives for the red lines an answer rests on (None if none)."""
+    return dict.fromkeys(broken, "breaks") if broken else None
+
+
+def blocked_record(t: float, package: int, blockers: list[str]) -> Record:
+    """The log record of a text every principal accepts but the one check does not allow."""
+    return t, "blocked", None, package, dict.fromkeys(blockers, "breaks"), BLOCKED
+
+
+@lru_cache(maxsize=1024)
+def answer_entries(party: str) -> list[tuple[str, dict[str, str] | None, str]]:
+    """How each answer code of a principal reads in the log: (kind, verdicts, cause).
+
+    Shared between runs (the log copies verdicts when read); the red lines a text breaks are
+    named text by text instead.
+    """
+    walk_away = {f"{party}/{RESERVATION_ID}": "breaks"}
+    return [("accept" if code == ACCEPTS else "reject", walk_away if code == BELOW_WALK_AWAY else None, cause)
+            for code, cause in enumerate(CAUSES)]
+
+
+def offer_turns(stretch: Stretch, order: list[str], times: list[float], agents: list[Principal],
+                world: World) -> OfferTurns:
+    """A stretch's offers, answers, blocked texts and ending as the block of log entries turn-by-turn play writes.
+
+    The red lines each rejected text breaks, and those of blocked texts, are read now, while
+    the world is as it was on the stretch.
+    """
+    answered = stretch.codes.shape[1]
+    offers, proposers = stretch.offers.tolist(), stretch.proposers.tolist()
+    broken = stretch.codes == BREAKS_RED_LINES
+    own = {(i, j): breaking(agents[j].breaks(offers[i]))
+           for j, i in zip(*(a.tolist() for a in broken.nonzero()), strict=True)} if broken.any() else {}
+    blocked = {i: blocked_record(times[i], offers[i], world.broken(offers[i])) for i in stretch.blocked}
+    closing: Record | None = None
+    if stretch.agreed:
+        closing = (times[-1], "agreement", None, offers[-1], None, AGREEMENT)
+    elif stretch.no_offer:
+        closing = (times[-1], "no-offer", order[proposers[-1]], None, None, NO_OFFER)
+    return OfferTurns(times[:answered], order, proposers[:answered], offers[:answered], stretch.codes.tolist(),
+                      [answer_entries(p) for p in order], own, blocked, closing)
