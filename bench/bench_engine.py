@@ -12,7 +12,7 @@ and the longest horizon, 3650 days, so that rounds, not days, set the relative t
 from the second round on it is exactly ``round / 100``). Building scenarios is not timed;
 ``run()`` is, including the one-off preparation of each scenario's packages and
 utilities. For information it also times each scenario's second run (preparation cached)
-and a run with every turn played singly (``Talks(..., stretches=False)``). With
+and a run with every turn played singly (``run(..., stretches=False)``). With
 ``--negmas-python`` the same instances go, as a JSON file, to ``bench/peers/negmas_sao.py``
 run by that interpreter: NegMAS 0.16's ``SAOMechanism`` with
 ``BoulwareTBNegotiator`` against ``ConcederTBNegotiator``, timing only ``run()``.
@@ -40,10 +40,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.draws import stated_versions
-from sim.engine import Talks, run
+from sim.engine import run
 from sim.scenario.model import Scenario
-from sim.timeline import EventLog, Outcome
 
 TARGET_RATIO = 30.0
 TARGET_POINTS = 5.0
@@ -108,17 +106,12 @@ def scenario_of(instance: dict[str, Any], curves: str = "negmas") -> Scenario:
 # -- the two engines --------------------------------------------------------------------------
 
 
-def _turn_by_turn(scenario: Scenario, seed: int) -> tuple[Outcome, EventLog]:
-    """``run()``, but with every turn played singly (no stretches worked out at once)."""
-    talks = Talks(scenario, stated_versions(scenario), float(scenario.horizon_days), seed=seed, stretches=False)
-    return talks.run(), talks.log
-
-
 def _timed_turn_by_turn(scenarios: list[Scenario], repeat: int) -> float:
-    """Best CPU seconds of ``repeat`` passes of :func:`_turn_by_turn` over the scenarios, logs kept."""
+    """Best CPU seconds of ``repeat`` passes of ``run(..., stretches=False)`` over the scenarios, logs kept."""
     best = float("inf")
     for _ in range(max(1, repeat)):
-        start, kept = time.process_time(), [_turn_by_turn(scenario, seed) for seed, scenario in enumerate(scenarios)]
+        start, kept = time.process_time(), [run(scenario, seed=seed, stretches=False)
+                                                for seed, scenario in enumerate(scenarios)]
         best = min(best, time.process_time() - start)
         del kept
     return best

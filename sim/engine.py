@@ -230,14 +230,18 @@ class Talks:
         self.log.add(self.env.now, "accept" if response.accept else "reject", party,
                      package=package, verdicts=breaking(response.broken), cause=response.cause)
         if not response.accept and response.utility is not None:
-            best = self.refused.get(party)
-            if best is None or response.utility > best[0]:
-                self.refused[party] = (response.utility, package)
+            self._note_refused(party, response.utility, package)
         if self.mediator:
             self.mediator.learn(response)
             if not response.accept and not response.broken:
                 self._counter(party, package)
         return response
+
+    def _note_refused(self, party: str, utility: float, package: int) -> None:
+        """Keep the package a party refused that was worth the most to it (the first such)."""
+        best = self.refused.get(party)
+        if best is None or utility > best[0]:
+            self.refused[party] = (utility, package)
 
     def _counter(self, party: str, text: int) -> None:
         """A party that turns a text down on terms says what it would sign instead."""
@@ -342,9 +346,7 @@ class Talks:
         if stretch.agreed:
             self.agreement = (times[-1], int(stretch.offers[-1]))
         for j, (utility, package) in stretch.best_refused.items():
-            best = self.refused.get(order[j])
-            if best is None or utility > best[0]:
-                self.refused[order[j]] = (utility, package)
+            self._note_refused(order[j], utility, package)
         if stretch.progress is not None:
             self.progress = stretch.progress
 
@@ -378,13 +380,13 @@ class Talks:
 
 
 def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator | None = None,
-        versions: Mapping[str, str | None] | None = None, draw: bool = False, until: date | None = None) -> tuple[
-            Outcome, EventLog]:
+        versions: Mapping[str, str | None] | None = None, draw: bool = False, until: date | None = None,
+        stretches: bool = True) -> tuple[Outcome, EventLog]:
     """Simulate the talks once.
 
     Red lines are at their stated versions unless ``versions`` names them or ``draw`` asks
     to draw them from their confidence and alternatives. All randomness comes from
-    ``rng`` (or a generator seeded with ``seed``).
+    ``rng`` (or a generator seeded with ``seed``). ``stretches`` is :class:`Talks`'s.
     """
     if draw and versions is None and rng is None:
         rng = np.random.default_rng(seed)
@@ -393,7 +395,7 @@ def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator
     horizon = float(scenario.horizon_days)
     if until is not None:
         horizon = max(0.0, min(horizon, float((until - scenario.start).days) + 1))
-    talks = Talks(scenario, versions, max(horizon, 1e-9), seed=seed, rng=rng)
+    talks = Talks(scenario, versions, max(horizon, 1e-9), seed=seed, rng=rng, stretches=stretches)
     return talks.run(), talks.log
 
 

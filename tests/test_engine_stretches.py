@@ -19,9 +19,8 @@ from hypothesis import strategies as st
 from test_engine_invariants import random_scenario
 
 from sim.agents.concession import time_based, time_based_curve
-from sim.engine import Talks
+from sim.engine import run
 from sim.scenario.model import Scenario
-from sim.timeline import EventLog
 
 STYLES = ["boulware", "conceder", "linear", "hardliner", "tit-for-tat"]
 
@@ -43,12 +42,7 @@ def alternating_variant(data: dict[str, Any], index: int) -> dict[str, Any]:
 
 
 def played(scenario: Scenario, seed: int, stretches: bool, until: date | None = None) -> tuple[str, str, int]:
-    horizon = float(scenario.horizon_days)
-    if until is not None:
-        horizon = min(horizon, float((until - scenario.start).days) + 1)
-    talks = Talks(scenario, {}, horizon, seed=seed, stretches=stretches)
-    outcome = talks.run()
-    log: EventLog = talks.log
+    outcome, log = run(scenario, seed=seed, until=until, stretches=stretches)
     return json.dumps(outcome.to_dict(), sort_keys=True), log.jsonl(), len(log)
 
 
