@@ -208,26 +208,45 @@ class Compiler:
             test = Combined("implies", (self.condition(version.when), test))
         return CompiledRedLine(party, red_line.id, test, red_line.if_left_open == "defer", red_line)
 
+    def weighted_values(self, prefs: Preferences) -> list[list[float]]:
+        """A party's value of each value of each issue, times the issue's weight (weights normalised to sum to one)."""
+        total = sum(prefs.weights.values()) or 1.0
+        return [_weighted(issue, domain, prefs, prefs.weights.get(issue.id, 0.0) / total)
+                for issue, domain in zip(self.scenario.issues, self.space.domains, strict=True)]
+
     def preferences(self, party: Party) -> CompiledPreferences | None:
         """Compile a party's preferences, weights normalised to sum to one."""
         prefs = party.preferences
         if prefs is None:
             return None
-        total = sum(prefs.weights.values()) or 1.0
-        tables = tuple(
-            _value_table(issue, domain, prefs) * (prefs.weights.get(issue.id, 0.0) / total)
-            for issue, domain in zip(self.scenario.issues, self.space.domains, strict=True)
-        )
+        tables = tuple(np.array(values, dtype=np.float64) for values in self.weighted_values(prefs))
         return CompiledPreferences(party.id, tables, prefs.reservation)
 
+    def every_utility(self, parties: Sequence[Party]) -> npt.NDArray[np.float64]:
+        """Every complete package's utility for each of these parties (all with preferences), a row each.
 
-def _value_table(issue: Issue, domain: tuple[Scalar, ...], prefs: Preferences) -> npt.NDArray[np.float64]:
-    """A party's values for each of an issue's values (integer issues interpolate between given points)."""
+        Packages in the order of :meth:`OutcomeSpace.every_package`; the same sums in the
+        same order as :meth:`CompiledPreferences.every_utility`, to the bit.
+        """
+        if not parties:
+            return np.zeros((0, self.space.size))
+        weighted = [self.weighted_values(p.preferences) for p in parties if p.preferences is not None]
+        assert len(weighted) == len(parties), "every party must have preferences"
+        utility = np.zeros((len(parties), 1))
+        for issue in range(len(self.space.domains)):
+            table = np.array([values[issue] for values in weighted], dtype=np.float64)
+            utility = (utility[:, :, None] + table[:, None, :]).reshape(len(parties), -1)
+        return utility
+
+
+def _weighted(issue: Issue, domain: tuple[Scalar, ...], prefs: Preferences, weight: float) -> list[float]:
+    """A party's values for each of an issue's values times ``weight`` (integer issues interpolate given points)."""
     table: Mapping[Scalar, float] = prefs.values.get(issue.id, {})
     if not table:
-        return np.zeros(len(domain))
+        return [0.0 * weight] * len(domain)
     if issue.type == "integer":
         points = sorted((int(k), v) for k, v in table.items())
         xs, ys = [p for p, _ in points], [v for _, v in points]
-        return np.asarray(np.interp(np.asarray(domain, float), xs, ys), dtype=np.float64)
-    return np.array([table[v] for v in domain], dtype=float)
+        interpolated: list[float] = (np.interp(np.asarray(domain, float), xs, ys).astype(np.float64) * weight).tolist()
+        return interpolated
+    return [float(table[v]) * weight for v in domain]

@@ -20,7 +20,7 @@ import simpy
 
 from sim.agents.mediator import Mediator
 from sim.agents.principal import Principal, Response
-from sim.agents.stretch import Stretch
+from sim.agents.stretch import Stretch, schedule
 from sim.agents.stretch import play as play_stretch
 from sim.agents.world import World
 from sim.analysis.clashes import enumerate_sets
@@ -322,21 +322,21 @@ class Talks:
         plays one turn as usual.
         """
         parties, now = len(order), self.env.now
-        clock = np.full(min(chunk, self._max_rounds * parties - turn) + 1, self.settings.deliberation_days)
-        clock[0] = now
-        np.add.accumulate(clock, out=clock)  # the times simpy reaches turn by turn, to the bit
-        ends = clock[1:]
-        count = int(ends.searchsorted(self.env.peek()))  # the turns that end before the next event
-        exact = now + (ends[:count] - now) == ends[:count]  # whose end one timeout from now reaches exactly
-        if not exact.all():
-            count = int(exact.argmin())
+        turns = schedule(now, self.settings.deliberation_days, min(chunk, self._max_rounds * parties - turn),
+                         self.horizon, turn, parties, self._max_rounds)
+        count = int(turns.ends.searchsorted(self.env.peek()))  # the turns that end before the next event
         if count < 2:
             return None
-        rounds = np.arange(turn, turn + count) // parties / self._max_rounds
-        offered = np.minimum(1.0, np.maximum(clock[:count] / self.horizon, rounds))
-        answered = np.minimum(1.0, np.maximum(ends[:count] / self.horizon, rounds))
-        stretch = play_stretch(agents, turn, offered, answered, self.world.feasible())
-        times = ends[:stretch.turns].tolist()
+        plans = [agent.plan() for agent in agents]
+        utility, allowed = self.world.utility_rows(tuple(order)), self.world.feasible()
+        stretch = play_stretch(plans, turns, count, allowed, utility)
+        end = float(turns.ends[stretch.turns - 1])
+        if now + (end - now) != end:  # one timeout would not land on its end: stop before the first such turn
+            count = turns.landing(now, count)
+            if count < 2:
+                return None
+            stretch = play_stretch(plans, turns, count, allowed, utility)
+        times = turns.ends[:stretch.turns].tolist()
         self._log_stretch(stretch, order, times)
         return times[-1] - now, stretch
 

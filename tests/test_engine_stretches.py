@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_engine_invariants import random_scenario
 
-from sim.agents.concession import time_based, time_based_curve
+from sim.agents.concession import falls, time_based
 from sim.engine import run
 from sim.scenario.model import Scenario
 
@@ -78,11 +78,15 @@ def test_a_long_bilateral_negotiation_is_the_same_both_ways() -> None:
 
 
 @given(st.lists(st.floats(-0.5, 2.0), max_size=20), st.floats(0, 1), st.floats(0, 1),
-       st.floats(0.05, 20), st.floats(1, 3))
-def test_the_concession_curve_over_many_times_is_the_scalar_curve_to_the_bit(
-        times: list[float], best: float, reservation: float, exponent: float, speed: float) -> None:
-    curve = time_based_curve(np.array(times, dtype=float), best, reservation, exponent, speed)
-    assert curve.tolist() == [time_based(t * speed, best, reservation, exponent) for t in times]
+       st.floats(0.05, 20), st.floats(1, 3), st.floats(0.05, 20))
+def test_the_concession_curves_over_many_times_are_the_scalar_curve_to_the_bit(
+        times: list[float], best: float, reservation: float, exponent: float, speed: float, other: float) -> None:
+    rows = np.array([times, times[::-1]], dtype=float).reshape(2, len(times))
+    fallen = falls(rows, [1.0 / exponent, 1.0 / other], [speed, 1.0])
+    assert (reservation + (best - reservation) * fallen[0]).tolist() == \
+        [time_based(t * speed, best, reservation, exponent) for t in times]
+    assert (reservation + (best - reservation) * fallen[1]).tolist() == \
+        [time_based(t, best, reservation, other) for t in times[::-1]]
 
 
 def test_an_answer_due_exactly_at_the_horizon_is_still_given() -> None:

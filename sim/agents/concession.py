@@ -9,7 +9,8 @@ Tit-for-tat gives up as much as the other side gave up, in the party's own utili
 
 from __future__ import annotations
 
-from itertools import repeat
+from collections.abc import Sequence
+from itertools import chain, repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -23,16 +24,21 @@ def time_based(t: float, best: float, reservation: float, exponent: float) -> fl
     return float(reservation + (best - reservation) * (1.0 - t ** (1.0 / exponent)))
 
 
-def time_based_curve(times: npt.NDArray[np.float64], best: float, reservation: float, exponent: float,
-                     speed: float = 1.0) -> npt.NDArray[np.float64]:
-    """:func:`time_based` at many relative times, each first multiplied by ``speed``; equal to the bit.
+def falls(times: npt.NDArray[np.float64], inverses: Sequence[float],
+          speeds: Sequence[float]) -> npt.NDArray[np.float64]:
+    """How far each of several time-based curves has come down, at many relative times.
 
-    Clipping and arithmetic are single IEEE operations in numpy as in Python; the power is
-    Python's, since numpy's vectorised power may differ from it in the last bit.
+    Row ``k`` of ``times`` belongs to the curve with inverse exponent ``inverses[k]`` and
+    ``speeds[k]``: ``1 - min(1, max(0, t * speed)) ** inverse``, so that a curve's
+    aspiration is ``r + (b - r) * falls``, equal to :func:`time_based` of ``t * speed`` to
+    the bit. Clipping and arithmetic are single IEEE operations in numpy as in Python; the
+    power is Python's, since numpy's vectorised power may differ from it in the last bit.
     """
-    clipped = np.minimum(np.maximum(times * speed if speed != 1.0 else times, 0.0), 1.0).tolist()
-    powered = np.fromiter(map(pow, clipped, repeat(1.0 / exponent)), dtype=np.float64, count=len(clipped))
-    return reservation + (best - reservation) * (1.0 - powered)
+    rows, n = times.shape
+    paces = np.minimum(np.maximum(times * np.asarray(speeds, dtype=np.float64)[:, None], 0.0), 1.0)
+    powers = chain.from_iterable(repeat(inverse, n) for inverse in inverses)
+    powered = np.fromiter(map(pow, paces.ravel().tolist(), powers), dtype=np.float64, count=rows * n)
+    return 1.0 - powered.reshape(rows, n)
 
 
 def tit_for_tat(best: float, reservation: float, conceded_by_other: float) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from functools import cached_property
 from typing import NamedTuple
@@ -9,11 +10,11 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.concession import DEFAULT_EXPONENTS, time_based, time_based_curve, tit_for_tat
+from sim.agents.concession import DEFAULT_EXPONENTS, time_based, tit_for_tat
 from sim.agents.world import World
 from sim.verdict import RESERVATION_ID
 
-_EPSILON = 1e-9
+EPSILON = 1e-9
 ACCEPTS, BREAKS_RED_LINES, BELOW_WALK_AWAY, ASKS_FOR_MORE = range(4)
 """Why a principal answers a text as it does, as codes (see :data:`CAUSES`)."""
 CAUSES = ("accepts", "breaks red lines", "below its walk-away value", "asks for more")
@@ -53,6 +54,27 @@ class _Ranking:
         return self._rows
 
 
+class Plan(NamedTuple):
+    """How a principal whose demands depend on time alone asks, offers and answers while nothing changes.
+
+    At relative time ``t`` it asks for ``floor + span * (1 - min(1, max(0, t * speed)) ** inverse)``
+    (``span`` is 0 for a demand that does not move: a hardliner's, or that of a party with
+    nothing to ask), offers the least-valued package of ``ranking`` worth that much, and
+    rejects a text worth less than ``walk_away`` (``-inf`` without preferences) or breaking
+    one of its ``own`` red lines. The same numbers as :meth:`Principal.respond` and
+    :meth:`Principal.offer` use.
+    """
+
+    floor: float
+    span: float
+    inverse: float
+    speed: float
+    walk_away: float
+    has_utility: bool
+    ranking: _Ranking
+    own: list[tuple[str, npt.NDArray[np.bool_]]]
+
+
 class Principal:
     """One principal party's behaviour; knows its own red lines, utility and walk-away value."""
 
@@ -87,26 +109,17 @@ class Principal:
         """Cache the packages this party can accept, sorted by its utility, and its own red lines."""
         if self._revision == self.world.revision:
             return
-        stance = tuple((ref, state.active) for ref, state in self.world.red_lines.items() if state.party == self.party)
+        mine = self.world.own.get(self.party, [])
+        stance = tuple([(state.ref, state.active) for state in mine]) if mine else ()
         key = ("acceptable", self.party, stance, self.world.reservation.get(self.party))
         memo = self.world.shared.memo
         if key not in memo:
-            acceptable = self.world.party_mask(self.party).nonzero()[0]
-            utility = self.utility_of(acceptable)
-            order = np.argsort(utility, kind="stable")
-            memo[key] = _Ranking(acceptable[order], utility[order])
+            memo[key] = _Ranking(*self.world.ranked(self.party))
         self._ranking = memo[key]  # type: ignore[assignment]
         self._order, self._sorted = self._ranking.packages, self._ranking.utility
         self._top = float(self._sorted[-1]) if len(self._sorted) else 0.0
-        self._own = [(ref, self.world.mask(ref)) for ref, state in self.world.red_lines.items()
-                     if state.active is not None and state.party == self.party]
+        self._own = [(state.ref, self.world.mask(state.ref)) for state in mine if state.active is not None]
         self._revision = self.world.revision
-
-    def utility_of(self, packages: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
-        """This party's utility for packages (zero for a party without preferences)."""
-        if not self.has_utility:
-            return np.zeros(len(packages))
-        return np.asarray(self.world.utility[self.party][packages], dtype=np.float64)
 
     def aspiration(self, t: float) -> float:
         """The utility the party still asks for at relative time ``t``."""
@@ -147,9 +160,9 @@ class Principal:
         if broken:
             return Response(self.party, package, False, broken, CAUSES[BREAKS_RED_LINES], utility)
         if utility is not None:
-            if utility < self.world.reservation[self.party] - _EPSILON:
+            if utility < self.world.reservation[self.party] - EPSILON:
                 return Response(self.party, package, False, (self.walk_away_ref,), CAUSES[BELOW_WALK_AWAY], utility)
-            if utility < self._aspiration(t) - _EPSILON:
+            if utility < self._aspiration(t) - EPSILON:
                 return Response(self.party, package, False, (), CAUSES[ASKS_FOR_MORE], utility)
         return Response(self.party, package, True, (), CAUSES[ACCEPTS], utility)
 
@@ -169,40 +182,18 @@ class Principal:
         """Whether the party's demands depend on time alone, so that many turns can be answered at once."""
         return self.style != "tit-for-tat"
 
-    def demands(self, times: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """:meth:`aspiration` at many relative times (not for tit-for-tat, which reads the other side)."""
+    def plan(self) -> Plan:
+        """How the party will ask, offer and answer while nothing changes (not for tit-for-tat)."""
         assert self.plans_ahead, "tit-for-tat demands depend on the other side's offers"
         self._refresh()
+        walk_away = self.world.reservation[self.party] - EPSILON if self.has_utility else -math.inf
         if not self.has_utility or not len(self._order):
-            return np.zeros(len(times))
-        best = self._best()
+            return Plan(0.0, 0.0, 1.0, 1.0, walk_away, self.has_utility, self._ranking, self._own)
         if self.style == "hardliner":
-            return np.full(len(times), best)
-        speed = 1.0 + self.world.urgency[self.party]
-        return time_based_curve(times, best, self.world.reservation[self.party], self.exponent, speed)
-
-    def offers(self, demands: npt.NDArray[np.float64]) -> npt.NDArray[np.intp] | None:
-        """:meth:`offer` (with no text to stay near) for each demand; None if no package is acceptable."""
-        self._refresh()
-        if not len(self._order):
-            return None
-        start = self._sorted.searchsorted(demands - _EPSILON, side="left")
-        return self._order[np.minimum(start, len(self._order) - 1, out=start)]
-
-    def answers(self, packages: npt.NDArray[np.intp], demands: npt.NDArray[np.float64]) -> tuple[
-            npt.NDArray[np.int8], npt.NDArray[np.float64] | None]:
-        """:meth:`respond` to many texts at once: why each is accepted or not (a cause code) and its utility."""
-        self._refresh()
-        utility = None
-        if self.has_utility:
-            utility = self.world.utility[self.party][packages]
-            why = np.where(utility < self.world.reservation[self.party] - _EPSILON, np.int8(BELOW_WALK_AWAY),
-                           np.where(utility < demands - _EPSILON, np.int8(ASKS_FOR_MORE), np.int8(ACCEPTS)))
-        else:
-            why = np.zeros(len(packages), dtype=np.int8)
-        for _, holds in self._own:
-            why[~holds[packages]] = BREAKS_RED_LINES
-        return why, utility
+            return Plan(self._best(), 0.0, 1.0, 1.0, walk_away, True, self._ranking, self._own)
+        reservation = self.world.reservation[self.party]
+        return Plan(reservation, self._best() - reservation, 1.0 / self.exponent, 1.0 + self.world.urgency[self.party],
+                    walk_away, True, self._ranking, self._own)
 
     def offer(self, t: float, near: int | None = None) -> int | None:
         """A package the party would propose now: at its aspiration, closest to ``near`` if given."""
@@ -210,7 +201,7 @@ class Principal:
         order, utility = self._ranking.lists()
         if not order:
             return None
-        start = bisect_left(utility, self._aspiration(t) - _EPSILON)
+        start = bisect_left(utility, self._aspiration(t) - EPSILON)
         if start >= len(order):
             start = len(order) - 1
         if near is None:

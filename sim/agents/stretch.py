@@ -16,14 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.principal import ACCEPTS, Principal
+from sim.agents.concession import falls
+from sim.agents.principal import ACCEPTS, ASKS_FOR_MORE, BELOW_WALK_AWAY, BREAKS_RED_LINES, EPSILON, Plan
 
 PROPOSES = -1
 """The answer code of the principal whose offer it is."""
+Floats = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -53,68 +56,119 @@ class Stretch:
         return len(self.proposers)
 
 
-def play(agents: Sequence[Principal], first_turn: int, offer_times: npt.NDArray[np.float64],
-         answer_times: npt.NDArray[np.float64], allowed: npt.NDArray[np.bool_]) -> Stretch:
-    """Play turns ``first_turn, first_turn + 1, ...`` at the given relative times.
+class Schedule:
+    """The turns of a stretch laid out: when each ends, who proposes it, each principal's relative time on it.
 
-    Turn ``i``'s proposer (principal ``(first_turn + i) % len(agents)``) makes its offer at
-    relative time ``offer_times[i]``, and the others answer it at ``answer_times[i]``;
-    ``allowed`` marks the packages an agreement may take (every active red line and
-    walk-away value holds). The stretch stops at the first agreement, or at a proposer with
-    nothing to offer. (Principals that plan ahead do not keep what they observe.)
+    Turn ``i`` (``first_turn + i`` of the talks) is offered at the end of the turn before
+    and answered at ``ends[i]``, one deliberation later; principal ``p``'s relative time on
+    it is that of its offer when it proposes (``proposes[p, i]``) and that of its answer
+    otherwise: ``max(time / horizon, round / max_rounds)``, at most 1, as the talks reckon
+    it turn by turn. A schedule depends only on the talks' settings and where the stretch
+    starts, so runs of one scenario share it (:func:`schedule`), and with it how far
+    each set of curves has come down on it.
     """
-    parties, n = len(agents), len(offer_times)
-    turns = [_Turns(k, first_turn, parties, n) for k in range(parties)]
-    offers = np.zeros(n, dtype=np.intp)
-    answered = n
-    demands = []
-    for agent, t in zip(agents, turns, strict=True):
-        wanted = agent.demands(np.concatenate((offer_times[t.own], answer_times[t.theirs])))
-        made = agent.offers(wanted[:t.owned])
-        if made is None:
-            answered = min(answered, t.first_own)
-        else:
-            offers[t.own] = made
-        demands.append(wanted[t.owned:])
-    codes = np.full((parties, n), PROPOSES, dtype=np.int8)
-    answers = []
-    for j, (agent, t) in enumerate(zip(agents, turns, strict=True)):
-        why, utility = agent.answers(offers[t.theirs], demands[j])
-        codes[j, t.theirs] = why
-        answers.append((why, utility))
+
+    def __init__(self, now: float, step: float, length: int, horizon: float, first_turn: int, parties: int,
+                 max_rounds: int) -> None:
+        clock = np.full(length + 1, step)
+        clock[0] = now
+        np.add.accumulate(clock, out=clock)  # the times simpy reaches turn by turn, to the bit
+        turns = np.arange(first_turn, first_turn + length)
+        rounds = turns // parties / max_rounds
+        relative = clock / horizon
+        self.first_turn, self.parties = first_turn, parties
+        self.ends = clock[1:]
+        self.proposers = turns % parties
+        self.proposes = self.proposers == np.arange(parties)[:, None]
+        self.times = np.minimum(np.where(self.proposes, np.maximum(relative[:-1], rounds),
+                                         np.maximum(relative[1:], rounds)), 1.0)
+        for shared in (self.ends, self.proposers, self.proposes, self.times):
+            shared.setflags(write=False)
+        self._falls: dict[tuple[tuple[float, ...], tuple[float, ...]], Floats] = {}
+
+    def falls(self, plans: Sequence[Plan]) -> Floats:
+        """How far each principal's demand has come down on each turn (see :func:`sim.agents.concession.falls`)."""
+        key = tuple(p.inverse for p in plans), tuple(p.speed for p in plans)
+        found = self._falls.get(key)
+        if found is None:
+            if len(self._falls) >= _KEPT_CURVES:
+                self._falls.clear()
+            found = self._falls[key] = falls(self.times, *key)
+            found.setflags(write=False)
+        return found
+
+    def landing(self, now: float, count: int) -> int:
+        """How many of the first ``count`` turns end where one timeout from ``now`` lands exactly."""
+        ends = self.ends[:count]
+        exact = now + (ends - now) == ends
+        return count if exact.all() else int(exact.argmin())
+
+
+_KEPT_CURVES = 64
+"""Sets of concession curves a schedule keeps worked out (a new set beyond that starts afresh)."""
+
+
+@lru_cache(maxsize=256)
+def schedule(now: float, step: float, length: int, horizon: float, first_turn: int, parties: int,
+             max_rounds: int) -> Schedule:
+    """The :class:`Schedule` of ``length`` turns from ``first_turn`` on, starting at time ``now`` (shared)."""
+    return Schedule(now, step, length, horizon, first_turn, parties, max_rounds)
+
+
+def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArray[np.bool_],
+         utility: Floats) -> Stretch:
+    """Play the first ``count`` turns of a schedule, each principal as its :class:`Plan` says.
+
+    ``plans`` and the rows of ``utility`` (every package's utility for each principal, zero
+    without preferences) follow the principals' order of turns; ``allowed`` marks the
+    packages an agreement may take (every active red line and walk-away value holds). The
+    stretch stops at the first agreement, or at a proposer with nothing to offer.
+    """
+    parties = len(plans)
+    floors, spans, walk_away = np.array([[p.floor, p.span, p.walk_away] for p in plans]).T[:, :, None]
+    asked = floors + spans * turns.falls(plans)[:, :count]
+    asked -= EPSILON
+    offers = np.zeros(count, dtype=np.intp)
+    answered = count
+    for k, plan in enumerate(plans):
+        own = slice((k - turns.first_turn) % parties, count, parties)
+        ranked = plan.ranking.packages
+        if not len(ranked):
+            answered = min(answered, own.start)
+            continue
+        start = plan.ranking.utility.searchsorted(asked[k, own])
+        offers[own] = ranked[np.minimum(start, len(ranked) - 1, out=start)]
+    worth = utility[:, offers]
+    codes = np.where(worth < walk_away, np.int8(BELOW_WALK_AWAY),
+                     np.where(worth < asked, np.int8(ASKS_FOR_MORE), np.int8(ACCEPTS)))
+    for k, plan in enumerate(plans):
+        for _, holds in plan.own:
+            codes[k, ~holds[offers]] = BREAKS_RED_LINES
+    codes[turns.proposes[:, :count]] = PROPOSES
     everyone = codes.max(axis=0) <= ACCEPTS
     fits = allowed[offers]
-    agreements = (everyone[:answered] & fits[:answered]).nonzero()[0]
+    agreements = np.flatnonzero(everyone[:answered] & fits[:answered])
     agreed = len(agreements) > 0
     if agreed:
         answered = int(agreements[0]) + 1
-    played = answered if agreed or answered == n else answered + 1
-    best_refused = {}
-    for j, (t, (why, utility)) in enumerate(zip(turns, answers, strict=True)):
-        cut = t.answered_before(answered)
-        seen = offers[t.theirs][:cut]
-        if utility is not None and (refused := (why[:cut] > ACCEPTS).nonzero()[0]).size:
-            best = refused[utility[refused].argmax()]
-            best_refused[j] = (float(utility[best]), int(seen[best]))
+    played = answered if agreed or answered == count else answered + 1
     codes = codes[:, :answered]
-    return Stretch((np.arange(first_turn, first_turn + played) % parties), offers[:played], codes,
-                   (everyone[:answered] & ~fits[:answered]).nonzero()[0].tolist(), agreed, played > answered,
-                   best_refused, int((codes[:, -1] <= ACCEPTS).sum()) / parties if answered else None)
+    return Stretch(turns.proposers[:played], offers[:played], codes,
+                   np.flatnonzero(everyone[:answered] > fits[:answered]).tolist(), agreed, played > answered,
+                   _best_refused(plans, codes, worth[:, :answered], offers),
+                   int((codes[:, -1] <= ACCEPTS).sum()) / parties if answered else None)
 
 
-class _Turns:
-    """Which of ``n`` turns from ``first_turn`` on are principal ``k``'s to offer, and which to answer."""
-
-    def __init__(self, k: int, first_turn: int, parties: int, n: int) -> None:
-        start = (k - first_turn) % parties
-        self.own = slice(start, None, parties)
-        self.owned = len(range(start, n, parties))
-        self.first_own = start if start < n else n
-        self.theirs: slice | npt.NDArray[np.intp] = slice(1 - start, None, 2) if parties == 2 else \
-            np.delete(np.arange(n), self.own)
-
-    def answered_before(self, turn: int) -> int:
-        """How many of the turns this principal answers come before ``turn``."""
-        if isinstance(self.theirs, slice):
-            return len(range(self.theirs.start or 0, turn, 2))
-        return int(np.searchsorted(self.theirs, turn))
+def _best_refused(plans: Sequence[Plan], codes: npt.NDArray[np.int8], worth: Floats,
+                  offers: npt.NDArray[np.intp]) -> dict[int, tuple[float, int]]:
+    """For each principal with preferences that refused an offer: the first it valued most, (utility, package)."""
+    refused = codes > ACCEPTS
+    if not refused.any():
+        return {}
+    valued = np.where(refused, worth, -np.inf)
+    best = valued.argmax(axis=1).tolist()
+    found = {}
+    for k, plan in enumerate(plans):
+        if plan.has_utility and refused[k, best[k]]:
+            found[k] = (float(worth[k, best[k]]), int(offers[best[k]]))
+    return found

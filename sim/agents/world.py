@@ -61,10 +61,14 @@ class Prepared:
         self.space = self.compiler.space
         self.packages: Codes = _every_package(self.space.sizes) if self.space.size <= _SHARED_SPACE \
             else self.space.every_package()
-        prefs = [c for p in scenario.parties if (c := self.compiler.preferences(p)) is not None]
-        self.parties_with_utility = tuple(p.party for p in prefs)
-        self.utility: dict[str, Floats] = {p.party: p.every_utility() for p in prefs}
-        self.reservation = {p.party: p.reservation for p in prefs}
+        weighing = [p for p in scenario.parties if p.preferences is not None]
+        self.parties_with_utility = tuple(p.id for p in weighing)
+        self.utility_table = self.compiler.every_utility(weighing)
+        """Every package's utility for each party with preferences, a row each (read-only)."""
+        self.utility_table.setflags(write=False)
+        self.utility: dict[str, Floats] = dict(zip(self.parties_with_utility, self.utility_table, strict=True))
+        self.reservation = {p.id: p.preferences.reservation for p in weighing if p.preferences is not None}
+        self._by_utility: dict[str, tuple[npt.NDArray[np.intp], Floats]] = {}
         self.masks: dict[tuple[str, str, int], Bools] = {}
         self.terms: dict[int, dict[str, object]] = {}
         self.lists: dict[object, list[Any]] = {}
@@ -76,6 +80,19 @@ class Prepared:
         if key not in self.lists:
             self.lists[key] = array().tolist()
         return self.lists[key]
+
+    def by_utility(self, party: str) -> tuple[npt.NDArray[np.intp], Floats]:
+        """Every package, ranked by a party's utility (ascending, ties by package), and those utilities."""
+        found = self._by_utility.get(party)
+        if found is None:
+            utility = self.utility.get(party)
+            if utility is None:
+                found = (np.arange(len(self.packages)), np.zeros(len(self.packages)))
+            else:
+                order = np.argsort(utility, kind="stable")
+                found = (order, utility[order])
+            self._by_utility[party] = found
+        return found
 
     def mask(self, party: str, definition: RedLine, version: str) -> Bools:
         """Packages meeting one version of a red line, by the one check."""
@@ -128,11 +145,15 @@ class World:
         self.utility = self.shared.utility
         self.reservation = dict(self.shared.reservation)
         self.red_lines: dict[str, RedLineState] = {}
+        self.own: dict[str, list[RedLineState]] = {}
+        """Each party's red lines, in the order of :attr:`red_lines`."""
         for party in scenario.parties:
+            mine = self.own[party.id] = []
             for red_line in party.red_lines:
                 ref = f"{party.id}/{red_line.id}"
                 chosen = STATED if versions is None else versions.get(ref, STATED)
-                self.red_lines[ref] = RedLineState(ref, party.id, red_line, chosen, red_line.private)
+                mine.append(RedLineState(ref, party.id, red_line, chosen, red_line.private))
+                self.red_lines[ref] = mine[-1]
         self.urgency = {p.id: p.urgency for p in scenario.parties}
         self.salience = {p.id: dict(p.salience) for p in scenario.parties}
         self.trust: dict[tuple[str, str], float] = {}
@@ -155,15 +176,22 @@ class World:
         """Packages worth at least the party's walk-away value now."""
         return np.asarray(self.utility[party] >= self.reservation[party] - 1e-9)
 
-    def party_mask(self, party: str) -> Bools:
-        """Packages a party's own active red lines and walk-away value allow."""
-        ok = np.ones(len(self.packages), dtype=bool)
-        for ref, state in self.red_lines.items():
-            if state.party == party and state.active is not None:
-                ok &= self.mask(ref)
+    def ranked(self, party: str) -> tuple[npt.NDArray[np.intp], Floats]:
+        """The packages a party's own active red lines and walk-away value allow, by its utility.
+
+        Ascending utility, ties by package (the order of a stable sort); its utilities beside.
+        """
+        order, utility = self.shared.by_utility(party)
         if party in self.utility:
-            ok &= self.meets_reservation(party)
-        return ok
+            start = int(utility.searchsorted(self.reservation[party] - 1e-9))  # as meets_reservation
+            order, utility = order[start:], utility[start:]
+        masks = [self.mask(state.ref) for state in self.own.get(party, ()) if state.active is not None]
+        if masks:
+            keep = masks[0][order]
+            for holds in masks[1:]:
+                keep &= holds[order]
+            order, utility = order[keep], utility[keep]
+        return order, utility
 
     def feasible(self) -> Bools:
         """Packages meeting every active red line and every walk-away value: the ZOPA now."""
@@ -176,6 +204,18 @@ class World:
                 ok &= self.meets_reservation(party)
             self._feasible = ok
         return self._feasible
+
+    def utility_rows(self, parties: tuple[str, ...]) -> Floats:
+        """Every package's utility for each of these parties, a row each (zeros without preferences); shared."""
+        if parties == self.parties_with_utility:
+            return self.shared.utility_table
+        key = ("utility rows", parties)
+        found = self.shared.memo.get(key)
+        if found is None:
+            zeros = np.zeros(len(self.packages))
+            found = self.shared.memo[key] = np.array([self.utility.get(p, zeros) for p in parties])
+            found.setflags(write=False)
+        return found  # type: ignore[return-value]
 
     def broken(self, package: int, party: str | None = None) -> list[str]:
         """Active red lines (of one party, or all) that a package breaks."""
@@ -209,6 +249,7 @@ class World:
         if isinstance(effect, AddRedLine):
             ref = f"{effect.party}/{effect.red_line.id}"
             self.red_lines[ref] = RedLineState(ref, effect.party, effect.red_line, STATED, effect.red_line.private)
+            self.own.setdefault(effect.party, []).append(self.red_lines[ref])
             return f"{ref} is added"
         if isinstance(effect, MoveReservation):
             old = self.reservation.get(effect.party, 0.0)
