@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -228,15 +229,18 @@ class Compiler:
         Packages in the order of :meth:`OutcomeSpace.every_package`; the same sums in the
         same order as :meth:`CompiledPreferences.every_utility`, to the bit.
         """
-        if not parties:
-            return np.zeros((0, self.space.size))
-        weighted = [self.weighted_values(p.preferences) for p in parties if p.preferences is not None]
-        assert len(weighted) == len(parties), "every party must have preferences"
-        utility = np.zeros((len(parties), 1))
-        for issue in range(len(self.space.domains)):
-            table = np.array([values[issue] for values in weighted], dtype=np.float64)
-            utility = (utility[:, :, None] + table[:, None, :]).reshape(len(parties), -1)
-        return utility
+        sizes = self.space.sizes
+        if not parties or not sizes:
+            return np.zeros((len(parties), self.space.size))
+        rows = [self.weighted_values(p.preferences) for p in parties if p.preferences is not None]
+        assert len(rows) == len(parties), "every party must have preferences"
+        flat = np.array([[v for values in row for v in values] for row in rows], dtype=np.float64)
+        starts = list(accumulate(sizes, initial=0))
+        utility = flat[:, :sizes[0]] + 0.0  # the empty sum plus the first issue, as the outer sums start
+        for issue in range(1, len(sizes)):
+            table = flat[:, starts[issue]:starts[issue + 1]]
+            utility = (utility[..., None] + table.reshape(len(rows), *(1,) * issue, -1))
+        return utility.reshape(len(rows), -1)
 
 
 def _weighted(issue: Issue, domain: tuple[Scalar, ...], prefs: Preferences, weight: float) -> list[float]:

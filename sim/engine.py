@@ -52,7 +52,7 @@ class Talks:
         self.env = simpy.Environment()
         self.world = World(scenario, versions)
         self.log = EventLog(scenario.start, self.world.terms)
-        self.principals = {p.id: Principal(p.id, self.world) for p in scenario.parties if p.role == "principal"}
+        self.principals = {p.id: Principal(p, self.world) for p in scenario.parties if p.role == "principal"}
         mediators = [p.id for p in scenario.parties if p.role == "mediator"]
         lead = self.settings.lead_mediator or (mediators[0] if mediators else None)
         protocol = self.settings.protocol or ("mediated" if lead else "alternating")
@@ -336,15 +336,15 @@ class Talks:
             if count < 2:
                 return None
             stretch = play_stretch(plans, turns, count, allowed, utility)
-        times = turns.ends[:stretch.turns].tolist()
+        times = turns.ends[:stretch.turns]
         self._log_stretch(stretch, order, times)
-        return times[-1] - now, stretch
+        return float(times[-1]) - now, stretch
 
-    def _log_stretch(self, stretch: Stretch, order: list[str], times: list[float]) -> None:
+    def _log_stretch(self, stretch: Stretch, order: list[str], times: np.ndarray) -> None:
         """Log a stretch's offers, answers, blocked texts and ending as turn-by-turn play does."""
         self.log.add_turns(offer_turns(stretch, order, times, [self.principals[p] for p in order], self.world))
         if stretch.agreed:
-            self.agreement = (times[-1], int(stretch.offers[-1]))
+            self.agreement = (float(times[-1]), int(stretch.offers[-1]))
         for j, (utility, package) in stretch.best_refused.items():
             self._note_refused(order[j], utility, package)
         if stretch.progress is not None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sim.agents.principal import ACCEPTS, BELOW_WALK_AWAY, BREAKS_RED_LINES, CAUSES, Principal
+import numpy as np
+import numpy.typing as npt
+
+from sim.agents.principal import ACCEPTS, BELOW_WALK_AWAY, CAUSES, Principal
 from sim.agents.stretch import Stretch
 from sim.agents.world import World
 from sim.timeline import OfferTurns, Record
@@ -37,23 +40,22 @@ def answer_entries(party: str) -> list[tuple[str, dict[str, str] | None, str]]:
             for code, cause in enumerate(CAUSES)]
 
 
-def offer_turns(stretch: Stretch, order: list[str], times: list[float], agents: list[Principal],
+def offer_turns(stretch: Stretch, order: list[str], times: npt.NDArray[np.float64], agents: list[Principal],
                 world: World) -> OfferTurns:
     """A stretch's offers, answers, blocked texts and ending as the block of log entries turn-by-turn play writes.
 
-    The red lines each rejected text breaks, and those of blocked texts, are read now, while
-    the world is as it was on the stretch.
+    ``times`` are the ends of the stretch's turns. The red lines each rejected text breaks,
+    and those of blocked texts, are read now, while the world is as it was on the stretch.
     """
     answered = stretch.codes.shape[1]
-    offers, proposers = stretch.offers.tolist(), stretch.proposers.tolist()
-    broken = stretch.codes == BREAKS_RED_LINES
-    own = {(i, j): breaking(agents[j].breaks(offers[i]))
-           for j, i in zip(*(a.tolist() for a in broken.nonzero()), strict=True)} if broken.any() else {}
-    blocked = {i: blocked_record(times[i], offers[i], world.broken(offers[i])) for i in stretch.blocked}
+    offers = stretch.offers
+    own = {(i, j): breaking(agents[j].breaks(int(offers[i]))) for i, j in stretch.on_red_lines}
+    blocked = {i: blocked_record(float(times[i]), int(offers[i]), world.broken(int(offers[i])))
+               for i in stretch.blocked}
     closing: Record | None = None
     if stretch.agreed:
-        closing = (times[-1], "agreement", None, offers[-1], None, AGREEMENT)
+        closing = (float(times[-1]), "agreement", None, int(offers[-1]), None, AGREEMENT)
     elif stretch.no_offer:
-        closing = (times[-1], "no-offer", order[proposers[-1]], None, None, NO_OFFER)
-    return OfferTurns(times[:answered], order, proposers[:answered], offers[:answered], stretch.codes.tolist(),
+        closing = (float(times[-1]), "no-offer", order[int(stretch.proposers[-1])], None, None, NO_OFFER)
+    return OfferTurns(times[:answered], order, stretch.proposers[:answered], offers[:answered], stretch.codes,
                       [answer_entries(p) for p in order], own, blocked, closing)

@@ -44,7 +44,7 @@ class OutcomeSpace:
         """Number of values of each issue."""
         return tuple(len(d) for d in self.domains)
 
-    @property
+    @cached_property
     def size(self) -> int:
         """Number of complete packages."""
         return math.prod(self.sizes)

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 
 def _rounded(value: float) -> float:
     return round(float(value), 6)
@@ -23,17 +26,17 @@ class OfferTurns:
     """Many turns of offers and answers kept as columns, and spelled out into records when read.
 
     Turn ``i`` happens at ``times[i]``: party ``proposers[i]`` offers package ``offers[i]``,
-    and every other party ``j`` answers with answer code ``codes[j][i]``, logged as the
+    and every other party ``j`` answers with answer code ``codes[j, i]``, logged as the
     entry ``answers[j][code]`` (kind, verdicts, cause) unless ``verdicts`` holds verdicts of
     its own for ``(i, j)``. Turns in ``blocked`` end with a ``blocked`` entry carrying the
     given verdicts; ``closing``, if any, is the last record.
     """
 
-    times: list[float]
+    times: npt.NDArray[np.float64]
     parties: list[str]
-    proposers: list[int]
-    offers: list[int]
-    codes: list[list[int]]
+    proposers: npt.NDArray[np.intp]
+    offers: npt.NDArray[np.intp]
+    codes: npt.NDArray[np.int8]
     answers: list[list[tuple[str, Verdicts, str]]]
     verdicts: dict[tuple[int, int], Verdicts]
     blocked: dict[int, Record]
@@ -45,11 +48,13 @@ class OfferTurns:
     def records(self) -> list[Record]:
         """The turns' records, in the order they happened."""
         out: list[Record] = []
-        for i, (t, k, offer) in enumerate(zip(self.times, self.proposers, self.offers, strict=True)):
+        codes = self.codes.tolist()
+        for i, (t, k, offer) in enumerate(zip(self.times.tolist(), self.proposers.tolist(), self.offers.tolist(),
+                                              strict=True)):
             out.append((t, "offer", self.parties[k], offer, None, ""))
             for j, party in enumerate(self.parties):
                 if j != k:
-                    kind, verdicts, cause = self.answers[j][self.codes[j][i]]
+                    kind, verdicts, cause = self.answers[j][codes[j][i]]
                     out.append((t, kind, party, offer, self.verdicts.get((i, j), verdicts), cause))
             if i in self.blocked:
                 out.append(self.blocked[i])

@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from sim.agents.concession import DEFAULT_EXPONENTS, time_based, tit_for_tat
 from sim.agents.world import World
+from sim.scenario.model import Party
 from sim.verdict import RESERVATION_ID
 
 EPSILON = 1e-9
@@ -54,6 +55,10 @@ class _Ranking:
         return self._rows
 
 
+_UNRANKED = _Ranking(np.empty(0, dtype=np.intp), np.empty(0))
+"""What a principal holds before it first ranks the packages."""
+
+
 class Plan(NamedTuple):
     """How a principal whose demands depend on time alone asks, offers and answers while nothing changes.
 
@@ -78,20 +83,19 @@ class Plan(NamedTuple):
 class Principal:
     """One principal party's behaviour; knows its own red lines, utility and walk-away value."""
 
-    def __init__(self, party: str, world: World) -> None:
-        self.party = party
+    def __init__(self, party: Party, world: World) -> None:
+        self.party = party.id
         self.world = world
-        spec = world.scenario.party(party).concession
+        spec = party.concession
         self.style = spec.style if spec else "boulware"
         self.exponent = (spec.exponent if spec and spec.exponent else None) or DEFAULT_EXPONENTS[self.style]
         self.opening = spec.opening if spec else None
-        self.has_utility = party in world.utility
+        self.has_utility = self.party in world.utility
         self._revision = -1
-        self._order = np.empty(0, dtype=np.intp)
-        self._sorted = np.empty(0)
+        self._ranking = _UNRANKED
+        self._order, self._sorted = _UNRANKED.packages, _UNRANKED.utility
         self._first_seen: float | None = None
         self._best_seen = 0.0
-        self._ranking = _Ranking(self._order, self._sorted)
         self._top = 0.0
         self._own: list[tuple[str, npt.NDArray[np.bool_]]] = []
 

@@ -47,6 +47,8 @@ class Stretch:
     agreed: bool
     no_offer: bool
     best_refused: dict[int, tuple[float, int]]
+    on_red_lines: list[tuple[int, int]]
+    """(turn, principal) of the answers that rest on the principal's own red lines."""
     progress: float | None
     """The share of principals that accepted the last offer answered (the proposer counts); None if none was."""
 
@@ -130,8 +132,8 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
     asked -= EPSILON
     offers = np.zeros(count, dtype=np.intp)
     answered = count
-    for k, plan in enumerate(plans):
-        own = slice((k - turns.first_turn) % parties, count, parties)
+    owned = [slice((k - turns.first_turn) % parties, count, parties) for k in range(parties)]
+    for k, (plan, own) in enumerate(zip(plans, owned, strict=True)):
         ranked = plan.ranking.packages
         if not len(ranked):
             answered = min(answered, own.start)
@@ -141,32 +143,40 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
     worth = utility[:, offers]
     codes = np.where(worth < walk_away, np.int8(BELOW_WALK_AWAY),
                      np.where(worth < asked, np.int8(ASKS_FOR_MORE), np.int8(ACCEPTS)))
-    for k, plan in enumerate(plans):
+    for k, (plan, own) in enumerate(zip(plans, owned, strict=True)):
         for _, holds in plan.own:
             codes[k, ~holds[offers]] = BREAKS_RED_LINES
-    codes[turns.proposes[:, :count]] = PROPOSES
-    everyone = codes.max(axis=0) <= ACCEPTS
+        codes[k, own] = PROPOSES
+    refused = codes > ACCEPTS
+    objected = np.logical_or.reduce(refused, axis=0)  # someone refused the turn's offer
     fits = allowed[offers]
-    agreements = np.flatnonzero(everyone[:answered] & fits[:answered])
-    agreed = len(agreements) > 0
+    agreements = (fits > objected)[:answered]
+    first = int(agreements.argmax()) if answered else 0
+    agreed = answered > 0 and bool(agreements[first])
     if agreed:
-        answered = int(agreements[0]) + 1
+        answered = first + 1
     played = answered if agreed or answered == count else answered + 1
-    codes = codes[:, :answered]
+    codes, refused = codes[:, :answered], refused[:, :answered]
     return Stretch(turns.proposers[:played], offers[:played], codes,
-                   np.flatnonzero(everyone[:answered] > fits[:answered]).tolist(), agreed, played > answered,
-                   _best_refused(plans, codes, worth[:, :answered], offers),
-                   int((codes[:, -1] <= ACCEPTS).sum()) / parties if answered else None)
+                   np.logical_not(objected[:answered] | fits[:answered]).nonzero()[0].tolist(),
+                   agreed, played > answered, _best_refused(plans, refused, worth[:, :answered], offers),
+                   _on_red_lines(plans, codes),
+                   (parties - np.count_nonzero(refused[:, -1])) / parties if answered else None)
 
 
-def _best_refused(plans: Sequence[Plan], codes: npt.NDArray[np.int8], worth: Floats,
+def _on_red_lines(plans: Sequence[Plan], codes: npt.NDArray[np.int8]) -> list[tuple[int, int]]:
+    """(turn, principal) of the answers that rest on the principal's own red lines, in turn order."""
+    if not any(plan.own for plan in plans):
+        return []
+    return sorted((i, k) for k, i in zip(*(codes == BREAKS_RED_LINES).nonzero(), strict=True))
+
+
+def _best_refused(plans: Sequence[Plan], refused: npt.NDArray[np.bool_], worth: Floats,
                   offers: npt.NDArray[np.intp]) -> dict[int, tuple[float, int]]:
     """For each principal with preferences that refused an offer: the first it valued most, (utility, package)."""
-    refused = codes > ACCEPTS
-    if not refused.any():
+    if not refused.size:
         return {}
-    valued = np.where(refused, worth, -np.inf)
-    best = valued.argmax(axis=1).tolist()
+    best = np.where(refused, worth, -np.inf).argmax(axis=1).tolist()
     found = {}
     for k, plan in enumerate(plans):
         if plan.has_utility and refused[k, best[k]]:
