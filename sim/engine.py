@@ -278,11 +278,13 @@ class Talks:
         parties = len(order)
         step = self.settings.deliberation_days
         timeout, log = self.env.timeout, self.log.add
-        ahead = self.stretches and step > 0 and all(agent.plans_ahead for agent in agents)
+        ahead = self.stretches and step > 0 and all([agent.plans_ahead for agent in agents])
+        utility = self.world.utility_rows(tuple(order)) if ahead else None
         turn, chunk = 0, _FIRST_STRETCH
         while self.rounds < self._max_rounds:
             if ahead:
-                planned = self._plan_stretch(agents, order, turn, chunk)
+                assert utility is not None
+                planned = self._plan_stretch(agents, order, utility, turn, chunk)
                 if planned is not None:
                     delay, stretch = planned
                     yield timeout(delay)
@@ -313,9 +315,11 @@ class Talks:
             if turn % parties == 0:
                 self.rounds += 1
 
-    def _plan_stretch(self, agents: list[Principal], order: list[str], turn: int,
+    def _plan_stretch(self, agents: list[Principal], order: list[str], utility: np.ndarray, turn: int,
                       chunk: int) -> tuple[float, Stretch] | None:
         """Work out and log up to ``chunk`` turns from ``turn`` on that end before anything else can happen.
+
+        ``utility`` holds every package's utility for each principal, in ``order``.
 
         Returns the delay to the end of the stretch and what happened on it, or None when
         fewer than two turns fit before the next thing on simpy's queue, so that the caller
@@ -328,7 +332,7 @@ class Talks:
         if count < 2:
             return None
         plans = [agent.plan() for agent in agents]
-        utility, allowed = self.world.utility_rows(tuple(order)), self.world.feasible()
+        allowed = self.world.feasible()
         stretch = play_stretch(plans, turns, count, allowed, utility)
         end = float(turns.ends[stretch.turns - 1])
         if now + (end - now) != end:  # one timeout would not land on its end: stop before the first such turn

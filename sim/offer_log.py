@@ -47,7 +47,7 @@ def offer_turns(stretch: Stretch, order: list[str], times: npt.NDArray[np.float6
     ``times`` are the ends of the stretch's turns. The red lines each rejected text breaks,
     and those of blocked texts, are read now, while the world is as it was on the stretch.
     """
-    answered = stretch.codes.shape[1]
+    answered = stretch.answered
     offers = stretch.offers
     own = {(i, j): breaking(agents[j].breaks(int(offers[i]))) for i, j in stretch.on_red_lines}
     blocked = {i: blocked_record(float(times[i]), int(offers[i]), world.broken(int(offers[i])))

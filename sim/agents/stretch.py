@@ -15,8 +15,8 @@ scenarios, byte for byte).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -29,21 +29,48 @@ PROPOSES = -1
 Floats = npt.NDArray[np.float64]
 
 
-@dataclass(frozen=True)
-class Stretch:
+class Answers(NamedTuple):
+    """What each principal made of each offer of a stretch, from which its answer codes follow.
+
+    ``worth[p, i]`` is turn ``i``'s offer's utility to principal ``p``, ``asked[p, i]`` its
+    demand then (less the tolerance), ``walk_away[p]`` its walk-away value (less the
+    tolerance), ``broken[p]`` marks the offers that break its own red lines (None if none
+    can), and ``owned[p]`` slices out the turns it proposes.
+    """
+
+    worth: Floats
+    asked: Floats
+    walk_away: Floats
+    broken: list[npt.NDArray[np.bool_] | None]
+    owned: list[slice]
+
+    def codes(self, turns: int) -> npt.NDArray[np.int8]:
+        """Each principal's answer code on each of the first ``turns`` turns, as :meth:`Principal.respond` gives it."""
+        worth, asked = self.worth[:, :turns], self.asked[:, :turns]
+        codes = np.where(worth < self.walk_away, np.int8(BELOW_WALK_AWAY),
+                         np.where(worth < asked, np.int8(ASKS_FOR_MORE), np.int8(ACCEPTS)))
+        for k, (broken, own) in enumerate(zip(self.broken, self.owned, strict=True)):
+            if broken is not None:
+                codes[k, broken[:turns]] = BREAKS_RED_LINES
+            codes[k, own] = PROPOSES
+        return codes
+
+
+class Stretch(NamedTuple):
     """What happened on a stretch of turns: who offered what, and how each other principal answered.
 
-    ``codes[p, i]`` is principal ``p``'s answer code on turn ``i`` (:data:`PROPOSES` on its
-    own offers; see :data:`sim.agents.principal.CAUSES`), for the turns that were answered.
-    When ``no_offer``, the last turn's proposer had nothing to offer, and that turn has no
-    answers. ``best_refused[p]`` is the refused offer with the highest utility for ``p``
-    (the first such): (utility, package).
+    The first ``answered`` turns were answered; when ``no_offer``, one more was played, whose
+    proposer had nothing to offer. :meth:`codes` gives each principal's answers.
+    ``best_refused[p]`` is the refused offer with the highest utility for ``p`` (the first
+    such): (utility, package).
     """
 
     proposers: npt.NDArray[np.intp]
     offers: npt.NDArray[np.intp]
-    codes: npt.NDArray[np.int8]
+    answered: int
+    answers: Answers
     blocked: list[int]
+    """Turns whose offer every principal accepted but the one check does not allow."""
     agreed: bool
     no_offer: bool
     best_refused: dict[int, tuple[float, int]]
@@ -56,6 +83,14 @@ class Stretch:
     def turns(self) -> int:
         """Turns played, the last one included even when it had no offer."""
         return len(self.proposers)
+
+    def codes(self) -> npt.NDArray[np.int8]:
+        """Each principal's answer code on each answered turn, worked out when asked for (when the log is read).
+
+        ``codes[p, i]`` is principal ``p``'s on turn ``i``: :data:`PROPOSES` on its own
+        offers, else one of :data:`sim.agents.principal.CAUSES`.
+        """
+        return self.answers.codes(self.answered)
 
 
 class Schedule:
@@ -90,7 +125,7 @@ class Schedule:
 
     def falls(self, plans: Sequence[Plan]) -> Floats:
         """How far each principal's demand has come down on each turn (see :func:`sim.agents.concession.falls`)."""
-        key = tuple(p.inverse for p in plans), tuple(p.speed for p in plans)
+        key = tuple([p.inverse for p in plans]), tuple([p.speed for p in plans])
         found = self._falls.get(key)
         if found is None:
             if len(self._falls) >= _KEPT_CURVES:
@@ -127,7 +162,8 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
     stretch stops at the first agreement, or at a proposer with nothing to offer.
     """
     parties = len(plans)
-    floors, spans, walk_away = np.array([[p.floor, p.span, p.walk_away] for p in plans]).T[:, :, None]
+    floors, spans, walk_away = np.array([p.floor for p in plans] + [p.span for p in plans]
+                                        + [p.walk_away for p in plans]).reshape(3, parties, 1)
     asked = floors + spans * turns.falls(plans)[:, :count]
     asked -= EPSILON
     offers = np.zeros(count, dtype=np.intp)
@@ -139,36 +175,50 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
             answered = min(answered, own.start)
             continue
         start = plan.ranking.utility.searchsorted(asked[k, own])
-        offers[own] = ranked[np.minimum(start, len(ranked) - 1, out=start)]
-    worth = utility[:, offers]
-    codes = np.where(worth < walk_away, np.int8(BELOW_WALK_AWAY),
-                     np.where(worth < asked, np.int8(ASKS_FOR_MORE), np.int8(ACCEPTS)))
-    for k, (plan, own) in enumerate(zip(plans, owned, strict=True)):
-        for _, holds in plan.own:
-            codes[k, ~holds[offers]] = BREAKS_RED_LINES
-        codes[k, own] = PROPOSES
-    refused = codes > ACCEPTS
+        offers[own] = ranked.take(np.minimum(start, len(ranked) - 1, out=start))
+    worth = utility.take(offers, axis=1)
+    refused = worth < np.maximum(asked, walk_away)
+    broken = [_breaking(plan, offers) for plan in plans]
+    for k, (breaks, own) in enumerate(zip(broken, owned, strict=True)):
+        if breaks is not None:
+            refused[k] |= breaks
+        refused[k, own] = False
     objected = np.logical_or.reduce(refused, axis=0)  # someone refused the turn's offer
-    fits = allowed[offers]
+    fits = allowed.take(offers)
     agreements = (fits > objected)[:answered]
     first = int(agreements.argmax()) if answered else 0
     agreed = answered > 0 and bool(agreements[first])
     if agreed:
         answered = first + 1
     played = answered if agreed or answered == count else answered + 1
-    codes, refused = codes[:, :answered], refused[:, :answered]
-    return Stretch(turns.proposers[:played], offers[:played], codes,
-                   np.logical_not(objected[:answered] | fits[:answered]).nonzero()[0].tolist(),
-                   agreed, played > answered, _best_refused(plans, refused, worth[:, :answered], offers),
-                   _on_red_lines(plans, codes),
+    refused, unanimous = refused[:, :answered], np.logical_not(objected[:answered])
+    blocked = (unanimous > fits[:answered]).nonzero()[0].tolist() if np.count_nonzero(unanimous) > agreed else []
+    return Stretch(turns.proposers[:played], offers[:played], answered,
+                   Answers(worth, asked, walk_away, broken, owned), blocked, agreed, played > answered,
+                   _best_refused(plans, refused, worth[:, :answered], offers), _on_red_lines(broken, owned, answered),
                    (parties - np.count_nonzero(refused[:, -1])) / parties if answered else None)
 
 
-def _on_red_lines(plans: Sequence[Plan], codes: npt.NDArray[np.int8]) -> list[tuple[int, int]]:
-    """(turn, principal) of the answers that rest on the principal's own red lines, in turn order."""
-    if not any(plan.own for plan in plans):
-        return []
-    return sorted((i, k) for k, i in zip(*(codes == BREAKS_RED_LINES).nonzero(), strict=True))
+def _breaking(plan: Plan, offers: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_] | None:
+    """Which offers break one of the principal's own red lines (None if it has none in force)."""
+    if not plan.own:
+        return None
+    holds = plan.own[0][1].take(offers)
+    for _, more in plan.own[1:]:
+        holds &= more.take(offers)
+    return np.logical_not(holds)
+
+
+def _on_red_lines(broken: list[npt.NDArray[np.bool_] | None], owned: list[slice],
+                  answered: int) -> list[tuple[int, int]]:
+    """(turn, principal) of the answers among the first ``answered`` that rest on the principal's own red lines."""
+    pairs = []
+    for k, (breaks, own) in enumerate(zip(broken, owned, strict=True)):
+        if breaks is not None:
+            rests = breaks[:answered].copy()
+            rests[own] = False
+            pairs += [(i, k) for i in rests.nonzero()[0].tolist()]
+    return sorted(pairs)
 
 
 def _best_refused(plans: Sequence[Plan], refused: npt.NDArray[np.bool_], worth: Floats,

@@ -69,6 +69,9 @@ class Prepared:
         self.utility: dict[str, Floats] = dict(zip(self.parties_with_utility, self.utility_table, strict=True))
         self.reservation = {p.id: p.preferences.reservation for p in weighing if p.preferences is not None}
         self._by_utility: dict[str, tuple[npt.NDArray[np.intp], Floats]] = {}
+        self.urgency = {p.id: p.urgency for p in scenario.parties}
+        self.salience = {p.id: dict(p.salience) for p in scenario.parties}
+        """Each party's salience of issues as stated (worlds copy it before they change it)."""
         self.masks: dict[tuple[str, str, int], Bools] = {}
         self.terms: dict[int, dict[str, object]] = {}
         self.lists: dict[object, list[Any]] = {}
@@ -89,8 +92,8 @@ class Prepared:
             if utility is None:
                 found = (np.arange(len(self.packages)), np.zeros(len(self.packages)))
             else:
-                order = np.argsort(utility, kind="stable")
-                found = (order, utility[order])
+                order = utility.argsort(kind="stable")
+                found = (order, utility.take(order))
             self._by_utility[party] = found
         return found
 
@@ -154,10 +157,11 @@ class World:
                 chosen = STATED if versions is None else versions.get(ref, STATED)
                 mine.append(RedLineState(ref, party.id, red_line, chosen, red_line.private))
                 self.red_lines[ref] = mine[-1]
-        self.urgency = {p.id: p.urgency for p in scenario.parties}
-        self.salience = {p.id: dict(p.salience) for p in scenario.parties}
+        self.urgency = dict(self.shared.urgency)
+        self.salience = self.shared.salience
+        self._salience_copied = False
         self.trust: dict[tuple[str, str], float] = {}
-        self.present = {p.id: True for p in scenario.parties}
+        self.present = dict.fromkeys(self.own, True)
         self._feasible: Bools | None = None
         self.revision = 0
         """Counts changes, so agents know when to refresh what they cached."""
@@ -174,7 +178,7 @@ class World:
 
     def meets_reservation(self, party: str) -> Bools:
         """Packages worth at least the party's walk-away value now."""
-        return np.asarray(self.utility[party] >= self.reservation[party] - 1e-9)
+        return self.utility[party] >= self.reservation[party] - 1e-9
 
     def ranked(self, party: str) -> tuple[npt.NDArray[np.intp], Floats]:
         """The packages a party's own active red lines and walk-away value allow, by its utility.
@@ -194,15 +198,20 @@ class World:
         return order, utility
 
     def feasible(self) -> Bools:
-        """Packages meeting every active red line and every walk-away value: the ZOPA now."""
+        """Packages meeting every active red line and every walk-away value: the ZOPA now (read-only)."""
         if self._feasible is None:
-            ok = np.ones(len(self.packages), dtype=bool)
-            for ref, state in self.red_lines.items():
-                if state.active is not None:
-                    ok &= self.mask(ref)
-            for party in self.utility:
-                ok &= self.meets_reservation(party)
-            self._feasible = ok
+            active = [(ref, state.active) for ref, state in self.red_lines.items() if state.active is not None]
+            key = ("feasible", tuple(active), tuple(self.reservation.items()))
+            found = self.shared.memo.get(key)
+            if found is None:
+                parts = [self.mask(ref) for ref, _ in active] + [self.meets_reservation(p) for p in self.utility]
+                found = parts[0].copy() if parts else np.ones(len(self.packages), dtype=bool)
+                for part in parts[1:]:
+                    found &= part
+                found.setflags(write=False)
+                self.shared.memo[key] = found
+            self._feasible = found  # type: ignore[assignment]
+            return found  # type: ignore[return-value]
         return self._feasible
 
     def utility_rows(self, parties: tuple[str, ...]) -> Floats:
@@ -256,6 +265,8 @@ class World:
             self.reservation[effect.party] = _shifted(old, effect.by, effect.to, 0.0, 1.0)
             return f"{effect.party}'s walk-away value moves from {old:.2f} to {self.reservation[effect.party]:.2f}"
         if isinstance(effect, ChangeSalience):
+            if not self._salience_copied:  # the stated salience is shared between runs
+                self.salience, self._salience_copied = {p: dict(s) for p, s in self.salience.items()}, True
             old = self.salience[effect.party].get(effect.issue, 1.0)
             self.salience[effect.party][effect.issue] = _shifted(old, effect.by, effect.to, 0.0, 1.0)
             return f"{effect.party} cares {'more' if self.salience[effect.party][effect.issue] > old else 'less'} " \
