@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate
 from typing import Any, Literal, Protocol
 
@@ -234,13 +235,35 @@ class Compiler:
             return np.zeros((len(parties), self.space.size))
         rows = [self.weighted_values(p.preferences) for p in parties if p.preferences is not None]
         assert len(rows) == len(parties), "every party must have preferences"
-        flat = np.array([[v for values in row for v in values] for row in rows], dtype=np.float64)
+        flat = [v for row in rows for values in row for v in values]
+        values = np.array(flat, dtype=np.float64).reshape(len(rows), -1)
+        if self.space.size <= _TAKEN_SPACE:
+            columns = _value_columns(sizes)  # where each package's value of each issue sits in a row of values
+            utility = values.take(columns[0], axis=1)
+            utility += 0.0  # the empty sum plus the first issue's value, as the outer sums start
+            for column in columns[1:]:
+                utility += values.take(column, axis=1)
+            return utility
         starts = list(accumulate(sizes, initial=0))
-        utility = flat[:, :sizes[0]] + 0.0  # the empty sum plus the first issue, as the outer sums start
+        utility = values[:, :sizes[0]] + 0.0
         for issue in range(1, len(sizes)):
-            table = flat[:, starts[issue]:starts[issue + 1]]
+            table = values[:, starts[issue]:starts[issue + 1]]
             utility = (utility[..., None] + table.reshape(len(rows), *(1,) * issue, -1))
         return utility.reshape(len(rows), -1)
+
+
+_TAKEN_SPACE = 100_000
+"""Up to this many packages, utilities are summed from value columns kept per space shape."""
+
+
+@lru_cache(maxsize=16)
+def _value_columns(sizes: tuple[int, ...]) -> tuple[npt.NDArray[np.intp], ...]:
+    """For each issue, the position of every package's value in a row of all issues' values, issue after issue."""
+    codes = np.indices(sizes).reshape(len(sizes), -1)
+    columns = tuple(code + start for code, start in zip(codes, accumulate(sizes, initial=0), strict=False))
+    for column in columns:
+        column.setflags(write=False)
+    return columns
 
 
 def _weighted(issue: Issue, domain: tuple[Scalar, ...], prefs: Preferences, weight: float) -> list[float]:
@@ -253,4 +276,4 @@ def _weighted(issue: Issue, domain: tuple[Scalar, ...], prefs: Preferences, weig
         xs, ys = [p for p, _ in points], [v for _, v in points]
         interpolated: list[float] = (np.interp(np.asarray(domain, float), xs, ys).astype(np.float64) * weight).tolist()
         return interpolated
-    return [float(table[v]) * weight for v in domain]
+    return [table[v] * weight for v in domain]
