@@ -213,8 +213,18 @@ class Compiler:
     def weighted_values(self, prefs: Preferences) -> list[list[float]]:
         """A party's value of each value of each issue, times the issue's weight (weights normalised to sum to one)."""
         total = sum(prefs.weights.values()) or 1.0
-        return [_weighted(issue, domain, prefs, prefs.weights.get(issue.id, 0.0) / total)
-                for issue, domain in zip(self.scenario.issues, self.space.domains, strict=True)]
+        weights, tables = prefs.weights, prefs.values
+        rows = []
+        for issue, domain in zip(self.scenario.issues, self.space.domains, strict=True):
+            weight = weights.get(issue.id, 0.0) / total
+            table = tables.get(issue.id)
+            if not table:
+                rows.append([0.0 * weight] * len(domain))
+            elif issue.type == "integer":
+                rows.append((_interpolated(domain, table) * weight).tolist())
+            else:
+                rows.append([table[v] * weight for v in domain])
+        return rows
 
     def preferences(self, party: Party) -> CompiledPreferences | None:
         """Compile a party's preferences, weights normalised to sum to one."""
@@ -266,14 +276,9 @@ def _value_columns(sizes: tuple[int, ...]) -> tuple[npt.NDArray[np.intp], ...]:
     return columns
 
 
-def _weighted(issue: Issue, domain: tuple[Scalar, ...], prefs: Preferences, weight: float) -> list[float]:
-    """A party's values for each of an issue's values times ``weight`` (integer issues interpolate given points)."""
-    table: Mapping[Scalar, float] = prefs.values.get(issue.id, {})
-    if not table:
-        return [0.0 * weight] * len(domain)
-    if issue.type == "integer":
-        points = sorted((int(k), v) for k, v in table.items())
-        xs, ys = [p for p, _ in points], [v for _, v in points]
-        interpolated: list[float] = (np.interp(np.asarray(domain, float), xs, ys).astype(np.float64) * weight).tolist()
-        return interpolated
-    return [table[v] * weight for v in domain]
+def _interpolated(domain: tuple[Scalar, ...], table: Mapping[Scalar, float]) -> npt.NDArray[np.float64]:
+    """An integer issue's values at each of its values, interpolated between the given points."""
+    points = sorted((int(k), v) for k, v in table.items())
+    xs, ys = [p for p, _ in points], [v for _, v in points]
+    values: npt.NDArray[np.float64] = np.interp(np.asarray(domain, float), xs, ys).astype(np.float64)
+    return values

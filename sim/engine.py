@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -32,8 +33,14 @@ from sim.timeline import EventLog, Outcome
 
 Process = Generator[simpy.Event, Any, None]
 SHUTTLE, SUMMIT = 1, 0
-_FIRST_STRETCH = 128
+_FIRST_STRETCH = 256
 """Turns worked out at once on the first stretch of alternating offers; each later one doubles."""
+
+
+@lru_cache(maxsize=64)
+def _opening(horizon: float) -> str:
+    """How the log's first entry reads."""
+    return f"talks open; horizon {horizon:g} days"
 
 
 class Talks:
@@ -83,7 +90,7 @@ class Talks:
 
     def run(self) -> Outcome:
         """Play the talks out and return the outcome."""
-        self.log.add(0.0, "start", cause=f"talks open; horizon {self.horizon:g} days")
+        self.log.add(0.0, "start", cause=_opening(self.horizon))
         processes = [self._scheduled(event) if event.date else self._shocks(event) for event in self.scenario.events]
         processes += [self._clock(), self._mediation() if self.mediator else self._alternating()]
         for process in processes:

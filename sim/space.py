@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -33,21 +32,20 @@ class OutcomeSpace:
 
     issues: tuple[str, ...]
     domains: tuple[tuple[Scalar, ...], ...]
+    sizes: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    """Number of values of each issue."""
+    size: int = field(init=False, repr=False, compare=False)
+    """Number of complete packages."""
+
+    def __post_init__(self) -> None:
+        sizes = tuple([len(d) for d in self.domains])
+        object.__setattr__(self, "sizes", sizes)
+        object.__setattr__(self, "size", math.prod(sizes))
 
     @classmethod
     def of(cls, scenario: Scenario) -> OutcomeSpace:
         """Build the outcome space of a scenario, issues in file order."""
-        return cls(tuple(i.id for i in scenario.issues), tuple(i.domain() for i in scenario.issues))
-
-    @cached_property
-    def sizes(self) -> tuple[int, ...]:
-        """Number of values of each issue."""
-        return tuple(len(d) for d in self.domains)
-
-    @cached_property
-    def size(self) -> int:
-        """Number of complete packages."""
-        return math.prod(self.sizes)
+        return cls(tuple([i.id for i in scenario.issues]), tuple([i.domain() for i in scenario.issues]))
 
     def position(self, issue: str) -> int:
         """Column of an issue in a package row."""

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -64,6 +65,12 @@ class OfferTurns:
         return out
 
 
+@lru_cache(maxsize=4096)
+def _date(start: date, days: int) -> str:
+    """The ISO date ``days`` after ``start`` (shared by every log)."""
+    return (start + timedelta(days=days)).isoformat()
+
+
 class EventLog:
     """Append-only log of a run: one entry per event, draft, answer, shock or agreement.
 
@@ -76,15 +83,11 @@ class EventLog:
         self._decode = decode
         self._records: list[Record | OfferTurns] = []
         self._length = 0
-        self._days: dict[int, str] = {}
         self._entries: list[dict[str, Any]] = []
 
     def day(self, t: float) -> str:
         """Calendar date of simulation time ``t`` (days since the start)."""
-        whole = int(t // 1)
-        if whole not in self._days:
-            self._days[whole] = (self.start + timedelta(days=whole)).isoformat()
-        return self._days[whole]
+        return _date(self.start, int(t // 1))
 
     def add(self, t: float, kind: str, party: str | None = None, *, package: int | Terms | None = None,
             verdicts: dict[str, str] | None = None, cause: str = "") -> None:

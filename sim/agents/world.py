@@ -73,7 +73,7 @@ class Prepared:
         self.salience = {p.id: dict(p.salience) for p in scenario.parties}
         """Each party's salience of issues as stated (worlds copy it before they change it)."""
         self.masks: dict[tuple[str, str, int], Bools] = {}
-        self.terms: dict[int, dict[str, object]] = {}
+        self.terms: dict[int, dict[str, Any]] = {}
         self.lists: dict[object, list[Any]] = {}
         self.memo: dict[object, object] = {}
         """Results agents may keep across runs, keyed by everything they depend on."""
@@ -240,7 +240,7 @@ class World:
         """The package's terms by issue (a fresh dict each call)."""
         found = self.shared.terms.get(package)
         if found is None:
-            found = self.shared.terms[package] = dict(self.space.terms_at(package))
+            found = self.shared.terms[package] = self.space.terms_at(package)
         return dict(found)
 
     # -- effects ---------------------------------------------------------------------------------
