@@ -58,7 +58,7 @@ class Talks:
         self.settings = scenario.talks
         self.env = simpy.Environment()
         self.world = World(scenario, versions)
-        self.log = EventLog(scenario.start, self.world.terms)
+        self.log = EventLog(scenario.start, self.world.shared.terms_of)
         self.principals = {p.id: Principal(p, self.world) for p in scenario.parties if p.role == "principal"}
         mediators = [p.id for p in scenario.parties if p.role == "mediator"]
         lead = self.settings.lead_mediator or (mediators[0] if mediators else None)

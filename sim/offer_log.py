@@ -57,5 +57,5 @@ def offer_turns(stretch: Stretch, order: list[str], times: npt.NDArray[np.float6
         closing = (float(times[-1]), "agreement", None, int(offers[-1]), None, AGREEMENT)
     elif stretch.no_offer:
         closing = (float(times[-1]), "no-offer", order[int(stretch.proposers[-1])], None, None, NO_OFFER)
-    return OfferTurns(times[:answered], order, stretch.proposers[:answered], offers[:answered], stretch.codes,
+    return OfferTurns(times[:answered], order, stretch.proposers[:answered], offers[:answered], stretch.answers.codes,
                       [answer_entries(p) for p in order], own, blocked, closing)

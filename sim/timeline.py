@@ -22,12 +22,12 @@ Record = tuple[float, str, str | None, "int | Terms | None", "dict[str, str] | N
 Verdicts = dict[str, str] | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OfferTurns:
     """Many turns of offers and answers kept as columns, and spelled out into records when read.
 
     Turn ``i`` happens at ``times[i]``: party ``proposers[i]`` offers package ``offers[i]``,
-    and every other party ``j`` answers with answer code ``codes()[j, i]``, logged as the
+    and every other party ``j`` answers with answer code ``codes(turns)[j, i]``, logged as the
     entry ``answers[j][code]`` (kind, verdicts, cause) unless ``verdicts`` holds verdicts of
     its own for ``(i, j)``. Turns in ``blocked`` end with a ``blocked`` entry carrying the
     given verdicts; ``closing``, if any, is the last record.
@@ -37,8 +37,8 @@ class OfferTurns:
     parties: list[str]
     proposers: npt.NDArray[np.intp]
     offers: npt.NDArray[np.intp]
-    codes: Callable[[], npt.NDArray[np.int8]]
-    """Gives the answer codes when the log is read (see :meth:`records`)."""
+    codes: Callable[[int], npt.NDArray[np.int8]]
+    """Gives the answer codes of the first so many turns, when the log is read (see :meth:`records`)."""
     answers: list[list[tuple[str, Verdicts, str]]]
     verdicts: dict[tuple[int, int], Verdicts]
     blocked: dict[int, Record]
@@ -50,7 +50,7 @@ class OfferTurns:
     def records(self) -> list[Record]:
         """The turns' records, in the order they happened."""
         out: list[Record] = []
-        codes = self.codes().tolist()
+        codes = self.codes(len(self.times)).tolist()
         for i, (t, k, offer) in enumerate(zip(self.times.tolist(), self.proposers.tolist(), self.offers.tolist(),
                                               strict=True)):
             out.append((t, "offer", self.parties[k], offer, None, ""))

@@ -60,7 +60,7 @@ class Stretch(NamedTuple):
     """What happened on a stretch of turns: who offered what, and how each other principal answered.
 
     The first ``answered`` turns were answered; when ``no_offer``, one more was played, whose
-    proposer had nothing to offer. :meth:`codes` gives each principal's answers.
+    proposer had nothing to offer. ``answers.codes(answered)`` gives each principal's answers.
     ``best_refused[p]`` is the refused offer with the highest utility for ``p`` (the first
     such): (utility, package).
     """
@@ -83,14 +83,6 @@ class Stretch(NamedTuple):
     def turns(self) -> int:
         """Turns played, the last one included even when it had no offer."""
         return len(self.proposers)
-
-    def codes(self) -> npt.NDArray[np.int8]:
-        """Each principal's answer code on each answered turn, worked out when asked for (when the log is read).
-
-        ``codes[p, i]`` is principal ``p``'s on turn ``i``: :data:`PROPOSES` on its own
-        offers, else one of :data:`sim.agents.principal.CAUSES`.
-        """
-        return self.answers.codes(self.answered)
 
 
 class Schedule:

@@ -84,6 +84,13 @@ class Prepared:
             self.lists[key] = array().tolist()
         return self.lists[key]
 
+    def terms_of(self, package: int) -> dict[str, Any]:
+        """A package's terms by issue (a fresh dict each call; decoded once per scenario)."""
+        found = self.terms.get(package)
+        if found is None:
+            found = self.terms[package] = self.space.terms_at(package)
+        return dict(found)
+
     def by_utility(self, party: str) -> tuple[npt.NDArray[np.intp], Floats]:
         """Every package, ranked by a party's utility (ascending, ties by package), and those utilities."""
         found = self._by_utility.get(party)
@@ -238,10 +245,7 @@ class World:
 
     def terms(self, package: int) -> dict[str, object]:
         """The package's terms by issue (a fresh dict each call)."""
-        found = self.shared.terms.get(package)
-        if found is None:
-            found = self.shared.terms[package] = self.space.terms_at(package)
-        return dict(found)
+        return self.shared.terms_of(package)
 
     # -- effects ---------------------------------------------------------------------------------
 
