@@ -49,6 +49,23 @@ class RedLineState:
     private: bool
 
 
+class PackageTerms:
+    """A package's terms by issue, from its index in an outcome space (a fresh dict each call)."""
+
+    __slots__ = ("_known", "space")
+
+    def __init__(self, space: OutcomeSpace) -> None:
+        self.space = space
+        self._known: dict[int, dict[str, Any]] = {}
+
+    def __call__(self, package: int) -> dict[str, Any]:
+        """The terms of one package (each package is decoded once)."""
+        found = self._known.get(package)
+        if found is None:
+            found = self._known[package] = self.space.terms_at(package)
+        return dict(found)
+
+
 class Prepared:
     """What every run of one scenario shares: packages, utilities and verdict masks.
 
@@ -73,7 +90,8 @@ class Prepared:
         self.salience = {p.id: dict(p.salience) for p in scenario.parties}
         """Each party's salience of issues as stated (worlds copy it before they change it)."""
         self.masks: dict[tuple[str, str, int], Bools] = {}
-        self.terms: dict[int, dict[str, Any]] = {}
+        self.terms_of = PackageTerms(self.space)
+        """Decodes a package of the scenario into its terms (what event logs keep of the scenario)."""
         self.lists: dict[object, list[Any]] = {}
         self.memo: dict[object, object] = {}
         """Results agents may keep across runs, keyed by everything they depend on."""
@@ -83,13 +101,6 @@ class Prepared:
         if key not in self.lists:
             self.lists[key] = array().tolist()
         return self.lists[key]
-
-    def terms_of(self, package: int) -> dict[str, Any]:
-        """A package's terms by issue (a fresh dict each call; decoded once per scenario)."""
-        found = self.terms.get(package)
-        if found is None:
-            found = self.terms[package] = self.space.terms_at(package)
-        return dict(found)
 
     def by_utility(self, party: str) -> tuple[npt.NDArray[np.intp], Floats]:
         """Every package, ranked by a party's utility (ascending, ties by package), and those utilities."""
