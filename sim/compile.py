@@ -262,7 +262,7 @@ class Compiler:
         return utility.reshape(len(rows), -1)
 
 
-_TAKEN_SPACE = 100_000
+_TAKEN_SPACE = 10_000
 """Up to this many packages, utilities are summed from value columns kept per space shape."""
 
 

@@ -133,14 +133,26 @@ class Schedule:
         return count if exact.all() else int(exact.argmin())
 
 
-_KEPT_CURVES = 64
+_KEPT_CURVES = 16
 """Sets of concession curves a schedule keeps worked out (a new set beyond that starts afresh)."""
+_SHARED_TURNS = 1024
+"""Schedules of up to this many turns are shared between runs (the most recent 64 of them)."""
 
 
-@lru_cache(maxsize=256)
 def schedule(now: float, step: float, length: int, horizon: float, first_turn: int, parties: int,
              max_rounds: int) -> Schedule:
-    """The :class:`Schedule` of ``length`` turns from ``first_turn`` on, starting at time ``now`` (shared)."""
+    """The :class:`Schedule` of ``length`` turns from ``first_turn`` on, starting at time ``now``.
+
+    Shared between runs when short enough, so that the memory kept stays small.
+    """
+    if length > _SHARED_TURNS:
+        return Schedule(now, step, length, horizon, first_turn, parties, max_rounds)
+    return _shared_schedule(now, step, length, horizon, first_turn, parties, max_rounds)
+
+
+@lru_cache(maxsize=64)
+def _shared_schedule(now: float, step: float, length: int, horizon: float, first_turn: int, parties: int,
+                     max_rounds: int) -> Schedule:
     return Schedule(now, step, length, horizon, first_turn, parties, max_rounds)
 
 
