@@ -170,16 +170,8 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
                                         + [p.walk_away for p in plans]).reshape(3, parties, 1)
     asked = floors + spans * turns.falls(plans)[:, :count]
     asked -= EPSILON
-    offers = np.zeros(count, dtype=np.intp)
-    answered = count
     owned = [slice((k - turns.first_turn) % parties, count, parties) for k in range(parties)]
-    for k, (plan, own) in enumerate(zip(plans, owned, strict=True)):
-        ranked = plan.ranking.packages
-        if not len(ranked):
-            answered = min(answered, own.start)
-            continue
-        start = plan.ranking.utility.searchsorted(asked[k, own])
-        offers[own] = ranked.take(np.minimum(start, len(ranked) - 1, out=start))
+    offers, answered = _offers(plans, asked, owned, count)
     worth = utility.take(offers, axis=1)
     refused = worth < np.maximum(asked, walk_away)
     broken = [_breaking(plan, offers) for plan in plans]
@@ -201,6 +193,25 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
                    Answers(worth, asked, walk_away, broken, owned), blocked, agreed, played > answered,
                    _best_refused(plans, refused, worth[:, :answered], offers), _on_red_lines(broken, owned, answered),
                    (parties - np.count_nonzero(refused[:, -1])) / parties if answered else None)
+
+
+def _offers(plans: Sequence[Plan], asked: Floats, owned: list[slice],
+            count: int) -> tuple[npt.NDArray[np.intp], int]:
+    """Each proposer's offer on its turns: the least-valued package of its ranking worth what it asks.
+
+    Also returns how many turns come before the first whose proposer has nothing to offer
+    (``count`` if none); the offers from there on are placeholders.
+    """
+    offers = np.zeros(count, dtype=np.intp)
+    answered = count
+    for plan, own, wanted in zip(plans, owned, asked, strict=True):
+        ranked = plan.ranking.packages
+        if not len(ranked):
+            answered = min(answered, own.start)
+            continue
+        start = plan.ranking.utility.searchsorted(wanted[own])
+        offers[own] = ranked.take(np.minimum(start, len(ranked) - 1, out=start))
+    return offers, answered
 
 
 def _breaking(plan: Plan, offers: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_] | None:
