@@ -114,7 +114,7 @@ class Principal:
         if self._revision == self.world.revision:
             return
         mine = self.world.own.get(self.party, [])
-        stance = tuple([(state.ref, state.active) for state in mine]) if mine else ()
+        stance = tuple([(state.ref, state.active, id(state.definition)) for state in mine]) if mine else ()
         key = ("acceptable", self.party, stance, self.world.reservation.get(self.party))
         memo = self.world.shared.memo
         if key not in memo:

@@ -218,11 +218,12 @@ class World:
     def feasible(self) -> Bools:
         """Packages meeting every active red line and every walk-away value: the ZOPA now (read-only)."""
         if self._feasible is None:
-            active = [(ref, state.active) for ref, state in self.red_lines.items() if state.active is not None]
+            active = [(ref, state.active, id(state.definition)) for ref, state in self.red_lines.items()
+                      if state.active is not None]
             key = ("feasible", tuple(active), tuple(self.reservation.items()))
             found = self.shared.memo.get(key)
             if found is None:
-                parts = [self.mask(ref) for ref, _ in active] + [self.meets_reservation(p) for p in self.utility]
+                parts = [self.mask(ref) for ref, _, _ in active] + [self.meets_reservation(p) for p in self.utility]
                 found = parts[0].copy() if parts else np.ones(len(self.packages), dtype=bool)
                 for part in parts[1:]:
                     found &= part
