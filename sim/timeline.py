@@ -115,6 +115,11 @@ class EventLog:
         return self._length
 
     @property
+    def times(self) -> list[float]:
+        """Every entry's simulation time in days, unrounded (the entries round it to six places)."""
+        return [record[0] for record in self._spelled_out()]
+
+    @property
     def entries(self) -> list[dict[str, Any]]:
         """Every entry as a dict: time, date, kind, party, package, verdicts, cause."""
         for t, kind, party, package, verdicts, cause in self._spelled_out()[len(self._entries):]:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from test_engine_invariants import random_scenario
 
 from sim.agents.concession import falls, time_based
+from sim.agents.stretch import Schedule
 from sim.engine import run
 from sim.scenario.model import Scenario
 
@@ -75,6 +76,52 @@ def test_a_long_bilateral_negotiation_is_the_same_both_ways() -> None:
     stepped = played(scenario, 1, stretches=False)
     assert played(scenario, 1, stretches=True) == stepped
     assert '"agreed": true' in stepped[0] and stepped[1].count('"kind":"offer"') > 256
+
+
+def long_talks(step: float, event_day: int | None = None) -> Scenario:
+    """Two Boulware principals over 400 rounds, an event on ``event_day`` (if given) making one more urgent."""
+    values = {f"i{i}": {f"v{k}": ((k * (i + 2)) % 6) / 5 for k in range(6)} for i in range(3)}
+    data: dict[str, Any] = {
+        "negsim": 1, "id": "long", "title": "Long", "start": "2024-01-01", "horizon_days": 3650,
+        "issues": [{"id": f"i{i}", "name": f"I{i}", "type": "categorical", "values": [f"v{k}" for k in range(6)]}
+                   for i in range(3)],
+        "parties": [{"id": p, "name": p, "role": "principal", "concession": {"style": "boulware", "exponent": 0.1},
+                     "preferences": {"weights": {"i0": 1, "i1": 2, "i2": 3},
+                                     "values": {i: {v: (x if p == "a" else 1 - x) for v, x in t.items()}
+                                                for i, t in values.items()},
+                                     "reservation": 0.3}}
+                    for p in ("a", "b")],
+        "talks": {"protocol": "alternating", "max_rounds": 400, "deliberation_days": step}}
+    if event_day is not None:
+        data["events"] = [{"id": "e", "title": "E", "date": f"2024-01-{event_day:02d}", "kind": "statement",
+                           "effects": [{"type": "urgency", "party": "a", "by": 0.1}]}]
+    return Scenario.model_validate(data)
+
+
+@pytest.mark.parametrize(("step", "event_day"), [(0.0252, 4), (0.0342, 6), (0.0105, 3), (0.0013, 7)])
+def test_a_stretch_that_one_timeout_would_not_end_exactly_is_cut_short(step: float, event_day: int) -> None:
+    """After the event, stretches start at odd times, from which one timeout can miss a later turn's end.
+
+    In these settings it does, and a stretch slept to such an end would shift every later
+    time by a unit in the last place (below the log's rounding, so the raw times are compared).
+    """
+    scenario = long_talks(step, event_day)
+    runs = [run(scenario, seed=1, stretches=stretches) for stretches in (True, False)]
+    (outcome, log), (stepped, stepped_log) = runs
+    assert outcome.agreed and outcome.day == stepped.day
+    assert log.times == stepped_log.times
+    assert log.jsonl() == stepped_log.jsonl()
+
+
+def test_landing_counts_the_turns_whose_end_one_timeout_reaches_exactly() -> None:
+    now = 3.0000000000000004
+    turns = Schedule(now, 0.037, 1000, 3650.0, 0, 2, 1000)
+    ends = turns.ends.tolist()
+    count = turns.landing(now, 1000)
+    assert 0 < count < 1000
+    assert all(now + (end - now) == end for end in ends[:count]) and now + (ends[count] - now) != ends[count]
+    assert turns.landing(now, count) == count
+    assert Schedule(0.0, 0.037, 1000, 3650.0, 0, 2, 1000).landing(0.0, 1000) == 1000
 
 
 @given(st.lists(st.floats(-0.5, 2.0), max_size=20), st.floats(0, 1), st.floats(0, 1),
