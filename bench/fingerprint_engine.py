@@ -43,8 +43,8 @@ STYLES = ["boulware", "conceder", "linear", "hardliner", "tit-for-tat"]
 
 
 def digest(outcome: Outcome, log: EventLog) -> str:
-    """A short hash of a run's outcome and event log."""
-    text = json.dumps(outcome.to_dict(), sort_keys=True) + log.jsonl()
+    """A short hash of a run's outcome and event log, times unrounded (the JSON rounds them)."""
+    text = json.dumps(outcome.to_dict(), sort_keys=True) + log.jsonl() + repr(outcome.day) + repr(log.times)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
