@@ -110,8 +110,12 @@ class Prepared:
             if utility is None:
                 found = (np.arange(len(self.packages)), np.zeros(len(self.packages)))
             else:
-                order = utility.argsort(kind="stable")
-                found = (order, utility.take(order))
+                order = utility.argsort()  # without ties, the stable order; with ties, sort again stably
+                ranked = utility.take(order)
+                if np.count_nonzero(ranked[1:] == ranked[:-1]):
+                    order = utility.argsort(kind="stable")
+                    ranked = utility.take(order)
+                found = (order, ranked)
             self._by_utility[party] = found
         return found
 
