@@ -142,16 +142,6 @@ class CompiledPreferences:
             high += np.take(table, column)
         return low, high
 
-    def every_utility(self) -> npt.NDArray[np.float64]:
-        """The utility of every complete package, in the order of :meth:`OutcomeSpace.every_package`.
-
-        The same sums in the same order as :meth:`utility_bounds` of complete packages, to the bit.
-        """
-        utility = np.zeros(())
-        for table in self.tables:
-            utility = np.add.outer(utility, table)
-        return np.asarray(utility, dtype=np.float64).ravel()
-
 
 def _table(issue: Issue, atom: Atom) -> Verdicts:
     domain = issue.domain()
@@ -238,7 +228,7 @@ class Compiler:
         """Every complete package's utility for each of these parties (all with preferences), a row each.
 
         Packages in the order of :meth:`OutcomeSpace.every_package`; the same sums in the
-        same order as :meth:`CompiledPreferences.every_utility`, to the bit.
+        same order as :meth:`CompiledPreferences.utility_bounds` of complete packages, to the bit.
         """
         sizes = self.space.sizes
         if not parties or not sizes:

@@ -93,7 +93,6 @@ class Principal:
         self.has_utility = self.party in world.utility
         self._revision = -1
         self._ranking = _UNRANKED
-        self._order, self._sorted = _UNRANKED.packages, _UNRANKED.utility
         self._first_seen: float | None = None
         self._best_seen = 0.0
         self._top = 0.0
@@ -120,8 +119,8 @@ class Principal:
         if key not in memo:
             memo[key] = _Ranking(*self.world.ranked(self.party))
         self._ranking = memo[key]  # type: ignore[assignment]
-        self._order, self._sorted = self._ranking.packages, self._ranking.utility
-        self._top = float(self._sorted[-1]) if len(self._sorted) else 0.0
+        ranked = self._ranking.utility
+        self._top = float(ranked[-1]) if len(ranked) else 0.0
         self._own = [(state.ref, self.world.mask(state.ref)) for state in mine if state.active is not None]
         self._revision = self.world.revision
 
@@ -132,7 +131,7 @@ class Principal:
 
     def _aspiration(self, t: float) -> float:
         """:meth:`aspiration` once the cache is fresh."""
-        if not self.has_utility or not len(self._order):
+        if not self.has_utility or not len(self._ranking.packages):
             return 0.0
         best = self._best()
         reservation = self.world.reservation[self.party]
@@ -191,7 +190,7 @@ class Principal:
         assert self.plans_ahead, "tit-for-tat demands depend on the other side's offers"
         self._refresh()
         walk_away = self.world.reservation[self.party] - EPSILON if self.has_utility else -math.inf
-        if not self.has_utility or not len(self._order):
+        if not self.has_utility or not len(self._ranking.packages):
             return Plan(0.0, 0.0, 1.0, 1.0, walk_away, self.has_utility, self._ranking, self._own)
         if self.style == "hardliner":
             return Plan(self._best(), 0.0, 1.0, 1.0, walk_away, True, self._ranking, self._own)
@@ -211,4 +210,5 @@ class Principal:
         if near is None:
             return order[start]
         distance = (self._ranking.rows(self.world.packages)[start:] != self.world.packages[near]).sum(axis=1)
-        return int(self._order[start:][np.lexsort((-self._sorted[start:], distance))[0]])
+        ranked = self._ranking
+        return int(ranked.packages[start:][np.lexsort((-ranked.utility[start:], distance))[0]])
