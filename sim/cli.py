@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import os
 import signal
@@ -31,6 +32,8 @@ from sim.files import write_atomically
 from sim.genius import add_import_genius_command, run_import_genius
 from sim.report.html import add_report_command, run_report
 from sim.report.terminal import (
+    json_text,
+    plain,
     render_diagnostics,
     render_evaluation,
     render_explanation,
@@ -112,6 +115,7 @@ _ARGV: list[str] = []
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
+    _escape_what_cannot_be_encoded()
     _ARGV[:] = list(argv if argv is not None else sys.argv[1:])
     args = _parser().parse_args(argv)
     _stop_on_signals()
@@ -138,8 +142,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _escape_what_cannot_be_encoded() -> None:
+    """Write a character that stdout or stderr cannot encode as a backslash escape instead of failing.
+
+    Output goes wherever the user sends it, in whatever encoding (``PYTHONIOENCODING=ascii``,
+    a legacy console); a name it cannot hold is no reason to stop.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def _console() -> Console:
-    return Console(width=None if sys.stdout.isatty() else 120, soft_wrap=False, highlight=False)
+    # markup and emoji off: text from a scenario such as "[bold]" or ":warning:" prints as written
+    return Console(width=None if sys.stdout.isatty() else 120, soft_wrap=False, highlight=False,
+                   markup=False, emoji=False)
 
 
 def _provenance(path: Path | None, argv: Sequence[str] | None = None) -> dict[str, Any]:
@@ -150,7 +167,7 @@ def _provenance(path: Path | None, argv: Sequence[str] | None = None) -> dict[st
 
 
 def _dump(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_text(data) + "\n")
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -188,7 +205,7 @@ def _counts(scenario: Scenario) -> str:
 def _print_check(console: Console, path: Path, scenario: Scenario | None, findings: list[Diagnostic]) -> None:
     render_diagnostics(findings, console)
     if scenario is not None and not any(d.severity == "error" for d in findings):
-        console.print(f"{path}: ok ({_counts(scenario)})", style="green", soft_wrap=True)
+        console.print(plain(f"{path}: ok ({_counts(scenario)})", "green"), soft_wrap=True)
 
 
 def _file_report(path: Path, scenario: Scenario | None, findings: list[Diagnostic]) -> dict[str, Any]:
