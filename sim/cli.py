@@ -39,6 +39,7 @@ from sim.report.terminal import (
     render_explanation,
     render_outcome,
     render_timeline,
+    shown_error,
 )
 from sim.scenario.loader import inspect
 from sim.scenario.model import Scenario
@@ -126,10 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "schema": _schema}[args.command]
         return handler(args)
     except UsageError as exc:
-        print(f"negsim: error: {exc}", file=sys.stderr)
+        print(f"negsim: error: {shown_error(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except NegsimError as exc:
-        print(f"negsim: error: {exc}", file=sys.stderr)
+        print(f"negsim: error: {shown_error(exc)}", file=sys.stderr)
         return EXIT_FINDINGS
     except KeyboardInterrupt:
         print("negsim: interrupted", file=sys.stderr)
@@ -167,7 +168,16 @@ def _provenance(path: Path | None, argv: Sequence[str] | None = None) -> dict[st
 
 
 def _dump(data: Any) -> None:
-    sys.stdout.write(json_text(data) + "\n")
+    sys.stdout.write(json_text(data, ascii_only=not _encodes_everything(sys.stdout)) + "\n")
+
+
+def _encodes_everything(stream: Any) -> bool:
+    """Whether a stream's encoding holds every character (UTF-8 does, ASCII does not)."""
+    try:
+        "\U0010ffff".encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def _check(args: argparse.Namespace) -> int:

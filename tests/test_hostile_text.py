@@ -183,6 +183,17 @@ def test_escape_sequences_in_diagnostics_come_out_escaped(tmp_path: Path, negsim
     assert f"limited{ESCAPED}" in result.out
 
 
+def test_escape_sequences_in_error_messages_come_out_escaped(tmp_path: Path, negsim: Negsim) -> None:
+    value = f'"banned{ESCAPES}"'
+    path = scenario(tmp_path, ("values: [banned, limited, allowed]", f"values: [{value}, limited, allowed]"),
+                    ("value: [banned, limited]", f"value: [{value}, limited]"),
+                    ("automation: {banned: 1,", f"automation: {{{value}: 1,"))
+    result = negsim("evaluate", str(path), "--terms", "automation=x")
+    assert result.code == 2
+    assert not any(char in result.out + result.err for char in RAW)
+    assert f"its values are 'banned{ESCAPED}', 'limited'" in result.err
+
+
 def test_json_output_escapes_what_a_terminal_would_act_on(tmp_path: Path, negsim: Negsim) -> None:
     path = escaping_scenario(tmp_path)
     result = negsim("evaluate", str(path), "--proposal", "employers-offer", "--json")

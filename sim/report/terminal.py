@@ -20,7 +20,7 @@ from rich.text import Text
 
 from sim.analysis.explain import Explanation, Point
 from sim.analysis.narrate import terms_text
-from sim.errors import Diagnostic
+from sim.errors import Diagnostic, ScenarioError
 from sim.evaluation import Evaluation, PartyVerdict, RedLineVerdict, ReservationVerdict
 from sim.scenario.hints import quoted
 
@@ -41,6 +41,13 @@ def shown(text: object) -> str:
     return _UNSAFE.sub(_escape, str(text))
 
 
+def shown_error(error: Exception) -> str:
+    """An error's message for the terminal: escaped by :func:`shown`, one line per finding of a ScenarioError."""
+    if isinstance(error, ScenarioError):
+        return "\n".join(shown(finding) for finding in error.diagnostics)
+    return shown(error)
+
+
 def _escape(match: re.Match[str]) -> str:
     char = match.group()
     code = ord(char)
@@ -57,15 +64,16 @@ def plain_lines(items: Iterable[object], style: str = "") -> Text:
     return Text("\n".join(shown(item) for item in items), style=style)
 
 
-def json_text(data: Any) -> str:
+def json_text(data: Any, *, ascii_only: bool = False) -> str:
     r"""``data`` as indented JSON, the same JSON, but safe to print to a terminal.
 
     ``json.dumps`` escapes C0 controls, but not DEL, C1 controls, bidirectional overrides or
     unpaired surrogates (which cannot even be encoded as UTF-8); those are written as ``\uXXXX``
     escapes too. They can stand only inside JSON strings, so the text reads back to the same data.
+    With ``ascii_only``, every character beyond ASCII is escaped, for output that cannot encode it.
     """
     return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}",
-                       json.dumps(data, indent=2, ensure_ascii=False, default=str))
+                               json.dumps(data, indent=2, ensure_ascii=ascii_only, default=str))
 
 
 _VERDICT_STYLE = {"holds": "green", "breaks": "bold red", "open": "yellow"}
