@@ -35,7 +35,7 @@ _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_I
           (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
 
 
-class _Refused(Exception):
+class RefusedSource(Exception):
     """A source document that may not or cannot be read; the message says why and what to do."""
 
 
@@ -85,7 +85,7 @@ def _document_text(doc: Document, folder: Path, index: int, entry: dict[str, Any
         return None
     try:
         return normalise(read_source(folder, name))
-    except _Refused as exc:
+    except RefusedSource as exc:
         line, col = doc.where.locate(("sources", index, "file"))
         findings.append(Diagnostic(doc.path, line, col, str(exc)))
         return None
@@ -102,7 +102,7 @@ def read_source(folder: Path, name: str) -> str:
         The document's text.
 
     Raises:
-        _Refused: The name leaves the folder (an absolute path, ``..``, a link pointing out), is not a
+        RefusedSource: The name leaves the folder (an absolute path, ``..``, a link pointing out), is not a
             regular file, is larger than MAX_SOURCE_BYTES, cannot be read or is not UTF-8.
     """
     target = _inside(folder, name)
@@ -110,24 +110,24 @@ def read_source(folder: Path, name: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise _Refused(f"cannot read source document '{name}': not UTF-8 text") from None
+        raise RefusedSource(f"cannot read source document '{name}': not UTF-8 text") from None
 
 
 def _inside(folder: Path, name: str) -> Path:
     """The real path of ``name`` in ``folder``, links resolved, refused if it leaves the folder."""
     if "\0" in name or not name.strip():
-        raise _Refused(f"source file '{name}' is not a file name; {_INSIDE}")
+        raise RefusedSource(f"source file '{name}' is not a file name; {_INSIDE}")
     if Path(name).is_absolute() or name.startswith(("/", "\\")):
-        raise _Refused(f"source file '{name}' is an absolute path; {_INSIDE}")
+        raise RefusedSource(f"source file '{name}' is an absolute path; {_INSIDE}")
     try:
         root = folder.resolve(strict=True)
         target = (root / name).resolve()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
         reason = exc.strerror if isinstance(exc, OSError) else "a loop of symbolic links"
-        raise _Refused(f"cannot read source document '{name}': {reason}") from None
+        raise RefusedSource(f"cannot read source document '{name}': {reason}") from None
     if not target.is_relative_to(root):
         how = "leads" if ".." in Path(name).parts else "is a link that leads"
-        raise _Refused(f"source file '{name}' {how} outside the --sources folder; {_INSIDE}")
+        raise RefusedSource(f"source file '{name}' {how} outside the --sources folder; {_INSIDE}")
     return target
 
 
@@ -136,7 +136,7 @@ def _read_regular_file(target: Path, name: str) -> bytes:
     try:
         kind = _kind(os.stat(target).st_mode)
         if kind is not None:
-            raise _Refused(f"source file '{name}' is {kind}, not a regular file; {_INSIDE}")
+            raise RefusedSource(f"source file '{name}' is {kind}, not a regular file; {_INSIDE}")
         # O_NONBLOCK: should the file be swapped for a pipe after the check, opening it does not hang;
         # O_NOFOLLOW: nor can it become a link that leads out of the folder.
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
@@ -144,12 +144,12 @@ def _read_regular_file(target: Path, name: str) -> bytes:
         with open(descriptor, "rb") as handle:
             kind = _kind(os.fstat(handle.fileno()).st_mode)
             if kind is not None:
-                raise _Refused(f"source file '{name}' is {kind}, not a regular file; {_INSIDE}")
+                raise RefusedSource(f"source file '{name}' is {kind}, not a regular file; {_INSIDE}")
             raw = handle.read(MAX_SOURCE_BYTES + 1)
     except OSError as exc:
-        raise _Refused(f"cannot read source document '{name}': {exc.strerror}") from None
+        raise RefusedSource(f"cannot read source document '{name}': {exc.strerror}") from None
     if len(raw) > MAX_SOURCE_BYTES:
-        raise _Refused(f"source document '{name}' is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB, "
+        raise RefusedSource(f"source document '{name}' is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB, "
                        "the limit for a source document; quote from a shorter extract of it")
     return raw
 
