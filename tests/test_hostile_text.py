@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "tests" / "valid" / "base.yaml"
@@ -34,6 +37,8 @@ ESCAPES = "\\e]0;pwn\\a\\e[2J\\u202e\\n"
 ESCAPED = "\\x1b]0;pwn\\x07\\x1b[2J\\u202e\\n"
 """How negsim must show those characters."""
 RAW = ("\x1b", "\x07", "\u202e")
+UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""What a terminal acts on rather than shows: no output of negsim may hold one of these."""
 
 Negsim = Callable[..., Any]
 """The ``negsim`` fixture of conftest.py: runs ``main(argv)`` and returns its code, out and err."""
@@ -245,3 +250,16 @@ def test_output_a_terminal_cannot_encode_is_escaped(json_output: bool) -> None:
     assert "\\u201c" in result.stdout or "\\u2014" in result.stdout
     if json_output:
         assert json.loads(result.stdout)["parties"][0]["name"] == "Israel"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, min_codepoint=0, max_codepoint=0x10FFFF)))
+def test_shown_text_holds_nothing_a_terminal_acts_on_and_json_reads_back(text: str) -> None:
+    from sim.report.terminal import json_text, shown
+
+    assert not UNSAFE.search(shown(text))
+    assert shown(text) == text or UNSAFE.search(text)
+    encoded = json_text({"name": text})
+    assert not UNSAFE.search(encoded.replace("\n", ""))
+    assert json.loads(encoded) == {"name": text}
+    assert json.loads(json_text({"name": text}, ascii_only=True)) == {"name": text}
