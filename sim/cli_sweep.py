@@ -74,8 +74,8 @@ def comparison_table(comparison: dict[str, Any]) -> Table:
         table.add_column(name, overflow="fold")
     for diff, shift in zip(comparison["differences"], comparison["date_shifts_days"], strict=True):
         low, high = diff["ci95"]
-        table.add_row(plain(diff["b"]), Text(f"{diff['difference']:+.1%} ({low:+.1%} to {high:+.1%})"),
-                      Text(f"{diff['p_value']:.3g}"), Text("-" if shift is None else f"{shift:+.1f} days"))
+        table.add_row(diff["b"], f"{diff['difference']:+.1%} ({low:+.1%} to {high:+.1%})", f"{diff['p_value']:.3g}",
+                      "-" if shift is None else f"{shift:+.1f} days")
     ranked = Table(title="Assumptions that most separate deal from no deal", title_justify="left")
     for name in ("assumption", "deal rate with", "without", "effect", "runs with"):
         ranked.add_column(name, overflow="fold")
