@@ -149,7 +149,7 @@ def test_sources_refuses_a_document_over_the_size_limit(tmp_path: Path, sources:
 
 
 def test_closest_passage_of_a_long_document_is_quick_and_short(tmp_path: Path, sources: Path) -> None:
-    words = " ".join(f"w{i % 9973}x{i % 7}" for i in range(300_000))  # 2.4 MiB, without the quote's words
+    words = " ".join(f"w{i % 9973}x{i % 7}" for i in range(150_000))  # twice: 2.4 MB, without the quote's words
     (sources / "letter.txt").write_text(f"{words} no contract that leaves our members richer {words}\n")
     path = scenario(tmp_path, ("    date: 2024-09-28\n", "    date: 2024-09-28\n    file: letter.txt\n"),
                     (f"quote: {QUOTE}", f"quote: {QUOTE} {'and a long paraphrase of the rest ' * 20}"))
