@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import os
 import signal
@@ -31,11 +32,14 @@ from sim.files import write_atomically
 from sim.genius import add_import_genius_command, run_import_genius
 from sim.report.html import add_report_command, run_report
 from sim.report.terminal import (
+    json_text,
+    plain,
     render_diagnostics,
     render_evaluation,
     render_explanation,
     render_outcome,
     render_timeline,
+    shown_error,
 )
 from sim.scenario.loader import inspect
 from sim.scenario.model import Scenario
@@ -112,6 +116,7 @@ _ARGV: list[str] = []
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
+    _escape_what_cannot_be_encoded()
     _ARGV[:] = list(argv if argv is not None else sys.argv[1:])
     args = _parser().parse_args(argv)
     _stop_on_signals()
@@ -122,10 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "schema": _schema}[args.command]
         return handler(args)
     except UsageError as exc:
-        print(f"negsim: error: {exc}", file=sys.stderr)
+        print(f"negsim: error: {shown_error(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except NegsimError as exc:
-        print(f"negsim: error: {exc}", file=sys.stderr)
+        print(f"negsim: error: {shown_error(exc)}", file=sys.stderr)
         return EXIT_FINDINGS
     except KeyboardInterrupt:
         print("negsim: interrupted", file=sys.stderr)
@@ -138,8 +143,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _escape_what_cannot_be_encoded() -> None:
+    """Write a character that stdout or stderr cannot encode as a backslash escape instead of failing.
+
+    Output goes wherever the user sends it, in whatever encoding (``PYTHONIOENCODING=ascii``,
+    a legacy console); a name it cannot hold is no reason to stop.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def _console() -> Console:
-    return Console(width=None if sys.stdout.isatty() else 120, soft_wrap=False, highlight=False)
+    # markup and emoji off: text from a scenario such as "[bold]" or ":warning:" prints as written
+    return Console(width=None if sys.stdout.isatty() else 120, soft_wrap=False, highlight=False,
+                   markup=False, emoji=False)
 
 
 def _provenance(path: Path | None, argv: Sequence[str] | None = None) -> dict[str, Any]:
@@ -150,7 +168,16 @@ def _provenance(path: Path | None, argv: Sequence[str] | None = None) -> dict[st
 
 
 def _dump(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_text(data, ascii_only=not _encodes_everything(sys.stdout)) + "\n")
+
+
+def _encodes_everything(stream: Any) -> bool:
+    """Whether a stream's encoding holds every character (UTF-8 does, ASCII does not)."""
+    try:
+        "\U0010ffff".encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -188,7 +215,7 @@ def _counts(scenario: Scenario) -> str:
 def _print_check(console: Console, path: Path, scenario: Scenario | None, findings: list[Diagnostic]) -> None:
     render_diagnostics(findings, console)
     if scenario is not None and not any(d.severity == "error" for d in findings):
-        console.print(f"{path}: ok ({_counts(scenario)})", style="green", soft_wrap=True)
+        console.print(plain(f"{path}: ok ({_counts(scenario)})", "green"), soft_wrap=True)
 
 
 def _file_report(path: Path, scenario: Scenario | None, findings: list[Diagnostic]) -> dict[str, Any]:

@@ -12,7 +12,9 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
+from sim.report.terminal import plain
 from sim.sweep import Progress as Advance
 
 
@@ -60,14 +62,14 @@ def summary_table(results: list[dict[str, Any]]) -> Table:
         blocker = next(iter(result["blocking"].items()), None)
         top = f"{blocker[0]} ({blocker[1]} runs)" if blocker else "-"
         errors = f" ({result['errors']} errors)" if result["errors"] else ""
-        table.add_row(result["scenario"], f"{result['replications']}{errors}", shown,
-                      result["date_quantiles"].get("50%", "-"), top)
+        table.add_row(plain(result["scenario"]), plain(f"{result['replications']}{errors}"), plain(shown),
+                      plain(result["date_quantiles"].get("50%", "-")), plain(top))
     return table
 
 
 def comparison_table(comparison: dict[str, Any]) -> Table:
     """Differences against the baseline, then the assumptions that most move the deal rate."""
-    table = Table(title=f"Against the baseline {comparison['scenarios'][0]}", title_justify="left")
+    table = Table(title=plain(f"Against the baseline {comparison['scenarios'][0]}"), title_justify="left")
     for name in ("variant", "difference in agreement rate (95% CI)", "p-value", "median date shift"):
         table.add_column(name, overflow="fold")
     for diff, shift in zip(comparison["differences"], comparison["date_shifts_days"], strict=True):
@@ -78,13 +80,13 @@ def comparison_table(comparison: dict[str, Any]) -> Table:
     for name in ("assumption", "deal rate with", "without", "effect", "runs with"):
         ranked.add_column(name, overflow="fold")
     for row in comparison["assumptions"][:10]:
-        ranked.add_row(row["assumption"], f"{row['rate_with']:.1%}", f"{row['rate_without']:.1%}",
-                       f"{row['effect']:+.1%}", str(row["runs_with"]))
+        ranked.add_row(plain(row["assumption"]), Text(f"{row['rate_with']:.1%}"), Text(f"{row['rate_without']:.1%}"),
+                       Text(f"{row['effect']:+.1%}"), Text(str(row["runs_with"])))
     grid = Table.grid(padding=(1, 0))
     grid.add_row(table)
     grid.add_row(ranked)
     box = comparison.get("box") or {}
     if box.get("conditions"):
         share = f"{box['density']:.0%} of those {box['runs']} runs agree, holding {box['coverage']:.0%} of all deals"
-        grid.add_row(f"Deals concentrate where {' and '.join(box['conditions'])}: {share}.")
+        grid.add_row(plain(f"Deals concentrate where {' and '.join(box['conditions'])}: {share}."))
     return grid

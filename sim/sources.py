@@ -2,12 +2,17 @@
 
 A quote matches when it stands in the document word for word, with differences in
 white space and typographic quotes forgiven (’ for ', “ ” for "). A paraphrase fails.
+
+Source documents are read only from inside the folder given to ``check --sources``,
+only as regular files and only up to :data:`MAX_SOURCE_BYTES`: a scenario names the
+file, so a scenario must not be able to make negsim read (and quote back) anything else.
 """
 
 from __future__ import annotations
 
-import difflib
+import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +20,23 @@ from typing import Any
 from sim.errors import Diagnostic
 from sim.scenario.yamlio import Document, PathKey
 
+MAX_SOURCE_BYTES = 8 * 1024 * 1024
+"""The largest source document ``check --sources`` reads (8 MiB)."""
+MAX_PASSAGE_CHARS = 300
+"""The longest "closest passage" a failed quote shows."""
+_MIN_CLOSE_MATCH = 12
+"""Fewer characters in common than this, and no passage is said to come close."""
+_SEARCH_BUDGET = 400_000_000
+"""Characters of document searched, over all starts, in looking for the closest passage (about 0.3 s)."""
+
 _TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "\u00a0": " "})
+_INSIDE = "name a file inside the --sources folder, relative to it"
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+class RefusedSource(Exception):
+    """A source document that may not or cannot be read; the message says why and what to do."""
 
 
 def normalise(text: str) -> str:
@@ -62,23 +83,123 @@ def _document_text(doc: Document, folder: Path, index: int, entry: dict[str, Any
         findings.append(Diagnostic(doc.path, line, col, f"source '{entry.get('id')}' names no 'file', "
                                    "so its quotes cannot be checked", "warning"))
         return None
-    target = folder / name
     try:
-        return normalise(target.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        return normalise(read_source(folder, name))
+    except RefusedSource as exc:
         line, col = doc.where.locate(("sources", index, "file"))
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        findings.append(Diagnostic(doc.path, line, col, f"cannot read source document '{target}': {reason}"))
+        findings.append(Diagnostic(doc.path, line, col, str(exc)))
         return None
+
+
+def read_source(folder: Path, name: str) -> str:
+    """Read the source document ``name`` from inside ``folder`` as UTF-8 text.
+
+    Args:
+        folder: The folder given to ``check --sources``.
+        name: The ``file`` a scenario's source entry names, relative to ``folder``.
+
+    Returns:
+        The document's text.
+
+    Raises:
+        RefusedSource: The name leaves the folder (an absolute path, ``..``, a link pointing out), is not a
+            regular file, is larger than MAX_SOURCE_BYTES, cannot be read or is not UTF-8.
+    """
+    target = _inside(folder, name)
+    raw = _read_regular_file(target, name)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RefusedSource(f"cannot read source document '{name}': not UTF-8 text") from None
+
+
+def _inside(folder: Path, name: str) -> Path:
+    """The real path of ``name`` in ``folder``, links resolved, refused if it leaves the folder."""
+    if "\0" in name or not name.strip():
+        raise RefusedSource(f"source file '{name}' is not a file name; {_INSIDE}")
+    if Path(name).is_absolute() or name.startswith(("/", "\\")):
+        raise RefusedSource(f"source file '{name}' is an absolute path; {_INSIDE}")
+    try:
+        root = folder.resolve(strict=True)
+        target = (root / name).resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
+        reason = exc.strerror if isinstance(exc, OSError) else "a loop of symbolic links"
+        raise RefusedSource(f"cannot read source document '{name}': {reason}") from None
+    if not target.is_relative_to(root):
+        how = "leads" if ".." in Path(name).parts else "is a link that leads"
+        raise RefusedSource(f"source file '{name}' {how} outside the --sources folder; {_INSIDE}")
+    return target
+
+
+def _read_regular_file(target: Path, name: str) -> bytes:
+    """Read at most MAX_SOURCE_BYTES + 1 bytes of a regular file, never blocking on a pipe."""
+    try:
+        kind = _kind(os.stat(target).st_mode)
+        if kind is not None:
+            raise RefusedSource(f"source file '{name}' is {kind}, not a regular file; {_INSIDE}")
+        # O_NONBLOCK: should the file be swapped for a pipe after the check, opening it does not hang;
+        # O_NOFOLLOW: nor can it become a link that leads out of the folder.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        descriptor = os.open(target, flags)
+        with open(descriptor, "rb") as handle:
+            kind = _kind(os.fstat(handle.fileno()).st_mode)
+            if kind is not None:
+                raise RefusedSource(f"source file '{name}' is {kind}, not a regular file; {_INSIDE}")
+            raw = handle.read(MAX_SOURCE_BYTES + 1)
+    except OSError as exc:
+        raise RefusedSource(f"cannot read source document '{name}': {exc.strerror}") from None
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise RefusedSource(f"source document '{name}' is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB, "
+                       "the limit for a source document; quote from a shorter extract of it")
+    return raw
+
+
+def _kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
 
 
 def _closest(quote: str, text: str) -> str:
     """Point at the passage of the document that comes closest to a quote."""
     wanted = normalise(quote)
-    matcher = difflib.SequenceMatcher(None, text, wanted, autojunk=False)
-    match = matcher.find_longest_match(0, len(text), 0, len(wanted))
-    if match.size < 12:
+    at_text, at_quote, size = _longest_common_run(text, wanted)
+    if size < _MIN_CLOSE_MATCH:
         return "; no passage of the document comes close"
-    start = max(0, match.a - match.b)
-    passage = text[start:start + len(wanted) + 10].strip()
+    start = max(0, at_text - at_quote)
+    end = start + len(wanted) + 10
+    passage = text[start:min(end, start + MAX_PASSAGE_CHARS)].strip()
+    if end - start > MAX_PASSAGE_CHARS:
+        passage += "…"
     return f'; closest passage: "{passage}"'
+
+
+def _longest_common_run(text: str, wanted: str) -> tuple[int, int, int]:
+    """The longest run of characters of ``wanted`` found in ``text``: (where in text, where in wanted, length).
+
+    Among runs of one length, the one earliest in ``text`` wins, then earliest in ``wanted`` (as
+    difflib's ``find_longest_match``). Each start in ``wanted`` costs a substring search in C; on a
+    long document and a long quote, only every k-th start is tried, within _SEARCH_BUDGET, so
+    that the hint cannot stall ``check`` (it may then miss a run shorter than k characters).
+    """
+    best = (0, 0, 0)
+    stride = max(1, -(-len(wanted) * max(len(text), 1) // _SEARCH_BUDGET))
+    for at_quote in range(0, len(wanted), stride):
+        size = max(best[2], 1)
+        if at_quote + size > len(wanted):
+            break
+        at_text = text.find(wanted[at_quote:at_quote + size])
+        if at_text < 0:
+            continue
+        while at_quote + size < len(wanted):
+            if at_text + size < len(text) and text[at_text + size] == wanted[at_quote + size]:
+                size += 1  # the earliest place of the shorter run goes on matching: it is the earliest of this one
+                continue
+            found = text.find(wanted[at_quote:at_quote + size + 1], at_text + 1)
+            if found < 0:
+                break
+            at_text, size = found, size + 1
+        if size > best[2] or (size == best[2] and at_text < best[0]):
+            best = (at_text, at_quote, size)
+    return best

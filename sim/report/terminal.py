@@ -1,6 +1,18 @@
-"""Terminal rendering with rich: one table per party, a summary line."""
+"""Terminal rendering with rich: one table per party, a summary line.
+
+Text from a scenario (names, titles, quotes, rationales, values) is shown as text: every
+string reaches rich as a :class:`~rich.text.Text` made by :func:`plain`, so rich reads no
+markup (``[bold]``) or emoji codes (``:warning:``) in it, and :func:`shown` escapes control
+characters, bidirectional overrides and unpaired surrogates, so that no escape sequence
+from a file reaches the terminal (clearing it or setting its title).
+"""
 
 from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -8,9 +20,61 @@ from rich.text import Text
 
 from sim.analysis.explain import Explanation, Point
 from sim.analysis.narrate import terms_text
-from sim.errors import Diagnostic
+from sim.errors import Diagnostic, ScenarioError
 from sim.evaluation import Evaluation, PartyVerdict, RedLineVerdict, ReservationVerdict
 from sim.scenario.hints import quoted
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""Characters a terminal would act on rather than show: C0 and C1 controls, DEL, line and
+paragraph separators, bidirectional embeddings, overrides and isolates, unpaired surrogates."""
+_UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""The characters of _UNSAFE that ``json.dumps`` leaves as they are (it escapes C0 controls itself)."""
+_NAMED_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def shown(text: object) -> str:
+    r"""A value as text safe for a terminal: each character it would act on written as an escape.
+
+    ESC becomes the four characters ``\x1b``, U+202E becomes ``\u202e``, a newline ``\n``;
+    everything else, non-ASCII letters included, is left as it is.
+    """
+    return _UNSAFE.sub(_escape, str(text))
+
+
+def shown_error(error: Exception) -> str:
+    """An error's message for the terminal: escaped by :func:`shown`, one line per finding of a ScenarioError."""
+    if isinstance(error, ScenarioError):
+        return "\n".join(shown(finding) for finding in error.diagnostics)
+    return shown(error)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED_ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def plain(text: object, style: str = "") -> Text:
+    """A value as a rich Text shown literally: escaped by :func:`shown`, never read as markup."""
+    return Text(shown(text), style=style)
+
+
+def plain_lines(items: Iterable[object], style: str = "") -> Text:
+    """Several values, one per line, each shown literally (a newline inside one is escaped)."""
+    return Text("\n".join(shown(item) for item in items), style=style)
+
+
+def json_text(data: Any, *, ascii_only: bool = False) -> str:
+    r"""``data`` as indented JSON, the same JSON, but safe to print to a terminal.
+
+    ``json.dumps`` escapes C0 controls, but not DEL, C1 controls, bidirectional overrides or
+    unpaired surrogates (which cannot even be encoded as UTF-8); those are written as ``\uXXXX``
+    escapes too. They can stand only inside JSON strings, so the text reads back to the same data.
+    With ``ascii_only``, every character beyond ASCII is escaped, for output that cannot encode it.
+    """
+    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}",
+                               json.dumps(data, indent=2, ensure_ascii=ascii_only, default=str))
+
 
 _VERDICT_STYLE = {"holds": "green", "breaks": "bold red", "open": "yellow"}
 _STANCE = {"accept": ("ACCEPTS", "bold green"), "reject": ("REJECTS", "bold red"),
@@ -21,7 +85,7 @@ def render_diagnostics(findings: list[Diagnostic], console: Console) -> None:
     """Print each finding as ``path:line:col: severity: message``."""
     for finding in findings:
         style = "red" if finding.severity == "error" else "yellow"
-        console.print(Text(str(finding), style=style), soft_wrap=True)
+        console.print(plain(finding, style), soft_wrap=True)
 
 
 def render_evaluation(evaluation: Evaluation, console: Console) -> None:
@@ -29,28 +93,29 @@ def render_evaluation(evaluation: Evaluation, console: Console) -> None:
     name = f"proposal '{evaluation.proposal}'" if evaluation.proposal else "package"
     terms = ", ".join(f"{k}={'(open)' if v is None else quoted(v).strip(chr(39))}"
                       for k, v in evaluation.terms.items())
-    console.print(Text.assemble(("Evaluating ", "bold"), (name, "bold cyan"), f" of {evaluation.scenario}"))
-    console.print(Text(f"terms: {terms}", style="dim"), soft_wrap=True)
+    heading = Text.assemble(("Evaluating ", "bold"), plain(name, "bold cyan"), plain(f" of {evaluation.scenario}"))
+    console.print(heading)
+    console.print(plain(f"terms: {terms}", "dim"), soft_wrap=True)
     for party in evaluation.parties:
         console.print(_party_table(party))
-    console.print(Text(evaluation.summary(), style="bold"), soft_wrap=True)
+    console.print(plain(evaluation.summary(), "bold"), soft_wrap=True)
 
 
 def _party_table(party: PartyVerdict) -> Table:
     word, style = _STANCE[party.stance]
     because = party.breaking if party.stance == "reject" else party.withholding
     reason = f" on {', '.join(because)}" if because else ""
-    title = Text.assemble((f"{party.name}", "bold"), f" ({party.role}) ", (word, style), reason)
+    title = Text.assemble(plain(party.name, "bold"), plain(f" ({party.role}) "), (word, style), plain(reason))
     table = Table(title=title, title_justify="left", expand=False, show_lines=False)
     table.add_column("red line", style="cyan", no_wrap=True)
     table.add_column("verdict", no_wrap=True)
     table.add_column("source", overflow="fold")
     for red_line in party.red_lines:
-        table.add_row(red_line.ref, _verdict(red_line), _source(red_line))
+        table.add_row(plain(red_line.ref), _verdict(red_line), plain(_source(red_line)))
     if party.reservation is not None:
-        table.add_row(party.reservation.ref, _verdict(party.reservation), _utility(party.reservation))
+        table.add_row(plain(party.reservation.ref), _verdict(party.reservation), plain(_utility(party.reservation)))
     if not party.red_lines and party.reservation is None:
-        table.add_row("(none)", Text("holds", style="green"), "no red lines or reservation value")
+        table.add_row(Text("(none)"), Text("holds", style="green"), Text("no red lines or reservation value"))
     return table
 
 
@@ -79,16 +144,16 @@ def _utility(reservation: ReservationVerdict) -> str:
 
 def render_explanation(explanation: Explanation, console: Console) -> None:
     """Print the narration, then tables of clashes, concessions and reference points."""
-    console.print(Text(f"Deal space of {explanation.scenario}", style="bold"))
+    console.print(plain(f"Deal space of {explanation.scenario}", "bold"))
     for sentence in explanation.narration:
-        console.print(Text("• " + sentence), soft_wrap=False)
+        console.print(plain("• " + sentence), soft_wrap=False)
     if explanation.clashing_sets:
         console.print(Text("Clashing sets (no package meets all of them)", style="bold"))
         table = Table()
         table.add_column("#", justify="right")
         table.add_column("red lines", style="cyan")
         for i, refs in enumerate(explanation.clashing_sets, 1):
-            table.add_row(str(i), "\n".join(refs))
+            table.add_row(Text(str(i)), plain_lines(refs))
         console.print(table)
     if explanation.concessions:
         console.print(Text("Concession sets (relaxing them opens a deal)", style="bold"))
@@ -96,25 +161,25 @@ def render_explanation(explanation: Explanation, console: Console) -> None:
         for name in ("red lines", "cost", "opens", "Nash package"):
             table.add_column(name, style="cyan" if name == "red lines" else None, overflow="fold")
         for c in explanation.concessions:
-            table.add_row("\n".join(c.refs), f"{c.cost:g}", f"{c.opens:,}", _point(c.best))
+            table.add_row(plain_lines(c.refs), Text(f"{c.cost:g}"), Text(f"{c.opens:,}"), _point(c.best))
         console.print(table)
     reference = explanation.reference
     if reference.nash is not None:
-        console.print(Text(f"Reference points over the ZOPA ({reference.over:,} packages)", style="bold"))
+        console.print(plain(f"Reference points over the ZOPA ({reference.over:,} packages)", "bold"))
         table = Table()
         table.add_column("solution")
         table.add_column("package", overflow="fold")
         for label, point in (("Nash", reference.nash), ("Kalai–Smorodinsky", reference.kalai_smorodinsky),
                              ("max welfare", reference.max_welfare)):
-            table.add_row(label, _point(point))
+            table.add_row(Text(label), _point(point))
         console.print(table)
 
 
-def _point(point: Point | None) -> str:
+def _point(point: Point | None) -> Text:
     if point is None:
-        return "none above every walk-away value"
+        return Text("none above every walk-away value")
     utilities = ", ".join(f"{p} {u:.2f}" for p, u in point.utilities.items())
-    return f"{terms_text(point.terms)}\n({utilities})"
+    return plain_lines((terms_text(point.terms), f"({utilities})"))
 
 
 _KIND_STYLE = {"accept": "green", "reject": "red", "counter": "yellow", "agreement": "bold green",
@@ -126,20 +191,20 @@ def render_timeline(entries: list[dict[str, object]], console: Console) -> None:
     table = Table(title_justify="left", show_lines=False)
     for name in ("date", "who", "what", "red lines / terms"):
         table.add_column(name, overflow="fold", no_wrap=name == "date")
-    shown: object = None
+    last_text: object = None  # the package of the last draft or offer shown
     for entry in entries:
         kind = str(entry["kind"])
         verdicts = entry.get("verdicts")
         package = entry.get("package")
         detail = ", ".join(f"{ref} {v}" for ref, v in verdicts.items()) if isinstance(verdicts, dict) else ""
         if not detail and isinstance(package, dict) and kind in ("draft", "offer", "agreement", "counter"):
-            detail = "(the same text)" if package == shown and kind == "draft" else terms_text(package)
+            detail = "(the same text)" if package == last_text and kind == "draft" else terms_text(package)
             if kind != "counter":
-                shown = package
-        what = Text(kind, style=_KIND_STYLE.get(kind, ""))
+                last_text = package
+        what = plain(kind, _KIND_STYLE.get(kind, ""))
         if entry.get("cause"):
-            what.append(f": {entry['cause']}", style="")
-        table.add_row(str(entry["date"]), str(entry.get("party") or ""), what, detail)
+            what.append(shown(f": {entry['cause']}"), style="")
+        table.add_row(plain(entry["date"]), plain(entry.get("party") or ""), what, plain(detail))
     console.print(table)
 
 
@@ -147,9 +212,8 @@ def render_outcome(outcome: dict[str, object], console: Console) -> None:
     """Print the outcome of a run in one or two sentences."""
     if outcome["agreed"]:
         terms = terms_text(outcome["package"])  # type: ignore[arg-type]
-        console.print(Text(f"Agreement on {outcome['date']} after {outcome['rounds']} rounds: {terms}.",
-                           style="bold green"), soft_wrap=True)
+        console.print(plain(f"Agreement on {outcome['date']} after {outcome['rounds']} rounds: {terms}.",
+                            "bold green"), soft_wrap=True)
         return
     blocking = ", ".join(outcome["blocking"]) or "none named"  # type: ignore[arg-type]
-    console.print(Text(f"No agreement: {outcome['reason']}. Blocking: {blocking}.", style="bold red"),
-                  soft_wrap=True)
+    console.print(plain(f"No agreement: {outcome['reason']}. Blocking: {blocking}.", "bold red"), soft_wrap=True)

@@ -42,6 +42,10 @@ _TOO_DEEP = (f"nesting deeper than {MAX_DEPTH} levels; write long conditions fla
 _STANDARD_TAG = "tag:yaml.org,2002:"
 _PLAIN = "tag:negsim,2024:plain"
 _SCALAR_KINDS = ("str", "int", "float", "bool", "null")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_LONE_SURROGATE_HALF = re.compile(r"[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]")
+_LONE_SURROGATE = ("text holds U+{code:04X}, a lone half of a UTF-16 surrogate pair (written as \"\\u{code:04x}\"), "
+                   "which is not a character; remove it, or write the character itself")
 
 
 class _TooDeep(yaml.YAMLError):
@@ -375,4 +379,17 @@ class _Builder:
         except ValueError as exc:
             shown = f"'{value}'" if len(value) <= 40 else f"'{value[:20]}…' ({len(value)} characters)"
             raise self.fail(node, f"{shown} is not a valid {kind}") from exc
-        return value
+        return self.text(node, value)
+
+    def text(self, node: ScalarNode, value: str) -> str:
+        r"""A string with every escaped surrogate pair joined into its character; a lone half is an error.
+
+        A double-quoted scalar can spell a surrogate (``"\ud83d\ude00"``, as JSON does); joined, a pair
+        is one character, but a lone half can be neither printed nor written to any file.
+        """
+        if not _SURROGATE.search(value):
+            return value
+        lone = _LONE_SURROGATE_HALF.search(value)
+        if lone is not None:
+            raise self.fail(node, _LONE_SURROGATE.format(code=ord(lone.group())))
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
