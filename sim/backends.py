@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Literal
+from typing import Any, Literal
 
 from sim.errors import UsageError
 
@@ -29,11 +29,29 @@ def executor_for(backend: Backend, jobs: int, scheduler: str | None = None) -> I
     if backend == "serial" or (backend == "process" and jobs <= 1):
         yield None
     elif backend == "process":
-        with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+        with _process_pool(jobs) as pool:
             yield pool
     else:
         with _dask_executor(jobs, scheduler) as executor:
             yield executor
+
+
+@contextmanager
+def _process_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers end with it: on an error or interrupt, at once, not after their tasks."""
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),))
+    try:
+        yield pool
+    except BaseException:
+        # The executor has no public way to stop running tasks; its worker processes are its own
+        # attribute, which shutdown() clears: take them first.
+        workers: dict[int, Any] = dict(getattr(pool, "_processes", None) or {})
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers.values():
+            if process.is_alive():
+                process.terminate()
+        raise
+    pool.shutdown(wait=True)
 
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -54,6 +72,8 @@ def die_with_parent(parent: int) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a closed terminal: the parent stops the workers
     if sys.platform == "linux":
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

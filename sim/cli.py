@@ -95,10 +95,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _stop_on_signals() -> None:
-    """Turn SIGINT and SIGTERM into KeyboardInterrupt, so that partial results are cleaned up.
+    """Turn SIGINT, SIGTERM and SIGHUP into KeyboardInterrupt, so that partial results are cleaned up.
 
     SIGINT is set explicitly because a process started in the background of a script
-    inherits it ignored, and would then not stop on Ctrl-C or ``kill -INT``.
+    inherits it ignored, and would then not stop on Ctrl-C or ``kill -INT``. SIGHUP (the
+    terminal closed) is caught only if it is not ignored, so that ``nohup negsim ...`` goes on.
     """
 
     def handler(signum: int, frame: object) -> None:
@@ -107,6 +108,8 @@ def _stop_on_signals() -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, handler)
         signal.signal(signal.SIGINT, handler)
+        if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is signal.SIG_DFL:
+            signal.signal(signal.SIGHUP, handler)
 
 
 _ARGV: list[str] = []

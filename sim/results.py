@@ -77,9 +77,11 @@ class OutputFolder:
             if any(self.target.iterdir()):
                 self._check_replaceable()
             return
-        if kind is not None or self.target.exists():
-            what = kind or "a file"
-            raise UsageError(f"cannot write results to '{self.shown}': {os.strerror(errno.ENOTDIR)} (it is {what}; "
+        if kind is not None:
+            raise UsageError(f"cannot write results to '{self.shown}': it is {kind}, not a folder; negsim has left "
+                             "it untouched (name a new folder)")
+        if self.target.exists():
+            raise UsageError(f"cannot write results to '{self.shown}': {os.strerror(errno.ENOTDIR)} (it is a file; "
                              "name a new folder)")
         if not self.target.parent.is_dir():
             raise UsageError(f"cannot write '{self.shown}': folder '{self.shown.parent}' does not exist")

@@ -16,6 +16,7 @@ from sim import __version__
 from sim.backends import Backend, executor_for
 from sim.errors import UsageError
 from sim.experiment import Job, replicate_chunks
+from sim.files import write_failure
 from sim.results import FIXED_COLUMNS, MARKERS, Notify, ResultsFolder
 from sim.scenario.model import Scenario
 from sim.summary import Summary
@@ -102,7 +103,10 @@ def sweep(scenario: Scenario, scenario_path: Path, settings: SweepSettings, outp
             if progress is not None:
                 progress(len(chunk.rows))
         if settings.parquet:
-            write_parquet(folder.path / "replications.csv", folder.path / "replications.parquet")
+            try:
+                write_parquet(folder.path / "replications.csv", folder.path / "replications.parquet")
+            except OSError as exc:  # pyarrow's I/O errors are OSErrors too
+                raise write_failure(output, exc) from None
         result = {"scenario": scenario.id, "title": scenario.title, **summary.to_dict()}
         folder.write_json("summary.json", result)
         folder.write_text("scenario.yaml", text)

@@ -470,3 +470,45 @@ def test_an_interrupted_compare_leaves_no_folder_without_compare_json(tmp_path: 
         child.wait(timeout=10)
     assert child.returncode == 130, err
     assert list(tmp_path.iterdir()) == []
+
+
+def _start_big_sweep(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "sim", "sweep", str(GAZA), "-n", "200000", "--quiet", "-o", str(tmp_path / "big"),
+               *extra]
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if not _wait_for(lambda: (tmp_path / ".big.partial" / "replications.csv").is_file(), 30):
+        child.kill()
+        pytest.fail("the sweep did not start writing within 30 s")
+    return child
+
+
+def test_an_interrupted_pool_sweep_stops_its_workers_at_once(tmp_path: Path) -> None:
+    # Large chunks: a pool that let its workers finish their tasks would take many seconds.
+    child = _start_big_sweep(tmp_path, "--jobs", "2", "--chunk-size", "500")
+    try:
+        time.sleep(0.5)
+        workers = [p.pid for p in psutil.Process(child.pid).children()]
+        started = time.monotonic()
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=60)
+        took = time.monotonic() - started
+    finally:
+        child.kill()
+        child.wait(timeout=10)
+    assert child.returncode == 130, err
+    assert took < 3.0, f"stopping took {took:.1f} s"
+    assert err.strip() == "negsim: interrupted"
+    assert all(_gone(pid) for pid in workers)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_closed_terminal_sighup_cleans_up(tmp_path: Path) -> None:
+    child = _start_big_sweep(tmp_path, "--jobs", "1")
+    try:
+        child.send_signal(signal.SIGHUP)
+        _, err = child.communicate(timeout=30)
+    finally:
+        child.kill()
+        child.wait(timeout=10)
+    assert child.returncode == 130, err
+    assert list(tmp_path.iterdir()) == []
