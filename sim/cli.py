@@ -27,7 +27,7 @@ from sim.compare import compare_folders
 from sim.engine import run
 from sim.errors import Diagnostic, NegsimError, UsageError
 from sim.evaluation import evaluate
-from sim.files import is_stdout, refuse_unless_replaceable, write_output
+from sim.files import check_output, is_stdout, write_output
 from sim.genius import add_import_genius_command, run_import_genius
 from sim.report.html import add_report_command, run_report
 from sim.report.terminal import (
@@ -262,8 +262,8 @@ def _run(args: argparse.Namespace) -> int:
     log_to_stdout = args.log is not None and is_stdout(args.log)
     if log_to_stdout and args.json:
         raise UsageError("--log - and --json would both write to standard output; write the log to a file")
-    if args.log is not None and not log_to_stdout:
-        refuse_unless_replaceable(args.log)  # before the run, not after it
+    if args.log is not None:
+        check_output(args.log, [args.file])  # before the run, not after it
     outcome, log = run(scenario, seed=args.seed, draw=args.draw_red_lines, until=args.until)
     if args.log is not None:
         write_output(args.log, log.jsonl())

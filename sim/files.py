@@ -60,6 +60,50 @@ def file_kind(path: Path) -> str | None:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
+def refuse_overwriting_inputs(path: Path, inputs: list[Path]) -> None:
+    """Refuse an output path that is one of the command's own inputs, or lies inside an input folder."""
+    if is_stdout(path):
+        return
+    target = Path(os.path.realpath(path))
+    for given in inputs:
+        source = Path(os.path.realpath(given))
+        inside = source.is_dir() and target.is_relative_to(source) and target.exists()
+        if target == source or (inside and target.name != "report.html"):
+            raise UsageError(f"cannot write '{path}': it would overwrite {'' if target == source else 'a file in '}"
+                             f"the input '{given}'; name another file")
+
+
+def check_output(path: Path, inputs: list[Path]) -> None:
+    """Before a command does its work, refuse an output path it could not or must not write.
+
+    ``-`` (standard output) always passes. Otherwise the path must be a regular file or
+    nothing, must not be one of the command's ``inputs``, and its folder must take a new
+    file (a temporary one is created and removed): a read-only folder or a denied
+    permission is then said at once, not after a simulation or a report.
+
+    Raises:
+        UsageError: The path is refused, with the reason.
+    """
+    if is_stdout(path):
+        return
+    refuse_unless_replaceable(path)
+    refuse_overwriting_inputs(path, inputs)
+    folder = _folder_of(path)
+    try:
+        handle, probe = tempfile.mkstemp(prefix=f".{path.name[:_TEMPORARY_NAME_PART]}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise write_failure(path, exc) from None
+    os.close(handle)
+    os.unlink(probe)
+
+
+def _folder_of(path: Path) -> Path:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"cannot write '{path}': folder '{folder}' does not exist")
+    return folder
+
+
 def refuse_unless_replaceable(path: Path) -> None:
     """Refuse an output path that names anything but a regular file or nothing."""
     kind = file_kind(path)
@@ -71,10 +115,33 @@ def refuse_unless_replaceable(path: Path) -> None:
 def write_output(path: Path, text: str) -> None:
     """Write a user-named output: to standard output for ``-``, else atomically to a regular file."""
     if is_stdout(path):
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        write_stdout(text)
         return
     write_atomically(path, text)
+
+
+def write_stdout(text: str) -> None:
+    """Write to standard output; a closed pipe or a full disk there is the environment's, not a bug.
+
+    Raises:
+        UsageError: Standard output cannot be written (its reader closed it, the disk is full).
+    """
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        _silence_stdout()
+        raise UsageError(f"cannot write to standard output: {os_reason(exc)}") from None
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's flush at exit does not fail on it again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass  # stdout without a file descriptor (a test's capture): nothing to silence
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -85,10 +152,8 @@ def write_atomically(path: Path, text: str) -> None:
             exist, or the operating system refuses the write (the message gives its reason);
             nothing is left behind.
     """
-    folder = path.parent if str(path.parent) else Path(".")
     refuse_unless_replaceable(path)
-    if not folder.is_dir():
-        raise UsageError(f"cannot write '{path}': folder '{folder}' does not exist")
+    folder = _folder_of(path)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name[:_TEMPORARY_NAME_PART]}.", suffix=".tmp",
                                              dir=folder)

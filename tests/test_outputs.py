@@ -512,3 +512,43 @@ def test_a_closed_terminal_sighup_cleans_up(tmp_path: Path) -> None:
         child.wait(timeout=10)
     assert child.returncode == 130, err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_naming_one_of_the_commands_inputs_is_refused(tmp_path: Path, results: Path,
+                                                                 negsim: Negsim) -> None:
+    scenario = tmp_path / "gaza.yaml"
+    shutil.copy(GAZA, scenario)
+    domain = tmp_path / "job_domain.xml"
+    shutil.copy(GENIUS / "job_domain.xml", domain)
+    folder = tmp_path / "gaza"
+    shutil.copytree(results, folder)
+    before = snapshot(tmp_path)
+    attempts = [
+        ["run", str(scenario), "--log", str(scenario)],
+        ["import-genius", str(domain), str(GENIUS / "job_candidate.xml"), str(GENIUS / "job_employer.xml"),
+         "-o", str(domain)],
+        ["report", str(folder), "-o", str(folder / "replications.csv")],
+    ]
+    for argv in attempts:
+        result = negsim(*argv)
+        assert result.code == 2, (argv, result.err)
+        assert "would overwrite" in result.err
+    assert snapshot(tmp_path) == before
+
+
+def test_standard_output_closed_exits_2_with_the_reason() -> None:
+    command = [sys.executable, "-m", "sim", "run", str(GAZA), "--log", "-"]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    child.stdout.close()  # the reader goes away before negsim writes, as `| head -1` may
+    _, err = child.communicate(timeout=30)
+    assert child.returncode == 2, err
+    assert "cannot write to standard output: Broken pipe" in err and "Traceback" not in err
+
+
+def test_standard_output_on_a_full_disk_exits_2_with_the_reason() -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "sim", "run", str(GAZA), "--log", "-"], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=30)
+    assert done.returncode == 2, done.stderr
+    assert "No space left on device" in done.stderr and "Traceback" not in done.stderr

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from sim.errors import UsageError
-from sim.files import is_stdout, refuse_unless_replaceable, write_output
+from sim.files import check_output, is_stdout, write_output
 from sim.genius.convert import convert
 
 
@@ -46,8 +46,7 @@ def run_import_genius(args: argparse.Namespace) -> int:
     if missing:
         raise UsageError(f"cannot read '{missing[0]}': no such file")
     output = Path(args.output)
-    if not is_stdout(output):
-        refuse_unless_replaceable(output)
+    check_output(output, [Path(args.domain), *map(Path, args.profiles)])
     result = convert(Path(args.domain), [Path(p) for p in args.profiles], scenario_id=args.id)
     write_output(output, result.text)
     scenario = result.scenario

@@ -24,7 +24,7 @@ from sim import __version__
 from sim.engine import run
 from sim.errors import NegsimError, UsageError
 from sim.experiment import replication_rng
-from sim.files import is_stdout, refuse_unless_replaceable, write_output
+from sim.files import check_output, is_stdout, write_output
 from sim.scenario.loader import load
 from sim.scenario.model import Scenario
 
@@ -123,8 +123,7 @@ def _labelled(results: list[Results]) -> list[Results]:
 
 def write_report(folders: list[Path], output: Path) -> None:
     """Write the HTML report on ``folders`` (results or comparison folders) to ``output`` (``-``: standard output)."""
-    if not is_stdout(output):
-        refuse_unless_replaceable(output)  # before the work of reading and plotting
+    check_output(output, folders)  # before the work of reading and plotting
     paths, comparisons = expand(folders)
     results = _labelled([read_results(p) for p in paths])
     write_output(output, render(results, comparisons))
