@@ -146,10 +146,12 @@ class OutputFolder:
         if negsim_folder_problem(self.backup, self.kind) is not None:
             raise UsageError(f"'{self.backup}' is in the way and was not written by negsim; move it away")
         if self.target.exists():
-            shutil.rmtree(self.backup)
+            with _writing(self.shown):
+                shutil.rmtree(self.backup)
             self.notify(f"removed '{self.backup}', the old results an earlier, stopped negsim was replacing")
         else:
-            os.rename(self.backup, self.target)
+            with _writing(self.shown):
+                os.rename(self.backup, self.target)
             self.notify(f"restored '{self.shown}' from '{self.backup}', which an earlier negsim stopped while "
                         "replacing it")
             self._check_target()
@@ -161,16 +163,18 @@ class OutputFolder:
         if kind != "a folder":
             raise UsageError(f"'{self.work}' is in the way: it is {kind or 'a file'}; move it away")
         owner = _read_owner(self.work)
-        if owner is None and any(self.work.iterdir()):
+        # Without its owner file (stopped just before the final rename, or while being removed), a
+        # partial folder is still negsim's if it holds only what negsim writes there.
+        if owner is None and _foreign_entries(self.work, self.kind, partial=True) is not None:
             raise UsageError(f"'{self.work}' is in the way and was not written by negsim; move it away")
         if owner is not None and _alive(owner):
             raise UsageError(f"another negsim is writing '{self.shown}' (process {owner.get('pid')} on "
                              f"{owner.get('host')}, started {owner.get('started')}); wait for it or choose "
                              f"another folder (if it is not running, remove '{self.work}')")
-        shutil.rmtree(self.work)
-        if owner is not None:
-            self.notify(f"removed '{self.work}', left by a negsim that was stopped (process {owner.get('pid')}, "
-                        f"started {owner.get('started')})")
+        with _writing(self.shown):
+            shutil.rmtree(self.work)
+        who = f" (process {owner.get('pid')}, started {owner.get('started')})" if owner is not None else ""
+        self.notify(f"removed '{self.work}', left by a negsim that was stopped{who}")
 
 
 class ResultsFolder:
@@ -270,13 +274,18 @@ def negsim_folder_problem(folder: Path, kind: FolderKind) -> str | None:
     return _foreign_entries(folder, kind)
 
 
-def _foreign_entries(folder: Path, kind: FolderKind) -> str | None:
-    """Name an entry of the folder that negsim would not have written there."""
+def _foreign_entries(folder: Path, kind: FolderKind, *, partial: bool = False) -> str | None:
+    """Name an entry of the folder that negsim would not have written there (a partial folder: may be unfinished)."""
     allowed = SWEEP_FILES if kind == "sweep" else COMPARE_FILES
     for entry in sorted(folder.iterdir()):
         what = file_kind(entry)
-        if what is None and entry.name in allowed:
+        if what is None and (entry.name in allowed or (partial and entry.name == OWNER_FILE)):
             continue
+        if what == "a folder" and kind == "compare" and partial:
+            problem = _foreign_entries(entry, "sweep", partial=True)  # a scenario's results, finished or not
+            if problem is None:
+                continue
+            return f"its folder '{entry.name}' {problem}"
         if what == "a folder" and kind == "compare":
             problem = negsim_folder_problem(entry, "sweep")
             if problem is None:

@@ -407,6 +407,18 @@ def test_a_partial_folder_of_a_running_negsim_is_left_alone_and_one_of_a_dead_on
     assert leftovers(tmp_path) == []
 
 
+def test_a_partial_folder_that_lost_its_owner_file_is_removed_if_it_holds_only_negsims_files(
+        tmp_path: Path, negsim: Negsim) -> None:
+    partial = tmp_path / ".out.partial"
+    partial.mkdir()
+    (partial / "replications.csv").write_text("replication\n0\n")
+    (partial / "summary.json").write_text("{}")
+    result = negsim(*sweep_args(tmp_path / "out"))
+    assert result.code == 0, result.err
+    assert f"removed '{partial}', left by a negsim that was stopped" in result.err
+    assert leftovers(tmp_path) == []
+
+
 def test_a_partial_folder_negsim_did_not_write_is_refused(tmp_path: Path, negsim: Negsim) -> None:
     partial = tmp_path / ".out.partial"
     partial.mkdir()
@@ -552,3 +564,15 @@ def test_standard_output_on_a_full_disk_exits_2_with_the_reason() -> None:
                               stderr=subprocess.PIPE, text=True, timeout=30)
     assert done.returncode == 2, done.stderr
     assert "No space left on device" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_results_a_killed_replacement_left_aside_are_restored(tmp_path: Path, results: Path, negsim: Negsim) -> None:
+    # Killed between its two renames, a --force run leaves the old results as .NAME.replaced and no NAME.
+    aside = tmp_path / ".gaza.replaced"
+    shutil.copytree(results, aside)
+    before = snapshot(aside)
+    result = negsim(*sweep_args(tmp_path / "gaza"))
+    assert result.code == 2, result.err
+    assert "restored" in result.err and "already holds results" in result.err
+    assert snapshot(tmp_path / "gaza") == before
+    assert leftovers(tmp_path) == []
