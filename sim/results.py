@@ -72,6 +72,10 @@ class OutputFolder:
 
     def _check_target(self) -> None:
         """Refuse a target that is not a folder, or one that holds anything and may not be replaced."""
+        with _writing(self.shown):  # an unreadable folder: the OS's reason
+            self._check_target_kind()
+
+    def _check_target_kind(self) -> None:
         kind = file_kind(self.target)
         if kind == "a folder":
             if any(self.target.iterdir()):

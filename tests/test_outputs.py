@@ -199,6 +199,13 @@ def _make_device(path: Path) -> Callable[[], bool]:
     return lambda: stat.S_ISCHR(os.lstat(path).st_mode) and os.lstat(path).st_rdev == os.makedev(1, 3)
 
 
+def _make_socket(path: Path) -> Callable[[], bool]:
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    server.close()  # the socket file stays
+    return lambda: stat.S_ISSOCK(os.lstat(path).st_mode)
+
+
 def _make_folder(path: Path) -> Callable[[], bool]:
     path.mkdir()
     (path / "inside.txt").write_text("x")
@@ -209,6 +216,7 @@ THINGS: dict[str, tuple[Callable[[Path], Callable[[], bool]], str]] = {
     "symlink": (_make_symlink, "a symbolic link"),
     "fifo": (_make_fifo, "a FIFO"),
     "device": (_make_device, "a character device"),
+    "socket": (_make_socket, "a socket"),
     "folder": (_make_folder, "a folder"),
 }
 
