@@ -267,11 +267,9 @@ def _run(args: argparse.Namespace) -> int:
     outcome, log = run(scenario, seed=args.seed, draw=args.draw_red_lines, until=args.until)
     if args.log is not None:
         write_output(args.log, log.jsonl())
-    if log_to_stdout:
-        pass  # standard output holds the log alone, so that it can be piped
-    elif args.json:
+    if args.json:
         _dump({**outcome.to_dict(), "provenance": _provenance(args.file)})
-    else:
+    elif not log_to_stdout:  # with --log -, standard output holds the log alone, so that it can be piped
         console = _console()
         render_timeline(log.entries, console)
         render_outcome(outcome.to_dict(), console)
