@@ -7,6 +7,7 @@ All three sit behind ``concurrent.futures.Executor`` (Dask through
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
@@ -39,7 +40,10 @@ def executor_for(backend: Backend, jobs: int, scheduler: str | None = None) -> I
 @contextmanager
 def _process_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     """A process pool whose workers end with it: on an error or interrupt, at once, not after their tasks."""
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),))
+    # Under a fork server (the default from Python 3.14 on Linux) workers are the server's children, and the
+    # server ends with this process: each worker then watches the parent it has.
+    parent = None if multiprocessing.get_start_method() == "forkserver" else os.getpid()
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(parent,))
     try:
         yield pool
     except BaseException:
@@ -58,7 +62,7 @@ PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 PARENT_POLL_SECONDS = 1.0
 
 
-def die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int | None = None) -> None:
     """Make a worker process end when the negsim that started it ends, even by ``kill -9``.
 
     On Linux the kernel sends the worker SIGKILL when its parent dies (``PR_SET_PDEATHSIG``):
@@ -68,8 +72,9 @@ def die_with_parent(parent: int) -> None:
     ignore it, and the parent, which owns the results folder, stops them.
 
     Args:
-        parent: The process id of the negsim process that starts the pool.
+        parent: The process id of the negsim process that starts the pool (None: the worker's parent now).
     """
+    parent = os.getppid() if parent is None else parent
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "SIGHUP"):
