@@ -97,6 +97,16 @@ def check_output(path: Path, inputs: list[Path]) -> None:
     os.unlink(probe)
 
 
+def _mode_for(path: Path) -> int:
+    """The new file's permissions: those of the file it replaces (a private file stays private), else the umask's."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def _folder_of(path: Path) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -164,9 +174,7 @@ def write_atomically(path: Path, text: str) -> None:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
+        os.chmod(temporary, _mode_for(path))
         # Checked again just before the rename, which would replace a link or device put there meanwhile.
         refuse_unless_replaceable(path)
         os.replace(temporary, path)

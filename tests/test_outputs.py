@@ -236,6 +236,14 @@ def test_an_output_path_that_is_not_a_regular_file_is_left_untouched(
     assert leftovers(tmp_path) == []
 
 
+def test_a_replaced_file_keeps_its_permissions(tmp_path: Path, negsim: Negsim) -> None:
+    log = tmp_path / "events.jsonl"
+    log.write_text("old")
+    log.chmod(0o600)  # a private file must not become readable by others when negsim replaces it
+    assert negsim("run", str(GAZA), "--log", str(log)).code == 0
+    assert log.read_text() != "old" and stat.S_IMODE(log.stat().st_mode) == 0o600
+
+
 def test_run_log_dash_writes_the_log_to_stdout(tmp_path: Path, negsim: Negsim,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
