@@ -6,10 +6,17 @@ All three sit behind ``concurrent.futures.Executor`` (Dask through
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Literal
+from typing import Any, Literal
 
 from sim.errors import UsageError
 
@@ -23,11 +30,69 @@ def executor_for(backend: Backend, jobs: int, scheduler: str | None = None) -> I
     if backend == "serial" or (backend == "process" and jobs <= 1):
         yield None
     elif backend == "process":
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with _process_pool(jobs) as pool:
             yield pool
     else:
         with _dask_executor(jobs, scheduler) as executor:
             yield executor
+
+
+@contextmanager
+def _process_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers end with it: on an error or interrupt, at once, not after their tasks."""
+    # Under a fork server (the default from Python 3.14 on Linux) workers are the server's children, and the
+    # server ends with this process: each worker then watches the parent it has.
+    parent = None if multiprocessing.get_start_method() == "forkserver" else os.getpid()
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(parent,))
+    try:
+        yield pool
+    except BaseException:
+        # The executor has no public way to stop running tasks; its worker processes are its own
+        # attribute, which shutdown() clears: take them first.
+        workers: dict[int, Any] = dict(getattr(pool, "_processes", None) or {})
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers.values():
+            if process.is_alive():
+                process.terminate()
+        raise
+    pool.shutdown(wait=True)
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+PARENT_POLL_SECONDS = 1.0
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """Make a worker process end when the negsim that started it ends, even by ``kill -9``.
+
+    On Linux the kernel sends the worker SIGKILL when its parent dies (``PR_SET_PDEATHSIG``):
+    nothing to poll, and it works while the worker is busy in numpy. Elsewhere a daemon
+    thread polls the parent's id. Workers hold nothing worth saving (only the parent
+    writes), so they are killed, not asked. Ctrl-C reaches the whole process group: workers
+    ignore it, and the parent, which owns the results folder, stops them.
+
+    Args:
+        parent: The process id of the negsim process that starts the pool (None: the worker's parent now).
+    """
+    parent = os.getppid() if parent is None else parent
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a closed terminal: the parent stops the workers
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    else:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="negsim-parent-watch").start()
+    # The parent may have died before the line above took effect.
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 @contextmanager
@@ -44,6 +109,8 @@ def _dask_executor(jobs: int, scheduler: str | None) -> Iterator[Executor]:
         with client:
             yield client.get_executor()  # type: ignore[no-untyped-call]
         return
+    # The workers of a LocalCluster end with this process on their own: each watches a pipe
+    # from its parent and exits when it closes (distributed.process.AsyncProcess).
     cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
                            dashboard_address=None)
     with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]

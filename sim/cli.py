@@ -28,7 +28,7 @@ from sim.compare import compare_folders
 from sim.engine import run
 from sim.errors import Diagnostic, NegsimError, UsageError
 from sim.evaluation import evaluate
-from sim.files import write_atomically
+from sim.files import check_output, is_stdout, write_output
 from sim.genius import add_import_genius_command, run_import_genius
 from sim.report.html import add_report_command, run_report
 from sim.report.terminal import (
@@ -41,6 +41,7 @@ from sim.report.terminal import (
     render_timeline,
     shown_error,
 )
+from sim.results import MARKERS, OutputFolder, write_json
 from sim.scenario.loader import inspect
 from sim.scenario.model import Scenario
 from sim.scenario.schema import json_schema_text
@@ -81,7 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     rn.add_argument("--draw-red-lines", action="store_true",
                     help="draw each red line's real version from its confidence and alternatives "
                     "(default: every red line as stated)")
-    rn.add_argument("--log", type=Path, metavar="FILE.jsonl", help="write the event log as JSON lines")
+    rn.add_argument("--log", type=Path, metavar="FILE.jsonl",
+                    help="write the event log as JSON lines ('-': to standard output, instead of the timeline)")
     rn.add_argument("--json", action="store_true", help="machine-readable output")
     rn.add_argument("--fail-on-no-deal", action="store_true", help="exit 1 when the run ends without agreement")
     sw = commands.add_parser("sweep", help="many seeded replications into a results folder")
@@ -97,10 +99,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _stop_on_signals() -> None:
-    """Turn SIGINT and SIGTERM into KeyboardInterrupt, so that partial results are cleaned up.
+    """Turn SIGINT, SIGTERM and SIGHUP into KeyboardInterrupt, so that partial results are cleaned up.
 
     SIGINT is set explicitly because a process started in the background of a script
-    inherits it ignored, and would then not stop on Ctrl-C or ``kill -INT``.
+    inherits it ignored, and would then not stop on Ctrl-C or ``kill -INT``. SIGHUP (the
+    terminal closed) is caught only if it is not ignored, so that ``nohup negsim ...`` goes on.
     """
 
     def handler(signum: int, frame: object) -> None:
@@ -109,6 +112,8 @@ def _stop_on_signals() -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, handler)
         signal.signal(signal.SIGINT, handler)
+        if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is signal.SIG_DFL:
+            signal.signal(signal.SIGHUP, handler)
 
 
 _ARGV: list[str] = []
@@ -281,12 +286,17 @@ def _run(args: argparse.Namespace) -> int:
     scenario = _load_for_command(args.file)
     if args.until is not None and args.until < scenario.start:
         raise UsageError(f"--until {args.until} is before the scenario starts ({scenario.start})")
+    log_to_stdout = args.log is not None and is_stdout(args.log)
+    if log_to_stdout and args.json:
+        raise UsageError("--log - and --json would both write to standard output; write the log to a file")
+    if args.log is not None:
+        check_output(args.log, [args.file])  # before the run, not after it
     outcome, log = run(scenario, seed=args.seed, draw=args.draw_red_lines, until=args.until)
     if args.log is not None:
-        write_atomically(args.log, log.jsonl())
+        write_output(args.log, log.jsonl())
     if args.json:
         _dump({**outcome.to_dict(), "provenance": _provenance(args.file)})
-    else:
+    elif not log_to_stdout:  # with --log -, standard output holds the log alone, so that it can be piped
         console = _console()
         render_timeline(log.entries, console)
         render_outcome(outcome.to_dict(), console)
@@ -307,7 +317,7 @@ def _sweep(args: argparse.Namespace) -> int:
     settings = _settings(args)
     with progress_bar(settings.n, f"sweeping {scenario.id}", args.quiet) as advance:
         result = sweep(scenario, args.file, settings, args.output, overwrite=args.force, progress=advance,
-                       argv=_ARGV)
+                       argv=_ARGV, notify=_notice)
     if args.report:
         from sim.report.html import write_report
 
@@ -329,16 +339,14 @@ def _compare(args: argparse.Namespace) -> int:
         raise UsageError(f"the scenarios must have different ids, got {', '.join(ids)}")
     settings = _settings(args)
     output: Path = args.output
-    if output.exists() and any(output.iterdir()) and not args.force:
-        raise UsageError(f"'{output}' already holds results; choose another folder or pass --force")
-    output.mkdir(parents=True, exist_ok=True)
     results = []
-    for scenario, path in zip(scenarios, args.files, strict=True):
-        with progress_bar(settings.n, f"sweeping {scenario.id}", args.quiet) as advance:
-            results.append(sweep(scenario, path, settings, output / scenario.id, overwrite=True, progress=advance,
-                                 argv=_ARGV))
-    comparison = compare_folders([output / i for i in ids], ids)
-    write_atomically(output / "compare.json", json.dumps(comparison, indent=2, ensure_ascii=False) + "\n")
+    # The whole folder is built as a partial one and renamed at the end: never a folder without compare.json.
+    with OutputFolder(output, "compare", overwrite=args.force, notify=_notice) as work:
+        for scenario, path in zip(scenarios, args.files, strict=True):
+            with progress_bar(settings.n, f"sweeping {scenario.id}", args.quiet) as advance:
+                results.append(sweep(scenario, path, settings, work / scenario.id, progress=advance, argv=_ARGV))
+        comparison = compare_folders([work / i for i in ids], ids)
+        write_json(work / "compare.json", {"kind": MARKERS["compare"], **comparison}, shown=output)
     if args.report:
         from sim.report.html import write_report
 
@@ -351,6 +359,10 @@ def _compare(args: argparse.Namespace) -> int:
         console.print(comparison_table(comparison))
         print(f"results in {output}", file=sys.stderr)
     return EXIT_OK
+
+
+def _notice(message: str) -> None:
+    print(f"negsim: {message}", file=sys.stderr)
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -1,91 +1,365 @@
-"""A results folder written atomically and streamed: rows go to disk as they come.
+"""Results folders written atomically and streamed: rows go to disk as they come.
 
-Everything is written inside a hidden sibling folder first and renamed into place at
-the end, so an interrupted sweep leaves no half-written results, and an existing
-folder is replaced only when asked.
+Everything is written inside a hidden sibling folder (``.NAME.partial``) first and renamed
+into place at the end, so an interrupted sweep leaves no half-written results. The partial
+folder holds an owner file (process id, its start, host): a partial folder left by a
+negsim that was killed is recognised and removed by the next run into the same folder,
+and one that another running negsim is writing is left alone.
+
+An existing folder is replaced only when asked (``--force``), and only if negsim's own
+manifest marks it as a results folder of the same kind and it holds nothing negsim did
+not write; the old folder stays in place until the new one is complete.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import shutil
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 from sim.errors import UsageError
+from sim.files import file_kind, write_failure
 
 FIXED_COLUMNS = ("replication", "seed", "agreed", "date", "day", "rounds", "drafts")
 
+FolderKind = Literal["sweep", "compare"]
+MARKERS: dict[FolderKind, str] = {"sweep": "negsim-sweep", "compare": "negsim-compare"}
+"""The ``kind`` that marks a folder as negsim's, in its manifest.json (sweep) or compare.json (compare)."""
+MARKER_FILES: dict[FolderKind, str] = {"sweep": "manifest.json", "compare": "compare.json"}
+SWEEP_FILES = frozenset({"manifest.json", "summary.json", "replications.csv", "replications.parquet",
+                         "events.jsonl", "scenario.yaml", "report.html"})
+"""Every file a sweep writes into its results folder (report.html with --report)."""
+COMPARE_FILES = frozenset({"compare.json", "report.html"})
+"""Every file a comparison writes into its folder, beside one results folder per scenario."""
+OWNER_FILE = "owner.json"
+"""Inside a partial folder: which process is writing it."""
+
+Notify = Callable[[str], None]
+
+
+def _quiet(message: str) -> None:
+    """Drop a notice (the library never prints; the command line passes a printer)."""
+
+
+class OutputFolder:
+    """Context manager over a results folder under construction, yielding the folder to write into.
+
+    The folder is built as ``.NAME.partial`` beside the target and renamed into place when
+    the block ends without an exception; on any exception it is removed.
+    """
+
+    def __init__(self, target: Path, kind: FolderKind, *, overwrite: bool = False,
+                 notify: Notify | None = None) -> None:
+        self.shown = target
+        self.target = Path(os.path.abspath(target))
+        if not self.target.name:
+            raise UsageError(f"cannot write results to '{target}': name a folder to create, not the root folder")
+        self.kind = kind
+        self.overwrite = overwrite
+        self.notify = notify or _quiet
+        self.work = self.target.parent / f".{self.target.name}.partial"
+        self.backup = self.target.parent / f".{self.target.name}.replaced"
+        self._check_target()
+
+    def _check_target(self) -> None:
+        """Refuse a target that is not a folder, or one that holds anything and may not be replaced."""
+        with _writing(self.shown):  # an unreadable folder: the OS's reason
+            self._check_target_kind()
+
+    def _check_target_kind(self) -> None:
+        kind = file_kind(self.target)
+        if kind == "a folder":
+            if any(self.target.iterdir()):
+                self._check_replaceable()
+            return
+        if kind is not None:
+            raise UsageError(f"cannot write results to '{self.shown}': it is {kind}, not a folder; negsim has left "
+                             "it untouched (name a new folder)")
+        if self.target.exists():
+            raise UsageError(f"cannot write results to '{self.shown}': {os.strerror(errno.ENOTDIR)} (it is a file; "
+                             "name a new folder)")
+        if not self.target.parent.is_dir():
+            raise UsageError(f"cannot write '{self.shown}': folder '{self.shown.parent}' does not exist")
+
+    def _check_replaceable(self) -> None:
+        problem = negsim_folder_problem(self.target, self.kind)
+        if problem is None and not self.overwrite:
+            raise UsageError(f"'{self.shown}' already holds results; choose another folder or pass --force")
+        if problem is not None:
+            advice = "--force replaces only a results folder that negsim wrote, so " if self.overwrite else ""
+            raise UsageError(f"'{self.shown}' is not empty and {problem}; {advice}nothing was changed: "
+                             "choose another folder")
+
+    def __enter__(self) -> Path:
+        self._clear_leftovers()
+        try:
+            self.work.mkdir()
+        except OSError as exc:
+            raise write_failure(self.shown, exc) from None
+        try:
+            with _writing(self.shown):
+                (self.work / OWNER_FILE).write_text(json.dumps(_this_process()) + "\n", encoding="utf-8")
+        except BaseException:
+            shutil.rmtree(self.work, ignore_errors=True)
+            raise
+        return self.work
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is not None:
+            shutil.rmtree(self.work, ignore_errors=True)
+            return
+        try:
+            self._publish()
+        except BaseException:
+            shutil.rmtree(self.work, ignore_errors=True)
+            raise
+
+    def _publish(self) -> None:
+        """Rename the finished folder into place, the old one (if any) kept until the new one is there."""
+        with _writing(self.shown):
+            (self.work / OWNER_FILE).unlink()
+        # Checked again: the user may have put a file into the folder while the sweep ran.
+        self._check_target()
+        if not self.target.exists():
+            with _writing(self.shown):
+                os.rename(self.work, self.target)
+            return
+        with _writing(self.shown):
+            os.rename(self.target, self.backup)
+        try:
+            os.rename(self.work, self.target)
+        except OSError as exc:
+            os.rename(self.backup, self.target)
+            raise write_failure(self.shown, exc) from None
+        shutil.rmtree(self.backup, ignore_errors=True)
+
+    def _clear_leftovers(self) -> None:
+        """Deal with what a negsim that was killed left beside the target: a partial folder, a replaced one."""
+        self._clear_partial()
+        if file_kind(self.backup) != "a folder":
+            return
+        if negsim_folder_problem(self.backup, self.kind) is not None:
+            raise UsageError(f"'{self.backup}' is in the way and was not written by negsim; move it away")
+        if self.target.exists():
+            with _writing(self.shown):
+                shutil.rmtree(self.backup)
+            self.notify(f"removed '{self.backup}', the old results an earlier, stopped negsim was replacing")
+        else:
+            with _writing(self.shown):
+                os.rename(self.backup, self.target)
+            self.notify(f"restored '{self.shown}' from '{self.backup}', which an earlier negsim stopped while "
+                        "replacing it")
+            self._check_target()
+
+    def _clear_partial(self) -> None:
+        kind = file_kind(self.work)
+        if kind is None and not self.work.exists():
+            return
+        if kind != "a folder":
+            raise UsageError(f"'{self.work}' is in the way: it is {kind or 'a file'}; move it away")
+        owner = _read_owner(self.work)
+        # Without its owner file (stopped just before the final rename, or while being removed), a
+        # partial folder is still negsim's if it holds only what negsim writes there.
+        if owner is None and _foreign_entries(self.work, self.kind, partial=True) is not None:
+            raise UsageError(f"'{self.work}' is in the way and was not written by negsim; move it away")
+        if owner is not None and _alive(owner):
+            raise UsageError(f"another negsim is writing '{self.shown}' (process {owner.get('pid')} on "
+                             f"{owner.get('host')}, started {owner.get('started')}); wait for it or choose "
+                             f"another folder (if it is not running, remove '{self.work}')")
+        with _writing(self.shown):
+            shutil.rmtree(self.work)
+        who = f" (process {owner.get('pid')}, started {owner.get('started')})" if owner is not None else ""
+        self.notify(f"removed '{self.work}', left by a negsim that was stopped{who}")
+
 
 class ResultsFolder:
-    """Context manager over a results folder under construction."""
+    """Context manager over a sweep's results folder under construction: replications.csv streamed, and the rest."""
 
-    def __init__(self, target: Path, columns: list[str], *, overwrite: bool = False, trace: bool = False) -> None:
-        if target.exists() and any(target.iterdir()) and not overwrite:
-            raise UsageError(f"'{target}' already holds results; choose another folder or pass --force")
-        if not target.parent.is_dir():
-            raise UsageError(f"cannot write '{target}': folder '{target.parent}' does not exist")
+    def __init__(self, target: Path, columns: list[str], *, overwrite: bool = False, trace: bool = False,
+                 notify: Notify | None = None) -> None:
+        self.folder = OutputFolder(target, "sweep", overwrite=overwrite, notify=notify)
         self.target = target
-        self.work = target.parent / f".{target.name}.partial"
         self.columns = columns
-        self.overwrite = overwrite
         self.trace = trace
         self._files: list[IO[str]] = []
 
     def __enter__(self) -> ResultsFolder:
-        shutil.rmtree(self.work, ignore_errors=True)
-        self.work.mkdir()
-        self._csv_file = self._open("replications.csv")
-        self._csv = csv.writer(self._csv_file, lineterminator="\n")
-        self._csv.writerow(self.columns)
-        self._events = self._open("events.jsonl") if self.trace else None
+        self.work = self.folder.__enter__()
+        try:
+            self._csv_file = self._open("replications.csv")
+            self._csv = csv.writer(self._csv_file, lineterminator="\n")
+            with _writing(self.target):
+                self._csv.writerow(self.columns)
+            self._events = self._open("events.jsonl") if self.trace else None
+        except BaseException as exc:
+            self._close_files()
+            self.folder.__exit__(type(exc), exc, exc.__traceback__)
+            raise
         return self
 
     def _open(self, name: str) -> IO[str]:
-        handle = (self.work / name).open("w", encoding="utf-8", newline="")
+        with _writing(self.target):
+            handle = (self.work / name).open("w", encoding="utf-8", newline="")
         self._files.append(handle)
         return handle
 
     def write_rows(self, rows: list[dict[str, Any]]) -> None:
         """Append replication rows to replications.csv."""
-        for row in rows:
-            self._csv.writerow([_cell(row.get(column)) for column in self.columns])
+        with _writing(self.target):
+            for row in rows:
+                self._csv.writerow([_cell(row.get(column)) for column in self.columns])
 
     def write_events(self, lines: list[str]) -> None:
         """Append traced event-log lines to events.jsonl."""
         if self._events is not None:
-            self._events.writelines(lines)
+            with _writing(self.target):
+                self._events.writelines(lines)
 
     def write_json(self, name: str, data: Any) -> None:
         """Write one JSON file of the folder."""
-        (self.work / name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_json(self.work / name, data, shown=self.target)
 
     def write_text(self, name: str, text: str) -> None:
         """Write one text file of the folder (e.g. the copy of the scenario)."""
-        (self.work / name).write_text(text, encoding="utf-8")
+        with _writing(self.target):
+            (self.work / name).write_text(text, encoding="utf-8")
 
     @property
     def path(self) -> Path:
         """Where files are being written now."""
         return self.work
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def _close_files(self) -> OSError | None:
+        """Close every open file; a buffered write that fails only now (a full disk) is returned."""
+        failure: OSError | None = None
         for handle in self._files:
-            handle.close()
-        if kind is not None:
-            shutil.rmtree(self.work, ignore_errors=True)
-            return
-        if self.target.exists():
-            backup = self.target.parent / f".{self.target.name}.replaced"
-            shutil.rmtree(backup, ignore_errors=True)
-            os.replace(self.target, backup)
-            os.replace(self.work, self.target)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            os.replace(self.work, self.target)
+            try:
+                handle.close()
+            except OSError as exc:
+                failure = failure or exc
+        self._files.clear()
+        return failure
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        failure = self._close_files()
+        if kind is None and failure is not None:
+            error = write_failure(self.target, failure)
+            self.folder.__exit__(type(error), error, None)
+            raise error
+        self.folder.__exit__(kind, exc, tb)
+
+
+def write_json(path: Path, data: Any, *, shown: Path) -> None:
+    """Write one JSON file inside a folder under construction (``shown`` names the folder in errors)."""
+    with _writing(shown):
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def negsim_folder_problem(folder: Path, kind: FolderKind) -> str | None:
+    """Why ``folder`` is not a results folder negsim wrote of this kind (None if it is one)."""
+    marker = MARKER_FILES[kind]
+    if file_kind(folder / marker) is not None or not (folder / marker).is_file():
+        return f"has no {marker} of negsim's"
+    try:
+        data = json.loads((folder / marker).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"its {marker} is not negsim's"
+    if not isinstance(data, dict) or data.get("kind") != MARKERS[kind]:
+        return f"its {marker} does not mark it as a {kind} folder of negsim's"
+    return _foreign_entries(folder, kind)
+
+
+def _foreign_entries(folder: Path, kind: FolderKind, *, partial: bool = False) -> str | None:
+    """Name an entry of the folder that negsim would not have written there (a partial folder: may be unfinished)."""
+    allowed = SWEEP_FILES if kind == "sweep" else COMPARE_FILES
+    for entry in sorted(folder.iterdir()):
+        what = file_kind(entry)
+        if what is None and (entry.name in allowed or (partial and entry.name == OWNER_FILE)):
+            continue
+        if what == "a folder" and kind == "compare" and partial:
+            problem = _foreign_entries(entry, "sweep", partial=True)  # a scenario's results, finished or not
+            if problem is None:
+                continue
+            return f"its folder '{entry.name}' {problem}"
+        if what == "a folder" and kind == "compare":
+            problem = negsim_folder_problem(entry, "sweep")
+            if problem is None:
+                continue
+            return f"its folder '{entry.name}' {problem}"
+        return f"holds '{entry.name}', which negsim did not write"
+    return None
+
+
+@contextmanager
+def _writing(shown: Path) -> Iterator[None]:
+    """Turn the operating system's refusal to write (a full disk, no permission) into a usage error."""
+    try:
+        yield
+    except OSError as exc:
+        raise write_failure(shown, exc) from None
+
+
+def _this_process() -> dict[str, Any]:
+    """Who is writing a partial folder: enough to tell later whether that process still runs."""
+    pid = os.getpid()
+    return {"negsim": "partial results folder", "pid": pid, "host": socket.gethostname(), "boot": _boot_id(),
+            "process_start": _process_start(pid), "started": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+def _read_owner(work: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((work / OWNER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("pid"), int) else None
+
+
+def _alive(owner: dict[str, Any]) -> bool:
+    """Whether the process that wrote an owner file may still run (on another host: assume it does)."""
+    if owner.get("host") != socket.gethostname():
+        return True
+    if owner.get("boot") != _boot_id():
+        return False
+    pid = int(owner["pid"])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, under another user
+    # A process id can be reused: the same id with another start time is another process.
+    started = owner.get("process_start")
+    return started is None or started == _process_start(pid)
+
+
+def _boot_id() -> str | None:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+    except OSError:
+        return None
+
+
+def _process_start(pid: int) -> int | None:
+    """The start time of a process in clock ticks since boot (Linux), None where /proc does not tell."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    # The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
+    fields = stat[stat.rfind(")") + 2:].split()
+    try:
+        return int(fields[19])
+    except (IndexError, ValueError):
+        return None
 
 
 def _cell(value: object) -> str:

@@ -16,7 +16,8 @@ from sim import __version__
 from sim.backends import Backend, executor_for
 from sim.errors import UsageError
 from sim.experiment import Job, replicate_chunks
-from sim.results import FIXED_COLUMNS, ResultsFolder
+from sim.files import write_failure
+from sim.results import FIXED_COLUMNS, MARKERS, Notify, ResultsFolder
 from sim.scenario.model import Scenario
 from sim.summary import Summary
 
@@ -79,13 +80,19 @@ def versions() -> dict[str, str]:
 
 
 def sweep(scenario: Scenario, scenario_path: Path, settings: SweepSettings, output: Path, *, overwrite: bool = False,
-          argv: Sequence[str] | None = None, progress: Progress | None = None) -> dict[str, Any]:
-    """Run a sweep into ``output`` and return its summary."""
+          argv: Sequence[str] | None = None, progress: Progress | None = None,
+          notify: Notify | None = None) -> dict[str, Any]:
+    """Run a sweep into ``output`` and return its summary.
+
+    ``overwrite`` lets an existing results folder of negsim's be replaced (never any other
+    folder); ``notify`` hears about leftovers of an earlier, stopped run that were cleaned up.
+    """
     text = scenario_path.read_text(encoding="utf-8")
     started = datetime.now(UTC).isoformat(timespec="seconds")
     summary = Summary(scenario.start)
     job = Job(text, str(scenario_path), settings.seed, settings.trace)
-    with ResultsFolder(output, columns_for(scenario), overwrite=overwrite, trace=settings.trace) as folder, \
+    with ResultsFolder(output, columns_for(scenario), overwrite=overwrite, trace=settings.trace,
+                       notify=notify) as folder, \
             executor_for(settings.backend, settings.jobs, settings.scheduler) as executor:
         for chunk in replicate_chunks(job, settings.n, executor, chunk_size=settings.chunk_size,
                                       window=max(4, 4 * settings.jobs)):
@@ -96,12 +103,15 @@ def sweep(scenario: Scenario, scenario_path: Path, settings: SweepSettings, outp
             if progress is not None:
                 progress(len(chunk.rows))
         if settings.parquet:
-            write_parquet(folder.path / "replications.csv", folder.path / "replications.parquet")
+            try:
+                write_parquet(folder.path / "replications.csv", folder.path / "replications.parquet")
+            except OSError as exc:  # pyarrow's I/O errors are OSErrors too
+                raise write_failure(output, exc) from None
         result = {"scenario": scenario.id, "title": scenario.title, **summary.to_dict()}
         folder.write_json("summary.json", result)
         folder.write_text("scenario.yaml", text)
         folder.write_json("manifest.json", {
-            "scenario": scenario.id, "scenario_file": scenario_path.name,
+            "kind": MARKERS["sweep"], "scenario": scenario.id, "scenario_file": scenario_path.name,
             "scenario_sha256": hashlib.sha256(text.encode()).hexdigest(), "seed": settings.seed,
             "replications": settings.n, "backend": settings.backend,
             "workers": 1 if settings.backend == "serial" else settings.jobs,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 
 from sim.errors import UsageError
-from sim.files import write_atomically
+from sim.files import check_output, is_stdout, write_output
 from sim.genius.convert import convert
 
 
@@ -23,7 +24,7 @@ def add_import_genius_command(commands: argparse._SubParsersAction[argparse.Argu
     cmd.add_argument("profiles", nargs="+", type=Path, metavar="PROFILE",
                      help="one Genius preference profile (XML) per party")
     cmd.add_argument("-o", "--output", type=Path, required=True, metavar="PATH",
-                     help="the scenario file to write (YAML)")
+                     help="the scenario file to write (YAML; '-': standard output)")
     cmd.add_argument("--id", metavar="ID", help="id of the scenario (default: from the domain's file name)")
     cmd.set_defaults(handler=run_import_genius)
 
@@ -44,10 +45,15 @@ def run_import_genius(args: argparse.Namespace) -> int:
     missing = [p for p in (args.domain, *args.profiles) if not Path(p).is_file()]
     if missing:
         raise UsageError(f"cannot read '{missing[0]}': no such file")
+    output = Path(args.output)
+    check_output(output, [Path(args.domain), *map(Path, args.profiles)])
     result = convert(Path(args.domain), [Path(p) for p in args.profiles], scenario_id=args.id)
-    write_atomically(Path(args.output), result.text)
+    write_output(output, result.text)
     scenario = result.scenario
     packages = math.prod(len(i.domain()) for i in scenario.issues)
-    print(f"wrote {args.output}: scenario '{scenario.id}' with {len(scenario.issues)} issues, "
-          f"{len(scenario.parties)} parties, {packages:,} packages")
+    # With -o -, standard output holds the scenario alone; the summary goes to standard error.
+    where = "standard output" if is_stdout(output) else output
+    print(f"wrote {where}: scenario '{scenario.id}' with {len(scenario.issues)} issues, "
+          f"{len(scenario.parties)} parties, {packages:,} packages",
+          file=sys.stderr if is_stdout(output) else sys.stdout)
     return 0

@@ -24,7 +24,7 @@ from sim import __version__
 from sim.engine import run
 from sim.errors import NegsimError, UsageError
 from sim.experiment import replication_rng
-from sim.files import write_atomically
+from sim.files import check_output, is_stdout, write_output
 from sim.scenario.loader import load
 from sim.scenario.model import Scenario
 
@@ -122,10 +122,11 @@ def _labelled(results: list[Results]) -> list[Results]:
 
 
 def write_report(folders: list[Path], output: Path) -> None:
-    """Write the HTML report on ``folders`` (results or comparison folders) to ``output``."""
+    """Write the HTML report on ``folders`` (results or comparison folders) to ``output`` (``-``: standard output)."""
+    check_output(output, folders)  # before the work of reading and plotting
     paths, comparisons = expand(folders)
     results = _labelled([read_results(p) for p in paths])
-    write_atomically(output, render(results, comparisons))
+    write_output(output, render(results, comparisons))
 
 
 def add_report_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -133,14 +134,16 @@ def add_report_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     parser = commands.add_parser("report", help="write a self-contained HTML report on results folders")
     parser.add_argument("folders", nargs="+", type=Path, metavar="DIR",
                         help="results folders of `negsim sweep`, or a folder of `negsim compare`")
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the HTML file to write")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
+                        help="the HTML file to write ('-': standard output)")
     parser.set_defaults(handler=run_report)
 
 
 def run_report(args: argparse.Namespace) -> int:
     """Handle ``negsim report``: write the page, say where."""
     write_report(list(args.folders), args.output)
-    print(f"report written to {args.output}", file=sys.stderr)
+    where = "standard output" if is_stdout(args.output) else args.output
+    print(f"report written to {where}", file=sys.stderr)
     return 0
 
 
