@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
-import json
 import os
 import signal
 import sys
