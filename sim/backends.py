@@ -6,6 +6,8 @@ All three sit behind ``concurrent.futures.Executor`` (Dask through
 
 from __future__ import annotations
 
+import argparse
+import socket
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -15,6 +17,46 @@ from sim.errors import UsageError
 
 Backend = Literal["serial", "process", "dask"]
 DASK_HINT = "the Dask backend needs the 'dask' extra: pip install 'negsim[dask]'"
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+SCHEDULER_FORM = "write it as tcp://HOST:PORT (a Dask scheduler listens on port 8786 by default)"
+CONNECT_SECONDS = 10
+
+
+def scheduler_address(address: str) -> str:
+    """An argparse type: a Dask scheduler address ``[scheme://]host:port``, checked before any connection."""
+    scheme, _, rest = address.rpartition("://")
+    host, colon, port = rest.rpartition(":") if ":" in rest.rpartition("]")[2] else (rest, "", "")
+    problem = ""
+    if scheme and scheme not in SCHEDULER_SCHEMES:
+        problem = f"unknown protocol '{scheme}://'"
+    elif not colon or not port:
+        problem = "no port"
+    elif not port.isdigit():
+        problem = f"the port '{port}' is not a number"
+    elif not host:
+        problem = "no host"
+    if problem:
+        raise argparse.ArgumentTypeError(f"'{address}': {problem}; {SCHEDULER_FORM}")
+    if not 1 <= int(port) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{address}': port {port} is not between 1 and 65535")
+    return address
+
+
+def _reachable(address: str) -> None:
+    """Fail fast, with the OS's reason, when nothing listens at a TCP scheduler address.
+
+    Dask's own client retries a refused connection until its timeout; a plain connect
+    says "Connection refused" or "Name or service not known" at once.
+    """
+    scheme, _, rest = address.rpartition("://")
+    if scheme not in ("", "tcp"):
+        return
+    host, _, port = rest.rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {reason}") from None
 
 
 @contextmanager
@@ -37,8 +79,9 @@ def _dask_executor(jobs: int, scheduler: str | None) -> Iterator[Executor]:
     except ImportError:
         raise UsageError(DASK_HINT) from None
     if scheduler:
+        _reachable(scheduler_address(scheduler))
         try:
-            client = Client(scheduler, timeout="10s")  # type: ignore[no-untyped-call]
+            client = Client(scheduler, timeout=f"{CONNECT_SECONDS}s")  # type: ignore[no-untyped-call]
         except OSError as exc:
             raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         with client:
