@@ -7,6 +7,7 @@ folder, a small tmpfs that is full or mounted read-only, a user without permissi
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -251,3 +252,143 @@ def test_an_unreachable_scheduler_fails_at_once_with_the_reason(tmp_path: Path) 
                  "-o", tmp_path / "r")
     assert ran.code == 2, ran.err
     assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}: Connection refused" in ran.err
+
+
+# ---------------------------------------------------------------- corrupt results folders given to `negsim report`
+
+
+def _rewrite(name: str, change: Callable[[str], str]) -> Callable[[Path], None]:
+    def corrupt(folder: Path) -> None:
+        path = folder / name
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return corrupt
+
+
+def _json_edit(name: str, **values: object) -> Callable[[Path], None]:
+    def corrupt(folder: Path) -> None:
+        path = folder / name
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for key, value in values.items():
+            if value is None:
+                del data[key]
+            else:
+                data[key] = value
+        path.write_text(json.dumps(data), encoding="utf-8")
+    return corrupt
+
+
+def _replace_by(name: str, make: Callable[[Path], None]) -> Callable[[Path], None]:
+    def corrupt(folder: Path) -> None:
+        (folder / name).unlink()
+        make(folder / name)
+    return corrupt
+
+
+def _lines_edit(change: Callable[[list[str]], list[str]]) -> Callable[[Path], None]:
+    return _rewrite("replications.csv", lambda text: "".join(change(text.splitlines(keepends=True))))
+
+
+def _append_bytes(path: Path, junk: bytes) -> None:
+    with path.open("ab") as handle:
+        handle.write(junk)
+
+
+def _cell(line: int, column: str, value: str) -> Callable[[Path], None]:
+    def change(lines: list[str]) -> list[str]:
+        header = lines[0].rstrip("\n").split(",")
+        cells = lines[line - 1].rstrip("\n").split(",")
+        cells[header.index(column)] = value
+        return [*lines[: line - 1], ",".join(cells) + "\n", *lines[line:]]
+    return _lines_edit(change)
+
+
+CORRUPTIONS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "no-manifest": (lambda f: (f / "manifest.json").unlink(), "not a results folder: it has no manifest.json"),
+    "no-summary": (lambda f: (f / "summary.json").unlink(), "not a results folder: it has no summary.json"),
+    "no-replications": (lambda f: (f / "replications.csv").unlink(),
+                        "not a results folder: it has no replications.csv"),
+    "empty-manifest": (_rewrite("manifest.json", lambda _: ""), "manifest.json: it is empty"),
+    "garbled-manifest": (_rewrite("manifest.json", lambda t: t[:40]), "manifest.json:3: column 3: not valid JSON"),
+    "binary-manifest": (_replace_by("manifest.json", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\xff\x00")),
+                        "manifest.json:1: it is not UTF-8 text"),
+    "manifest-a-list": (_rewrite("manifest.json", lambda _: "[1, 2]"), "expected a JSON object, found list"),
+    "manifest-without-replications": (_json_edit("manifest.json", replications=None), "it has no 'replications'"),
+    "manifest-text-replications": (_json_edit("manifest.json", replications="six"),
+                                   "'replications' should be a whole number from 0, found \"six\""),
+    "manifest-of-another-kind": (_json_edit("manifest.json", kind="negsim-compare"),
+                                 "the manifest of another kind of folder (\"negsim-compare\")"),
+    "garbled-summary": (_rewrite("summary.json", lambda t: t.replace(":", "=", 1)), "summary.json:2: column"),
+    "summary-disagrees": (_json_edit("summary.json", replications=7),
+                          "summary.json: 'replications' is 7 but manifest.json says 6"),
+    "summary-miscounts-errors": (_json_edit("summary.json", errors=2),
+                                 "0 rows hold an error but summary.json counts 2"),
+    "empty-replications": (_rewrite("replications.csv", lambda _: ""), "replications.csv: it is empty: no header"),
+    "rows-cut-short": (_lines_edit(lambda lines: lines[:-2]),
+                       "it has 4 rows but manifest.json says 6 replications ran (is it cut short?)"),
+    "row-cut-in-the-middle": (_rewrite("replications.csv", lambda t: t[: t.index("\n", t.index("\n") + 1) - 30]),
+                              "replications.csv:2: the row has"),
+    "wrong-header": (_lines_edit(lambda lines: [lines[0].replace("agreed", "deal", 1), *lines[1:]]),
+                     "replications.csv:1: the header should start with replication,seed,agreed"),
+    "no-error-column": (_lines_edit(lambda lines: [lines[0].replace(",error", ""), *lines[1:]]),
+                        "replications.csv:1: the header's last column should be 'error'"),
+    "extra-cell": (_lines_edit(lambda lines: [*lines[:3], lines[3].rstrip("\n") + ",extra\n", *lines[4:]]),
+                   "replications.csv:4: the row has 19 cells, the header 18"),
+    "missing-cell": (_lines_edit(lambda lines: [*lines[:2], lines[2].split(",", 1)[1], *lines[3:]]),
+                     "replications.csv:3: the row has 17 cells, the header 18"),
+    "day-not-a-number": (_cell(3, "day", "soon"), "replications.csv:3: day is not a number: \"soon\""),
+    "date-not-a-date": (_cell(4, "date", "2024-13-45"), "replications.csv:4: date is not a date (YYYY-MM-DD)"),
+    "agreed-not-a-boolean": (_cell(2, "agreed", "yes"), "replications.csv:2: agreed should be true or false"),
+    "rows-out-of-order": (_cell(5, "replication", "0"), "replications.csv:5: replication should be 3"),
+    "binary-junk-in-rows": (lambda f: _append_bytes(f / "replications.csv", b"\xff\xfe\x00\x01junk\n"),
+                            "replications.csv:8: not UTF-8 text"),
+    "nul-in-a-number": (_cell(3, "day", "4\0"), "replications.csv:3: day is not a number"),
+    "folder-instead-of-file": (_replace_by("replications.csv", lambda p: p.mkdir()),
+                               "replications.csv: it is a folder, not a file"),
+    "fifo-instead-of-file": (_replace_by("summary.json", lambda p: os.mkfifo(p)),
+                             "summary.json: it is not a regular file"),
+}
+
+
+@pytest.fixture(scope="module")
+def results_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real results folder of six replications, made once; each test corrupts a copy."""
+    from sim.cli import main
+
+    folder = tmp_path_factory.mktemp("sweep") / "results"
+    assert main(["sweep", str(BASE), "-n", "6", "--backend", "serial", "--quiet", "-o", str(folder)]) == 0
+    return folder
+
+
+@pytest.mark.parametrize("corruption", CORRUPTIONS)
+def test_report_names_what_is_wrong_with_a_corrupt_results_folder(
+        corruption: str, results_folder: Path, tmp_path: Path, negsim_main: Callable[..., Any]) -> None:
+    corrupt, problem = CORRUPTIONS[corruption]
+    folder = tmp_path / "results"
+    shutil.copytree(results_folder, folder)
+    corrupt(folder)
+    ran = negsim_main("report", str(folder), "-o", str(tmp_path / "report.html"))
+    assert ran.code == 2, ran.err
+    assert problem in ran.err
+    assert not (tmp_path / "report.html").exists()
+
+
+@pytest.mark.parametrize(("compare_json", "problem"), [
+    ('{"folders": ["../results"]}', "'folders' names \"../results\", which is not a folder inside"),
+    ('{"folders": "results"}', "'folders' must be a list of folder names"),
+    ('{"kind": "negsim-sweep"}', "compare.json: it is not a comparison's"),
+    ("{nope", "compare.json:1: column 2: not valid JSON"),
+])
+def test_report_refuses_a_corrupt_comparison_folder(compare_json: str, problem: str, results_folder: Path,
+                                                     tmp_path: Path, negsim_main: Callable[..., Any]) -> None:
+    shutil.copytree(results_folder, tmp_path / "results")
+    (tmp_path / "cmp").mkdir()
+    (tmp_path / "cmp" / "compare.json").write_text(compare_json, encoding="utf-8")
+    ran = negsim_main("report", str(tmp_path / "cmp"), "-o", str(tmp_path / "report.html"))
+    assert ran.code == 2, ran.err
+    assert problem in ran.err
+
+
+def test_report_still_reads_a_sound_results_folder(results_folder: Path, tmp_path: Path,
+                                                   negsim_main: Callable[..., Any]) -> None:
+    ran = negsim_main("report", str(results_folder), "-o", str(tmp_path / "report.html"))
+    assert ran.code == 0, ran.err
