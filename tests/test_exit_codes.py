@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import textwrap
+import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic_core import PydanticKnownError
+from pydantic_core.core_schema import ErrorType
+
+from sim.scenario.model import Scenario
+from sim.scenario.validate import message_for
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "tests" / "valid" / "base.yaml"
@@ -309,7 +316,7 @@ CORRUPTIONS: dict[str, tuple[Callable[[Path], None], str]] = {
                         "not a results folder: it has no replications.csv"),
     "empty-manifest": (_rewrite("manifest.json", lambda _: ""), "manifest.json: it is empty"),
     "garbled-manifest": (_rewrite("manifest.json", lambda t: t[:40]), "manifest.json:3: column 3: not valid JSON"),
-    "binary-manifest": (_replace_by("manifest.json", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\xff\x00")),
+    "binary-manifest": (_replace_by("manifest.json", lambda p: _append_bytes(p, b"\x89PNG\r\n\x1a\n\xff\x00")),
                         "manifest.json:1: it is not UTF-8 text"),
     "manifest-a-list": (_rewrite("manifest.json", lambda _: "[1, 2]"), "expected a JSON object, found list"),
     "manifest-without-replications": (_json_edit("manifest.json", replications=None), "it has no 'replications'"),
@@ -392,3 +399,40 @@ def test_report_still_reads_a_sound_results_folder(results_folder: Path, tmp_pat
                                                    negsim_main: Callable[..., Any]) -> None:
     ran = negsim_main("report", str(results_folder), "-o", str(tmp_path / "report.html"))
     assert ran.code == 0, ran.err
+
+
+# ---------------------------------------------------------------- negsim's own words, not pydantic's
+
+PYDANTIC_WORDING = re.compile(r"input should|should be|should have|value error|assertion failed|unable to|\[type=|"
+                              r"pydantic", re.IGNORECASE)
+CONTEXT = {"error": "bad", "expected": "'a' or 'b'", "max_length": 3, "min_length": 1, "pattern": "^x$", "le": 1,
+           "ge": 0, "lt": 1, "gt": 0, "multiple_of": 2, "tag": "t", "discriminator": "'type'",
+           "expected_tags": "'a', 'b'", "class_name": "C", "class": "C", "field_type": "F", "attribute": "a",
+           "method_name": "m", "encoding": "utf-8", "encoding_error": "e", "tz_expected": 0, "tz_actual": 1,
+           "expected_version": 4,
+           "expected_schemes": "'http'", "max_digits": 3, "decimal_places": 2, "whole_digits": 1,
+           "function_name": "f", "actual_length": 4, "reason": "r", "expected_length": 1}
+
+
+def test_no_pydantic_error_reaches_the_user_in_pydantic_words() -> None:
+    leaks = []
+    for kind in typing.get_args(ErrorType):  # every error type pydantic has, whether or not the schema uses it
+        error: Any = {"type": kind, "loc": ("parties", 0, "name"), "input": 5, "ctx": CONTEXT,
+                      "msg": PydanticKnownError(kind, CONTEXT).message()}
+        message = message_for(error, ("parties", 0, "name"), Scenario)
+        if PYDANTIC_WORDING.search(message):
+            leaks.append(f"{kind}: {message}")
+    assert leaks == []
+
+
+def test_a_number_that_is_not_finite_is_named_in_plain_words(tmp_path: Path,
+                                                              negsim_main: Callable[..., Any]) -> None:
+    lines = BASE.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if "confidence:" in line)
+    lines[number] = re.sub(r"confidence: .*", "confidence: .nan", lines[number])
+    path = tmp_path / "nan.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ran = negsim_main("check", str(path))
+    assert ran.code == 1
+    col = lines[number].index(".nan") + 1
+    assert f"{path}:{number + 1}:{col}: error: 'confidence' must be a finite number, got" in ran.out

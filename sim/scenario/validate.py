@@ -169,7 +169,45 @@ def message_for(error: ErrorDetails, path: PathKey, root: type[BaseModel]) -> st
         bound = ctx.get(name)
         shown = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
         return f"'{key}' must be {words} {shown}, got {describe(value)}" + _share_hint(value, bound)
-    return f"{error['msg'][0].lower()}{error['msg'][1:]}, got {describe(value)}"
+    if kind in _PLAIN:
+        return _PLAIN[kind].format(key=key, **{name: _bound(v) for name, v in ctx.items()}) + f", got {describe(value)}"
+    return f"{plain_words(error['msg'])}, got {describe(value)}"
+
+
+_PLAIN = {
+    "finite_number": "'{key}' must be a finite number",
+    "multiple_of": "'{key}' must be a multiple of {multiple_of}",
+    "too_long": "'{key}' has too many items: at most {max_length}",
+    "string_too_short": "'{key}' needs at least {min_length} character(s)",
+    "string_too_long": "'{key}' is too long: at most {max_length} characters",
+    "int_parsing": "expected an integer", "int_parsing_size": "expected an integer of a sane size",
+    "float_parsing": "expected a number", "bool_parsing": "expected true or false",
+    "string_unicode": "expected text", "enum": "expected one of: {expected}",
+    "date_from_datetime_inexact": "expected a date (YYYY-MM-DD) without a time",
+    "date_past": "expected a date in the past", "date_future": "expected a date in the future",
+}
+"""negsim's wording of pydantic error types that the schema can produce; the rest go through plain_words."""
+
+_PYDANTIC_PHRASES = (
+    (re.compile(r"^(?:Value error|Assertion failed), "), ""),
+    (re.compile(r", unable to [^,]*"), ""),
+    (re.compile(r"^(?:[A-Za-z]+ )?(?:input|string|data|scheme|datetimes provided to dates) should be\b",
+                re.IGNORECASE), "expected"),
+    (re.compile(r"^(?:[A-Za-z]+ )?(?:input|string|data|scheme) should (not )?have\b", re.IGNORECASE),
+     r"expected \1to have"),
+    (re.compile(r"\bshould (be|have)\b"), r"must \1"),
+)
+
+
+def plain_words(message: str) -> str:
+    """Rewrite a pydantic message that has no negsim wording of its own ("Input should be ...") in negsim's voice."""
+    for pattern, replacement in _PYDANTIC_PHRASES:
+        message = pattern.sub(replacement, message)
+    return message if message[1:2].isupper() else message[:1].lower() + message[1:]
+
+
+def _bound(value: object) -> str:
+    return f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
 
 
 _BOUNDS = {"less_than_equal": ("at most", "le"), "greater_than_equal": ("at least", "ge"),
