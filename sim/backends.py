@@ -17,7 +17,7 @@ from sim.errors import UsageError
 
 Backend = Literal["serial", "process", "dask"]
 DASK_HINT = "the Dask backend needs the 'dask' extra: pip install 'negsim[dask]'"
-SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+SCHEDULER_SCHEMES = ("tcp", "ws")  # negsim passes Dask no TLS settings, so tls://, wss:// and ucx:// cannot work
 SCHEDULER_FORM = "write it as tcp://HOST:PORT (a Dask scheduler listens on port 8786 by default)"
 CONNECT_SECONDS = 10
 
@@ -28,7 +28,7 @@ def scheduler_address(address: str) -> str:
     host, colon, port = rest.rpartition(":") if ":" in rest.rpartition("]")[2] else (rest, "", "")
     problem = ""
     if scheme and scheme not in SCHEDULER_SCHEMES:
-        problem = f"unknown protocol '{scheme}://'"
+        problem = f"the protocol '{scheme}://' is not supported (only tcp:// and ws://)"
     elif not colon or not port:
         problem = "no port"
     elif not port.isdigit():
@@ -43,14 +43,12 @@ def scheduler_address(address: str) -> str:
 
 
 def _reachable(address: str) -> None:
-    """Fail fast, with the OS's reason, when nothing listens at a TCP scheduler address.
+    """Fail fast, with the OS's reason, when nothing listens at a scheduler address (tcp:// or ws://).
 
     Dask's own client retries a refused connection until its timeout; a plain connect
     says "Connection refused" or "Name or service not known" at once.
     """
-    scheme, _, rest = address.rpartition("://")
-    if scheme not in ("", "tcp"):
-        return
+    _, _, rest = address.rpartition("://")
     host, _, port = rest.rpartition(":")
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()

@@ -255,7 +255,8 @@ def test_a_comparison_whose_variant_always_fails_exits_1_instead_of_dividing_by_
     ("tcp://localhost", "no port"),
     ("tcp://:8786", "no host"),
     ("tcp://localhost:eighty", "the port 'eighty' is not a number"),
-    ("http://localhost:8786", "unknown protocol 'http://'"),
+    ("http://localhost:8786", "the protocol 'http://' is not supported"),
+    ("tls://localhost:8786", "the protocol 'tls://' is not supported"),
     ("tcp://localhost:99999", "port 99999 is not between 1 and 65535"),
 ])
 def test_a_malformed_scheduler_address_is_a_usage_error(address: str, problem: str, tmp_path: Path) -> None:
