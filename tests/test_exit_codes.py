@@ -7,14 +7,17 @@ folder, a small tmpfs that is full or mounted read-only, a user without permissi
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import textwrap
+import time
 import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -197,6 +200,29 @@ def test_running_out_of_memory_exits_2_and_says_so(tmp_path: Path) -> None:
     assert "not enough memory" in ran.err
 
 
+@pytest.mark.skipif(not hasattr(importlib.import_module("sim.backends"), "die_with_parent"),
+                    reason="needs the process pool whose workers stop cleanly (a killed worker hangs the old pool)")
+def test_a_worker_killed_mid_sweep_exits_2_and_says_a_worker_died(tmp_path: Path) -> None:
+    gaza = ROOT / "scenarios" / "gaza-2024-08.yaml"
+    sweep = subprocess.Popen([sys.executable, "-m", "sim", "sweep", str(gaza), "-n", "100000", "--jobs", "2",
+                              "--quiet", "-o", str(tmp_path / "results")], stderr=subprocess.PIPE, text=True)
+    children = Path(f"/proc/{sweep.pid}/task/{sweep.pid}/children")
+    workers: list[str] = []
+    for _ in range(200):  # the pool starts its workers within a few seconds
+        workers = children.read_text().split() if children.exists() else []
+        if len(workers) == 2:
+            break
+        time.sleep(0.05)
+    assert len(workers) == 2, "the sweep did not start its two workers"
+    os.kill(int(workers[0]), signal.SIGKILL)  # what the kernel's out-of-memory killer does
+    try:
+        _, err = sweep.communicate(timeout=SECONDS)
+    finally:
+        sweep.kill()
+    assert sweep.returncode == 2, err
+    assert "a worker process died" in err and "Traceback" not in err
+
+
 # ---------------------------------------------------------------- sweeps and comparisons whose runs fail
 
 
@@ -329,7 +355,8 @@ CORRUPTIONS: dict[str, tuple[Callable[[Path], None], str]] = {
     "no-replications": (lambda f: (f / "replications.csv").unlink(),
                         "not a results folder: it has no replications.csv"),
     "empty-manifest": (_rewrite("manifest.json", lambda _: ""), "manifest.json: it is empty"),
-    "garbled-manifest": (_rewrite("manifest.json", lambda t: t[:40]), "manifest.json:3: column 3: not valid JSON"),
+    "garbled-manifest": (_rewrite("manifest.json", lambda _: '{"scenario": "x",\n  "seed": 0,\n  oops}'),
+                         "manifest.json:3: column 3: not valid JSON"),
     "binary-manifest": (_replace_by("manifest.json", lambda p: _append_bytes(p, b"\x89PNG\r\n\x1a\n\xff\x00")),
                         "manifest.json:1: it is not UTF-8 text"),
     "manifest-a-list": (_rewrite("manifest.json", lambda _: "[1, 2]"), "expected a JSON object, found list"),
