@@ -272,6 +272,8 @@ def test_a_comparison_whose_variant_always_fails_exits_1_instead_of_dividing_by_
     assert "ZeroDivisionError" not in ran.err
     assert "all 5 replications of too-big failed" in ran.err
     assert "n/a (no run without error)" in ran.out
+    report = negsim_process("report", tmp_path / "cmp", "-o", tmp_path / "report.html")
+    assert report.code == 0, report.err
 
 
 # ---------------------------------------------------------------- Dask scheduler addresses
