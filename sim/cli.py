@@ -14,6 +14,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Sequence
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,13 +23,14 @@ from rich.console import Console
 
 from sim import __version__
 from sim.analysis.explain import explain
-from sim.cli_sweep import add_run_options, comparison_table, progress_bar, summary_table
-from sim.compare import compare_folders
+from sim.cli_sweep import add_run_options, comparison_table, progress_bar, seed, summary_table
+from sim.compare import compare_folders, read_rows
 from sim.engine import run
-from sim.errors import Diagnostic, NegsimError, UsageError
+from sim.errors import OUT_OF_MEMORY, WORKER_DIED, Diagnostic, NegsimError, UsageError, os_problem
 from sim.evaluation import evaluate
 from sim.files import check_output, is_stdout, write_output
 from sim.genius import add_import_genius_command, run_import_genius
+from sim.inputs import require_scenario_file
 from sim.report.html import add_report_command, run_report
 from sim.report.terminal import (
     json_text,
@@ -76,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--fail-on-no-deal", action="store_true", help="exit 1 when the ZOPA is empty")
     rn = commands.add_parser("run", help="simulate the talks over calendar time")
     rn.add_argument("file", type=Path, metavar="FILE")
-    rn.add_argument("--seed", type=int, default=0, help="seed of the run's random draws (default 0)")
+    rn.add_argument("--seed", type=seed, default=0, help="seed of the run's random draws (default 0)")
     rn.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="stop the run on this date")
     rn.add_argument("--draw-red-lines", action="store_true",
                     help="draw each red line's real version from its confidence and alternatives "
@@ -139,12 +141,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("negsim: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:
+        print(f"negsim: error: {os_problem(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except MemoryError:
+        pass  # said below: leaving this block frees what the failed allocation held, so printing can work
+    except BrokenProcessPool:
+        print(f"negsim: error: {WORKER_DIED}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as exc:
         if os.environ.get("NEGSIM_DEBUG"):
             traceback.print_exc()
         print(f"negsim: internal error: {type(exc).__name__}: {exc}\n"
               "This is a bug in negsim; rerun with NEGSIM_DEBUG=1 for details and report it.", file=sys.stderr)
         return EXIT_INTERNAL
+    print(f"negsim: error: {OUT_OF_MEMORY}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _escape_what_cannot_be_encoded() -> None:
@@ -185,9 +197,8 @@ def _encodes_everything(stream: Any) -> bool:
 
 
 def _check(args: argparse.Namespace) -> int:
-    missing = [f for f in args.files if not f.is_file()]
-    if missing:
-        raise UsageError(f"cannot read '{missing[0]}': no such file")
+    for path in args.files:
+        require_scenario_file(path)
     if args.sources is not None and not args.sources.is_dir():
         raise UsageError(f"--sources '{args.sources}' is not a folder")
     report: list[dict[str, Any]] = []
@@ -228,8 +239,7 @@ def _file_report(path: Path, scenario: Scenario | None, findings: list[Diagnosti
 
 
 def _load_for_command(path: Path) -> Scenario:
-    if not path.is_file():
-        raise UsageError(f"cannot read '{path}': no such file")
+    require_scenario_file(path)
     checked = inspect(path)
     if checked.scenario is None:
         render_diagnostics(checked.findings, Console(stderr=True, highlight=False))
@@ -326,7 +336,29 @@ def _sweep(args: argparse.Namespace) -> int:
     else:
         _console().print(summary_table([result]))
         print(f"results in {args.output}", file=sys.stderr)
-    return EXIT_OK
+    return _failed_replications([(result, args.output)])
+
+
+def _failed_replications(results: list[tuple[dict[str, Any], Path]]) -> int:
+    """Say how many replications failed and the first error; every replication of a scenario failing is exit 1.
+
+    Some failures leave a summary over the runs that worked (exit 0, with a warning); a
+    scenario none of whose runs worked has no result at all, which a script must not take for one.
+    """
+    code = EXIT_OK
+    for result, folder in results:
+        errors, total = result["errors"], result["replications"]
+        if not errors:
+            continue
+        first = next((row["error"] for row in read_rows(folder) if row.get("error")), "?")
+        if errors == total:
+            code = EXIT_FINDINGS
+            print(f"negsim: error: all {total} replications of {result['scenario']} failed; "
+                  f"the first error: {first}", file=sys.stderr)
+        else:
+            print(f"negsim: warning: {errors} of {total} replications of {result['scenario']} failed; "
+                  f"the first error: {first}", file=sys.stderr)
+    return code
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -357,7 +389,7 @@ def _compare(args: argparse.Namespace) -> int:
         console.print(summary_table(results))
         console.print(comparison_table(comparison))
         print(f"results in {output}", file=sys.stderr)
-    return EXIT_OK
+    return _failed_replications([(result, output / result["scenario"]) for result in results])
 
 
 def _notice(message: str) -> None:

@@ -14,19 +14,33 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from sim.backends import scheduler_address
 from sim.report.terminal import plain
 from sim.sweep import Progress as Advance
+
+MAX_SEED = 2**63 - 1  # seeds go into replications.csv, whose Parquet copy stores them as 64-bit integers
+
+
+def seed(text: str) -> int:
+    """An argparse type: a seed is a whole number from 0 to MAX_SEED."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"a seed runs from 0 to {MAX_SEED} (2**63 - 1), got {value}")
+    return value
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by ``sweep`` and ``compare``: size, seed, backend, output."""
     parser.add_argument("-n", "--replications", type=int, default=1000, metavar="N",
                         help="replications per scenario (default 1000)")
-    parser.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    parser.add_argument("--seed", type=seed, default=0, help="root seed (default 0)")
     parser.add_argument("--jobs", type=int, default=2, metavar="J", help="worker processes (default 2)")
     parser.add_argument("--backend", choices=("serial", "process", "dask"), default="process",
                         help="where replications run (default: a local process pool)")
-    parser.add_argument("--scheduler", metavar="ADDRESS",
+    parser.add_argument("--scheduler", metavar="ADDRESS", type=scheduler_address,
                         help="Dask scheduler address (tcp://host:8786); default: a local cluster")
     parser.add_argument("--chunk-size", type=int, default=100, metavar="K", help="replications per task")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="results folder")
@@ -74,7 +88,9 @@ def comparison_table(comparison: dict[str, Any]) -> Table:
         table.add_column(name, overflow="fold")
     for diff, shift in zip(comparison["differences"], comparison["date_shifts_days"], strict=True):
         low, high = diff["ci95"]
-        table.add_row(diff["b"], f"{diff['difference']:+.1%} ({low:+.1%} to {high:+.1%})", f"{diff['p_value']:.3g}",
+        shown = "n/a (no run without error)" if diff["difference"] is None else \
+            f"{diff['difference']:+.1%} ({low:+.1%} to {high:+.1%})"
+        table.add_row(diff["b"], shown, "-" if diff["p_value"] is None else f"{diff['p_value']:.3g}",
                       "-" if shift is None else f"{shift:+.1f} days")
     ranked = Table(title="Assumptions that most separate deal from no deal", title_justify="left")
     for name in ("assumption", "deal rate with", "without", "effect", "runs with"):

@@ -26,7 +26,15 @@ def read_rows(folder: Path) -> Iterator[dict[str, str]]:
 
 
 def rate_difference(agreed_a: int, n_a: int, agreed_b: int, n_b: int) -> dict[str, Any]:
-    """Difference of two agreement rates (b - a), Newcombe's 95% interval, two-sided z-test p-value."""
+    """Difference of two agreement rates (b - a), Newcombe's 95% interval, two-sided z-test p-value.
+
+    A side without a single replication that ran (every one failed) has no rate: then the
+    rates it lacks, the difference, its interval and the p-value are None.
+    """
+    if n_a == 0 or n_b == 0:
+        return {"rate_a": round(agreed_a / n_a, 6) if n_a else None,
+                "rate_b": round(agreed_b / n_b, 6) if n_b else None,
+                "difference": None, "ci95": [None, None], "p_value": None, "z": Z95}
     p_a, p_b = agreed_a / n_a, agreed_b / n_b
     low_a, high_a = wilson(agreed_a, n_a)
     low_b, high_b = wilson(agreed_b, n_b)

@@ -56,3 +56,19 @@ class ScenarioError(NegsimError):
 
 class UsageError(NegsimError):
     """An argument names something that does not exist or is malformed."""
+
+
+OUT_OF_MEMORY = ("not enough memory for this command; try a smaller scenario or fewer replications "
+                 "(-n, --jobs), or a machine with more memory")
+WORKER_DIED = ("a worker process died before finishing its replications (killed, or out of memory?); "
+               "try fewer --jobs or --backend serial")
+
+
+def os_problem(exc: OSError) -> str:
+    """The operating system's own reason for a failed file or network operation, with the path it concerned."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename is not None and exc.filename2 is not None:
+        return f"cannot move '{exc.filename}' to '{exc.filename2}': {reason}"
+    if exc.filename is not None:
+        return f"cannot use '{exc.filename}': {reason}"
+    return reason

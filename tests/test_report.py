@@ -64,7 +64,8 @@ def _handmade(root: Path) -> Path:
                "blocking": {"egypt/no-troops-in-philadelphi": 1},
                "terms": {"philadelphi": {"monitored": 1}, "ghost-issue": {"x": 1}}}
     (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
-    (folder / "manifest.json").write_text(json.dumps({"scenario": "handmade", "seed": 7}), encoding="utf-8")
+    manifest = {"scenario": "handmade", "seed": 7, "replications": 3}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return folder
 
 

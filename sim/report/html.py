@@ -25,6 +25,7 @@ from sim.engine import run
 from sim.errors import NegsimError, UsageError
 from sim.experiment import replication_rng
 from sim.files import check_output, is_stdout, write_output
+from sim.report.folder import check_results_folder, comparison_folders
 from sim.scenario.loader import load
 from sim.scenario.model import Scenario
 
@@ -63,18 +64,17 @@ def expand(folders: list[Path]) -> tuple[list[Path], list[Comparison]]:
         if not folder.is_dir():
             raise UsageError(f"'{folder}' {'is not a folder' if folder.exists() else 'does not exist'}: "
                              "give a results folder of `negsim sweep` or `negsim compare`")
-        if (folder / "compare.json").is_file():
-            data = _json(folder / "compare.json")
+        if (folder / "compare.json").exists():
+            data, names = comparison_folders(folder)
             comparisons.append(Comparison(folder, data))
-            names = data.get("folders") or [p.name for p in sorted(folder.iterdir()) if (p / "summary.json").is_file()]
-            found += [folder / str(name) for name in names]
+            found += names
         else:
             found.append(folder)
     for folder in found:
-        missing = [name for name in REQUIRED if not (folder / name).is_file()]
-        if missing:
-            raise UsageError(f"'{folder}' is not a results folder: it has no {missing[0]} "
-                             "(make one with `negsim sweep` or `negsim compare`)")
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist"
+            raise UsageError(f"'{folder}' is not a results folder: it {what}")
+        check_results_folder(folder)
     return list(dict.fromkeys(found)), comparisons
 
 

@@ -131,7 +131,58 @@ def _diagnostic(error: ErrorDetails, doc: Document, root: type[BaseModel]) -> Di
 
 
 def message_for(error: ErrorDetails, path: PathKey, root: type[BaseModel]) -> str:
-    """A plain-words message for one pydantic error."""
+    """A plain-words message for one pydantic error, never in pydantic's own wording."""
+    message = _message(error, path, root)
+    if not _PYDANTIC_WORDING.search(message):
+        return message
+    kind, ctx = error["type"], error.get("ctx") or {}
+    got = f", got {describe(error.get('input'))}"
+    if kind in _PLAIN:
+        key = error["loc"][-1] if error["loc"] else ""
+        return _PLAIN[kind].format(key=key, **{name: _bound(v) for name, v in ctx.items()}) + got
+    return plain_words(message)
+
+
+_PYDANTIC_WORDING = re.compile(r"\bshould (?:be|have|not)\b|^(?:value error|assertion failed), |(?:^|, )unable to ",
+                               re.IGNORECASE)
+_PLAIN = {
+    "finite_number": "'{key}' must be a finite number",
+    "multiple_of": "'{key}' must be a multiple of {multiple_of}",
+    "too_long": "'{key}' has too many items: at most {max_length}",
+    "string_too_short": "'{key}' needs at least {min_length} character(s)",
+    "string_too_long": "'{key}' is too long: at most {max_length} characters",
+    "int_parsing": "expected an integer", "int_parsing_size": "expected an integer of a sane size",
+    "float_parsing": "expected a number", "bool_parsing": "expected true or false",
+    "string_unicode": "expected text", "enum": "expected one of: {expected}",
+    "date_from_datetime_inexact": "expected a date (YYYY-MM-DD) without a time",
+    "date_past": "expected a date in the past", "date_future": "expected a date in the future",
+}
+"""negsim's wording of pydantic error types that the schema can produce; the rest go through plain_words."""
+
+_PYDANTIC_PHRASES = (
+    (re.compile(r"^(?:Value error|Assertion failed), ", re.IGNORECASE), ""),
+    (re.compile(r", unable to [^,]*"), ""),
+    (re.compile(r"^(?:[A-Za-z]+ )?(?:input|string|data|scheme|datetimes provided to dates) should be\b",
+                re.IGNORECASE), "expected"),
+    (re.compile(r"^(?:[A-Za-z]+ )?(?:input|string|data|scheme) should (not )?have\b", re.IGNORECASE),
+     r"expected \1to have"),
+    (re.compile(r"\bshould (be|have)\b"), r"must \1"),
+)
+
+
+def plain_words(message: str) -> str:
+    """Rewrite a message in pydantic's words ("Input should be ...") in negsim's: "expected ..."."""
+    for pattern, replacement in _PYDANTIC_PHRASES:
+        message = pattern.sub(replacement, message)
+    return message
+
+
+def _bound(value: object) -> str:
+    return f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+
+
+def _message(error: ErrorDetails, path: PathKey, root: type[BaseModel]) -> str:
+    """The message for one error: negsim's own words where it has them, else pydantic's, lower-cased."""
     kind, value, loc = error["type"], error.get("input"), error["loc"]
     key = loc[-1] if loc else ""
     ctx = error.get("ctx") or {}

@@ -1,0 +1,45 @@
+"""Input files: refuse, with the true reason, a path that is not a readable regular file.
+
+The check looks at the path with ``stat`` before anything opens it, so a FIFO (which would
+block ``open``) or a device such as ``/dev/zero`` (which would never end) is never read.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from sim.errors import UsageError
+
+STDIN = "-"
+_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def require_scenario_file(path: Path) -> None:
+    """Raise :class:`UsageError` unless ``path`` names a regular file this process may read."""
+    if str(path) == STDIN:
+        raise UsageError(f"cannot read '{STDIN}': scenarios are not read from standard input; "
+                         "save the scenario to a file and give its path")
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise UsageError(f"cannot read '{path}': {_reason(exc)}") from None
+    if stat.S_ISDIR(mode):
+        raise UsageError(f"cannot read '{path}': it is a folder, not a scenario file")
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+        raise UsageError(f"cannot read '{path}': it is {kind}, not a regular file")
+    try:
+        os.close(os.open(path, os.O_RDONLY))
+    except OSError as exc:
+        raise UsageError(f"cannot read '{path}': {_reason(exc)}") from None
+
+
+def _reason(exc: OSError) -> str:
+    """The OS's reason; 'no such file' keeps the short wording users know."""
+    if exc.errno == errno.ENOENT:
+        return "no such file"
+    return exc.strerror or str(exc)
