@@ -1,0 +1,107 @@
+"""Limits of analysis and runs: named conditions, the outcome space's memory, time limits of runs.
+
+Each test runs the real command line in a subprocess with a time limit, on a scenario
+written for it from ``tests/valid/base.yaml``: what once hung, blew up or crashed now ends
+quickly with a clear message at the right line, or with a result.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+BASE = (Path(__file__).parent / "valid" / "base.yaml").read_text(encoding="utf-8")
+LIMIT_S = 5.0
+
+
+@dataclass(frozen=True)
+class Done:
+    """What one ``negsim`` subprocess returned, printed and how long it took."""
+
+    code: int
+    out: str
+    err: str
+    seconds: float
+
+
+def negsim(*argv: str | Path, limit: float = LIMIT_S, env: dict[str, str] | None = None) -> Done:
+    """Run ``python -m sim ARGS`` and fail the test if it takes longer than ``limit`` seconds."""
+    began = time.monotonic()
+    try:
+        done = subprocess.run([sys.executable, "-m", "sim", *map(str, argv)], capture_output=True, text=True,
+                              timeout=limit, env=env)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"negsim {' '.join(map(str, argv))} ran longer than {limit} s")
+    return Done(done.returncode, done.stdout, done.stderr, time.monotonic() - began)
+
+
+def with_conditions(conditions: str, red_line_condition: str) -> str:
+    """The base scenario with these named conditions, the union's 'jobs' red line requiring one of them."""
+    text = re.sub(r"conditions:\n(?:  .*\n|    .*\n)+", "conditions:\n" + conditions, BASE, count=1)
+    return text.replace("require: {condition: automation-limited}", f"require: {{condition: {red_line_condition}}}")
+
+
+def chain(length: int) -> str:
+    """Named conditions c0 ... c(length-1), each referring to the one before."""
+    lines = ["  c0: {issue: automation, op: in, value: [banned, limited]}\n"]
+    lines += [f"  c{i}: {{condition: c{i - 1}}}\n" for i in range(1, length)]
+    return with_conditions("".join(lines), f"c{length - 1}")
+
+
+def doubling(levels: int) -> str:
+    """Named conditions d0 ... each referring twice to the one before: written out, size doubles per level."""
+    lines = ["  d0: {issue: automation, op: in, value: [banned, limited]}\n"]
+    lines += [f"  d{i}: {{any: [{{condition: d{i - 1}}}, {{not: {{condition: d{i - 1}}}}}]}}\n"
+              for i in range(1, levels)]
+    return with_conditions("".join(lines), f"d{levels - 1}")
+
+
+def line_of(text: str, start: str) -> int:
+    """Line number (from 1) of the first line of ``text`` starting with ``start``."""
+    return next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith(start))
+
+
+COMMANDS = [("check",), ("evaluate", "--proposal", "employers-offer"), ("explain",), ("run", "--seed", "1")]
+
+
+@pytest.mark.parametrize("length", [1_000, 3_000])
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_a_long_chain_of_named_conditions_is_refused_at_the_first_too_deep(
+        tmp_path: Path, length: int, command: tuple[str, ...]) -> None:
+    text = chain(length)
+    path = tmp_path / "chain.yaml"
+    path.write_text(text, encoding="utf-8")
+    done = negsim(command[0], path, *command[1:])
+    assert done.code == 1, done.err
+    if command[0] == "check":
+        assert f"chain.yaml:{line_of(text, '  c64:')}:3: error: named condition 'c64' nests 65 levels deep" in done.out
+    assert "Traceback" not in done.err and "RecursionError" not in done.err + done.out
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_named_conditions_doubling_at_each_level_are_refused_where_they_grow_too_big(
+        tmp_path: Path, command: tuple[str, ...]) -> None:
+    text = doubling(80)
+    assert len(text.encode()) < 8_000
+    path = tmp_path / "dag.yaml"
+    path.write_text(text, encoding="utf-8")
+    done = negsim(command[0], path, *command[1:])
+    assert done.code == 1, done.err
+    if command[0] == "check":
+        assert f"dag.yaml:{line_of(text, '  d11:')}:3: error: named condition 'd11' has 10,236 parts" in done.out
+        assert done.out.count("error:") == 1, done.out  # the names built on d11 are not reported again
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_named_conditions_reused_within_the_limits_give_a_result_quickly(
+        tmp_path: Path, command: tuple[str, ...]) -> None:
+    path = tmp_path / "dag.yaml"
+    path.write_text(doubling(11), encoding="utf-8")  # 5,116 parts written out, 31 distinct
+    done = negsim(command[0], path, *command[1:])
+    assert done.code == 0, done.err
