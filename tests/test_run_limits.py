@@ -105,3 +105,72 @@ def test_named_conditions_reused_within_the_limits_give_a_result_quickly(
     path.write_text(doubling(11), encoding="utf-8")  # 5,116 parts written out, 31 distinct
     done = negsim(command[0], path, *command[1:])
     assert done.code == 0, done.err
+
+
+def with_filler(*counts: int) -> str:
+    """The base scenario (558 packages) with categorical issues no party weighs, of these numbers of values."""
+    issues = ""
+    for i, count in enumerate(counts):
+        values = ", ".join(f"v{j}" for j in range(count))
+        issues += f"  - id: filler-{i}\n    name: Filler {i}\n    type: categorical\n    values: [{values}]\n"
+    return BASE.replace("\nconditions:", "\n" + issues + "\nconditions:", 1)
+
+
+def environment(**variables: str) -> dict[str, str]:
+    """This process's environment with some variables set."""
+    import os
+
+    return {**os.environ, **variables}
+
+
+SPACE_COMMANDS = [("run", "--seed", "1"), ("explain",)]
+
+
+@pytest.mark.parametrize(("command", "values", "packages"), [
+    (("run", "--seed", "1"), 67, "37,386,000"),  # the space that took 7.7 GB in issue 11
+    (("explain",), 100, "55,800,000"),  # explain keeps less per package
+], ids=["run", "explain"])
+def test_a_space_over_the_default_memory_budget_is_refused_before_allocating(
+        tmp_path: Path, command: tuple[str, ...], values: int, packages: str) -> None:
+    path = tmp_path / "wide.yaml"
+    path.write_text(with_filler(1_000, values), encoding="utf-8")
+    done = negsim(command[0], path, *command[1:], env=environment(NEGSIM_MEMORY_BUDGET=""))
+    assert done.code == 2, done.err
+    assert re.search(rf"the outcome space has {packages} packages; .* needs about \d+\.\d GB of memory, "
+                     r"more than the 4\.0 GB allowed; .* NEGSIM_MEMORY_BUDGET", done.err), done.err
+
+
+@pytest.mark.parametrize("command", SPACE_COMMANDS, ids=lambda c: c[0])
+def test_the_memory_budget_is_decided_before_allocating_to_the_byte(tmp_path: Path, command: tuple[str, ...]) -> None:
+    import sim
+    from sim.space import OutcomeSpace, explain_bytes_per_package, run_bytes_per_package
+
+    text = with_filler(100)
+    scenario = sim.loads(text)
+    per_package = (run_bytes_per_package if command[0] == "run" else explain_bytes_per_package)(scenario)
+    needed = OutcomeSpace.of(scenario).size * per_package
+    path = tmp_path / "wide.yaml"
+    path.write_text(text, encoding="utf-8")
+    over = negsim(command[0], path, *command[1:], env=environment(NEGSIM_MEMORY_BUDGET=str(needed - 1)))
+    assert over.code == 2, over.err
+    assert f"the outcome space has 55,800 packages; {'a run' if command[0] == 'run' else 'the analysis of explain'} " \
+        f"needs about {needed / 1e6:.1f} MB of memory, more than the {(needed - 1) / 1e6:.1f} MB allowed" in over.err
+    within = negsim(command[0], path, *command[1:], env=environment(NEGSIM_MEMORY_BUDGET=str(needed)))
+    assert within.code == 0, within.err
+
+
+@pytest.mark.parametrize("command", SPACE_COMMANDS, ids=lambda c: c[0])
+def test_a_trillion_packages_are_still_refused(tmp_path: Path, command: tuple[str, ...]) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_text(with_filler(1_000, 1_000, 1_000, 2), encoding="utf-8")
+    done = negsim(command[0], path, *command[1:], env=environment(NEGSIM_MEMORY_BUDGET="1TB"))
+    assert done.code == 2, done.err
+    assert "the outcome space has 1,116,000,000,000 packages" in done.err and "more than the 1.0 TB allowed" in done.err
+
+
+def test_a_memory_budget_that_is_not_an_amount_is_a_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "base.yaml"
+    path.write_text(BASE, encoding="utf-8")
+    done = negsim("run", path, env=environment(NEGSIM_MEMORY_BUDGET="lots"))
+    assert done.code == 2
+    assert "NEGSIM_MEMORY_BUDGET='lots' is not an amount of memory" in done.err
