@@ -174,3 +174,114 @@ def test_a_memory_budget_that_is_not_an_amount_is_a_usage_error(tmp_path: Path) 
     done = negsim("run", path, env=environment(NEGSIM_MEMORY_BUDGET="lots"))
     assert done.code == 2
     assert "NEGSIM_MEMORY_BUDGET='lots' is not an amount of memory" in done.err
+
+
+GUARDED_RUN = """
+import sys, time
+import sim
+from sim.engine import RunTooLong, run
+
+scenario = sim.loads(sys.stdin.read())
+{change}
+began = time.monotonic()
+try:
+    run(scenario, seed=1)
+except RunTooLong as exc:
+    print(f"{{time.monotonic() - began:.2f}} {{exc}}")
+"""
+
+
+def guarded_run(change: str) -> str:
+    """Run the base scenario, changed in code past what the format allows, in a subprocess; what it printed."""
+    try:
+        done = subprocess.run([sys.executable, "-c", GUARDED_RUN.format(change=change)], input=BASE,
+                              capture_output=True, text=True, timeout=LIMIT_S)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"a run with {change!r} ran longer than {LIMIT_S} s")
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_run_with_an_enormous_rate_of_a_random_event_stops_with_a_clear_error() -> None:
+    # The format refuses such a rate; the engine's own bound must hold whatever the format lets through.
+    out = guarded_run('shock = scenario.events[1].model_copy(update={"rate_per_day": 1e300})\n'
+                      'scenario = scenario.model_copy(update={"events": [scenario.events[0], shock]})')
+    assert re.search(r"the run took more than 60,000 simulated events \(stopped on day [-+.e\d]+ of 60, ", out), out
+    assert "a random event with a very high rate_per_day" in out
+
+
+@pytest.mark.parametrize("protocol", ["mediated", "alternating"])
+def test_talks_whose_rounds_take_no_time_stop_with_a_clear_error(protocol: str) -> None:
+    out = guarded_run(f'talks = scenario.talks.model_copy(update={{"protocol": "{protocol}", "max_rounds": 10**9, '
+                      '"travel_days": 0.0, "meeting_days": 0.0, "deliberation_days": 0.0})\n'
+                      'scenario = scenario.model_copy(update={"talks": talks})')
+    assert "the run took more than 60,000 simulated events (stopped on day 0 of 60" in out
+
+
+def test_negsim_run_on_an_enormous_rate_ends_quickly(tmp_path: Path) -> None:
+    path = tmp_path / "huge-rate.yaml"
+    path.write_text(BASE.replace("rate_per_day: 0.02", "rate_per_day: 1e300"), encoding="utf-8")
+    done = negsim("run", path)
+    # Exit 2 with the engine's bound; a format that caps rates refuses the file first (exit 1, at its line).
+    assert (done.code == 2 and "the run took more than 60,000 simulated events" in done.err) or \
+        (done.code == 1 and "rate_per_day" in done.out + done.err), done
+    assert "Traceback" not in done.err
+
+
+def long_talks() -> str:
+    """Talks over ten years at the format's highest rate of a random event, unless a deadline cuts them short.
+
+    The deadline (day 45) comes with probability 0.5: replications it ends take a few hundred
+    simulated events, the others several thousand.
+    """
+    text = BASE.replace("horizon_days: 60", "horizon_days: 3650\ntalks:\n  max_rounds: 1000\n  deliberation_days: 3.65")
+    deadline = "    date: 2024-11-15\n"
+    text = text.replace(deadline, deadline + "    probability: 0.5\n    ends_talks: true\n", 1)
+    return text.replace("rate_per_day: 0.02", "rate_per_day: 1")
+
+
+def rows_of(folder: Path) -> list[dict[str, str]]:
+    """The rows of a results folder's replications.csv."""
+    import csv
+
+    with (folder / "replications.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_a_replication_over_the_time_limit_becomes_an_error_row_and_the_sweep_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "long.yaml"
+    path.write_text(long_talks(), encoding="utf-8")
+    out = tmp_path / "results"
+    done = negsim("sweep", path, "-n", "6", "--backend", "serial", "--time-limit", "0.001", "-o", out, "--quiet",
+                  limit=2 * LIMIT_S)
+    assert done.code in (0, 1), done.err
+    rows = rows_of(out)
+    assert [row["replication"] for row in rows] == [str(i) for i in range(6)]
+    slow = [row for row in rows if row["error"]]
+    assert slow and all(row["error"].startswith("RunTooLong: the run went on longer than 0.001 s (")
+                        and row["agreed"] == "" for row in slow), slow
+    assert any(row["agreed"] and not row["error"] for row in rows), rows  # the sweep went on past the slow ones
+
+
+def test_the_time_limit_changes_nothing_in_runs_that_stay_under_it(tmp_path: Path) -> None:
+    path = tmp_path / "long.yaml"
+    path.write_text(long_talks(), encoding="utf-8")
+    results = []
+    for limit in ("60", "1e6"):
+        out = tmp_path / f"results-{limit}"
+        done = negsim("sweep", path, "-n", "4", "--backend", "serial", "--time-limit", limit, "-o", out, "--quiet",
+                      limit=2 * LIMIT_S)
+        assert done.code == 0, done.err
+        results.append((out / "replications.csv").read_bytes())
+    assert results[0] == results[1]
+    assert not any(row["error"] for row in rows_of(out))
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "inf", "nan"])
+def test_a_time_limit_that_is_not_a_positive_number_of_seconds_is_a_usage_error(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "base.yaml"
+    path.write_text(BASE, encoding="utf-8")
+    done = negsim("sweep", path, "-n", "1", "--time-limit", value, "-o", tmp_path / "out", "--quiet")
+    assert done.code == 2
+    assert "--time-limit must be a number of seconds above 0" in done.err
+    assert not (tmp_path / "out").exists()
