@@ -11,10 +11,12 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import CliRun
 
 BASE = (Path(__file__).parent / "valid" / "base.yaml").read_text(encoding="utf-8")
 LIMIT_S = 5.0
@@ -123,6 +125,12 @@ def environment(**variables: str) -> dict[str, str]:
     return {**os.environ, **variables}
 
 
+@pytest.fixture
+def cli(negsim: Callable[..., CliRun]) -> Callable[..., CliRun]:
+    """``negsim`` in-process (conftest's fixture), for what cannot hang: usage errors."""
+    return negsim
+
+
 SPACE_COMMANDS = [("run", "--seed", "1"), ("explain",)]
 
 
@@ -168,10 +176,12 @@ def test_a_trillion_packages_are_still_refused(tmp_path: Path, command: tuple[st
     assert "the outcome space has 1,116,000,000,000 packages" in done.err and "more than the 1.0 TB allowed" in done.err
 
 
-def test_a_memory_budget_that_is_not_an_amount_is_a_usage_error(tmp_path: Path) -> None:
+def test_a_memory_budget_that_is_not_an_amount_is_a_usage_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[..., CliRun]) -> None:
     path = tmp_path / "base.yaml"
     path.write_text(BASE, encoding="utf-8")
-    done = negsim("run", path, env=environment(NEGSIM_MEMORY_BUDGET="lots"))
+    monkeypatch.setenv("NEGSIM_MEMORY_BUDGET", "lots")
+    done = cli("run", str(path))
     assert done.code == 2
     assert "NEGSIM_MEMORY_BUDGET='lots' is not an amount of memory" in done.err
 
@@ -278,10 +288,11 @@ def test_the_time_limit_changes_nothing_in_runs_that_stay_under_it(tmp_path: Pat
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "inf", "nan"])
-def test_a_time_limit_that_is_not_a_positive_number_of_seconds_is_a_usage_error(tmp_path: Path, value: str) -> None:
+def test_a_time_limit_that_is_not_a_positive_number_of_seconds_is_a_usage_error(
+        tmp_path: Path, value: str, cli: Callable[..., CliRun]) -> None:
     path = tmp_path / "base.yaml"
     path.write_text(BASE, encoding="utf-8")
-    done = negsim("sweep", path, "-n", "1", "--time-limit", value, "-o", tmp_path / "out", "--quiet")
+    done = cli("sweep", str(path), "-n", "1", "--time-limit", value, "-o", str(tmp_path / "out"), "--quiet")
     assert done.code == 2
     assert "--time-limit must be a number of seconds above 0" in done.err
     assert not (tmp_path / "out").exists()
