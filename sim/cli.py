@@ -317,8 +317,10 @@ def _settings(args: argparse.Namespace) -> SweepSettings:
         raise UsageError("-n, --jobs and --chunk-size must be at least 1")
     if args.scheduler and args.backend != "dask":
         raise UsageError("--scheduler goes with --backend dask")
+    if not 0 < args.time_limit < float("inf"):
+        raise UsageError(f"--time-limit must be a number of seconds above 0, got {args.time_limit:g}")
     return SweepSettings(args.replications, args.seed, args.jobs, args.backend, args.scheduler,
-                         args.chunk_size, args.trace, args.parquet)
+                         args.chunk_size, args.trace, args.parquet, time_limit=args.time_limit)
 
 
 def _sweep(args: argparse.Namespace) -> int:

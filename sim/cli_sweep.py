@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.backends import scheduler_address
+from sim.experiment import DEFAULT_TIME_LIMIT
 from sim.report.terminal import plain
 from sim.sweep import Progress as Advance
 
@@ -43,6 +44,9 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS", type=scheduler_address,
                         help="Dask scheduler address (tcp://host:8786); default: a local cluster")
     parser.add_argument("--chunk-size", type=int, default=100, metavar="K", help="replications per task")
+    parser.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, metavar="SECONDS",
+                        help=f"seconds one replication may compute before it becomes an error row "
+                             f"(default {DEFAULT_TIME_LIMIT:g})")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="results folder")
     parser.add_argument("--force", action="store_true", help="replace an existing results folder")
     parser.add_argument("--trace", action="store_true", help="also keep every run's event log (events.jsonl)")

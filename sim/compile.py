@@ -4,7 +4,9 @@ Each atom of a condition becomes a lookup table over its issue's codes holding a
 verdict (0 breaks, 1 open, 2 holds); its last slot is the verdict for an open issue,
 so indexing with :data:`~sim.space.OPEN` (-1) reads it. Compound conditions combine
 verdicts with Kleene's three-valued logic: ``all`` is the minimum, ``any`` the maximum,
-``not`` is ``2 - x``. Named conditions are inlined.
+``not`` is ``2 - x``. Each named condition is compiled once and its test shared by every
+condition that refers to it; a combined test evaluates each shared part once per call, so
+the work is linear in the distinct parts, however often names are reused.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from sim.errors import UsageError
 from sim.scenario.base import Scalar
-from sim.scenario.conditions import AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
+from sim.scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
 from sim.scenario.model import Issue, Party, Preferences, Scenario
 from sim.scenario.redlines import RedLine
 from sim.space import OutcomeSpace
@@ -65,19 +68,34 @@ class AtomTest:
 
 @dataclass(frozen=True, eq=False)
 class Combined:
-    """Kleene combination of sub-tests: ``all``, ``any``, ``not`` or ``implies``."""
+    """Kleene combination of sub-tests: ``all``, ``any``, ``not`` or ``implies``.
+
+    Sub-tests may be shared (a named condition used twice is one test): a call evaluates
+    every distinct combined part once, in an order worked out when the test is built,
+    without recursion.
+    """
 
     how: Literal["all", "any", "not", "implies"]
     parts: tuple[Test, ...]
+    issues: frozenset[int] = field(init=False, repr=False)
+    """Every issue the sub-tests read."""
+    _plan: tuple[Combined, ...] = field(init=False, repr=False)
+    """The distinct combined tests under this one (itself last), each after its parts."""
 
-    @property
-    def issues(self) -> frozenset[int]:
-        """Every issue the sub-tests read."""
-        return frozenset().union(*(p.issues for p in self.parts))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "issues", frozenset().union(*(p.issues for p in self.parts)))
+        object.__setattr__(self, "_plan", _evaluation_order(self))
 
     def __call__(self, columns: Columns) -> Verdicts:
         """Combine the sub-tests' verdicts with Kleene logic."""
-        values = [p(columns) for p in self.parts]
+        done: dict[int, Verdicts] = {}
+        for node in self._plan:
+            values = [done[id(p)] if isinstance(p, Combined) else p(columns) for p in node.parts]
+            done[id(node)] = node.combine(values)
+        return done[id(self)]
+
+    def combine(self, values: list[Verdicts]) -> Verdicts:
+        """This test's verdicts from its parts' verdicts."""
         if self.how == "not":
             return (HOLDS - values[0]).astype(np.int8)
         if self.how == "implies":
@@ -87,6 +105,22 @@ class Combined:
         for value in values[1:]:
             out = reduce(out, value)
         return out
+
+
+def _evaluation_order(root: Combined) -> tuple[Combined, ...]:
+    """Distinct combined tests under ``root`` (by identity), each after its parts, ``root`` last.
+
+    Parts are built before the tests that hold them, so their own orders already exist.
+    """
+    order: list[Combined] = []
+    placed: set[int] = set()
+    for part in root.parts:
+        for inner in part._plan if isinstance(part, Combined) else ():
+            if id(inner) not in placed:
+                placed.add(id(inner))
+                order.append(inner)
+    order.append(root)
+    return tuple(order)
 
 
 @dataclass(frozen=True)
@@ -165,9 +199,29 @@ class Compiler:
         self.scenario = scenario
         self.space = OutcomeSpace.of(scenario)
         self.issues = {i.id: i for i in scenario.issues}
+        self._named: dict[str, Test] = {}
+        self._depth = 0
 
     def condition(self, cond: Condition) -> Test:
-        """Compile a validated condition."""
+        """Compile a validated condition; each named condition is compiled once and shared."""
+        if isinstance(cond, Named):
+            if cond.condition not in self._named:
+                self._named[cond.condition] = self._nested(self.scenario.conditions[cond.condition])
+            return self._named[cond.condition]
+        return self._nested(cond)
+
+    def _nested(self, cond: Condition) -> Test:
+        """Compile one level down, refusing nesting a loaded scenario cannot have (a model built in code can)."""
+        if self._depth >= MAX_CONDITION_DEPTH:
+            raise UsageError(f"a condition nests more than {MAX_CONDITION_DEPTH} levels deep with its named "
+                             "conditions written out; load the scenario with negsim's loader to find where")
+        self._depth += 1
+        try:
+            return self._compile(cond)
+        finally:
+            self._depth -= 1
+
+    def _compile(self, cond: Condition) -> Test:
         if isinstance(cond, Atom):
             return AtomTest(self.space.position(cond.issue), _table(self.issues[cond.issue], cond))
         if isinstance(cond, AllOf):
@@ -178,8 +232,7 @@ class Compiler:
             return Combined("not", (self.condition(cond.negated),))
         if isinstance(cond, IfThen):
             return Combined("implies", (self.condition(cond.if_), self.condition(cond.then)))
-        assert isinstance(cond, Named)
-        return self.condition(self.scenario.conditions[cond.condition])
+        return self.condition(cond)
 
     def red_line(self, party: str, red_line: RedLine) -> CompiledRedLine:
         """Compile a red line: where ``when`` holds, ``require`` must."""

@@ -11,6 +11,7 @@ every walk-away value.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Generator, Mapping
 from datetime import date
 from functools import lru_cache
@@ -26,6 +27,7 @@ from sim.agents.stretch import play as play_stretch
 from sim.agents.world import World
 from sim.analysis.clashes import enumerate_sets
 from sim.draws import draw_versions, stated_versions
+from sim.errors import UsageError
 from sim.offer_log import AGREEMENT, NO_OFFER, blocked_record, breaking, offer_turns
 from sim.scenario.events import DropRedLine, Event, SwitchVersion
 from sim.scenario.model import Scenario
@@ -43,17 +45,34 @@ def _opening(horizon: float) -> str:
     return f"talks open; horizon {horizon:g} days"
 
 
+MAX_SIMULATED_EVENTS = 60_000
+"""Most simulated events (simpy steps) one run may take. The largest talks the format allows
+(1,000 rounds, summits) take a few thousand, a random event at the highest rate over the
+longest horizon about 7,300 (eight of those fit); a run that would never end reaches the
+bound in a second or two."""
+STEPS_BETWEEN_CHECKS = 1024
+"""Simulated events between two looks at the clock and the count: the guard costs next to nothing."""
+
+
+class RunTooLong(UsageError):
+    """A run went past its time limit or its number of simulated events; nothing of it is kept."""
+
+
 class Talks:
     """One simulated run of a scenario's talks."""
 
     def __init__(self, scenario: Scenario, versions: Mapping[str, str | None], horizon: float, *,
-                 seed: int | None = None, rng: np.random.Generator | None = None, stretches: bool = True) -> None:
+                 seed: int | None = None, rng: np.random.Generator | None = None, stretches: bool = True,
+                 time_limit: float | None = None) -> None:
         """Set the talks up; randomness comes from ``rng``, else from a generator seeded with ``seed``.
 
         With ``stretches`` off, alternating offers are played one turn at a time even where a
         stretch of turns could be worked out at once (the same outcome and log, more slowly).
+        A run that computes longer than ``time_limit`` seconds, or takes more than
+        :data:`MAX_SIMULATED_EVENTS` steps, raises :class:`RunTooLong`.
         """
         self.scenario, self.horizon, self.seed, self._rng = scenario, horizon, seed, rng
+        self.time_limit = time_limit
         self.stretches = stretches
         self.settings = scenario.talks
         self.env = simpy.Environment()
@@ -95,10 +114,37 @@ class Talks:
         processes += [self._clock(), self._mediation() if self.mediator else self._alternating()]
         for process in processes:
             self.env.process(process)
-        self.env.run(until=self.done)
+        self._play()
         for process in processes:
             process.close()  # processes still waiting would keep the talks alive in a reference cycle
         return self._outcome()
+
+    def _play(self) -> None:
+        """Process simulated events until the talks end, as ``env.run(until=self.done)`` does.
+
+        Every STEPS_BETWEEN_CHECKS events, look at the clock and the count: a run that would
+        never end stops with a clear error, and one that ends in time is not changed at all.
+        """
+        step, done = self.env.step, self.done
+        began = time.monotonic()
+        steps = 0
+        while True:
+            for _ in range(STEPS_BETWEEN_CHECKS):
+                step()
+                if done.callbacks is None:  # processed: the talks are over
+                    return
+            steps += STEPS_BETWEEN_CHECKS
+            seconds = time.monotonic() - began
+            if self.time_limit is not None and seconds > self.time_limit:
+                raise RunTooLong(f"the run went on longer than {self.time_limit:g} s ({steps:,} simulated events, "
+                                 f"{self._when()}); {_TOO_LONG_HINT}, or allow more with --time-limit")
+            if steps >= MAX_SIMULATED_EVENTS:
+                raise RunTooLong(f"the run took more than {MAX_SIMULATED_EVENTS:,} simulated events ({self._when()}, "
+                                 f"{seconds:.1f} s); {_TOO_LONG_HINT}")
+
+    def _when(self) -> str:
+        """How far in simulated time a run stopped for taking too long had come."""
+        return f"stopped on day {self.env.now:.3g} of {self.horizon:g}"
 
     def _clock(self) -> Process:
         yield self.env.timeout(self.horizon)
@@ -392,12 +438,14 @@ class Talks:
 
 def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator | None = None,
         versions: Mapping[str, str | None] | None = None, draw: bool = False, until: date | None = None,
-        stretches: bool = True) -> tuple[Outcome, EventLog]:
+        stretches: bool = True, time_limit: float | None = None) -> tuple[Outcome, EventLog]:
     """Simulate the talks once.
 
     Red lines are at their stated versions unless ``versions`` names them or ``draw`` asks
     to draw them from their confidence and alternatives. All randomness comes from
-    ``rng`` (or a generator seeded with ``seed``). ``stretches`` is :class:`Talks`'s.
+    ``rng`` (or a generator seeded with ``seed``). ``stretches`` and ``time_limit`` are
+    :class:`Talks`'s: a run over :data:`MAX_SIMULATED_EVENTS` or ``time_limit`` seconds
+    raises :class:`RunTooLong`.
     """
     if draw and versions is None and rng is None:
         rng = np.random.default_rng(seed)
@@ -406,8 +454,12 @@ def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator
     horizon = float(scenario.horizon_days)
     if until is not None:
         horizon = max(0.0, min(horizon, float((until - scenario.start).days) + 1))
-    talks = Talks(scenario, versions, max(horizon, 1e-9), seed=seed, rng=rng, stretches=stretches)
+    talks = Talks(scenario, versions, max(horizon, 1e-9), seed=seed, rng=rng, stretches=stretches,
+                  time_limit=time_limit)
     return talks.run(), talks.log
 
 
-__all__ = ["Talks", "run"]
+_TOO_LONG_HINT = ("a random event with a very high rate_per_day, or talks whose rounds take no time, "
+                  "can keep a run from ending; lower them")
+
+__all__ = ["MAX_SIMULATED_EVENTS", "RunTooLong", "Talks", "run"]

@@ -4,7 +4,8 @@ Replication *i* draws everything uncertain (which version of each red line is re
 shocks, attendance, delays) from ``SeedSequence(root_seed, spawn_key=(i,))``, so its
 row is the same whatever the backend, the number of workers or the order in which
 chunks complete. Rows come back in replication order, streamed chunk by chunk; a
-replication that raises becomes a row with its error, and the batch goes on.
+replication that raises, or computes longer than the job's time limit, becomes a row
+with its error, and the batch goes on.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from sim.scenario.loader import loads
 from sim.scenario.model import Scenario
 
 Row = dict[str, Any]
+DEFAULT_TIME_LIMIT = 60.0
+"""Seconds one replication may compute before it becomes an error row (``--time-limit``)."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class Job:
     scenario_name: str
     root_seed: int
     trace: bool = False
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    """Seconds each replication may compute (None: no limit but the engine's count of events)."""
 
 
 @dataclass(frozen=True)
@@ -60,9 +65,10 @@ def replication_rng(root_seed: int, index: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(root_seed, spawn_key=(index,)))
 
 
-def run_replication(scenario: Scenario, root_seed: int, index: int, trace: bool = False) -> tuple[Row, str]:
+def run_replication(scenario: Scenario, root_seed: int, index: int, trace: bool = False,
+                    time_limit: float | None = DEFAULT_TIME_LIMIT) -> tuple[Row, str]:
     """Run replication ``index``; return its row and (when traced) its event log as JSON lines."""
-    outcome, log = run(scenario, rng=replication_rng(root_seed, index), draw=True)
+    outcome, log = run(scenario, rng=replication_rng(root_seed, index), draw=True, time_limit=time_limit)
     row: Row = {"replication": index, "seed": root_seed, "agreed": outcome.agreed, "date": outcome.date,
                 "day": outcome.day, "rounds": outcome.rounds, "drafts": outcome.drafts}
     for issue in scenario.issues:
@@ -96,7 +102,7 @@ def run_chunk(job: Job, start: int, stop: int) -> Chunk:
     events: list[str] = []
     for index in range(start, stop):
         try:
-            row, log = run_replication(scenario, job.root_seed, index, job.trace)
+            row, log = run_replication(scenario, job.root_seed, index, job.trace, job.time_limit)
         except Exception as exc:
             rows.append(error_row(scenario, job.root_seed, index, exc))
             continue

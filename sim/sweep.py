@@ -15,7 +15,7 @@ from typing import Any
 from sim import __version__
 from sim.backends import Backend, executor_for
 from sim.errors import UsageError
-from sim.experiment import Job, replicate_chunks
+from sim.experiment import DEFAULT_TIME_LIMIT, Job, replicate_chunks
 from sim.files import write_failure
 from sim.results import FIXED_COLUMNS, MARKERS, Notify, ResultsFolder
 from sim.scenario.model import Scenario
@@ -37,6 +37,7 @@ class SweepSettings:
     chunk_size: int = 100
     trace: bool = False
     parquet: bool = False
+    time_limit: float | None = DEFAULT_TIME_LIMIT
 
 
 def columns_for(scenario: Scenario) -> list[str]:
@@ -90,7 +91,7 @@ def sweep(scenario: Scenario, scenario_path: Path, settings: SweepSettings, outp
     text = scenario_path.read_text(encoding="utf-8")
     started = datetime.now(UTC).isoformat(timespec="seconds")
     summary = Summary(scenario.start)
-    job = Job(text, str(scenario_path), settings.seed, settings.trace)
+    job = Job(text, str(scenario_path), settings.seed, settings.trace, settings.time_limit)
     with ResultsFolder(output, columns_for(scenario), overwrite=overwrite, trace=settings.trace,
                        notify=notify) as folder, \
             executor_for(settings.backend, settings.jobs, settings.scheduler) as executor:
@@ -116,6 +117,7 @@ def sweep(scenario: Scenario, scenario_path: Path, settings: SweepSettings, outp
             "replications": settings.n, "backend": settings.backend,
             "workers": 1 if settings.backend == "serial" else settings.jobs,
             "scheduler": settings.scheduler, "chunk_size": settings.chunk_size, "trace": settings.trace,
+            "time_limit": settings.time_limit,
             "versions": versions(), "argv": list(argv if argv is not None else sys.argv[1:]),
             "started": started, "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "command": f"negsim sweep {scenario_path.name} -n {settings.n} --seed {settings.seed}",

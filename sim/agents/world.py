@@ -29,7 +29,7 @@ from sim.scenario.events import (
 )
 from sim.scenario.model import Scenario
 from sim.scenario.redlines import RedLine
-from sim.space import Codes, OutcomeSpace
+from sim.space import Codes, OutcomeSpace, run_bytes_per_package
 from sim.verdict import Constraints
 
 Bools = npt.NDArray[np.bool_]
@@ -76,8 +76,9 @@ class Prepared:
         self.scenario = scenario
         self.compiler = Compiler(scenario)
         self.space = self.compiler.space
+        self.space.require_memory(run_bytes_per_package(scenario), "a run")  # before anything is allocated
         self.packages: Codes = _every_package(self.space.sizes) if self.space.size <= _SHARED_SPACE \
-            else self.space.every_package()
+            else self.space.every_package_of(self.space.sizes)
         weighing = [p for p in scenario.parties if p.preferences is not None]
         self.parties_with_utility = tuple(p.id for p in weighing)
         self.utility_table = self.compiler.every_utility(weighing)

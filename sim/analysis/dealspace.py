@@ -15,12 +15,11 @@ import numpy.typing as npt
 
 from sim.compile import HOLDS, CompiledRedLine
 from sim.scenario.model import Party, Scenario
-from sim.space import Codes
+from sim.space import Codes, explain_bytes_per_package
 from sim.verdict import RESERVATION_ID, Constraints
 
 Bools = npt.NDArray[np.bool_]
 Floats = npt.NDArray[np.float64]
-MAX_PACKAGES = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ class DealSpace:
     def of(cls, scenario: Scenario, constraints: Constraints | None = None) -> DealSpace:
         """Check every package of the scenario's outcome space against every constraint."""
         constraints = constraints or Constraints.of(scenario)
-        packages = constraints.space.every_package(limit=MAX_PACKAGES)
+        packages = constraints.space.every_package(explain_bytes_per_package(scenario), "the analysis of explain")
         result = constraints.check(packages)
         holds = np.concatenate((result.red_lines, result.reservations)) == HOLDS
         parties = tuple(p.party for p in constraints.preferences)

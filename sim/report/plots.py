@@ -27,7 +27,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from sim.compile import STATED, Compiler
 from sim.evaluation import evaluate
-from sim.scenario.conditions import AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
+from sim.scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
 from sim.scenario.model import Issue, Scenario
 from sim.verdict import Constraints
 
@@ -337,7 +337,9 @@ def lanes_for(issue: Issue, scenarios: Sequence[tuple[str, Scenario]]) -> list[L
 
 
 def _atoms(cond: Condition | None, scenario: Scenario, context: str, depth: int = 0) -> Iterator[tuple[str, Atom]]:
-    if cond is None or depth > 32:
+    # A loaded scenario's conditions, written out, are at most MAX_CONDITION_DEPTH deep and
+    # MAX_CONDITION_SIZE parts, so this walk ends quickly; the guard holds for models built in code.
+    if cond is None or depth > MAX_CONDITION_DEPTH:
         return
     if isinstance(cond, Atom):
         yield context, cond

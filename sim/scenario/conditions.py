@@ -10,11 +10,19 @@ A condition is one of
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from sim.scenario.base import Id, Model, Scalar
+
+MAX_CONDITION_DEPTH = 64
+"""Deepest nesting of a condition with its named conditions written out (each ``all``, ``any``,
+``not``, ``if``/``then`` and named reference is a level): bounds the recursion of every walk."""
+MAX_CONDITION_SIZE = 10_000
+"""Most parts of a condition with its named conditions written out: a named condition used twice
+counts twice, so a few lines that refer to each other in a doubling pattern cannot explode."""
 
 Operator = Literal["==", "!=", "in", "not in", "<=", ">=", "<", ">"]
 SET_OPERATORS = ("in", "not in")
@@ -100,3 +108,34 @@ Condition = Annotated[
 for _model in (AllOf, AnyOf, Negation, IfThen):
     _model.model_rebuild()
 del _model
+
+
+def subconditions(cond: Condition) -> Iterator[Condition]:
+    """The conditions directly inside a condition (none for an atom or a named reference)."""
+    if isinstance(cond, AllOf):
+        yield from cond.all_of
+    elif isinstance(cond, AnyOf):
+        yield from cond.any_of
+    elif isinstance(cond, Negation):
+        yield cond.negated
+    elif isinstance(cond, IfThen):
+        yield cond.if_
+        yield cond.then
+
+
+def expanded_shape(cond: Condition, named: Mapping[str, tuple[int, int]]) -> tuple[int, int]:
+    """Depth and number of parts of a condition with its named conditions written out.
+
+    ``named`` holds the shape of each named condition's definition; a reference to a name
+    missing from it (unknown, invalid, or in a cycle: reported apart) counts as one part.
+    Walks without recursion, so any nesting the YAML reader lets through is measured safely.
+    """
+    depth = size = 0
+    stack = [(cond, 1)]
+    while stack:
+        node, level = stack.pop()
+        inner_depth, inner_size = named.get(node.condition, (0, 0)) if isinstance(node, Named) else (0, 0)
+        depth = max(depth, level + inner_depth)
+        size += 1 + inner_size
+        stack.extend((sub, level + 1) for sub in subconditions(node))
+    return depth, size

@@ -14,7 +14,19 @@ from typing import Any
 
 from sim.errors import Diagnostic
 from sim.scenario.base import Scalar
-from sim.scenario.conditions import AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
+from sim.scenario.conditions import (
+    MAX_CONDITION_DEPTH,
+    MAX_CONDITION_SIZE,
+    AllOf,
+    AnyOf,
+    Atom,
+    Condition,
+    IfThen,
+    Named,
+    Negation,
+    expanded_shape,
+    subconditions,
+)
 from sim.scenario.events import AddRedLine, Attendance, ChangeSalience, ChangeTrust, DropRedLine, Event, SwitchVersion
 from sim.scenario.hints import YAML11_BOOLEANS, did_you_mean, one_of, quoted
 from sim.scenario.model import Issue, Party, Preferences, Proposal, SourceDocument
@@ -68,6 +80,8 @@ class Checker:
         self.parties: dict[str, Party] = _first_by_id(parts.parties)
         self.sources = {s.id for _, s in _valid(parts.sources)}
         self.red_lines = {f"{p.id}/{r.id}": r for p in self.parties.values() for r in p.red_lines}
+        self.named_shapes: dict[str, tuple[int, int]] = {}
+        """Depth and parts of each named condition written out, for those within the limits."""
 
     def report(self, path: PathKey, message: str, *, key: bool = False) -> None:
         """Record a finding at the value (or key) at ``path``."""
@@ -82,6 +96,7 @@ class Checker:
             if cond is not None:
                 self.condition(cond, ("conditions", name))
         self.condition_cycles()
+        self.condition_limits()
         for i, party in _valid(self.parts.parties):
             self.party(party, ("parties", i))
         for path, red_line in self.parts.loose_red_lines:
@@ -184,16 +199,72 @@ class Checker:
             self.value(issue, atom.value, (*path, "value"))
 
     def condition_cycles(self) -> None:
-        """Report named conditions that depend on themselves."""
-        graph = {name: sorted(named_refs(cond)) for name, cond in self.parts.conditions.items() if cond}
-        reported: set[frozenset[str]] = set()
+        """Report named conditions that depend on themselves, once per cycle."""
+        graph = self.named_graph()
+        component = _components(graph)
+        sizes: dict[int, int] = {}
+        for index in component.values():
+            sizes[index] = sizes.get(index, 0) + 1
+        covered: set[str] = set()
         for start in graph:
-            cycle = _find_cycle(graph, start)
-            if cycle and frozenset(cycle) not in reported:
-                reported.add(frozenset(cycle))
+            if start in covered or (sizes[component[start]] == 1 and start not in graph[start]):
+                continue
+            cycle = _find_cycle(graph, start, component)
+            if cycle:
+                covered.update(cycle)
                 chain = " -> ".join([*cycle, cycle[0]])
                 self.report(("conditions", start), f"named conditions refer to each other in a cycle: "
                             f"{chain}; a condition must not depend on itself", key=True)
+
+    def named_graph(self) -> dict[str, list[str]]:
+        """The named conditions that each valid named condition refers to."""
+        return {name: sorted(named_refs(cond)) for name, cond in self.parts.conditions.items() if cond}
+
+    def condition_limits(self) -> None:
+        """Measure each named condition written out; report the first ones over the limits.
+
+        Names are measured after every name they refer to, once each, so the work is linear
+        in the file however often a name is reused; a name that only inherits the excess
+        of a name it refers to is not reported again.
+        """
+        graph = self.named_graph()
+        over: set[str] = set()
+        for name in _definition_order(graph):
+            cond = self.parts.conditions[name]
+            assert cond is not None
+            if any(ref in over for ref in graph[name]):
+                over.add(name)
+                continue
+            shape = expanded_shape(cond, self.named_shapes)
+            if self.condition_too_big(shape, ("conditions", name), f"named condition '{name}'", key=True):
+                over.add(name)
+            else:
+                self.named_shapes[name] = shape
+
+    def red_line_limits(self, red_line: RedLine, path: PathKey) -> None:
+        """Check the size of a red line's conditions with their named conditions written out."""
+        found: list[tuple[PathKey, Condition | None]] = [(("when",), red_line.when), (("require",), red_line.require)]
+        for k, version in enumerate(red_line.versions):
+            found += [(("versions", k, "when"), version.when), (("versions", k, "require"), version.require)]
+        for where, cond in found:
+            if cond is None or any(ref not in self.named_shapes for ref in _all_named_refs(cond)):
+                continue  # unknown, cyclic or oversized names are reported where they are defined
+            self.condition_too_big(expanded_shape(cond, self.named_shapes), (*path, *where), "this condition")
+
+    def condition_too_big(self, shape: tuple[int, int], path: PathKey, what: str, *, key: bool = False) -> bool:
+        """Report a condition whose written-out depth or size is over the limit; True if it is."""
+        depth, size = shape
+        if depth > MAX_CONDITION_DEPTH:
+            self.report(path, f"{what} nests {depth} levels deep with its named conditions written out, "
+                        f"more than {MAX_CONDITION_DEPTH}; refer to fewer named conditions inside each "
+                        "other, or list them side by side under one 'all' or 'any'", key=key)
+            return True
+        if size > MAX_CONDITION_SIZE:
+            self.report(path, f"{what} has {size:,} parts with its named conditions written out, "
+                        f"more than {MAX_CONDITION_SIZE:,}; a named condition used twice counts twice, "
+                        "so refer to each one fewer times", key=key)
+            return True
+        return False
 
     # -- sections ---------------------------------------------------------------------------
 
@@ -213,6 +284,7 @@ class Checker:
 
     def red_line(self, red_line: RedLine, path: PathKey) -> None:
         """Check a red line, its versions and their sources."""
+        self.red_line_limits(red_line, path)
         if red_line.when is not None:
             self.condition(red_line.when, (*path, "when"))
         self.condition(red_line.require, (*path, "require"))
@@ -341,16 +413,85 @@ def named_refs(cond: Condition) -> set[str]:
     return set()
 
 
-def _find_cycle(graph: dict[str, list[str]], start: str) -> list[str] | None:
-    """Return a cycle through ``start`` as a list of names, or None."""
-    stack: list[tuple[str, list[str]]] = [(start, [start])]
-    seen: set[str] = set()
+def _all_named_refs(cond: Condition) -> Iterator[str]:
+    """Every name a condition refers to, at any depth of its own (not through the names)."""
+    stack = [cond]
     while stack:
-        node, trail = stack.pop()
+        node = stack.pop()
+        if isinstance(node, Named):
+            yield node.condition
+        stack.extend(subconditions(node))
+
+
+def _definition_order(graph: dict[str, list[str]]) -> list[str]:
+    """Named conditions, each after every one it refers to; those in or behind a cycle are left out."""
+    waiting = {name: {ref for ref in refs if ref in graph} for name, refs in graph.items()}
+    users: dict[str, list[str]] = {}
+    for name, refs in waiting.items():
+        for ref in refs:
+            users.setdefault(ref, []).append(name)
+    ready = [name for name, refs in waiting.items() if not refs]
+    order: list[str] = []
+    while ready:
+        name = ready.pop()
+        order.append(name)
+        for user in users.get(name, ()):
+            waiting[user].discard(name)
+            if not waiting[user]:
+                ready.append(user)
+    return order
+
+
+def _components(graph: dict[str, list[str]]) -> dict[str, int]:
+    """Strongly connected components of the named conditions (Kosaraju's, without recursion)."""
+    finished: list[str] = []
+    seen: set[str] = set()
+    for root in graph:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(graph[root]))]
+        while stack:
+            node, refs = stack[-1]
+            nxt = next((ref for ref in refs if ref in graph and ref not in seen), None)
+            if nxt is None:
+                stack.pop()
+                finished.append(node)
+            else:
+                seen.add(nxt)
+                stack.append((nxt, iter(graph[nxt])))
+    users: dict[str, list[str]] = {name: [] for name in graph}
+    for name, named in graph.items():
+        for ref in named:
+            if ref in graph:
+                users[ref].append(name)
+    component: dict[str, int] = {}
+    for index, root in enumerate(reversed(finished)):
+        if root in component:
+            continue
+        component[root] = index
+        todo = [root]
+        while todo:
+            for user in users[todo.pop()]:
+                if user not in component:
+                    component[user] = index
+                    todo.append(user)
+    return component
+
+
+def _find_cycle(graph: dict[str, list[str]], start: str, component: dict[str, int]) -> list[str] | None:
+    """Return a cycle through ``start`` as a list of names, or None; searches ``start``'s component only."""
+    stack = [start]
+    came_from: dict[str, str] = {}
+    while stack:
+        node = stack.pop()
         for nxt in graph.get(node, []):
             if nxt == start:
-                return trail
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append((nxt, [*trail, nxt]))
+                trail = [node]
+                while trail[-1] != start:
+                    trail.append(came_from[trail[-1]])
+                return trail[::-1]
+            if nxt not in came_from and nxt in component and component[nxt] == component[start]:
+                came_from[nxt] = node
+                stack.append(nxt)
     return None
