@@ -319,9 +319,9 @@ def value_problem(issue: Issue, value: Scalar) -> str | None:
             step = f" in steps of {issue.step}" if issue.step != 1 else ""
             return f"{value} is outside issue '{issue.id}' ({issue.min} to {issue.max}{step})"
         return None
-    domain = issue.domain()
-    if value in domain and isinstance(value, str):
+    if isinstance(value, str) and value in issue.value_set:
         return None
+    domain = issue.domain()
     return (f"{quoted(value)} is not a value of issue '{issue.id}'" +
             (did_you_mean(value, domain) or f"; its values are {one_of(domain)}"))
 
