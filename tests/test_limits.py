@@ -104,7 +104,7 @@ def test_zero_length_talks_with_a_huge_number_of_rounds_are_refused_and_the_most
 @pytest.mark.parametrize(("setting", "line", "col", "message"), [
     ("summit_rounds: 1000000", 95, 24, "'summit_rounds' must be at most 100"),
     ("deliberation_days: 1e300", 95, 28, "'deliberation_days' must be at most 365"),
-    ("travel_days: -1", 95, 22, "'travel_days' must be at least 0"),
+    ("meeting_days: 1000", 95, 23, "'meeting_days' must be at most 365"),
 ])
 def test_talk_settings_out_of_range_are_refused(negsim: Run, tmp_path: Path, setting: str, line: int, col: int,
                                                 message: str) -> None:
