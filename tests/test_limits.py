@@ -112,6 +112,25 @@ def test_talk_settings_out_of_range_are_refused(negsim: Run, tmp_path: Path, set
     assert_refused_at(negsim, path, line, col, message)
 
 
+def _summits(count: int, rounds: int) -> tuple[tuple[str, str], ...]:
+    """Replacements adding ``count`` summits of ``rounds`` rounds each, none of them an agreement."""
+    summits = "".join(f"  - {{id: s{k}, kind: summit, date: 2024-10-{k % 28 + 2:02d}, parties: [union, employers]}}\n"
+                      for k in range(count))
+    return (("events:\n", "events:\n" + summits), ("reservation: 0.3", "reservation: 0.99"),
+            ("horizon_days: 60", f"horizon_days: 60\ntalks: {{summit_rounds: {rounds}}}"))
+
+
+def test_summits_holding_more_rounds_in_all_than_allowed_are_refused_and_those_at_the_limit_run_quickly(
+        negsim: Run, tmp_path: Path) -> None:
+    too_many = variant(tmp_path, *_summits(11, 100))
+    assert_refused_at(negsim, too_many, 96, 21, "11 summits of 100 round(s) each (talks.summit_rounds) would hold "
+                      "1,100 rounds; all summits together may hold at most 1,000", LIMITS_DOC)
+    at_limit = variant(tmp_path, *_summits(10, 100), name="at-limit.yaml")
+    done, seconds = run_in_time("run", str(at_limit), "--seed", "4", "--json")
+    assert done.returncode == 0, done.stderr
+    assert seconds < SECONDS
+
+
 # -- issues --------------------------------------------------------------------------------------
 
 

@@ -59,6 +59,9 @@ MAX_STEP_DAYS = 365.0
 MAX_ROUNDS = 1_000
 """Most rounds of talks: with zero-length steps, rounds alone bound the turns a run plays."""
 MAX_SUMMIT_ROUNDS = 100
+MAX_SUMMIT_ROUNDS_IN_ALL = MAX_ROUNDS
+"""Most rounds all summits together may hold (summit events x ``summit_rounds``), as for ``max_rounds``."""
+DEFAULT_SUMMIT_ROUNDS = 3
 
 
 def _calendar_day(value: object) -> object:

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictInt, StrictStr, model_validator
 
 from sim.scenario.base import (
+    DEFAULT_SUMMIT_ROUNDS,
     MAX_BARGAINING_POWER,
     MAX_EXPONENT,
     MAX_HORIZON_DAYS,
@@ -176,7 +177,7 @@ class Talks(Model):
     travel_days: Days = Field(0.5, description="A mediator's travel between two parties.")
     meeting_days: Days = Field(0.25, description="One meeting with one party.")
     deliberation_days: Days = Field(1.0, description="Mean time a party takes to answer a text.")
-    summit_rounds: StrictInt = Field(3, gt=0, le=MAX_SUMMIT_ROUNDS,
+    summit_rounds: StrictInt = Field(DEFAULT_SUMMIT_ROUNDS, gt=0, le=MAX_SUMMIT_ROUNDS,
                                      description="Rounds held at a summit, all attending at once.")
 
 

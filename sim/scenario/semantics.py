@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.errors import Diagnostic
-from sim.scenario.base import Scalar
+from sim.scenario.base import DEFAULT_SUMMIT_ROUNDS, MAX_SUMMIT_ROUNDS, MAX_SUMMIT_ROUNDS_IN_ALL, Scalar
 from sim.scenario.conditions import AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
 from sim.scenario.events import AddRedLine, Attendance, ChangeSalience, ChangeTrust, DropRedLine, Event, SwitchVersion
 from sim.scenario.hints import YAML11_BOOLEANS, did_you_mean, one_of, quoted
@@ -91,6 +91,7 @@ class Checker:
         for i, event in _valid(self.parts.events):
             self.event(event, ("events", i))
         self.lead_mediator()
+        self.summit_rounds()
         return self.found
 
     def lead_mediator(self) -> None:
@@ -102,6 +103,21 @@ class Checker:
         if self.known("party", lead, self.parties, path) and self.parties[lead].role != "mediator":
             self.report(path, f"'{lead}' is a {self.parties[lead].role}, not a mediator; the lead mediator "
                         "holds the text")
+
+    def summit_rounds(self) -> None:
+        """All summits together hold at most as many rounds as a scenario allows, so every run ends."""
+        talks = self.doc.data.get("talks") if isinstance(self.doc.data, dict) else None
+        each = talks.get("summit_rounds") if isinstance(talks, dict) else None
+        if not isinstance(each, int) or isinstance(each, bool) or not 0 < each <= MAX_SUMMIT_ROUNDS:
+            each = DEFAULT_SUMMIT_ROUNDS  # a missing or invalid setting: the default (an invalid one is reported)
+        summits = [i for i, event in _valid(self.parts.events) if event.kind == "summit"]
+        allowed = MAX_SUMMIT_ROUNDS_IN_ALL // each
+        if len(summits) > allowed:
+            self.report(("events", summits[allowed], "kind"),
+                        f"{len(summits):,} summits of {each} round(s) each (talks.summit_rounds) would hold "
+                        f"{len(summits) * each:,} rounds; all summits together may hold at most "
+                        f"{MAX_SUMMIT_ROUNDS_IN_ALL:,} (a limit of the scenario format, see 'Limits' in "
+                        "docs/scenario-format.md): hold fewer summits or fewer rounds at each")
 
     def unique_ids(self, section: str, items: Iterable[Any], base: PathKey = ()) -> None:
         """Report each id used twice among ``items``."""
