@@ -83,6 +83,21 @@ def test_a_random_event_of_a_huge_rate_is_refused_and_the_highest_rate_runs_quic
     assert seconds < SECONDS
 
 
+STORM = "  - {{id: storm, kind: shock, rate_per_day: 1{window}}}\n"
+
+
+def test_random_events_expected_too_often_in_all_are_refused_where_they_pass_the_limit(
+        negsim: Run, tmp_path: Path) -> None:
+    ten_years = ("horizon_days: 60", "horizon_days: 3650")
+    too_often = variant(tmp_path, ten_years, extra=STORM.format(window=""))
+    assert_refused_at(negsim, too_often, 94, 44, "random events would fall 3,723 times on average in a run",
+                      "more than the 3,650 allowed", LIMITS_DOC)
+    windowed = variant(tmp_path, ten_years, extra=STORM.format(window=", window: {first: 2024-10-01, "
+                                                                      "last: 2025-01-08}"), name="windowed.yaml")
+    code, out, _ = check_in_time(negsim, windowed)
+    assert code == 0, out
+
+
 # -- talks ---------------------------------------------------------------------------------------
 
 ZERO_LENGTH = "\ntalks: {{protocol: {protocol}, max_rounds: {rounds}, travel_days: 0, meeting_days: 0, " \

@@ -54,6 +54,9 @@ MAX_SHIFT = 100.0
 """Largest magnitude of an effect's ``by`` or ``to``; the world clamps each to what it moves anyway."""
 MAX_RATE_PER_DAY = 1.0
 """Largest daily rate of a random event: at most 3,650 expected shocks in the longest run."""
+MAX_EXPECTED_SHOCKS = 3_650
+"""Most random events a run may expect in all: the sum over random events of rate x days they can fall on."""
+DEFAULT_HORIZON_DAYS = 30
 MAX_STEP_DAYS = 365.0
 """Longest travel, meeting or mean deliberation time of the talks."""
 MAX_ROUNDS = 1_000

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictInt, StrictStr, model_validator
 
 from sim.scenario.base import (
+    DEFAULT_HORIZON_DAYS,
     DEFAULT_SUMMIT_ROUNDS,
     MAX_BARGAINING_POWER,
     MAX_EXPONENT,
@@ -189,7 +190,7 @@ class Scenario(Model):
     title: Prose
     description: Prose = ""
     start: Day
-    horizon_days: StrictInt = Field(30, gt=0, le=MAX_HORIZON_DAYS)
+    horizon_days: StrictInt = Field(DEFAULT_HORIZON_DAYS, gt=0, le=MAX_HORIZON_DAYS)
     sources: list[SourceDocument] = []
     issues: list[Issue] = Field(min_length=1)
     conditions: dict[Id, Condition] = {}

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.errors import Diagnostic
-from sim.scenario.base import DEFAULT_SUMMIT_ROUNDS, MAX_SUMMIT_ROUNDS, MAX_SUMMIT_ROUNDS_IN_ALL, Scalar
+from sim.scenario.base import (
+    DEFAULT_HORIZON_DAYS,
+    DEFAULT_SUMMIT_ROUNDS,
+    MAX_EXPECTED_SHOCKS,
+    MAX_HORIZON_DAYS,
+    MAX_SUMMIT_ROUNDS,
+    MAX_SUMMIT_ROUNDS_IN_ALL,
+    Scalar,
+)
 from sim.scenario.conditions import AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
 from sim.scenario.events import AddRedLine, Attendance, ChangeSalience, ChangeTrust, DropRedLine, Event, SwitchVersion
 from sim.scenario.hints import YAML11_BOOLEANS, did_you_mean, one_of, quoted
@@ -92,6 +100,7 @@ class Checker:
             self.event(event, ("events", i))
         self.lead_mediator()
         self.summit_rounds()
+        self.expected_shocks()
         return self.found
 
     def lead_mediator(self) -> None:
@@ -104,12 +113,36 @@ class Checker:
             self.report(path, f"'{lead}' is a {self.parties[lead].role}, not a mediator; the lead mediator "
                         "holds the text")
 
+    def setting(self, path: PathKey, default: int, most: int) -> int:
+        """An integer setting as written, or its default where it is missing or invalid (reported apart)."""
+        node: Any = self.doc.data
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        if not isinstance(node, int) or isinstance(node, bool) or not 0 < node <= most:
+            return default
+        return node
+
+    def expected_shocks(self) -> None:
+        """Random events may fall at most so often in all that every run ends quickly."""
+        horizon = self.setting(("horizon_days",), DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS)
+        expected = 0.0
+        for i, event in _valid(self.parts.events):
+            if event.rate_per_day is None:
+                continue
+            days = horizon if event.window is None else \
+                min(horizon, (event.window.last - event.window.first).days + 1)
+            expected += event.rate_per_day * days
+            if expected > MAX_EXPECTED_SHOCKS:
+                self.report(("events", i, "rate_per_day"),
+                            f"random events would fall {expected:,.0f} times on average in a run (the sum of "
+                            f"each rate_per_day times the days it can fall on), more than the "
+                            f"{MAX_EXPECTED_SHOCKS:,} allowed (a limit of the scenario format, see 'Limits' in "
+                            "docs/scenario-format.md): lower the rates, or narrow their windows")
+                return
+
     def summit_rounds(self) -> None:
         """All summits together hold at most as many rounds as a scenario allows, so every run ends."""
-        talks = self.doc.data.get("talks") if isinstance(self.doc.data, dict) else None
-        each = talks.get("summit_rounds") if isinstance(talks, dict) else None
-        if not isinstance(each, int) or isinstance(each, bool) or not 0 < each <= MAX_SUMMIT_ROUNDS:
-            each = DEFAULT_SUMMIT_ROUNDS  # a missing or invalid setting: the default (an invalid one is reported)
+        each = self.setting(("talks", "summit_rounds"), DEFAULT_SUMMIT_ROUNDS, MAX_SUMMIT_ROUNDS)
         summits = [i for i, event in _valid(self.parts.events) if event.kind == "summit"]
         allowed = MAX_SUMMIT_ROUNDS_IN_ALL // each
         if len(summits) > allowed:
