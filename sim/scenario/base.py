@@ -35,6 +35,8 @@ Scalar = StrictBool | StrictInt | StrictStr
 # Every bound a scenario's numbers and dates must keep, in one place: each keeps a run finite in
 # time and memory and every number it computes finite (docs/scenario-format.md, "Limits").
 
+LIMITS_DOC = "a limit of the scenario format, see 'Limits' in docs/scenario-format.md"
+"""How a message names a limit of this block."""
 MAX_VALUES_PER_ISSUE = 10_001
 """Values an issue may hold (categorical, ordered or integer): validation stays fast, codes fit int16."""
 MAX_INTEGER = 1_000_000_000

@@ -16,6 +16,7 @@ from sim.errors import Diagnostic
 from sim.scenario.base import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_SUMMIT_ROUNDS,
+    LIMITS_DOC,
     MAX_EXPECTED_SHOCKS,
     MAX_HORIZON_DAYS,
     MAX_SUMMIT_ROUNDS,
@@ -136,8 +137,8 @@ class Checker:
                 self.report(("events", i, "rate_per_day"),
                             f"random events would fall {expected:,.0f} times on average in a run (the sum of "
                             f"each rate_per_day times the days it can fall on), more than the "
-                            f"{MAX_EXPECTED_SHOCKS:,} allowed (a limit of the scenario format, see 'Limits' in "
-                            "docs/scenario-format.md): lower the rates, or narrow their windows")
+                            f"{MAX_EXPECTED_SHOCKS:,} allowed ({LIMITS_DOC}): lower the rates, or narrow "
+                            "their windows")
                 return
 
     def summit_rounds(self) -> None:
@@ -149,8 +150,7 @@ class Checker:
             self.report(("events", summits[allowed], "kind"),
                         f"{len(summits):,} summits of {each} round(s) each (talks.summit_rounds) would hold "
                         f"{len(summits) * each:,} rounds; all summits together may hold at most "
-                        f"{MAX_SUMMIT_ROUNDS_IN_ALL:,} (a limit of the scenario format, see 'Limits' in "
-                        "docs/scenario-format.md): hold fewer summits or fewer rounds at each")
+                        f"{MAX_SUMMIT_ROUNDS_IN_ALL:,} ({LIMITS_DOC}): hold fewer summits or fewer rounds at each")
 
     def unique_ids(self, section: str, items: Iterable[Any], base: PathKey = ()) -> None:
         """Report each id used twice among ``items``."""

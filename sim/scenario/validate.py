@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from sim.errors import Diagnostic
+from sim.scenario.base import LIMITS_DOC
 from sim.scenario.hints import YAML11_BOOLEANS, closest, describe, did_you_mean, one_of, slug
 from sim.scenario.yamlio import Document, PathKey
 
@@ -166,7 +167,7 @@ def message_for(error: ErrorDetails, path: PathKey, root: type[BaseModel]) -> st
         return f"needs at least {ctx.get('min_length')} item(s)"
     if kind == "too_long":
         return (f"'{key}' may hold at most {ctx.get('max_length'):,} items, got {ctx.get('actual_length'):,} "
-                f"({_LIMITS_DOC})")
+                f"({LIMITS_DOC})")
     if kind == "finite_number":
         name = "a weight" if _is_weight(loc) else f"'{key}'"
         return f"{name} must be a finite number, got {describe(value)}; .inf and .nan are not allowed"
@@ -175,7 +176,7 @@ def message_for(error: ErrorDetails, path: PathKey, root: type[BaseModel]) -> st
         bound = ctx.get(name)
         shown = _number(bound) if isinstance(bound, int | float) else str(bound)
         name = "a weight" if _is_weight(loc) else f"'{key}'"
-        return f"{name} must be {words} {shown}, got {describe(value)}" + _bound_hint(value, bound, loc)
+        return f"{name} must be {words} {shown}, got {describe(value)}" + _bound_hint(value, bound, loc, kind)
     return f"{error['msg'][0].lower()}{error['msg'][1:]}, got {describe(value)}"
 
 
@@ -191,7 +192,6 @@ _LIMIT_HINTS = {
     "max": "an integer issue's values must stay within a billion either side of zero",
     "horizon_days": "a run lasts at most ten years",
 }
-_LIMITS_DOC = "a limit of the scenario format, see 'Limits' in docs/scenario-format.md"
 
 
 def _number(bound: float) -> str:
@@ -203,16 +203,21 @@ def _is_weight(loc: tuple[int | str, ...]) -> bool:
     return bool(loc) and (loc[-1] == "weight" or (len(loc) > 1 and loc[-2] == "weights"))
 
 
-def _bound_hint(value: object, bound: object, loc: tuple[int | str, ...]) -> str:
+_LOWER_LIMITS = ("by", "to", "exponent", "min", "max")  # keys whose lower bound is a limit too, not only a meaning
+
+
+def _bound_hint(value: object, bound: object, loc: tuple[int | str, ...], kind: str) -> str:
     """Why a number is out of range: a format limit names itself and how to comply; a share its fraction."""
     key = loc[-1] if loc else ""
-    if _is_weight(loc) and isinstance(value, int | float) and value > 0:
-        return f" (weights are relative: scale them all down by the same factor; {_LIMITS_DOC})"
-    if isinstance(key, str) and key in _LIMIT_HINTS:
-        return f" ({_LIMIT_HINTS[key]}; {_LIMITS_DOC})"
-    if isinstance(key, str) and (key.endswith("_days") or key in ("by", "to", "exponent", "urgency",
-                                                                     "bargaining_power", "step")):
-        return f" ({_LIMITS_DOC})"
+    upper = kind in ("less_than_equal", "less_than")
+    if not isinstance(key, str) or not (upper or key in _LOWER_LIMITS):
+        return _share_hint(value, bound)
+    if _is_weight(loc):
+        return f" (weights are relative: scale them all down by the same factor; {LIMITS_DOC})"
+    if key in _LIMIT_HINTS:
+        return f" ({_LIMIT_HINTS[key]}; {LIMITS_DOC})"
+    if key.endswith("_days") or key in ("by", "to", "exponent", "urgency", "bargaining_power", "step"):
+        return f" ({LIMITS_DOC})"
     return _share_hint(value, bound)
 
 
