@@ -183,12 +183,6 @@ def test_an_issue_one_value_over_the_cap_is_refused_and_one_at_the_cap_checks_qu
     assert seconds < SECONDS
 
 
-def test_a_value_listed_twice_among_many_is_found_quickly(negsim: Run, tmp_path: Path) -> None:
-    values = _categories(MAX_VALUES_PER_ISSUE - 1).replace("]", ", c5000]")
-    path = variant(tmp_path, ("values: [banned, limited, allowed]", values))
-    assert_refused_at(negsim, path, 19, 5, "value 'c5000' is listed twice in 'values'")
-
-
 @pytest.mark.parametrize(("bound", "col"), [("min: 0", 10), ("max: 30", 10)])
 def test_an_integer_issue_beyond_a_billion_is_refused(negsim: Run, tmp_path: Path, bound: str, col: int) -> None:
     key = bound.split(":")[0]
