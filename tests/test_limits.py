@@ -84,6 +84,10 @@ def test_a_random_event_of_a_huge_rate_is_refused_and_the_highest_rate_runs_quic
         negsim: Run, tmp_path: Path) -> None:
     huge = variant(tmp_path, ("rate_per_day: 0.02", "rate_per_day: 1e300"))
     assert_refused_at(negsim, huge, 90, 19, "'rate_per_day' must be at most 1, got a number (1e+300)", LIMITS_DOC)
+    swept, _ = run_in_time("sweep", str(huge), "-n", "4", "-o", str(tmp_path / "results"))
+    assert swept.returncode == 1, swept.stderr
+    assert f"{huge}:90:19: error: 'rate_per_day' must be at most 1" in swept.stdout + swept.stderr
+    assert not (tmp_path / "results").exists()
     highest = variant(tmp_path, ("rate_per_day: 0.02", "rate_per_day: 1"), ("horizon_days: 60", "horizon_days: 3650"),
                       ("date: 2024-11-15", "date: 2034-11-15"), name="highest.yaml")
     done, seconds = run_in_time("run", str(highest), "--seed", "1", "--json")
@@ -253,10 +257,12 @@ def test_the_latest_start_with_the_longest_horizon_runs(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert seconds < SECONDS
     near_9999 = variant(tmp_path, ("start: 2024-10-01", "start: 9999-12-01"), name="near-9999.yaml")
-    done, _ = run_in_time("run", str(near_9999), "--seed", "2")
-    assert done.returncode == 1, done.stderr
-    assert "outside the years 1900 to 2999" in done.stdout + done.stderr
-    assert "internal error" not in done.stderr
+    for argv in (("run", "--seed", "2"), ("sweep", "-n", "4", "-o", str(tmp_path / "results"))):
+        done, _ = run_in_time(argv[0], str(near_9999), *argv[1:])
+        assert done.returncode == 1, done.stderr
+        assert f"{near_9999}:5:8: error: date 9999-12-01 is outside the years 1900 to 2999" in done.stdout + done.stderr
+        assert "internal error" not in done.stderr
+    assert not (tmp_path / "results").exists()
 
 
 # -- Genius domains ------------------------------------------------------------------------------
