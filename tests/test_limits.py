@@ -306,3 +306,17 @@ def test_a_genius_weight_beyond_the_limit_is_refused_in_the_profile(tmp_path: Pa
     ((finding,),) = [caught.value.diagnostics]
     assert finding.path == str(profile)
     assert "weight of issue 'Many' is 1e+308; negsim takes weights up to 1,000,000" in finding.message
+
+
+def test_a_genius_integer_issue_beyond_a_billion_is_refused_in_the_domain(tmp_path: Path) -> None:
+    fixtures = HERE / "genius"
+    domain = tmp_path / "job_domain.xml"
+    domain.write_text((fixtures / "job_domain.xml").read_text(encoding="utf-8").replace(
+        'lowerbound="20"', 'lowerbound="20000000000"').replace('upperbound="30"', 'upperbound="20000000010"'),
+        encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        import_genius(domain, [fixtures / "job_employer.xml"])
+    ((finding,),) = [caught.value.diagnostics]
+    assert (finding.path, finding.line) == (str(domain), 19)
+    assert "integer issue 'Vacation days' ranges over [20000000000, 20000000010]; negsim's integer issues stay " \
+           "within -1,000,000,000 to 1,000,000,000" in finding.message
