@@ -11,7 +11,7 @@ from xml.etree.ElementTree import Element
 
 from sim.errors import Diagnostic
 from sim.genius.xmlfile import XmlFile
-from sim.scenario.model import MAX_DOMAIN
+from sim.scenario.base import MAX_INTEGER, MAX_VALUES_PER_ISSUE, MAX_WEIGHT
 
 Table = dict[Any, float]
 
@@ -108,6 +108,10 @@ def _domain_issue(xml: XmlFile, element: Element, reader: _Reader) -> GeniusIssu
 
 def _discrete_issue(xml: XmlFile, element: Element, name: str, reader: _Reader) -> GeniusIssue | None:
     items = element.findall("item")
+    if len(items) > MAX_VALUES_PER_ISSUE:
+        reader.report(xml, element, f"issue '{name}' has {len(items):,} items; negsim imports at most "
+                      f"{MAX_VALUES_PER_ISSUE:,} values per issue (merge or drop items first)")
+        return None
     values = [item.get("value") for item in items]
     for item, value in zip(items, values, strict=True):
         if value is None:
@@ -124,9 +128,13 @@ def _integer_issue(xml: XmlFile, element: Element, name: str, reader: _Reader) -
     low, high = reader.integer(xml, element, "lowerbound"), reader.integer(xml, element, "upperbound")
     if low is None or high is None:
         return None
-    if low >= high or high - low + 1 > MAX_DOMAIN:
+    if low >= high or high - low + 1 > MAX_VALUES_PER_ISSUE:
         reader.report(xml, element, f"integer issue '{name}' ranges over [{low}, {high}]; negsim needs "
-                      f"a lower bound below the upper and at most {MAX_DOMAIN:,} values")
+                      f"a lower bound below the upper and at most {MAX_VALUES_PER_ISSUE:,} values")
+        return None
+    if max(abs(low), abs(high)) > MAX_INTEGER:
+        reader.report(xml, element, f"integer issue '{name}' ranges over [{low}, {high}]; negsim's integer "
+                      f"issues stay within -{MAX_INTEGER:,} to {MAX_INTEGER:,}")
         return None
     return GeniusIssue(name, element.get("index"), "integer", low=low, high=high)
 
@@ -185,9 +193,10 @@ def _profile_issues(xml: XmlFile, issues: Sequence[GeniusIssue], reader: _Reader
 def _discrete_table(xml: XmlFile, element: Element, issue: GeniusIssue, reader: _Reader) -> Table:
     """Evaluations of every item, divided by the issue's largest one as Genius does."""
     raw: dict[str, float] = {}
+    known = set(issue.items)
     for item in element.findall("item"):
         value = item.get("value")
-        if value not in issue.items:
+        if value not in known:
             reader.report(xml, item, f"'{value}' is not a value of issue '{issue.name}'")
             continue
         evaluation = reader.number(xml, item, "evaluation")
@@ -262,6 +271,9 @@ def _read_weights(xml: XmlFile, issues: Sequence[GeniusIssue], profile: GeniusPr
             reader.report(xml, element, f"issue '{issues[position].name}' has two weights")
         elif value is not None and value < 0:
             reader.report(xml, element, f"weight of issue '{issues[position].name}' is negative")
+        elif value is not None and value > MAX_WEIGHT:
+            reader.report(xml, element, f"weight of issue '{issues[position].name}' is {value:g}; negsim takes "
+                          f"weights up to {MAX_WEIGHT:,.0f} (weights are relative: scale them all down)")
         elif value is not None:
             profile.weights[position] = value
         if position is not None:

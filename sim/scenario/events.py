@@ -6,15 +6,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, model_validator
 
-from sim.scenario.base import Day, Id, Model, Probability, Prose, RedLineRef, Source
+from sim.scenario.base import MAX_RATE_PER_DAY, Day, Id, Model, Probability, Prose, RedLineRef, Shift, Source
 from sim.scenario.redlines import RedLine
 
 
 class _Shift(Model):
     """An effect that moves a number either by an amount or to a value."""
 
-    by: float | None = None
-    to: float | None = None
+    by: Shift | None = None
+    to: Shift | None = None
 
     @model_validator(mode="after")
     def _one_of_by_to(self) -> _Shift:
@@ -105,7 +105,7 @@ class Event(Model):
     title: Prose = ""
     description: Prose = ""
     date: Day | None = Field(None, description="Day of a scheduled event.")
-    rate_per_day: float | None = Field(None, gt=0, description="Daily rate of a random event.")
+    rate_per_day: float | None = Field(None, gt=0, le=MAX_RATE_PER_DAY, description="Daily rate of a random event.")
     window: Window | None = Field(None, description="Days a random event can fall on; default: the whole run.")
     probability: Probability = Field(1.0, description="Chance that a scheduled event happens at all.")
     parties: list[Id] = []

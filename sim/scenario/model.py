@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt, StrictStr, model_validator
 
-from sim.scenario.base import Day, Id, Model, Probability, Prose, Scalar, Source, Utility
+from sim.scenario.base import (
+    DEFAULT_HORIZON_DAYS,
+    DEFAULT_SUMMIT_ROUNDS,
+    MAX_BARGAINING_POWER,
+    MAX_EXPONENT,
+    MAX_HORIZON_DAYS,
+    MAX_INTEGER,
+    MAX_ROUNDS,
+    MAX_SUMMIT_ROUNDS,
+    MAX_URGENCY,
+    MAX_VALUES_PER_ISSUE,
+    MIN_EXPONENT,
+    Day,
+    Days,
+    Id,
+    Model,
+    Probability,
+    Prose,
+    Scalar,
+    Source,
+    Utility,
+    Weight,
+)
 from sim.scenario.conditions import Condition
 from sim.scenario.events import Event
 from sim.scenario.redlines import RedLine
 
-MAX_DOMAIN = 10_001
+MAX_DOMAIN = MAX_VALUES_PER_ISSUE
+"""Values an issue may hold (kept under this name for the modules that import it)."""
+
+IssueInteger = Annotated[StrictInt, Field(ge=-MAX_INTEGER, le=MAX_INTEGER)]
 
 
 class SourceDocument(Model):
@@ -32,10 +59,11 @@ class Issue(Model):
     name: StrictStr
     description: Prose = ""
     type: Literal["categorical", "ordered", "boolean", "integer"]
-    values: list[StrictStr] | None = Field(None, description="Categories; for `ordered`, lowest first.")
-    min: StrictInt | None = None
-    max: StrictInt | None = None
-    step: StrictInt = Field(1, gt=0)
+    values: list[StrictStr] | None = Field(None, max_length=MAX_VALUES_PER_ISSUE,
+                                           description="Categories; for `ordered`, lowest first.")
+    min: IssueInteger | None = None
+    max: IssueInteger | None = None
+    step: StrictInt = Field(1, gt=0, le=2 * MAX_INTEGER)
     unit: StrictStr | None = None
 
     @model_validator(mode="after")
@@ -54,9 +82,9 @@ class Issue(Model):
         if not self.values or len(self.values) < 2:
             article = "an" if self.type == "ordered" else "a"
             raise ValueError(f"{article} {self.type} issue needs 'values', a list of at least two")
-        seen = {v for v in self.values if self.values.count(v) > 1}
-        if seen:
-            raise ValueError(f"value '{sorted(seen)[0]}' is listed twice in 'values'")
+        twice = sorted(value for value, count in Counter(self.values).items() if count > 1)
+        if twice:
+            raise ValueError(f"value '{twice[0]}' is listed twice in 'values'")
 
     def _check_range(self) -> None:
         if self.min is None or self.max is None:
@@ -80,6 +108,11 @@ class Issue(Model):
             return tuple(range(self.min, self.max + 1, self.step))
         return tuple(self.values or ())
 
+    @cached_property
+    def value_set(self) -> frozenset[Scalar]:
+        """The issue's values as a set, for checks in constant time on large domains."""
+        return frozenset(self.domain())
+
     @property
     def is_ordered(self) -> bool:
         """Whether `<=`, `>=`, `<` and `>` make sense on this issue."""
@@ -89,19 +122,20 @@ class Issue(Model):
 class Preferences(Model):
     """Linear-additive preferences: per-issue value tables, weights and a walk-away value."""
 
-    weights: dict[Id, Annotated[float, Field(ge=0)]]
+    weights: dict[Id, Weight]
     values: dict[Id, dict[Scalar, Utility]] = Field(
         description="Per issue, the value (0 to 1) of each of its values; for integer issues, "
         "points between which value is interpolated linearly.")
     reservation: Utility = Field(0.0, description="Walk-away utility: below it the party rejects.")
-    bargaining_power: float = Field(1.0, gt=0)
+    bargaining_power: float = Field(1.0, gt=0, le=MAX_BARGAINING_POWER)
 
 
 class Concession(Model):
     """How a party concedes over time (used by the simulation)."""
 
     style: Literal["boulware", "conceder", "linear", "tit-for-tat", "hardliner"]
-    exponent: float | None = Field(None, gt=0, description="Time exponent of time-based styles.")
+    exponent: float | None = Field(None, ge=MIN_EXPONENT, le=MAX_EXPONENT,
+                                   description="Time exponent of time-based styles.")
     opening: Utility | None = Field(
         None, description="Utility the party asks for at the start; default: the best it can get.")
 
@@ -117,7 +151,8 @@ class Party(Model):
     preferences: Preferences | None = None
     concession: Concession | None = None
     salience: dict[Id, Probability] = {}
-    urgency: float = Field(0.0, ge=0, description="Speeds up concession: time runs 1 + urgency times faster.")
+    urgency: float = Field(0.0, ge=0, le=MAX_URGENCY,
+                           description="Speeds up concession: time runs 1 + urgency times faster.")
 
 
 class Proposal(Model):
@@ -139,11 +174,12 @@ class Talks(Model):
         None, description="`mediated`: a mediator shuttles one negotiating text; `alternating`: the "
         "principals exchange offers in turn. Default: mediated when the scenario has a mediator.")
     lead_mediator: Id | None = Field(None, description="The mediator who holds the text; default: the first.")
-    max_rounds: StrictInt = Field(200, gt=0, description="Rounds before the talks stop.")
-    travel_days: float = Field(0.5, ge=0, description="A mediator's travel between two parties.")
-    meeting_days: float = Field(0.25, ge=0, description="One meeting with one party.")
-    deliberation_days: float = Field(1.0, ge=0, description="Mean time a party takes to answer a text.")
-    summit_rounds: StrictInt = Field(3, gt=0, description="Rounds held at a summit, all attending at once.")
+    max_rounds: StrictInt = Field(200, gt=0, le=MAX_ROUNDS, description="Rounds before the talks stop.")
+    travel_days: Days = Field(0.5, description="A mediator's travel between two parties.")
+    meeting_days: Days = Field(0.25, description="One meeting with one party.")
+    deliberation_days: Days = Field(1.0, description="Mean time a party takes to answer a text.")
+    summit_rounds: StrictInt = Field(DEFAULT_SUMMIT_ROUNDS, gt=0, le=MAX_SUMMIT_ROUNDS,
+                                     description="Rounds held at a summit, all attending at once.")
 
 
 class Scenario(Model):
@@ -154,7 +190,7 @@ class Scenario(Model):
     title: Prose
     description: Prose = ""
     start: Day
-    horizon_days: StrictInt = Field(30, gt=0, le=3650)
+    horizon_days: StrictInt = Field(DEFAULT_HORIZON_DAYS, gt=0, le=MAX_HORIZON_DAYS)
     sources: list[SourceDocument] = []
     issues: list[Issue] = Field(min_length=1)
     conditions: dict[Id, Condition] = {}

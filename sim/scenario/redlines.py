@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, StrictBool, model_validator
 
-from sim.scenario.base import Id, Model, Probability, Prose, Source
+from sim.scenario.base import MAX_WEIGHT, Id, Model, Probability, Prose, Source
 from sim.scenario.conditions import Condition
 
 
@@ -17,7 +17,7 @@ class RedLineVersion(Model):
     kind: Literal["softer", "harder", "bluff", "other"]
     when: Condition | None = None
     require: Condition | None = None
-    weight: float = Field(1.0, gt=0, description="Relative chance among the alternatives.")
+    weight: float = Field(1.0, gt=0, le=MAX_WEIGHT, description="Relative chance among the alternatives.")
     rationale: Prose = ""
     source: Source = "assumption"
 

@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.errors import Diagnostic
-from sim.scenario.base import Scalar
+from sim.scenario.base import (
+    DEFAULT_HORIZON_DAYS,
+    DEFAULT_SUMMIT_ROUNDS,
+    LIMITS_DOC,
+    MAX_EXPECTED_SHOCKS,
+    MAX_HORIZON_DAYS,
+    MAX_SUMMIT_ROUNDS,
+    MAX_SUMMIT_ROUNDS_IN_ALL,
+    Scalar,
+)
 from sim.scenario.conditions import (
     MAX_CONDITION_DEPTH,
     MAX_CONDITION_SIZE,
@@ -106,6 +115,8 @@ class Checker:
         for i, event in _valid(self.parts.events):
             self.event(event, ("events", i))
         self.lead_mediator()
+        self.summit_rounds()
+        self.expected_shocks()
         return self.found
 
     def lead_mediator(self) -> None:
@@ -117,6 +128,44 @@ class Checker:
         if self.known("party", lead, self.parties, path) and self.parties[lead].role != "mediator":
             self.report(path, f"'{lead}' is a {self.parties[lead].role}, not a mediator; the lead mediator "
                         "holds the text")
+
+    def setting(self, path: PathKey, default: int, most: int) -> int:
+        """An integer setting as written, or its default where it is missing or invalid (reported apart)."""
+        node: Any = self.doc.data
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        if not isinstance(node, int) or isinstance(node, bool) or not 0 < node <= most:
+            return default
+        return node
+
+    def expected_shocks(self) -> None:
+        """Random events may fall at most so often in all that every run ends quickly."""
+        horizon = self.setting(("horizon_days",), DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS)
+        expected = 0.0
+        for i, event in _valid(self.parts.events):
+            if event.rate_per_day is None:
+                continue
+            days = horizon if event.window is None else \
+                min(horizon, (event.window.last - event.window.first).days + 1)
+            expected += event.rate_per_day * days
+            if expected > MAX_EXPECTED_SHOCKS:
+                self.report(("events", i, "rate_per_day"),
+                            f"random events would fall {expected:,.0f} times on average in a run (the sum of "
+                            f"each rate_per_day times the days it can fall on), more than the "
+                            f"{MAX_EXPECTED_SHOCKS:,} allowed ({LIMITS_DOC}): lower the rates, or narrow "
+                            "their windows")
+                return
+
+    def summit_rounds(self) -> None:
+        """All summits together hold at most as many rounds as a scenario allows, so every run ends."""
+        each = self.setting(("talks", "summit_rounds"), DEFAULT_SUMMIT_ROUNDS, MAX_SUMMIT_ROUNDS)
+        summits = [i for i, event in _valid(self.parts.events) if event.kind == "summit"]
+        allowed = MAX_SUMMIT_ROUNDS_IN_ALL // each
+        if len(summits) > allowed:
+            self.report(("events", summits[allowed], "kind"),
+                        f"{len(summits):,} summits of {each} round(s) each (talks.summit_rounds) would hold "
+                        f"{len(summits) * each:,} rounds; all summits together may hold at most "
+                        f"{MAX_SUMMIT_ROUNDS_IN_ALL:,} ({LIMITS_DOC}): hold fewer summits or fewer rounds at each")
 
     def unique_ids(self, section: str, items: Iterable[Any], base: PathKey = ()) -> None:
         """Report each id used twice among ``items``."""
@@ -391,9 +440,9 @@ def value_problem(issue: Issue, value: Scalar) -> str | None:
             step = f" in steps of {issue.step}" if issue.step != 1 else ""
             return f"{value} is outside issue '{issue.id}' ({issue.min} to {issue.max}{step})"
         return None
-    domain = issue.domain()
-    if value in domain and isinstance(value, str):
+    if isinstance(value, str) and value in issue.value_set:
         return None
+    domain = issue.domain()
     return (f"{quoted(value)} is not a value of issue '{issue.id}'" +
             (did_you_mean(value, domain) or f"; its values are {one_of(domain)}"))
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from sim.errors import Diagnostic
+from sim.scenario.base import LIMITS_DOC
 from sim.scenario.hints import YAML11_BOOLEANS, closest, describe, did_you_mean, one_of, slug
 from sim.scenario.yamlio import Document, PathKey
 
@@ -215,16 +216,60 @@ def _message(error: ErrorDetails, path: PathKey, root: type[BaseModel]) -> str:
         return f"expected {expected}, got {describe(value)}{hint}"
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length')} item(s)"
+    if kind == "too_long":
+        return (f"'{key}' may hold at most {ctx.get('max_length'):,} items, got {ctx.get('actual_length'):,} "
+                f"({LIMITS_DOC})")
+    if kind == "finite_number":
+        name = "a weight" if _is_weight(loc) else f"'{key}'"
+        return f"{name} must be a finite number, got {describe(value)}; .inf and .nan are not allowed"
     if kind in _BOUNDS:
         words, name = _BOUNDS[kind]
         bound = ctx.get(name)
-        shown = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
-        return f"'{key}' must be {words} {shown}, got {describe(value)}" + _share_hint(value, bound)
+        shown = _number(bound) if isinstance(bound, int | float) else str(bound)
+        name = "a weight" if _is_weight(loc) else f"'{key}'"
+        return f"{name} must be {words} {shown}, got {describe(value)}" + _bound_hint(value, bound, loc, kind)
     return f"{error['msg'][0].lower()}{error['msg'][1:]}, got {describe(value)}"
 
 
 _BOUNDS = {"less_than_equal": ("at most", "le"), "greater_than_equal": ("at least", "ge"),
            "less_than": ("below", "lt"), "greater_than": ("above", "gt")}
+
+
+_LIMIT_HINTS = {
+    "rate_per_day": "a random event falls at most once a day on average",
+    "max_rounds": "rounds bound how long talks run",
+    "summit_rounds": "rounds bound how long a summit runs",
+    "min": "an integer issue's values must stay within a billion either side of zero",
+    "max": "an integer issue's values must stay within a billion either side of zero",
+    "horizon_days": "a run lasts at most ten years",
+}
+
+
+def _number(bound: float) -> str:
+    """A bound as written in the format's documentation: 1,000,000 rather than 1e+06."""
+    return f"{int(bound):,}" if float(bound).is_integer() and abs(bound) < 1e15 else f"{bound:g}"
+
+
+def _is_weight(loc: tuple[int | str, ...]) -> bool:
+    return bool(loc) and (loc[-1] == "weight" or (len(loc) > 1 and loc[-2] == "weights"))
+
+
+_LOWER_LIMITS = ("by", "to", "exponent", "min", "max")  # keys whose lower bound is a limit too, not only a meaning
+
+
+def _bound_hint(value: object, bound: object, loc: tuple[int | str, ...], kind: str) -> str:
+    """Why a number is out of range: a format limit names itself and how to comply; a share its fraction."""
+    key = loc[-1] if loc else ""
+    upper = kind in ("less_than_equal", "less_than")
+    if not isinstance(key, str) or not (upper or key in _LOWER_LIMITS):
+        return _share_hint(value, bound)
+    if _is_weight(loc):
+        return f" (weights are relative: scale them all down by the same factor; {LIMITS_DOC})"
+    if key in _LIMIT_HINTS:
+        return f" ({_LIMIT_HINTS[key]}; {LIMITS_DOC})"
+    if key.endswith("_days") or key in ("by", "to", "exponent", "urgency", "bargaining_power", "step"):
+        return f" ({LIMITS_DOC})"
+    return _share_hint(value, bound)
 
 
 def _share_hint(value: object, bound: object) -> str:
