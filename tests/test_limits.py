@@ -320,3 +320,12 @@ def test_a_genius_integer_issue_beyond_a_billion_is_refused_in_the_domain(tmp_pa
     assert (finding.path, finding.line) == (str(domain), 19)
     assert "integer issue 'Vacation days' ranges over [20000000000, 20000000010]; negsim's integer issues stay " \
            "within -1,000,000,000 to 1,000,000,000" in finding.message
+
+
+def test_a_file_of_too_many_values_without_aliases_is_not_called_an_alias_bomb(negsim: Run, tmp_path: Path) -> None:
+    values = ", ".join(str(i) for i in range(200_001))
+    path = variant(tmp_path, extra=f"notes: [{values}]\n")
+    code, out, seconds = check_in_time(negsim, path)
+    assert code == 1, out
+    assert "holds more than 200,000 values" in out and "alias" not in out
+    assert seconds < 2 * SECONDS

@@ -183,6 +183,8 @@ def parse(text: str, shown: str) -> Document:
 
 _ALIAS_BOMB = (f"document expands to more than {MAX_NODES:,} values; is an alias ('*name') "
                "repeated too often (an alias bomb)?")
+_TOO_MANY = (f"document holds more than {MAX_NODES:,} values, the most a scenario file may hold; "
+             "split the data or leave out what negsim does not read")
 _RECURSIVE_ALIAS = "an alias ('*name') refers to the very list or mapping it is in; it would never end"
 
 
@@ -195,13 +197,14 @@ def _refuse_alias_bomb(root: Node, shown: str) -> None:
     counter = _Counter(shown)
     if counter.size(root, 0) <= MAX_NODES:
         return
+    message = _ALIAS_BOMB if counter.shared else _TOO_MANY
     where, total = root.start_mark, 1
     for key, value in root.value if isinstance(root, MappingNode) else ():
         total += counter.size(value, 1)
         if total > MAX_NODES:
             where = key.start_mark
             break
-    raise YamlProblem(Diagnostic(shown, where.line + 1, where.column + 1, _ALIAS_BOMB))
+    raise YamlProblem(Diagnostic(shown, where.line + 1, where.column + 1, message))
 
 
 class _Counter:
@@ -210,6 +213,7 @@ class _Counter:
     def __init__(self, shown: str) -> None:
         self.shown = shown
         self.sizes: dict[int, int] = {}  # 0 while a node is being counted
+        self.shared = False  # whether an alias made a node count more than once
 
     def fail(self, node: Node, message: str) -> YamlProblem:
         mark = node.start_mark
@@ -219,6 +223,7 @@ class _Counter:
         size = self.sizes.get(id(node))
         if size == 0:
             raise self.fail(node, _RECURSIVE_ALIAS)
+        self.shared |= size is not None
         if size is None:
             if depth > MAX_DEPTH:
                 raise self.fail(node, _TOO_DEEP)
