@@ -16,8 +16,9 @@ Inputs are mutations of the scenarios that ship with negsim (``scenarios/``, ``t
 Each input goes through the loader (``sim.scenario.loader.inspect`` on a real file), and a
 scenario that loads goes on through ``evaluate`` (each proposal and random ``--terms``
 packages), ``explain``, ``run`` (stated and drawn red lines) and the terminal renderers. A
-*finding* is an exception that is not a :class:`sim.errors.NegsimError`, an input over its
-time limit, or a raw control character in what the terminal renderers print. Terminal output
+*finding* is an exception that is not a :class:`sim.errors.NegsimError` (numpy's
+``RuntimeWarning``, overflow or an invalid value, counts as one), an input over its time limit,
+or a raw control character in what the terminal renderers print. Terminal output
 is encoded as UTF-8, as the command line's stdout would, so a lone surrogate that reaches it
 is a finding too.
 
@@ -54,6 +55,7 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -741,7 +743,10 @@ class Driver:
             for name, data in item.files.items():
                 (folder / name).write_bytes(data)
             rng = np.random.default_rng(zlib.crc32(item.digest().encode()))
-            with memory_limit(memory), time_limit(seconds):
+            with memory_limit(memory), time_limit(seconds), warnings.catch_warnings():
+                # numpy's overflow and invalid-value warnings become errors: a utility that silently
+                # turned inf or nan (weights of 1e308) is a finding too, unless negsim expects it (errstate)
+                warnings.simplefilter("error", RuntimeWarning)
                 self._drive(item, folder, rng, result)
         except BaseException as exc:  # every exception is a verdict here
             if isinstance(exc, KeyboardInterrupt):

@@ -89,7 +89,7 @@ def test_the_driver_stops_an_input_at_its_time_limit(driver: Driver) -> None:
     assert result.finding is not None and result.finding.kind == "timeout"
 
 
-@settings(derandomize=True, max_examples=70, deadline=None, database=None,
+@settings(derandomize=True, max_examples=60, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_short_fuzz_gives_only_negsim_errors_within_the_time_limit(driver: Driver, data: st.DataObject) -> None:
