@@ -18,7 +18,8 @@ scenario that loads goes on through ``evaluate`` (each proposal and random ``--t
 packages), ``explain``, ``run`` (stated and drawn red lines) and the terminal renderers. A
 *finding* is an exception that is not a :class:`sim.errors.NegsimError` (numpy's
 ``RuntimeWarning``, overflow or an invalid value, counts as one), an input over its time limit,
-or a raw control character in what the terminal renderers print. Terminal output
+a raw control character in what the terminal renderers print, or weights that the loader
+accepted although their sum overflows. Terminal output
 is encoded as UTF-8, as the command line's stdout would, so a lone surrogate that reaches it
 is a finding too.
 
@@ -44,6 +45,7 @@ import contextlib
 import hashlib
 import io
 import json
+import math
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -636,6 +638,10 @@ class TerminalLeak(Exception):
     """Raw control characters from a scenario reached what the terminal renderers print."""
 
 
+class Unbounded(Exception):
+    """The loader accepted a scenario whose numbers cannot be computed with (weights summing to inf)."""
+
+
 @dataclass(frozen=True)
 class Finding:
     """What went wrong on one input: its class (for grouping), and the details."""
@@ -710,6 +716,8 @@ def classify(exc: BaseException, step: str) -> Finding:
         return Finding("timeout", f"timeout-{step}", detail)
     if isinstance(exc, TerminalLeak):
         return Finding("leak", f"raw-control-{step}", detail)
+    if isinstance(exc, Unbounded):
+        return Finding("accepted", f"accepted-{exc.args[0]}", detail)
     return Finding("exception", f"{type(exc).__name__}-{step}-{_innermost_sim_frame(exc.__traceback__)}", detail)
 
 
@@ -774,6 +782,8 @@ class Driver:
         if scenario is None:
             return
         result.accepted = True
+        result.steps.append("bounds")
+        _bounded(scenario)
         self._evaluate(scenario, rng, result)
         self._explain(scenario, result)
         self._run(scenario, rng, result)
@@ -852,6 +862,13 @@ class Driver:
         self._step(result, "run-drawn", lambda: simulate(True))
 
 
+def _bounded(scenario: Any) -> None:
+    """Raise Unbounded if the loader let through weights whose sum overflows (every utility would become 0)."""
+    for party in scenario.parties:
+        if party.preferences is not None and not math.isfinite(sum(party.preferences.weights.values())):
+            raise Unbounded("infinite-weight-sum", f"party {party.id!r}: weights sum to inf")
+
+
 def _random_terms(scenario: Any, rng: np.random.Generator) -> str:
     """A ``--terms`` text: each issue set to a value of its domain (now and then an odd one) or left open."""
     terms = []
@@ -923,6 +940,7 @@ class Campaign:
         lines = [f"inputs tried: {self.tried}", f"accepted by the loader: {self.accepted} ({share:.1%})",
                  f"non-negsim exceptions: {self.kinds['exception']}", f"time-outs: {self.kinds['timeout']}",
                  f"raw control characters in terminal output: {self.kinds['leak']}",
+                 f"accepted with weights summing to inf: {self.kinds['accepted']}",
                  f"slowest input: {self.slowest:.2f} s", f"classes of findings: {len(self.classes)}"]
         lines += [f"  {count:6d}  {key}" for key, count in self.classes.most_common()]
         return "\n".join(lines)
