@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import hashlib
 import io
 import json
@@ -411,7 +412,7 @@ def mutate_mapping(tree: Any, ch: Chooser) -> Any:
         mapping[key] = pick(ch, (None, [], {}, "text", 0, True, [mapping[key]], {"x": mapping[key]}))
     else:
         donor = pick(ch, [n for _, n in nodes(tree)])
-        mapping[key] = donor if not isinstance(donor, dict | list) else json.loads(json.dumps(donor))
+        mapping[key] = donor if not isinstance(donor, dict | list) else copy.deepcopy(donor)
     return tree
 
 
@@ -444,7 +445,7 @@ def many_issues(tree: Any, ch: Chooser) -> Any:
 
 def _an_atom(tree: Any, ch: Chooser) -> Any:
     atoms = [n for _, n in nodes(tree) if isinstance(n, dict) and "op" in n and "issue" in n]
-    return json.loads(json.dumps(pick(ch, atoms))) if atoms else {"issue": "x", "op": "==", "value": 1}
+    return copy.deepcopy(pick(ch, atoms)) if atoms else {"issue": "x", "op": "==", "value": 1}
 
 
 def _point_red_lines_at(tree: Any, ch: Chooser, condition: Any) -> Any:
@@ -476,7 +477,10 @@ def chained_conditions(tree: Any, ch: Chooser) -> Any:
 def nested_condition(tree: Any, ch: Chooser) -> Any:
     depth = pick(ch, (8, 30, 60, 63, 100, 1000))
     form = pick(ch, ("not", "all", "any"))
-    atom = json.dumps(_an_atom(tree, ch))
+    try:
+        atom = json.dumps(_an_atom(tree, ch))
+    except (TypeError, ValueError):  # an atom an earlier mutation made verbatim YAML (Raw) or not finite
+        atom = json.dumps({"issue": "x", "op": "==", "value": 1})
     opener, closer = ("{not: ", "}") if form == "not" else (f"{{{form}: [", "]}")
     return _point_red_lines_at(tree, ch, Raw(opener * depth + atom + closer * depth))
 
