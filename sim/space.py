@@ -47,8 +47,22 @@ def memory_budget() -> int:
     return int(float(found.group(1)) * _UNITS[found.group(2)])
 
 
+_BEYOND_DIGITS = 10**15
+"""From here on, a count is shown by its order of magnitude: spaces of many issues have counts
+of hundreds of digits, which a float cannot hold and no reader wants spelt out."""
+
+
+def readable_count(count: int) -> str:
+    """A count of packages with thousands separators, or ``about 10^N`` when it is astronomical."""
+    if count < _BEYOND_DIGITS:
+        return f"{count:,}"
+    return f"about 10^{math.floor(math.log10(count))}"
+
+
 def readable_bytes(amount: float) -> str:
     """An amount of memory in decimal units, e.g. ``7.4 GB``."""
+    if amount >= _BEYOND_DIGITS * 10**3:
+        return f"10^{math.floor(math.log10(amount))} bytes"
     for unit, size in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
         if amount >= size:
             return f"{amount / size:,.1f} {unit}"
@@ -161,10 +175,10 @@ class OutcomeSpace:
         needed, budget = self.size * max(bytes_per_package, 2 * len(self.sizes)), memory_budget()
         if needed > budget:
             raise UsageError(
-                f"the outcome space has {self.size:,} packages; {purpose} needs about {readable_bytes(needed)} "
-                f"of memory, more than the {readable_bytes(budget)} allowed; give issues fewer values, leave "
-                f"out issues no party weighs, or raise {MEMORY_BUDGET_VARIABLE} (e.g. 16GB) if the machine has "
-                "the memory")
+                f"the outcome space has {readable_count(self.size)} packages; {purpose} needs about "
+                f"{readable_bytes(needed)} of memory, more than the {readable_bytes(budget)} allowed; give issues "
+                f"fewer values, leave out issues no party weighs, or raise {MEMORY_BUDGET_VARIABLE} (e.g. 16GB) if "
+                "the machine has the memory")
 
     @staticmethod
     def every_package_of(sizes: tuple[int, ...]) -> Codes:

@@ -176,6 +176,18 @@ def test_a_trillion_packages_are_still_refused(tmp_path: Path, command: tuple[st
     assert "the outcome space has 1,116,000,000,000 packages" in done.err and "more than the 1.0 TB allowed" in done.err
 
 
+@pytest.mark.parametrize("command", SPACE_COMMANDS, ids=lambda c: c[0])
+def test_an_astronomical_space_is_refused_with_its_order_of_magnitude(tmp_path: Path, command: tuple[str, ...]) -> None:
+    """A count too large for a float (a few issues of 10,000 values each) is said by its order of magnitude."""
+    path = tmp_path / "astronomical.yaml"
+    issues = "".join(f"  - id: big-{i}\n    name: Big {i}\n    type: integer\n    min: 0\n    max: 10000\n" for i in range(90))
+    path.write_text(BASE.replace("\nconditions:", "\n" + issues + "\nconditions:", 1), encoding="utf-8")
+    done = negsim(command[0], path, *command[1:])
+    assert done.code == 2, done.err
+    assert "the outcome space has about 10^362 packages" in done.err, done.err
+    assert "needs about 10^" in done.err and "bytes of memory" in done.err
+
+
 def test_a_memory_budget_that_is_not_an_amount_is_a_usage_error(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[..., CliRun]) -> None:
     path = tmp_path / "base.yaml"
