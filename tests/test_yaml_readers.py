@@ -1,0 +1,60 @@
+"""libyaml's events and PyYAML's own give the same document, so that the fast path changes nothing.
+
+negsim composes every file over libyaml's scanner and parser (fast) and falls back to PyYAML's
+pure-Python ones (the reference) wherever libyaml finds a problem. On every file of the
+repository, good or malformed, a document the fast path reads must be the reference's to the
+last value and position.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sim.scenario import yamlio
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = sorted([*ROOT.glob("scenarios/*.yaml"), *ROOT.glob("docs/examples/*.yaml"),
+                *ROOT.glob("tests/valid/*.yaml"), *ROOT.glob("tests/malformed/*.yaml")])
+
+
+def _read(loader: type[Any], text: str) -> tuple[Any, ...]:
+    try:
+        node = yamlio._single_node(loader(text))
+    except Exception as exc:
+        return ("yaml error", type(exc).__name__)
+    if node is None:
+        return ("no document",)
+    try:
+        yamlio._refuse_alias_bomb(node, "file")
+        builder = yamlio._Builder("file")
+        data = builder.build(node, ())
+    except yamlio.YamlProblem as problem:
+        return ("problem", str(problem))
+    return ("document", repr(data), builder.where.values, builder.where.keys)
+
+
+@pytest.mark.skipif(not yamlio._LIBYAML, reason="this PyYAML has no libyaml")
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_libyaml_events_give_the_reference_document(path: Path) -> None:
+    try:
+        text = yamlio.read_text(path)
+    except yamlio.YamlProblem:
+        pytest.skip("not readable as text: neither parser sees it")
+    fast = _read(yamlio._FastLoader, text)
+    if fast[0] == "yaml error":
+        return  # negsim then reads the file with the reference parser alone
+    assert fast == _read(yamlio._Loader, text)
+
+
+def test_a_large_file_is_read_quickly(tmp_path: Path) -> None:
+    """About 190,000 values (under the 200,000 limit) in well under the 5 s of a hang."""
+    import time
+
+    values = ", ".join(str(i) for i in range(190_000))
+    text = (ROOT / "tests" / "valid" / "base.yaml").read_text(encoding="utf-8") + f"notes: [{values}]\n"
+    began = time.process_time()
+    yamlio.parse(text, "big.yaml")
+    assert time.process_time() - began < 2.5
