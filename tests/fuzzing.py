@@ -31,6 +31,15 @@ in a child process and kills the child if it stops answering. Memory is bounded 
 ``RLIMIT_AS`` so that a blow-up surfaces as ``MemoryError`` (a finding) instead of taking the
 machine down.
 
+While fuzzing, negsim's own budget for enumerating an outcome space (``NEGSIM_MEMORY_BUDGET``,
+4 GB by default) is 256 MB: about 1.7 million packages for a run, a million for explain. A
+larger space that fits the default budget is no hang but honest work that grows with the space
+(a mediated run of 12 million packages takes about 7 s, most of it sorting each party's
+rankings; making that cost independent of the space is a task of its own). With the smaller
+budget, the time limit measures what it is for: inputs that never end, or blow up, whatever
+their size. Spaces over the budget are refused (a ``NegsimError``), which the harness counts as
+handled.
+
 Run a campaign::
 
     python -m tests.fuzzing --minutes 10 --seed 1 --out /tmp/fuzz-findings
@@ -83,6 +92,7 @@ GENIUS_GROUPS = {  # a domain and the profiles that go with it
 
 TIME_LIMIT_S = 5.0              # CPU seconds per input, everything included
 MEMORY_LIMIT_BYTES = 4 << 30    # address space an input may add: a blow-up becomes MemoryError
+ENUMERATION_BUDGET = "256MB"     # NEGSIM_MEMORY_BUDGET while fuzzing, see below
 WATCHDOG_GRACE_S = 115.0        # wall-clock beyond the time limit before the runner kills a silent child:
 #                                 generous, as 5 s of CPU can take 30 s on a machine shared by many
 MAX_PROPOSALS = 4               # proposals evaluated per scenario (a mutation can make thousands)
@@ -686,6 +696,20 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGPROF, previous)
 
 
+@contextlib.contextmanager
+def enumeration_budget(amount: str) -> Iterator[None]:
+    """Set negsim's memory budget for enumerating outcome spaces for the duration of one input."""
+    before = os.environ.get("NEGSIM_MEMORY_BUDGET")
+    os.environ["NEGSIM_MEMORY_BUDGET"] = amount
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["NEGSIM_MEMORY_BUDGET"]
+        else:
+            os.environ["NEGSIM_MEMORY_BUDGET"] = before
+
+
 def _address_space_now() -> int:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[0]) * resource.getpagesize()
@@ -755,7 +779,8 @@ class Driver:
             for name, data in item.files.items():
                 (folder / name).write_bytes(data)
             rng = np.random.default_rng(zlib.crc32(item.digest().encode()))
-            with memory_limit(memory), time_limit(seconds), warnings.catch_warnings():
+            with memory_limit(memory), enumeration_budget(ENUMERATION_BUDGET), time_limit(seconds), \
+                    warnings.catch_warnings():
                 # numpy's overflow and invalid-value warnings become errors: a utility that silently
                 # turned inf or nan (weights of 1e308) is a finding too, unless negsim expects it (errstate)
                 warnings.simplefilter("error", RuntimeWarning)
