@@ -178,9 +178,10 @@ def test_a_trillion_packages_are_still_refused(tmp_path: Path, command: tuple[st
 
 @pytest.mark.parametrize("command", SPACE_COMMANDS, ids=lambda c: c[0])
 def test_an_astronomical_space_is_refused_with_its_order_of_magnitude(tmp_path: Path, command: tuple[str, ...]) -> None:
-    """A count too large for a float (a few issues of 10,000 values each) is said by its order of magnitude."""
+    """A count too large for a float (90 issues of 10,001 values each) is said by its order of magnitude."""
     path = tmp_path / "astronomical.yaml"
-    issues = "".join(f"  - id: big-{i}\n    name: Big {i}\n    type: integer\n    min: 0\n    max: 10000\n" for i in range(90))
+    issue = "  - id: big-{0}\n    name: Big {0}\n    type: integer\n    min: 0\n    max: 10000\n"
+    issues = "".join(issue.format(i) for i in range(90))
     path.write_text(BASE.replace("\nconditions:", "\n" + issues + "\nconditions:", 1), encoding="utf-8")
     done = negsim(command[0], path, *command[1:])
     assert done.code == 2, done.err
