@@ -507,10 +507,17 @@ def test_an_interrupted_compare_leaves_no_folder_without_compare_json(tmp_path: 
     assert list(tmp_path.iterdir()) == []
 
 
+def _default_sighup() -> None:
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 def _start_big_sweep(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "sim", "sweep", str(GAZA), "-n", "200000", "--quiet", "-o", str(tmp_path / "big"),
                *extra]
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # As in a terminal session, SIGHUP takes its default action in the sweep, even when these tests
+    # run under nohup (which leaves it ignored, and negsim rightly keeps an ignored SIGHUP ignored).
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=_default_sighup)
     if not _wait_for(lambda: (tmp_path / ".big.partial" / "replications.csv").is_file(), 30):
         child.kill()
         pytest.fail("the sweep did not start writing within 30 s")
