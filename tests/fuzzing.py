@@ -17,9 +17,10 @@ Each input goes through the loader (``sim.scenario.loader.inspect`` on a real fi
 scenario that loads goes on through ``evaluate`` (each proposal and random ``--terms``
 packages), ``explain``, ``run`` (stated and drawn red lines) and the terminal renderers. A
 *finding* is an exception that is not a :class:`sim.errors.NegsimError` (numpy's
-``RuntimeWarning``, overflow or an invalid value, counts as one), an input over its time limit,
-a raw control character in what the terminal renderers print, or weights that the loader
-accepted although their sum overflows. Terminal output
+``RuntimeWarning``, overflow or an invalid value, counts as one), a step over its time limit
+(a step is the work of one command: loading and showing the check, one evaluation, explain,
+one run), a raw control character in what the terminal renderers print, or weights that the
+loader accepted although their sum overflows. Terminal output
 is encoded as UTF-8, as the command line's stdout would, so a lone surrogate that reaches it
 is a finding too.
 
@@ -90,13 +91,15 @@ GENIUS_GROUPS = {  # a domain and the profiles that go with it
     "party": ("party_domain.xml", ("party_alice.xml", "party_bob.xml")),
 }
 
-TIME_LIMIT_S = 5.0              # CPU seconds per input, everything included
+TIME_LIMIT_S = 5.0              # CPU seconds per step: the work of one command (check, an evaluation, explain, a run)
 MEMORY_LIMIT_BYTES = 4 << 30    # address space an input may add: a blow-up becomes MemoryError
 ENUMERATION_BUDGET = "256MB"     # NEGSIM_MEMORY_BUDGET while fuzzing, see below
 WATCHDOG_GRACE_S = 115.0        # wall-clock beyond the time limit before the runner kills a silent child:
 #                                 generous, as 5 s of CPU can take 30 s on a machine shared by many
 MAX_PROPOSALS = 4               # proposals evaluated per scenario (a mutation can make thousands)
 RANDOM_PACKAGES = 3             # --terms packages evaluated per scenario
+STEPS_PER_INPUT = 2 + MAX_PROPOSALS + RANDOM_PACKAGES + 3  # load, show the check, evaluations, explain, 2 runs
+INPUT_WALL_LIMIT_S = STEPS_PER_INPUT * TIME_LIMIT_S + WATCHDOG_GRACE_S  # when the watchdog gives up on a child
 EXPLAIN_MAX_SETS = 3
 SCENARIO_NAME = "scenario.yaml"
 
@@ -672,7 +675,8 @@ class Result:
     accepted: bool = False     # the loader accepted it (a scenario came out)
     steps: list[str] = field(default_factory=list)
     finding: Finding | None = None
-    seconds: float = 0.0       # CPU time, the measure of the time limit
+    seconds: float = 0.0       # CPU time of the whole input
+    slowest_step: float = 0.0  # CPU time of its slowest step, the measure of the time limit
 
 
 @contextlib.contextmanager
@@ -770,6 +774,7 @@ class Driver:
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
+        self._seconds = TIME_LIMIT_S
 
     def drive(self, item: FuzzInput, *, seconds: float = TIME_LIMIT_S, memory: int = MEMORY_LIMIT_BYTES) -> Result:
         result = Result()
@@ -779,8 +784,8 @@ class Driver:
             for name, data in item.files.items():
                 (folder / name).write_bytes(data)
             rng = np.random.default_rng(zlib.crc32(item.digest().encode()))
-            with memory_limit(memory), enumeration_budget(ENUMERATION_BUDGET), time_limit(seconds), \
-                    warnings.catch_warnings():
+            self._seconds = seconds
+            with memory_limit(memory), enumeration_budget(ENUMERATION_BUDGET), warnings.catch_warnings():
                 # numpy's overflow and invalid-value warnings become errors: a utility that silently
                 # turned inf or nan (weights of 1e308) is a finding too, unless negsim expects it (errstate)
                 warnings.simplefilter("error", RuntimeWarning)
@@ -798,10 +803,14 @@ class Driver:
         from sim.errors import NegsimError
 
         result.steps.append(name)
+        began = time.process_time()
         try:
-            return action()
+            with time_limit(self._seconds):
+                return action()
         except NegsimError:
             return None
+        finally:
+            result.slowest_step = max(result.slowest_step, time.process_time() - began)
 
     def _drive(self, item: FuzzInput, folder: Path, rng: np.random.Generator, result: Result) -> None:
         if item.kind == "genius":
@@ -936,7 +945,7 @@ def _worker(seed: int, start: int, workdir: str, conn: multiprocessing.connectio
         item = input_number(seed, index, corpus)
         conn.send(("start", index))
         result = driver.drive(item)
-        conn.send(("done", index, result.accepted, result.finding, result.seconds))
+        conn.send(("done", index, result.accepted, result.finding, result.slowest_step))
         index += 1
 
 
@@ -970,7 +979,7 @@ class Campaign:
                  f"non-negsim exceptions: {self.kinds['exception']}", f"time-outs: {self.kinds['timeout']}",
                  f"raw control characters in terminal output: {self.kinds['leak']}",
                  f"accepted with weights summing to inf: {self.kinds['accepted']}",
-                 f"slowest input: {self.slowest:.2f} s", f"classes of findings: {len(self.classes)}"]
+                 f"slowest step: {self.slowest:.2f} s", f"classes of findings: {len(self.classes)}"]
         lines += [f"  {count:6d}  {key}" for key, count in self.classes.most_common()]
         return "\n".join(lines)
 
@@ -1005,11 +1014,11 @@ def _supervise(child: Any, conn: Any, results: Campaign, deadline: float, seed: 
     """Collect the child's results until the deadline, or until it hangs or dies; return the next index."""
     started = time.monotonic()
     while time.monotonic() < deadline:
-        limit = TIME_LIMIT_S + WATCHDOG_GRACE_S - (time.monotonic() - started)
+        limit = INPUT_WALL_LIMIT_S - (time.monotonic() - started)
         if not conn.poll(max(limit, 0.0)):
-            detail = f"the child did not answer {TIME_LIMIT_S + WATCHDOG_GRACE_S:g} s after input {index} started"
+            detail = f"the child did not answer {INPUT_WALL_LIMIT_S:g} s after input {index} started"
             results.record(input_number(seed, index, corpus), False,
-                           Finding("timeout", "hard-timeout", detail), TIME_LIMIT_S + WATCHDOG_GRACE_S)
+                           Finding("timeout", "hard-timeout", detail), INPUT_WALL_LIMIT_S)
             return index + 1
         try:
             message = conn.recv()
@@ -1084,7 +1093,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.replay or args.minimize:
         target = args.replay or args.minimize
         result = replay(target)
-        print(f"accepted: {result.accepted}; steps: {', '.join(result.steps)}; {result.seconds:.2f} s")
+        print(f"accepted: {result.accepted}; steps: {', '.join(result.steps)}; {result.seconds:.2f} s, "
+          f"slowest step {result.slowest_step:.2f} s")
         print(result.finding.detail if result.finding else "no finding")
         if args.minimize and result.finding:
             small = minimize(FuzzInput.load(target), result.finding.key)

@@ -81,7 +81,7 @@ def test_short_fuzz_gives_only_negsim_errors_within_the_time_limit(driver: Drive
     result = driver.drive(item)
     if result.finding is not None:
         pytest.fail(f"{result.finding.key} after {', '.join(item.recipe)}:\n{result.finding.detail[-3000:]}")
-    assert result.seconds < TIME_LIMIT_S + 1  # CPU seconds: an alarm that came late is a time-out too
+    assert result.slowest_step < TIME_LIMIT_S + 1  # CPU seconds: an alarm that came late is a time-out too
 
 
 @pytest.mark.slow
