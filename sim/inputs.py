@@ -20,15 +20,23 @@ _KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character de
 
 def require_scenario_file(path: Path) -> None:
     """Raise :class:`UsageError` unless ``path`` names a regular file this process may read."""
+    require_regular_file(path, "scenario")
+
+
+def require_regular_file(path: Path, what: str) -> None:
+    """Raise :class:`UsageError` unless ``path`` names a regular file this process may read.
+
+    ``what`` names the kind of file in messages ("scenario", "Genius").
+    """
     if str(path) == STDIN:
-        raise UsageError(f"cannot read '{STDIN}': scenarios are not read from standard input; "
-                         "save the scenario to a file and give its path")
+        raise UsageError(f"cannot read '{STDIN}': {what} files are not read from standard input; "
+                         "save it to a file and give its path")
     try:
         mode = path.stat().st_mode
     except OSError as exc:
         raise UsageError(f"cannot read '{path}': {_reason(exc)}") from None
     if stat.S_ISDIR(mode):
-        raise UsageError(f"cannot read '{path}': it is a folder, not a scenario file")
+        raise UsageError(f"cannot read '{path}': it is a folder, not a {what} file")
     if not stat.S_ISREG(mode):
         kind = next((name for test, name in _KINDS if test(mode)), "a special file")
         raise UsageError(f"cannot read '{path}': it is {kind}, not a regular file")

@@ -126,7 +126,7 @@ def test_a_seed_outside_its_range_is_a_usage_error(argv: list[object], tmp_path:
 
 @pytest.mark.parametrize("command", ["check", "evaluate", "run"])
 @pytest.mark.parametrize(("kind", "reason"), [
-    ("stdin", "scenarios are not read from standard input"),
+    ("stdin", "scenario files are not read from standard input"),
     ("fifo", "it is a named pipe (FIFO), not a regular file"),
     ("device", "it is a character device, not a regular file"),
     ("folder", "it is a folder, not a scenario file"),
@@ -140,6 +140,36 @@ def test_an_input_that_is_not_a_regular_file_is_named_for_what_it_is(
     ran = negsim_main(command, str(path), *extra)
     assert ran.code == 2, ran.err
     assert f"cannot read '{path}': {reason}" in ran.err
+
+
+@pytest.mark.parametrize(("kind", "reason"), [
+    ("fifo", "it is a named pipe (FIFO), not a regular file"),
+    ("device", "it is a character device, not a regular file"),
+    ("stdin", "Genius files are not read from standard input"),
+])
+def test_a_genius_input_that_is_not_a_regular_file_is_named_for_what_it_is(
+        kind: str, reason: str, tmp_path: Path, negsim_main: Callable[..., Any]) -> None:
+    genius = ROOT / "tests" / "genius"
+    domain = {"fifo": tmp_path / "pipe.xml", "device": Path("/dev/zero"), "stdin": Path("-")}[kind]
+    if kind == "fifo":
+        os.mkfifo(domain)  # never opened: opening a FIFO with no writer would block
+    ran = negsim_main("import-genius", str(domain), str(genius / "job_candidate.xml"),
+                      str(genius / "job_employer.xml"), "-o", str(tmp_path / "job.yaml"))
+    assert ran.code == 2, ran.err
+    assert f"cannot read '{domain}': {reason}" in ran.err
+
+
+def test_a_genius_file_declaring_an_unknown_encoding_is_an_error_at_its_declaration(
+        tmp_path: Path, negsim_main: Callable[..., Any]) -> None:
+    genius = ROOT / "tests" / "genius"
+    domain = tmp_path / "job_domain.xml"
+    text = (genius / "job_domain.xml").read_text(encoding="utf-8")
+    domain.write_text('<?xml version="1.0" encoding="Uo"?>\n' + text.split("?>", 1)[-1] if text.startswith("<?xml")
+                      else '<?xml version="1.0" encoding="Uo"?>\n' + text, encoding="utf-8")
+    ran = negsim_main("import-genius", str(domain), str(genius / "job_candidate.xml"),
+                      str(genius / "job_employer.xml"), "-o", str(tmp_path / "job.yaml"))
+    assert ran.code == 1, ran.err
+    assert f"{domain}:1:1: error: the XML declaration names an encoding that cannot be read" in ran.out + ran.err
 
 
 def test_an_unreadable_scenario_says_permission_denied(tmp_path: Path) -> None:

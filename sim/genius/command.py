@@ -7,9 +7,9 @@ import math
 import sys
 from pathlib import Path
 
-from sim.errors import UsageError
 from sim.files import check_output, is_stdout, write_output
 from sim.genius.convert import convert
+from sim.inputs import require_regular_file
 
 
 def add_import_genius_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,9 +42,8 @@ def run_import_genius(args: argparse.Namespace) -> int:
         UsageError: An input file is missing or the output folder does not exist.
         ScenarioError: An input file is malformed or a profile does not match the domain.
     """
-    missing = [p for p in (args.domain, *args.profiles) if not Path(p).is_file()]
-    if missing:
-        raise UsageError(f"cannot read '{missing[0]}': no such file")
+    for path in (args.domain, *args.profiles):
+        require_regular_file(Path(path), "Genius")
     output = Path(args.output)
     check_output(output, [Path(args.domain), *map(Path, args.profiles)])
     result = convert(Path(args.domain), [Path(p) for p in args.profiles], scenario_id=args.id)

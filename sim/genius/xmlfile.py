@@ -12,6 +12,10 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from sim.errors import Diagnostic, ScenarioError, UsageError
+from sim.inputs import require_regular_file
+
+MAX_XML_BYTES = 64 << 20
+"""Largest Genius file read: a domain at the cap of 10,001 items per issue takes a few MiB."""
 
 _ENCODING_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*encoding=", re.IGNORECASE)
 
@@ -72,10 +76,14 @@ def read_xml(path: Path) -> XmlFile:
         UsageError: The file cannot be read.
         ScenarioError: The file is not well-formed XML, with its line and column.
     """
+    require_regular_file(path, "Genius")
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_XML_BYTES + 1)
     except OSError as exc:
         raise UsageError(f"cannot read '{path}': {exc.strerror or exc}") from None
+    if len(data) > MAX_XML_BYTES:
+        raise UsageError(f"cannot read '{path}': Genius files are limited to {MAX_XML_BYTES >> 20} MiB")
     builder = _PositionedBuilder()
     parser = DefusedXMLParser(target=builder)
     expat = parser.parser
@@ -83,6 +91,9 @@ def read_xml(path: Path) -> XmlFile:
     try:
         parser.feed(_decodable(data))
         root = parser.close()
+    except LookupError as exc:  # an encoding the XML declaration names that Python does not know
+        raise ScenarioError([Diagnostic(str(path), 1, 1, f"the XML declaration names an encoding that cannot be "
+                                        f"read ({exc}); save the file as UTF-8")]) from None
     except ParseError as exc:
         line, col = exc.position
         message = str(exc).split(": line ")[0]
