@@ -323,3 +323,20 @@ def test_a_sweep_over_the_memory_budget_gives_error_rows_with_the_figures(tmp_pa
         "more than the 1.0 MB allowed"
     # Each replication is an error row; a sweep whose every replication fails may also exit non-zero saying so.
     assert [row["error"][:len(message)] for row in rows] == [message] * 2 or message[12:] in done.err, done
+
+
+def test_a_timeline_of_thousands_of_entries_shows_its_ends_quickly(tmp_path: Path) -> None:
+    """A shock with 3,000 effects logs thousands of entries: the terminal gets both ends and a count."""
+    effects = "".join("      - {type: reservation, party: union, by: -0.0001}\n" for _ in range(3_000))
+    text = BASE.replace("      - {type: reservation, party: union, by: -0.1}\n",
+                        "      - {type: reservation, party: union, by: -0.1}\n" + effects, 1)
+    text = text.replace("rate_per_day: 0.02", "rate_per_day: 0.5", 1)
+    path = tmp_path / "effects.yaml"
+    path.write_text(text, encoding="utf-8")
+    began = time.monotonic()
+    done = negsim("run", path, "--seed", "1")
+    assert done.code == 0, done.err
+    hidden = re.search(r"([\d,]+) entries not shown; run with --log", done.out)
+    assert hidden and int(hidden.group(1).replace(",", "")) > 3_000, done.out[-2000:]
+    assert "talks open" in done.out and ("end:" in done.out or "agreement:" in done.out)
+    assert time.monotonic() - began < LIMIT_S

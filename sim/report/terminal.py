@@ -186,13 +186,27 @@ _KIND_STYLE = {"accept": "green", "reject": "red", "counter": "yellow", "agreeme
                "blocked": "bold red", "shock": "bold magenta", "summit": "bold cyan", "draft": "cyan", "end": "bold"}
 
 
+TIMELINE_ENDS = 500
+"""Entries shown at each end of a long timeline; the whole log is for ``run --log``. A table of
+tens of thousands of rows (an event with thousands of effects) takes longer to lay out than the
+run itself and is no use in a terminal."""
+
+
 def render_timeline(entries: list[dict[str, object]], console: Console) -> None:
-    """Print a run's log as a table: date, who, what happened, which red lines broke."""
+    """Print a run's log as a table: date, who, what happened, which red lines broke.
+
+    Of a log longer than twice :data:`TIMELINE_ENDS`, the first and last entries are shown and
+    one row says how many are left out.
+    """
     table = Table(title_justify="left", show_lines=False)
     for name in ("date", "who", "what", "red lines / terms"):
         table.add_column(name, overflow="fold", no_wrap=name == "date")
+    left_out = range(TIMELINE_ENDS, len(entries) - TIMELINE_ENDS)
     last_text: object = None  # the package of the last draft or offer shown
-    for entry in entries:
+    for index, entry in enumerate(entries):
+        if index == left_out.start and left_out:
+            table.add_row("…", "", plain(f"{len(left_out):,} entries not shown; run with --log FILE for the "
+                                         "whole log", "italic"), "")
         kind = str(entry["kind"])
         verdicts = entry.get("verdicts")
         package = entry.get("package")
@@ -201,6 +215,8 @@ def render_timeline(entries: list[dict[str, object]], console: Console) -> None:
             detail = "(the same text)" if package == last_text and kind == "draft" else terms_text(package)
             if kind != "counter":
                 last_text = package
+        if index in left_out:
+            continue  # still followed above, so that "(the same text)" stays true after the gap
         what = plain(kind, _KIND_STYLE.get(kind, ""))
         if entry.get("cause"):
             what.append(shown(f": {entry['cause']}"), style="")
