@@ -22,7 +22,7 @@ STDOUT = "-"
 _KINDS = (
     (stat.S_ISLNK, "a symbolic link"),
     (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
     (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISSOCK, "a socket"),
@@ -55,9 +55,18 @@ def file_kind(path: Path) -> str | None:
         return None
     except OSError as exc:
         raise write_failure(path, exc) from None
+    return kind_of(mode)
+
+
+def kind_of(mode: int) -> str | None:
+    """What a file of this ``st_mode`` is when it is not a regular file ("a named pipe (FIFO)", ...); None if it is.
+
+    The one list of names for what negsim refuses to read or replace: outputs, scenarios,
+    Genius files and source documents.
+    """
     if stat.S_ISREG(mode):
         return None
-    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return next((name for test, name in _KINDS if test(mode)), "a special file")
 
 
 def refuse_overwriting_inputs(path: Path, inputs: list[Path]) -> None:

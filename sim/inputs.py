@@ -12,10 +12,9 @@ import stat
 from pathlib import Path
 
 from sim.errors import UsageError
+from sim.files import kind_of
 
 STDIN = "-"
-_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 
 
 def require_scenario_file(path: Path) -> None:
@@ -37,8 +36,8 @@ def require_regular_file(path: Path, what: str) -> None:
         raise UsageError(f"cannot read '{path}': {_reason(exc)}") from None
     if stat.S_ISDIR(mode):
         raise UsageError(f"cannot read '{path}': it is a folder, not a {what} file")
-    if not stat.S_ISREG(mode):
-        kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+    kind = kind_of(mode)
+    if kind is not None:
         raise UsageError(f"cannot read '{path}': it is {kind}, not a regular file")
     try:
         os.close(os.open(path, os.O_RDONLY))

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sim.errors import Diagnostic
+from sim.files import kind_of
 from sim.scenario.yamlio import Document, PathKey
 
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
@@ -31,8 +31,6 @@ _SEARCH_BUDGET = 400_000_000
 
 _TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "\u00a0": " "})
 _INSIDE = "name a file inside the --sources folder, relative to it"
-_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"),
-          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
 
 
 class RefusedSource(Exception):
@@ -134,7 +132,7 @@ def _inside(folder: Path, name: str) -> Path:
 def _read_regular_file(target: Path, name: str) -> bytes:
     """Read at most MAX_SOURCE_BYTES + 1 bytes of a regular file, never blocking on a pipe."""
     try:
-        kind = _kind(os.stat(target).st_mode)
+        kind = kind_of(os.stat(target).st_mode)
         if kind is not None:
             raise RefusedSource(f"source file '{name}' is {kind}, not a regular file; {_INSIDE}")
         # O_NONBLOCK: should the file be swapped for a pipe after the check, opening it does not hang;
@@ -142,7 +140,7 @@ def _read_regular_file(target: Path, name: str) -> bytes:
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
         descriptor = os.open(target, flags)
         with open(descriptor, "rb") as handle:
-            kind = _kind(os.fstat(handle.fileno()).st_mode)
+            kind = kind_of(os.fstat(handle.fileno()).st_mode)
             if kind is not None:
                 raise RefusedSource(f"source file '{name}' is {kind}, not a regular file; {_INSIDE}")
             raw = handle.read(MAX_SOURCE_BYTES + 1)
@@ -152,13 +150,6 @@ def _read_regular_file(target: Path, name: str) -> bytes:
         raise RefusedSource(f"source document '{name}' is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB, "
                        "the limit for a source document; quote from a shorter extract of it")
     return raw
-
-
-def _kind(mode: int) -> str | None:
-    """What a file that is not a regular file is, or None for a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
 
 
 def _closest(quote: str, text: str) -> str:

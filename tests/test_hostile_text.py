@@ -124,7 +124,7 @@ def test_sources_refuses_a_named_pipe_without_waiting(tmp_path: Path, sources: P
     started = time.monotonic()
     result = negsim_process("check", str(path), "--sources", str(sources))
     assert time.monotonic() - started < 5
-    assert_refused(result, path, "letter.txt", "is a named pipe, not a regular file")
+    assert_refused(result, path, "letter.txt", "is a named pipe (FIFO), not a regular file")
 
 
 def test_sources_refuses_a_device(tmp_path: Path) -> None:
@@ -132,7 +132,7 @@ def test_sources_refuses_a_device(tmp_path: Path) -> None:
     started = time.monotonic()
     result = negsim_process("check", str(path), "--sources", "/dev")
     assert time.monotonic() - started < 5
-    assert_refused(result, path, "zero", "is a device, not a regular file")
+    assert_refused(result, path, "zero", "is a character device, not a regular file")
 
 
 def test_sources_refuses_a_document_over_the_size_limit(tmp_path: Path, sources: Path) -> None:

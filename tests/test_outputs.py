@@ -214,7 +214,7 @@ def _make_folder(path: Path) -> Callable[[], bool]:
 
 THINGS: dict[str, tuple[Callable[[Path], Callable[[], bool]], str]] = {
     "symlink": (_make_symlink, "a symbolic link"),
-    "fifo": (_make_fifo, "a FIFO"),
+    "fifo": (_make_fifo, "a named pipe (FIFO)"),
     "device": (_make_device, "a character device"),
     "socket": (_make_socket, "a socket"),
     "folder": (_make_folder, "a folder"),
