@@ -285,13 +285,9 @@ def _foreign_entries(folder: Path, kind: FolderKind, *, partial: bool = False) -
         what = file_kind(entry)
         if what is None and (entry.name in allowed or (partial and entry.name == OWNER_FILE)):
             continue
-        if what == "a folder" and kind == "compare" and partial:
-            problem = _foreign_entries(entry, "sweep", partial=True)  # a scenario's results, finished or not
-            if problem is None:
-                continue
-            return f"its folder '{entry.name}' {problem}"
-        if what == "a folder" and kind == "compare":
-            problem = negsim_folder_problem(entry, "sweep")
+        if what == "a folder" and kind == "compare":  # a scenario's results: in a partial folder, maybe unfinished
+            problem = (_foreign_entries(entry, "sweep", partial=True) if partial
+                       else negsim_folder_problem(entry, "sweep"))
             if problem is None:
                 continue
             return f"its folder '{entry.name}' {problem}"
