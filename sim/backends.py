@@ -20,7 +20,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Literal
 
-from sim.errors import UsageError
+from sim.errors import UsageError, os_reason
 
 Backend = Literal["serial", "process", "dask"]
 DASK_HINT = "the Dask backend needs the 'dask' extra: pip install 'negsim[dask]'"
@@ -60,8 +60,7 @@ def _reachable(address: str) -> None:
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
     except OSError as exc:
-        reason = exc.strerror or str(exc) or type(exc).__name__
-        raise UsageError(f"cannot reach the Dask scheduler at {address}: {reason}") from None
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {os_reason(exc)}") from None
 
 
 @contextmanager

@@ -64,9 +64,14 @@ WORKER_DIED = ("a worker process died before finishing its replications (killed,
                "try fewer --jobs or --backend serial")
 
 
+def os_reason(exc: OSError) -> str:
+    """The operating system's own words for an error ("Permission denied", "No space left on device")."""
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
 def os_problem(exc: OSError) -> str:
     """The operating system's own reason for a failed file or network operation, with the path it concerned."""
-    reason = exc.strerror or str(exc) or type(exc).__name__
+    reason = os_reason(exc)
     if exc.filename is not None and exc.filename2 is not None:
         return f"cannot move '{exc.filename}' to '{exc.filename2}': {reason}"
     if exc.filename is not None:

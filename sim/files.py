@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sim.errors import UsageError
+from sim.errors import UsageError, os_reason
 
 STDOUT = "-"
 """The output path that means standard output."""
@@ -35,11 +35,6 @@ _TEMPORARY_NAME_PART = 100
 def is_stdout(path: Path | str) -> bool:
     """Whether an output path means standard output (``-``)."""
     return str(path) == STDOUT
-
-
-def os_reason(exc: OSError) -> str:
-    """The operating system's own words for an error ("Permission denied", "No space left on device")."""
-    return exc.strerror or str(exc)
 
 
 def write_failure(path: Path, exc: OSError) -> UsageError:

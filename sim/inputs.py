@@ -11,7 +11,7 @@ import os
 import stat
 from pathlib import Path
 
-from sim.errors import UsageError
+from sim.errors import UsageError, os_reason
 from sim.files import kind_of
 
 STDIN = "-"
@@ -49,4 +49,4 @@ def _reason(exc: OSError) -> str:
     """The OS's reason; 'no such file' keeps the short wording users know."""
     if exc.errno == errno.ENOENT:
         return "no such file"
-    return exc.strerror or str(exc)
+    return os_reason(exc)

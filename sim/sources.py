@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sim.errors import Diagnostic
+from sim.errors import Diagnostic, os_reason
 from sim.files import kind_of
 from sim.scenario.yamlio import Document, PathKey
 
@@ -121,7 +121,7 @@ def _inside(folder: Path, name: str) -> Path:
         root = folder.resolve(strict=True)
         target = (root / name).resolve()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
-        reason = exc.strerror if isinstance(exc, OSError) else "a loop of symbolic links"
+        reason = os_reason(exc) if isinstance(exc, OSError) else "a loop of symbolic links"
         raise RefusedSource(f"cannot read source document '{name}': {reason}") from None
     if not target.is_relative_to(root):
         how = "leads" if ".." in Path(name).parts else "is a link that leads"
@@ -145,7 +145,7 @@ def _read_regular_file(target: Path, name: str) -> bytes:
                 raise RefusedSource(f"source file '{name}' is {kind}, not a regular file; {_INSIDE}")
             raw = handle.read(MAX_SOURCE_BYTES + 1)
     except OSError as exc:
-        raise RefusedSource(f"cannot read source document '{name}': {exc.strerror}") from None
+        raise RefusedSource(f"cannot read source document '{name}': {os_reason(exc)}") from None
     if len(raw) > MAX_SOURCE_BYTES:
         raise RefusedSource(f"source document '{name}' is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB, "
                        "the limit for a source document; quote from a shorter extract of it")

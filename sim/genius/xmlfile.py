@@ -11,7 +11,7 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from sim.errors import Diagnostic, ScenarioError, UsageError
+from sim.errors import Diagnostic, ScenarioError, UsageError, os_reason
 from sim.inputs import require_regular_file
 
 MAX_XML_BYTES = 64 << 20
@@ -81,7 +81,7 @@ def read_xml(path: Path) -> XmlFile:
         with path.open("rb") as handle:
             data = handle.read(MAX_XML_BYTES + 1)
     except OSError as exc:
-        raise UsageError(f"cannot read '{path}': {exc.strerror or exc}") from None
+        raise UsageError(f"cannot read '{path}': {os_reason(exc)}") from None
     if len(data) > MAX_XML_BYTES:
         raise UsageError(f"cannot read '{path}': Genius files are limited to {MAX_XML_BYTES >> 20} MiB")
     builder = _PositionedBuilder()

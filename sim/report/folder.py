@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sim.errors import UsageError
+from sim.errors import UsageError, os_reason
 from sim.results import FIXED_COLUMNS, MARKERS
 
 SWEEP_KIND, COMPARE_KIND = MARKERS["sweep"], MARKERS["compare"]
@@ -88,7 +88,7 @@ def _regular(path: Path) -> None:
     except FileNotFoundError:
         raise _Bad(path.parent, f"not a results folder: it has no {path.name}") from None
     except OSError as exc:
-        raise _Bad(path, f"cannot read it: {exc.strerror}") from None
+        raise _Bad(path, f"cannot read it: {os_reason(exc)}") from None
     if stat.S_ISDIR(mode):
         raise _Bad(path, "it is a folder, not a file")
     if not stat.S_ISREG(mode):

@@ -28,7 +28,7 @@ except ImportError:  # a PyYAML built without libyaml: the pure-Python parser al
     CParser = object  # type: ignore[misc,assignment]
     _LIBYAML = False
 
-from sim.errors import Diagnostic
+from sim.errors import Diagnostic, os_reason
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
@@ -164,7 +164,7 @@ def read_text(path: Path) -> str:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise YamlProblem(Diagnostic(shown, 1, 1, f"cannot read file: {exc.strerror}")) from exc
+        raise YamlProblem(Diagnostic(shown, 1, 1, f"cannot read file: {os_reason(exc)}")) from exc
     if len(raw) > MAX_FILE_BYTES:
         size = path.stat().st_size / 1e6
         limit = MAX_FILE_BYTES // (1024 * 1024)
