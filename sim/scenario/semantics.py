@@ -296,7 +296,7 @@ class Checker:
         for k, version in enumerate(red_line.versions):
             found += [(("versions", k, "when"), version.when), (("versions", k, "require"), version.require)]
         for where, cond in found:
-            if cond is None or any(ref not in self.named_shapes for ref in _all_named_refs(cond)):
+            if cond is None or any(ref not in self.named_shapes for ref in named_refs(cond)):
                 continue  # unknown, cyclic or oversized names are reported where they are defined
             self.condition_too_big(expanded_shape(cond, self.named_shapes), (*path, *where), "this condition")
 
@@ -448,28 +448,15 @@ def value_problem(issue: Issue, value: Scalar) -> str | None:
 
 
 def named_refs(cond: Condition) -> set[str]:
-    """Names of the named conditions that a condition refers to directly."""
-    if isinstance(cond, Named):
-        return {cond.condition}
-    if isinstance(cond, AllOf):
-        return set().union(*(named_refs(c) for c in cond.all_of))
-    if isinstance(cond, AnyOf):
-        return set().union(*(named_refs(c) for c in cond.any_of))
-    if isinstance(cond, Negation):
-        return named_refs(cond.negated)
-    if isinstance(cond, IfThen):
-        return named_refs(cond.if_) | named_refs(cond.then)
-    return set()
-
-
-def _all_named_refs(cond: Condition) -> Iterator[str]:
-    """Every name a condition refers to, at any depth of its own (not through the names)."""
+    """Names of the named conditions a condition refers to, at any depth of its own (not through the names)."""
+    names: set[str] = set()
     stack = [cond]
     while stack:
         node = stack.pop()
         if isinstance(node, Named):
-            yield node.condition
+            names.add(node.condition)
         stack.extend(subconditions(node))
+    return names
 
 
 def _definition_order(graph: dict[str, list[str]]) -> list[str]:
