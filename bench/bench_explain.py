@@ -55,7 +55,7 @@ import yaml
 
 import sim
 from sim.analysis.bargaining import nash_point, pareto_front
-from sim.verdict import Constraints
+from sim.constraints.check import Constraints
 
 Floats = npt.NDArray[np.float64]
 

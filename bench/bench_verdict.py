@@ -3,7 +3,7 @@
 A synthetic scenario (6 issues of 10 values each, so 10**6 packages; 5 parties; 20 red
 lines mixing atoms, compound conditions, named conditions, if/then and conditional
 ``when`` red lines) is built through the public schema. Every package is checked with
-:meth:`sim.verdict.Constraints.check` (best of ``--repeat`` runs) and with a plain Python
+:meth:`sim.constraints.check.Constraints.check` (best of ``--repeat`` runs) and with a plain Python
 loop over tuples of codes, one red line at a time, whose verdicts must agree.
 ``checks = packages x red lines``.
 
@@ -23,7 +23,7 @@ import numpy as np
 import yaml
 
 import sim
-from sim.verdict import Constraints
+from sim.constraints.check import Constraints
 
 TARGET_CHECKS_PER_SECOND = 50e6
 TARGET_RATIO = 50.0

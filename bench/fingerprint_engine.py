@@ -35,9 +35,9 @@ from bench_engine import make_instances, scenario_of  # noqa: E402
 from test_engine_invariants import random_scenario  # noqa: E402
 
 import sim  # noqa: E402
-from sim.engine import run  # noqa: E402
 from sim.scenario.model import Scenario  # noqa: E402
-from sim.timeline import EventLog, Outcome  # noqa: E402
+from sim.simulation.talks import run  # noqa: E402
+from sim.simulation.timeline import EventLog, Outcome  # noqa: E402
 
 STYLES = ["boulware", "conceder", "linear", "hardliner", "tit-for-tat"]
 

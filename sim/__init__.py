@@ -10,13 +10,12 @@ Load a scenario, then judge proposals against every party's red lines::
 
 from __future__ import annotations
 
+from sim.constraints.check import Constraints
+from sim.constraints.evaluation import Evaluation, PartyVerdict, RedLineVerdict, evaluate
+from sim.constraints.space import OPEN, OutcomeSpace
 from sim.errors import Diagnostic, NegsimError, ScenarioError, UsageError
-from sim.evaluation import Evaluation, PartyVerdict, RedLineVerdict, evaluate
 from sim.scenario import Scenario, load, loads
-from sim.space import OPEN, OutcomeSpace
-from sim.verdict import Constraints
-
-__version__ = "0.1.0"
+from sim.version import __version__
 
 __all__ = [
     "OPEN",

@@ -19,8 +19,8 @@ class CliRun:
 
 @pytest.fixture
 def negsim(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliRun]:
-    """Run ``negsim ARGS...`` through ``sim.cli.main`` and return its exit code and output."""
-    from sim.cli import main
+    """Run ``negsim ARGS...`` through ``sim.cli.main.main`` and return its exit code and output."""
+    from sim.cli.main import main
 
     def run(*argv: str) -> CliRun:
         capsys.readouterr()

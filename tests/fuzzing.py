@@ -664,7 +664,7 @@ class Finding:
     """What went wrong on one input: its class (for grouping), and the details."""
 
     kind: str      # "exception", "timeout" or "leak"
-    key: str       # e.g. "OverflowError-run-sim.engine._offset"
+    key: str       # e.g. "OverflowError-run-sim.simulation.talks._offset"
     detail: str    # traceback or explanation
 
 
@@ -843,7 +843,7 @@ class Driver:
         return None if errors else checked.scenario
 
     def _import_genius(self, folder: Path, result: Result) -> Any:
-        from sim.genius.convert import convert
+        from sim.importers.genius.convert import convert
 
         domain = next(n for n in sorted(p.name for p in folder.iterdir()) if n.endswith("_domain.xml"))
         profiles = sorted(folder / p.name for p in folder.iterdir() if p.name != domain)
@@ -851,9 +851,9 @@ class Driver:
         return None if imported is None else imported.scenario
 
     def _evaluate(self, scenario: Any, rng: np.random.Generator, result: Result) -> None:
-        from sim.evaluation import evaluate
+        from sim.cli.terms import parse_terms
+        from sim.constraints.evaluation import evaluate
         from sim.report.terminal import render_evaluation
-        from sim.terms import parse_terms
 
         def judge(proposal: Any) -> None:
             evaluation = evaluate(scenario, proposal)
@@ -883,8 +883,8 @@ class Driver:
         self._step(result, "explain", analyse)
 
     def _run(self, scenario: Any, rng: np.random.Generator, result: Result) -> None:
-        from sim.engine import run
         from sim.report.terminal import render_outcome, render_timeline
+        from sim.simulation.talks import run
 
         def simulate(draw: bool) -> None:
             outcome, log = run(scenario, seed=int(rng.integers(2**32)), draw=draw)

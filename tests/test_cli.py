@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
 from sim.scenario.schema import json_schema_text
 
 ROOT = Path(__file__).resolve().parents[1]

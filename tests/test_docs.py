@@ -34,9 +34,9 @@ from pydantic import BaseModel
 
 import sim
 import sim.scenario
-from sim.cli import main
+from sim.cli.main import main
+from sim.cli.terms import parse_terms
 from sim.scenario.yamlio import parse
-from sim.terms import parse_terms
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim.ema import describe, scenario_model, with_parameters
+from sim.experiments.ema import describe, scenario_model, with_parameters
 
 GAZA = Path(__file__).resolve().parents[1] / "scenarios" / "gaza-2024-08.yaml"
 

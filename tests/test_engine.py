@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim.cli import main
-from sim.engine import run
+from sim.cli.main import main
+from sim.simulation.talks import run
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
@@ -115,7 +115,7 @@ def test_agents_never_import_simpy() -> None:
         for node in ast.walk(tree):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-            assert not any(n == "simpy" or n.startswith("simpy.") or n == "sim.engine" for n in names), path
+            assert not any(n == "simpy" or n.startswith("simpy.") or n == "sim.simulation.talks" for n in names), path
 
 
 def test_the_outcome_records_what_chance_decided(gaza: sim.Scenario) -> None:

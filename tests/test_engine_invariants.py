@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.compile import STATED
-from sim.engine import run
+from sim.constraints.compile import STATED
 from sim.scenario.model import Scenario
+from sim.simulation.talks import run
 
 OPS_ORDERED = ["==", "!=", "<=", ">=", "<", ">", "in", "not in"]
 OPS_PLAIN = ["==", "!=", "in", "not in"]
@@ -94,7 +94,7 @@ def random_scenario(rng: np.random.Generator, index: int) -> dict[str, Any]:
 
 
 def satisfies(cond: dict[str, Any], terms: dict[str, Any], order: dict[str, list[str]]) -> bool:
-    """Plain evaluation of a condition on complete terms (independent of sim.compile)."""
+    """Plain evaluation of a condition on complete terms (independent of sim.constraints.compile)."""
     if "all" in cond:
         return all(satisfies(c, terms, order) for c in cond["all"])
     if "any" in cond:

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from test_engine_invariants import random_scenario
 
 from sim.agents.concession import falls, time_based
-from sim.agents.stretch import Schedule
-from sim.engine import run
 from sim.scenario.model import Scenario
+from sim.simulation.stretch import Schedule
+from sim.simulation.talks import run
 
 STYLES = ["boulware", "conceder", "linear", "hardliner", "tit-for-tat"]
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import sim
+from sim.constraints.space import OPEN
 from sim.errors import UsageError
-from sim.space import OPEN
 
 SCENARIO = """
 negsim: 1

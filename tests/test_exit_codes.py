@@ -54,7 +54,7 @@ def negsim_process(*argv: object, cwd: Path | None = None, as_nobody: bool = Fal
     args = [str(a) for a in argv]
     script = textwrap.dedent(f"""
         import os, pwd, resource, sys
-        from sim.cli import main
+        from sim.cli.main import main
         if {as_nobody!r}:
             nobody = pwd.getpwnam("nobody")
             os.setgroups([])
@@ -230,7 +230,7 @@ def test_running_out_of_memory_exits_2_and_says_so(tmp_path: Path) -> None:
     assert "not enough memory" in ran.err
 
 
-@pytest.mark.skipif(not hasattr(importlib.import_module("sim.backends"), "die_with_parent"),
+@pytest.mark.skipif(not hasattr(importlib.import_module("sim.experiments.backends"), "die_with_parent"),
                     reason="needs the process pool whose workers stop cleanly (a killed worker hangs the old pool)")
 def test_a_worker_killed_mid_sweep_exits_2_and_says_a_worker_died(tmp_path: Path) -> None:
     gaza = ROOT / "scenarios" / "gaza-2024-08.yaml"
@@ -437,7 +437,7 @@ CORRUPTIONS: dict[str, tuple[Callable[[Path], None], str]] = {
 @pytest.fixture(scope="module")
 def results_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real results folder of six replications, made once; each test corrupts a copy."""
-    from sim.cli import main
+    from sim.cli.main import main
 
     folder = tmp_path_factory.mktemp("sweep") / "results"
     assert main(["sweep", str(BASE), "-n", "6", "--backend", "serial", "--quiet", "-o", str(folder)]) == 0

@@ -10,7 +10,7 @@ import pytest
 
 import sim
 from sim.analysis.explain import explain
-from sim.cli import main
+from sim.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"

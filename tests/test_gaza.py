@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim.cli import main
+from sim.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"

@@ -21,11 +21,12 @@ from hypothesis import strategies as st
 
 import sim
 from sim.analysis.bargaining import nash_point, pareto_front
-from sim.cli import main
+from sim.cli.genius import add_import_genius_command
+from sim.cli.main import main
+from sim.constraints.check import Constraints
+from sim.constraints.space import OutcomeSpace
 from sim.errors import ScenarioError, UsageError
-from sim.genius import add_import_genius_command, import_genius, linear_points
-from sim.space import OutcomeSpace
-from sim.verdict import Constraints
+from sim.importers.genius import import_genius, linear_points
 
 FIXTURES = Path(__file__).resolve().parent / "genius"
 DOMAINS = {
@@ -312,7 +313,7 @@ def _registered(capsys: pytest.CaptureFixture[str]) -> bool:
 
 def test_cli_reports_bad_files_without_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     if not _registered(capsys):
-        pytest.skip("import-genius is not yet registered in sim/cli.py")
+        pytest.skip("import-genius is not yet registered in sim/cli/main.py")
     domain, _ = _files("party")
     out = tmp_path / "party.yaml"
     bad = FIXTURES / "malformed_unclosed.xml"

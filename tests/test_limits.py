@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from sim.errors import ScenarioError
-from sim.genius import import_genius
+from sim.importers.genius import import_genius
 from sim.scenario.base import MAX_ROUNDS, MAX_VALUES_PER_ISSUE
 
 HERE = Path(__file__).resolve().parent

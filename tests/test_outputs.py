@@ -24,7 +24,7 @@ import psutil
 import pytest
 import yaml
 
-from sim.cli import main
+from sim.cli.main import main
 from tests.conftest import CliRun
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -362,8 +362,8 @@ def root_only_folder() -> Iterator[Path]:
 
 
 # The interpreter may live where nobody cannot read (here under /root): load negsim as root, then become nobody.
-AS_NOBODY = ("import os, pwd, sys; import sim.cli; user = pwd.getpwnam('nobody'); os.setgroups([]); "
-             "os.setgid(user.pw_gid); os.setuid(user.pw_uid); sys.exit(sim.cli.main(sys.argv[1:]))")
+AS_NOBODY = ("import os, pwd, sys; import sim.cli.main; user = pwd.getpwnam('nobody'); os.setgroups([]); "
+             "os.setgid(user.pw_gid); os.setuid(user.pw_uid); sys.exit(sim.cli.main.main(sys.argv[1:]))")
 
 
 @pytest.mark.parametrize("argv", [["run", str(GAZA), "--log", "{out}"],

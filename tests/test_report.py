@@ -16,8 +16,8 @@ import pytest
 
 import sim
 from sim.errors import UsageError
+from sim.experiments.sweep import SweepSettings, sweep
 from sim.report.html import add_report_command, run_report, write_report
-from sim.sweep import SweepSettings, sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = [ROOT / "scenarios" / name for name in ("gaza-2024-08.yaml", "gaza-2024-08-israel-accepts-monitoring.yaml")]
@@ -125,7 +125,7 @@ def test_report_command_and_errors(built: tuple[Path, str], tmp_path: Path) -> N
 
 
 def test_importing_sim_does_not_import_matplotlib() -> None:
-    code = "import sys, sim, sim.cli, sim.report.html; print('matplotlib' in sys.modules)"
+    code = "import sys, sim, sim.cli.main, sim.report.html; print('matplotlib' in sys.modules)"
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert found.stdout.strip() == "False"
 

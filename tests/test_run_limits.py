@@ -151,7 +151,7 @@ def test_a_space_over_the_default_memory_budget_is_refused_before_allocating(
 @pytest.mark.parametrize("command", SPACE_COMMANDS, ids=lambda c: c[0])
 def test_the_memory_budget_is_decided_before_allocating_to_the_byte(tmp_path: Path, command: tuple[str, ...]) -> None:
     import sim
-    from sim.space import OutcomeSpace, explain_bytes_per_package, run_bytes_per_package
+    from sim.constraints.space import OutcomeSpace, explain_bytes_per_package, run_bytes_per_package
 
     text = with_filler(100)
     scenario = sim.loads(text)
@@ -202,7 +202,7 @@ def test_a_memory_budget_that_is_not_an_amount_is_a_usage_error(
 GUARDED_RUN = """
 import sys, time
 import sim
-from sim.engine import RunTooLong, run
+from sim.simulation.talks import RunTooLong, run
 
 scenario = sim.loads(sys.stdin.read())
 {change}

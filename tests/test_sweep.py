@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim.backends import executor_for
-from sim.cli import main
-from sim.compare import rate_difference
-from sim.experiment import Job, replicate, run_chunk
-from sim.summary import wilson
+from sim.cli.main import main
+from sim.experiments.backends import executor_for
+from sim.experiments.compare import rate_difference
+from sim.experiments.replicate import Job, replicate, run_chunk
+from sim.experiments.summary import wilson
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
@@ -192,12 +192,12 @@ def test_compare_needs_two_files(capsys: pytest.CaptureFixture[str], tmp_path: P
 
 
 def test_python_api_replicates_from_text() -> None:
-    rows = sim.experiment.replicate(TEXT, 3, seed=2)
+    rows = sim.experiments.replicate.replicate(TEXT, 3, seed=2)
     assert [r["replication"] for r in rows] == [0, 1, 2]
 
 
 @pytest.mark.skipif(os.name != "posix", reason="signals")
 def test_dask_without_the_extra_names_the_install(tmp_path: Path) -> None:
-    from sim.backends import DASK_HINT
+    from sim.experiments.backends import DASK_HINT
 
     assert "pip install 'negsim[dask]'" in DASK_HINT

@@ -4,7 +4,7 @@ A hypothesis strategy builds small valid scenarios as plain data (issues of ever
 named conditions, red lines over random condition trees, preferences with reservation
 values) and batches of packages, complete and partial. The reference below evaluates
 the *raw* condition data recursively on a dict of values, enumerating every completion
-of the open issues a red line reads; it shares nothing with ``sim.compile``.
+of the open issues a red line reads; it shares nothing with ``sim.constraints.compile``.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim
-import sim.verdict
+import sim.constraints.check
+from sim.constraints.check import Constraints
 from sim.scenario.loader import check_document
 from sim.scenario.model import Scenario
 from sim.scenario.yamlio import Document, SourceMap
-from sim.verdict import Constraints
 
 Raw = dict[str, Any]
 Value = bool | int | str
@@ -362,8 +362,9 @@ def test_large_batches_equal_reference(raw: Raw, seed: int, blocks: tuple[int, i
     if sizes.prod() <= 400:
         parts.append(np.indices(tuple(sizes.tolist())).reshape(len(sizes), -1).T.astype(np.int16))
     rows = np.concatenate(parts)
-    settle_rows, check_rows = blocks or (sim.verdict._BLOCK_ROWS, sim.verdict._CHECK_ROWS)
-    with patch.object(sim.verdict, "_BLOCK_ROWS", settle_rows), patch.object(sim.verdict, "_CHECK_ROWS", check_rows):
+    check = sim.constraints.check
+    settle_rows, check_rows = blocks or (check._BLOCK_ROWS, check._CHECK_ROWS)
+    with patch.object(check, "_BLOCK_ROWS", settle_rows), patch.object(check, "_CHECK_ROWS", check_rows):
         assert_matches(raw, rows[rng.permutation(len(rows))])
 
 
@@ -372,7 +373,7 @@ def test_large_batches_equal_reference(raw: Raw, seed: int, blocks: tuple[int, i
 def test_completion_limit_only_leaves_verdicts_open(case: tuple[Raw, list[tuple[int, ...]]], limit: int) -> None:
     """Past the completion limit a red line stays open, but a settled verdict is still right."""
     raw, rows = case
-    with patch.object(sim.verdict, "_COMPLETIONS_LIMIT", limit):
+    with patch.object(sim.constraints.check, "_COMPLETIONS_LIMIT", limit):
         assert_matches(raw, np.array(rows, dtype=np.int16).reshape(len(rows), -1), exact=False)
 
 

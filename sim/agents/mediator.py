@@ -21,7 +21,7 @@ from sim.agents.principal import Response
 from sim.agents.world import Bools, World
 from sim.analysis.clashes import enumerate_sets
 from sim.analysis.dealspace import relaxation_cost
-from sim.compile import STATED
+from sim.constraints.compile import STATED
 
 Floats = npt.NDArray[np.float64]
 T = TypeVar("T")

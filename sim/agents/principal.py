@@ -12,8 +12,8 @@ import numpy.typing as npt
 
 from sim.agents.concession import DEFAULT_EXPONENTS, time_based, tit_for_tat
 from sim.agents.world import World
+from sim.constraints.check import RESERVATION_ID
 from sim.scenario.model import Party
-from sim.verdict import RESERVATION_ID
 
 EPSILON = 1e-9
 ACCEPTS, BREAKS_RED_LINES, BELOW_WALK_AWAY, ASKS_FOR_MORE = range(4)

@@ -1,6 +1,6 @@
 """The negotiation as it stands at one moment: active red lines, walk-away values, presence.
 
-Verdict masks over every package come from :meth:`sim.verdict.Constraints.check`, the
+Verdict masks over every package come from :meth:`sim.constraints.check.Constraints.check`, the
 one check, computed once per red-line version. Effects of events rewrite the world:
 switch, drop or add a red line, move a walk-away value, change urgency, salience or
 trust, take a party out of the talks or bring it back.
@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.compile import HOLDS, STATED, Compiler
+from sim.constraints.check import Constraints
+from sim.constraints.compile import HOLDS, STATED, Compiler
+from sim.constraints.space import Codes, OutcomeSpace, run_bytes_per_package
 from sim.scenario.events import (
     AddRedLine,
     Attendance,
@@ -29,8 +31,6 @@ from sim.scenario.events import (
 )
 from sim.scenario.model import Scenario
 from sim.scenario.redlines import RedLine
-from sim.space import Codes, OutcomeSpace, run_bytes_per_package
-from sim.verdict import Constraints
 
 Bools = npt.NDArray[np.bool_]
 Floats = npt.NDArray[np.float64]

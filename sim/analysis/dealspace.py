@@ -1,6 +1,6 @@
 """The deal space of a scenario: every package, which constraints it meets, its utilities.
 
-Built once from :class:`~sim.verdict.Constraints` through the one check, then shared by
+Built once from :class:`~sim.constraints.check.Constraints` through the one check, then shared by
 the ZOPA, the clash and concession analyses and the bargaining reference points.
 Constraints are the red lines followed by the parties' reservation values.
 """
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sim.compile import HOLDS, CompiledRedLine
+from sim.constraints.check import RESERVATION_ID, Constraints
+from sim.constraints.compile import HOLDS, CompiledRedLine
+from sim.constraints.space import Codes, explain_bytes_per_package
 from sim.scenario.model import Party, Scenario
-from sim.space import Codes, explain_bytes_per_package
-from sim.verdict import RESERVATION_ID, Constraints
 
 Bools = npt.NDArray[np.bool_]
 Floats = npt.NDArray[np.float64]

@@ -16,7 +16,7 @@ import numpy as np
 from sim.analysis.bargaining import kalai_smorodinsky, max_welfare, nash_point, pareto_front
 from sim.analysis.clashes import enumerate_sets
 from sim.analysis.dealspace import Bools, DealSpace
-from sim.evaluation import ProposalLike, resolve_terms
+from sim.constraints.evaluation import ProposalLike, resolve_terms
 from sim.scenario.base import Scalar
 from sim.scenario.model import Scenario
 

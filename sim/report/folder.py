@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import UsageError, os_reason
-from sim.results import FIXED_COLUMNS, MARKERS
+from sim.experiments.results import FIXED_COLUMNS, MARKERS
 
 SWEEP_KIND, COMPARE_KIND = MARKERS["sweep"], MARKERS["compare"]
 RESULTS_FILES = ("manifest.json", "summary.json", "replications.csv")

@@ -20,14 +20,14 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from sim import __version__
-from sim.engine import run
 from sim.errors import NegsimError, UsageError
-from sim.experiment import replication_rng
-from sim.files import check_output, is_stdout, write_output
+from sim.experiments.replicate import replication_rng
+from sim.files.outputs import check_output, is_stdout, write_output
 from sim.report.folder import check_results_folder, comparison_folders
 from sim.scenario.loader import load
 from sim.scenario.model import Scenario
+from sim.simulation.talks import run
+from sim.version import __version__
 
 REQUIRED = ("manifest.json", "summary.json", "replications.csv")
 Table = list[list[str]]

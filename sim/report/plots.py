@@ -25,11 +25,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from sim.compile import STATED, Compiler
-from sim.evaluation import evaluate
+from sim.constraints.check import Constraints
+from sim.constraints.compile import STATED, Compiler
+from sim.constraints.evaluation import evaluate
 from sim.scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
 from sim.scenario.model import Issue, Scenario
-from sim.verdict import Constraints
 
 SCENARIO_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 PARTY_COLOURS = ("#4e79a7", "#e15759", "#59a14f", "#b07aa1", "#f28e2b", "#76b7b2", "#9c755f")
@@ -370,7 +370,7 @@ def value_label(value: object) -> str:
 
 
 def _allowed(issue: Issue, atom: Atom) -> tuple[bool, ...]:
-    """Which of the issue's values satisfy the atom (the semantics of ``sim.compile``)."""
+    """Which of the issue's values satisfy the atom (the semantics of ``sim.constraints.compile``)."""
     domain = issue.domain()
     wanted = atom.value if isinstance(atom.value, list) else [atom.value]
     hits = [any(v == w and type(v) is type(w) for w in wanted) for v in domain]

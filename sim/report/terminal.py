@@ -20,8 +20,8 @@ from rich.text import Text
 
 from sim.analysis.explain import Explanation, Point
 from sim.analysis.narrate import terms_text
+from sim.constraints.evaluation import Evaluation, PartyVerdict, RedLineVerdict, ReservationVerdict
 from sim.errors import Diagnostic, ScenarioError
-from sim.evaluation import Evaluation, PartyVerdict, RedLineVerdict, ReservationVerdict
 from sim.scenario.hints import quoted
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from xml.etree.ElementTree import Element
 
 from sim.errors import Diagnostic
-from sim.genius.xmlfile import XmlFile
+from sim.importers.genius.xmlfile import XmlFile
 from sim.scenario.base import MAX_INTEGER, MAX_VALUES_PER_ISSUE, MAX_WEIGHT
 
 Table = dict[Any, float]

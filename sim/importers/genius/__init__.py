@@ -17,8 +17,7 @@ Each profile becomes a principal party with linear-additive preferences. Genius 
 lines, no calendar and no discounting in negsim: the discount factor is noted and ignored.
 """
 
-from sim.genius.command import add_import_genius_command, run_import_genius
-from sim.genius.convert import Imported, convert, import_genius
-from sim.genius.reader import linear_points
+from sim.importers.genius.convert import Imported, convert, import_genius
+from sim.importers.genius.reader import linear_points
 
-__all__ = ["Imported", "add_import_genius_command", "convert", "import_genius", "linear_points", "run_import_genius"]
+__all__ = ["Imported", "convert", "import_genius", "linear_points"]

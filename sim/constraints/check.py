@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sim.compile import (
+from sim.constraints.compile import (
     BREAKS,
     HOLDS,
     UNSETTLED,
@@ -26,8 +26,8 @@ from sim.compile import (
     Test,
     Verdicts,
 )
+from sim.constraints.space import OPEN, Codes, OutcomeSpace
 from sim.scenario.model import Scenario
-from sim.space import OPEN, Codes, OutcomeSpace
 
 Floats = npt.NDArray[np.float64]
 RESERVATION_ID = "reservation-value"

@@ -12,14 +12,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from sim import __version__
-from sim.backends import Backend, executor_for
 from sim.errors import UsageError
-from sim.experiment import DEFAULT_TIME_LIMIT, Job, replicate_chunks
-from sim.files import write_failure
-from sim.results import FIXED_COLUMNS, MARKERS, Notify, ResultsFolder
+from sim.experiments.backends import Backend, executor_for
+from sim.experiments.replicate import DEFAULT_TIME_LIMIT, Job, replicate_chunks
+from sim.experiments.results import FIXED_COLUMNS, MARKERS, Notify, ResultsFolder
+from sim.experiments.summary import Summary
+from sim.files.outputs import write_failure
 from sim.scenario.model import Scenario
-from sim.summary import Summary
+from sim.version import __version__
 
 Progress = Callable[[int], None]
 DEPENDENCIES = ("numpy", "simpy", "pyyaml", "pydantic", "rich", "dask", "distributed", "matplotlib", "pyarrow")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sim.summary import Z95, quantile, wilson
+from sim.experiments.summary import Z95, quantile, wilson
 
 MIN_SHARE = 0.01
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine import run
 from sim.scenario.loader import loads
 from sim.scenario.model import Scenario
+from sim.simulation.talks import run
 
 Row = dict[str, Any]
 DEFAULT_TIME_LIMIT = 60.0

@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sim.compile import BREAKS, HOLDS, CompiledRedLine
+from sim.constraints.check import RESERVATION_ID, Check, Constraints
+from sim.constraints.compile import BREAKS, HOLDS, CompiledRedLine
+from sim.constraints.space import OPEN
 from sim.errors import UsageError
 from sim.scenario.base import Scalar, SourceRef
 from sim.scenario.hints import did_you_mean
 from sim.scenario.model import Proposal, Scenario
-from sim.space import OPEN
-from sim.verdict import RESERVATION_ID, Check, Constraints
 
 Verdict = Literal["holds", "breaks", "open"]
 Stance = Literal["accept", "reject", "open"]

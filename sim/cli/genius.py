@@ -7,9 +7,9 @@ import math
 import sys
 from pathlib import Path
 
-from sim.files import check_output, is_stdout, write_output
-from sim.genius.convert import convert
-from sim.inputs import require_regular_file
+from sim.files.inputs import require_regular_file
+from sim.files.outputs import check_output, is_stdout, write_output
+from sim.importers.genius.convert import convert
 
 
 def add_import_genius_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 
 from sim.errors import Diagnostic, ScenarioError, UsageError
-from sim.genius.reader import GeniusIssue, GeniusProfile, Table, _Reader, read_domain, read_profile
-from sim.genius.xmlfile import XmlFile, read_xml
+from sim.importers.genius.reader import GeniusIssue, GeniusProfile, Table, _Reader, read_domain, read_profile
+from sim.importers.genius.xmlfile import XmlFile, read_xml
 from sim.scenario.base import ID_PATTERN
 from sim.scenario.loader import loads
 from sim.scenario.model import Scenario

@@ -27,7 +27,7 @@ from types import TracebackType
 from typing import IO, Any, Literal
 
 from sim.errors import UsageError
-from sim.files import file_kind, write_failure
+from sim.files.outputs import file_kind, write_failure
 
 FIXED_COLUMNS = ("replication", "seed", "agreed", "date", "day", "rounds", "drafts")
 

@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 
 from sim.errors import UsageError, os_reason
-from sim.files import kind_of
+from sim.files.outputs import kind_of
 
 STDIN = "-"
 

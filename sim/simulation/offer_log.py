@@ -8,10 +8,10 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.agents.principal import ACCEPTS, BELOW_WALK_AWAY, CAUSES, Principal
-from sim.agents.stretch import Stretch
 from sim.agents.world import World
-from sim.timeline import OfferTurns, Record
-from sim.verdict import RESERVATION_ID
+from sim.constraints.check import RESERVATION_ID
+from sim.simulation.stretch import Stretch
+from sim.simulation.timeline import OfferTurns, Record
 
 NO_OFFER = "no package meets its own red lines"
 AGREEMENT = "every principal accepts; every active red line and walk-away value holds"

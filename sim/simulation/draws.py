@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.compile import STATED
+from sim.constraints.compile import STATED
 from sim.scenario.model import Scenario
 
 

@@ -2,7 +2,7 @@
 
 Each atom of a condition becomes a lookup table over its issue's codes holding a
 verdict (0 breaks, 1 open, 2 holds); its last slot is the verdict for an open issue,
-so indexing with :data:`~sim.space.OPEN` (-1) reads it. Compound conditions combine
+so indexing with :data:`~sim.constraints.space.OPEN` (-1) reads it. Compound conditions combine
 verdicts with Kleene's three-valued logic: ``all`` is the minimum, ``any`` the maximum,
 ``not`` is ``2 - x``. Each named condition is compiled once and its test shared by every
 condition that refers to it; a combined test evaluates each shared part once per call, so
@@ -20,12 +20,12 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from sim.constraints.space import OutcomeSpace
 from sim.errors import UsageError
 from sim.scenario.base import Scalar
 from sim.scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
 from sim.scenario.model import Issue, Party, Preferences, Scenario
 from sim.scenario.redlines import RedLine
-from sim.space import OutcomeSpace
 
 BREAKS, UNSETTLED, HOLDS = 0, 1, 2
 STATED = "stated"

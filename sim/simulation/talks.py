@@ -22,16 +22,16 @@ import simpy
 
 from sim.agents.mediator import Mediator
 from sim.agents.principal import Principal, Response
-from sim.agents.stretch import Stretch, schedule
-from sim.agents.stretch import play as play_stretch
 from sim.agents.world import World
 from sim.analysis.clashes import enumerate_sets
-from sim.draws import draw_versions, stated_versions
 from sim.errors import UsageError
-from sim.offer_log import AGREEMENT, NO_OFFER, blocked_record, breaking, offer_turns
 from sim.scenario.events import DropRedLine, Event, SwitchVersion
 from sim.scenario.model import Scenario
-from sim.timeline import EventLog, Outcome
+from sim.simulation.draws import draw_versions, stated_versions
+from sim.simulation.offer_log import AGREEMENT, NO_OFFER, blocked_record, breaking, offer_turns
+from sim.simulation.stretch import Stretch, schedule
+from sim.simulation.stretch import play as play_stretch
+from sim.simulation.timeline import EventLog, Outcome
 
 Process = Generator[simpy.Event, Any, None]
 SHUTTLE, SUMMIT = 1, 0

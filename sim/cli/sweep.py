@@ -14,10 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from sim.backends import scheduler_address
-from sim.experiment import DEFAULT_TIME_LIMIT
+from sim.experiments.backends import scheduler_address
+from sim.experiments.replicate import DEFAULT_TIME_LIMIT
+from sim.experiments.sweep import Progress as Advance
 from sim.report.terminal import plain
-from sim.sweep import Progress as Advance
 
 MAX_SEED = 2**63 - 1  # seeds go into replications.csv, whose Parquet copy stores them as 64-bit integers
 

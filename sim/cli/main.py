@@ -21,16 +21,17 @@ from typing import Any
 
 from rich.console import Console
 
-from sim import __version__
 from sim.analysis.explain import explain
-from sim.cli_sweep import add_run_options, comparison_table, progress_bar, seed, summary_table
-from sim.compare import compare_folders, read_rows
-from sim.engine import run
+from sim.cli.genius import add_import_genius_command, run_import_genius
+from sim.cli.sweep import add_run_options, comparison_table, progress_bar, seed, summary_table
+from sim.cli.terms import parse_terms
+from sim.constraints.evaluation import evaluate
 from sim.errors import OUT_OF_MEMORY, WORKER_DIED, Diagnostic, NegsimError, UsageError, os_problem
-from sim.evaluation import evaluate
-from sim.files import check_output, is_stdout, write_output
-from sim.genius import add_import_genius_command, run_import_genius
-from sim.inputs import require_scenario_file
+from sim.experiments.compare import compare_folders, read_rows
+from sim.experiments.results import MARKERS, OutputFolder, write_json
+from sim.experiments.sweep import SweepSettings, sweep
+from sim.files.inputs import require_scenario_file
+from sim.files.outputs import check_output, is_stdout, write_output
 from sim.report.html import add_report_command, run_report
 from sim.report.terminal import (
     json_text,
@@ -42,13 +43,12 @@ from sim.report.terminal import (
     render_timeline,
     shown_error,
 )
-from sim.results import MARKERS, OutputFolder, write_json
 from sim.scenario.loader import inspect
 from sim.scenario.model import Scenario
 from sim.scenario.schema import json_schema_text
-from sim.sources import check_quotes
-from sim.sweep import SweepSettings, sweep
-from sim.terms import parse_terms
+from sim.scenario.sources import check_quotes
+from sim.simulation.talks import run
+from sim.version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import UsageError
-from sim.experiment import run_replication
+from sim.experiments.replicate import run_replication
 from sim.scenario.hints import did_you_mean
 from sim.scenario.loader import load
 from sim.scenario.model import Scenario

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import Diagnostic, os_reason
-from sim.files import kind_of
+from sim.files.outputs import kind_of
 from sim.scenario.yamlio import Document, PathKey
 
 MAX_SOURCE_BYTES = 8 * 1024 * 1024

@@ -1,0 +1,1 @@
+"""The ``negsim`` command: argument parsing, subcommands, exit codes. The top layer."""

@@ -1,0 +1,1 @@
+"""Scenarios written from other tools' formats (Genius XML domains)."""
