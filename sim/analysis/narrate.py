@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sim.analysis.dealspace import DealSpace
+from sim.analysis.explanation import Concession, Explanation, Judgement, Point, ReferencePoints
 from sim.scenario.base import Scalar, SourceRef
 from sim.scenario.hints import quoted
-
-if TYPE_CHECKING:
-    from sim.analysis.explain import Concession, Explanation, Judgement, Point, ReferencePoints
 
 
 def narrate(space: DealSpace, result: Explanation) -> list[str]:

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from sim.analysis.explain import Explanation, Point
+from sim.analysis.explanation import Explanation, Point
 from sim.analysis.narrate import terms_text
 from sim.constraints.evaluation import Evaluation, PartyVerdict, RedLineVerdict, ReservationVerdict
 from sim.errors import Diagnostic, ScenarioError

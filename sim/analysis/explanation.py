@@ -1,0 +1,115 @@
+"""What ``negsim explain`` finds, as plain records: the ZOPA, concessions, reference points, a judgement.
+
+Kept apart from the analysis that fills them (:mod:`sim.analysis.explain`) and the sentences
+that tell them (:mod:`sim.analysis.narrate`), so that both read them without importing each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.scenario.base import Scalar
+
+
+@dataclass(frozen=True)
+class Point:
+    """A package with each party's utility for it."""
+
+    terms: dict[str, Scalar | None]
+    utilities: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        return {"package": self.terms, "utilities": {k: round(v, 6) for k, v in self.utilities.items()}}
+
+
+@dataclass(frozen=True)
+class Zopa:
+    """The packages that meet every red line and walk-away value."""
+
+    size: int
+    total: int
+    values: dict[str, list[Scalar]]
+    examples: list[dict[str, Scalar | None]]
+
+
+@dataclass(frozen=True)
+class Concession:
+    """A minimal set of constraints whose relaxation opens a deal."""
+
+    refs: tuple[str, ...]
+    cost: float
+    opens: int
+    best: Point | None
+
+
+@dataclass(frozen=True)
+class ReferencePoints:
+    """Bargaining solutions over a set of packages."""
+
+    over: int
+    pareto_size: int
+    nash: Point | None
+    kalai_smorodinsky: Point | None
+    max_welfare: Point | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        return {"packages": self.over, "pareto_size": self.pareto_size,
+                "nash": self.nash.to_dict() if self.nash else None,
+                "kalai_smorodinsky": self.kalai_smorodinsky.to_dict() if self.kalai_smorodinsky else None,
+                "max_welfare": self.max_welfare.to_dict() if self.max_welfare else None}
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """How a proposal fares against walk-away values and the ZOPA's reference points."""
+
+    proposal: str | None
+    terms: dict[str, Scalar | None]
+    utilities: dict[str, float]
+    short: dict[str, float]
+    dominated_by: Point | None
+    distance_to_nash: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        return {"id": self.proposal, "package": self.terms,
+                "utilities": {k: round(v, 6) for k, v in self.utilities.items()},
+                "short_of_reservation": self.short,
+                "dominated_by": self.dominated_by.to_dict() if self.dominated_by else None,
+                "distance_to_nash": None if self.distance_to_nash is None else round(self.distance_to_nash, 6)}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything ``negsim explain`` reports."""
+
+    scenario: str
+    zopa: Zopa
+    clashing_sets: list[tuple[str, ...]]
+    clashes_complete: bool
+    concessions: list[Concession]
+    concessions_complete: bool
+    reference: ReferencePoints
+    judgement: Judgement | None = None
+    narration: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        return {
+            "scenario": self.scenario,
+            "zopa_size": self.zopa.size,
+            "zopa": {"size": self.zopa.size, "packages": self.zopa.total, "values": self.zopa.values,
+                     "examples": self.zopa.examples},
+            "clashing_sets": [list(s) for s in self.clashing_sets],
+            "clashing_sets_complete": self.clashes_complete,
+            "concession_sets": [
+                {"red_lines": list(c.refs), "cost": c.cost, "opens": c.opens,
+                 "best": c.best.to_dict() if c.best else None} for c in self.concessions],
+            "concession_sets_complete": self.concessions_complete,
+            "reference_points": self.reference.to_dict(),
+            "proposal": self.judgement.to_dict() if self.judgement else None,
+            "narration": self.narration,
+        }
