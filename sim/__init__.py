@@ -10,22 +10,22 @@ Load a scenario, then judge proposals against every party's red lines::
 
 from __future__ import annotations
 
-from sim.constraints.check import Constraints
-from sim.constraints.evaluation import Evaluation, PartyVerdict, RedLineVerdict, evaluate
-from sim.constraints.space import OPEN, OutcomeSpace
+from sim.constraints.check import CompiledConstraints
+from sim.constraints.evaluation import Evaluation, PartyStance, RedLineJudgement, evaluate
+from sim.constraints.space import LEFT_OPEN, OutcomeSpace
 from sim.errors import Diagnostic, NegsimError, ScenarioError, UsageError
 from sim.scenario import Scenario, load, loads
 from sim.version import __version__
 
 __all__ = [
-    "OPEN",
-    "Constraints",
+    "LEFT_OPEN",
+    "CompiledConstraints",
     "Diagnostic",
     "Evaluation",
     "NegsimError",
     "OutcomeSpace",
-    "PartyVerdict",
-    "RedLineVerdict",
+    "PartyStance",
+    "RedLineJudgement",
     "Scenario",
     "ScenarioError",
     "UsageError",

@@ -7,8 +7,8 @@ import sim
 
 def test_public_api_is_stable() -> None:
     assert sorted(sim.__all__) == sorted([
-        "OPEN", "Constraints", "Diagnostic", "Evaluation", "NegsimError", "OutcomeSpace", "PartyVerdict",
-        "RedLineVerdict", "Scenario", "ScenarioError", "UsageError", "__version__",
+        "LEFT_OPEN", "CompiledConstraints", "Diagnostic", "Evaluation", "NegsimError", "OutcomeSpace",
+        "PartyStance", "RedLineJudgement", "Scenario", "ScenarioError", "UsageError", "__version__",
         "evaluate", "load", "loads",
     ])
     for name in sim.__all__:

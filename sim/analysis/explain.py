@@ -12,9 +12,10 @@ import numpy as np
 
 from sim.analysis.bargaining import kalai_smorodinsky, max_welfare, nash_point, pareto_front
 from sim.analysis.clashes import enumerate_sets
-from sim.analysis.dealspace import Bools, DealSpace
+from sim.analysis.dealspace import DealSpace
 from sim.analysis.explanation import Concession, Explanation, Judgement, Point, ReferencePoints, Zopa
 from sim.analysis.narrate import narrate
+from sim.constraints.arrays import Bools
 from sim.constraints.evaluation import ProposalLike, resolve_terms
 from sim.scenario.base import Scalar
 from sim.scenario.model import Scenario
@@ -82,8 +83,8 @@ def reference_points(space: DealSpace, among: Bools, disagreement_relaxed: bool 
 def _concession(space: DealSpace, relaxed: tuple[int, ...]) -> Concession:
     opened = space.meeting_all_but(relaxed)
     cost = round(sum(space.items[i].cost for i in relaxed), 6)
-    relaxed_reservation = any(space.items[i].is_reservation for i in relaxed)
-    best = reference_points(space, opened, relaxed_reservation).nash
+    relaxed_walk_away = any(space.items[i].is_walk_away for i in relaxed)
+    best = reference_points(space, opened, relaxed_walk_away).nash
     return Concession(space.refs(relaxed), cost, int(opened.sum()), best)
 
 
