@@ -192,6 +192,6 @@ def enumerate_sets(holds: Bools, costs: Floats, limit: int | None = None) -> Cla
     clashes, clashes_complete = minimal_hitting_sets(concessions, limit)
     shown = ranked if limit is None else ranked[:limit]
     return ClashReport(
-        tuple(bits_of(m) for m in shown), tuple(bits_of(m) for m in clashes),
-        len(shown) == len(ranked), clashes_complete, failures,
+        concession_sets=tuple(bits_of(m) for m in shown), clashing_sets=tuple(bits_of(m) for m in clashes),
+        concessions_complete=len(shown) == len(ranked), clashes_complete=clashes_complete, failures=failures,
     )

@@ -236,7 +236,8 @@ class Compiler:
         test = self.condition(red_line.require)
         if red_line.when is not None:
             test = Combined("implies", (self.condition(red_line.when), test))
-        return CompiledRedLine(party, red_line.id, test, red_line.if_left_open == "defer", red_line)
+        return CompiledRedLine(party=party, red_line_id=red_line.id, test=test,
+                               defer_if_open=red_line.if_left_open == "defer", source=red_line)
 
     def version(self, party: str, red_line: RedLine, version_id: str) -> CompiledRedLine | None:
         """Compile one version of a red line (``stated`` or an alternative); None for a bluff."""
@@ -248,7 +249,8 @@ class Compiler:
         test = self.condition(version.require)
         if version.when is not None:
             test = Combined("implies", (self.condition(version.when), test))
-        return CompiledRedLine(party, red_line.id, test, red_line.if_left_open == "defer", red_line)
+        return CompiledRedLine(party=party, red_line_id=red_line.id, test=test,
+                               defer_if_open=red_line.if_left_open == "defer", source=red_line)
 
     def weighted_values(self, prefs: Preferences) -> list[list[float]]:
         """A party's value of each value of each issue, times the issue's weight (weights normalised to sum to one)."""
@@ -272,7 +274,7 @@ class Compiler:
         if prefs is None:
             return None
         tables = tuple(np.array(values, dtype=np.float64) for values in self.weighted_values(prefs))
-        return CompiledPreferences(party.id, tables, prefs.reservation)
+        return CompiledPreferences(party=party.id, tables=tables, reservation=prefs.reservation)
 
     def every_utility(self, parties: Sequence[Party]) -> Floats:
         """Every complete package's utility for each of these parties (all with preferences), a row each.

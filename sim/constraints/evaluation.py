@@ -114,18 +114,19 @@ class Evaluation:
     def summary(self) -> str:
         """One line: who accepts, who rejects and on what, who withholds."""
         what = f"Proposal '{self.proposal}'" if self.proposal else "The package"
-        parts = []
-        if rejecters := [p for p in self.parties if p.stance == "reject"]:
-            parts.append("rejected by " + ", ".join(f"{p.party} ({', '.join(p.breaking)})" for p in rejecters))
-        if accepters := self.with_stance("accept"):
-            parts.append("accepted by " + ", ".join(accepters))
-        if waiting := [p for p in self.parties if p.stance == "open"]:
-            parts.append("open for " + ", ".join(f"{p.party} ({', '.join(p.withholding)})" for p in waiting))
         if not self.parties:
             return f"{what}: no party has red lines, a walk-away value or a principal's role."
-        verdict = "meets every red line" if self.agreed else "is not a deal"
+        finding = "meets every red line" if self.agreed else "is not a deal"
         opened = f"; open issues: {', '.join(self.open_issues)}" if self.open_issues else ""
-        return f"{what} {verdict}: " + "; ".join(parts) + opened + "."
+        return f"{what} {finding}: " + "; ".join(self._stance_clauses()) + opened + "."
+
+    def _stance_clauses(self) -> list[str]:
+        """``rejected by ...``, ``accepted by ...`` and ``open for ...``, for the stances some party takes."""
+        rejecting = [f"{p.party} ({', '.join(p.breaking)})" for p in self.parties if p.stance == "reject"]
+        withholding = [f"{p.party} ({', '.join(p.withholding)})" for p in self.parties if p.stance == "open"]
+        clauses = (("rejected by", rejecting), ("accepted by", list(self.with_stance("accept"))),
+                   ("open for", withholding))
+        return [f"{label} {', '.join(parties)}" for label, parties in clauses if parties]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
