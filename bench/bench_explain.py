@@ -55,7 +55,7 @@ import yaml
 
 import sim
 from sim.analysis.bargaining import nash_point, pareto_front
-from sim.constraints.check import Constraints
+from sim.constraints.check import CompiledConstraints
 
 Floats = npt.NDArray[np.float64]
 
@@ -158,7 +158,7 @@ def clash_part(seeds: list[int], repeat: int) -> dict[str, Any]:
     runs = []
     for seed in seeds:
         scenario = sim.loads(clash_scenario_text(seed), f"bench-explain-{seed}.yaml")
-        constraints = Constraints.of(scenario)
+        constraints = CompiledConstraints.of(scenario)
         packages = constraints.space.every_package()
         start = time.perf_counter()
         holds = constraints.check(packages).red_lines == HOLDS

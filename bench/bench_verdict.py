@@ -23,7 +23,7 @@ import numpy as np
 import yaml
 
 import sim
-from sim.constraints.check import Constraints
+from sim.constraints.check import CompiledConstraints
 
 TARGET_CHECKS_PER_SECOND = 50e6
 TARGET_RATIO = 50.0
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     scenario = sim.loads(scenario_text(), "bench-verdict.yaml")
-    constraints = Constraints.of(scenario)
+    constraints = CompiledConstraints.of(scenario)
     space = constraints.space
     if args.packages >= space.size:
         packages = space.every_package()

@@ -1,36 +1,92 @@
 """negsim: a negotiation-position simulator.
 
-Load a scenario, then judge proposals against every party's red lines::
+Load a scenario, judge proposals against every party's red lines and walk-away value, analyse
+the deal space, and simulate the talks::
 
     import sim
     scenario = sim.load("scenarios/gaza-2024-08.yaml")
     result = sim.evaluate(scenario, "us-bridging-2024-08")
     print(result.summary())
+    narration = sim.explain(scenario).narration    # the deal space, in sentences
+    outcome, log = sim.run(scenario, seed=7)
+    row, _ = sim.run_replication(scenario, root_seed=0, index=3)
+
+The simulation, the experiments and the deal-space analysis load on first use (PEP 562), so
+that ``import sim`` stays as cheap as loading and checking a scenario needs.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` and no ``from typing import ...`` here: every public name
+# of this module is an export (tests/test_exported_members.py), as in httpx.
+import importlib
+import typing
 
-from sim.constraints.check import Constraints
-from sim.constraints.evaluation import Evaluation, PartyVerdict, RedLineVerdict, evaluate
-from sim.constraints.space import OPEN, OutcomeSpace
+from sim.constraints.check import CompiledConstraints
+from sim.constraints.evaluation import Evaluation, PartyStance, RedLineJudgement, WalkAwayJudgement, evaluate
+from sim.constraints.space import LEFT_OPEN, OutcomeSpace
+from sim.constraints.verdict import Verdict
 from sim.errors import Diagnostic, NegsimError, ScenarioError, UsageError
 from sim.scenario import Scenario, load, loads
 from sim.version import __version__
 
+if typing.TYPE_CHECKING:
+    from sim.analysis.explain import explain
+    from sim.analysis.explanation import Explanation
+    from sim.experiments.replicate import replicate, run_replication
+    from sim.simulation.talks import run
+    from sim.simulation.timeline import EventLog, Outcome
+
+_LAZY = {
+    "EventLog": "sim.simulation.timeline",
+    "Explanation": "sim.analysis.explanation",
+    "Outcome": "sim.simulation.timeline",
+    "explain": "sim.analysis.explain",
+    "replicate": "sim.experiments.replicate",
+    "run": "sim.simulation.talks",
+    "run_replication": "sim.experiments.replicate",
+}
+"""Names loaded on first use, with the module that defines each (the same names as under TYPE_CHECKING)."""
+
+
+if not typing.TYPE_CHECKING:  # hidden from type checkers, which would take any name for one of the lazy ones
+
+    def __getattr__(name: str) -> typing.Any:
+        """Load a name of the simulation, the experiments or the analysis the first time it is asked for."""
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module 'sim' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value  # later lookups find it without coming here
+        return value
+
+
+def __dir__() -> list[str]:
+    """The public names, loaded or not, for tab completion."""
+    return sorted({*globals(), *__all__})
+
+
 __all__ = [
-    "OPEN",
-    "Constraints",
+    "LEFT_OPEN",
+    "CompiledConstraints",
     "Diagnostic",
     "Evaluation",
+    "EventLog",
+    "Explanation",
     "NegsimError",
+    "Outcome",
     "OutcomeSpace",
-    "PartyVerdict",
-    "RedLineVerdict",
+    "PartyStance",
+    "RedLineJudgement",
     "Scenario",
     "ScenarioError",
     "UsageError",
+    "Verdict",
+    "WalkAwayJudgement",
     "__version__",
     "evaluate",
+    "explain",
     "load",
     "loads",
+    "replicate",
+    "run",
+    "run_replication",
 ]

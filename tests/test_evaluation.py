@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.constraints.space import OPEN
+from sim.constraints.space import LEFT_OPEN
 from sim.errors import UsageError
 
 SCENARIO = """
@@ -114,19 +114,19 @@ def test_falling_below_the_walk_away_value_is_a_rejection(scenario: sim.Scenario
     result = sim.evaluate(scenario, {"border": "reduced", "screening": True, "prisoners": 100})
     north = next(p for p in result.parties if p.party == "north")
     assert north.stance == "reject" and north.breaking == ("north/reservation-value",)
-    assert north.reservation is not None
-    assert north.reservation.utility_low == pytest.approx(0.35)
+    assert north.walk_away is not None
+    assert north.walk_away.utility_low == pytest.approx(0.35)
 
 
 def test_reservation_is_open_while_open_issues_could_swing_it(scenario: sim.Scenario) -> None:
     result = sim.evaluate(scenario, {"border": "reduced", "screening": True})
     north = next(p for p in result.parties if p.party == "north")
-    assert north.reservation is not None and north.reservation.verdict == "open"
-    assert (north.reservation.utility_low, north.reservation.utility_high) == pytest.approx((0.35, 0.85))
+    assert north.walk_away is not None and north.walk_away.verdict == "open"
+    assert (north.walk_away.utility_low, north.walk_away.utility_high) == pytest.approx((0.35, 0.85))
 
 
 def test_checking_many_packages_uses_the_same_check(scenario: sim.Scenario) -> None:
-    constraints = sim.Constraints.of(scenario)
+    constraints = sim.CompiledConstraints.of(scenario)
     every = constraints.space.every_package()
     assert every.shape == (4 * 2 * 11, 3)
     feasible = constraints.feasible(every)
@@ -141,7 +141,7 @@ def test_checking_many_packages_uses_the_same_check(scenario: sim.Scenario) -> N
 def test_encode_and_decode_round_trip(scenario: sim.Scenario) -> None:
     space = sim.OutcomeSpace.of(scenario)
     row = space.encode({"border": "monitored", "prisoners": 40})
-    assert row.tolist() == [1, OPEN, 4]
+    assert row.tolist() == [1, LEFT_OPEN, 4]
     assert space.decode(row) == {"border": "monitored", "screening": None, "prisoners": 40}
     assert row.dtype == np.int16
 

@@ -23,7 +23,7 @@ import sim
 from sim.analysis.bargaining import nash_point, pareto_front
 from sim.cli.genius import add_import_genius_command
 from sim.cli.main import main
-from sim.constraints.check import Constraints
+from sim.constraints.check import CompiledConstraints
 from sim.constraints.space import OutcomeSpace
 from sim.errors import ScenarioError, UsageError
 from sim.importers.genius import import_genius, linear_points
@@ -120,7 +120,7 @@ def _negsim_utilities(name: str) -> tuple[sim.Scenario, np.ndarray, np.ndarray]:
     domain, profiles = _files(name)
     scenario = sim.loads(import_genius(domain, profiles))
     packages = OutcomeSpace.of(scenario).every_package()
-    return scenario, Constraints.of(scenario).check(packages).utility_low, packages
+    return scenario, CompiledConstraints.of(scenario).check(packages).utility_low, packages
 
 
 @pytest.mark.parametrize("name", sorted(DOMAINS))

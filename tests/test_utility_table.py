@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import sim.constraints.compile
-from sim.constraints.check import Constraints
+from sim.constraints.check import CompiledConstraints
 from sim.constraints.compile import Compiler
 from sim.scenario.model import Scenario
 
@@ -50,7 +50,7 @@ def test_the_utility_table_holds_each_partys_own_sums(summed_from_columns: bool,
         table = compiler.every_utility(weighing)
         assert table.shape == (3, compiler.space.size)
         packages = compiler.space.every_package()
-        checked = Constraints.of(data, compiler).check(packages).utility_low  # the one check's utilities
+        checked = CompiledConstraints.of(data, compiler).check(packages).utility_low  # the one check's utilities
         for row, party, by_check in zip(table, weighing, checked, strict=True):
             own = compiler.preferences(party)
             assert own is not None

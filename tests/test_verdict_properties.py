@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import sim
 import sim.constraints.check
-from sim.constraints.check import Constraints
+from sim.constraints.check import CompiledConstraints
 from sim.scenario.loader import check_document
 from sim.scenario.model import Scenario
 from sim.scenario.yamlio import Document, SourceMap
@@ -308,10 +308,10 @@ def assert_matches(raw: Raw, rows: np.ndarray, *, exact: bool = True) -> None:
     """
     scenario = Scenario.model_validate(raw)
     ref = Reference(raw)
-    result = Constraints.of(scenario).check(rows.astype(np.int16))
+    result = CompiledConstraints.of(scenario).check(rows.astype(np.int16))
     red_lines, prefs = ref.red_lines(), ref.preferences()
     assert result.red_lines.shape == (len(red_lines), len(rows))
-    assert result.reservations.shape == (len(prefs), len(rows))
+    assert result.walk_aways.shape == (len(prefs), len(rows))
     for n, row in enumerate(rows.tolist()):
         terms = ref.terms(row)
         for r, (party, red_line) in enumerate(red_lines):
@@ -322,7 +322,7 @@ def assert_matches(raw: Raw, rows: np.ndarray, *, exact: bool = True) -> None:
                                                         f"got {result.red_lines[r, n]}, expected {expected}")
         for p, (party, pref) in enumerate(prefs):
             verdict, low, high = ref.reservation(pref, terms)
-            assert result.reservations[p, n] == verdict, f"{party} reservation on {terms}"
+            assert result.walk_aways[p, n] == verdict, f"{party} reservation on {terms}"
             assert abs(result.utility_low[p, n] - low) <= TOLERANCE, f"{party} lowest utility on {terms}"
             assert abs(result.utility_high[p, n] - high) <= TOLERANCE, f"{party} highest utility on {terms}"
 
@@ -383,7 +383,7 @@ def test_evaluate_stances_follow_the_rule(case: tuple[Raw, list[tuple[int, ...]]
     """Reject if anything breaks; else open if a withheld red line or the reservation is open; else accept."""
     raw, rows = case
     scenario = Scenario.model_validate(raw)
-    constraints = Constraints.of(scenario)
+    constraints = CompiledConstraints.of(scenario)
     ref = Reference(raw)
     words = {HOLDS: "holds", BREAKS: "breaks", OPEN_VERDICT: "open"}
     for row in rows:
@@ -399,9 +399,9 @@ def test_evaluate_stances_follow_the_rule(case: tuple[Raw, list[tuple[int, ...]]
                 (f"{party['id']}/{r['id']}", words[code]) for r, code in red]
             reservation = ref.reservation(party["preferences"], terms)[0] if party.get("preferences") else None
             if reservation is None:
-                assert verdict.reservation is None
+                assert verdict.walk_away is None
             else:
-                assert verdict.reservation is not None and verdict.reservation.verdict == words[reservation]
+                assert verdict.walk_away is not None and verdict.walk_away.verdict == words[reservation]
             if any(code == BREAKS for _, code in red) or reservation == BREAKS:
                 expected = "reject"
             elif any(code == OPEN_VERDICT and r["if_left_open"] == "withhold" for r, code in red) \

@@ -1,6 +1,6 @@
 """The negotiation as it stands at one moment: active red lines, walk-away values, presence.
 
-Verdict masks over every package come from :meth:`sim.constraints.check.Constraints.check`, the
+Verdict masks over every package come from :meth:`sim.constraints.check.CompiledConstraints.check`, the
 one check, computed once per red-line version. Effects of events rewrite the world:
 switch, drop or add a red line, move a walk-away value, change urgency, salience or
 trust, take a party out of the talks or bring it back.
@@ -16,9 +16,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.constraints.check import Constraints
-from sim.constraints.compile import HOLDS, STATED, Compiler
-from sim.constraints.space import Codes, OutcomeSpace, run_bytes_per_package
+from sim.constraints.arrays import Codes
+from sim.constraints.check import CompiledConstraints
+from sim.constraints.compile import STATED, Compiler
+from sim.constraints.space import OutcomeSpace, run_bytes_per_package
+from sim.constraints.verdict import Verdict
 from sim.scenario.events import (
     AddRedLine,
     Attendance,
@@ -128,8 +130,8 @@ class Prepared:
             if compiled is None:
                 self.masks[key] = np.ones(len(self.packages), dtype=bool)
             else:
-                only = Constraints(self.space, (compiled,), ())
-                self.masks[key] = np.asarray(only.check(self.packages).red_lines[0] == HOLDS)
+                only = CompiledConstraints(self.space, (compiled,), ())
+                self.masks[key] = np.asarray(only.check(self.packages).red_lines[0] == Verdict.HOLDS.value)
         return self.masks[key]
 
 

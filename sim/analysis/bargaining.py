@@ -8,10 +8,8 @@ Ties are broken towards the lowest index, which makes results deterministic.
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
-Floats = npt.NDArray[np.float64]
-Indices = npt.NDArray[np.intp]
+from sim.constraints.arrays import Bools, Floats, Indices
 
 
 def pareto_front(utilities: Floats) -> Indices:
@@ -31,7 +29,7 @@ def pareto_front(utilities: Floats) -> Indices:
     return np.sort(candidates[keep])
 
 
-def _dominated_by(points: Floats, anchor: Floats) -> npt.NDArray[np.bool_]:
+def _dominated_by(points: Floats, anchor: Floats) -> Bools:
     """Which points (columns) the anchor vector dominates."""
     at_most = points[0] <= anchor[0]
     below = points[0] < anchor[0]
@@ -72,7 +70,7 @@ def _weighted(utilities: Floats, weights: Floats) -> Floats:
     return np.asarray(total, dtype=np.float64)
 
 
-def _front_of_two(points: Floats) -> npt.NDArray[np.bool_]:
+def _front_of_two(points: Floats) -> Bools:
     """Pareto front of two parties by one sort: better first, ties grouped."""
     order = np.lexsort((-points[1], -points[0]))
     first, second = points[0, order], points[1, order]
@@ -85,7 +83,7 @@ def _front_of_two(points: Floats) -> npt.NDArray[np.bool_]:
     return keep
 
 
-def _front_of_many(points: Floats, block: int = 32) -> npt.NDArray[np.bool_]:
+def _front_of_many(points: Floats, block: int = 32) -> Bools:
     """Pareto front of any number of parties: sweep in order of falling total utility.
 
     No package is dominated by one with a lower or equal total. So among the packages not
@@ -94,7 +92,7 @@ def _front_of_many(points: Floats, block: int = 32) -> npt.NDArray[np.bool_]:
     """
     order = np.argsort(-points.sum(axis=0), kind="stable")
     alive, index = points[:, order].T, order
-    front: list[npt.NDArray[np.intp]] = []
+    front: list[Indices] = []
     while len(index):
         head, rest = alive[:block], alive[block:]
         on_front = ~_beaten(head, head)
@@ -106,7 +104,7 @@ def _front_of_many(points: Floats, block: int = 32) -> npt.NDArray[np.bool_]:
     return mask
 
 
-def _beaten(by: Floats, points: Floats) -> npt.NDArray[np.bool_]:
+def _beaten(by: Floats, points: Floats) -> Bools:
     """Which rows of ``points`` some row of ``by`` dominates."""
     if len(by) == 0 or len(points) == 0:
         return np.zeros(len(points), dtype=bool)

@@ -15,10 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
-Bools = npt.NDArray[np.bool_]
-Floats = npt.NDArray[np.float64]
+from sim.constraints.arrays import Bools, Floats
+
 _BLOCK = 4096
 
 
@@ -193,6 +192,6 @@ def enumerate_sets(holds: Bools, costs: Floats, limit: int | None = None) -> Cla
     clashes, clashes_complete = minimal_hitting_sets(concessions, limit)
     shown = ranked if limit is None else ranked[:limit]
     return ClashReport(
-        tuple(bits_of(m) for m in shown), tuple(bits_of(m) for m in clashes),
-        len(shown) == len(ranked), clashes_complete, failures,
+        concession_sets=tuple(bits_of(m) for m in shown), clashing_sets=tuple(bits_of(m) for m in clashes),
+        concessions_complete=len(shown) == len(ranked), clashes_complete=clashes_complete, failures=failures,
     )

@@ -1,8 +1,8 @@
 """The deal space of a scenario: every package, which constraints it meets, its utilities.
 
-Built once from :class:`~sim.constraints.check.Constraints` through the one check, then shared by
+Built once from :class:`~sim.constraints.check.CompiledConstraints` through the one check, then shared by
 the ZOPA, the clash and concession analyses and the bargaining reference points.
-Constraints are the red lines followed by the parties' reservation values.
+Its constraints are the red lines followed by the parties' walk-away values.
 """
 
 from __future__ import annotations
@@ -11,25 +11,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
-from sim.constraints.check import RESERVATION_ID, Constraints
-from sim.constraints.compile import HOLDS, CompiledRedLine
-from sim.constraints.space import Codes, explain_bytes_per_package
+from sim.constraints.arrays import Bools, Codes, Floats
+from sim.constraints.check import RESERVATION_ID, CompiledConstraints
+from sim.constraints.compile import CompiledRedLine
+from sim.constraints.space import explain_bytes_per_package
+from sim.constraints.verdict import Verdict
 from sim.scenario.model import Party, Scenario
-
-Bools = npt.NDArray[np.bool_]
-Floats = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
-class Constraint:
-    """A red line or a reservation value, as the analyses name and price it."""
+class PricedConstraint:
+    """A red line or a walk-away value, as the analyses name it and price its relaxation."""
 
     ref: str
     party: str
     cost: float
-    is_reservation: bool
+    is_walk_away: bool
 
 
 @dataclass(frozen=True)
@@ -37,9 +35,9 @@ class DealSpace:
     """Every complete package of a scenario with its verdicts and utilities."""
 
     scenario: Scenario
-    constraints: Constraints
+    constraints: CompiledConstraints
     packages: Codes
-    items: tuple[Constraint, ...]
+    items: tuple[PricedConstraint, ...]
     holds: Bools
     parties: tuple[str, ...]
     utilities: Floats
@@ -47,19 +45,19 @@ class DealSpace:
     powers: Floats
 
     @classmethod
-    def of(cls, scenario: Scenario, constraints: Constraints | None = None) -> DealSpace:
+    def of(cls, scenario: Scenario, constraints: CompiledConstraints | None = None) -> DealSpace:
         """Check every package of the scenario's outcome space against every constraint."""
-        constraints = constraints or Constraints.of(scenario)
+        constraints = constraints or CompiledConstraints.of(scenario)
         packages = constraints.space.every_package(explain_bytes_per_package(scenario), "the analysis of explain")
         result = constraints.check(packages)
-        holds = np.concatenate((result.red_lines, result.reservations)) == HOLDS
+        holds = np.concatenate((result.red_lines, result.walk_aways)) == Verdict.HOLDS.value
         parties = tuple(p.party for p in constraints.preferences)
         items = tuple(_red_line_item(scenario, constraints, c) for c in constraints.red_lines) + tuple(
-            Constraint(f"{p}/{RESERVATION_ID}", p, 1.0, True) for p in parties)
-        powers = np.array([_power(scenario.party(p)) for p in parties])
-        reservations = np.array([p.reservation for p in constraints.preferences])
-        return cls(scenario, constraints, packages, items, holds, parties,
-                   result.utility_low, reservations, powers)
+            PricedConstraint(ref=f"{p}/{RESERVATION_ID}", party=p, cost=1.0, is_walk_away=True) for p in parties)
+        return cls(scenario=scenario, constraints=constraints, packages=packages, items=items, holds=holds,
+                   parties=parties, utilities=result.utility_low,
+                   reservations=np.array([p.reservation for p in constraints.preferences]),
+                   powers=np.array([_power(scenario.party(p)) for p in parties]))
 
     @property
     def feasible(self) -> Bools:
@@ -89,7 +87,8 @@ def relaxation_cost(confidence: float, salience: Mapping[str, float], issues: It
     return confidence * max((salience.get(i, 1.0) for i in issues), default=1.0)
 
 
-def _red_line_item(scenario: Scenario, constraints: Constraints, compiled: CompiledRedLine) -> Constraint:
+def _red_line_item(scenario: Scenario, constraints: CompiledConstraints,
+                   compiled: CompiledRedLine) -> PricedConstraint:
     issues = (constraints.space.issues[i] for i in compiled.test.issues)
     cost = relaxation_cost(compiled.source.confidence, scenario.party(compiled.party).salience, issues)
-    return Constraint(compiled.ref, compiled.party, cost, False)
+    return PricedConstraint(ref=compiled.ref, party=compiled.party, cost=cost, is_walk_away=False)

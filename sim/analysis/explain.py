@@ -8,13 +8,16 @@ fares against them.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from sim.analysis.bargaining import kalai_smorodinsky, max_welfare, nash_point, pareto_front
 from sim.analysis.clashes import enumerate_sets
-from sim.analysis.dealspace import Bools, DealSpace
+from sim.analysis.dealspace import DealSpace
 from sim.analysis.explanation import Concession, Explanation, Judgement, Point, ReferencePoints, Zopa
 from sim.analysis.narrate import narrate
+from sim.constraints.arrays import Bools
 from sim.constraints.evaluation import ProposalLike, resolve_terms
 from sim.scenario.base import Scalar
 from sim.scenario.model import Scenario
@@ -31,11 +34,12 @@ def explain(scenario: Scenario, proposal: ProposalLike | None = None, *, max_set
         _concession(space, relaxed) for relaxed in report.concession_sets]
     reference = reference_points(space, space.feasible)
     result = Explanation(
-        scenario.id, _zopa(space), [space.refs(s) for s in report.clashing_sets], report.clashes_complete,
-        concessions, report.concessions_complete, reference,
-        None if proposal is None else judge(space, proposal, reference.nash),
+        scenario=scenario.id, zopa=_zopa(space),
+        clashing_sets=[space.refs(s) for s in report.clashing_sets], clashes_complete=report.clashes_complete,
+        concessions=concessions, concessions_complete=report.concessions_complete, reference=reference,
+        judgement=None if proposal is None else judge(space, proposal, reference.nash),
     )
-    return Explanation(**{**result.__dict__, "narration": narrate(space, result)})
+    return replace(result, narration=narrate(space, result))  # the narration tells the rest of the result
 
 
 def _zopa(space: DealSpace) -> Zopa:
@@ -47,7 +51,7 @@ def _zopa(space: DealSpace) -> Zopa:
     picks = feasible[np.linspace(0, len(feasible) - 1, min(EXAMPLES, len(feasible))).astype(int)] \
         if len(feasible) else feasible
     examples = [_terms(space, int(i)) for i in picks]
-    return Zopa(len(feasible), len(space.packages), values, examples)
+    return Zopa(size=len(feasible), total=len(space.packages), values=values, examples=examples)
 
 
 def _terms(space: DealSpace, index: int) -> dict[str, Scalar | None]:
@@ -82,9 +86,9 @@ def reference_points(space: DealSpace, among: Bools, disagreement_relaxed: bool 
 def _concession(space: DealSpace, relaxed: tuple[int, ...]) -> Concession:
     opened = space.meeting_all_but(relaxed)
     cost = round(sum(space.items[i].cost for i in relaxed), 6)
-    relaxed_reservation = any(space.items[i].is_reservation for i in relaxed)
-    best = reference_points(space, opened, relaxed_reservation).nash
-    return Concession(space.refs(relaxed), cost, int(opened.sum()), best)
+    relaxed_walk_away = any(space.items[i].is_walk_away for i in relaxed)
+    best = reference_points(space, opened, relaxed_walk_away).nash
+    return Concession(refs=space.refs(relaxed), cost=cost, opens=int(opened.sum()), best=best)
 
 
 def judge(space: DealSpace, proposal: ProposalLike, nash: Point | None = None) -> Judgement:
@@ -107,4 +111,5 @@ def judge(space: DealSpace, proposal: ProposalLike, nash: Point | None = None) -
     if nash is None:
         nash = reference_points(space, space.feasible).nash
     distance = None if nash is None else float(np.linalg.norm(low - np.array(list(nash.utilities.values()))))
-    return Judgement(proposal_id, space.constraints.space.decode(row), utilities, short, dominated_by, distance)
+    return Judgement(proposal=proposal_id, terms=space.constraints.space.decode(row), utilities=utilities,
+                     short=short, dominated_by=dominated_by, distance_to_nash=distance)

@@ -23,7 +23,7 @@ def narrate(space: DealSpace, result: Explanation) -> list[str]:
 
 
 class Names:
-    """How a red line, a reservation value or a party reads in a sentence."""
+    """How a red line, a walk-away value or a party reads in a sentence."""
 
     def __init__(self, space: DealSpace) -> None:
         self.space = space
@@ -40,8 +40,8 @@ class Names:
         owner = f"{self.party(party_id)}'s"
         red_line = self.red_lines.get(ref)
         if red_line is None:
-            reservation = self.space.reservations[self.space.parties.index(party_id)]
-            return f"{owner} walk-away value ({reservation:.2f})"
+            walk_away = self.space.reservations[self.space.parties.index(party_id)]
+            return f"{owner} walk-away value ({walk_away:.2f})"
         if isinstance(red_line.source, SourceRef):
             if red_line.source.inferred:
                 return f'{owner} `{ref}` (inferred from "{red_line.source.quote}")'

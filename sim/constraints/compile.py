@@ -1,8 +1,8 @@
 """Compile red lines and preferences into vectorised tests over package codes.
 
 Each atom of a condition becomes a lookup table over its issue's codes holding a
-verdict (0 breaks, 1 open, 2 holds); its last slot is the verdict for an open issue,
-so indexing with :data:`~sim.constraints.space.OPEN` (-1) reads it. Compound conditions combine
+:class:`~sim.constraints.verdict.Verdict` (0 breaks, 1 open, 2 holds); its last slot is the verdict
+for an open issue, so indexing with :data:`~sim.constraints.space.LEFT_OPEN` (-1) reads it. Compound conditions combine
 verdicts with Kleene's three-valued logic: ``all`` is the minimum, ``any`` the maximum,
 ``not`` is ``2 - x``. Each named condition is compiled once and its test shared by every
 condition that refers to it; a combined test evaluates each shared part once per call, so
@@ -15,24 +15,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 import numpy as np
-import numpy.typing as npt
 
+from sim.constraints.arrays import Columns, Floats, Indices, Verdicts
 from sim.constraints.space import OutcomeSpace
+from sim.constraints.verdict import Verdict
 from sim.errors import UsageError
 from sim.scenario.base import Scalar
 from sim.scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
 from sim.scenario.model import Issue, Party, Preferences, Scenario
 from sim.scenario.redlines import RedLine
 
-BREAKS, UNSETTLED, HOLDS = 0, 1, 2
 STATED = "stated"
 """Version id of a red line as the scenario states it."""
-Verdicts = npt.NDArray[np.int8]
-Columns = Sequence[npt.NDArray[np.integer[Any]]]
-"""One array of codes per issue; ``np.intp`` columns are the fastest to look up."""
 
 
 class Test(Protocol):
@@ -62,7 +59,7 @@ class AtomTest:
 
     def __call__(self, columns: Columns) -> Verdicts:
         """Look each package's code up in the table."""
-        # np.take reads code -1 (OPEN) as the last slot, as indexing does, but runs faster.
+        # np.take reads code -1 (LEFT_OPEN) as the last slot, as indexing does, but runs faster.
         return np.take(self.table, columns[self.issue])
 
 
@@ -97,9 +94,9 @@ class Combined:
     def combine(self, values: list[Verdicts]) -> Verdicts:
         """This test's verdicts from its parts' verdicts."""
         if self.how == "not":
-            return (HOLDS - values[0]).astype(np.int8)
+            return (Verdict.HOLDS.value - values[0]).astype(np.int8)
         if self.how == "implies":
-            return np.maximum(HOLDS - values[0], values[1]).astype(np.int8)
+            return np.maximum(Verdict.HOLDS.value - values[0], values[1]).astype(np.int8)
         reduce = np.minimum if self.how == "all" else np.maximum
         out = values[0]
         for value in values[1:]:
@@ -144,12 +141,12 @@ class CompiledPreferences:
     """A party's additive utility as per-issue tables of weighted values."""
 
     party: str
-    tables: tuple[npt.NDArray[np.float64], ...]
+    tables: tuple[Floats, ...]
     reservation: float
-    _open_slots: list[tuple[npt.NDArray[np.float64], ...]] = field(
+    _open_slots: list[tuple[Floats, ...]] = field(
         default_factory=list, init=False, repr=False, compare=False)
 
-    def _extended(self) -> list[tuple[npt.NDArray[np.float64], ...]]:
+    def _extended(self) -> list[tuple[Floats, ...]]:
         """Tables with a last slot for an open issue (code -1): its lowest, then its highest value."""
         if not self._open_slots:
             self._open_slots.append(tuple(np.append(t, t.min()) for t in self.tables))
@@ -157,7 +154,7 @@ class CompiledPreferences:
         return self._open_slots
 
     def utility_bounds(self, columns: Columns, *, complete: bool = False) -> tuple[
-            npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+            Floats, Floats]:
         """Lowest and highest utility over the ways open issues can be settled.
 
         With ``complete`` (no issue open), both bounds are the utility itself.
@@ -187,8 +184,8 @@ def _table(issue: Issue, atom: Atom) -> Verdicts:
         "==": hits, "in": hits, "!=": ~hits, "not in": ~hits,
         "<=": codes <= target, ">=": codes >= target, "<": codes < target, ">": codes > target,
     }[atom.op]
-    table = np.where(truth, HOLDS, BREAKS).astype(np.int8)
-    open_verdict = HOLDS if truth.all() else BREAKS if not truth.any() else UNSETTLED
+    table = np.where(truth, Verdict.HOLDS.value, Verdict.BREAKS.value).astype(np.int8)
+    open_verdict = Verdict.HOLDS if truth.all() else Verdict.BREAKS if not truth.any() else Verdict.OPEN
     return np.append(table, np.int8(open_verdict))
 
 
@@ -239,7 +236,8 @@ class Compiler:
         test = self.condition(red_line.require)
         if red_line.when is not None:
             test = Combined("implies", (self.condition(red_line.when), test))
-        return CompiledRedLine(party, red_line.id, test, red_line.if_left_open == "defer", red_line)
+        return CompiledRedLine(party=party, red_line_id=red_line.id, test=test,
+                               defer_if_open=red_line.if_left_open == "defer", source=red_line)
 
     def version(self, party: str, red_line: RedLine, version_id: str) -> CompiledRedLine | None:
         """Compile one version of a red line (``stated`` or an alternative); None for a bluff."""
@@ -251,7 +249,8 @@ class Compiler:
         test = self.condition(version.require)
         if version.when is not None:
             test = Combined("implies", (self.condition(version.when), test))
-        return CompiledRedLine(party, red_line.id, test, red_line.if_left_open == "defer", red_line)
+        return CompiledRedLine(party=party, red_line_id=red_line.id, test=test,
+                               defer_if_open=red_line.if_left_open == "defer", source=red_line)
 
     def weighted_values(self, prefs: Preferences) -> list[list[float]]:
         """A party's value of each value of each issue, times the issue's weight (weights normalised to sum to one)."""
@@ -275,9 +274,9 @@ class Compiler:
         if prefs is None:
             return None
         tables = tuple(np.array(values, dtype=np.float64) for values in self.weighted_values(prefs))
-        return CompiledPreferences(party.id, tables, prefs.reservation)
+        return CompiledPreferences(party=party.id, tables=tables, reservation=prefs.reservation)
 
-    def every_utility(self, parties: Sequence[Party]) -> npt.NDArray[np.float64]:
+    def every_utility(self, parties: Sequence[Party]) -> Floats:
         """Every complete package's utility for each of these parties (all with preferences), a row each.
 
         Packages in the order of :meth:`OutcomeSpace.every_package`; the same sums in the
@@ -310,7 +309,7 @@ _TAKEN_SPACE = 10_000
 
 
 @lru_cache(maxsize=16)
-def _value_columns(sizes: tuple[int, ...]) -> tuple[npt.NDArray[np.intp], ...]:
+def _value_columns(sizes: tuple[int, ...]) -> tuple[Indices, ...]:
     """For each issue, the position of every package's value in a row of all issues' values, issue after issue."""
     codes = np.indices(sizes).reshape(len(sizes), -1)
     columns = tuple(code + start for code, start in zip(codes, accumulate(sizes, initial=0), strict=False))
@@ -319,9 +318,9 @@ def _value_columns(sizes: tuple[int, ...]) -> tuple[npt.NDArray[np.intp], ...]:
     return columns
 
 
-def _interpolated(domain: tuple[Scalar, ...], table: Mapping[Scalar, float]) -> npt.NDArray[np.float64]:
+def _interpolated(domain: tuple[Scalar, ...], table: Mapping[Scalar, float]) -> Floats:
     """An integer issue's values at each of its values, interpolated between the given points."""
     points = sorted((int(k), v) for k, v in table.items())
     xs, ys = [p for p, _ in points], [v for _, v in points]
-    values: npt.NDArray[np.float64] = np.interp(np.asarray(domain, float), xs, ys).astype(np.float64)
+    values: Floats = np.interp(np.asarray(domain, float), xs, ys).astype(np.float64)
     return values

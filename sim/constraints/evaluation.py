@@ -1,30 +1,29 @@
-"""Judging one proposal: each party's stance and the verdict of each of its red lines."""
+"""Judging one proposal: each party's stance, and the verdict of each of its red lines and of its walk-away value."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from sim.constraints.check import RESERVATION_ID, Check, Constraints
-from sim.constraints.compile import BREAKS, HOLDS, CompiledRedLine
-from sim.constraints.space import OPEN
+from sim.constraints.check import RESERVATION_ID, Check, CompiledConstraints
+from sim.constraints.compile import CompiledRedLine
+from sim.constraints.verdict import Verdict, VerdictWord
 from sim.errors import UsageError
 from sim.scenario.base import Scalar, SourceRef
 from sim.scenario.hints import did_you_mean
 from sim.scenario.model import Proposal, Scenario
 
-Verdict = Literal["holds", "breaks", "open"]
 Stance = Literal["accept", "reject", "open"]
-_WORDS: dict[int, Verdict] = {HOLDS: "holds", BREAKS: "breaks"}
+"""A party's stance on a package: it accepts it, rejects it, or withholds acceptance while issues are open."""
 
 
 @dataclass(frozen=True)
-class RedLineVerdict:
-    """The verdict of one red line on one package."""
+class RedLineJudgement:
+    """The verdict of one red line on one package, and where the red line comes from."""
 
     ref: str
-    verdict: Verdict
+    verdict: VerdictWord
     deferred: bool
     rationale: str
     source: dict[str, Any] | Literal["assumption"]
@@ -37,46 +36,46 @@ class RedLineVerdict:
 
 
 @dataclass(frozen=True)
-class ReservationVerdict:
+class WalkAwayJudgement:
     """Whether a package is worth at least a party's walk-away value."""
 
     ref: str
-    verdict: Verdict
+    verdict: VerdictWord
     utility_low: float
     utility_high: float
-    reservation: float
+    walk_away: float
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
-        return {"id": self.ref, "verdict": self.verdict, "reservation": self.reservation,
+        return {"id": self.ref, "verdict": self.verdict, "reservation": self.walk_away,
                 "utility": [round(self.utility_low, 6), round(self.utility_high, 6)]}
 
 
 @dataclass(frozen=True)
-class PartyVerdict:
+class PartyStance:
     """One party's stance on a package, and why."""
 
     party: str
     name: str
     role: str
     stance: Stance
-    red_lines: tuple[RedLineVerdict, ...]
-    reservation: ReservationVerdict | None
+    red_lines: tuple[RedLineJudgement, ...]
+    walk_away: WalkAwayJudgement | None
 
     @property
     def breaking(self) -> tuple[str, ...]:
-        """Refs of the red lines (and reservation) the package breaks."""
+        """Refs of the red lines (and walk-away value) the package breaks."""
         refs = [r.ref for r in self.red_lines if r.verdict == "breaks"]
-        if self.reservation and self.reservation.verdict == "breaks":
-            refs.append(self.reservation.ref)
+        if self.walk_away and self.walk_away.verdict == "breaks":
+            refs.append(self.walk_away.ref)
         return tuple(refs)
 
     @property
     def withholding(self) -> tuple[str, ...]:
         """Refs of the open red lines on which the party withholds acceptance."""
         refs = [r.ref for r in self.red_lines if r.verdict == "open" and not r.deferred]
-        if self.reservation and self.reservation.verdict == "open":
-            refs.append(self.reservation.ref)
+        if self.walk_away and self.walk_away.verdict == "open":
+            refs.append(self.walk_away.ref)
         return tuple(refs)
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,18 +84,18 @@ class PartyVerdict:
             "party": self.party, "name": self.name, "role": self.role, "verdict": self.stance,
             "because": list(self.breaking if self.stance == "reject" else self.withholding),
             "red_lines": [r.to_dict() for r in self.red_lines],
-            "reservation": self.reservation.to_dict() if self.reservation else None,
+            "reservation": self.walk_away.to_dict() if self.walk_away else None,
         }
 
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Every party's verdict on one package."""
+    """Every party's stance on one package."""
 
     scenario: str
     proposal: str | None
     terms: dict[str, Scalar | None]
-    parties: tuple[PartyVerdict, ...]
+    parties: tuple[PartyStance, ...]
 
     @property
     def open_issues(self) -> tuple[str, ...]:
@@ -115,18 +114,19 @@ class Evaluation:
     def summary(self) -> str:
         """One line: who accepts, who rejects and on what, who withholds."""
         what = f"Proposal '{self.proposal}'" if self.proposal else "The package"
-        parts = []
-        if rejecters := [p for p in self.parties if p.stance == "reject"]:
-            parts.append("rejected by " + ", ".join(f"{p.party} ({', '.join(p.breaking)})" for p in rejecters))
-        if accepters := self.with_stance("accept"):
-            parts.append("accepted by " + ", ".join(accepters))
-        if waiting := [p for p in self.parties if p.stance == "open"]:
-            parts.append("open for " + ", ".join(f"{p.party} ({', '.join(p.withholding)})" for p in waiting))
         if not self.parties:
             return f"{what}: no party has red lines, a walk-away value or a principal's role."
-        verdict = "meets every red line" if self.agreed else "is not a deal"
+        finding = "meets every red line" if self.agreed else "is not a deal"
         opened = f"; open issues: {', '.join(self.open_issues)}" if self.open_issues else ""
-        return f"{what} {verdict}: " + "; ".join(parts) + opened + "."
+        return f"{what} {finding}: " + "; ".join(self._stance_clauses()) + opened + "."
+
+    def _stance_clauses(self) -> list[str]:
+        """``rejected by ...``, ``accepted by ...`` and ``open for ...``, for the stances some party takes."""
+        rejecting = [f"{p.party} ({', '.join(p.breaking)})" for p in self.parties if p.stance == "reject"]
+        withholding = [f"{p.party} ({', '.join(p.withholding)})" for p in self.parties if p.stance == "open"]
+        clauses = (("rejected by", rejecting), ("accepted by", list(self.with_stance("accept"))),
+                   ("open for", withholding))
+        return [f"{label} {', '.join(parties)}" for label, parties in clauses if parties]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
@@ -158,35 +158,39 @@ def resolve_terms(scenario: Scenario, proposal: ProposalLike) -> tuple[str | Non
 
 
 def evaluate(scenario: Scenario, proposal: ProposalLike,
-             constraints: Constraints | None = None) -> Evaluation:
+             constraints: CompiledConstraints | None = None) -> Evaluation:
     """Judge a proposal (by id, as a Proposal, or as terms) against every party."""
-    constraints = constraints or Constraints.of(scenario)
+    constraints = constraints or CompiledConstraints.of(scenario)
     proposal_id, terms = resolve_terms(scenario, proposal)
     row = constraints.space.encode(terms)
     result = constraints.check(row[None, :])
-    parties = tuple(_party_verdict(scenario, constraints, result, p.id) for p in scenario.parties)
-    return Evaluation(scenario.id, proposal_id, constraints.space.decode(row),
-                      tuple(p for p in parties if p is not None))
+    parties = tuple(_party_stance(scenario, constraints, result, p.id) for p in scenario.parties)
+    return Evaluation(scenario=scenario.id, proposal=proposal_id, terms=constraints.space.decode(row),
+                      parties=tuple(p for p in parties if p is not None))
 
 
-def _party_verdict(scenario: Scenario, constraints: Constraints, result: Check, party_id: str) -> PartyVerdict | None:
+def _party_stance(scenario: Scenario, constraints: CompiledConstraints, result: Check,
+                  party_id: str) -> PartyStance | None:
+    """A party's stance and its reasons; None for a party with no red line, no walk-away value and no say."""
     party = scenario.party(party_id)
-    red = tuple(_red_line_verdict(scenario, c, int(result.red_lines[r, 0]))
+    red = tuple(_red_line_judgement(scenario, c, int(result.red_lines[r, 0]))
                 for r, c in enumerate(constraints.red_lines) if c.party == party_id)
-    reservation = None
+    walk_away = None
     for p, prefs in enumerate(constraints.preferences):
         if prefs.party == party_id:
-            reservation = ReservationVerdict(
-                f"{party_id}/{RESERVATION_ID}", _WORDS.get(int(result.reservations[p, 0]), "open"),
-                float(result.utility_low[p, 0]), float(result.utility_high[p, 0]), prefs.reservation)
-    if not red and reservation is None and party.role != "principal":
+            walk_away = WalkAwayJudgement(
+                ref=f"{party_id}/{RESERVATION_ID}", verdict=Verdict(int(result.walk_aways[p, 0])).word,
+                utility_low=float(result.utility_low[p, 0]), utility_high=float(result.utility_high[p, 0]),
+                walk_away=prefs.reservation)
+    if not red and walk_away is None and party.role != "principal":
         return None
-    verdict = PartyVerdict(party.id, party.name, party.role, "accept", red, reservation)
-    stance: Stance = "reject" if verdict.breaking else "open" if verdict.withholding else "accept"
-    return PartyVerdict(party.id, party.name, party.role, stance, red, reservation)
+    reasons = PartyStance(party=party.id, name=party.name, role=party.role, stance="accept", red_lines=red,
+                          walk_away=walk_away)
+    stance: Stance = "reject" if reasons.breaking else "open" if reasons.withholding else "accept"
+    return replace(reasons, stance=stance)
 
 
-def _red_line_verdict(scenario: Scenario, compiled: CompiledRedLine, code: int) -> RedLineVerdict:
+def _red_line_judgement(scenario: Scenario, compiled: CompiledRedLine, code: int) -> RedLineJudgement:
     red_line = compiled.source
     source: dict[str, Any] | Literal["assumption"] = "assumption"
     if isinstance(red_line.source, SourceRef):
@@ -198,9 +202,10 @@ def _red_line_verdict(scenario: Scenario, compiled: CompiledRedLine, code: int) 
             source["inferred"] = True
         if doc is not None:
             source["title"] = doc.title
-    verdict = _WORDS.get(code, "open")
-    return RedLineVerdict(compiled.ref, verdict, verdict == "open" and compiled.defer_if_open,
-                          red_line.rationale, source, red_line.confidence)
+    verdict = Verdict(code)
+    return RedLineJudgement(ref=compiled.ref, verdict=verdict.word,
+                            deferred=verdict is Verdict.OPEN and compiled.defer_if_open,
+                            rationale=red_line.rationale, source=source, confidence=red_line.confidence)
 
 
-__all__ = ["OPEN", "Evaluation", "PartyVerdict", "RedLineVerdict", "ReservationVerdict", "evaluate"]
+__all__ = ["Evaluation", "PartyStance", "RedLineJudgement", "Stance", "WalkAwayJudgement", "evaluate"]

@@ -1,7 +1,7 @@
 """The outcome space as integer codes.
 
 A package gives every issue a value; we store it as a row of integer codes, one per
-issue (the value's position in the issue's domain), with :data:`OPEN` (-1) where the
+issue (the value's position in the issue's domain), with :data:`LEFT_OPEN` (-1) where the
 package leaves an issue open. Many packages are a 2-D ``int16`` array, so that checking
 one package and checking a million run the same vectorised code.
 """
@@ -15,18 +15,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-import numpy.typing as npt
 
+from sim.constraints.arrays import Codes
 from sim.errors import UsageError
 from sim.scenario.base import Scalar
 from sim.scenario.events import AddRedLine
 from sim.scenario.hints import did_you_mean, one_of, quoted
 from sim.scenario.model import Scenario
 
-OPEN = -1
-"""Code of an issue that a package leaves open."""
-
-Codes = npt.NDArray[np.int16]
+LEFT_OPEN = -1
+"""Code of an issue that a package leaves open (not the verdict :attr:`~sim.constraints.verdict.Verdict.OPEN`)."""
 
 MEMORY_BUDGET_VARIABLE = "NEGSIM_MEMORY_BUDGET"
 DEFAULT_MEMORY_BUDGET = 4_000_000_000
@@ -140,7 +138,7 @@ class OutcomeSpace:
 
     def encode(self, terms: Mapping[str, Scalar]) -> Codes:
         """Encode a package; issues missing from ``terms`` are open."""
-        row = np.full(len(self.issues), OPEN, dtype=np.int16)
+        row = np.full(len(self.issues), LEFT_OPEN, dtype=np.int16)
         for issue, value in terms.items():
             row[self.position(issue)] = self.code(issue, value)
         return row
@@ -157,7 +155,7 @@ class OutcomeSpace:
     def decode(self, row: Codes) -> dict[str, Scalar | None]:
         """Terms of an encoded package, with None for open issues."""
         return {
-            issue: (None if code == OPEN else domain[code])
+            issue: (None if code == LEFT_OPEN else domain[code])
             for issue, domain, code in zip(self.issues, self.domains, row.tolist(), strict=True)
         }
 

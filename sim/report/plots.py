@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from sim.constraints.check import Constraints
+from sim.constraints.check import CompiledConstraints
 from sim.constraints.compile import STATED, Compiler
 from sim.constraints.evaluation import evaluate
 from sim.scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
@@ -397,7 +397,7 @@ def draft_verdicts(scenario: Scenario, packages: Sequence[dict[str, Any]],
             made = None if version is None else compiler.version(party.id, red_line, version)
             if made is not None:
                 compiled.append(made)
-    constraints = Constraints(compiler.space, tuple(compiled), ())
+    constraints = CompiledConstraints(compiler.space, tuple(compiled), ())
     cache: dict[str, dict[str, str]] = {}
     columns = []
     for package in packages:

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from sim.analysis.explanation import Explanation, Point
 from sim.analysis.narrate import terms_text
-from sim.constraints.evaluation import Evaluation, PartyVerdict, RedLineVerdict, ReservationVerdict
+from sim.constraints.evaluation import Evaluation, PartyStance, RedLineJudgement, WalkAwayJudgement
 from sim.errors import Diagnostic, ScenarioError
 from sim.scenario.hints import quoted
 
@@ -101,7 +101,7 @@ def render_evaluation(evaluation: Evaluation, console: Console) -> None:
     console.print(plain(evaluation.summary(), "bold"), soft_wrap=True)
 
 
-def _party_table(party: PartyVerdict) -> Table:
+def _party_table(party: PartyStance) -> Table:
     word, style = _STANCE[party.stance]
     because = party.breaking if party.stance == "reject" else party.withholding
     reason = f" on {', '.join(because)}" if because else ""
@@ -112,21 +112,21 @@ def _party_table(party: PartyVerdict) -> Table:
     table.add_column("source", overflow="fold")
     for red_line in party.red_lines:
         table.add_row(plain(red_line.ref), _verdict(red_line), plain(_source(red_line)))
-    if party.reservation is not None:
-        table.add_row(plain(party.reservation.ref), _verdict(party.reservation), plain(_utility(party.reservation)))
-    if not party.red_lines and party.reservation is None:
+    if party.walk_away is not None:
+        table.add_row(plain(party.walk_away.ref), _verdict(party.walk_away), plain(_utility(party.walk_away)))
+    if not party.red_lines and party.walk_away is None:
         table.add_row(Text("(none)"), Text("holds", style="green"), Text("no red lines or reservation value"))
     return table
 
 
-def _verdict(item: RedLineVerdict | ReservationVerdict) -> Text:
+def _verdict(item: RedLineJudgement | WalkAwayJudgement) -> Text:
     label: str = item.verdict
-    if isinstance(item, RedLineVerdict) and item.deferred:
+    if isinstance(item, RedLineJudgement) and item.deferred:
         label = "open (deferred)"
     return Text(label, style=_VERDICT_STYLE[item.verdict])
 
 
-def _source(red_line: RedLineVerdict) -> str:
+def _source(red_line: RedLineJudgement) -> str:
     if red_line.source == "assumption":
         return f"assumption (confidence {red_line.confidence:g}): {red_line.rationale}"
     where = red_line.source.get("title") or red_line.source["doc"]
@@ -136,10 +136,10 @@ def _source(red_line: RedLineVerdict) -> str:
     return f"“{red_line.source['quote']}” ({where}{confidence})"
 
 
-def _utility(reservation: ReservationVerdict) -> str:
+def _utility(reservation: WalkAwayJudgement) -> str:
     low, high = reservation.utility_low, reservation.utility_high
     value = f"{low:.2f}" if abs(high - low) < 5e-3 else f"{low:.2f} to {high:.2f}"
-    return f"utility {value} against walk-away value {reservation.reservation:.2f}"
+    return f"utility {value} against walk-away value {reservation.walk_away:.2f}"
 
 
 def render_explanation(explanation: Explanation, console: Console) -> None:

@@ -1,4 +1,4 @@
-"""Events and their typed effects on red lines, reservation values and attendance."""
+"""Events and their typed effects on red lines, walk-away values (file key ``reservation``) and attendance."""
 
 from __future__ import annotations
 
