@@ -26,7 +26,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from sim.constraints.check import Constraints
-from sim.constraints.compile import STATED, Compiler
+from sim.constraints.compile import STATED, Compiler, allowed_values
 from sim.constraints.evaluation import evaluate
 from sim.scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
 from sim.scenario.model import Issue, Scenario
@@ -328,7 +328,7 @@ def lanes_for(issue: Issue, scenarios: Sequence[tuple[str, Scenario]]) -> list[L
                     if atom.issue != issue.id:
                         continue
                     key = (f"{party.id}/{red_line.id}", f"{context} {atom.op} {_value_text(atom.value)}")
-                    found.setdefault(key, (index, _allowed(issue, atom), []))[2].append(label)
+                    found.setdefault(key, (index, allowed_values(issue, atom), []))[2].append(label)
     lanes = []
     for (ref, text), (colour, allowed, where) in found.items():
         only = f"   [only in {', '.join(where)}]" if len(where) < len(scenarios) else ""
@@ -343,19 +343,25 @@ def _atoms(cond: Condition | None, scenario: Scenario, context: str, depth: int 
         return
     if isinstance(cond, Atom):
         yield context, cond
-    elif isinstance(cond, AllOf):
-        for sub in cond.all_of:
-            yield from _atoms(sub, scenario, context, depth + 1)
-    elif isinstance(cond, AnyOf):
-        for sub in cond.any_of:
-            yield from _atoms(sub, scenario, f"{context} (one option)", depth + 1)
-    elif isinstance(cond, Negation):
-        yield from _atoms(cond.negated, scenario, f"{context} not", depth + 1)
-    elif isinstance(cond, IfThen):
-        yield from _atoms(cond.if_, scenario, "when", depth + 1)
-        yield from _atoms(cond.then, scenario, context, depth + 1)
-    elif isinstance(cond, Named) and cond.condition in scenario.conditions:
-        yield from _atoms(scenario.conditions[cond.condition], scenario, context, depth + 1)
+        return
+    for sub, sub_context in _parts(cond, scenario, context):
+        yield from _atoms(sub, scenario, sub_context, depth + 1)
+
+
+def _parts(cond: Condition, scenario: Scenario, context: str) -> list[tuple[Condition, str]]:
+    """A compound condition's sub-conditions, each with the words that say where its atoms sit."""
+    match cond:
+        case AllOf(all_of=parts):
+            return [(sub, context) for sub in parts]
+        case AnyOf(any_of=parts):
+            return [(sub, f"{context} (one option)") for sub in parts]
+        case Negation(negated=negated):
+            return [(negated, f"{context} not")]
+        case IfThen(if_=if_, then=then):
+            return [(if_, "when"), (then, context)]
+        case Named(condition=name) if name in scenario.conditions:
+            return [(scenario.conditions[name], context)]
+    return []
 
 
 def _value_text(value: object) -> str:
@@ -369,23 +375,27 @@ def value_label(value: object) -> str:
     return "true" if value is True else "false" if value is False else str(value)
 
 
-def _allowed(issue: Issue, atom: Atom) -> tuple[bool, ...]:
-    """Which of the issue's values satisfy the atom (the semantics of ``sim.constraints.compile``)."""
-    domain = issue.domain()
-    wanted = atom.value if isinstance(atom.value, list) else [atom.value]
-    hits = [any(v == w and type(v) is type(w) for w in wanted) for v in domain]
-    if atom.op in ("==", "in"):
-        return tuple(hits)
-    if atom.op in ("!=", "not in"):
-        return tuple(not h for h in hits)
-    target = hits.index(True) if True in hits else -1
-    compare = {"<=": int.__le__, ">=": int.__ge__, "<": int.__lt__, ">": int.__gt__}[atom.op]
-    return tuple(compare(i, target) for i in range(len(domain)))
-
-
 def draft_verdicts(scenario: Scenario, packages: Sequence[dict[str, Any]],
                    versions: dict[str, str | None]) -> tuple[list[str], list[list[str]]]:
     """Rows ``party/red-line [version]`` and, per package, each red line's verdict under the drawn version."""
+    rows, refs, constraints = _drawn_red_lines(scenario, versions)
+    by_terms: dict[str, dict[str, str]] = {}  # texts often repeat: each distinct package is evaluated once
+    columns = []
+    for package in packages:
+        terms = {k: v for k, v in package.items() if v is not None}
+        key = repr(sorted(terms.items()))
+        if key not in by_terms:
+            found = evaluate(scenario, terms, constraints)
+            by_terms[key] = {r.ref: r.verdict for p in found.parties for r in p.red_lines}
+        columns.append([by_terms[key].get(ref, "not held") for ref in refs])
+    if not columns:
+        return rows, [[] for _ in rows]
+    return rows, [list(row) for row in zip(*columns, strict=True)]
+
+
+def _drawn_red_lines(scenario: Scenario, versions: dict[str, str | None]) -> tuple[
+        list[str], list[str], Constraints]:
+    """Row labels, refs and the compiled red lines as drawn in one run (a bluff is not held, so not compiled)."""
     compiler = Compiler(scenario)
     rows, refs, compiled = [], [], []
     for party in scenario.parties:
@@ -393,18 +403,17 @@ def draft_verdicts(scenario: Scenario, packages: Sequence[dict[str, Any]],
             ref = f"{party.id}/{red_line.id}"
             version = versions.get(ref, STATED)
             refs.append(ref)
-            rows.append(ref if version == STATED else f"{ref} [{'bluff' if version is None else version}]")
+            rows.append(_row_label(ref, version))
             made = None if version is None else compiler.version(party.id, red_line, version)
             if made is not None:
                 compiled.append(made)
-    constraints = Constraints(compiler.space, tuple(compiled), ())
-    cache: dict[str, dict[str, str]] = {}
-    columns = []
-    for package in packages:
-        terms = {k: v for k, v in package.items() if v is not None}
-        key = repr(sorted(terms.items()))
-        if key not in cache:
-            found = evaluate(scenario, terms, constraints)
-            cache[key] = {r.ref: r.verdict for p in found.parties for r in p.red_lines}
-        columns.append([cache[key].get(ref, "not held") for ref in refs])
-    return rows, [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _ in rows]
+    return rows, refs, Constraints(compiler.space, tuple(compiled), ())
+
+
+def _row_label(ref: str, version: str | None) -> str:
+    """``party/red-line`` for the stated version, else the drawn version (or ``bluff``) in brackets."""
+    if version == STATED:
+        return ref
+    if version is None:
+        return f"{ref} [bluff]"
+    return f"{ref} [{version}]"
