@@ -25,8 +25,9 @@ from sim.experiments.replicate import replication_rng
 from sim.files.outputs import check_output, is_stdout, write_output
 from sim.report.folder import check_results_folder, comparison_folders
 from sim.scenario.loader import load
-from sim.scenario.model import Scenario
+from sim.scenario.model import Issue, Scenario
 from sim.simulation.talks import run
+from sim.simulation.timeline import Outcome
 from sim.version import __version__
 
 REQUIRED = ("manifest.json", "summary.json", "replications.csv")
@@ -254,29 +255,41 @@ def _blocking(results: list[Results]) -> str:
 
 
 def _terms(results: list[Results]) -> str:
-    from sim.report import plots  # matplotlib loads only when a report is written
-
     known = [(r.label, r.scenario) for r in results if r.scenario is not None]
-    issues: dict[str, Any] = {}
+    parts = ['<section id="terms"><h2>Agreed terms</h2>\n<p>For each issue: how often each value was agreed '
+             "(share of the agreements of each scenario), and below it the values each party&#8217;s red lines "
+             "allow on that issue, as stated in the scenario.</p>\n"]
+    for issue_id, issue in _issues(results, known).items():
+        parts.append(_term(results, known, issue_id, issue))
+    return "".join(parts) + "</section>"
+
+
+def _issues(results: list[Results], known: list[tuple[str, Scenario]]) -> dict[str, Issue | None]:
+    """Every issue of the scenarios, then those only the summaries name (no scenario copy to say what they are)."""
+    issues: dict[str, Issue | None] = {}
     for _, scenario in known:
         for issue in scenario.issues:
             issues.setdefault(issue.id, issue)
     for r in results:
         for issue_id in r.summary.get("terms") or {}:
             issues.setdefault(issue_id, None)
-    parts = ['<section id="terms"><h2>Agreed terms</h2>\n<p>For each issue: how often each value was agreed '
-             "(share of the agreements of each scenario), and below it the values each party&#8217;s red lines "
-             "allow on that issue, as stated in the scenario.</p>\n"]
-    for issue_id, issue in issues.items():
-        domain = [plots.value_label(v) for v in issue.domain()] if issue is not None else \
-            sorted({str(v) for r in results for v in (r.summary.get("terms") or {}).get(issue_id, {})})
-        shares = [[_share(r, issue_id, v) for v in domain] for r in results]
-        lanes = plots.lanes_for(issue, known) if issue is not None else []
-        name = f"{issue.name} ({issue_id})" if issue is not None else issue_id
-        parts.append(f"<h3>{escape(name)}</h3>\n" + _figure(
-            plots.term_plot(issue_id, domain, [r.label for r in results], shares, lanes),
-            f"Agreed {issue_id}; bands: values allowed by each red-line condition on {issue_id}."))
-    return "".join(parts) + "</section>"
+    return issues
+
+
+def _term(results: list[Results], known: list[tuple[str, Scenario]], issue_id: str, issue: Issue | None) -> str:
+    """One issue's heading and figure: the agreed values, and below them the values each red line allows."""
+    from sim.report import plots  # matplotlib loads only when a report is written
+
+    if issue is None:  # known from the summaries alone: the values agreed, and no red lines to draw
+        domain = sorted({str(v) for r in results for v in (r.summary.get("terms") or {}).get(issue_id, {})})
+        lanes, name = [], issue_id
+    else:
+        domain = [plots.value_label(v) for v in issue.domain()]
+        lanes, name = plots.lanes_for(issue, known), f"{issue.name} ({issue_id})"
+    shares = [[_share(r, issue_id, v) for v in domain] for r in results]
+    return f"<h3>{escape(name)}</h3>\n" + _figure(
+        plots.term_plot(issue_id, domain, [r.label for r in results], shares, lanes),
+        f"Agreed {issue_id}; bands: values allowed by each red-line condition on {issue_id}.")
 
 
 def _share(r: Results, issue: str, value: str) -> float:
@@ -288,32 +301,53 @@ def _share(r: Results, issue: str, value: str) -> float:
 def _comparison(comparison: Comparison, k: int) -> str:
     data = comparison.data
     anchor = f"comparison-{k + 1}" if k else "comparison"
-    parts = [f'<section id="{anchor}"><h2>Comparison</h2>\n<p>From {cell(comparison.path.name)}/compare.json; '
-             f"scenarios: {cell(', '.join(map(str, data.get('scenarios') or [])))}.</p>\n"]
-    differences = data.get("differences") or ([data["difference"]] if data.get("difference") else [])
+    return (f'<section id="{anchor}"><h2>Comparison</h2>\n<p>From {cell(comparison.path.name)}/compare.json; '
+            f"scenarios: {cell(', '.join(map(str, data.get('scenarios') or [])))}.</p>\n"
+            + _differences(data) + _assumptions(data) + _box(data) + "</section>")
+
+
+def _differences(data: dict[str, Any]) -> str:
+    """The table of rate differences, variant against baseline; an older compare.json has one difference."""
+    differences = data.get("differences")
+    if not differences:
+        differences = [data["difference"]] if data.get("difference") else []
     shifts = data.get("date_shifts_days") or [data.get("date_shift_days")] * len(differences)
     rows = []
     for d, shift in zip(differences, shifts, strict=False):
         low, high = (d.get("ci95") or [None, None])[:2]
         rows.append([cell(d.get("a")), cell(d.get("b")), _pct(d.get("rate_a")), _pct(d.get("rate_b")),
                      _signed(d.get("difference")), f"{_signed(low)} to {_signed(high)}", _p(d.get("p_value")),
-                     cell(f"{shift:+.1f}" if isinstance(shift, int | float) else None)])
-    if rows:
-        parts.append(table(["baseline (a)", "variant (b)", "rate a", "rate b", "b − a", "95% CI", "p-value",
-                            "median date shift (days)"], rows, "Difference of agreement rates",
-                           numeric=(2, 3, 4, 6, 7)))
+                     cell(_days(shift))])
+    if not rows:
+        return ""
+    return table(["baseline (a)", "variant (b)", "rate a", "rate b", "b − a", "95% CI", "p-value",
+                  "median date shift (days)"], rows, "Difference of agreement rates", numeric=(2, 3, 4, 6, 7))
+
+
+def _days(shift: object) -> str | None:
+    if isinstance(shift, int | float):
+        return f"{shift:+.1f}"
+    return None
+
+
+def _assumptions(data: dict[str, Any]) -> str:
     ranked = sorted(data.get("assumptions") or [], key=lambda a: -abs(float(a.get("effect") or 0)))
     rows = [[cell(a.get("assumption")), _signed(a.get("effect")), _pct(a.get("rate_with")),
              _pct(a.get("rate_without")), cell(a.get("runs_with"))] for a in ranked]
-    if rows:
-        parts.append(table(["assumption", "effect", "rate with", "rate without", "runs with"], rows,
-                           "Assumptions ranked by how much they move the agreement rate", numeric=(1, 2, 3, 4)))
+    if not rows:
+        return ""
+    return table(["assumption", "effect", "rate with", "rate without", "runs with"], rows,
+                 "Assumptions ranked by how much they move the agreement rate", numeric=(1, 2, 3, 4))
+
+
+def _box(data: dict[str, Any]) -> str:
+    """The sentence naming the few conditions under which deals concentrate, if the peeling found any."""
     box = data.get("box") or {}
-    if box.get("conditions"):
-        parts.append(f"<p>Deals concentrate where {cell(' and '.join(map(str, box['conditions'])))}: "
-                     f"{cell(box.get('runs'))} runs, {_pct(box.get('density'))} of them agreed, "
-                     f"holding {_pct(box.get('coverage'))} of all deals.</p>\n")
-    return "".join(parts) + "</section>"
+    if not box.get("conditions"):
+        return ""
+    return (f"<p>Deals concentrate where {cell(' and '.join(map(str, box['conditions'])))}: "
+            f"{cell(box.get('runs'))} runs, {_pct(box.get('density'))} of them agreed, "
+            f"holding {_pct(box.get('coverage'))} of all deals.</p>\n")
 
 
 def _signed(value: object) -> str:
@@ -337,18 +371,28 @@ def _sample(results: list[Results]) -> str:
         return f'<section id="sample"><h2>Sample run</h2><p>Replay failed: {cell(exc)}</p></section>'
     drafts = [e for e in log.entries if e["kind"] in ("draft", "offer")]
     rows, verdicts = plots.draft_verdicts(chosen.scenario, [e["package"] or {} for e in drafts], outcome.versions)
-    recorded = (chosen.sample.get("agreed"), chosen.sample.get("date") or None) == \
-        ("true" if outcome.agreed else "false", outcome.date)
-    note = "" if recorded else " <strong>The replay differs from the recorded row (another negsim version?).</strong>"
-    ending = f"agreement on {outcome.date}" if outcome.agreed else f"no agreement ({outcome.reason})"
     return (f'<section id="sample"><h2>Sample run</h2>\n<p>Replication {index} of {cell(chosen.label)} '
-            f"(root seed {seed}), replayed: {cell(ending)} after {outcome.rounds} rounds and {outcome.drafts} "
-            f"texts.{note}</p>\n"
+            f"(root seed {seed}), replayed: {cell(_ending(outcome))} after {outcome.rounds} rounds and "
+            f"{outcome.drafts} texts.{_replay_note(chosen.sample, outcome)}</p>\n"
             + _figure(plots.sample_run_plot(log.entries, chosen.scenario.start, rows, verdicts),
                       "Top: what each party did, and when. Bottom: each red line (in the version drawn for this "
                       "run; [bluff]: not held) against each text tabled, in order.")
             + "<details><summary>Event log of the run</summary>\n" + _log_table(log.entries) + "</details>"
             + "</section>")
+
+
+def _ending(outcome: Outcome) -> str:
+    if outcome.agreed:
+        return f"agreement on {outcome.date}"
+    return f"no agreement ({outcome.reason})"
+
+
+def _replay_note(recorded: dict[str, str], outcome: Outcome) -> str:
+    """Nothing if the replay ends as the recorded row says; else a warning that it does not."""
+    agreed = "true" if outcome.agreed else "false"
+    if (recorded.get("agreed"), recorded.get("date") or None) == (agreed, outcome.date):
+        return ""
+    return " <strong>The replay differs from the recorded row (another negsim version?).</strong>"
 
 
 def _log_table(entries: list[dict[str, Any]], limit: int = 400) -> str:
