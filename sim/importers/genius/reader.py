@@ -267,22 +267,30 @@ def _read_weights(xml: XmlFile, issues: Sequence[GeniusIssue], profile: GeniusPr
         if position is None:
             if index not in objectives:
                 reader.report(xml, element, f"weight index {index} names no issue of the domain")
-        elif position in seen:
-            reader.report(xml, element, f"issue '{issues[position].name}' has two weights")
-        elif value is not None and value < 0:
-            reader.report(xml, element, f"weight of issue '{issues[position].name}' is negative")
-        elif value is not None and value > MAX_WEIGHT:
-            reader.report(xml, element, f"weight of issue '{issues[position].name}' is {value:g}; negsim takes "
-                          f"weights up to {MAX_WEIGHT:,.0f} (weights are relative: scale them all down)")
+            continue
+        problem = _weight_problem(issues[position].name, value, twice=position in seen)
+        if problem is not None:
+            reader.report(xml, element, problem)
         elif value is not None:
             profile.weights[position] = value
-        if position is not None:
-            seen.add(position)
+        seen.add(position)
     for position in sorted(set(range(len(issues))) - seen):
         reader.report(xml, xml.objective, f"issue '{issues[position].name}' (index {issues[position].index}) "
                       "has no <weight index=.. value=..>")
     if seen and sum(profile.weights) <= 0:
         reader.report(xml, xml.objective, "every weight is zero")
+
+
+def _weight_problem(issue: str, value: float | None, *, twice: bool) -> str | None:
+    """What is wrong with an issue's weight, if anything (a missing value is reported where it is read)."""
+    if twice:
+        return f"issue '{issue}' has two weights"
+    if value is not None and value < 0:
+        return f"weight of issue '{issue}' is negative"
+    if value is not None and value > MAX_WEIGHT:
+        return (f"weight of issue '{issue}' is {value:g}; negsim takes "
+                f"weights up to {MAX_WEIGHT:,.0f} (weights are relative: scale them all down)")
+    return None
 
 
 def _read_reservation(xml: XmlFile, profile: GeniusProfile, reader: _Reader) -> None:
