@@ -428,23 +428,31 @@ class Checker:
 def value_problem(issue: Issue, value: Scalar) -> str | None:
     """Say why ``value`` is not a value of ``issue``, or None if it is."""
     if issue.type == "boolean":
-        if isinstance(value, bool):
-            return None
-        hint = " (YAML 1.2 reads it as a string)" if str(value).lower() in YAML11_BOOLEANS else ""
-        return f"issue '{issue.id}' is boolean: expected true or false, got {quoted(value)}{hint}"
+        return _boolean_problem(issue, value)
     if issue.type == "integer":
-        if not isinstance(value, int) or isinstance(value, bool):
-            return f"issue '{issue.id}' takes integers from {issue.min} to {issue.max}, got {quoted(value)}"
-        assert issue.min is not None and issue.max is not None
-        if not issue.min <= value <= issue.max or (value - issue.min) % issue.step:
-            step = f" in steps of {issue.step}" if issue.step != 1 else ""
-            return f"{value} is outside issue '{issue.id}' ({issue.min} to {issue.max}{step})"
-        return None
+        return _integer_problem(issue, value)
     if isinstance(value, str) and value in issue.value_set:
         return None
     domain = issue.domain()
     return (f"{quoted(value)} is not a value of issue '{issue.id}'" +
             (did_you_mean(value, domain) or f"; its values are {one_of(domain)}"))
+
+
+def _boolean_problem(issue: Issue, value: Scalar) -> str | None:
+    if isinstance(value, bool):
+        return None
+    hint = " (YAML 1.2 reads it as a string)" if str(value).lower() in YAML11_BOOLEANS else ""
+    return f"issue '{issue.id}' is boolean: expected true or false, got {quoted(value)}{hint}"
+
+
+def _integer_problem(issue: Issue, value: Scalar) -> str | None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        return f"issue '{issue.id}' takes integers from {issue.min} to {issue.max}, got {quoted(value)}"
+    assert issue.min is not None and issue.max is not None
+    if not issue.min <= value <= issue.max or (value - issue.min) % issue.step:
+        step = f" in steps of {issue.step}" if issue.step != 1 else ""
+        return f"{value} is outside issue '{issue.id}' ({issue.min} to {issue.max}{step})"
+    return None
 
 
 def named_refs(cond: Condition) -> set[str]:
@@ -479,7 +487,31 @@ def _definition_order(graph: dict[str, list[str]]) -> list[str]:
 
 
 def _components(graph: dict[str, list[str]]) -> dict[str, int]:
-    """Strongly connected components of the named conditions (Kosaraju's, without recursion)."""
+    """Strongly connected components of the named conditions (Kosaraju's, without recursion).
+
+    Walking back along references from each name in reverse finishing order collects exactly its component.
+    """
+    users: dict[str, list[str]] = {name: [] for name in graph}
+    for name, named in graph.items():
+        for ref in named:
+            if ref in graph:
+                users[ref].append(name)
+    component: dict[str, int] = {}
+    for index, root in enumerate(reversed(_finishing_order(graph))):
+        if root in component:
+            continue
+        component[root] = index
+        todo = [root]
+        while todo:
+            for user in users[todo.pop()]:
+                if user not in component:
+                    component[user] = index
+                    todo.append(user)
+    return component
+
+
+def _finishing_order(graph: dict[str, list[str]]) -> list[str]:
+    """Names in the order a depth-first walk along references finishes them, each root in turn."""
     finished: list[str] = []
     seen: set[str] = set()
     for root in graph:
@@ -496,23 +528,7 @@ def _components(graph: dict[str, list[str]]) -> dict[str, int]:
             else:
                 seen.add(nxt)
                 stack.append((nxt, iter(graph[nxt])))
-    users: dict[str, list[str]] = {name: [] for name in graph}
-    for name, named in graph.items():
-        for ref in named:
-            if ref in graph:
-                users[ref].append(name)
-    component: dict[str, int] = {}
-    for index, root in enumerate(reversed(finished)):
-        if root in component:
-            continue
-        component[root] = index
-        todo = [root]
-        while todo:
-            for user in users[todo.pop()]:
-                if user not in component:
-                    component[user] = index
-                    todo.append(user)
-    return component
+    return finished
 
 
 def _find_cycle(graph: dict[str, list[str]], start: str, component: dict[str, int]) -> list[str] | None:
