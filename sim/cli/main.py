@@ -227,20 +227,25 @@ def _check(args: argparse.Namespace) -> int:
     console = _console()
     failed = 0
     for path in args.files:
-        checked = inspect(path)
-        findings = list(checked.findings)
-        if args.sources is not None and checked.document is not None and checked.scenario is not None:
-            findings += check_quotes(checked.document, args.sources)
-        errors = [d for d in findings if d.severity == "error"]
-        failed += bool(errors)
-        report.append(_file_report(path, checked.scenario, findings))
+        scenario, findings = _findings(path, args.sources)
+        failed += any(d.severity == "error" for d in findings)
+        report.append(_file_report(path, scenario, findings))
         if not args.json:
-            _print_check(console, path, checked.scenario, findings)
+            _print_check(console, path, scenario, findings)
     if args.json:
         _dump({"files": report, "valid": failed == 0})
     elif len(args.files) > 1 or failed:
         print(f"{len(args.files) - failed} of {len(args.files)} files valid", file=sys.stderr)
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _findings(path: Path, sources: Path | None) -> tuple[Scenario | None, list[Diagnostic]]:
+    """A file's scenario (None if it has none) and what is wrong with it, quotes checked against ``sources``."""
+    checked = inspect(path)
+    findings = list(checked.findings)
+    if sources is not None and checked.document is not None and checked.scenario is not None:
+        findings += check_quotes(checked.document, sources)
+    return checked.scenario, findings
 
 
 def _counts(scenario: Scenario) -> str:
@@ -315,13 +320,7 @@ def _date(text: str) -> date:
 
 def _run(args: argparse.Namespace) -> int:
     scenario = _load_for_command(args.file)
-    if args.until is not None and args.until < scenario.start:
-        raise UsageError(f"--until {args.until} is before the scenario starts ({scenario.start})")
-    log_to_stdout = args.log is not None and is_stdout(args.log)
-    if log_to_stdout and args.json:
-        raise UsageError("--log - and --json would both write to standard output; write the log to a file")
-    if args.log is not None:
-        check_output(args.log, [args.file])  # before the run, not after it
+    log_to_stdout = _check_run_options(args, scenario)
     outcome, log = run(scenario, seed=args.seed, draw=args.draw_red_lines, until=args.until)
     if args.log is not None:
         write_output(args.log, log.jsonl())
@@ -332,6 +331,18 @@ def _run(args: argparse.Namespace) -> int:
         render_timeline(log.entries, console)
         render_outcome(outcome.to_dict(), console)
     return EXIT_FINDINGS if args.fail_on_no_deal and not outcome.agreed else EXIT_OK
+
+
+def _check_run_options(args: argparse.Namespace, scenario: Scenario) -> bool:
+    """Refuse options that cannot go together, before the run; return whether the log goes to standard output."""
+    if args.until is not None and args.until < scenario.start:
+        raise UsageError(f"--until {args.until} is before the scenario starts ({scenario.start})")
+    log_to_stdout = args.log is not None and is_stdout(args.log)
+    if log_to_stdout and args.json:
+        raise UsageError("--log - and --json would both write to standard output; write the log to a file")
+    if args.log is not None:
+        check_output(args.log, [args.file])  # before the run, not after it
+    return bool(log_to_stdout)
 
 
 def _settings(args: argparse.Namespace) -> SweepSettings:
