@@ -63,7 +63,7 @@ def expand(folders: list[Path]) -> tuple[list[Path], list[Comparison]]:
     comparisons: list[Comparison] = []
     for folder in folders:
         if not folder.is_dir():
-            raise UsageError(f"'{folder}' {'is not a folder' if folder.exists() else 'does not exist'}: "
+            raise UsageError(f"'{folder}' {_not_a_folder(folder)}: "
                              "give a results folder of `negsim sweep` or `negsim compare`")
         if (folder / "compare.json").exists():
             data, names = comparison_folders(folder)
@@ -73,8 +73,7 @@ def expand(folders: list[Path]) -> tuple[list[Path], list[Comparison]]:
             found.append(folder)
     for folder in found:
         if not folder.is_dir():
-            what = "is not a folder" if folder.exists() else "does not exist"
-            raise UsageError(f"'{folder}' is not a results folder: it {what}")
+            raise UsageError(f"'{folder}' is not a results folder: it {_not_a_folder(folder)}")
         check_results_folder(folder)
     return list(dict.fromkeys(found)), comparisons
 
@@ -94,14 +93,7 @@ def read_results(folder: Path) -> Results:
     summary, manifest = _json(folder / "summary.json"), _json(folder / "manifest.json")
     label = str(summary.get("scenario") or manifest.get("scenario") or folder.name)
     results = Results(folder, label, manifest, summary)
-    if not (folder / "scenario.yaml").is_file():
-        results.problem = "the folder has no scenario.yaml: its red lines and sample run are left out"
-    else:
-        try:
-            results.scenario = load(folder / "scenario.yaml")
-        except (NegsimError, OSError) as exc:
-            results.problem = f"scenario.yaml could not be loaded ({type(exc).__name__}: {exc}): " \
-                "its red lines and sample run are left out"
+    _read_scenario(results)
     with (folder / "replications.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             if row.get("error"):
@@ -112,6 +104,19 @@ def read_results(folder: Path) -> Results:
             if results.sample is None and not row.get("error"):
                 results.sample = row
     return results
+
+
+def _read_scenario(results: Results) -> None:
+    """Load the folder's copy of its scenario, or say why the page must do without it."""
+    path = results.path / "scenario.yaml"
+    if not path.is_file():
+        results.problem = "the folder has no scenario.yaml: its red lines and sample run are left out"
+        return
+    try:
+        results.scenario = load(path)
+    except (NegsimError, OSError) as exc:
+        results.problem = (f"scenario.yaml could not be loaded ({type(exc).__name__}: {exc}): "
+                           "its red lines and sample run are left out")
 
 
 def _labelled(results: list[Results]) -> list[Results]:
@@ -146,6 +151,12 @@ def run_report(args: argparse.Namespace) -> int:
     where = "standard output" if is_stdout(args.output) else args.output
     print(f"report written to {where}", file=sys.stderr)
     return 0
+
+
+def _not_a_folder(path: Path) -> str:
+    if path.exists():
+        return "is not a folder"
+    return "does not exist"
 
 
 def cell(value: object) -> str:
@@ -193,14 +204,7 @@ def _figure(svg: str, caption: str) -> str:
 def _agreement(results: list[Results]) -> str:
     from sim.report import plots  # matplotlib loads only when a report is written
 
-    rows = []
-    for r in results:
-        s = r.summary
-        low, high = (s.get("agreement_rate_95") or [None, None])[:2]
-        q = s.get("date_quantiles") or {}
-        rows.append([cell(r.label), cell(s.get("replications")), cell(s.get("errors")), cell(s.get("agreements")),
-                     _pct(s.get("agreement_rate")), f"{_pct(low)} to {_pct(high)}",
-                     *(cell(q.get(k)) for k in ("5%", "25%", "50%", "75%", "95%"))])
+    rows = [_agreement_row(r) for r in results]
     header = ["scenario", "runs", "errors", "agreements", "rate", "95% CI", "date 5%", "25%", "median", "75%", "95%"]
     rates = [_number(r.summary.get("agreement_rate")) for r in results]
     intervals = [_interval(r.summary) for r in results]
@@ -216,6 +220,16 @@ def _agreement(results: list[Results]) -> str:
             + _figure(dates, "Left: share of all runs agreed by each date (summary.json). "
                       "Right: runs reaching agreement on each day (replications.csv).")
             + "</section>")
+
+
+def _agreement_row(r: Results) -> list[str]:
+    """Runs, errors, agreements, rate and its interval, and the quantiles of the date of agreement."""
+    s = r.summary
+    low, high = (s.get("agreement_rate_95") or [None, None])[:2]
+    q = s.get("date_quantiles") or {}
+    return [cell(r.label), cell(s.get("replications")), cell(s.get("errors")), cell(s.get("agreements")),
+            _pct(s.get("agreement_rate")), f"{_pct(low)} to {_pct(high)}",
+            *(cell(q.get(k)) for k in ("5%", "25%", "50%", "75%", "95%"))]
 
 
 def _number(value: object) -> float | None:
@@ -237,13 +251,9 @@ def _starts(results: list[Results]) -> list[date]:
 def _blocking(results: list[Results]) -> str:
     from sim.report import plots  # matplotlib loads only when a report is written
 
-    counts: dict[str, list[int]] = {}
-    for k, r in enumerate(results):
-        for ref, n in (r.summary.get("blocking") or {}).items():
-            counts.setdefault(str(ref), [0] * len(results))[k] = int(n)
+    counts = _blocking_counts(results)
     refs = sorted(counts, key=lambda ref: (-sum(counts[ref]), ref))
-    failed = [max(1, int(r.summary.get("replications") or 0) - int(r.summary.get("errors") or 0)
-                  - int(r.summary.get("agreements") or 0)) for r in results]
+    failed = [_runs_without_agreement(r.summary) for r in results]
     rows = [[cell(ref), *(f"{n} ({n / f:.0%})" for n, f in zip(counts[ref], failed, strict=True))] for ref in refs]
     return ('<section id="blocking"><h2>Blocking red lines</h2>\n'
             "<p>In runs that ended without agreement: the red lines the last text tabled still broke.</p>\n"
@@ -252,6 +262,21 @@ def _blocking(results: list[Results]) -> str:
                     "Runs blocked by each red line (share of the runs without agreement)",
                     numeric=tuple(range(1, len(results) + 1)))
             + "</section>")
+
+
+def _blocking_counts(results: list[Results]) -> dict[str, list[int]]:
+    """Per red line, in how many runs of each folder it blocked a deal."""
+    counts: dict[str, list[int]] = {}
+    for k, r in enumerate(results):
+        for ref, n in (r.summary.get("blocking") or {}).items():
+            counts.setdefault(str(ref), [0] * len(results))[k] = int(n)
+    return counts
+
+
+def _runs_without_agreement(summary: dict[str, Any]) -> int:
+    """Runs that ran and did not agree; at least one, as it divides."""
+    ran = int(summary.get("replications") or 0) - int(summary.get("errors") or 0)
+    return max(1, ran - int(summary.get("agreements") or 0))
 
 
 def _terms(results: list[Results]) -> str:
@@ -361,24 +386,33 @@ def _p(value: object) -> str:
 def _sample(results: list[Results]) -> str:
     from sim.report import plots
 
-    chosen = next((r for r in results if r.scenario is not None and r.sample is not None), None)
-    if chosen is None or chosen.scenario is None or chosen.sample is None:
+    found = _replayable(results)
+    if found is None:
         return ""
+    chosen, scenario, sample = found
     try:
-        index, seed = int(chosen.sample["replication"]), int(chosen.manifest.get("seed", 0))
-        outcome, log = run(chosen.scenario, rng=replication_rng(seed, index), draw=True)
+        index, seed = int(sample["replication"]), int(chosen.manifest.get("seed", 0))
+        outcome, log = run(scenario, rng=replication_rng(seed, index), draw=True)
     except Exception as exc:  # the page says why the run could not be replayed, and goes on
         return f'<section id="sample"><h2>Sample run</h2><p>Replay failed: {cell(exc)}</p></section>'
-    drafts = [e for e in log.entries if e["kind"] in ("draft", "offer")]
-    rows, verdicts = plots.draft_verdicts(chosen.scenario, [e["package"] or {} for e in drafts], outcome.versions)
+    drafts = [e["package"] or {} for e in log.entries if e["kind"] in ("draft", "offer")]
+    rows, verdicts = plots.draft_verdicts(scenario, drafts, outcome.versions)
     return (f'<section id="sample"><h2>Sample run</h2>\n<p>Replication {index} of {cell(chosen.label)} '
             f"(root seed {seed}), replayed: {cell(_ending(outcome))} after {outcome.rounds} rounds and "
-            f"{outcome.drafts} texts.{_replay_note(chosen.sample, outcome)}</p>\n"
-            + _figure(plots.sample_run_plot(log.entries, chosen.scenario.start, rows, verdicts),
+            f"{outcome.drafts} texts.{_replay_note(sample, outcome)}</p>\n"
+            + _figure(plots.sample_run_plot(log.entries, scenario.start, rows, verdicts),
                       "Top: what each party did, and when. Bottom: each red line (in the version drawn for this "
                       "run; [bluff]: not held) against each text tabled, in order.")
             + "<details><summary>Event log of the run</summary>\n" + _log_table(log.entries) + "</details>"
             + "</section>")
+
+
+def _replayable(results: list[Results]) -> tuple[Results, Scenario, dict[str, str]] | None:
+    """The first folder with a scenario to replay and a row of a run that worked, with those two."""
+    for r in results:
+        if r.scenario is not None and r.sample is not None:
+            return r, r.scenario, r.sample
+    return None
 
 
 def _ending(outcome: Outcome) -> str:
@@ -399,11 +433,18 @@ def _log_table(entries: list[dict[str, Any]], limit: int = 400) -> str:
     rows = []
     for e in entries[:limit]:
         verdicts = ", ".join(f"{ref} {v}" for ref, v in (e.get("verdicts") or {}).items())
-        package = ", ".join(f"{k}={v}" for k, v in (e.get("package") or {}).items()) if e["kind"] != "accept" else ""
+        package = _terms_tabled(e)
         rows.append([cell(e["date"]), cell(f"{e['time']:.2f}"), cell(e.get("party")), cell(e["kind"]),
                      cell(e.get("cause")), cell("; ".join(x for x in (verdicts, package) if x))])
     more = f"{len(entries) - limit} more entries not shown" if len(entries) > limit else ""
     return table(["date", "day", "who", "what", "why", "red lines / text"], rows, more, numeric=(1,))
+
+
+def _terms_tabled(entry: dict[str, Any]) -> str:
+    """The terms of the entry's package; an acceptance's package is the text above it, so not repeated."""
+    if entry["kind"] == "accept":
+        return ""
+    return ", ".join(f"{k}={v}" for k, v in (entry.get("package") or {}).items())
 
 
 def _errors(results: list[Results]) -> str:
@@ -411,10 +452,12 @@ def _errors(results: list[Results]) -> str:
     problems = [f"<li>{cell(r.label)}: {cell(r.problem)}</li>" for r in results if r.problem]
     if not rows and not problems:
         return ""
-    listed = f"<ul>{''.join(problems)}</ul>\n" if problems else ""
-    return ('<section id="errors"><h2>Errors</h2>\n<p>Replications that raised are left out of every rate.</p>\n'
-            + listed + (table(["scenario", "runs", "error"], rows, "Errors by message", numeric=(1,)) if rows else "")
-            + "</section>")
+    parts = ['<section id="errors"><h2>Errors</h2>\n<p>Replications that raised are left out of every rate.</p>\n']
+    if problems:
+        parts.append(f"<ul>{''.join(problems)}</ul>\n")
+    if rows:
+        parts.append(table(["scenario", "runs", "error"], rows, "Errors by message", numeric=(1,)))
+    return "".join(parts) + "</section>"
 
 
 def _provenance(results: list[Results]) -> str:

@@ -167,8 +167,11 @@ def term_plot(name: str, domain: Sequence[str], labels: Sequence[str], shares: S
     """Distribution of one agreed term over the issue's domain, with each red line's allowed values below."""
     fig_id = "term-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
     bars, below = 1.9, 0.42 * len(lanes) + 0.35
-    grid: dict[str, Any] = {"nrows": 2, "sharex": True, "gridspec_kw": {"height_ratios": [bars, below]}}
-    with _figure(fig_id, 10, bars + (below if lanes else 0) + 0.5, **(grid if lanes else {})) as (fig, axes):
+    height, grid = bars + 0.5, {}
+    if lanes:  # a second row of axes below the bars, sharing their values
+        height = bars + below + 0.5
+        grid = {"nrows": 2, "sharex": True, "gridspec_kw": {"height_ratios": [bars, below]}}
+    with _figure(fig_id, 10, height, **grid) as (fig, axes):
         if len(domain) > LOLLIPOP:
             _term_stems(axes[0], domain, labels, shares)
         else:
@@ -243,16 +246,19 @@ def _runs(allowed: Sequence[bool]) -> list[tuple[int, int]]:
 def _domain_ticks(ax: Axes, domain: Sequence[str]) -> None:
     """All values when few; else about a dozen, at round numbers for integer issues."""
     ticks = list(range(len(domain)))
-    if len(domain) > 12:
-        numbers = [int(v) if v.lstrip("-").isdigit() else None for v in domain]
-        if all(n is not None for n in numbers):
-            span = abs(int(domain[-1]) - int(domain[0]))
-            step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10**9) if span / s <= 12)
-            ticks = [i for i, n in enumerate(numbers) if n is not None and n % step == 0]
-        else:
-            ticks = ticks[::-(-len(domain) // 12)]
+    if len(domain) > 12 and all(v.lstrip("-").isdigit() for v in domain):
+        ticks = _round_number_ticks([int(v) for v in domain])
+    elif len(domain) > 12:
+        ticks = ticks[::-(-len(domain) // 12)]  # every k-th value, k rounded up so that at most 12 remain
     ax.set_xticks(ticks, [domain[i] for i in ticks])
     ax.set_xlim(-0.6, len(domain) - 0.4)
+
+
+def _round_number_ticks(numbers: Sequence[int]) -> list[int]:
+    """Positions of the values that are multiples of the smallest round step giving at most a dozen ticks."""
+    span = abs(numbers[-1] - numbers[0])
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10**9) if span / s <= 12)
+    return [i for i, n in enumerate(numbers) if n % step == 0]
 
 
 _MARKS = {"draft": ("D", "#1f77b4"), "offer": ("D", "#1f77b4"), "accept": ("o", "#2e7d32"),
@@ -307,14 +313,19 @@ def _heatmap(ax: Axes, entries: Sequence[dict[str, Any]], rows: Sequence[str],
     ax.pcolormesh(codes, cmap=cmap, vmin=-0.5, vmax=len(VERDICTS) - 0.5, edgecolors="white", linewidth=0.6)
     ax.set_yticks([i + 0.5 for i in range(len(rows))], list(rows), fontsize=8)
     ax.invert_yaxis()
+    _draft_ticks(ax, drafts)
+    ax.tick_params(length=0)
+    handles = [Patch(color=c, label=v) for v, c in zip(VERDICTS, VERDICT_COLOURS, strict=True)]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+
+
+def _draft_ticks(ax: Axes, drafts: Sequence[dict[str, Any]]) -> None:
+    """Number and date of the texts tabled, at most about two dozen of them."""
     step = max(1, len(drafts) // 24)
     ticks = list(range(0, len(drafts), step))
     ax.set_xticks([i + 0.5 for i in ticks], [f"{i + 1}: {drafts[i]['date'][5:]}" for i in ticks], rotation=60,
                   ha="right", fontsize=7.5)
     ax.set_xlabel("texts tabled, in order (number: month-day)")
-    ax.tick_params(length=0)
-    handles = [Patch(color=c, label=v) for v, c in zip(VERDICTS, VERDICT_COLOURS, strict=True)]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
 
 
 def lanes_for(issue: Issue, scenarios: Sequence[tuple[str, Scenario]]) -> list[Lane]:
@@ -372,7 +383,11 @@ def _value_text(value: object) -> str:
 
 def value_label(value: object) -> str:
     """A term's value as replications.csv and summary.json write it."""
-    return "true" if value is True else "false" if value is False else str(value)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
 
 
 def draft_verdicts(scenario: Scenario, packages: Sequence[dict[str, Any]],
@@ -385,19 +400,26 @@ def draft_verdicts(scenario: Scenario, packages: Sequence[dict[str, Any]],
         terms = {k: v for k, v in package.items() if v is not None}
         key = repr(sorted(terms.items()))
         if key not in by_terms:
-            found = evaluate(scenario, terms, constraints)
-            by_terms[key] = {r.ref: r.verdict for p in found.parties for r in p.red_lines}
+            by_terms[key] = _verdicts(scenario, terms, constraints)
         columns.append([by_terms[key].get(ref, "not held") for ref in refs])
     if not columns:
         return rows, [[] for _ in rows]
     return rows, [list(row) for row in zip(*columns, strict=True)]
 
 
+def _verdicts(scenario: Scenario, terms: dict[str, Any], constraints: Constraints) -> dict[str, str]:
+    """Each red line's verdict on one package, by ``party/red-line``."""
+    found = evaluate(scenario, terms, constraints)
+    return {r.ref: r.verdict for p in found.parties for r in p.red_lines}
+
+
 def _drawn_red_lines(scenario: Scenario, versions: dict[str, str | None]) -> tuple[
         list[str], list[str], Constraints]:
     """Row labels, refs and the compiled red lines as drawn in one run (a bluff is not held, so not compiled)."""
     compiler = Compiler(scenario)
-    rows, refs, compiled = [], [], []
+    rows: list[str] = []
+    refs: list[str] = []
+    compiled = []
     for party in scenario.parties:
         for red_line in party.red_lines:
             ref = f"{party.id}/{red_line.id}"

@@ -88,11 +88,17 @@ def render_diagnostics(findings: list[Diagnostic], console: Console) -> None:
         console.print(plain(finding, style), soft_wrap=True)
 
 
+def _term_value(value: object) -> str:
+    """A term's value as the heading shows it: unquoted, or '(open)' for an issue left open."""
+    if value is None:
+        return "(open)"
+    return quoted(value).strip("'")
+
+
 def render_evaluation(evaluation: Evaluation, console: Console) -> None:
     """Print the terms, one table per party, and the summary."""
     name = f"proposal '{evaluation.proposal}'" if evaluation.proposal else "package"
-    terms = ", ".join(f"{k}={'(open)' if v is None else quoted(v).strip(chr(39))}"
-                      for k, v in evaluation.terms.items())
+    terms = ", ".join(f"{k}={_term_value(v)}" for k, v in evaluation.terms.items())
     heading = Text.assemble(("Evaluating ", "bold"), plain(name, "bold cyan"), plain(f" of {evaluation.scenario}"))
     console.print(heading)
     console.print(plain(f"terms: {terms}", "dim"), soft_wrap=True)
