@@ -428,11 +428,18 @@ def _context(data: Any, path: PathKey) -> str:
         except (KeyError, IndexError, TypeError):
             break
         if isinstance(part, int):
-            parts.append(str(node["id"]) if isinstance(node, dict) and isinstance(node.get("id"), str) else f"[{part}]")
+            parts.append(_item_name(node, part))
         else:
             parts.append(str(part))
     shown = ".".join(parts).replace(".[", "[")
     return f" (in {shown})" if shown else ""
+
+
+def _item_name(item: Any, index: int) -> str:
+    """An item of a list by its id where it has one, else by its index."""
+    if isinstance(item, dict) and isinstance(item.get("id"), str):
+        return str(item["id"])
+    return f"[{index}]"
 
 
 def _allowed_keys(root: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
