@@ -219,10 +219,7 @@ def _encodes_everything(stream: Any) -> bool:
 
 
 def _check(args: argparse.Namespace) -> int:
-    for path in args.files:
-        require_scenario_file(path)
-    if args.sources is not None and not args.sources.is_dir():
-        raise UsageError(f"--sources '{args.sources}' is not a folder")
+    _require_check_inputs(args.files, args.sources)
     report: list[dict[str, Any]] = []
     console = _console()
     failed = 0
@@ -237,6 +234,14 @@ def _check(args: argparse.Namespace) -> int:
     elif len(args.files) > 1 or failed:
         print(f"{len(args.files) - failed} of {len(args.files)} files valid", file=sys.stderr)
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _require_check_inputs(files: list[Path], sources: Path | None) -> None:
+    """Refuse a missing file or sources folder before checking any file."""
+    for path in files:
+        require_scenario_file(path)
+    if sources is not None and not sources.is_dir():
+        raise UsageError(f"--sources '{sources}' is not a folder")
 
 
 def _findings(path: Path, sources: Path | None) -> tuple[Scenario | None, list[Diagnostic]]:
