@@ -167,10 +167,15 @@ def cell(value: object) -> str:
 def table(header: list[str], rows: Table, caption: str = "", numeric: tuple[int, ...] = ()) -> str:
     """An HTML table; cells are already escaped; ``numeric`` columns are right-aligned."""
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
-                                    for i, c in enumerate(row)) + "</tr>\n" for row in rows)
+    body = "".join("<tr>" + "".join(_td(c, i in numeric) for i, c in enumerate(row)) + "</tr>\n" for row in rows)
     title = f"<caption>{escape(caption)}</caption>" if caption else ""
     return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>\n{body}</tbody></table>\n"
+
+
+def _td(content: str, numeric: bool) -> str:
+    if numeric:
+        return f'<td class="num">{content}</td>'
+    return f"<td>{content}</td>"
 
 
 def _pct(value: object) -> str:

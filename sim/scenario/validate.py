@@ -501,7 +501,11 @@ def _union_step(members: tuple[Any, ...], part: int | str) -> Any:
     tagged = [m for m in members if part in (_tag_of(m) or "").split("|")]
     if tagged:
         return _unwrap(tagged[0])
-    return next((s for m in members if (s := _step(m, part)) is not None), None)
+    for member in members:
+        inner = _step(member, part)
+        if inner is not None:
+            return inner
+    return None
 
 
 def _effect_types() -> str:
