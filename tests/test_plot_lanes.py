@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.constraints.compile import HOLDS, Compiler
+from sim.constraints.compile import HOLDS, Compiler, allowed_values
 from sim.report import plots
 from sim.scenario.conditions import Atom
 from sim.scenario.model import Issue, Scenario
@@ -57,6 +57,18 @@ def test_lanes_of_every_bundled_atom_are_what_the_one_check_says() -> None:
         for ref, text, atom in drawn_atoms(scenario):
             lanes = {(lane.ref, lane.text): lane for lane in plots.lanes_for(issues[atom.issue], [("s", scenario)])}
             assert lanes[ref, text].allowed == checked(scenario, atom), (path.name, ref, text)
+
+
+def test_every_atom_of_every_version_allows_what_the_one_check_says() -> None:
+    """Alternative versions are not drawn, but the same question must get the same answer there too."""
+    for path in BUNDLED:
+        scenario = sim.load(path)
+        issues = {issue.id: issue for issue in scenario.issues}
+        versions = [(v.when, v.require) for p in scenario.parties for r in p.red_lines for v in r.versions]
+        atoms = [atom for pair in versions for cond in pair for _, atom in plots._atoms(cond, scenario, "")]
+        assert atoms, path.name
+        for atom in atoms:
+            assert allowed_values(issues[atom.issue], atom) == checked(scenario, atom), (path.name, atom)
 
 
 CATEGORIES = ("a", "b", "c", "d", "yes", "1")
