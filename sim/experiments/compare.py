@@ -18,6 +18,8 @@ from typing import Any
 from sim.experiments.summary import Z95, quantile, wilson
 
 MIN_SHARE = 0.01
+Samples = list[tuple[set[str], bool]]
+"""Replications as the assumptions that held in each and whether it ended in a deal."""
 
 
 def read_rows(folder: Path) -> Iterator[dict[str, str]]:
@@ -79,7 +81,7 @@ def _version_words(version: str) -> str:
     return version
 
 
-def discover(samples: list[tuple[set[str], bool]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def discover(samples: Samples) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Rank assumptions by how much they move the agreement rate; peel a box where deals concentrate."""
     total = len(samples)
     names = sorted(set().union(*(f for f, _ in samples))) if samples else []
@@ -97,7 +99,7 @@ def discover(samples: list[tuple[set[str], bool]]) -> tuple[list[dict[str, Any]]
     return ranked, _peel(samples, [r["assumption"] for r in ranked[:20]])
 
 
-def _peel(samples: list[tuple[set[str], bool]], candidates: list[str], depth: int = 3) -> dict[str, Any]:
+def _peel(samples: Samples, candidates: list[str], depth: int = 3) -> dict[str, Any]:
     """Greedy box: add the condition that most raises the deal rate while keeping 10% of the deals."""
     deals = sum(ok for _, ok in samples)
     box: list[str] = []
@@ -111,10 +113,6 @@ def _peel(samples: list[tuple[set[str], bool]], candidates: list[str], depth: in
     kept_deals = sum(ok for _, ok in inside)
     return {"conditions": box, "runs": len(inside), "density": _share(kept_deals, len(inside)),
             "coverage": _share(kept_deals, deals)}
-
-
-Samples = list[tuple[set[str], bool]]
-"""Replications as the assumptions that held in each and whether it ended in a deal."""
 
 
 def _densest(candidates: list[str], inside: Samples, fewest_deals: float) -> tuple[float, str, Samples] | None:
