@@ -57,11 +57,31 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="negsim", description="Negotiation-position simulator.")
     parser.add_argument("--version", action="version", version=f"negsim {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_check(commands)
+    _add_evaluate(commands)
+    _add_explain(commands)
+    _add_run(commands)
+    sw = commands.add_parser("sweep", help="many seeded replications into a results folder")
+    sw.add_argument("file", type=Path, metavar="FILE")
+    add_run_options(sw)
+    cp = commands.add_parser("compare", help="compare scenario variants over the same seeded replications")
+    cp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the baseline first, then variants")
+    add_run_options(cp)
+    add_import_genius_command(commands)
+    add_report_command(commands)
+    commands.add_parser("schema", help="print the JSON Schema of scenario files")
+    return parser
+
+
+def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = commands.add_parser("check", help="validate scenario files; errors as file:line:col")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     check.add_argument("--sources", type=Path, metavar="DIR",
                        help="verify that every quote appears verbatim in the documents in DIR")
     check.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _add_evaluate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ev = commands.add_parser("evaluate", help="judge a proposal against every party's red lines")
     ev.add_argument("file", type=Path, metavar="FILE")
     which = ev.add_mutually_exclusive_group(required=True)
@@ -69,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--terms", metavar="ISSUE=VALUE,...", help="a package; issues left out stay open")
     ev.add_argument("--json", action="store_true", help="machine-readable output")
     ev.add_argument("--fail-on-no-deal", action="store_true", help="exit 1 unless every party accepts")
+
+
+def _add_explain(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ex = commands.add_parser("explain", help="ZOPA, clashing red lines, fewest concessions, bargaining points")
     ex.add_argument("file", type=Path, metavar="FILE")
     ex.add_argument("--proposal", metavar="ID", help="also judge this proposal against the deal space")
@@ -76,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="list at most K clashing and K concession sets (default 10)")
     ex.add_argument("--json", action="store_true", help="machine-readable output")
     ex.add_argument("--fail-on-no-deal", action="store_true", help="exit 1 when the ZOPA is empty")
+
+
+def _add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rn = commands.add_parser("run", help="simulate the talks over calendar time")
     rn.add_argument("file", type=Path, metavar="FILE")
     rn.add_argument("--seed", type=seed, default=0, help="seed of the run's random draws (default 0)")
@@ -87,16 +113,6 @@ def _parser() -> argparse.ArgumentParser:
                     help="write the event log as JSON lines ('-': to standard output, instead of the timeline)")
     rn.add_argument("--json", action="store_true", help="machine-readable output")
     rn.add_argument("--fail-on-no-deal", action="store_true", help="exit 1 when the run ends without agreement")
-    sw = commands.add_parser("sweep", help="many seeded replications into a results folder")
-    sw.add_argument("file", type=Path, metavar="FILE")
-    add_run_options(sw)
-    cp = commands.add_parser("compare", help="compare scenario variants over the same seeded replications")
-    cp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the baseline first, then variants")
-    add_run_options(cp)
-    add_import_genius_command(commands)
-    add_report_command(commands)
-    commands.add_parser("schema", help="print the JSON Schema of scenario files")
-    return parser
 
 
 def _stop_on_signals() -> None:
@@ -132,31 +148,37 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "report": run_report,
                    "schema": _schema}[args.command]
         return handler(args)
-    except UsageError as exc:
-        print(f"negsim: error: {shown_error(exc)}", file=sys.stderr)
-        return EXIT_USAGE
-    except NegsimError as exc:
-        print(f"negsim: error: {shown_error(exc)}", file=sys.stderr)
-        return EXIT_FINDINGS
-    except KeyboardInterrupt:
-        print("negsim: interrupted", file=sys.stderr)
-        return 130
-    except OSError as exc:
-        print(f"negsim: error: {os_problem(exc)}", file=sys.stderr)
-        return EXIT_USAGE
     except MemoryError:
         pass  # said below: leaving this block frees what the failed allocation held, so printing can work
-    except BrokenProcessPool:
-        print(f"negsim: error: {WORKER_DIED}", file=sys.stderr)
-        return EXIT_USAGE
-    except Exception as exc:
-        if os.environ.get("NEGSIM_DEBUG"):
-            traceback.print_exc()
-        print(f"negsim: internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug in negsim; rerun with NEGSIM_DEBUG=1 for details and report it.", file=sys.stderr)
-        return EXIT_INTERNAL
+    except (KeyboardInterrupt, Exception) as exc:
+        return _failed(exc)
     print(f"negsim: error: {OUT_OF_MEMORY}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def _failed(exc: BaseException) -> int:
+    """Say why a command stopped, and the exit code for it: the user's mistake, a finding, or a bug in negsim."""
+    match exc:
+        case UsageError():
+            print(f"negsim: error: {shown_error(exc)}", file=sys.stderr)
+            return EXIT_USAGE
+        case NegsimError():
+            print(f"negsim: error: {shown_error(exc)}", file=sys.stderr)
+            return EXIT_FINDINGS
+        case KeyboardInterrupt():
+            print("negsim: interrupted", file=sys.stderr)
+            return 130
+        case OSError():
+            print(f"negsim: error: {os_problem(exc)}", file=sys.stderr)
+            return EXIT_USAGE
+        case BrokenProcessPool():
+            print(f"negsim: error: {WORKER_DIED}", file=sys.stderr)
+            return EXIT_USAGE
+    if os.environ.get("NEGSIM_DEBUG"):
+        traceback.print_exc()
+    print(f"negsim: internal error: {type(exc).__name__}: {exc}\n"
+          "This is a bug in negsim; rerun with NEGSIM_DEBUG=1 for details and report it.", file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 def _escape_what_cannot_be_encoded() -> None:
@@ -197,28 +219,38 @@ def _encodes_everything(stream: Any) -> bool:
 
 
 def _check(args: argparse.Namespace) -> int:
-    for path in args.files:
-        require_scenario_file(path)
-    if args.sources is not None and not args.sources.is_dir():
-        raise UsageError(f"--sources '{args.sources}' is not a folder")
+    _require_check_inputs(args.files, args.sources)
     report: list[dict[str, Any]] = []
     console = _console()
     failed = 0
     for path in args.files:
-        checked = inspect(path)
-        findings = list(checked.findings)
-        if args.sources is not None and checked.document is not None and checked.scenario is not None:
-            findings += check_quotes(checked.document, args.sources)
-        errors = [d for d in findings if d.severity == "error"]
-        failed += bool(errors)
-        report.append(_file_report(path, checked.scenario, findings))
+        scenario, findings = _findings(path, args.sources)
+        failed += any(d.severity == "error" for d in findings)
+        report.append(_file_report(path, scenario, findings))
         if not args.json:
-            _print_check(console, path, checked.scenario, findings)
+            _print_check(console, path, scenario, findings)
     if args.json:
         _dump({"files": report, "valid": failed == 0})
     elif len(args.files) > 1 or failed:
         print(f"{len(args.files) - failed} of {len(args.files)} files valid", file=sys.stderr)
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _require_check_inputs(files: list[Path], sources: Path | None) -> None:
+    """Refuse a missing file or sources folder before checking any file."""
+    for path in files:
+        require_scenario_file(path)
+    if sources is not None and not sources.is_dir():
+        raise UsageError(f"--sources '{sources}' is not a folder")
+
+
+def _findings(path: Path, sources: Path | None) -> tuple[Scenario | None, list[Diagnostic]]:
+    """A file's scenario (None if it has none) and what is wrong with it, quotes checked against ``sources``."""
+    checked = inspect(path)
+    findings = list(checked.findings)
+    if sources is not None and checked.document is not None and checked.scenario is not None:
+        findings += check_quotes(checked.document, sources)
+    return checked.scenario, findings
 
 
 def _counts(scenario: Scenario) -> str:
@@ -293,13 +325,7 @@ def _date(text: str) -> date:
 
 def _run(args: argparse.Namespace) -> int:
     scenario = _load_for_command(args.file)
-    if args.until is not None and args.until < scenario.start:
-        raise UsageError(f"--until {args.until} is before the scenario starts ({scenario.start})")
-    log_to_stdout = args.log is not None and is_stdout(args.log)
-    if log_to_stdout and args.json:
-        raise UsageError("--log - and --json would both write to standard output; write the log to a file")
-    if args.log is not None:
-        check_output(args.log, [args.file])  # before the run, not after it
+    log_to_stdout = _check_run_options(args, scenario)
     outcome, log = run(scenario, seed=args.seed, draw=args.draw_red_lines, until=args.until)
     if args.log is not None:
         write_output(args.log, log.jsonl())
@@ -310,6 +336,18 @@ def _run(args: argparse.Namespace) -> int:
         render_timeline(log.entries, console)
         render_outcome(outcome.to_dict(), console)
     return EXIT_FINDINGS if args.fail_on_no_deal and not outcome.agreed else EXIT_OK
+
+
+def _check_run_options(args: argparse.Namespace, scenario: Scenario) -> bool:
+    """Refuse options that cannot go together, before the run; return whether the log goes to standard output."""
+    if args.until is not None and args.until < scenario.start:
+        raise UsageError(f"--until {args.until} is before the scenario starts ({scenario.start})")
+    log_to_stdout = args.log is not None and is_stdout(args.log)
+    if log_to_stdout and args.json:
+        raise UsageError("--log - and --json would both write to standard output; write the log to a file")
+    if args.log is not None:
+        check_output(args.log, [args.file])  # before the run, not after it
+    return bool(log_to_stdout)
 
 
 def _settings(args: argparse.Namespace) -> SweepSettings:

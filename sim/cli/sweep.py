@@ -92,10 +92,11 @@ def comparison_table(comparison: dict[str, Any]) -> Table:
         table.add_column(name, overflow="fold")
     for diff, shift in zip(comparison["differences"], comparison["date_shifts_days"], strict=True):
         low, high = diff["ci95"]
-        shown = "n/a (no run without error)" if diff["difference"] is None else \
-            f"{diff['difference']:+.1%} ({low:+.1%} to {high:+.1%})"
-        table.add_row(diff["b"], shown, "-" if diff["p_value"] is None else f"{diff['p_value']:.3g}",
-                      "-" if shift is None else f"{shift:+.1f} days")
+        shown = "n/a (no run without error)"
+        if diff["difference"] is not None:
+            shown = f"{diff['difference']:+.1%} ({low:+.1%} to {high:+.1%})"
+        p_value = "-" if diff["p_value"] is None else f"{diff['p_value']:.3g}"
+        table.add_row(diff["b"], shown, p_value, "-" if shift is None else f"{shift:+.1f} days")
     ranked = Table(title="Assumptions that most separate deal from no deal", title_justify="left")
     for name in ("assumption", "deal rate with", "without", "effect", "runs with"):
         ranked.add_column(name, overflow="fold")

@@ -189,6 +189,19 @@ def _table(issue: Issue, atom: Atom) -> Verdicts:
     return np.append(table, np.int8(open_verdict))
 
 
+def allowed_values(issue: Issue, atom: Atom) -> tuple[bool, ...]:
+    """Which of the issue's values, in domain order, satisfy the atom: the table the one check looks codes up in.
+
+    Args:
+        issue: The issue the atom compares; its domain gives the codes.
+        atom: A comparison of that issue's value.
+
+    Returns:
+        One flag per value of the issue's domain, true where the atom holds (the open slot left out).
+    """
+    return tuple(bool(verdict == Verdict.HOLDS) for verdict in _table(issue, atom)[:-1])
+
+
 class Compiler:
     """Compiles the conditions of one scenario against its outcome space."""
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sim.experiments.summary import Z95, quantile, wilson
 
 MIN_SHARE = 0.01
+Samples = list[tuple[set[str], bool]]
+"""Replications as the assumptions that held in each and whether it ended in a deal."""
 
 
 def read_rows(folder: Path) -> Iterator[dict[str, str]]:
@@ -52,19 +55,33 @@ def _features(row: dict[str, str], scenario: str, baseline: str) -> set[str]:
     """The uncertain assumptions that held in one replication (baselines left out)."""
     found = set() if scenario == baseline else {f"scenario is {scenario}"}
     for key, value in row.items():
-        if key.startswith("version:") and value and value != "stated":
-            found.add(f"{key[8:]} is {'a bluff (no red line)' if value == 'none' else value}")
-        elif key.startswith("draw:shocks:") and value not in ("0", ""):
-            found.add(f"{key[12:]} happened")
-        elif key.startswith("draw:attends:") and value == "true":
-            _, _, event, party = key.split(":")
-            found.add(f"{party} attends {event}")
-        elif key.startswith("draw:happens:") and value == "true":
-            found.add(f"{key[13:]} happens")
+        feature = _feature(key, value)
+        if feature is not None:
+            found.add(feature)
     return found
 
 
-def discover(samples: list[tuple[set[str], bool]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _feature(key: str, value: str) -> str | None:
+    """The assumption one column of a replication's row states, if it held there (the column prefixes are disjoint)."""
+    if key.startswith("version:") and value and value != "stated":
+        return f"{key[8:]} is {_version_words(value)}"
+    if key.startswith("draw:shocks:") and value not in ("0", ""):
+        return f"{key[12:]} happened"
+    if key.startswith("draw:attends:") and value == "true":
+        _, _, event, party = key.split(":")
+        return f"{party} attends {event}"
+    if key.startswith("draw:happens:") and value == "true":
+        return f"{key[13:]} happens"
+    return None
+
+
+def _version_words(version: str) -> str:
+    if version == "none":
+        return "a bluff (no red line)"
+    return version
+
+
+def discover(samples: Samples) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Rank assumptions by how much they move the agreement rate; peel a box where deals concentrate."""
     total = len(samples)
     names = sorted(set().union(*(f for f, _ in samples))) if samples else []
@@ -82,64 +99,106 @@ def discover(samples: list[tuple[set[str], bool]]) -> tuple[list[dict[str, Any]]
     return ranked, _peel(samples, [r["assumption"] for r in ranked[:20]])
 
 
-def _peel(samples: list[tuple[set[str], bool]], candidates: list[str], depth: int = 3) -> dict[str, Any]:
+def _peel(samples: Samples, candidates: list[str], depth: int = 3) -> dict[str, Any]:
     """Greedy box: add the condition that most raises the deal rate while keeping 10% of the deals."""
     deals = sum(ok for _, ok in samples)
     box: list[str] = []
     inside = samples
     for _ in range(depth):
-        best: tuple[float, str, list[tuple[set[str], bool]]] | None = None
-        for name in candidates:
-            if name in box:
-                continue
-            kept = [s for s in inside if name in s[0]]
-            kept_deals = sum(ok for _, ok in kept)
-            if not kept or kept_deals < 0.1 * deals:
-                continue
-            density = kept_deals / len(kept)
-            if best is None or density > best[0] + 1e-12:
-                best = (density, name, kept)
-        current = sum(ok for _, ok in inside) / len(inside) if inside else 0.0
-        if best is None or best[0] <= current + 1e-9:
+        best = _densest([name for name in candidates if name not in box], inside, 0.1 * deals)
+        if best is None or best[0] <= _deal_rate(inside) + 1e-9:
             break
         box.append(best[1])
         inside = best[2]
     kept_deals = sum(ok for _, ok in inside)
-    return {"conditions": box, "runs": len(inside),
-            "density": round(kept_deals / len(inside), 6) if inside else None,
-            "coverage": round(kept_deals / deals, 6) if deals else None}
+    return {"conditions": box, "runs": len(inside), "density": _share(kept_deals, len(inside)),
+            "coverage": _share(kept_deals, deals)}
+
+
+def _densest(candidates: list[str], inside: Samples, fewest_deals: float) -> tuple[float, str, Samples] | None:
+    """The condition whose replications have the highest deal rate, among those keeping enough deals.
+
+    Returns that rate, the condition and its replications; a later condition wins only by more than rounding.
+    """
+    best: tuple[float, str, Samples] | None = None
+    for name in candidates:
+        kept = [s for s in inside if name in s[0]]
+        kept_deals = sum(ok for _, ok in kept)
+        if not kept or kept_deals < fewest_deals:
+            continue
+        density = kept_deals / len(kept)
+        if best is None or density > best[0] + 1e-12:
+            best = (density, name, kept)
+    return best
+
+
+def _deal_rate(samples: Samples) -> float:
+    if not samples:
+        return 0.0
+    return sum(ok for _, ok in samples) / len(samples)
+
+
+def _share(part: int, whole: int) -> float | None:
+    """``part / whole`` rounded as the outputs write it; None when there is no whole."""
+    if not whole:
+        return None
+    return round(part / whole, 6)
+
+
+@dataclass
+class _Runs:
+    """What the replications of one results folder that ran (no error) say."""
+
+    agreed: int = 0
+    ran: int = 0
+    days: list[float] = field(default_factory=list)
+    """Day of each agreement, sorted."""
+    blocking: dict[str, int] = field(default_factory=dict)
+    """Per red line, in how many replications it blocked a deal."""
+    samples: Samples = field(default_factory=list)
+
+
+def _tally(folder: Path, scenario: str, baseline: str) -> _Runs:
+    runs = _Runs()
+    for row in read_rows(folder):
+        if row["error"]:
+            continue
+        ok = row["agreed"] == "true"
+        runs.ran += 1
+        runs.agreed += ok
+        if ok:
+            runs.days.append(float(row["day"]))
+        for ref in row["blocking"].split():
+            runs.blocking[ref] = runs.blocking.get(ref, 0) + 1
+        runs.samples.append((_features(row, scenario, baseline), ok))
+    runs.days.sort()
+    return runs
 
 
 def compare_folders(folders: list[Path], ids: list[str]) -> dict[str, Any]:
     """Compare results folders; the first is the baseline the others are measured against."""
-    counts: list[tuple[int, int]] = []
-    days: list[list[float]] = []
-    blocking: dict[str, list[int]] = {}
-    samples: list[tuple[set[str], bool]] = []
-    for k, (folder, scenario) in enumerate(zip(folders, ids, strict=True)):
-        agreed = valid = 0
-        agreed_days: list[float] = []
-        for row in read_rows(folder):
-            if row["error"]:
-                continue
-            valid += 1
-            ok = row["agreed"] == "true"
-            agreed += ok
-            if ok:
-                agreed_days.append(float(row["day"]))
-            for ref in row["blocking"].split():
-                blocking.setdefault(ref, [0] * len(folders))[k] += 1
-            samples.append((_features(row, scenario, ids[0]), ok))
-        counts.append((agreed, valid))
-        days.append(sorted(agreed_days))
-    differences = [{"a": ids[0], "b": ids[k], **rate_difference(*counts[0], *counts[k])}
-                   for k in range(1, len(ids))]
-    shifts = [round(quantile(days[k], 0.5) - quantile(days[0], 0.5), 6) if days[k] and days[0] else None
-              for k in range(1, len(ids))]
-    ranked, box = discover(samples)
+    tallies = [_tally(folder, scenario, ids[0]) for folder, scenario in zip(folders, ids, strict=True)]
+    base = tallies[0]
+    differences = [{"a": ids[0], "b": i, **rate_difference(base.agreed, base.ran, t.agreed, t.ran)}
+                   for i, t in zip(ids[1:], tallies[1:], strict=True)]
+    shifts = [_median_shift(base.days, t.days) for t in tallies[1:]]
+    ranked, box = discover([sample for t in tallies for sample in t.samples])
     return {"scenarios": ids, "folders": [f.name for f in folders],
-            "rates": {i: {"agreements": a, "runs": n} for i, (a, n) in zip(ids, counts, strict=True)},
+            "rates": {i: {"agreements": t.agreed, "runs": t.ran} for i, t in zip(ids, tallies, strict=True)},
             "difference": differences[0] if differences else None, "differences": differences,
             "date_shift_days": shifts[0] if shifts else None, "date_shifts_days": shifts,
-            "blocking": dict(sorted(blocking.items(), key=lambda kv: (-sum(kv[1]), kv[0]))),
-            "assumptions": ranked[:25], "box": box}
+            "blocking": _blocking(tallies), "assumptions": ranked[:25], "box": box}
+
+
+def _median_shift(base_days: list[float], days: list[float]) -> float | None:
+    """How many days later the median agreement comes than in the baseline; None if either has none."""
+    if not days or not base_days:
+        return None
+    return round(quantile(days, 0.5) - quantile(base_days, 0.5), 6)
+
+
+def _blocking(tallies: list[_Runs]) -> dict[str, list[int]]:
+    """Per red line, how often it blocked in each folder; the most blocking first."""
+    refs = {ref for t in tallies for ref in t.blocking}
+    counts = {ref: [t.blocking.get(ref, 0) for t in tallies] for ref in refs}
+    return dict(sorted(counts.items(), key=lambda kv: (-sum(kv[1]), kv[0])))

@@ -104,22 +104,32 @@ def sweep(scenario: Scenario, scenario_path: Path, settings: SweepSettings, outp
             if progress is not None:
                 progress(len(chunk.rows))
         if settings.parquet:
-            try:
-                write_parquet(folder.path / "replications.csv", folder.path / "replications.parquet")
-            except OSError as exc:  # pyarrow's I/O errors are OSErrors too
-                raise write_failure(output, exc) from None
+            _write_parquet_into(folder, output)
         result = {"scenario": scenario.id, "title": scenario.title, **summary.to_dict()}
         folder.write_json("summary.json", result)
         folder.write_text("scenario.yaml", text)
-        folder.write_json("manifest.json", {
-            "kind": MARKERS["sweep"], "scenario": scenario.id, "scenario_file": scenario_path.name,
-            "scenario_sha256": hashlib.sha256(text.encode()).hexdigest(), "seed": settings.seed,
-            "replications": settings.n, "backend": settings.backend,
-            "workers": 1 if settings.backend == "serial" else settings.jobs,
-            "scheduler": settings.scheduler, "chunk_size": settings.chunk_size, "trace": settings.trace,
-            "time_limit": settings.time_limit,
-            "versions": versions(), "argv": list(argv if argv is not None else sys.argv[1:]),
-            "started": started, "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-            "command": f"negsim sweep {scenario_path.name} -n {settings.n} --seed {settings.seed}",
-        })
+        folder.write_json("manifest.json", _manifest(scenario, scenario_path, text, settings, argv, started))
     return result
+
+
+def _write_parquet_into(folder: ResultsFolder, output: Path) -> None:
+    try:
+        write_parquet(folder.path / "replications.csv", folder.path / "replications.parquet")
+    except OSError as exc:  # pyarrow's I/O errors are OSErrors too
+        raise write_failure(output, exc) from None
+
+
+def _manifest(scenario: Scenario, scenario_path: Path, text: str, settings: SweepSettings,
+              argv: Sequence[str] | None, started: str) -> dict[str, Any]:
+    """What a results folder records of how it was made; it is finished when this is written."""
+    return {
+        "kind": MARKERS["sweep"], "scenario": scenario.id, "scenario_file": scenario_path.name,
+        "scenario_sha256": hashlib.sha256(text.encode()).hexdigest(), "seed": settings.seed,
+        "replications": settings.n, "backend": settings.backend,
+        "workers": 1 if settings.backend == "serial" else settings.jobs,
+        "scheduler": settings.scheduler, "chunk_size": settings.chunk_size, "trace": settings.trace,
+        "time_limit": settings.time_limit,
+        "versions": versions(), "argv": list(argv if argv is not None else sys.argv[1:]),
+        "started": started, "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": f"negsim sweep {scenario_path.name} -n {settings.n} --seed {settings.seed}",
+    }

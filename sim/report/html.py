@@ -25,8 +25,9 @@ from sim.experiments.replicate import replication_rng
 from sim.files.outputs import check_output, is_stdout, write_output
 from sim.report.folder import check_results_folder, comparison_folders
 from sim.scenario.loader import load
-from sim.scenario.model import Scenario
+from sim.scenario.model import Issue, Scenario
 from sim.simulation.talks import run
+from sim.simulation.timeline import Outcome
 from sim.version import __version__
 
 REQUIRED = ("manifest.json", "summary.json", "replications.csv")
@@ -62,7 +63,7 @@ def expand(folders: list[Path]) -> tuple[list[Path], list[Comparison]]:
     comparisons: list[Comparison] = []
     for folder in folders:
         if not folder.is_dir():
-            raise UsageError(f"'{folder}' {'is not a folder' if folder.exists() else 'does not exist'}: "
+            raise UsageError(f"'{folder}' {_not_a_folder(folder)}: "
                              "give a results folder of `negsim sweep` or `negsim compare`")
         if (folder / "compare.json").exists():
             data, names = comparison_folders(folder)
@@ -72,8 +73,7 @@ def expand(folders: list[Path]) -> tuple[list[Path], list[Comparison]]:
             found.append(folder)
     for folder in found:
         if not folder.is_dir():
-            what = "is not a folder" if folder.exists() else "does not exist"
-            raise UsageError(f"'{folder}' is not a results folder: it {what}")
+            raise UsageError(f"'{folder}' is not a results folder: it {_not_a_folder(folder)}")
         check_results_folder(folder)
     return list(dict.fromkeys(found)), comparisons
 
@@ -93,14 +93,7 @@ def read_results(folder: Path) -> Results:
     summary, manifest = _json(folder / "summary.json"), _json(folder / "manifest.json")
     label = str(summary.get("scenario") or manifest.get("scenario") or folder.name)
     results = Results(folder, label, manifest, summary)
-    if not (folder / "scenario.yaml").is_file():
-        results.problem = "the folder has no scenario.yaml: its red lines and sample run are left out"
-    else:
-        try:
-            results.scenario = load(folder / "scenario.yaml")
-        except (NegsimError, OSError) as exc:
-            results.problem = f"scenario.yaml could not be loaded ({type(exc).__name__}: {exc}): " \
-                "its red lines and sample run are left out"
+    _read_scenario(results)
     with (folder / "replications.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             if row.get("error"):
@@ -111,6 +104,19 @@ def read_results(folder: Path) -> Results:
             if results.sample is None and not row.get("error"):
                 results.sample = row
     return results
+
+
+def _read_scenario(results: Results) -> None:
+    """Load the folder's copy of its scenario, or say why the page must do without it."""
+    path = results.path / "scenario.yaml"
+    if not path.is_file():
+        results.problem = "the folder has no scenario.yaml: its red lines and sample run are left out"
+        return
+    try:
+        results.scenario = load(path)
+    except (NegsimError, OSError) as exc:
+        results.problem = (f"scenario.yaml could not be loaded ({type(exc).__name__}: {exc}): "
+                           "its red lines and sample run are left out")
 
 
 def _labelled(results: list[Results]) -> list[Results]:
@@ -147,6 +153,12 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _not_a_folder(path: Path) -> str:
+    if path.exists():
+        return "is not a folder"
+    return "does not exist"
+
+
 def cell(value: object) -> str:
     """Escape a value for a table cell; None becomes a dash."""
     return "–" if value is None or value == "" else escape(str(value))
@@ -155,10 +167,15 @@ def cell(value: object) -> str:
 def table(header: list[str], rows: Table, caption: str = "", numeric: tuple[int, ...] = ()) -> str:
     """An HTML table; cells are already escaped; ``numeric`` columns are right-aligned."""
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
-                                    for i, c in enumerate(row)) + "</tr>\n" for row in rows)
+    body = "".join("<tr>" + "".join(_td(c, i in numeric) for i, c in enumerate(row)) + "</tr>\n" for row in rows)
     title = f"<caption>{escape(caption)}</caption>" if caption else ""
     return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>\n{body}</tbody></table>\n"
+
+
+def _td(content: str, numeric: bool) -> str:
+    if numeric:
+        return f'<td class="num">{content}</td>'
+    return f"<td>{content}</td>"
 
 
 def _pct(value: object) -> str:
@@ -192,14 +209,7 @@ def _figure(svg: str, caption: str) -> str:
 def _agreement(results: list[Results]) -> str:
     from sim.report import plots  # matplotlib loads only when a report is written
 
-    rows = []
-    for r in results:
-        s = r.summary
-        low, high = (s.get("agreement_rate_95") or [None, None])[:2]
-        q = s.get("date_quantiles") or {}
-        rows.append([cell(r.label), cell(s.get("replications")), cell(s.get("errors")), cell(s.get("agreements")),
-                     _pct(s.get("agreement_rate")), f"{_pct(low)} to {_pct(high)}",
-                     *(cell(q.get(k)) for k in ("5%", "25%", "50%", "75%", "95%"))])
+    rows = [_agreement_row(r) for r in results]
     header = ["scenario", "runs", "errors", "agreements", "rate", "95% CI", "date 5%", "25%", "median", "75%", "95%"]
     rates = [_number(r.summary.get("agreement_rate")) for r in results]
     intervals = [_interval(r.summary) for r in results]
@@ -215,6 +225,16 @@ def _agreement(results: list[Results]) -> str:
             + _figure(dates, "Left: share of all runs agreed by each date (summary.json). "
                       "Right: runs reaching agreement on each day (replications.csv).")
             + "</section>")
+
+
+def _agreement_row(r: Results) -> list[str]:
+    """Runs, errors, agreements, rate and its interval, and the quantiles of the date of agreement."""
+    s = r.summary
+    low, high = (s.get("agreement_rate_95") or [None, None])[:2]
+    q = s.get("date_quantiles") or {}
+    return [cell(r.label), cell(s.get("replications")), cell(s.get("errors")), cell(s.get("agreements")),
+            _pct(s.get("agreement_rate")), f"{_pct(low)} to {_pct(high)}",
+            *(cell(q.get(k)) for k in ("5%", "25%", "50%", "75%", "95%"))]
 
 
 def _number(value: object) -> float | None:
@@ -236,13 +256,9 @@ def _starts(results: list[Results]) -> list[date]:
 def _blocking(results: list[Results]) -> str:
     from sim.report import plots  # matplotlib loads only when a report is written
 
-    counts: dict[str, list[int]] = {}
-    for k, r in enumerate(results):
-        for ref, n in (r.summary.get("blocking") or {}).items():
-            counts.setdefault(str(ref), [0] * len(results))[k] = int(n)
+    counts = _blocking_counts(results)
     refs = sorted(counts, key=lambda ref: (-sum(counts[ref]), ref))
-    failed = [max(1, int(r.summary.get("replications") or 0) - int(r.summary.get("errors") or 0)
-                  - int(r.summary.get("agreements") or 0)) for r in results]
+    failed = [_runs_without_agreement(r.summary) for r in results]
     rows = [[cell(ref), *(f"{n} ({n / f:.0%})" for n, f in zip(counts[ref], failed, strict=True))] for ref in refs]
     return ('<section id="blocking"><h2>Blocking red lines</h2>\n'
             "<p>In runs that ended without agreement: the red lines the last text tabled still broke.</p>\n"
@@ -253,30 +269,57 @@ def _blocking(results: list[Results]) -> str:
             + "</section>")
 
 
-def _terms(results: list[Results]) -> str:
-    from sim.report import plots  # matplotlib loads only when a report is written
+def _blocking_counts(results: list[Results]) -> dict[str, list[int]]:
+    """Per red line, in how many runs of each folder it blocked a deal."""
+    counts: dict[str, list[int]] = {}
+    for k, r in enumerate(results):
+        for ref, n in (r.summary.get("blocking") or {}).items():
+            counts.setdefault(str(ref), [0] * len(results))[k] = int(n)
+    return counts
 
+
+def _runs_without_agreement(summary: dict[str, Any]) -> int:
+    """Runs that ran and did not agree; at least one, as it divides."""
+    ran = int(summary.get("replications") or 0) - int(summary.get("errors") or 0)
+    return max(1, ran - int(summary.get("agreements") or 0))
+
+
+def _terms(results: list[Results]) -> str:
     known = [(r.label, r.scenario) for r in results if r.scenario is not None]
-    issues: dict[str, Any] = {}
+    parts = ['<section id="terms"><h2>Agreed terms</h2>\n<p>For each issue: how often each value was agreed '
+             "(share of the agreements of each scenario), and below it the values each party&#8217;s red lines "
+             "allow on that issue, as stated in the scenario.</p>\n"]
+    for issue_id, issue in _issues(results, known).items():
+        parts.append(_term(results, known, issue_id, issue))
+    return "".join(parts) + "</section>"
+
+
+def _issues(results: list[Results], known: list[tuple[str, Scenario]]) -> dict[str, Issue | None]:
+    """Every issue of the scenarios, then those only the summaries name (no scenario copy to say what they are)."""
+    issues: dict[str, Issue | None] = {}
     for _, scenario in known:
         for issue in scenario.issues:
             issues.setdefault(issue.id, issue)
     for r in results:
         for issue_id in r.summary.get("terms") or {}:
             issues.setdefault(issue_id, None)
-    parts = ['<section id="terms"><h2>Agreed terms</h2>\n<p>For each issue: how often each value was agreed '
-             "(share of the agreements of each scenario), and below it the values each party&#8217;s red lines "
-             "allow on that issue, as stated in the scenario.</p>\n"]
-    for issue_id, issue in issues.items():
-        domain = [plots.value_label(v) for v in issue.domain()] if issue is not None else \
-            sorted({str(v) for r in results for v in (r.summary.get("terms") or {}).get(issue_id, {})})
-        shares = [[_share(r, issue_id, v) for v in domain] for r in results]
-        lanes = plots.lanes_for(issue, known) if issue is not None else []
-        name = f"{issue.name} ({issue_id})" if issue is not None else issue_id
-        parts.append(f"<h3>{escape(name)}</h3>\n" + _figure(
-            plots.term_plot(issue_id, domain, [r.label for r in results], shares, lanes),
-            f"Agreed {issue_id}; bands: values allowed by each red-line condition on {issue_id}."))
-    return "".join(parts) + "</section>"
+    return issues
+
+
+def _term(results: list[Results], known: list[tuple[str, Scenario]], issue_id: str, issue: Issue | None) -> str:
+    """One issue's heading and figure: the agreed values, and below them the values each red line allows."""
+    from sim.report import plots  # matplotlib loads only when a report is written
+
+    if issue is None:  # known from the summaries alone: the values agreed, and no red lines to draw
+        domain = sorted({str(v) for r in results for v in (r.summary.get("terms") or {}).get(issue_id, {})})
+        lanes, name = [], issue_id
+    else:
+        domain = [plots.value_label(v) for v in issue.domain()]
+        lanes, name = plots.lanes_for(issue, known), f"{issue.name} ({issue_id})"
+    shares = [[_share(r, issue_id, v) for v in domain] for r in results]
+    return f"<h3>{escape(name)}</h3>\n" + _figure(
+        plots.term_plot(issue_id, domain, [r.label for r in results], shares, lanes),
+        f"Agreed {issue_id}; bands: values allowed by each red-line condition on {issue_id}.")
 
 
 def _share(r: Results, issue: str, value: str) -> float:
@@ -288,32 +331,53 @@ def _share(r: Results, issue: str, value: str) -> float:
 def _comparison(comparison: Comparison, k: int) -> str:
     data = comparison.data
     anchor = f"comparison-{k + 1}" if k else "comparison"
-    parts = [f'<section id="{anchor}"><h2>Comparison</h2>\n<p>From {cell(comparison.path.name)}/compare.json; '
-             f"scenarios: {cell(', '.join(map(str, data.get('scenarios') or [])))}.</p>\n"]
-    differences = data.get("differences") or ([data["difference"]] if data.get("difference") else [])
+    return (f'<section id="{anchor}"><h2>Comparison</h2>\n<p>From {cell(comparison.path.name)}/compare.json; '
+            f"scenarios: {cell(', '.join(map(str, data.get('scenarios') or [])))}.</p>\n"
+            + _differences(data) + _assumptions(data) + _box(data) + "</section>")
+
+
+def _differences(data: dict[str, Any]) -> str:
+    """The table of rate differences, variant against baseline; an older compare.json has one difference."""
+    differences = data.get("differences")
+    if not differences:
+        differences = [data["difference"]] if data.get("difference") else []
     shifts = data.get("date_shifts_days") or [data.get("date_shift_days")] * len(differences)
     rows = []
     for d, shift in zip(differences, shifts, strict=False):
         low, high = (d.get("ci95") or [None, None])[:2]
         rows.append([cell(d.get("a")), cell(d.get("b")), _pct(d.get("rate_a")), _pct(d.get("rate_b")),
                      _signed(d.get("difference")), f"{_signed(low)} to {_signed(high)}", _p(d.get("p_value")),
-                     cell(f"{shift:+.1f}" if isinstance(shift, int | float) else None)])
-    if rows:
-        parts.append(table(["baseline (a)", "variant (b)", "rate a", "rate b", "b − a", "95% CI", "p-value",
-                            "median date shift (days)"], rows, "Difference of agreement rates",
-                           numeric=(2, 3, 4, 6, 7)))
+                     cell(_days(shift))])
+    if not rows:
+        return ""
+    return table(["baseline (a)", "variant (b)", "rate a", "rate b", "b − a", "95% CI", "p-value",
+                  "median date shift (days)"], rows, "Difference of agreement rates", numeric=(2, 3, 4, 6, 7))
+
+
+def _days(shift: object) -> str | None:
+    if isinstance(shift, int | float):
+        return f"{shift:+.1f}"
+    return None
+
+
+def _assumptions(data: dict[str, Any]) -> str:
     ranked = sorted(data.get("assumptions") or [], key=lambda a: -abs(float(a.get("effect") or 0)))
     rows = [[cell(a.get("assumption")), _signed(a.get("effect")), _pct(a.get("rate_with")),
              _pct(a.get("rate_without")), cell(a.get("runs_with"))] for a in ranked]
-    if rows:
-        parts.append(table(["assumption", "effect", "rate with", "rate without", "runs with"], rows,
-                           "Assumptions ranked by how much they move the agreement rate", numeric=(1, 2, 3, 4)))
+    if not rows:
+        return ""
+    return table(["assumption", "effect", "rate with", "rate without", "runs with"], rows,
+                 "Assumptions ranked by how much they move the agreement rate", numeric=(1, 2, 3, 4))
+
+
+def _box(data: dict[str, Any]) -> str:
+    """The sentence naming the few conditions under which deals concentrate, if the peeling found any."""
     box = data.get("box") or {}
-    if box.get("conditions"):
-        parts.append(f"<p>Deals concentrate where {cell(' and '.join(map(str, box['conditions'])))}: "
-                     f"{cell(box.get('runs'))} runs, {_pct(box.get('density'))} of them agreed, "
-                     f"holding {_pct(box.get('coverage'))} of all deals.</p>\n")
-    return "".join(parts) + "</section>"
+    if not box.get("conditions"):
+        return ""
+    return (f"<p>Deals concentrate where {cell(' and '.join(map(str, box['conditions'])))}: "
+            f"{cell(box.get('runs'))} runs, {_pct(box.get('density'))} of them agreed, "
+            f"holding {_pct(box.get('coverage'))} of all deals.</p>\n")
 
 
 def _signed(value: object) -> str:
@@ -327,39 +391,65 @@ def _p(value: object) -> str:
 def _sample(results: list[Results]) -> str:
     from sim.report import plots
 
-    chosen = next((r for r in results if r.scenario is not None and r.sample is not None), None)
-    if chosen is None or chosen.scenario is None or chosen.sample is None:
+    found = _replayable(results)
+    if found is None:
         return ""
+    chosen, scenario, sample = found
     try:
-        index, seed = int(chosen.sample["replication"]), int(chosen.manifest.get("seed", 0))
-        outcome, log = run(chosen.scenario, rng=replication_rng(seed, index), draw=True)
+        index, seed = int(sample["replication"]), int(chosen.manifest.get("seed", 0))
+        outcome, log = run(scenario, rng=replication_rng(seed, index), draw=True)
     except Exception as exc:  # the page says why the run could not be replayed, and goes on
         return f'<section id="sample"><h2>Sample run</h2><p>Replay failed: {cell(exc)}</p></section>'
-    drafts = [e for e in log.entries if e["kind"] in ("draft", "offer")]
-    rows, verdicts = plots.draft_verdicts(chosen.scenario, [e["package"] or {} for e in drafts], outcome.versions)
-    recorded = (chosen.sample.get("agreed"), chosen.sample.get("date") or None) == \
-        ("true" if outcome.agreed else "false", outcome.date)
-    note = "" if recorded else " <strong>The replay differs from the recorded row (another negsim version?).</strong>"
-    ending = f"agreement on {outcome.date}" if outcome.agreed else f"no agreement ({outcome.reason})"
+    drafts = [e["package"] or {} for e in log.entries if e["kind"] in ("draft", "offer")]
+    rows, verdicts = plots.draft_verdicts(scenario, drafts, outcome.versions)
     return (f'<section id="sample"><h2>Sample run</h2>\n<p>Replication {index} of {cell(chosen.label)} '
-            f"(root seed {seed}), replayed: {cell(ending)} after {outcome.rounds} rounds and {outcome.drafts} "
-            f"texts.{note}</p>\n"
-            + _figure(plots.sample_run_plot(log.entries, chosen.scenario.start, rows, verdicts),
+            f"(root seed {seed}), replayed: {cell(_ending(outcome))} after {outcome.rounds} rounds and "
+            f"{outcome.drafts} texts.{_replay_note(sample, outcome)}</p>\n"
+            + _figure(plots.sample_run_plot(log.entries, scenario.start, rows, verdicts),
                       "Top: what each party did, and when. Bottom: each red line (in the version drawn for this "
                       "run; [bluff]: not held) against each text tabled, in order.")
             + "<details><summary>Event log of the run</summary>\n" + _log_table(log.entries) + "</details>"
             + "</section>")
 
 
+def _replayable(results: list[Results]) -> tuple[Results, Scenario, dict[str, str]] | None:
+    """The first folder with a scenario to replay and a row of a run that worked, with those two."""
+    for r in results:
+        if r.scenario is not None and r.sample is not None:
+            return r, r.scenario, r.sample
+    return None
+
+
+def _ending(outcome: Outcome) -> str:
+    if outcome.agreed:
+        return f"agreement on {outcome.date}"
+    return f"no agreement ({outcome.reason})"
+
+
+def _replay_note(recorded: dict[str, str], outcome: Outcome) -> str:
+    """Nothing if the replay ends as the recorded row says; else a warning that it does not."""
+    agreed = "true" if outcome.agreed else "false"
+    if (recorded.get("agreed"), recorded.get("date") or None) == (agreed, outcome.date):
+        return ""
+    return " <strong>The replay differs from the recorded row (another negsim version?).</strong>"
+
+
 def _log_table(entries: list[dict[str, Any]], limit: int = 400) -> str:
     rows = []
     for e in entries[:limit]:
         verdicts = ", ".join(f"{ref} {v}" for ref, v in (e.get("verdicts") or {}).items())
-        package = ", ".join(f"{k}={v}" for k, v in (e.get("package") or {}).items()) if e["kind"] != "accept" else ""
+        package = _terms_tabled(e)
         rows.append([cell(e["date"]), cell(f"{e['time']:.2f}"), cell(e.get("party")), cell(e["kind"]),
                      cell(e.get("cause")), cell("; ".join(x for x in (verdicts, package) if x))])
     more = f"{len(entries) - limit} more entries not shown" if len(entries) > limit else ""
     return table(["date", "day", "who", "what", "why", "red lines / text"], rows, more, numeric=(1,))
+
+
+def _terms_tabled(entry: dict[str, Any]) -> str:
+    """The terms of the entry's package; an acceptance's package is the text above it, so not repeated."""
+    if entry["kind"] == "accept":
+        return ""
+    return ", ".join(f"{k}={v}" for k, v in (entry.get("package") or {}).items())
 
 
 def _errors(results: list[Results]) -> str:
@@ -367,10 +457,12 @@ def _errors(results: list[Results]) -> str:
     problems = [f"<li>{cell(r.label)}: {cell(r.problem)}</li>" for r in results if r.problem]
     if not rows and not problems:
         return ""
-    listed = f"<ul>{''.join(problems)}</ul>\n" if problems else ""
-    return ('<section id="errors"><h2>Errors</h2>\n<p>Replications that raised are left out of every rate.</p>\n'
-            + listed + (table(["scenario", "runs", "error"], rows, "Errors by message", numeric=(1,)) if rows else "")
-            + "</section>")
+    parts = ['<section id="errors"><h2>Errors</h2>\n<p>Replications that raised are left out of every rate.</p>\n']
+    if problems:
+        parts.append(f"<ul>{''.join(problems)}</ul>\n")
+    if rows:
+        parts.append(table(["scenario", "runs", "error"], rows, "Errors by message", numeric=(1,)))
+    return "".join(parts) + "</section>"
 
 
 def _provenance(results: list[Results]) -> str:

@@ -26,7 +26,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from sim.constraints.check import CompiledConstraints
-from sim.constraints.compile import STATED, Compiler
+from sim.constraints.compile import STATED, Compiler, allowed_values
 from sim.constraints.evaluation import evaluate
 from sim.scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
 from sim.scenario.model import Issue, Scenario
@@ -167,8 +167,11 @@ def term_plot(name: str, domain: Sequence[str], labels: Sequence[str], shares: S
     """Distribution of one agreed term over the issue's domain, with each red line's allowed values below."""
     fig_id = "term-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
     bars, below = 1.9, 0.42 * len(lanes) + 0.35
-    grid: dict[str, Any] = {"nrows": 2, "sharex": True, "gridspec_kw": {"height_ratios": [bars, below]}}
-    with _figure(fig_id, 10, bars + (below if lanes else 0) + 0.5, **(grid if lanes else {})) as (fig, axes):
+    height, grid = bars + 0.5, {}
+    if lanes:  # a second row of axes below the bars, sharing their values
+        height = bars + below + 0.5
+        grid = {"nrows": 2, "sharex": True, "gridspec_kw": {"height_ratios": [bars, below]}}
+    with _figure(fig_id, 10, height, **grid) as (fig, axes):
         if len(domain) > LOLLIPOP:
             _term_stems(axes[0], domain, labels, shares)
         else:
@@ -243,16 +246,19 @@ def _runs(allowed: Sequence[bool]) -> list[tuple[int, int]]:
 def _domain_ticks(ax: Axes, domain: Sequence[str]) -> None:
     """All values when few; else about a dozen, at round numbers for integer issues."""
     ticks = list(range(len(domain)))
-    if len(domain) > 12:
-        numbers = [int(v) if v.lstrip("-").isdigit() else None for v in domain]
-        if all(n is not None for n in numbers):
-            span = abs(int(domain[-1]) - int(domain[0]))
-            step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10**9) if span / s <= 12)
-            ticks = [i for i, n in enumerate(numbers) if n is not None and n % step == 0]
-        else:
-            ticks = ticks[::-(-len(domain) // 12)]
+    if len(domain) > 12 and all(v.lstrip("-").isdigit() for v in domain):
+        ticks = _round_number_ticks([int(v) for v in domain])
+    elif len(domain) > 12:
+        ticks = ticks[::-(-len(domain) // 12)]  # every k-th value, k rounded up so that at most 12 remain
     ax.set_xticks(ticks, [domain[i] for i in ticks])
     ax.set_xlim(-0.6, len(domain) - 0.4)
+
+
+def _round_number_ticks(numbers: Sequence[int]) -> list[int]:
+    """Positions of the values that are multiples of the smallest round step giving at most a dozen ticks."""
+    span = abs(numbers[-1] - numbers[0])
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10**9) if span / s <= 12)
+    return [i for i, n in enumerate(numbers) if n % step == 0]
 
 
 _MARKS = {"draft": ("D", "#1f77b4"), "offer": ("D", "#1f77b4"), "accept": ("o", "#2e7d32"),
@@ -307,14 +313,19 @@ def _heatmap(ax: Axes, entries: Sequence[dict[str, Any]], rows: Sequence[str],
     ax.pcolormesh(codes, cmap=cmap, vmin=-0.5, vmax=len(VERDICTS) - 0.5, edgecolors="white", linewidth=0.6)
     ax.set_yticks([i + 0.5 for i in range(len(rows))], list(rows), fontsize=8)
     ax.invert_yaxis()
+    _draft_ticks(ax, drafts)
+    ax.tick_params(length=0)
+    handles = [Patch(color=c, label=v) for v, c in zip(VERDICTS, VERDICT_COLOURS, strict=True)]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+
+
+def _draft_ticks(ax: Axes, drafts: Sequence[dict[str, Any]]) -> None:
+    """Number and date of the texts tabled, at most about two dozen of them."""
     step = max(1, len(drafts) // 24)
     ticks = list(range(0, len(drafts), step))
     ax.set_xticks([i + 0.5 for i in ticks], [f"{i + 1}: {drafts[i]['date'][5:]}" for i in ticks], rotation=60,
                   ha="right", fontsize=7.5)
     ax.set_xlabel("texts tabled, in order (number: month-day)")
-    ax.tick_params(length=0)
-    handles = [Patch(color=c, label=v) for v, c in zip(VERDICTS, VERDICT_COLOURS, strict=True)]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
 
 
 def lanes_for(issue: Issue, scenarios: Sequence[tuple[str, Scenario]]) -> list[Lane]:
@@ -328,7 +339,7 @@ def lanes_for(issue: Issue, scenarios: Sequence[tuple[str, Scenario]]) -> list[L
                     if atom.issue != issue.id:
                         continue
                     key = (f"{party.id}/{red_line.id}", f"{context} {atom.op} {_value_text(atom.value)}")
-                    found.setdefault(key, (index, _allowed(issue, atom), []))[2].append(label)
+                    found.setdefault(key, (index, allowed_values(issue, atom), []))[2].append(label)
     lanes = []
     for (ref, text), (colour, allowed, where) in found.items():
         only = f"   [only in {', '.join(where)}]" if len(where) < len(scenarios) else ""
@@ -343,19 +354,25 @@ def _atoms(cond: Condition | None, scenario: Scenario, context: str, depth: int 
         return
     if isinstance(cond, Atom):
         yield context, cond
-    elif isinstance(cond, AllOf):
-        for sub in cond.all_of:
-            yield from _atoms(sub, scenario, context, depth + 1)
-    elif isinstance(cond, AnyOf):
-        for sub in cond.any_of:
-            yield from _atoms(sub, scenario, f"{context} (one option)", depth + 1)
-    elif isinstance(cond, Negation):
-        yield from _atoms(cond.negated, scenario, f"{context} not", depth + 1)
-    elif isinstance(cond, IfThen):
-        yield from _atoms(cond.if_, scenario, "when", depth + 1)
-        yield from _atoms(cond.then, scenario, context, depth + 1)
-    elif isinstance(cond, Named) and cond.condition in scenario.conditions:
-        yield from _atoms(scenario.conditions[cond.condition], scenario, context, depth + 1)
+        return
+    for sub, sub_context in _parts(cond, scenario, context):
+        yield from _atoms(sub, scenario, sub_context, depth + 1)
+
+
+def _parts(cond: Condition, scenario: Scenario, context: str) -> list[tuple[Condition, str]]:
+    """A compound condition's sub-conditions, each with the words that say where its atoms sit."""
+    match cond:
+        case AllOf(all_of=parts):
+            return [(sub, context) for sub in parts]
+        case AnyOf(any_of=parts):
+            return [(sub, f"{context} (one option)") for sub in parts]
+        case Negation(negated=negated):
+            return [(negated, f"{context} not")]
+        case IfThen(if_=if_, then=then):
+            return [(if_, "when"), (then, context)]
+        case Named(condition=name) if name in scenario.conditions:
+            return [(scenario.conditions[name], context)]
+    return []
 
 
 def _value_text(value: object) -> str:
@@ -366,45 +383,59 @@ def _value_text(value: object) -> str:
 
 def value_label(value: object) -> str:
     """A term's value as replications.csv and summary.json write it."""
-    return "true" if value is True else "false" if value is False else str(value)
-
-
-def _allowed(issue: Issue, atom: Atom) -> tuple[bool, ...]:
-    """Which of the issue's values satisfy the atom (the semantics of ``sim.constraints.compile``)."""
-    domain = issue.domain()
-    wanted = atom.value if isinstance(atom.value, list) else [atom.value]
-    hits = [any(v == w and type(v) is type(w) for w in wanted) for v in domain]
-    if atom.op in ("==", "in"):
-        return tuple(hits)
-    if atom.op in ("!=", "not in"):
-        return tuple(not h for h in hits)
-    target = hits.index(True) if True in hits else -1
-    compare = {"<=": int.__le__, ">=": int.__ge__, "<": int.__lt__, ">": int.__gt__}[atom.op]
-    return tuple(compare(i, target) for i in range(len(domain)))
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
 
 
 def draft_verdicts(scenario: Scenario, packages: Sequence[dict[str, Any]],
                    versions: dict[str, str | None]) -> tuple[list[str], list[list[str]]]:
     """Rows ``party/red-line [version]`` and, per package, each red line's verdict under the drawn version."""
+    rows, refs, constraints = _drawn_red_lines(scenario, versions)
+    by_terms: dict[str, dict[str, str]] = {}  # texts often repeat: each distinct package is evaluated once
+    columns = []
+    for package in packages:
+        terms = {k: v for k, v in package.items() if v is not None}
+        key = repr(sorted(terms.items()))
+        if key not in by_terms:
+            by_terms[key] = _verdicts(scenario, terms, constraints)
+        columns.append([by_terms[key].get(ref, "not held") for ref in refs])
+    if not columns:
+        return rows, [[] for _ in rows]
+    return rows, [list(row) for row in zip(*columns, strict=True)]
+
+
+def _verdicts(scenario: Scenario, terms: dict[str, Any], constraints: CompiledConstraints) -> dict[str, str]:
+    """Each red line's verdict on one package, by ``party/red-line``."""
+    found = evaluate(scenario, terms, constraints)
+    return {r.ref: r.verdict for p in found.parties for r in p.red_lines}
+
+
+def _drawn_red_lines(scenario: Scenario, versions: dict[str, str | None]) -> tuple[
+        list[str], list[str], CompiledConstraints]:
+    """Row labels, refs and the compiled red lines as drawn in one run (a bluff is not held, so not compiled)."""
     compiler = Compiler(scenario)
-    rows, refs, compiled = [], [], []
+    rows: list[str] = []
+    refs: list[str] = []
+    compiled = []
     for party in scenario.parties:
         for red_line in party.red_lines:
             ref = f"{party.id}/{red_line.id}"
             version = versions.get(ref, STATED)
             refs.append(ref)
-            rows.append(ref if version == STATED else f"{ref} [{'bluff' if version is None else version}]")
+            rows.append(_row_label(ref, version))
             made = None if version is None else compiler.version(party.id, red_line, version)
             if made is not None:
                 compiled.append(made)
-    constraints = CompiledConstraints(compiler.space, tuple(compiled), ())
-    cache: dict[str, dict[str, str]] = {}
-    columns = []
-    for package in packages:
-        terms = {k: v for k, v in package.items() if v is not None}
-        key = repr(sorted(terms.items()))
-        if key not in cache:
-            found = evaluate(scenario, terms, constraints)
-            cache[key] = {r.ref: r.verdict for p in found.parties for r in p.red_lines}
-        columns.append([cache[key].get(ref, "not held") for ref in refs])
-    return rows, [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _ in rows]
+    return rows, refs, CompiledConstraints(compiler.space, tuple(compiled), ())
+
+
+def _row_label(ref: str, version: str | None) -> str:
+    """``party/red-line`` for the stated version, else the drawn version (or ``bluff``) in brackets."""
+    if version == STATED:
+        return ref
+    if version is None:
+        return f"{ref} [bluff]"
+    return f"{ref} [{version}]"

@@ -88,11 +88,17 @@ def render_diagnostics(findings: list[Diagnostic], console: Console) -> None:
         console.print(plain(finding, style), soft_wrap=True)
 
 
+def _term_value(value: object) -> str:
+    """A term's value as the heading shows it: unquoted, or '(open)' for an issue left open."""
+    if value is None:
+        return "(open)"
+    return quoted(value).strip("'")
+
+
 def render_evaluation(evaluation: Evaluation, console: Console) -> None:
     """Print the terms, one table per party, and the summary."""
     name = f"proposal '{evaluation.proposal}'" if evaluation.proposal else "package"
-    terms = ", ".join(f"{k}={'(open)' if v is None else quoted(v).strip(chr(39))}"
-                      for k, v in evaluation.terms.items())
+    terms = ", ".join(f"{k}={_term_value(v)}" for k, v in evaluation.terms.items())
     heading = Text.assemble(("Evaluating ", "bold"), plain(name, "bold cyan"), plain(f" of {evaluation.scenario}"))
     console.print(heading)
     console.print(plain(f"terms: {terms}", "dim"), soft_wrap=True)
@@ -149,30 +155,43 @@ def render_explanation(explanation: Explanation, console: Console) -> None:
         console.print(plain("• " + sentence), soft_wrap=False)
     if explanation.clashing_sets:
         console.print(Text("Clashing sets (no package meets all of them)", style="bold"))
-        table = Table()
-        table.add_column("#", justify="right")
-        table.add_column("red lines", style="cyan")
-        for i, refs in enumerate(explanation.clashing_sets, 1):
-            table.add_row(Text(str(i)), plain_lines(refs))
-        console.print(table)
+        console.print(_clashes(explanation))
     if explanation.concessions:
         console.print(Text("Concession sets (relaxing them opens a deal)", style="bold"))
-        table = Table()
-        for name in ("red lines", "cost", "opens", "Nash package"):
-            table.add_column(name, style="cyan" if name == "red lines" else None, overflow="fold")
-        for c in explanation.concessions:
-            table.add_row(plain_lines(c.refs), Text(f"{c.cost:g}"), Text(f"{c.opens:,}"), _point(c.best))
-        console.print(table)
+        console.print(_concessions(explanation))
     reference = explanation.reference
     if reference.nash is not None:
         console.print(plain(f"Reference points over the ZOPA ({reference.over:,} packages)", "bold"))
-        table = Table()
-        table.add_column("solution")
-        table.add_column("package", overflow="fold")
-        for label, point in (("Nash", reference.nash), ("Kalai–Smorodinsky", reference.kalai_smorodinsky),
-                             ("max welfare", reference.max_welfare)):
-            table.add_row(Text(label), _point(point))
-        console.print(table)
+        console.print(_reference_points(explanation))
+
+
+def _clashes(explanation: Explanation) -> Table:
+    table = Table()
+    table.add_column("#", justify="right")
+    table.add_column("red lines", style="cyan")
+    for i, refs in enumerate(explanation.clashing_sets, 1):
+        table.add_row(Text(str(i)), plain_lines(refs))
+    return table
+
+
+def _concessions(explanation: Explanation) -> Table:
+    table = Table()
+    for name in ("red lines", "cost", "opens", "Nash package"):
+        table.add_column(name, style="cyan" if name == "red lines" else None, overflow="fold")
+    for c in explanation.concessions:
+        table.add_row(plain_lines(c.refs), Text(f"{c.cost:g}"), Text(f"{c.opens:,}"), _point(c.best))
+    return table
+
+
+def _reference_points(explanation: Explanation) -> Table:
+    reference = explanation.reference
+    table = Table()
+    table.add_column("solution")
+    table.add_column("package", overflow="fold")
+    for label, point in (("Nash", reference.nash), ("Kalai–Smorodinsky", reference.kalai_smorodinsky),
+                         ("max welfare", reference.max_welfare)):
+        table.add_row(Text(label), _point(point))
+    return table
 
 
 def _point(point: Point | None) -> Text:
@@ -207,21 +226,43 @@ def render_timeline(entries: list[dict[str, object]], console: Console) -> None:
         if index == left_out.start and left_out:
             table.add_row("…", "", plain(f"{len(left_out):,} entries not shown; run with --log FILE for the "
                                          "whole log", "italic"), "")
-        kind = str(entry["kind"])
-        verdicts = entry.get("verdicts")
-        package = entry.get("package")
-        detail = ", ".join(f"{ref} {v}" for ref, v in verdicts.items()) if isinstance(verdicts, dict) else ""
-        if not detail and isinstance(package, dict) and kind in ("draft", "offer", "agreement", "counter"):
-            detail = "(the same text)" if package == last_text and kind == "draft" else terms_text(package)
-            if kind != "counter":
-                last_text = package
+        detail, last_text = _detail(entry, last_text)
         if index in left_out:
             continue  # still followed above, so that "(the same text)" stays true after the gap
-        what = plain(kind, _KIND_STYLE.get(kind, ""))
-        if entry.get("cause"):
-            what.append(shown(f": {entry['cause']}"), style="")
-        table.add_row(plain(entry["date"]), plain(entry.get("party") or ""), what, plain(detail))
+        table.add_row(plain(entry["date"]), plain(entry.get("party") or ""), _what(entry), plain(detail))
     console.print(table)
+
+
+_TEXT_KINDS = ("draft", "offer", "agreement", "counter")
+"""Entries that carry a package whose terms the timeline shows."""
+
+
+def _detail(entry: dict[str, object], last_text: object) -> tuple[str, object]:
+    """The entry's last column (the red lines' verdicts, else the terms of its text) and the last text tabled.
+
+    A draft tabling the text tabled just before says so rather than repeating its terms; a
+    counter-offer is not a text tabled, so it leaves the last text as it was.
+    """
+    verdicts = entry.get("verdicts")
+    if isinstance(verdicts, dict) and verdicts:
+        return ", ".join(f"{ref} {v}" for ref, v in verdicts.items()), last_text
+    kind, package = str(entry["kind"]), entry.get("package")
+    if not isinstance(package, dict) or kind not in _TEXT_KINDS:
+        return "", last_text
+    if kind == "counter":
+        return terms_text(package), last_text
+    if kind == "draft" and package == last_text:
+        return "(the same text)", package
+    return terms_text(package), package
+
+
+def _what(entry: dict[str, object]) -> Text:
+    """The entry's kind, styled, and its cause if it has one."""
+    kind = str(entry["kind"])
+    what = plain(kind, _KIND_STYLE.get(kind, ""))
+    if entry.get("cause"):
+        what.append(shown(f": {entry['cause']}"), style="")
+    return what
 
 
 def render_outcome(outcome: dict[str, object], console: Console) -> None:

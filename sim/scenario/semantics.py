@@ -145,8 +145,9 @@ class Checker:
         for i, event in _valid(self.parts.events):
             if event.rate_per_day is None:
                 continue
-            days = horizon if event.window is None else \
-                min(horizon, (event.window.last - event.window.first).days + 1)
+            days = horizon
+            if event.window is not None:  # a shock falls only within its window, and only before the end
+                days = min(horizon, (event.window.last - event.window.first).days + 1)
             expected += event.rate_per_day * days
             if expected > MAX_EXPECTED_SHOCKS:
                 self.report(("events", i, "rate_per_day"),
@@ -186,8 +187,7 @@ class Checker:
         if name in names or name in unchecked:
             return name in names
         names += sorted(unchecked)
-        self.report(path, f"unknown {kind} '{name}'" + (did_you_mean(name, names) or
-                    (f"; known: {one_of(names)}" if names else "; none is defined")), key=key)
+        self.report(path, f"unknown {kind} '{name}'" + (did_you_mean(name, names) or _known(names)), key=key)
         return False
 
     def party_ref(self, name: str, path: PathKey, *, key: bool = False) -> None:
@@ -219,19 +219,22 @@ class Checker:
 
     def condition(self, cond: Condition, path: PathKey) -> None:
         """Check every issue, value and named condition a condition refers to."""
-        if isinstance(cond, Atom):
-            self.atom(cond, path)
-        elif isinstance(cond, AllOf | AnyOf):
-            key = "all" if isinstance(cond, AllOf) else "any"
-            for i, sub in enumerate(cond.all_of if isinstance(cond, AllOf) else cond.any_of):
-                self.condition(sub, (*path, key, i))
-        elif isinstance(cond, Negation):
-            self.condition(cond.negated, (*path, "not"))
-        elif isinstance(cond, IfThen):
-            self.condition(cond.if_, (*path, "if"))
-            self.condition(cond.then, (*path, "then"))
-        elif isinstance(cond, Named):
-            self.known("named condition", cond.condition, self.parts.conditions, (*path, "condition"))
+        match cond:
+            case Atom():
+                self.atom(cond, path)
+            case AllOf(all_of=parts):
+                for i, sub in enumerate(parts):
+                    self.condition(sub, (*path, "all", i))
+            case AnyOf(any_of=parts):
+                for i, sub in enumerate(parts):
+                    self.condition(sub, (*path, "any", i))
+            case Negation(negated=negated):
+                self.condition(negated, (*path, "not"))
+            case IfThen(if_=if_, then=then):
+                self.condition(if_, (*path, "if"))
+                self.condition(then, (*path, "then"))
+            case Named(condition=name):
+                self.known("named condition", name, self.parts.conditions, (*path, "condition"))
 
     def atom(self, atom: Atom, path: PathKey) -> None:
         """Check an atom's issue, operator and values."""
@@ -425,26 +428,40 @@ class Checker:
             assert not isinstance(effect, Attendance) or effect.party
 
 
+def _known(names: list[str]) -> str:
+    if names:
+        return f"; known: {one_of(names)}"
+    return "; none is defined"
+
+
 def value_problem(issue: Issue, value: Scalar) -> str | None:
     """Say why ``value`` is not a value of ``issue``, or None if it is."""
     if issue.type == "boolean":
-        if isinstance(value, bool):
-            return None
-        hint = " (YAML 1.2 reads it as a string)" if str(value).lower() in YAML11_BOOLEANS else ""
-        return f"issue '{issue.id}' is boolean: expected true or false, got {quoted(value)}{hint}"
+        return _boolean_problem(issue, value)
     if issue.type == "integer":
-        if not isinstance(value, int) or isinstance(value, bool):
-            return f"issue '{issue.id}' takes integers from {issue.min} to {issue.max}, got {quoted(value)}"
-        assert issue.min is not None and issue.max is not None
-        if not issue.min <= value <= issue.max or (value - issue.min) % issue.step:
-            step = f" in steps of {issue.step}" if issue.step != 1 else ""
-            return f"{value} is outside issue '{issue.id}' ({issue.min} to {issue.max}{step})"
-        return None
+        return _integer_problem(issue, value)
     if isinstance(value, str) and value in issue.value_set:
         return None
     domain = issue.domain()
     return (f"{quoted(value)} is not a value of issue '{issue.id}'" +
             (did_you_mean(value, domain) or f"; its values are {one_of(domain)}"))
+
+
+def _boolean_problem(issue: Issue, value: Scalar) -> str | None:
+    if isinstance(value, bool):
+        return None
+    hint = " (YAML 1.2 reads it as a string)" if str(value).lower() in YAML11_BOOLEANS else ""
+    return f"issue '{issue.id}' is boolean: expected true or false, got {quoted(value)}{hint}"
+
+
+def _integer_problem(issue: Issue, value: Scalar) -> str | None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        return f"issue '{issue.id}' takes integers from {issue.min} to {issue.max}, got {quoted(value)}"
+    assert issue.min is not None and issue.max is not None
+    if not issue.min <= value <= issue.max or (value - issue.min) % issue.step:
+        step = f" in steps of {issue.step}" if issue.step != 1 else ""
+        return f"{value} is outside issue '{issue.id}' ({issue.min} to {issue.max}{step})"
+    return None
 
 
 def named_refs(cond: Condition) -> set[str]:
@@ -462,10 +479,7 @@ def named_refs(cond: Condition) -> set[str]:
 def _definition_order(graph: dict[str, list[str]]) -> list[str]:
     """Named conditions, each after every one it refers to; those in or behind a cycle are left out."""
     waiting = {name: {ref for ref in refs if ref in graph} for name, refs in graph.items()}
-    users: dict[str, list[str]] = {}
-    for name, refs in waiting.items():
-        for ref in refs:
-            users.setdefault(ref, []).append(name)
+    users = _users(waiting)
     ready = [name for name, refs in waiting.items() if not refs]
     order: list[str] = []
     while ready:
@@ -478,8 +492,41 @@ def _definition_order(graph: dict[str, list[str]]) -> list[str]:
     return order
 
 
+def _users(waiting: dict[str, set[str]]) -> dict[str, list[str]]:
+    """For each named condition, those that refer to it."""
+    users: dict[str, list[str]] = {}
+    for name, refs in waiting.items():
+        for ref in refs:
+            users.setdefault(ref, []).append(name)
+    return users
+
+
 def _components(graph: dict[str, list[str]]) -> dict[str, int]:
-    """Strongly connected components of the named conditions (Kosaraju's, without recursion)."""
+    """Strongly connected components of the named conditions (Kosaraju's, without recursion).
+
+    Walking back along references from each name in reverse finishing order collects exactly its component.
+    """
+    users: dict[str, list[str]] = {name: [] for name in graph}
+    for name, named in graph.items():
+        for ref in named:
+            if ref in graph:
+                users[ref].append(name)
+    component: dict[str, int] = {}
+    for index, root in enumerate(reversed(_finishing_order(graph))):
+        if root in component:
+            continue
+        component[root] = index
+        todo = [root]
+        while todo:
+            for user in users[todo.pop()]:
+                if user not in component:
+                    component[user] = index
+                    todo.append(user)
+    return component
+
+
+def _finishing_order(graph: dict[str, list[str]]) -> list[str]:
+    """Names in the order a depth-first walk along references finishes them, each root in turn."""
     finished: list[str] = []
     seen: set[str] = set()
     for root in graph:
@@ -496,23 +543,7 @@ def _components(graph: dict[str, list[str]]) -> dict[str, int]:
             else:
                 seen.add(nxt)
                 stack.append((nxt, iter(graph[nxt])))
-    users: dict[str, list[str]] = {name: [] for name in graph}
-    for name, named in graph.items():
-        for ref in named:
-            if ref in graph:
-                users[ref].append(name)
-    component: dict[str, int] = {}
-    for index, root in enumerate(reversed(finished)):
-        if root in component:
-            continue
-        component[root] = index
-        todo = [root]
-        while todo:
-            for user in users[todo.pop()]:
-                if user not in component:
-                    component[user] = index
-                    todo.append(user)
-    return component
+    return finished
 
 
 def _find_cycle(graph: dict[str, list[str]], start: str, component: dict[str, int]) -> list[str] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -100,15 +100,17 @@ def _merge_union_errors(errors: list[ErrorDetails]) -> Iterator[ErrorDetails]:
     if len(typed) < 2:
         yield from errors
         return
+    yield _merged(typed)
+    yield from (e for e in errors if e["type"] not in _EXPECTED)
+
+
+def _merged(typed: list[ErrorDetails]) -> ErrorDetails:
+    """One error for a union's type errors: a text outside a choice of words stays that, else 'expected a or b'."""
     literal = next((e for e in typed if e["type"] == "literal_error"), None)
     if literal is not None and isinstance(literal["input"], str):
-        yield literal
-    else:
-        expected = sorted({_EXPECTED[e["type"]] or _literal_choices(e) for e in typed})
-        merged: ErrorDetails = {**typed[0], "type": "union_type",
-                                "msg": "expected " + " or ".join(expected)}
-        yield merged
-    yield from (e for e in errors if e["type"] not in _EXPECTED)
+        return literal
+    expected = sorted({_EXPECTED[e["type"]] or _literal_choices(e) for e in typed})
+    return {**typed[0], "type": "union_type", "msg": "expected " + " or ".join(expected)}
 
 
 def _literal_choices(error: ErrorDetails) -> str:
@@ -139,8 +141,7 @@ def message_for(error: ErrorDetails, path: PathKey, root: type[BaseModel]) -> st
     kind, ctx = error["type"], error.get("ctx") or {}
     got = f", got {describe(error.get('input'))}"
     if kind in _PLAIN:
-        key = error["loc"][-1] if error["loc"] else ""
-        return _PLAIN[kind].format(key=key, **{name: _bound(v) for name, v in ctx.items()}) + got
+        return _PLAIN[kind].format(key=_key(error), **{name: _bound(v) for name, v in ctx.items()}) + got
     return plain_words(message)
 
 
@@ -184,51 +185,133 @@ def _bound(value: object) -> str:
 
 def _message(error: ErrorDetails, path: PathKey, root: type[BaseModel]) -> str:
     """The message for one error: negsim's own words where it has them, else pydantic's, lower-cased."""
-    kind, value, loc = error["type"], error.get("input"), error["loc"]
-    key = loc[-1] if loc else ""
-    ctx = error.get("ctx") or {}
-    if kind == "missing":
-        return f"missing required key '{key}'"
-    if kind == "extra_forbidden":
-        return _unknown_key(key, _allowed_keys(root, loc[:-1]))
-    if kind == "literal_error":
-        return _not_a_choice(value, str(ctx.get("expected", "")))
-    if kind == "string_pattern_mismatch":
-        if "/" in str(ctx.get("pattern", "")):
-            return f"'{value}' does not name a red line; write 'party/red-line-id'"
-        return (f"'{value}' is not a valid id: use lower-case letters, digits, '-' and '_'"
-                f" (e.g. '{slug(str(value))}')")
-    if kind in ("union_tag_not_found", "union_tag_invalid"):
-        tags = str(ctx.get("expected_tags", ""))
-        if kind == "union_tag_invalid":
-            tag = ctx.get("tag")
-            hint = did_you_mean(tag, tags.replace("'", "").split(", "))
-            return f"unknown {_discriminator(error)} {_show(tag)}; expected one of: {tags}{hint}"
-        return f"missing key 'type': one of {tags or _effect_types()}"
-    if kind == "condition_form":
-        found = f" (found keys: {one_of(value)})" if isinstance(value, dict) else f" (found {describe(value)})"
-        return error["msg"] + found
-    if kind == "value_error":
-        return error["msg"].removeprefix("Value error, ")
-    if kind in _EXPECTED or kind == "union_type":
-        expected = error["msg"].removeprefix("expected ") if kind == "union_type" else _EXPECTED[kind]
-        hint = _yaml11_hint(value, expected) + _number_hint(value, expected)
-        return f"expected {expected}, got {describe(value)}{hint}"
-    if kind == "too_short":
-        return f"needs at least {ctx.get('min_length')} item(s)"
-    if kind == "too_long":
-        return (f"'{key}' may hold at most {ctx.get('max_length'):,} items, got {ctx.get('actual_length'):,} "
-                f"({LIMITS_DOC})")
-    if kind == "finite_number":
-        name = "a weight" if _is_weight(loc) else f"'{key}'"
-        return f"{name} must be a finite number, got {describe(value)}; .inf and .nan are not allowed"
+    return _wording(error["type"])(error, root)
+
+
+_Wording = Callable[[ErrorDetails, type[BaseModel]], str]
+"""Words for one kind of pydantic error; the model is the root of the file, to list allowed keys."""
+
+
+def _wording(kind: str) -> _Wording:
+    """Who words an error of this kind: its own function, else its family's, else pydantic's words lower-cased."""
+    if kind in _WORDINGS:
+        return _WORDINGS[kind]
+    if kind in _EXPECTED:
+        return _wrong_type
     if kind in _BOUNDS:
-        words, name = _BOUNDS[kind]
-        bound = ctx.get(name)
-        shown = _number(bound) if isinstance(bound, int | float) else str(bound)
-        name = "a weight" if _is_weight(loc) else f"'{key}'"
-        return f"{name} must be {words} {shown}, got {describe(value)}" + _bound_hint(value, bound, loc, kind)
-    return f"{error['msg'][0].lower()}{error['msg'][1:]}, got {describe(value)}"
+        return _out_of_bounds
+    return _pydantic_words
+
+
+def _key(error: ErrorDetails) -> int | str:
+    """The key or index the error is about: the last step of its location."""
+    loc = error["loc"]
+    return loc[-1] if loc else ""
+
+
+def _ctx(error: ErrorDetails) -> dict[str, Any]:
+    return error.get("ctx") or {}
+
+
+def _missing(error: ErrorDetails, root: type[BaseModel]) -> str:
+    return f"missing required key '{_key(error)}'"
+
+
+def _extra(error: ErrorDetails, root: type[BaseModel]) -> str:
+    return _unknown_key(_key(error), _allowed_keys(root, error["loc"][:-1]))
+
+
+def _literal(error: ErrorDetails, root: type[BaseModel]) -> str:
+    return _not_a_choice(error.get("input"), str(_ctx(error).get("expected", "")))
+
+
+def _pattern(error: ErrorDetails, root: type[BaseModel]) -> str:
+    """An id or a red-line reference that breaks its pattern (only references contain a '/')."""
+    value = error.get("input")
+    if "/" in str(_ctx(error).get("pattern", "")):
+        return f"'{value}' does not name a red line; write 'party/red-line-id'"
+    return f"'{value}' is not a valid id: use lower-case letters, digits, '-' and '_' (e.g. '{slug(str(value))}')"
+
+
+def _unknown_tag(error: ErrorDetails, root: type[BaseModel]) -> str:
+    tags = str(_ctx(error).get("expected_tags", ""))
+    tag = _ctx(error).get("tag")
+    hint = did_you_mean(tag, tags.replace("'", "").split(", "))
+    return f"unknown {_discriminator(error)} {_show(tag)}; expected one of: {tags}{hint}"
+
+
+def _missing_tag(error: ErrorDetails, root: type[BaseModel]) -> str:
+    tags = str(_ctx(error).get("expected_tags", ""))
+    return f"missing key 'type': one of {tags or _effect_types()}"
+
+
+def _condition_form(error: ErrorDetails, root: type[BaseModel]) -> str:
+    value = error.get("input")
+    if isinstance(value, dict):
+        return f"{error['msg']} (found keys: {one_of(value)})"
+    return f"{error['msg']} (found {describe(value)})"
+
+
+def _value_error(error: ErrorDetails, root: type[BaseModel]) -> str:
+    return error["msg"].removeprefix("Value error, ")
+
+
+def _wrong_type(error: ErrorDetails, root: type[BaseModel]) -> str:
+    """A value of the wrong type; a merged union error already says what it expected."""
+    value, expected = error.get("input"), _expected(error)
+    hint = _yaml11_hint(value, expected) + _number_hint(value, expected)
+    return f"expected {expected}, got {describe(value)}{hint}"
+
+
+def _expected(error: ErrorDetails) -> str:
+    if error["type"] == "union_type":
+        return error["msg"].removeprefix("expected ")
+    return _EXPECTED[error["type"]]
+
+
+def _too_short(error: ErrorDetails, root: type[BaseModel]) -> str:
+    return f"needs at least {_ctx(error).get('min_length')} item(s)"
+
+
+def _too_long(error: ErrorDetails, root: type[BaseModel]) -> str:
+    ctx = _ctx(error)
+    return (f"'{_key(error)}' may hold at most {ctx.get('max_length'):,} items, got {ctx.get('actual_length'):,} "
+            f"({LIMITS_DOC})")
+
+
+def _not_finite(error: ErrorDetails, root: type[BaseModel]) -> str:
+    return (f"{_number_name(error)} must be a finite number, got {describe(error.get('input'))}; "
+            ".inf and .nan are not allowed")
+
+
+def _out_of_bounds(error: ErrorDetails, root: type[BaseModel]) -> str:
+    """A number beyond a bound, with why the bound is there where that helps."""
+    value, kind = error.get("input"), error["type"]
+    words, name = _BOUNDS[kind]
+    bound = _ctx(error).get(name)
+    shown = _number(bound) if isinstance(bound, int | float) else str(bound)
+    return (f"{_number_name(error)} must be {words} {shown}, got {describe(value)}"
+            + _bound_hint(value, bound, error["loc"], kind))
+
+
+def _number_name(error: ErrorDetails) -> str:
+    """How a message names the number: weights are many, so 'a weight'; else its key."""
+    if _is_weight(error["loc"]):
+        return "a weight"
+    return f"'{_key(error)}'"
+
+
+def _pydantic_words(error: ErrorDetails, root: type[BaseModel]) -> str:
+    return f"{error['msg'][0].lower()}{error['msg'][1:]}, got {describe(error.get('input'))}"
+
+
+_WORDINGS: dict[str, _Wording] = {
+    "missing": _missing, "extra_forbidden": _extra, "literal_error": _literal, "string_pattern_mismatch": _pattern,
+    "union_tag_invalid": _unknown_tag, "union_tag_not_found": _missing_tag, "condition_form": _condition_form,
+    "value_error": _value_error, "union_type": _wrong_type, "too_short": _too_short, "too_long": _too_long,
+    "finite_number": _not_finite,
+}
+"""negsim's own words for the kinds of error that need more than their family's."""
 
 
 _BOUNDS = {"less_than_equal": ("at most", "le"), "greater_than_equal": ("at least", "ge"),
@@ -345,11 +428,18 @@ def _context(data: Any, path: PathKey) -> str:
         except (KeyError, IndexError, TypeError):
             break
         if isinstance(part, int):
-            parts.append(str(node["id"]) if isinstance(node, dict) and isinstance(node.get("id"), str) else f"[{part}]")
+            parts.append(_item_name(node, part))
         else:
             parts.append(str(part))
     shown = ".".join(parts).replace(".[", "[")
     return f" (in {shown})" if shown else ""
+
+
+def _item_name(item: Any, index: int) -> str:
+    """An item of a list by its id where it has one, else by its index."""
+    if isinstance(item, dict) and isinstance(item.get("id"), str):
+        return str(item["id"])
+    return f"[{index}]"
 
 
 def _allowed_keys(root: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
@@ -392,11 +482,7 @@ def _step(tp: Any, part: int | str) -> Any:
     tp = _unwrap(tp)
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        members = typing.get_args(tp)
-        tagged = [m for m in members if part in (_tag_of(m) or "").split("|")]
-        if tagged:
-            return _unwrap(tagged[0])
-        return next((s for m in members if (s := _step(m, part)) is not None), None)
+        return _union_step(typing.get_args(tp), part)
     model = _as_model(tp)
     if model is not None:
         for name, field in model.model_fields.items():
@@ -407,6 +493,18 @@ def _step(tp: Any, part: int | str) -> Any:
         return typing.get_args(tp)[0]
     if origin is dict:
         return typing.get_args(tp)[1]
+    return None
+
+
+def _union_step(members: tuple[Any, ...], part: int | str) -> Any:
+    """Into a union: the member whose tag is ``part``, else the first member that has a ``part``."""
+    tagged = [m for m in members if part in (_tag_of(m) or "").split("|")]
+    if tagged:
+        return _unwrap(tagged[0])
+    for member in members:
+        inner = _step(member, part)
+        if inner is not None:
+            return inner
     return None
 
 

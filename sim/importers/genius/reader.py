@@ -178,16 +178,24 @@ def _profile_issues(xml: XmlFile, issues: Sequence[GeniusIssue], reader: _Reader
     for element in xml.root.iter("issue"):
         index, name = element.get("index"), element.get("name")
         position = by_index.get(index) if index in by_index else by_name.get(name or "")
-        if position is None:
-            reader.report(xml, element, f"issue '{name}' (index {index}) is not an issue of the domain")
-        elif name is not None and name != issues[position].name:
-            reader.report(xml, element, f"issue index {index} is '{issues[position].name}' in the domain "
-                          f"but '{name}' here")
-        elif position in found:
-            reader.report(xml, element, f"issue '{issues[position].name}' is evaluated twice")
-        else:
+        problem = _profile_issue_problem(issues, position, index, name, twice=position in found)
+        if problem is not None:
+            reader.report(xml, element, problem)
+        elif position is not None:
             found[position] = element
     return found
+
+
+def _profile_issue_problem(issues: Sequence[GeniusIssue], position: int | None, index: str | None,
+                           name: str | None, *, twice: bool) -> str | None:
+    """What is wrong with a profile's issue matched to the domain's issue at ``position``, if anything."""
+    if position is None:
+        return f"issue '{name}' (index {index}) is not an issue of the domain"
+    if name is not None and name != issues[position].name:
+        return f"issue index {index} is '{issues[position].name}' in the domain but '{name}' here"
+    if twice:
+        return f"issue '{issues[position].name}' is evaluated twice"
+    return None
 
 
 def _discrete_table(xml: XmlFile, element: Element, issue: GeniusIssue, reader: _Reader) -> Table:
@@ -204,13 +212,19 @@ def _discrete_table(xml: XmlFile, element: Element, issue: GeniusIssue, reader: 
             reader.report(xml, item, f"evaluation of '{value}' is negative; Genius needs evaluations >= 0")
         elif evaluation is not None:
             raw[value] = evaluation
+    _report_missing_items(xml, element, issue, reader)
+    top = max(raw.values(), default=0.0)
+    if top < 1e-5:  # nothing to divide by: every item is worth nothing
+        return dict.fromkeys(raw, 0.0)
+    return {value: evaluation / top for value, evaluation in raw.items()}
+
+
+def _report_missing_items(xml: XmlFile, element: Element, issue: GeniusIssue, reader: _Reader) -> None:
     listed = {item.get("value") for item in element.findall("item")}
     missing = [v for v in issue.items if v not in listed]
     if missing:
         shown = ", ".join(f"'{v}'" for v in missing)
         reader.report(xml, element, f"issue '{issue.name}' gives no evaluation for {shown}")
-    top = max(raw.values(), default=0.0)
-    return {value: (evaluation / top if top >= 1e-5 else 0.0) for value, evaluation in raw.items()}
 
 
 def _integer_table(xml: XmlFile, element: Element, issue: GeniusIssue, reader: _Reader) -> Table:
@@ -267,22 +281,36 @@ def _read_weights(xml: XmlFile, issues: Sequence[GeniusIssue], profile: GeniusPr
         if position is None:
             if index not in objectives:
                 reader.report(xml, element, f"weight index {index} names no issue of the domain")
-        elif position in seen:
-            reader.report(xml, element, f"issue '{issues[position].name}' has two weights")
-        elif value is not None and value < 0:
-            reader.report(xml, element, f"weight of issue '{issues[position].name}' is negative")
-        elif value is not None and value > MAX_WEIGHT:
-            reader.report(xml, element, f"weight of issue '{issues[position].name}' is {value:g}; negsim takes "
-                          f"weights up to {MAX_WEIGHT:,.0f} (weights are relative: scale them all down)")
+            continue
+        problem = _weight_problem(issues[position].name, value, twice=position in seen)
+        if problem is not None:
+            reader.report(xml, element, problem)
         elif value is not None:
             profile.weights[position] = value
-        if position is not None:
-            seen.add(position)
+        seen.add(position)
+    _report_missing_weights(xml, issues, profile, reader, seen)
+
+
+def _report_missing_weights(xml: XmlFile, issues: Sequence[GeniusIssue], profile: GeniusProfile, reader: _Reader,
+                            seen: set[int]) -> None:
+    """Every issue without a weight; and weights that are all zero, which weigh nothing."""
     for position in sorted(set(range(len(issues))) - seen):
         reader.report(xml, xml.objective, f"issue '{issues[position].name}' (index {issues[position].index}) "
                       "has no <weight index=.. value=..>")
     if seen and sum(profile.weights) <= 0:
         reader.report(xml, xml.objective, "every weight is zero")
+
+
+def _weight_problem(issue: str, value: float | None, *, twice: bool) -> str | None:
+    """What is wrong with an issue's weight, if anything (a missing value is reported where it is read)."""
+    if twice:
+        return f"issue '{issue}' has two weights"
+    if value is not None and value < 0:
+        return f"weight of issue '{issue}' is negative"
+    if value is not None and value > MAX_WEIGHT:
+        return (f"weight of issue '{issue}' is {value:g}; negsim takes "
+                f"weights up to {MAX_WEIGHT:,.0f} (weights are relative: scale them all down)")
+    return None
 
 
 def _read_reservation(xml: XmlFile, profile: GeniusProfile, reader: _Reader) -> None:

@@ -77,6 +77,11 @@ def read_xml(path: Path) -> XmlFile:
         ScenarioError: The file is not well-formed XML, with its line and column.
     """
     require_regular_file(path, "Genius")
+    return _parse(path, _read_bytes(path))
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing one larger than :data:`MAX_XML_BYTES` without reading all of it."""
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_XML_BYTES + 1)
@@ -84,6 +89,11 @@ def read_xml(path: Path) -> XmlFile:
         raise UsageError(f"cannot read '{path}': {os_reason(exc)}") from None
     if len(data) > MAX_XML_BYTES:
         raise UsageError(f"cannot read '{path}': Genius files are limited to {MAX_XML_BYTES >> 20} MiB")
+    return data
+
+
+def _parse(path: Path, data: bytes) -> XmlFile:
+    """Parse with defusedxml, recording each element's position as expat reads its start tag."""
     builder = _PositionedBuilder()
     parser = DefusedXMLParser(target=builder)
     expat = parser.parser
