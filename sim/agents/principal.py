@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 from functools import cached_property
 from typing import NamedTuple
 
@@ -13,9 +12,9 @@ import numpy.typing as npt
 from sim.agents.concession import DEFAULT_EXPONENTS, time_based, tit_for_tat
 from sim.agents.world import World
 from sim.constraints.check import RESERVATION_ID
+from sim.constraints.walk_away import first_meeting, lowest_meeting, meets
 from sim.scenario.model import Party
 
-EPSILON = 1e-9
 ACCEPTS, BREAKS_RED_LINES, BELOW_WALK_AWAY, ASKS_FOR_MORE = range(4)
 """Why a principal answers a text as it does, as codes (see :data:`CAUSES`)."""
 CAUSES = ("accepts", "breaks red lines", "below its walk-away value", "asks for more")
@@ -163,9 +162,9 @@ class Principal:
         if broken:
             return Response(self.party, package, False, broken, CAUSES[BREAKS_RED_LINES], utility)
         if utility is not None:
-            if utility < self.world.reservation[self.party] - EPSILON:
+            if not meets(utility, self.world.reservation[self.party]):
                 return Response(self.party, package, False, (self.walk_away_ref,), CAUSES[BELOW_WALK_AWAY], utility)
-            if utility < self._aspiration(t) - EPSILON:
+            if not meets(utility, self._aspiration(t)):
                 return Response(self.party, package, False, (), CAUSES[ASKS_FOR_MORE], utility)
         return Response(self.party, package, True, (), CAUSES[ACCEPTS], utility)
 
@@ -189,7 +188,7 @@ class Principal:
         """How the party will ask, offer and answer while nothing changes (not for tit-for-tat)."""
         assert self.plans_ahead, "tit-for-tat demands depend on the other side's offers"
         self._refresh()
-        walk_away = self.world.reservation[self.party] - EPSILON if self.has_utility else -math.inf
+        walk_away = lowest_meeting(self.world.reservation[self.party]) if self.has_utility else -math.inf
         if not self.has_utility or not len(self._ranking.packages):
             return Plan(0.0, 0.0, 1.0, 1.0, walk_away, self.has_utility, self._ranking, self._own)
         if self.style == "hardliner":
@@ -204,7 +203,7 @@ class Principal:
         order, utility = self._ranking.lists()
         if not order:
             return None
-        start = bisect_left(utility, self._aspiration(t) - EPSILON)
+        start = first_meeting(utility, self._aspiration(t))
         if start >= len(order):
             start = len(order) - 1
         if near is None:

@@ -27,11 +27,11 @@ from sim.constraints.compile import (
     Verdicts,
 )
 from sim.constraints.space import OPEN, Codes, OutcomeSpace
+from sim.constraints.walk_away import meeting
 from sim.scenario.model import Scenario
 
 Floats = npt.NDArray[np.float64]
 RESERVATION_ID = "reservation-value"
-_EPSILON = 1e-9
 _COMPLETIONS_LIMIT = 4096
 _BLOCK_ROWS = 1_000_000
 _CHECK_ROWS = 1 << 16
@@ -88,8 +88,7 @@ class Constraints:
             for r, red_line in enumerate(self.red_lines):
                 settle_open(red_line.test, packages, red[r], self.space.sizes)
         rv = np.array([p.reservation for p in self.preferences])[:, None]
-        reservations = np.where(low >= rv - _EPSILON, HOLDS,
-                                np.where(high < rv - _EPSILON, BREAKS, UNSETTLED)).astype(np.int8)
+        reservations = np.where(meeting(low, rv), HOLDS, np.where(meeting(high, rv), UNSETTLED, BREAKS)).astype(np.int8)
         return Check(red, reservations, low, high)
 
     def feasible(self, packages: Codes) -> npt.NDArray[np.bool_]:

@@ -22,7 +22,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.agents.concession import falls
-from sim.agents.principal import ACCEPTS, ASKS_FOR_MORE, BELOW_WALK_AWAY, BREAKS_RED_LINES, EPSILON, Plan
+from sim.agents.principal import ACCEPTS, ASKS_FOR_MORE, BELOW_WALK_AWAY, BREAKS_RED_LINES, Plan
+from sim.constraints.walk_away import lowest_meeting
 
 PROPOSES = -1
 """The answer code of the principal whose offer it is."""
@@ -168,8 +169,7 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
     parties = len(plans)
     floors, spans, walk_away = np.array([p.floor for p in plans] + [p.span for p in plans]
                                         + [p.walk_away for p in plans]).reshape(3, parties, 1)
-    asked = floors + spans * turns.falls(plans)[:, :count]
-    asked -= EPSILON
+    asked = lowest_meeting(floors + spans * turns.falls(plans)[:, :count])
     owned = [slice((k - turns.first_turn) % parties, count, parties) for k in range(parties)]
     offers, answered = _offers(plans, asked, owned, count)
     worth = utility.take(offers, axis=1)

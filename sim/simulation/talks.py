@@ -454,11 +454,13 @@ def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator
     horizon = float(scenario.horizon_days)
     if until is not None:
         horizon = max(0.0, min(horizon, float((until - scenario.start).days) + 1))
-    talks = Talks(scenario, versions, max(horizon, 1e-9), seed=seed, rng=rng, stretches=stretches,
+    talks = Talks(scenario, versions, max(horizon, _SHORTEST_HORIZON), seed=seed, rng=rng, stretches=stretches,
                   time_limit=time_limit)
     return talks.run(), talks.log
 
 
+_SHORTEST_HORIZON = 1e-9
+"""Days the talks last at the least (relative time divides by the horizon), when ``until`` leaves none."""
 _TOO_LONG_HINT = ("a random event with a very high rate_per_day, or talks whose rounds take no time, "
                   "can keep a run from ending; lower them")
 
