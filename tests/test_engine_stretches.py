@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_engine_invariants import random_scenario
 
-from sim.agents.concession import falls, time_based
+from sim.agents.concession import falls
 from sim.scenario.model import Scenario
 from sim.simulation.stretch import Schedule
 from sim.simulation.talks import run
@@ -122,6 +122,12 @@ def test_landing_counts_the_turns_whose_end_one_timeout_reaches_exactly() -> Non
     assert all(now + (end - now) == end for end in ends[:count]) and now + (ends[count] - now) != ends[count]
     assert turns.landing(now, count) == count
     assert Schedule(0.0, 0.037, 1000, 3650.0, 0, 2, 1000).landing(0.0, 1000) == 1000
+
+
+def time_based(t: float, best: float, reservation: float, exponent: float) -> float:
+    """The time-based concession curve as docs/simulation.md writes it, in plain Python."""
+    t = min(1.0, max(0.0, t))
+    return float(reservation + (best - reservation) * (1.0 - t ** (1.0 / exponent)))
 
 
 @given(st.lists(st.floats(-0.5, 2.0), max_size=20), st.floats(0, 1), st.floats(0, 1),

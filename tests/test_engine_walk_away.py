@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.agents.principal import Principal
+from sim.agents.principal import Answer, Answers, Principal
 from sim.agents.world import World
 from sim.analysis.dealspace import DealSpace
 from sim.analysis.explain import judge
@@ -51,7 +51,8 @@ def verdicts_on_the_middle(walk_away: float) -> dict[str, bool]:
         "world.ranked": middle in ranked.tolist(),
         "world.feasible": bool(world.feasible()[middle]),
         "principal.respond": principal.respond(middle, 1.0).cause != "below its walk-away value",
-        "principal.plan": bool(principal.plan().walk_away <= 0.5),
+        "the answer rule": Answers([principal.plan()], np.array([middle]), np.array([[0.5]]), np.array([[0.0]]),
+                                   [slice(0)]).codes(1)[0, 0] != Answer.BELOW_WALK_AWAY,
         "the one check": bool(check.reservations[0, 0] == HOLDS),
         "explain.judge": "a" not in judge(DealSpace.of(edge), "middle").short,
     }

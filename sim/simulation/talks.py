@@ -28,8 +28,8 @@ from sim.errors import UsageError
 from sim.scenario.events import DropRedLine, Event, SwitchVersion
 from sim.scenario.model import Scenario
 from sim.simulation.draws import draw_versions, stated_versions
-from sim.simulation.offer_log import AGREEMENT, NO_OFFER, blocked_record, breaking, offer_turns
-from sim.simulation.stretch import Stretch, schedule
+from sim.simulation.offer_log import AGREEMENT, blocked_record, breaking, offer_turns
+from sim.simulation.stretch import Stretch, relative_time, schedule, settle, share_accepting, turns_of
 from sim.simulation.stretch import play as play_stretch
 from sim.simulation.timeline import EventLog, Outcome
 
@@ -156,7 +156,7 @@ class Talks:
             self.done.succeed()
 
     def _relative_time(self) -> float:
-        return min(1.0, max(self.env.now / self.horizon, self.rounds / self._max_rounds))
+        return float(relative_time(self.env.now, self.horizon, self.rounds, self._max_rounds))
 
     # -- events and shocks -------------------------------------------------------------------------
 
@@ -308,7 +308,7 @@ class Talks:
         if not answers:
             return False
         accepted = [a.party for a in answers if a.accept]
-        self.progress = len(accepted) / len(self.principals)
+        self.progress = share_accepting(len(accepted), len(self.principals))
         if len(accepted) != len(self._everyone) or set(accepted) != self._everyone:
             return False
         package = answers[-1].package
@@ -326,47 +326,53 @@ class Talks:
     # -- alternating offers ------------------------------------------------------------------------
 
     def _alternating(self) -> Process:
+        """Principals take turns to offer; every other principal answers each offer.
+
+        Where nothing can happen between turns, many turns are worked out at once (a
+        stretch); otherwise, and for tit-for-tat, one at a time. Both ways go through
+        :func:`~sim.simulation.stretch.settle`, so each decision is taken in one place.
+        """
         order = list(self.principals)
         agents = [self.principals[p] for p in order]
-        parties = len(order)
-        step = self.settings.deliberation_days
-        timeout, log = self.env.timeout, self.log.add
-        ahead = self.stretches and step > 0 and all([agent.plans_ahead for agent in agents])
-        utility = self.world.utility_rows(tuple(order)) if ahead else None
+        utility = self.world.utility_rows(tuple(order))
+        ahead = self.stretches and self.settings.deliberation_days > 0 and all(a.plans_ahead for a in agents)
         turn, chunk = 0, _FIRST_STRETCH
         while self.rounds < self._max_rounds:
-            if ahead:
-                assert utility is not None
-                planned = self._plan_stretch(agents, order, utility, turn, chunk)
-                if planned is not None:
-                    delay, stretch = planned
-                    yield timeout(delay)
-                    ended = stretch.agreed or stretch.no_offer
-                    turn, chunk = turn + stretch.turns - ended, 2 * chunk
-                    self.rounds = turn // parties
-                    if stretch.agreed:
-                        self._finish("agreement")
-                    if ended:
-                        return
-                    continue
-            k = turn % parties
-            offer = agents[k].offer(self._relative_time())
-            yield timeout(step)
-            if offer is None:
-                log(self.env.now, "no-offer", order[k], cause=NO_OFFER)
+            planned = self._plan_stretch(agents, order, utility, turn, chunk) if ahead else None
+            if planned is None:
+                stretch = yield from self._one_turn(agents, order, utility, turn)
+            else:
+                delay, stretch = planned
+                yield self.env.timeout(delay)
+                chunk *= 2
+            ended = stretch.agreed or stretch.no_offer
+            turn += stretch.turns - ended
+            self.rounds = turn // len(order)
+            if stretch.agreed:
+                self._finish("agreement")
+            if ended:
                 return
-            log(self.env.now, "offer", order[k], package=offer)
-            t = self._relative_time()
-            answers = [Response(order[k], offer, True, (), "proposes", None)]
-            for j in range(parties):
+
+    def _one_turn(self, agents: list[Principal], order: list[str], utility: np.ndarray,
+                  turn: int) -> Generator[simpy.Event, Any, Stretch]:
+        """Play turn ``turn`` alone: the offer made now, the answers one deliberation later, as the world is then."""
+        k = turn % len(order)
+        plan = agents[k].plan()
+        offer = None
+        if len(plan.ranking.packages):
+            offer = int(plan.ranking.packages[plan.ranking.offers(np.array([plan.asks(self._relative_time())]))[0]])
+        yield self.env.timeout(self.settings.deliberation_days)
+        if offer is not None:
+            for j, agent in enumerate(agents):
                 if j != k:
-                    agents[j].observe(offer)
-                    answers.append(self._answer(order[j], offer, t))
-            if self._conclude(answers):
-                return
-            turn += 1
-            if turn % parties == 0:
-                self.rounds += 1
+                    agent.observe(offer)  # tit-for-tat measures the concession before it answers
+        t = self._relative_time()
+        plans = [agent.plan() for agent in agents]
+        asked = np.array([[plan.asks(t)] for plan in plans])
+        stretch = settle(plans, np.array([k]), np.array([offer or 0]), int(offer is not None), asked,
+                         self.world.feasible(), utility, turns_of(plans, turn, 1))
+        self._log_stretch(stretch, order, np.array([self.env.now]))
+        return stretch
 
     def _plan_stretch(self, agents: list[Principal], order: list[str], utility: np.ndarray, turn: int,
                       chunk: int) -> tuple[float, Stretch] | None:
