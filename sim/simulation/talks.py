@@ -79,14 +79,23 @@ class Talks:
         self.world = World(scenario, versions)
         self.log = EventLog(scenario.start, self.world.shared.terms_of)
         self.principals = {p.id: Principal(p, self.world) for p in scenario.parties if p.role == "principal"}
-        mediators = [p.id for p in scenario.parties if p.role == "mediator"]
-        lead = self.settings.lead_mediator or (mediators[0] if mediators else None)
-        protocol = self.settings.protocol or ("mediated" if lead else "alternating")
-        self.mediator = Mediator(lead, self.world, tuple(self.principals)) if protocol == "mediated" and lead \
-            else None
+        self.mediator = self._lead_mediator()
         self.table = simpy.PriorityResource(self.env, capacity=1) if self.mediator else None
         """The mediator's table: a shuttle and a summit do not hold talks at once."""
         self.done = self.env.event()
+        self._start_counts()
+
+    def _lead_mediator(self) -> Mediator | None:
+        """The mediator who leads the talks, if they are mediated (the default when the scenario has one)."""
+        mediators = [p.id for p in self.scenario.parties if p.role == "mediator"]
+        lead = self.settings.lead_mediator or (mediators[0] if mediators else None)
+        protocol = self.settings.protocol or ("mediated" if lead else "alternating")
+        if protocol != "mediated" or not lead:
+            return None
+        return Mediator(lead, self.world, tuple(self.principals))
+
+    def _start_counts(self) -> None:
+        """What the talks keep count of as they go, at its start."""
         self.rounds = self.drafts = 0
         self.text: int | None = None
         self.progress = 0.0
@@ -125,13 +134,12 @@ class Talks:
         Every STEPS_BETWEEN_CHECKS events, look at the clock and the count: a run that would
         never end stops with a clear error, and one that ends in time is not changed at all.
         """
-        step, done = self.env.step, self.done
         began = time.monotonic()
         steps = 0
         while True:
             for _ in range(STEPS_BETWEEN_CHECKS):
-                step()
-                if done.callbacks is None:  # processed: the talks are over
+                self.env.step()
+                if self.done.callbacks is None:  # processed: the talks are over
                     return
             steps += STEPS_BETWEEN_CHECKS
             seconds = time.monotonic() - began
@@ -225,12 +233,8 @@ class Talks:
                 self._redraft()
 
     def _summit(self, event: Event) -> Process:
-        attending = [p for p in event.parties if self.rng.random() < event.attendance.get(p, 1.0)]
-        for party in event.attendance:
-            self.draws[f"attends:{event.id}:{party}"] = party in attending
-        missing = [p for p in event.parties if p not in attending]
-        self.log.add(self.env.now, "summit", cause=f"attending: {', '.join(attending) or 'nobody'}"
-                     + (f"; absent: {', '.join(missing)}" if missing else ""))
+        """The parties that come meet at the mediator's table for a few rounds, answering each text at once."""
+        attending = self._attendance(event)
         if self.mediator is None or self.table is None or self.done.triggered:
             return
         with self.table.request(priority=SUMMIT) as turn:
@@ -242,6 +246,16 @@ class Talks:
                 if self._conclude(answers):
                     return
                 self._redraft()
+
+    def _attendance(self, event: Event) -> list[str]:
+        """Draw who comes to a summit, note it among the run's draws and log it."""
+        attending = [p for p in event.parties if self.rng.random() < event.attendance.get(p, 1.0)]
+        for party in event.attendance:
+            self.draws[f"attends:{event.id}:{party}"] = party in attending
+        missing = [p for p in event.parties if p not in attending]
+        absent = f"; absent: {', '.join(missing)}" if missing else ""
+        self.log.add(self.env.now, "summit", cause=f"attending: {', '.join(attending) or 'nobody'}{absent}")
+        return attending
 
     def _opening_mask(self) -> np.ndarray:
         """Completions of the latest proposal on the table at the start (all packages if none)."""
@@ -335,7 +349,7 @@ class Talks:
         order = list(self.principals)
         agents = [self.principals[p] for p in order]
         utility = self.world.utility_rows(tuple(order))
-        ahead = self.stretches and self.settings.deliberation_days > 0 and all(a.plans_ahead for a in agents)
+        ahead = self._plan_ahead(agents)
         turn, chunk = 0, _FIRST_STRETCH
         while self.rounds < self._max_rounds:
             planned = self._plan_stretch(agents, order, utility, turn, chunk) if ahead else None
@@ -346,12 +360,16 @@ class Talks:
                 yield self.env.timeout(delay)
                 chunk *= 2
             ended = stretch.agreed or stretch.no_offer
-            turn += stretch.turns - ended
+            turn += stretch.turns - ended  # a turn without an offer is not counted
             self.rounds = turn // len(order)
             if stretch.agreed:
                 self._finish("agreement")
             if ended:
                 return
+
+    def _plan_ahead(self, agents: list[Principal]) -> bool:
+        """Whether stretches of turns may be worked out at once: asked for, turns take time, demands move with it."""
+        return self.stretches and self.settings.deliberation_days > 0 and all(a.plans_ahead for a in agents)
 
     def _one_turn(self, agents: list[Principal], order: list[str], utility: np.ndarray,
                   turn: int) -> Generator[simpy.Event, Any, Stretch]:
@@ -416,17 +434,25 @@ class Talks:
     # -- outcome -------------------------------------------------------------------------------------
 
     def _outcome(self) -> Outcome:
-        versions = {ref: s.active for ref, s in self.world.red_lines.items()}
-        best = {p: {"package": self.world.terms(pkg), "utility": round(u, 6)} for p, (u, pkg) in self.refused.items()}
+        """How the run ended: the deal, or what blocked one (logged as the last entry)."""
         if self.agreement is not None:
             at, package = self.agreement
-            return Outcome(self.scenario.id, self.seed, True, at, self.log.day(at), self.world.terms(package),
-                           self.rounds, self.drafts, (), "agreement", best, versions, dict(self.world.reservation),
-                           dict(self.draws))
+            return self._ending(day=at, package=package, blocking=(), reason="agreement")
         blocking, reason = self._blocking()
         self.log.add(self.env.now, "end", cause=reason)
-        return Outcome(self.scenario.id, self.seed, False, None, None, None, self.rounds, self.drafts,
-                       blocking, reason, best, versions, dict(self.world.reservation), dict(self.draws))
+        return self._ending(day=None, package=None, blocking=blocking, reason=reason)
+
+    def _ending(self, *, day: float | None, package: int | None, blocking: tuple[str, ...], reason: str) -> Outcome:
+        """The outcome record: the deal's day and package (None without one), or what blocked it, and why."""
+        return Outcome(
+            scenario=self.scenario.id, seed=self.seed, agreed=package is not None, day=day,
+            date=None if day is None else self.log.day(day),
+            package=None if package is None else self.world.terms(package),
+            rounds=self.rounds, drafts=self.drafts, blocking=blocking, reason=reason,
+            best_refused={p: {"package": self.world.terms(best), "utility": round(u, 6)}
+                          for p, (u, best) in self.refused.items()},
+            versions={ref: s.active for ref, s in self.world.red_lines.items()},
+            reservations=dict(self.world.reservation), draws=dict(self.draws))
 
     def _blocking(self) -> tuple[tuple[str, ...], str]:
         """Why no deal: the clashing red lines if no package is left, else what the last text broke."""
