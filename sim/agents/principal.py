@@ -87,7 +87,7 @@ _UNRANKED = _Ranking(np.empty(0, dtype=np.intp), np.empty(0))
 
 
 class Plan(NamedTuple):
-    """How a principal whose demands depend on time alone asks, offers and answers while nothing changes.
+    """How a principal asks, offers and answers while nothing changes (the world, or for tit-for-tat, the offers).
 
     At relative time ``t`` it asks for ``floor + span * (1 - min(1, max(0, t * speed)) ** inverse)``
     (``span`` is 0 for a demand that does not move: a hardliner's, or that of a party with
