@@ -22,6 +22,7 @@ Bools = npt.NDArray[np.bool_]
 Codes = npt.NDArray[np.int8]
 Fallen = TypeVar("Fallen", float, Floats)
 
+
 class Answer(IntEnum):
     """How a principal answers a text or offer, and why; the values are the codes of answer arrays."""
 
@@ -237,15 +238,6 @@ class Principal:
         self._own = [(state.ref, self.world.mask(state.ref)) for state in mine if state.active is not None]
         self._revision = self.world.revision
 
-    def aspiration(self, t: float) -> float:
-        """The utility the party still asks for at relative time ``t``."""
-        self._refresh()
-        return self._aspiration(t)
-
-    def _aspiration(self, t: float) -> float:
-        """:meth:`aspiration` once the cache is fresh."""
-        return self._plan().asks(t)
-
     def _best(self) -> float:
         """The most the party asks for: its best acceptable utility, or its opening demand if lower."""
         return self._top if self.opening is None else min(self._top, self.opening)
@@ -314,7 +306,7 @@ class Principal:
         ranked = self._ranking
         if not len(ranked.packages):
             return None
-        start = int(ranked.offers(np.array([self._aspiration(t)]))[0])
+        start = int(ranked.offers(np.array([self._plan().asks(t)]))[0])
         if near is None:
             return int(ranked.packages[start])
         distance = (ranked.rows(self.world.packages)[start:] != self.world.packages[near]).sum(axis=1)
