@@ -68,7 +68,7 @@ class _Ranking:
         self.packages, self.utility = packages, utility
         self._rows: npt.NDArray[np.int16] | None = None
 
-    def offers(self, asked: Floats) -> npt.NDArray[np.intp]:
+    def offers(self, asked: Floats | float) -> npt.NDArray[np.intp]:
         """The offer rule: for each demand, the least-valued package that meets it (the most valued if none does).
 
         Where in the ranking each offer stands; ``packages`` gives the offers themselves. The
@@ -306,7 +306,7 @@ class Principal:
         ranked = self._ranking
         if not len(ranked.packages):
             return None
-        start = int(ranked.offers(np.array([self._plan().asks(t)]))[0])
+        start = int(ranked.offers(self._plan().asks(t)))
         if near is None:
             return int(ranked.packages[start])
         distance = (ranked.rows(self.world.packages)[start:] != self.world.packages[near]).sum(axis=1)

@@ -58,7 +58,7 @@ def first_meeting(ascending: Floats, demand: float) -> int:
     return int(ascending.searchsorted(lowest_meeting(demand)))
 
 
-def first_meeting_each(ascending: Floats, demands: Floats) -> npt.NDArray[np.intp]:
-    """:func:`first_meeting` for each of many demands."""
+def first_meeting_each(ascending: Floats, demands: Floats | float) -> npt.NDArray[np.intp]:
+    """:func:`first_meeting` for each of many demands (or one, as a 0-d array)."""
     found: npt.NDArray[np.intp] = ascending.searchsorted(lowest_meeting(demands))
     return found

@@ -7,17 +7,18 @@ moves. A whole stretch of turns can then be worked out at once, with arrays: eac
 offers at its demands of the moment, each other principal's answer to each offer, and the
 first turn on which every principal accepts a package that the one check allows.
 
-Every decision of a turn is taken by :func:`settle` and the rules it calls
-(:class:`~sim.agents.principal.Answers`, :meth:`_Ranking.offers`), whether a stretch has many turns or,
-where the world may change between two turns, a single one (the engine's tests compare
-the two ways on random scenarios, byte for byte).
+A stretch applies the rules that a turn played alone applies, on arrays: the answer rule
+(:func:`~sim.agents.principal.answer_to`, tabulated in :class:`~sim.agents.principal.Answers`),
+the offer rule (``_Ranking.offers``), the demand (:func:`~sim.agents.principal.demand`),
+:func:`relative_time` and :func:`share_accepting`. The engine's tests compare the two ways
+on random scenarios, byte for byte.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -127,12 +128,23 @@ def _shared_schedule(now: float, step: float, length: int, horizon: float, first
     return Schedule(now, step, length, horizon, first_turn, parties, max_rounds)
 
 
-def relative_time(days: Floats | float, horizon: float, rounds: npt.NDArray[np.intp] | int,
-                  max_rounds: int) -> Floats:
+@overload
+def relative_time(days: float, horizon: float, rounds: int, max_rounds: int) -> float: ...
+
+
+@overload
+def relative_time(days: Floats, horizon: float, rounds: npt.NDArray[np.intp], max_rounds: int) -> Floats: ...
+
+
+def relative_time(days: float | Floats, horizon: float, rounds: int | npt.NDArray[np.intp],
+                  max_rounds: int) -> float | Floats:
     """How far the talks have come, from 0 to 1: the share of the horizon or of the rounds gone, whichever is more.
 
-    For one moment (a 0-d result) or many.
+    For one moment or for many (arrays of days and rounds).
     """
+    if isinstance(days, float) and isinstance(rounds, int):
+        # one moment, once per answer: Python's min and max give the same values as numpy's, far faster on scalars
+        return min(1.0, max(days / horizon, rounds / max_rounds))
     return np.minimum(np.maximum(days / horizon, rounds / max_rounds), 1.0)
 
 
@@ -163,8 +175,7 @@ def settle(plans: Sequence[Plan], proposers: npt.NDArray[np.intp], offers: npt.N
     """Answer offers made on turns in a row, up to the first agreement, as each principal's :class:`Plan` says.
 
     ``asked[p, i]`` is what principal ``p`` asks for on turn ``i``; offers from turn
-    ``answered`` on are placeholders (that turn's proposer had nothing to offer). Every
-    decision of the turns is taken here, for a stretch of many turns as for a single one.
+    ``answered`` on are placeholders (that turn's proposer had nothing to offer).
     """
     parties, count = len(plans), len(offers)
     worth = utility.take(offers, axis=1)

@@ -21,15 +21,15 @@ import numpy as np
 import simpy
 
 from sim.agents.mediator import Mediator
-from sim.agents.principal import Principal, Response
+from sim.agents.principal import Answer, Principal, Response
 from sim.agents.world import World
 from sim.analysis.clashes import enumerate_sets
 from sim.errors import UsageError
 from sim.scenario.events import DropRedLine, Event, SwitchVersion
 from sim.scenario.model import Scenario
 from sim.simulation.draws import draw_versions, stated_versions
-from sim.simulation.offer_log import AGREEMENT, blocked_record, breaking, offer_turns
-from sim.simulation.stretch import Stretch, relative_time, schedule, settle, share_accepting, turns_of
+from sim.simulation.offer_log import AGREEMENT, NO_OFFER, blocked_record, breaking, offer_turns
+from sim.simulation.stretch import Stretch, relative_time, schedule, share_accepting
 from sim.simulation.stretch import play as play_stretch
 from sim.simulation.timeline import EventLog, Outcome
 
@@ -164,7 +164,7 @@ class Talks:
             self.done.succeed()
 
     def _relative_time(self) -> float:
-        return float(relative_time(self.env.now, self.horizon, self.rounds, self._max_rounds))
+        return relative_time(float(self.env.now), self.horizon, self.rounds, self._max_rounds)
 
     # -- events and shocks -------------------------------------------------------------------------
 
@@ -342,28 +342,31 @@ class Talks:
     def _alternating(self) -> Process:
         """Principals take turns to offer; every other principal answers each offer.
 
-        Where nothing can happen between turns, many turns are worked out at once (a
-        stretch); otherwise, and for tit-for-tat, one at a time. Both ways go through
-        :func:`~sim.simulation.stretch.settle`, so each decision is taken in one place.
+        Where nothing can happen between turns, many turns are worked out at once with arrays
+        (a stretch); otherwise, and for tit-for-tat, one at a time, as mediated talks answer a
+        text. Both ways apply the same rules: :func:`~sim.agents.principal.answer_to`, the
+        offer rule, :func:`~sim.agents.principal.demand` and :func:`relative_time`.
         """
         order = list(self.principals)
         agents = [self.principals[p] for p in order]
-        utility = self.world.utility_rows(tuple(order))
         ahead = self._plan_ahead(agents)
+        utility = self.world.utility_rows(tuple(order)) if ahead else None
         turn, chunk = 0, _FIRST_STRETCH
         while self.rounds < self._max_rounds:
-            planned = self._plan_stretch(agents, order, utility, turn, chunk) if ahead else None
+            planned = self._plan_stretch(agents, order, utility, turn, chunk) if utility is not None else None
             if planned is None:
-                stretch = yield from self._one_turn(agents, order, utility, turn)
+                ended = yield from self._one_turn(agents, order, turn)
+                played = 0 if ended else 1
             else:
                 delay, stretch = planned
                 yield self.env.timeout(delay)
                 chunk *= 2
-            ended = stretch.agreed or stretch.no_offer
-            turn += stretch.turns - ended  # a turn without an offer is not counted
+                ended = stretch.agreed or stretch.no_offer
+                played = stretch.turns - ended  # a turn without an offer, or that ends in a deal, is not counted
+                if stretch.agreed:
+                    self._finish("agreement")
+            turn += played
             self.rounds = turn // len(order)
-            if stretch.agreed:
-                self._finish("agreement")
             if ended:
                 return
 
@@ -371,26 +374,25 @@ class Talks:
         """Whether stretches of turns may be worked out at once: asked for, turns take time, demands move with it."""
         return self.stretches and self.settings.deliberation_days > 0 and all(a.plans_ahead for a in agents)
 
-    def _one_turn(self, agents: list[Principal], order: list[str], utility: np.ndarray,
-                  turn: int) -> Generator[simpy.Event, Any, Stretch]:
-        """Play turn ``turn`` alone: the offer made now, the answers one deliberation later, as the world is then."""
+    def _one_turn(self, agents: list[Principal], order: list[str], turn: int) -> Generator[simpy.Event, Any, bool]:
+        """Play turn ``turn`` alone: the offer made now, the answers one deliberation later, as the world is then.
+
+        Returns whether the talks end on it (an agreement, or a proposer with nothing to offer).
+        """
         k = turn % len(order)
-        plan = agents[k].plan()
-        offer = None
-        if len(plan.ranking.packages):
-            offer = int(plan.ranking.packages[plan.ranking.offers(np.array([plan.asks(self._relative_time())]))[0]])
+        offer = agents[k].offer(self._relative_time())
         yield self.env.timeout(self.settings.deliberation_days)
-        if offer is not None:
-            for j, agent in enumerate(agents):
-                if j != k:
-                    agent.observe(offer)  # tit-for-tat measures the concession before it answers
+        if offer is None:
+            self.log.add(self.env.now, "no-offer", order[k], cause=NO_OFFER)
+            return True
+        self.log.add(self.env.now, "offer", order[k], package=offer)
         t = self._relative_time()
-        plans = [agent.plan() for agent in agents]
-        asked = np.array([[plan.asks(t)] for plan in plans])
-        stretch = settle(plans, np.array([k]), np.array([offer or 0]), int(offer is not None), asked,
-                         self.world.feasible(), utility, turns_of(plans, turn, 1))
-        self._log_stretch(stretch, order, np.array([self.env.now]))
-        return stretch
+        answers = [Response(order[k], offer, True, (), Answer.PROPOSES.cause, None)]
+        for j, agent in enumerate(agents):
+            if j != k:
+                agent.observe(offer)  # tit-for-tat measures the concession before it answers
+                answers.append(self._answer(order[j], offer, t))
+        return self._conclude(answers)
 
     def _plan_stretch(self, agents: list[Principal], order: list[str], utility: np.ndarray, turn: int,
                       chunk: int) -> tuple[float, Stretch] | None:
