@@ -18,7 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_engine_invariants import random_scenario
 
-from sim.agents.concession import falls, time_based
+from sim.agents.concession import falls
+from sim.agents.principal import Answer, Answers, Principal
+from sim.agents.world import World
 from sim.scenario.model import Scenario
 from sim.simulation.stretch import Schedule
 from sim.simulation.talks import run
@@ -124,6 +126,12 @@ def test_landing_counts_the_turns_whose_end_one_timeout_reaches_exactly() -> Non
     assert Schedule(0.0, 0.037, 1000, 3650.0, 0, 2, 1000).landing(0.0, 1000) == 1000
 
 
+def time_based(t: float, best: float, reservation: float, exponent: float) -> float:
+    """The time-based concession curve as docs/simulation.md writes it, in plain Python."""
+    t = min(1.0, max(0.0, t))
+    return float(reservation + (best - reservation) * (1.0 - t ** (1.0 / exponent)))
+
+
 @given(st.lists(st.floats(-0.5, 2.0), max_size=20), st.floats(0, 1), st.floats(0, 1),
        st.floats(0.05, 20), st.floats(1, 3), st.floats(0.05, 20))
 def test_the_concession_curves_over_many_times_are_the_scalar_curve_to_the_bit(
@@ -148,3 +156,24 @@ def test_an_answer_due_exactly_at_the_horizon_is_still_given() -> None:
     assert (outcome, log) == played(scenario, 0, stretches=False)[:2]
     assert '"agreed": true' in outcome and '"day": 1.0' in outcome
     assert [json.loads(line)["kind"] for line in log.splitlines()] == ["start", "offer", "accept", "agreement"]
+
+
+def test_a_principal_answers_one_text_as_the_stretches_answer_many() -> None:
+    """Principal.respond (mediated talks, one text) and Answers (many offers at once) give the same answers."""
+    rng = np.random.default_rng(12)
+    seen: set[int] = set()
+    for index in range(40):
+        scenario = Scenario.model_validate(alternating_variant(random_scenario(rng, index), index))
+        world = World(scenario, None)
+        packages = np.arange(len(world.packages))
+        for party in (p for p in scenario.parties if p.role == "principal"):
+            principal = Principal(party, world)
+            for t in (0.0, 0.3, 0.9, 1.0):
+                plan = principal.plan()
+                worth = world.utility_rows((party.id,))[:, packages]
+                codes = Answers([plan], packages, worth, np.full((1, len(packages)), plan.asks(t)),
+                                [slice(0)]).codes(len(packages))[0].tolist()
+                causes = [principal.respond(int(package), t).cause for package in packages]
+                assert causes == [Answer(code).cause for code in codes], (index, party.id, t)
+                seen.update(codes)
+    assert seen == {Answer.ACCEPTS, Answer.BREAKS_RED_LINES, Answer.BELOW_WALK_AWAY, Answer.ASKS_FOR_MORE}

@@ -18,27 +18,25 @@ import numpy.typing as npt
 DEFAULT_EXPONENTS = {"boulware": 0.2, "conceder": 5.0, "linear": 1.0, "tit-for-tat": 1.0, "hardliner": 1.0}
 
 
-def time_based(t: float, best: float, reservation: float, exponent: float) -> float:
-    """Aspiration at relative time ``t`` in [0, 1] for a time-based style."""
-    t = min(1.0, max(0.0, t))
-    return float(reservation + (best - reservation) * (1.0 - t ** (1.0 / exponent)))
+def fall(pace: float, inverse: float) -> float:
+    """How far a time-based curve has come down, from 0 (its best) to 1 (the walk-away value).
+
+    ``pace`` is the relative time times the party's speed (1 + urgency), ``inverse`` is
+    ``1 / e``: ``1 - min(1, max(0, pace)) ** inverse``. The demand is then
+    ``r + (b - r) * fall``. The power is Python's on purpose: numpy's vectorised power may
+    differ from it in the last bit, and every path must give the same demands.
+    """
+    powered: float = min(1.0, max(0.0, pace)) ** inverse
+    return 1.0 - powered
 
 
 def falls(times: npt.NDArray[np.float64], inverses: Sequence[float],
           speeds: Sequence[float]) -> npt.NDArray[np.float64]:
-    """How far each of several time-based curves has come down, at many relative times.
-
-    Row ``k`` of ``times`` belongs to the curve with inverse exponent ``inverses[k]`` and
-    ``speeds[k]``: ``1 - min(1, max(0, t * speed)) ** inverse``, so that a curve's
-    aspiration is ``r + (b - r) * falls``, equal to :func:`time_based` of ``t * speed`` to
-    the bit. Clipping and arithmetic are single IEEE operations in numpy as in Python; the
-    power is Python's, since numpy's vectorised power may differ from it in the last bit.
-    """
+    """:func:`fall` at many relative times: row ``k`` of ``times`` for the curve ``inverses[k]``, ``speeds[k]``."""
     rows, n = times.shape
-    paces = np.minimum(np.maximum(times * np.asarray(speeds, dtype=np.float64)[:, None], 0.0), 1.0)
+    paces = times * np.asarray(speeds, dtype=np.float64)[:, None]  # one IEEE product each, as in Python
     powers = chain.from_iterable(repeat(inverse, n) for inverse in inverses)
-    powered = np.fromiter(map(pow, paces.ravel().tolist(), powers), dtype=np.float64, count=rows * n)
-    return 1.0 - powered.reshape(rows, n)
+    return np.fromiter(map(fall, paces.ravel().tolist(), powers), dtype=np.float64, count=rows * n).reshape(rows, n)
 
 
 def tit_for_tat(best: float, reservation: float, conceded_by_other: float) -> float:

@@ -3,22 +3,49 @@
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from collections.abc import Sequence
+from enum import IntEnum
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.concession import DEFAULT_EXPONENTS, time_based, tit_for_tat
+from sim.agents.concession import DEFAULT_EXPONENTS, fall, tit_for_tat
 from sim.agents.world import World
 from sim.constraints.check import RESERVATION_ID
+from sim.constraints.walk_away import falling_short, first_meeting_each, meets
 from sim.scenario.model import Party
 
-EPSILON = 1e-9
-ACCEPTS, BREAKS_RED_LINES, BELOW_WALK_AWAY, ASKS_FOR_MORE = range(4)
-"""Why a principal answers a text as it does, as codes (see :data:`CAUSES`)."""
-CAUSES = ("accepts", "breaks red lines", "below its walk-away value", "asks for more")
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+Codes = npt.NDArray[np.int8]
+Fallen = TypeVar("Fallen", float, Floats)
+
+
+class Answer(IntEnum):
+    """How a principal answers a text or offer, and why; the values are the codes of answer arrays."""
+
+    PROPOSES = -1
+    """The offer is the principal's own."""
+    ACCEPTS = 0
+    BREAKS_RED_LINES = 1
+    BELOW_WALK_AWAY = 2
+    ASKS_FOR_MORE = 3
+
+    @property
+    def accepts(self) -> bool:
+        """Whether the principal goes along with the text (its own offer included)."""
+        return self in (Answer.ACCEPTS, Answer.PROPOSES)
+
+    @property
+    def cause(self) -> str:
+        """The answer's cause as the event log words it."""
+        return _CAUSES[self]
+
+
+_CAUSES = {Answer.PROPOSES: "proposes", Answer.ACCEPTS: "accepts", Answer.BREAKS_RED_LINES: "breaks red lines",
+           Answer.BELOW_WALK_AWAY: "below its walk-away value", Answer.ASKS_FOR_MORE: "asks for more"}
 
 
 class Response(NamedTuple):
@@ -33,20 +60,21 @@ class Response(NamedTuple):
 
 
 class _Ranking:
-    """The packages a party can accept, by its utility (ascending); list copies and code rows made on first use."""
+    """The packages a party can accept, by its utility (ascending); code rows made on first use."""
 
-    __slots__ = ("_lists", "_rows", "packages", "utility")
+    __slots__ = ("_rows", "packages", "utility")
 
     def __init__(self, packages: npt.NDArray[np.intp], utility: npt.NDArray[np.float64]) -> None:
         self.packages, self.utility = packages, utility
-        self._lists: tuple[list[int], list[float]] | None = None
         self._rows: npt.NDArray[np.int16] | None = None
 
-    def lists(self) -> tuple[list[int], list[float]]:
-        """The packages and utilities as plain lists, for turn-by-turn lookups (same float64 values)."""
-        if self._lists is None:
-            self._lists = (self.packages.tolist(), self.utility.tolist())
-        return self._lists
+    def offers(self, asked: Floats | float) -> npt.NDArray[np.intp]:
+        """The offer rule: for each demand, the least-valued package that meets it (the most valued if none does).
+
+        Where in the ranking each offer stands; ``packages`` gives the offers themselves. The
+        ranking must not be empty.
+        """
+        return np.minimum(first_meeting_each(self.utility, asked), len(self.packages) - 1)
 
     def rows(self, every: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
         """The packages' codes, one row each, taken from ``every`` package of the space."""
@@ -60,14 +88,14 @@ _UNRANKED = _Ranking(np.empty(0, dtype=np.intp), np.empty(0))
 
 
 class Plan(NamedTuple):
-    """How a principal whose demands depend on time alone asks, offers and answers while nothing changes.
+    """How a principal asks, offers and answers while nothing changes (the world, or for tit-for-tat, the offers).
 
     At relative time ``t`` it asks for ``floor + span * (1 - min(1, max(0, t * speed)) ** inverse)``
     (``span`` is 0 for a demand that does not move: a hardliner's, or that of a party with
     nothing to ask), offers the least-valued package of ``ranking`` worth that much, and
     rejects a text worth less than ``walk_away`` (``-inf`` without preferences) or breaking
-    one of its ``own`` red lines. The same numbers as :meth:`Principal.respond` and
-    :meth:`Principal.offer` use.
+    one of its ``own`` red lines. A tit-for-tat principal's plan holds for the moment only.
+    :meth:`Principal.respond` and :meth:`Principal.offer` use it too.
     """
 
     floor: float
@@ -78,6 +106,92 @@ class Plan(NamedTuple):
     has_utility: bool
     ranking: _Ranking
     own: list[tuple[str, npt.NDArray[np.bool_]]]
+
+    def asks(self, t: float) -> float:
+        """What the principal asks for at relative time ``t``: the concession curve."""
+        return demand(self.floor, self.span, fall(t * self.speed, self.inverse))
+
+    def breaking(self, offers: npt.NDArray[np.intp]) -> Bools | None:
+        """Which offers break one of the principal's own red lines (None if it has none in force)."""
+        if not self.own:
+            return None
+        holds = self.own[0][1].take(offers)
+        for _, more in self.own[1:]:
+            holds &= more.take(offers)
+        return np.logical_not(holds)
+
+
+def demand(floor: Fallen, span: Fallen, fallen: Fallen) -> Fallen:
+    """What a principal asks for once its curve has come down ``fallen`` (see :func:`~concession.fall`).
+
+    For one principal and one moment, or for many of each: ``floor`` and ``span`` then hold
+    one row per principal, ``fallen`` one column per turn.
+    """
+    return floor + span * fallen
+
+
+def answer_to(breaks_red_lines: bool, below_walk_away: bool, asks_for_more: bool) -> Answer:
+    """The answer rule: what a principal answers to a text or offer, from what it finds in it.
+
+    An offer that breaks one of the principal's own red lines is refused for that; else one
+    worth less than its walk-away value for that; else one worth less than it asks for; it
+    accepts the rest. Both comparisons are the one walk-away test (:mod:`sim.constraints.walk_away`).
+    """
+    if breaks_red_lines:
+        return Answer.BREAKS_RED_LINES
+    if below_walk_away:
+        return Answer.BELOW_WALK_AWAY
+    return Answer.ASKS_FOR_MORE if asks_for_more else Answer.ACCEPTS
+
+
+_ANSWER_CODES = np.array([[[answer_to(red, low, more) for more in (False, True)] for low in (False, True)]
+                          for red in (False, True)], dtype=np.int8)
+"""The answer rule tabulated, to look the answers to many offers up at once: [breaks, below, asks for more]."""
+
+
+class Answers:
+    """How each principal (a row) answers each offer (a column), by the answer rule (:func:`answer_to`).
+
+    ``worth[p, i]`` is offer ``i``'s utility to principal ``p`` and ``asked[p, i]`` what
+    ``p`` asks for then; ``proposed[p]`` slices out the offers that are ``p``'s own. Who
+    refused is worked out at once (agreements depend on it), each :class:`Answer` only when
+    asked for (when the log is read).
+    """
+
+    def __init__(self, plans: Sequence[Plan], offers: npt.NDArray[np.intp], worth: Floats, asked: Floats,
+                 proposed: Sequence[slice]) -> None:
+        self.short = falling_short(worth, asked)
+        self.below = falling_short(worth, np.array([[plan.walk_away] for plan in plans]))
+        self.broken = [plan.breaking(offers) for plan in plans]
+        self.proposed = proposed
+        self.refused = self.short | self.below
+        """Whether each principal refused each offer, whatever the reason (never its own)."""
+        for refused, broken, own in zip(self.refused, self.broken, proposed, strict=True):
+            if broken is not None:
+                refused |= broken
+            refused[own] = False
+
+    def codes(self, turns: int) -> Codes:
+        """Each principal's :class:`Answer` to each of the first ``turns`` offers, as codes."""
+        broken = np.zeros((len(self.broken), turns), dtype=bool)
+        for row, breaks in zip(broken, self.broken, strict=True):
+            if breaks is not None:
+                row[:] = breaks[:turns]
+        found = (broken, self.below[:, :turns], self.short[:, :turns])
+        codes = _ANSWER_CODES[tuple(side.view(np.uint8) for side in found)]  # as indices 0/1, not as masks
+        for row, own in zip(codes, self.proposed, strict=True):
+            row[own] = Answer.PROPOSES
+        return codes
+
+    def on_red_lines(self, turns: int) -> list[tuple[int, int]]:
+        """(offer, principal) of the refusals among the first ``turns`` offers that rest on own red lines."""
+        pairs = []
+        for k, (broken, own) in enumerate(zip(self.broken, self.proposed, strict=True)):
+            if broken is not None:
+                rests = broken[:turns].copy()
+                rests[own] = False
+                pairs += [(i, k) for i in rests.nonzero()[0].tolist()]
+        return sorted(pairs)
 
 
 class Principal:
@@ -124,24 +238,6 @@ class Principal:
         self._own = [(state.ref, self.world.mask(state.ref)) for state in mine if state.active is not None]
         self._revision = self.world.revision
 
-    def aspiration(self, t: float) -> float:
-        """The utility the party still asks for at relative time ``t``."""
-        self._refresh()
-        return self._aspiration(t)
-
-    def _aspiration(self, t: float) -> float:
-        """:meth:`aspiration` once the cache is fresh."""
-        if not self.has_utility or not len(self._ranking.packages):
-            return 0.0
-        best = self._best()
-        reservation = self.world.reservation[self.party]
-        if self.style == "hardliner":
-            return best
-        if self.style == "tit-for-tat" and self._first_seen is not None:
-            return tit_for_tat(best, reservation, self._best_seen - self._first_seen)
-        pace = t * (1.0 + self.world.urgency[self.party])
-        return time_based(pace, best, reservation, self.exponent)
-
     def _best(self) -> float:
         """The most the party asks for: its best acceptable utility, or its opening demand if lower."""
         return self._top if self.opening is None else min(self._top, self.opening)
@@ -156,18 +252,18 @@ class Principal:
         self._best_seen = max(self._best_seen, value)
 
     def respond(self, package: int, t: float) -> Response:
-        """Accept a text if it breaks none of the party's red lines and meets its demands."""
+        """Answer one text at relative time ``t``, by the answer rule (:func:`answer_to`)."""
         self._refresh()
-        broken = self.breaks(package)
+        plan = self._plan()
         utility = self._utility[package] if self.has_utility else None
-        if broken:
-            return Response(self.party, package, False, broken, CAUSES[BREAKS_RED_LINES], utility)
-        if utility is not None:
-            if utility < self.world.reservation[self.party] - EPSILON:
-                return Response(self.party, package, False, (self.walk_away_ref,), CAUSES[BELOW_WALK_AWAY], utility)
-            if utility < self._aspiration(t) - EPSILON:
-                return Response(self.party, package, False, (), CAUSES[ASKS_FOR_MORE], utility)
-        return Response(self.party, package, True, (), CAUSES[ACCEPTS], utility)
+        worth = 0.0 if utility is None else utility
+        broken = self.breaks(package)
+        answer = answer_to(bool(broken), not meets(worth, plan.walk_away), not meets(worth, plan.asks(t)))
+        if answer is Answer.BREAKS_RED_LINES:
+            refs = broken
+        else:
+            refs = (self.walk_away_ref,) if answer is Answer.BELOW_WALK_AWAY else ()
+        return Response(self.party, package, answer.accepts, refs, answer.cause, utility)
 
     def breaks(self, package: int) -> tuple[str, ...]:
         """The party's own active red lines that a package breaks (the cache must be fresh)."""
@@ -186,29 +282,32 @@ class Principal:
         return self.style != "tit-for-tat"
 
     def plan(self) -> Plan:
-        """How the party will ask, offer and answer while nothing changes (not for tit-for-tat)."""
-        assert self.plans_ahead, "tit-for-tat demands depend on the other side's offers"
+        """How the party asks, offers and answers while nothing changes (for tit-for-tat: until the next offer)."""
         self._refresh()
-        walk_away = self.world.reservation[self.party] - EPSILON if self.has_utility else -math.inf
+        return self._plan()
+
+    def _plan(self) -> Plan:
+        """:meth:`plan` once the cache is fresh: the concession curve of the party's style, as a :class:`Plan`."""
         if not self.has_utility or not len(self._ranking.packages):
+            walk_away = self.world.reservation[self.party] if self.has_utility else -math.inf
             return Plan(0.0, 0.0, 1.0, 1.0, walk_away, self.has_utility, self._ranking, self._own)
-        if self.style == "hardliner":
-            return Plan(self._best(), 0.0, 1.0, 1.0, walk_away, True, self._ranking, self._own)
         reservation = self.world.reservation[self.party]
+        if self.style == "hardliner":
+            return Plan(self._best(), 0.0, 1.0, 1.0, reservation, True, self._ranking, self._own)
+        if self.style == "tit-for-tat" and self._first_seen is not None:
+            asked = tit_for_tat(self._best(), reservation, self._best_seen - self._first_seen)
+            return Plan(asked, 0.0, 1.0, 1.0, reservation, True, self._ranking, self._own)
         return Plan(reservation, self._best() - reservation, 1.0 / self.exponent, 1.0 + self.world.urgency[self.party],
-                    walk_away, True, self._ranking, self._own)
+                    reservation, True, self._ranking, self._own)
 
     def offer(self, t: float, near: int | None = None) -> int | None:
-        """A package the party would propose now: at its aspiration, closest to ``near`` if given."""
+        """A package the party would propose now: by the offer rule, or the one closest to ``near`` at or above it."""
         self._refresh()
-        order, utility = self._ranking.lists()
-        if not order:
-            return None
-        start = bisect_left(utility, self._aspiration(t) - EPSILON)
-        if start >= len(order):
-            start = len(order) - 1
-        if near is None:
-            return order[start]
-        distance = (self._ranking.rows(self.world.packages)[start:] != self.world.packages[near]).sum(axis=1)
         ranked = self._ranking
+        if not len(ranked.packages):
+            return None
+        start = int(ranked.offers(self._plan().asks(t)))
+        if near is None:
+            return int(ranked.packages[start])
+        distance = (ranked.rows(self.world.packages)[start:] != self.world.packages[near]).sum(axis=1)
         return int(ranked.packages[start:][np.lexsort((-ranked.utility[start:], distance))[0]])

@@ -21,6 +21,7 @@ from sim.constraints.check import CompiledConstraints
 from sim.constraints.compile import STATED, Compiler
 from sim.constraints.space import OutcomeSpace, run_bytes_per_package
 from sim.constraints.verdict import Verdict
+from sim.constraints.walk_away import first_meeting, meeting
 from sim.scenario.events import (
     AddRedLine,
     Attendance,
@@ -203,7 +204,7 @@ class World:
 
     def meets_reservation(self, party: str) -> Bools:
         """Packages worth at least the party's walk-away value now."""
-        return self.utility[party] >= self.reservation[party] - 1e-9
+        return meeting(self.utility[party], self.reservation[party])
 
     def ranked(self, party: str) -> tuple[npt.NDArray[np.intp], Floats]:
         """The packages a party's own active red lines and walk-away value allow, by its utility.
@@ -212,7 +213,7 @@ class World:
         """
         order, utility = self.shared.by_utility(party)
         if party in self.utility:
-            start = int(utility.searchsorted(self.reservation[party] - 1e-9))  # as meets_reservation
+            start = first_meeting(utility, self.reservation[party])  # as meets_reservation
             order, utility = order[start:], utility[start:]
         masks = [self.mask(state.ref) for state in self.own.get(party, ()) if state.active is not None]
         if masks:

@@ -19,6 +19,7 @@ from sim.analysis.explanation import Concession, Explanation, Judgement, Point, 
 from sim.analysis.narrate import narrate
 from sim.constraints.arrays import Bools
 from sim.constraints.evaluation import ProposalLike, resolve_terms
+from sim.constraints.walk_away import lowest_meeting, meets
 from sim.scenario.base import Scalar
 from sim.scenario.model import Scenario
 
@@ -78,7 +79,7 @@ def reference_points(space: DealSpace, among: Bools, disagreement_relaxed: bool 
         return ReferencePoints(int(chosen.size), 0, None, None, None)
     nash = nash_point(utilities, d, space.powers)
     if nash is None:
-        nash = nash_point(utilities, d - 1e-9, space.powers)
+        nash = nash_point(utilities, lowest_meeting(d), space.powers)
     return ReferencePoints(int(chosen.size), int(pareto_front(utilities).size), pick(nash),
                            pick(kalai_smorodinsky(utilities, d)), pick(max_welfare(utilities)))
 
@@ -101,7 +102,7 @@ def judge(space: DealSpace, proposal: ProposalLike, nash: Point | None = None) -
     low = space.constraints.check(row[None, :]).utility_low[:, 0]
     utilities = {p: float(low[k]) for k, p in enumerate(space.parties)}
     short = {p: round(float(space.reservations[k] - low[k]), 6)
-             for k, p in enumerate(space.parties) if low[k] < space.reservations[k] - 1e-9}
+             for k, p in enumerate(space.parties) if not meets(low[k], space.reservations[k])}
     feasible = np.flatnonzero(space.feasible)
     better = space.utilities[:, feasible]
     dominating = feasible[(better >= low[:, None]).all(axis=0) & (better > low[:, None] + 1e-12).any(axis=0)]

@@ -18,13 +18,10 @@ from sim.constraints.arrays import Bools, Codes, Columns, Floats, Verdicts
 from sim.constraints.compile import CompiledPreferences, CompiledRedLine, Compiler, Test
 from sim.constraints.space import LEFT_OPEN, OutcomeSpace
 from sim.constraints.verdict import Verdict
+from sim.constraints.walk_away import meeting
 from sim.scenario.model import Scenario
 
-# The walk-away verdict below reads these three names; the change that gives the walk-away test its own
-# module rewrites those lines, and then these aliases go.
-HOLDS, BREAKS, UNSETTLED = Verdict.HOLDS.value, Verdict.BREAKS.value, Verdict.OPEN.value
 RESERVATION_ID = "reservation-value"
-_EPSILON = 1e-9
 _COMPLETIONS_LIMIT = 4096
 _BLOCK_ROWS = 1_000_000
 _CHECK_ROWS = 1 << 16
@@ -81,9 +78,9 @@ class CompiledConstraints:
             for r, red_line in enumerate(self.red_lines):
                 settle_open(red_line.test, packages, red[r], self.space.sizes)
         rv = np.array([p.reservation for p in self.preferences])[:, None]
-        reservations = np.where(low >= rv - _EPSILON, HOLDS,
-                                np.where(high < rv - _EPSILON, BREAKS, UNSETTLED)).astype(np.int8)
-        return Check(red, reservations, low, high)
+        walk_aways = np.where(meeting(low, rv), Verdict.HOLDS.value,
+                              np.where(meeting(high, rv), Verdict.OPEN.value, Verdict.BREAKS.value)).astype(np.int8)
+        return Check(red, walk_aways, low, high)
 
     def feasible(self, packages: Codes) -> Bools:
         """Which complete packages meet every red line and every walk-away value."""

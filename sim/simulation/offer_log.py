@@ -7,7 +7,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.principal import ACCEPTS, BELOW_WALK_AWAY, CAUSES, Principal
+from sim.agents.principal import Answer, Principal
 from sim.agents.world import World
 from sim.constraints.check import RESERVATION_ID
 from sim.simulation.stretch import Stretch
@@ -30,14 +30,15 @@ def blocked_record(t: float, package: int, blockers: list[str]) -> Record:
 
 @lru_cache(maxsize=1024)
 def answer_entries(party: str) -> list[tuple[str, dict[str, str] | None, str]]:
-    """How each answer code of a principal reads in the log: (kind, verdicts, cause).
+    """How each answer of a principal but :attr:`Answer.PROPOSES` reads in the log, by code: (kind, verdicts, cause).
 
     Shared between runs (the log copies verdicts when read); the red lines a text breaks are
     named text by text instead.
     """
     walk_away = {f"{party}/{RESERVATION_ID}": "breaks"}
-    return [("accept" if code == ACCEPTS else "reject", walk_away if code == BELOW_WALK_AWAY else None, cause)
-            for code, cause in enumerate(CAUSES)]
+    answers = sorted(answer for answer in Answer if answer is not Answer.PROPOSES)  # listed by code, from 0
+    return [("accept" if answer.accepts else "reject", walk_away if answer is Answer.BELOW_WALK_AWAY else None,
+             answer.cause) for answer in answers]
 
 
 def offer_turns(stretch: Stretch, order: list[str], times: npt.NDArray[np.float64], agents: list[Principal],

@@ -7,62 +7,35 @@ moves. A whole stretch of turns can then be worked out at once, with arrays: eac
 offers at its demands of the moment, each other principal's answer to each offer, and the
 first turn on which every principal accepts a package that the one check allows.
 
-The answers are those of :meth:`Principal.respond` and the offers those of
-:meth:`Principal.offer`, turn for turn (the engine's tests compare the two ways on random
-scenarios, byte for byte).
+A stretch applies the rules that a turn played alone applies, on arrays: the answer rule
+(:func:`~sim.agents.principal.answer_to`, tabulated in :class:`~sim.agents.principal.Answers`),
+the offer rule (``_Ranking.offers``), the demand (:func:`~sim.agents.principal.demand`),
+:func:`relative_time` and :func:`share_accepting`. The engine's tests compare the two ways
+on random scenarios, byte for byte.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from sim.agents.concession import falls
-from sim.agents.principal import ACCEPTS, ASKS_FOR_MORE, BELOW_WALK_AWAY, BREAKS_RED_LINES, EPSILON, Plan
+from sim.agents.principal import Answers, Plan, demand
 
-PROPOSES = -1
-"""The answer code of the principal whose offer it is."""
 Floats = npt.NDArray[np.float64]
-
-
-class Answers(NamedTuple):
-    """What each principal made of each offer of a stretch, from which its answer codes follow.
-
-    ``worth[p, i]`` is turn ``i``'s offer's utility to principal ``p``, ``asked[p, i]`` its
-    demand then (less the tolerance), ``walk_away[p]`` its walk-away value (less the
-    tolerance), ``broken[p]`` marks the offers that break its own red lines (None if none
-    can), and ``owned[p]`` slices out the turns it proposes.
-    """
-
-    worth: Floats
-    asked: Floats
-    walk_away: Floats
-    broken: list[npt.NDArray[np.bool_] | None]
-    owned: list[slice]
-
-    def codes(self, turns: int) -> npt.NDArray[np.int8]:
-        """Each principal's answer code on each of the first ``turns`` turns, as :meth:`Principal.respond` gives it."""
-        worth, asked = self.worth[:, :turns], self.asked[:, :turns]
-        codes = np.where(worth < self.walk_away, np.int8(BELOW_WALK_AWAY),
-                         np.where(worth < asked, np.int8(ASKS_FOR_MORE), np.int8(ACCEPTS)))
-        for k, (broken, own) in enumerate(zip(self.broken, self.owned, strict=True)):
-            if broken is not None:
-                codes[k, broken[:turns]] = BREAKS_RED_LINES
-            codes[k, own] = PROPOSES
-        return codes
 
 
 class Stretch(NamedTuple):
     """What happened on a stretch of turns: who offered what, and how each other principal answered.
 
     The first ``answered`` turns were answered; when ``no_offer``, one more was played, whose
-    proposer had nothing to offer. ``answers.codes(answered)`` gives each principal's answers.
-    ``best_refused[p]`` is the refused offer with the highest utility for ``p`` (the first
-    such): (utility, package).
+    proposer had nothing to offer. ``answers.codes(answered)[p, i]`` is principal ``p``'s
+    :class:`~sim.agents.principal.Answer` to turn ``i``. ``best_refused[p]`` is the
+    refused offer with the highest utility for ``p`` (the first such): (utility, package).
     """
 
     proposers: npt.NDArray[np.intp]
@@ -103,14 +76,13 @@ class Schedule:
         clock[0] = now
         np.add.accumulate(clock, out=clock)  # the times simpy reaches turn by turn, to the bit
         turns = np.arange(first_turn, first_turn + length)
-        rounds = turns // parties / max_rounds
-        relative = clock / horizon
+        rounds = turns // parties
         self.first_turn, self.parties = first_turn, parties
         self.ends = clock[1:]
         self.proposers = turns % parties
         self.proposes = self.proposers == np.arange(parties)[:, None]
-        self.times = np.minimum(np.where(self.proposes, np.maximum(relative[:-1], rounds),
-                                         np.maximum(relative[1:], rounds)), 1.0)
+        self.times = np.where(self.proposes, relative_time(clock[:-1], horizon, rounds, max_rounds),
+                              relative_time(clock[1:], horizon, rounds, max_rounds))
         for shared in (self.ends, self.proposers, self.proposes, self.times):
             shared.setflags(write=False)
         self._falls: dict[tuple[tuple[float, ...], tuple[float, ...]], Floats] = {}
@@ -156,6 +128,26 @@ def _shared_schedule(now: float, step: float, length: int, horizon: float, first
     return Schedule(now, step, length, horizon, first_turn, parties, max_rounds)
 
 
+@overload
+def relative_time(days: float, horizon: float, rounds: int, max_rounds: int) -> float: ...
+
+
+@overload
+def relative_time(days: Floats, horizon: float, rounds: npt.NDArray[np.intp], max_rounds: int) -> Floats: ...
+
+
+def relative_time(days: float | Floats, horizon: float, rounds: int | npt.NDArray[np.intp],
+                  max_rounds: int) -> float | Floats:
+    """How far the talks have come, from 0 to 1: the share of the horizon or of the rounds gone, whichever is more.
+
+    For one moment or for many (arrays of days and rounds).
+    """
+    if isinstance(days, float) and isinstance(rounds, int):
+        # one moment, once per answer: Python's min and max give the same values as numpy's, far faster on scalars
+        return min(1.0, max(days / horizon, rounds / max_rounds))
+    return np.minimum(np.maximum(days / horizon, rounds / max_rounds), 1.0)
+
+
 def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArray[np.bool_],
          utility: Floats) -> Stretch:
     """Play the first ``count`` turns of a schedule, each principal as its :class:`Plan` says.
@@ -165,20 +157,30 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
     packages an agreement may take (every active red line and walk-away value holds). The
     stretch stops at the first agreement, or at a proposer with nothing to offer.
     """
-    parties = len(plans)
-    floors, spans, walk_away = np.array([p.floor for p in plans] + [p.span for p in plans]
-                                        + [p.walk_away for p in plans]).reshape(3, parties, 1)
-    asked = floors + spans * turns.falls(plans)[:, :count]
-    asked -= EPSILON
-    owned = [slice((k - turns.first_turn) % parties, count, parties) for k in range(parties)]
+    floors, spans = np.array([[plan.floor for plan in plans], [plan.span for plan in plans]])[:, :, None]
+    asked = demand(floors, spans, turns.falls(plans)[:, :count])
+    owned = turns_of(plans, turns.first_turn, count)
     offers, answered = _offers(plans, asked, owned, count)
+    return settle(plans, turns.proposers[:count], offers, answered, asked, allowed, utility, owned)
+
+
+def turns_of(plans: Sequence[Plan], first_turn: int, count: int) -> list[slice]:
+    """The turns each principal proposes among ``count`` turns from ``first_turn`` on (they take turns in order)."""
+    parties = len(plans)
+    return [slice((k - first_turn) % parties, count, parties) for k in range(parties)]
+
+
+def settle(plans: Sequence[Plan], proposers: npt.NDArray[np.intp], offers: npt.NDArray[np.intp], answered: int,
+           asked: Floats, allowed: npt.NDArray[np.bool_], utility: Floats, owned: list[slice]) -> Stretch:
+    """Answer offers made on turns in a row, up to the first agreement, as each principal's :class:`Plan` says.
+
+    ``asked[p, i]`` is what principal ``p`` asks for on turn ``i``; offers from turn
+    ``answered`` on are placeholders (that turn's proposer had nothing to offer).
+    """
+    parties, count = len(plans), len(offers)
     worth = utility.take(offers, axis=1)
-    refused = worth < np.maximum(asked, walk_away)
-    broken = [_breaking(plan, offers) for plan in plans]
-    for k, (breaks, own) in enumerate(zip(broken, owned, strict=True)):
-        if breaks is not None:
-            refused[k] |= breaks
-        refused[k, own] = False
+    answers = Answers(plans, offers, worth, asked, owned)
+    refused = answers.refused
     objected = np.logical_or.reduce(refused, axis=0)  # someone refused the turn's offer
     fits = allowed.take(offers)
     agreements = (fits > objected)[:answered]
@@ -189,15 +191,19 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
     played = answered if agreed or answered == count else answered + 1
     refused, unanimous = refused[:, :answered], np.logical_not(objected[:answered])
     blocked = (unanimous > fits[:answered]).nonzero()[0].tolist() if np.count_nonzero(unanimous) > agreed else []
-    return Stretch(turns.proposers[:played], offers[:played], answered,
-                   Answers(worth, asked, walk_away, broken, owned), blocked, agreed, played > answered,
-                   _best_refused(plans, refused, worth[:, :answered], offers), _on_red_lines(broken, owned, answered),
-                   (parties - np.count_nonzero(refused[:, -1])) / parties if answered else None)
+    return Stretch(proposers[:played], offers[:played], answered, answers, blocked, agreed, played > answered,
+                   _best_refused(plans, refused, worth[:, :answered], offers), answers.on_red_lines(answered),
+                   share_accepting(parties - int(np.count_nonzero(refused[:, -1])), parties) if answered else None)
+
+
+def share_accepting(accepting: int, principals: int) -> float:
+    """Progress: the share of principals that accepted the last offer or text (a proposer accepts its own)."""
+    return accepting / principals
 
 
 def _offers(plans: Sequence[Plan], asked: Floats, owned: list[slice],
             count: int) -> tuple[npt.NDArray[np.intp], int]:
-    """Each proposer's offer on its turns: the least-valued package of its ranking worth what it asks.
+    """Each proposer's offer on its turns, by the offer rule of its ranking (:meth:`_Ranking.offers`).
 
     Also returns how many turns come before the first whose proposer has nothing to offer
     (``count`` if none); the offers from there on are placeholders.
@@ -205,35 +211,11 @@ def _offers(plans: Sequence[Plan], asked: Floats, owned: list[slice],
     offers = np.zeros(count, dtype=np.intp)
     answered = count
     for plan, own, wanted in zip(plans, owned, asked, strict=True):
-        ranked = plan.ranking.packages
-        if not len(ranked):
+        if not len(plan.ranking.packages):
             answered = min(answered, own.start)
             continue
-        start = plan.ranking.utility.searchsorted(wanted[own])
-        offers[own] = ranked.take(np.minimum(start, len(ranked) - 1, out=start))
+        offers[own] = plan.ranking.packages.take(plan.ranking.offers(wanted[own]))
     return offers, answered
-
-
-def _breaking(plan: Plan, offers: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_] | None:
-    """Which offers break one of the principal's own red lines (None if it has none in force)."""
-    if not plan.own:
-        return None
-    holds = plan.own[0][1].take(offers)
-    for _, more in plan.own[1:]:
-        holds &= more.take(offers)
-    return np.logical_not(holds)
-
-
-def _on_red_lines(broken: list[npt.NDArray[np.bool_] | None], owned: list[slice],
-                  answered: int) -> list[tuple[int, int]]:
-    """(turn, principal) of the answers among the first ``answered`` that rest on the principal's own red lines."""
-    pairs = []
-    for k, (breaks, own) in enumerate(zip(broken, owned, strict=True)):
-        if breaks is not None:
-            rests = breaks[:answered].copy()
-            rests[own] = False
-            pairs += [(i, k) for i in rests.nonzero()[0].tolist()]
-    return sorted(pairs)
 
 
 def _best_refused(plans: Sequence[Plan], refused: npt.NDArray[np.bool_], worth: Floats,

@@ -21,7 +21,7 @@ import numpy as np
 import simpy
 
 from sim.agents.mediator import Mediator
-from sim.agents.principal import Principal, Response
+from sim.agents.principal import Answer, Principal, Response
 from sim.agents.world import World
 from sim.analysis.clashes import enumerate_sets
 from sim.errors import UsageError
@@ -29,7 +29,7 @@ from sim.scenario.events import DropRedLine, Event, SwitchVersion
 from sim.scenario.model import Scenario
 from sim.simulation.draws import draw_versions, stated_versions
 from sim.simulation.offer_log import AGREEMENT, NO_OFFER, blocked_record, breaking, offer_turns
-from sim.simulation.stretch import Stretch, schedule
+from sim.simulation.stretch import Stretch, relative_time, schedule, share_accepting
 from sim.simulation.stretch import play as play_stretch
 from sim.simulation.timeline import EventLog, Outcome
 
@@ -79,14 +79,23 @@ class Talks:
         self.world = World(scenario, versions)
         self.log = EventLog(scenario.start, self.world.shared.terms_of)
         self.principals = {p.id: Principal(p, self.world) for p in scenario.parties if p.role == "principal"}
-        mediators = [p.id for p in scenario.parties if p.role == "mediator"]
-        lead = self.settings.lead_mediator or (mediators[0] if mediators else None)
-        protocol = self.settings.protocol or ("mediated" if lead else "alternating")
-        self.mediator = Mediator(lead, self.world, tuple(self.principals)) if protocol == "mediated" and lead \
-            else None
+        self.mediator = self._lead_mediator()
         self.table = simpy.PriorityResource(self.env, capacity=1) if self.mediator else None
         """The mediator's table: a shuttle and a summit do not hold talks at once."""
         self.done = self.env.event()
+        self._start_counts()
+
+    def _lead_mediator(self) -> Mediator | None:
+        """The mediator who leads the talks, if they are mediated (the default when the scenario has one)."""
+        mediators = [p.id for p in self.scenario.parties if p.role == "mediator"]
+        lead = self.settings.lead_mediator or (mediators[0] if mediators else None)
+        protocol = self.settings.protocol or ("mediated" if lead else "alternating")
+        if protocol != "mediated" or not lead:
+            return None
+        return Mediator(lead, self.world, tuple(self.principals))
+
+    def _start_counts(self) -> None:
+        """What the talks keep count of as they go, at its start."""
         self.rounds = self.drafts = 0
         self.text: int | None = None
         self.progress = 0.0
@@ -125,13 +134,12 @@ class Talks:
         Every STEPS_BETWEEN_CHECKS events, look at the clock and the count: a run that would
         never end stops with a clear error, and one that ends in time is not changed at all.
         """
-        step, done = self.env.step, self.done
         began = time.monotonic()
         steps = 0
         while True:
             for _ in range(STEPS_BETWEEN_CHECKS):
-                step()
-                if done.callbacks is None:  # processed: the talks are over
+                self.env.step()
+                if self.done.callbacks is None:  # processed: the talks are over
                     return
             steps += STEPS_BETWEEN_CHECKS
             seconds = time.monotonic() - began
@@ -156,7 +164,7 @@ class Talks:
             self.done.succeed()
 
     def _relative_time(self) -> float:
-        return min(1.0, max(self.env.now / self.horizon, self.rounds / self._max_rounds))
+        return relative_time(float(self.env.now), self.horizon, self.rounds, self._max_rounds)
 
     # -- events and shocks -------------------------------------------------------------------------
 
@@ -225,12 +233,8 @@ class Talks:
                 self._redraft()
 
     def _summit(self, event: Event) -> Process:
-        attending = [p for p in event.parties if self.rng.random() < event.attendance.get(p, 1.0)]
-        for party in event.attendance:
-            self.draws[f"attends:{event.id}:{party}"] = party in attending
-        missing = [p for p in event.parties if p not in attending]
-        self.log.add(self.env.now, "summit", cause=f"attending: {', '.join(attending) or 'nobody'}"
-                     + (f"; absent: {', '.join(missing)}" if missing else ""))
+        """The parties that come meet at the mediator's table for a few rounds, answering each text at once."""
+        attending = self._attendance(event)
         if self.mediator is None or self.table is None or self.done.triggered:
             return
         with self.table.request(priority=SUMMIT) as turn:
@@ -242,6 +246,16 @@ class Talks:
                 if self._conclude(answers):
                     return
                 self._redraft()
+
+    def _attendance(self, event: Event) -> list[str]:
+        """Draw who comes to a summit, note it among the run's draws and log it."""
+        attending = [p for p in event.parties if self.rng.random() < event.attendance.get(p, 1.0)]
+        for party in event.attendance:
+            self.draws[f"attends:{event.id}:{party}"] = party in attending
+        missing = [p for p in event.parties if p not in attending]
+        absent = f"; absent: {', '.join(missing)}" if missing else ""
+        self.log.add(self.env.now, "summit", cause=f"attending: {', '.join(attending) or 'nobody'}{absent}")
+        return attending
 
     def _opening_mask(self) -> np.ndarray:
         """Completions of the latest proposal on the table at the start (all packages if none)."""
@@ -308,7 +322,7 @@ class Talks:
         if not answers:
             return False
         accepted = [a.party for a in answers if a.accept]
-        self.progress = len(accepted) / len(self.principals)
+        self.progress = share_accepting(len(accepted), len(self.principals))
         if len(accepted) != len(self._everyone) or set(accepted) != self._everyone:
             return False
         package = answers[-1].package
@@ -326,47 +340,59 @@ class Talks:
     # -- alternating offers ------------------------------------------------------------------------
 
     def _alternating(self) -> Process:
+        """Principals take turns to offer; every other principal answers each offer.
+
+        Where nothing can happen between turns, many turns are worked out at once with arrays
+        (a stretch); otherwise, and for tit-for-tat, one at a time, as mediated talks answer a
+        text. Both ways apply the same rules: :func:`~sim.agents.principal.answer_to`, the
+        offer rule, :func:`~sim.agents.principal.demand` and :func:`relative_time`.
+        """
         order = list(self.principals)
         agents = [self.principals[p] for p in order]
-        parties = len(order)
-        step = self.settings.deliberation_days
-        timeout, log = self.env.timeout, self.log.add
-        ahead = self.stretches and step > 0 and all([agent.plans_ahead for agent in agents])
+        ahead = self._plan_ahead(agents)
         utility = self.world.utility_rows(tuple(order)) if ahead else None
         turn, chunk = 0, _FIRST_STRETCH
         while self.rounds < self._max_rounds:
-            if ahead:
-                assert utility is not None
-                planned = self._plan_stretch(agents, order, utility, turn, chunk)
-                if planned is not None:
-                    delay, stretch = planned
-                    yield timeout(delay)
-                    ended = stretch.agreed or stretch.no_offer
-                    turn, chunk = turn + stretch.turns - ended, 2 * chunk
-                    self.rounds = turn // parties
-                    if stretch.agreed:
-                        self._finish("agreement")
-                    if ended:
-                        return
-                    continue
-            k = turn % parties
-            offer = agents[k].offer(self._relative_time())
-            yield timeout(step)
-            if offer is None:
-                log(self.env.now, "no-offer", order[k], cause=NO_OFFER)
+            planned = self._plan_stretch(agents, order, utility, turn, chunk) if utility is not None else None
+            if planned is None:
+                ended = yield from self._one_turn(agents, order, turn)
+                played = 0 if ended else 1
+            else:
+                delay, stretch = planned
+                yield self.env.timeout(delay)
+                chunk *= 2
+                ended = stretch.agreed or stretch.no_offer
+                played = stretch.turns - ended  # a turn without an offer, or that ends in a deal, is not counted
+                if stretch.agreed:
+                    self._finish("agreement")
+            turn += played
+            self.rounds = turn // len(order)
+            if ended:
                 return
-            log(self.env.now, "offer", order[k], package=offer)
-            t = self._relative_time()
-            answers = [Response(order[k], offer, True, (), "proposes", None)]
-            for j in range(parties):
-                if j != k:
-                    agents[j].observe(offer)
-                    answers.append(self._answer(order[j], offer, t))
-            if self._conclude(answers):
-                return
-            turn += 1
-            if turn % parties == 0:
-                self.rounds += 1
+
+    def _plan_ahead(self, agents: list[Principal]) -> bool:
+        """Whether stretches of turns may be worked out at once: asked for, turns take time, demands move with it."""
+        return self.stretches and self.settings.deliberation_days > 0 and all(a.plans_ahead for a in agents)
+
+    def _one_turn(self, agents: list[Principal], order: list[str], turn: int) -> Generator[simpy.Event, Any, bool]:
+        """Play turn ``turn`` alone: the offer made now, the answers one deliberation later, as the world is then.
+
+        Returns whether the talks end on it (an agreement, or a proposer with nothing to offer).
+        """
+        k = turn % len(order)
+        offer = agents[k].offer(self._relative_time())
+        yield self.env.timeout(self.settings.deliberation_days)
+        if offer is None:
+            self.log.add(self.env.now, "no-offer", order[k], cause=NO_OFFER)
+            return True
+        self.log.add(self.env.now, "offer", order[k], package=offer)
+        t = self._relative_time()
+        answers = [Response(order[k], offer, True, (), Answer.PROPOSES.cause, None)]
+        for j, agent in enumerate(agents):
+            if j != k:
+                agent.observe(offer)  # tit-for-tat measures the concession before it answers
+                answers.append(self._answer(order[j], offer, t))
+        return self._conclude(answers)
 
     def _plan_stretch(self, agents: list[Principal], order: list[str], utility: np.ndarray, turn: int,
                       chunk: int) -> tuple[float, Stretch] | None:
@@ -410,17 +436,25 @@ class Talks:
     # -- outcome -------------------------------------------------------------------------------------
 
     def _outcome(self) -> Outcome:
-        versions = {ref: s.active for ref, s in self.world.red_lines.items()}
-        best = {p: {"package": self.world.terms(pkg), "utility": round(u, 6)} for p, (u, pkg) in self.refused.items()}
+        """How the run ended: the deal, or what blocked one (logged as the last entry)."""
         if self.agreement is not None:
             at, package = self.agreement
-            return Outcome(self.scenario.id, self.seed, True, at, self.log.day(at), self.world.terms(package),
-                           self.rounds, self.drafts, (), "agreement", best, versions, dict(self.world.reservation),
-                           dict(self.draws))
+            return self._ending(day=at, package=package, blocking=(), reason="agreement")
         blocking, reason = self._blocking()
         self.log.add(self.env.now, "end", cause=reason)
-        return Outcome(self.scenario.id, self.seed, False, None, None, None, self.rounds, self.drafts,
-                       blocking, reason, best, versions, dict(self.world.reservation), dict(self.draws))
+        return self._ending(day=None, package=None, blocking=blocking, reason=reason)
+
+    def _ending(self, *, day: float | None, package: int | None, blocking: tuple[str, ...], reason: str) -> Outcome:
+        """The outcome record: the deal's day and package (None without one), or what blocked it, and why."""
+        return Outcome(
+            scenario=self.scenario.id, seed=self.seed, agreed=package is not None, day=day,
+            date=None if day is None else self.log.day(day),
+            package=None if package is None else self.world.terms(package),
+            rounds=self.rounds, drafts=self.drafts, blocking=blocking, reason=reason,
+            best_refused={p: {"package": self.world.terms(best), "utility": round(u, 6)}
+                          for p, (u, best) in self.refused.items()},
+            versions={ref: s.active for ref, s in self.world.red_lines.items()},
+            reservations=dict(self.world.reservation), draws=dict(self.draws))
 
     def _blocking(self) -> tuple[tuple[str, ...], str]:
         """Why no deal: the clashing red lines if no package is left, else what the last text broke."""
@@ -454,11 +488,13 @@ def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator
     horizon = float(scenario.horizon_days)
     if until is not None:
         horizon = max(0.0, min(horizon, float((until - scenario.start).days) + 1))
-    talks = Talks(scenario, versions, max(horizon, 1e-9), seed=seed, rng=rng, stretches=stretches,
+    talks = Talks(scenario, versions, max(horizon, _SHORTEST_HORIZON), seed=seed, rng=rng, stretches=stretches,
                   time_limit=time_limit)
     return talks.run(), talks.log
 
 
+_SHORTEST_HORIZON = 1e-9
+"""Days the talks last at the least (relative time divides by the horizon), when ``until`` leaves none."""
 _TOO_LONG_HINT = ("a random event with a very high rate_per_day, or talks whose rounds take no time, "
                   "can keep a run from ending; lower them")
 
