@@ -11,6 +11,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.agents.concession import DEFAULT_EXPONENTS, time_based, tit_for_tat
+from sim.agents.shared import Ranking as _Ranking
+from sim.agents.shared import kept
 from sim.agents.world import World
 from sim.constraints.check import RESERVATION_ID
 from sim.scenario.model import Party
@@ -30,29 +32,6 @@ class Response(NamedTuple):
     broken: tuple[str, ...]
     cause: str
     utility: float | None
-
-
-class _Ranking:
-    """The packages a party can accept, by its utility (ascending); list copies and code rows made on first use."""
-
-    __slots__ = ("_lists", "_rows", "packages", "utility")
-
-    def __init__(self, packages: npt.NDArray[np.intp], utility: npt.NDArray[np.float64]) -> None:
-        self.packages, self.utility = packages, utility
-        self._lists: tuple[list[int], list[float]] | None = None
-        self._rows: npt.NDArray[np.int16] | None = None
-
-    def lists(self) -> tuple[list[int], list[float]]:
-        """The packages and utilities as plain lists, for turn-by-turn lookups (same float64 values)."""
-        if self._lists is None:
-            self._lists = (self.packages.tolist(), self.utility.tolist())
-        return self._lists
-
-    def rows(self, every: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
-        """The packages' codes, one row each, taken from ``every`` package of the space."""
-        if self._rows is None:
-            self._rows = every[self.packages]
-        return self._rows
 
 
 _UNRANKED = _Ranking(np.empty(0, dtype=np.intp), np.empty(0))
@@ -106,19 +85,15 @@ class Principal:
         """
         if not self.has_utility:
             return []
-        return self.world.shared.as_list(("utility", self.party), lambda: self.world.utility[self.party])
+        return self.world.shared.as_list(self.party)
 
     def _refresh(self) -> None:
         """Cache the packages this party can accept, sorted by its utility, and its own red lines."""
         if self._revision == self.world.revision:
             return
         mine = self.world.own.get(self.party, [])
-        stance = tuple([(state.ref, state.active, id(state.definition)) for state in mine]) if mine else ()
-        key = ("acceptable", self.party, stance, self.world.reservation.get(self.party))
-        memo = self.world.shared.memo
-        if key not in memo:
-            memo[key] = _Ranking(*self.world.ranked(self.party))
-        self._ranking = memo[key]  # type: ignore[assignment]
+        key = (self.party, self.world.stance(self.party), self.world.reservation.get(self.party))
+        self._ranking = kept(self.world.shared.rankings, key, lambda: _Ranking(*self.world.ranked(self.party)))
         ranked = self._ranking.utility
         self._top = float(ranked[-1]) if len(ranked) else 0.0
         self._own = [(state.ref, self.world.mask(state.ref)) for state in mine if state.active is not None]
