@@ -11,12 +11,10 @@ import gc
 import sys
 import tracemalloc
 from pathlib import Path
-from typing import Any
 
 import pytest
-from cachetools import LRUCache
 
-from sim.agents.shared import CacheBounds, Shared, shared_by_runs
+from sim.agents.shared import CacheBounds, CacheUse, Lru, kept, shared_by_runs
 from sim.experiments.replicate import run_replication
 from sim.scenario.model import Scenario
 
@@ -34,37 +32,26 @@ def drawn(mediated: bool, seed: int = 3, issues: int = 3, values: int = 6) -> Sc
     return Scenario.model_validate(drawn_scenario(seed, issues=issues, values=values, parties=3, mediated=mediated))
 
 
-def largest_entry(cache: LRUCache[Any, Any]) -> float:
-    """The size of a cache's largest entry, as the cache counts it."""
-    return max((cache.getsizeof(value) for value in cache.values()), default=0)
-
-
-def sizes(shared: Shared) -> dict[str, tuple[int, float]]:
-    """Each cache's (entries, size as counted against its bound)."""
-    return {name: (len(cache), cache.currsize) for name, cache in shared.caches().items()}
-
-
 @pytest.mark.parametrize("mediated", [False, True], ids=["alternating", "mediated"])
 def test_every_cache_stays_within_its_bound(mediated: bool) -> None:
     scenario = drawn(mediated)
     shared = shared_by_runs(scenario, SMALL)
-    seen: list[dict[str, tuple[int, float]]] = []
+    seen: list[dict[str, CacheUse]] = []
     for index in range(600):
         run_replication(scenario, 11, index)
         if index % 50 == 49:
-            seen.append(sizes(shared))
-            for name, cache in shared.caches().items():
-                assert cache.currsize <= cache.maxsize, name
+            seen.append(shared.cache_use())
+            for name, use in seen[-1].items():
+                assert use.size <= use.bound, (name, use)
     assert shared_by_runs(scenario) is shared  # every run used the same preparation
-    full = {name for name, cache in shared.caches().items() if cache.currsize + largest_entry(cache) > cache.maxsize}
+    full = {name for name, use in shared.cache_use().items() if use.size + use.largest > use.bound}
     # The caches that grow with combinations of drawn versions reached their bound and evicted ...
     expected = {"zopas", "rankings", "version_masks"} | ({"drafts", "scores"} if mediated else set())
-    assert expected <= full, sizes(shared)
+    assert expected <= full, shared.cache_use()
     # ... and, for the second half of the replications, stopped growing.
     for name in expected:
-        half = [counted for _, counted in (s[name] for s in seen[len(seen) // 2:])]
-        assert max(half) <= shared.caches()[name].maxsize
-        assert max(half) - min(half) <= largest_entry(shared.caches()[name]), (name, half)
+        half = [use[name].size for use in seen[len(seen) // 2:]]
+        assert max(half) - min(half) <= shared.cache_use()[name].largest, (name, half)
 
 
 @pytest.mark.slow
@@ -90,7 +77,7 @@ def test_a_value_larger_than_its_cache_is_used_but_not_kept() -> None:
     bounds = CacheBounds(zopa_bytes=100)  # every ZOPA mask of 216 packages is larger
     shared = shared_by_runs(scenario, bounds)
     row, _ = run_replication(scenario, 0, 0)
-    assert len(shared.zopas) == 0
+    assert shared.cache_use()["zopas"].entries == 0
     shared_by_runs(scenario, CacheBounds())
     assert run_replication(scenario, 0, 0)[0] == row
 
@@ -103,5 +90,24 @@ def test_ten_thousand_replications_of_a_large_scenario_keep_within_the_default_b
     for index in range(10_000):
         run_replication(scenario, 5, index)
         if index % 500 == 499:
-            for name, cache in shared.caches().items():
-                assert cache.currsize <= cache.maxsize, name
+            for name, use in shared.cache_use().items():
+                assert use.size <= use.bound, (name, use)
+
+
+def test_lru_forgets_the_least_recently_used_first_and_counts_sizes() -> None:
+    cache: Lru[str, list[int]] = Lru(10, len)
+    made: list[str] = []
+
+    def make(key: str, size: int) -> list[int]:
+        made.append(key)
+        return [0] * size
+
+    kept(cache, "a", lambda: make("a", 4))
+    kept(cache, "b", lambda: make("b", 4))
+    kept(cache, "a", lambda: make("a", 4))  # a hit: "a" is now the most recently used
+    kept(cache, "c", lambda: make("c", 4))  # 12 > 10: "b" goes
+    assert list(cache.entries) == ["a", "c"] and cache.size == 8 and made == ["a", "b", "c"]
+    assert kept(cache, "d", lambda: make("d", 11)) == [0] * 11  # larger than the bound: used, not kept
+    assert list(cache.entries) == ["a", "c"] and cache.use() == CacheUse(2, 8, 10, 4)
+    kept(cache, "e", lambda: make("e", 10))  # fills the bound alone
+    assert list(cache.entries) == ["e"] and cache.size == 10

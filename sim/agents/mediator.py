@@ -73,7 +73,7 @@ class Mediator:
                     ok &= self.world.mask(ref, version)
             return ok
 
-        return kept(self.world.shared.known_masks, (knowledge, without), compute)
+        return kept(self.world.shared.mediator.known_masks, (knowledge, without), compute)
 
     def score(self) -> Floats:
         """Weighted Nash product of the parties' stated gains over walk-away (log scale)."""
@@ -86,7 +86,7 @@ class Mediator:
                 total += self.weights[party] * np.log(np.maximum(gain, 0.0) + 1e-6)
             return total
 
-        return kept(self.world.shared.scores, self._weighing(), compute)
+        return kept(self.world.shared.mediator.scores, self._weighing(), compute)
 
     def _weighing(self) -> Weighing:
         """Each principal with preferences, its weight and walk-away value: what scores depend on."""
@@ -113,7 +113,7 @@ class Mediator:
                     penalty += cost * ~self.world.mask(ref, version)
             return penalty
 
-        penalty = kept(self.world.shared.penalties, knowledge, compute)
+        penalty = kept(self.world.shared.mediator.penalties, knowledge, compute)
         fewest = candidates & np.isclose(penalty, np.where(candidates, penalty, np.inf).min())
         return int(np.argmax(np.where(fewest, self.score(), -np.inf)))
 
@@ -126,7 +126,7 @@ class Mediator:
     def draft(self) -> Draft:
         """Redraft the text after a round of answers."""
         key = (self._knowledge(), frozenset(self.confirmed), self._weighing())
-        return kept(self.world.shared.drafts, key, self._draft)
+        return kept(self.world.shared.mediator.drafts, key, self._draft)
 
     def _draft(self) -> Draft:
         known = self.known_mask()
@@ -140,7 +140,7 @@ class Mediator:
             report = enumerate_sets(holds, np.array([cost for _, _, cost in knowledge]), limit=32)
             return [tuple(refs[i] for i in relaxed) for relaxed in report.concession_sets]
 
-        options = kept(self.world.shared.concession_sets, knowledge, compute)
+        options = kept(self.world.shared.mediator.concession_sets, knowledge, compute)
         untried = [o for o in options if not self.confirmed.intersection(o)]
         chosen = untried[0] if untried else options[0]
         opened = self.known_mask(without=chosen)
@@ -158,6 +158,6 @@ class Mediator:
     def _price(self, ref: str) -> float:
         state = self.world.red_lines[ref]
         compiler, issues = self.world.compiler, self.world.space.issues
-        reads = kept(self.world.shared.reads, (ref, Same(state.definition)), lambda: tuple(
+        reads = kept(self.world.shared.mediator.reads, (ref, Same(state.definition)), lambda: tuple(
             issues[i] for i in compiler.red_line(state.party, state.definition).test.issues))
         return relaxation_cost(state.definition.confidence, self.world.salience[state.party], reads)

@@ -4,7 +4,7 @@ Runs of one scenario (a sweep's replications in one worker) meet the same red-li
 stances and walk-away values again and again, so what agents work out from them is kept for
 the next run. With red lines drawn, every replication can bring a new combination of
 versions, so every cache here has a bound and evicts its least recently used entries
-(cachetools' ``LRUCache``): caches of arrays over every package are bounded by bytes, the
+(:class:`Lru`): caches of arrays over every package are bounded by bytes, the
 others by count. Each key holds everything its value depends on; a red line's definition
 takes part through :class:`Same` (identity, kept alive by the key), never through ``id()``
 alone. An entry evicted is worked out again, to the same value, when next needed.
@@ -12,15 +12,14 @@ alone. An entry evicted is worked out again, to the same value, when next needed
 
 from __future__ import annotations
 
-import contextlib
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Generic, TypeVar
+from functools import cached_property, lru_cache
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from cachetools import LRUCache
 
 from sim.constraints.check import Constraints
 from sim.constraints.compile import HOLDS, Compiler
@@ -94,15 +93,61 @@ Weighing = tuple[tuple[str, float, float], ...]
 """Each principal the mediator weighs: (party, weight, walk-away value)."""
 
 
-def kept(cache: LRUCache[K, V], key: K, make: Callable[[], V]) -> V:
+class CacheUse(NamedTuple):
+    """How full a cache is: entries, their size as counted against the bound, the bound, the largest entry."""
+
+    entries: int
+    size: float
+    bound: float
+    largest: float
+
+
+class Lru(Generic[K, V]):
+    """Values by key, at most ``bound`` in all (by ``size_of``; 1 each by default), least recently used out first.
+
+    A few lines over ``OrderedDict`` rather than cachetools' ``LRUCache``: every run reads and fills
+    these caches, and on the fresh scenario of each run of ``bench_engine`` cachetools' layers of
+    Python methods cost about 8% of the run (measured); here a hit or a miss is one call, the rest
+    in C. No value is None (:func:`kept` tells a miss by None).
+    """
+
+    __slots__ = ("bound", "entries", "size", "size_of")
+
+    def __init__(self, bound: float, size_of: Callable[[V], float] | None = None) -> None:
+        self.bound = bound
+        self.size_of = size_of
+        self.size: float = 0
+        """The entries' size in all, as counted against the bound."""
+        self.entries: OrderedDict[K, V] = OrderedDict()
+        """Least recently used first."""
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def sized(self, value: V) -> float:
+        """A value's size, as counted against the bound."""
+        return 1 if self.size_of is None else self.size_of(value)
+
+    def use(self) -> CacheUse:
+        """How full the cache is."""
+        largest = max((self.sized(value) for value in self.entries.values()), default=0)
+        return CacheUse(len(self.entries), self.size, self.bound, largest)
+
+
+def kept(cache: Lru[K, V], key: K, make: Callable[[], V]) -> V:
     """The value kept under ``key``, made and kept first if missing (one larger than the whole bound is not kept)."""
-    try:
-        return cache[key]
-    except KeyError:
-        pass
+    entries = cache.entries
+    value = entries.get(key)
+    if value is not None:
+        entries.move_to_end(key)
+        return value
     value = make()
-    with contextlib.suppress(ValueError):  # cachetools refuses a value larger than maxsize: use it once
-        cache[key] = value
+    size = 1 if cache.size_of is None else cache.size_of(value)
+    if size <= cache.bound:
+        entries[key] = value
+        cache.size += size
+        while cache.size > cache.bound:
+            cache.size -= cache.sized(entries.popitem(last=False)[1])  # seldom: only once the bound is reached
     return value
 
 
@@ -153,12 +198,25 @@ class PackageTerms:
 
     def __init__(self, space: OutcomeSpace, bound: int) -> None:
         self.space = space
-        self.decoded: LRUCache[int, dict[str, Any]] = LRUCache(bound)
+        self.decoded: Lru[int, dict[str, Any]] = Lru(bound)
 
     def __call__(self, package: int) -> dict[str, Any]:
         """The terms of one package (decoded once while it is among the most recently used)."""
         terms = kept(self.decoded, package, lambda: self.space.terms_at(package))
         return dict(terms)
+
+
+class MediatorCaches:
+    """What a mediator works out from what it knows and weighs, kept for the runs of one scenario."""
+
+    def __init__(self, bounds: CacheBounds) -> None:
+        self.known_masks: Lru[tuple[Knowledge, tuple[str, ...]], Bools] = Lru(
+            bounds.mediator_array_bytes, _nbytes)
+        self.scores: Lru[Weighing, Floats] = Lru(bounds.mediator_array_bytes, _nbytes)
+        self.penalties: Lru[Knowledge, Floats] = Lru(bounds.mediator_array_bytes, _nbytes)
+        self.drafts: Lru[tuple[Knowledge, frozenset[str], Weighing], Draft] = Lru(bounds.drafts)
+        self.concession_sets: Lru[Knowledge, list[tuple[str, ...]]] = Lru(bounds.concession_sets)
+        self.reads: Lru[tuple[str, Same[RedLine]], tuple[str, ...]] = Lru(bounds.reads)
 
 
 class Shared:
@@ -169,7 +227,6 @@ class Shared:
 
     def __init__(self, scenario: Scenario, bounds: CacheBounds = BOUNDS) -> None:
         self.scenario = scenario
-        self.bounds = bounds
         self.compiler = Compiler(scenario)
         self.space = self.compiler.space
         self.space.require_memory(run_bytes_per_package(scenario), "a run")  # before anything is allocated
@@ -185,52 +242,59 @@ class Shared:
         self.urgency = {p.id: p.urgency for p in scenario.parties}
         self.salience = {p.id: dict(p.salience) for p in scenario.parties}
         """Each party's salience of issues as stated (worlds copy it before they change it)."""
+        # Per party: keyed by the scenario's party ids alone, so bounded by its parties and never evicting.
+        self._by_utility: dict[str, tuple[npt.NDArray[np.intp], Floats]] = {}
+        self._lists: dict[str, list[float]] = {}
+        self.bounds = bounds
+        self._make_caches(bounds)
+
+    def rebound(self, bounds: CacheBounds) -> None:
+        """Start every bounded cache afresh, with other bounds."""
+        self.bounds = bounds
+        vars(self).pop("mediator", None)
+        self._make_caches(bounds)
+
+    def _make_caches(self, bounds: CacheBounds) -> None:
+        """The bounded caches, empty."""
         self.terms_of = PackageTerms(self.space, bounds.decoded_packages)
         """Decodes a package of the scenario into its terms (what event logs keep of the scenario)."""
-        parties = max(1, len(scenario.parties))
         issues = len(self.space.sizes)
-        # Per party: bounded by the scenario's parties, so nothing is ever evicted.
-        self.by_utility_of: LRUCache[str, tuple[npt.NDArray[np.intp], Floats]] = LRUCache(parties)
-        self.utility_lists: LRUCache[str, list[float]] = LRUCache(parties)
-        self.utility_rows: LRUCache[tuple[str, ...], Floats] = LRUCache(bounds.utility_rows)
+        self.utility_rows: Lru[tuple[str, ...], Floats] = Lru(bounds.utility_rows)
         # Per red-line version, stance or combination of them: bounded by bytes.
-        self.version_masks: LRUCache[tuple[str, str, Same[RedLine]], Bools] = LRUCache(
-            bounds.version_mask_bytes, getsizeof=_nbytes)
-        self.zopas: LRUCache[ZopaKey, Bools] = LRUCache(bounds.zopa_bytes, getsizeof=_nbytes)
-        self.rankings: LRUCache[RankingKey, Ranking] = LRUCache(
-            bounds.ranking_bytes, getsizeof=lambda ranking: ranking.most_bytes(issues))
-        # What the mediator works out from what it knows.
-        self.known_masks: LRUCache[tuple[Knowledge, tuple[str, ...]], Bools] = LRUCache(
-            bounds.mediator_array_bytes, getsizeof=_nbytes)
-        self.scores: LRUCache[Weighing, Floats] = LRUCache(bounds.mediator_array_bytes, getsizeof=_nbytes)
-        self.penalties: LRUCache[Knowledge, Floats] = LRUCache(bounds.mediator_array_bytes, getsizeof=_nbytes)
-        self.drafts: LRUCache[tuple[Knowledge, frozenset[str], Weighing], Draft] = LRUCache(bounds.drafts)
-        self.concession_sets: LRUCache[Knowledge, list[tuple[str, ...]]] = LRUCache(bounds.concession_sets)
-        self.reads: LRUCache[tuple[str, Same[RedLine]], tuple[str, ...]] = LRUCache(bounds.reads)
+        # Masks are one byte a package each, so a count is the bound in bytes exactly (and spares a call a miss).
+        masks = len(self.packages)
+        self.version_masks: Lru[tuple[str, str, Same[RedLine]], Bools] = Lru(bounds.version_mask_bytes // masks)
+        self.zopas: Lru[ZopaKey, Bools] = Lru(bounds.zopa_bytes // masks)
+        self.rankings: Lru[RankingKey, Ranking] = Lru(
+            bounds.ranking_bytes, lambda ranking: ranking.most_bytes(issues))
 
-    def caches(self) -> dict[str, LRUCache[Any, Any]]:
-        """Every cache, by name (what tests and benchmarks inspect)."""
-        return {name: value for name, value in vars(self).items() if isinstance(value, LRUCache)} | {
-            "terms_of": self.terms_of.decoded}
-
-    def as_list(self, party: str) -> list[float]:
-        """A party's utilities as a plain-Python list, made once and shared by every run."""
-        return kept(self.utility_lists, party, lambda: self.utility[party].tolist())
+    @cached_property
+    def mediator(self) -> MediatorCaches:
+        """The mediator's caches (made when a mediated run first needs them)."""
+        return MediatorCaches(self.bounds)
 
     def by_utility(self, party: str) -> tuple[npt.NDArray[np.intp], Floats]:
         """Every package, ranked by a party's utility (ascending, ties by package), and those utilities."""
-        return kept(self.by_utility_of, party, lambda: self._rank_by_utility(party))
+        found = self._by_utility.get(party)
+        if found is None:
+            found = self._by_utility[party] = _rank_by_utility(self.utility.get(party), len(self.packages))
+        return found
 
-    def _rank_by_utility(self, party: str) -> tuple[npt.NDArray[np.intp], Floats]:
-        utility = self.utility.get(party)
-        if utility is None:
-            return np.arange(len(self.packages)), np.zeros(len(self.packages))
-        order = utility.argsort()  # without ties, the stable order; with ties, sort again stably
-        ranked = utility.take(order)
-        if np.count_nonzero(ranked[1:] == ranked[:-1]):
-            order = utility.argsort(kind="stable")
-            ranked = utility.take(order)
-        return order, ranked
+    def as_list(self, party: str) -> list[float]:
+        """A party's utilities as a plain-Python list, made once and shared by every run."""
+        found = self._lists.get(party)
+        if found is None:
+            found = self._lists[party] = self.utility[party].tolist()
+        return found
+
+    def cache_use(self) -> dict[str, CacheUse]:
+        """How full each cache is, by name (what tests and benchmarks inspect; the mediator's once made)."""
+        mediator = vars(self.mediator) if "mediator" in vars(self) else {}
+        caches = {name: value for name, value in (vars(self) | mediator).items() if isinstance(value, Lru)}
+        use = {name: cache.use() for name, cache in (caches | {"terms_of": self.terms_of.decoded}).items()}
+        parties = len(self.scenario.parties)
+        return use | {"by_utility": CacheUse(len(self._by_utility), len(self._by_utility), parties, 1),
+                      "utility_lists": CacheUse(len(self._lists), len(self._lists), parties, 1)}
 
     def mask(self, party: str, definition: RedLine, version: str) -> Bools:
         """Packages meeting one version of a red line, by the one check."""
@@ -245,6 +309,18 @@ class Shared:
         return np.asarray(only.check(self.packages).red_lines[0] == HOLDS)
 
 
+def _rank_by_utility(found: Floats | None, packages: int) -> tuple[npt.NDArray[np.intp], Floats]:
+    """Every package, ranked by a party's utility (ascending, ties by package), and those utilities."""
+    if found is None:
+        return np.arange(packages), np.zeros(packages)
+    order = found.argsort()  # without ties, the stable order; with ties, sort again stably
+    ranked = found.take(order)
+    if np.count_nonzero(ranked[1:] == ranked[:-1]):
+        order = found.argsort(kind="stable")
+        ranked = found.take(order)
+    return order, ranked
+
+
 _SHARED_SPACE = 100_000
 """Outcome spaces up to this many packages share one array of packages between scenarios."""
 
@@ -257,16 +333,19 @@ def _every_package(sizes: tuple[int, ...]) -> Codes:
     return packages
 
 
-_SHARED: LRUCache[Same[Scenario], Shared] = LRUCache(PREPARED_SCENARIOS)
-
-
 def shared_by_runs(scenario: Scenario, bounds: CacheBounds | None = None) -> Shared:
     """What the runs of a scenario share (kept for the few most recently used scenarios).
 
-    ``bounds`` replaces a preparation kept with other bounds; without it, whatever is kept is used,
-    else the preparation is made with :data:`BOUNDS`.
+    With ``bounds`` other than those it has, its caches start afresh with these bounds; without,
+    a new preparation has :data:`BOUNDS`.
     """
-    found = kept(_SHARED, Same(scenario), lambda: Shared(scenario, bounds or BOUNDS))
+    found = _shared(Same(scenario))
     if bounds is not None and found.bounds != bounds:
-        found = _SHARED[Same(scenario)] = Shared(scenario, bounds)
+        found.rebound(bounds)
     return found
+
+
+@lru_cache(maxsize=PREPARED_SCENARIOS)
+def _shared(scenario: Same[Scenario]) -> Shared:
+    """Every World asks for its scenario's preparation, so the lookup is functools' (in C)."""
+    return Shared(scenario.of)

@@ -20,11 +20,10 @@ from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from cachetools import LRUCache
 
 from sim.agents.concession import falls
 from sim.agents.principal import ACCEPTS, ASKS_FOR_MORE, BELOW_WALK_AWAY, BREAKS_RED_LINES, EPSILON, Plan
-from sim.agents.shared import kept
+from sim.agents.shared import Lru, kept
 
 PROPOSES = -1
 """The answer code of the principal whose offer it is."""
@@ -115,7 +114,7 @@ class Schedule:
                                          np.maximum(relative[1:], rounds)), 1.0)
         for shared in (self.ends, self.proposers, self.proposes, self.times):
             shared.setflags(write=False)
-        self._falls: LRUCache[tuple[tuple[float, ...], tuple[float, ...]], Floats] = LRUCache(_KEPT_CURVES)
+        self._falls: Lru[tuple[tuple[float, ...], tuple[float, ...]], Floats] = Lru(_KEPT_CURVES)
 
     def falls(self, plans: Sequence[Plan]) -> Floats:
         """How far each principal's demand has come down on each turn (see :func:`sim.agents.concession.falls`)."""
