@@ -10,16 +10,49 @@ concession not yet refused, in case that red line is softer than stated.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from sim.agents.principal import Response
-from sim.agents.shared import Bools, Draft, Floats, Knowledge, Same, Weighing, kept
+from sim.agents.shared import Bools, Floats, Lru, Same, Shared, SharedPart, kept
 from sim.agents.world import World
 from sim.analysis.clashes import enumerate_sets
 from sim.analysis.dealspace import relaxation_cost
 from sim.constraints.compile import STATED
+from sim.scenario.redlines import RedLine
 
 _LEAN = 1.25
+Knowledge = tuple[tuple[str, str | None, float], ...]
+"""What the mediator assumes of each red line it knows (ref, version), with its price."""
+Weighing = tuple[tuple[str, float, float], ...]
+"""Each principal the mediator weighs: (party, weight, walk-away value)."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A text the mediator tables, and why."""
+
+    package: int
+    reason: str
+    testing: tuple[str, ...] = ()
+
+
+class _Kept(SharedPart):
+    """What mediators work out from what they know and weigh, shared by the runs of one scenario."""
+
+    def __init__(self, shared: Shared) -> None:
+        bounds = shared.bounds
+        self.known_masks: Lru[tuple[Knowledge, tuple[str, ...]], Bools] = Lru(bounds.mediator_array_bytes, _nbytes)
+        self.scores: Lru[Weighing, Floats] = Lru(bounds.mediator_array_bytes, _nbytes)
+        self.penalties: Lru[Knowledge, Floats] = Lru(bounds.mediator_array_bytes, _nbytes)
+        self.drafts: Lru[tuple[Knowledge, frozenset[str], Weighing], Draft] = Lru(bounds.drafts)
+        self.concession_sets: Lru[Knowledge, list[tuple[str, ...]]] = Lru(bounds.concession_sets)
+        self.reads: Lru[tuple[str, Same[RedLine]], tuple[str, ...]] = Lru(bounds.reads)
+
+
+def _nbytes(array: Bools | Floats) -> int:
+    return int(array.nbytes)
 
 
 class Mediator:
@@ -36,6 +69,7 @@ class Mediator:
         self.changes = 0
         self._costs: dict[tuple[str, int], float] = {}
         self._known: tuple[tuple[int, int], Knowledge] = ((-1, -1), ())
+        self._kept = world.shared.part(_Kept)
 
     def learn(self, response: Response) -> None:
         """Take in an answer: red lines it reveals, or a refusal on terms."""
@@ -73,7 +107,7 @@ class Mediator:
                     ok &= self.world.mask(ref, version)
             return ok
 
-        return kept(self.world.shared.mediator.known_masks, (knowledge, without), compute)
+        return kept(self._kept.known_masks, (knowledge, without), compute)
 
     def score(self) -> Floats:
         """Weighted Nash product of the parties' stated gains over walk-away (log scale)."""
@@ -86,7 +120,7 @@ class Mediator:
                 total += self.weights[party] * np.log(np.maximum(gain, 0.0) + 1e-6)
             return total
 
-        return kept(self.world.shared.mediator.scores, self._weighing(), compute)
+        return kept(self._kept.scores, self._weighing(), compute)
 
     def _weighing(self) -> Weighing:
         """Each principal with preferences, its weight and walk-away value: what scores depend on."""
@@ -113,7 +147,7 @@ class Mediator:
                     penalty += cost * ~self.world.mask(ref, version)
             return penalty
 
-        penalty = kept(self.world.shared.mediator.penalties, knowledge, compute)
+        penalty = kept(self._kept.penalties, knowledge, compute)
         fewest = candidates & np.isclose(penalty, np.where(candidates, penalty, np.inf).min())
         return int(np.argmax(np.where(fewest, self.score(), -np.inf)))
 
@@ -126,7 +160,7 @@ class Mediator:
     def draft(self) -> Draft:
         """Redraft the text after a round of answers."""
         key = (self._knowledge(), frozenset(self.confirmed), self._weighing())
-        return kept(self.world.shared.mediator.drafts, key, self._draft)
+        return kept(self._kept.drafts, key, self._draft)
 
     def _draft(self) -> Draft:
         known = self.known_mask()
@@ -140,7 +174,7 @@ class Mediator:
             report = enumerate_sets(holds, np.array([cost for _, _, cost in knowledge]), limit=32)
             return [tuple(refs[i] for i in relaxed) for relaxed in report.concession_sets]
 
-        options = kept(self.world.shared.mediator.concession_sets, knowledge, compute)
+        options = kept(self._kept.concession_sets, knowledge, compute)
         untried = [o for o in options if not self.confirmed.intersection(o)]
         chosen = untried[0] if untried else options[0]
         opened = self.known_mask(without=chosen)
@@ -158,6 +192,6 @@ class Mediator:
     def _price(self, ref: str) -> float:
         state = self.world.red_lines[ref]
         compiler, issues = self.world.compiler, self.world.space.issues
-        reads = kept(self.world.shared.mediator.reads, (ref, Same(state.definition)), lambda: tuple(
+        reads = kept(self._kept.reads, (ref, Same(state.definition)), lambda: tuple(
             issues[i] for i in compiler.red_line(state.party, state.definition).test.issues))
         return relaxation_cost(state.definition.confidence, self.world.salience[state.party], reads)

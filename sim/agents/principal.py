@@ -11,8 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.agents.concession import DEFAULT_EXPONENTS, time_based, tit_for_tat
-from sim.agents.shared import Ranking as _Ranking
-from sim.agents.shared import kept
+from sim.agents.shared import Lru, RankingKey, Shared, SharedPart, kept
 from sim.agents.world import World
 from sim.constraints.check import RESERVATION_ID
 from sim.scenario.model import Party
@@ -34,8 +33,39 @@ class Response(NamedTuple):
     utility: float | None
 
 
+class _Ranking:
+    """The packages a party can accept, by its utility (ascending); list copies and code rows made on first use."""
+
+    __slots__ = ("_lists", "_rows", "packages", "utility")
+
+    def __init__(self, packages: npt.NDArray[np.intp], utility: npt.NDArray[np.float64]) -> None:
+        self.packages, self.utility = packages, utility
+        self._lists: tuple[list[int], list[float]] | None = None
+        self._rows: npt.NDArray[np.int16] | None = None
+
+    def lists(self) -> tuple[list[int], list[float]]:
+        """The packages and utilities as plain lists, for turn-by-turn lookups (same float64 values)."""
+        if self._lists is None:
+            self._lists = (self.packages.tolist(), self.utility.tolist())
+        return self._lists
+
+    def rows(self, every: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
+        """The packages' codes, one row each, taken from ``every`` package of the space."""
+        if self._rows is None:
+            self._rows = every[self.packages]
+        return self._rows
+
+
 _UNRANKED = _Ranking(np.empty(0, dtype=np.intp), np.empty(0))
 """What a principal holds before it first ranks the packages."""
+
+
+class _Rankings(SharedPart):
+    """Each principal's ranking per stance and walk-away value, shared by the runs of one scenario."""
+
+    def __init__(self, shared: Shared) -> None:
+        entry = 16 + 2 * len(shared.space.sizes) + 70  # bytes a package: arrays, code rows, list copies once made
+        self.rankings: Lru[RankingKey, _Ranking] = Lru(shared.bounds.ranking_bytes, lambda r: len(r.packages) * entry)
 
 
 class Plan(NamedTuple):
@@ -93,7 +123,8 @@ class Principal:
             return
         mine = self.world.own.get(self.party, [])
         key = (self.party, self.world.stance(self.party), self.world.reservation.get(self.party))
-        self._ranking = kept(self.world.shared.rankings, key, lambda: _Ranking(*self.world.ranked(self.party)))
+        kept_rankings = self.world.shared.part(_Rankings).rankings
+        self._ranking = kept(kept_rankings, key, lambda: _Ranking(*self.world.ranked(self.party)))
         ranked = self._ranking.utility
         self._top = float(ranked[-1]) if len(ranked) else 0.0
         self._own = [(state.ref, self.world.mask(state.ref)) for state in mine if state.active is not None]

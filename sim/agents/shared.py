@@ -12,10 +12,10 @@ alone. An entry evicted is worked out again, to the same value, when next needed
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import ChainMap, OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
@@ -45,7 +45,7 @@ class CacheBounds:
     zopa_bytes: int = 32 * MB
     """ZOPA masks, one per combination of active versions and walk-away values: 320 at 10^5 packages."""
     ranking_bytes: int = 96 * MB
-    """Rankings of acceptable packages, counted at the most each may come to hold (:meth:`Ranking.most_bytes`)."""
+    """Principals' rankings of acceptable packages, counted at the most each may come to hold."""
     mediator_array_bytes: int = 16 * MB
     """Each of the mediator's caches of arrays over every package (known masks; scores; penalties)."""
     drafts: int = 4096
@@ -87,10 +87,6 @@ RankingKey = tuple[str, Stance, float | None]
 """A party, its own red lines' stance, and its walk-away value."""
 ZopaKey = tuple[Stance, tuple[tuple[str, float], ...]]
 """Every active red line, and every party's walk-away value."""
-Knowledge = tuple[tuple[str, str | None, float], ...]
-"""What a mediator assumes of each red line it knows (ref, version), with its price."""
-Weighing = tuple[tuple[str, float, float], ...]
-"""Each principal the mediator weighs: (party, weight, walk-away value)."""
 
 
 class CacheUse(NamedTuple):
@@ -151,46 +147,6 @@ def kept(cache: Lru[K, V], key: K, make: Callable[[], V]) -> V:
     return value
 
 
-def _nbytes(array: npt.NDArray[Any]) -> int:
-    return int(array.nbytes)
-
-
-class Ranking:
-    """The packages a party can accept, by its utility (ascending); list copies and code rows made on first use."""
-
-    __slots__ = ("_lists", "_rows", "packages", "utility")
-
-    def __init__(self, packages: npt.NDArray[np.intp], utility: Floats) -> None:
-        self.packages, self.utility = packages, utility
-        self._lists: tuple[list[int], list[float]] | None = None
-        self._rows: npt.NDArray[np.int16] | None = None
-
-    def lists(self) -> tuple[list[int], list[float]]:
-        """The packages and utilities as plain lists, for turn-by-turn lookups (same float64 values)."""
-        if self._lists is None:
-            self._lists = (self.packages.tolist(), self.utility.tolist())
-        return self._lists
-
-    def rows(self, every: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
-        """The packages' codes, one row each, taken from ``every`` package of the space."""
-        if self._rows is None:
-            self._rows = every[self.packages]
-        return self._rows
-
-    def most_bytes(self, issues: int) -> int:
-        """The most memory this ranking comes to hold: its arrays, code rows and list copies (~70 bytes an entry)."""
-        return len(self.packages) * (self.packages.itemsize + self.utility.itemsize + 2 * issues + 70)
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A text the mediator tables, and why."""
-
-    package: int
-    reason: str
-    testing: tuple[str, ...] = ()
-
-
 class PackageTerms:
     """A package's terms by issue, from its index in an outcome space (a fresh dict each call)."""
 
@@ -206,17 +162,23 @@ class PackageTerms:
         return dict(terms)
 
 
-class MediatorCaches:
-    """What a mediator works out from what it knows and weighs, kept for the runs of one scenario."""
+class SharedPart:
+    """Caches an agent module keeps for the runs of one scenario: a subclass per module, made by :meth:`Shared.part`.
 
-    def __init__(self, bounds: CacheBounds) -> None:
-        self.known_masks: Lru[tuple[Knowledge, tuple[str, ...]], Bools] = Lru(
-            bounds.mediator_array_bytes, _nbytes)
-        self.scores: Lru[Weighing, Floats] = Lru(bounds.mediator_array_bytes, _nbytes)
-        self.penalties: Lru[Knowledge, Floats] = Lru(bounds.mediator_array_bytes, _nbytes)
-        self.drafts: Lru[tuple[Knowledge, frozenset[str], Weighing], Draft] = Lru(bounds.drafts)
-        self.concession_sets: Lru[Knowledge, list[tuple[str, ...]]] = Lru(bounds.concession_sets)
-        self.reads: Lru[tuple[str, Same[RedLine]], tuple[str, ...]] = Lru(bounds.reads)
+    Agents define their own cached records (a principal's rankings, a mediator's drafts), which
+    this module, below them, cannot name; each part holds typed :class:`Lru` caches bounded from
+    ``shared.bounds``.
+    """
+
+    def __init__(self, shared: Shared) -> None:
+        """Make the part's caches, empty, with bounds from ``shared.bounds``.
+
+        Keep no reference to ``shared``: a cycle would keep a scenario's arrays alive until the
+        garbage collector runs.
+        """
+
+
+P = TypeVar("P", bound=SharedPart)
 
 
 class Shared:
@@ -251,27 +213,27 @@ class Shared:
     def rebound(self, bounds: CacheBounds) -> None:
         """Start every bounded cache afresh, with other bounds."""
         self.bounds = bounds
-        vars(self).pop("mediator", None)
         self._make_caches(bounds)
 
     def _make_caches(self, bounds: CacheBounds) -> None:
         """The bounded caches, empty."""
+        self._parts: dict[type[SharedPart], SharedPart] = {}
+        """Caches agent modules define (:class:`SharedPart`), one of each kind: their classes bound them."""
         self.terms_of = PackageTerms(self.space, bounds.decoded_packages)
         """Decodes a package of the scenario into its terms (what event logs keep of the scenario)."""
-        issues = len(self.space.sizes)
         self.utility_rows: Lru[tuple[str, ...], Floats] = Lru(bounds.utility_rows)
         # Per red-line version, stance or combination of them: bounded by bytes.
         # Masks are one byte a package each, so a count is the bound in bytes exactly (and spares a call a miss).
         masks = len(self.packages)
         self.version_masks: Lru[tuple[str, str, Same[RedLine]], Bools] = Lru(bounds.version_mask_bytes // masks)
         self.zopas: Lru[ZopaKey, Bools] = Lru(bounds.zopa_bytes // masks)
-        self.rankings: Lru[RankingKey, Ranking] = Lru(
-            bounds.ranking_bytes, lambda ranking: ranking.most_bytes(issues))
 
-    @cached_property
-    def mediator(self) -> MediatorCaches:
-        """The mediator's caches (made when a mediated run first needs them)."""
-        return MediatorCaches(self.bounds)
+    def part(self, kind: type[P]) -> P:
+        """The caches of one kind an agent module keeps for this scenario's runs (made on first use)."""
+        found = self._parts.get(kind)
+        if not isinstance(found, kind):
+            found = self._parts[kind] = kind(self)
+        return found
 
     def by_utility(self, party: str) -> tuple[npt.NDArray[np.intp], Floats]:
         """Every package, ranked by a party's utility (ascending, ties by package), and those utilities."""
@@ -288,9 +250,9 @@ class Shared:
         return found
 
     def cache_use(self) -> dict[str, CacheUse]:
-        """How full each cache is, by name (what tests and benchmarks inspect; the mediator's once made)."""
-        mediator = vars(self.mediator) if "mediator" in vars(self) else {}
-        caches = {name: value for name, value in (vars(self) | mediator).items() if isinstance(value, Lru)}
+        """How full each cache is, by name (what tests and benchmarks inspect; agents' parts once made)."""
+        parts = [vars(part) for part in self._parts.values()]
+        caches = {name: value for name, value in ChainMap(vars(self), *parts).items() if isinstance(value, Lru)}
         use = {name: cache.use() for name, cache in (caches | {"terms_of": self.terms_of.decoded}).items()}
         parties = len(self.scenario.parties)
         return use | {"by_utility": CacheUse(len(self._by_utility), len(self._by_utility), parties, 1),
