@@ -10,22 +10,24 @@ concession not yet refused, in case that red line is softer than stated.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
-import numpy.typing as npt
 
 from sim.agents.principal import Response
-from sim.agents.world import Bools, World
+from sim.agents.shared import Lru, Same, Shared, SharedPart, kept
+from sim.agents.world import World
 from sim.analysis.clashes import enumerate_sets
 from sim.analysis.dealspace import relaxation_cost
+from sim.constraints.arrays import Bools, Floats
 from sim.constraints.compile import STATED
+from sim.scenario.redlines import RedLine
 
-Floats = npt.NDArray[np.float64]
-T = TypeVar("T")
 _LEAN = 1.25
+Knowledge = tuple[tuple[str, str | None, float], ...]
+"""What the mediator assumes of each red line it knows (ref, version), with its price."""
+Weighing = tuple[tuple[str, float, float], ...]
+"""Each principal the mediator weighs: (party, weight, walk-away value)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,23 @@ class Draft:
     package: int
     reason: str
     testing: tuple[str, ...] = ()
+
+
+class _Kept(SharedPart):
+    """What mediators work out from what they know and weigh, shared by the runs of one scenario."""
+
+    def __init__(self, shared: Shared) -> None:
+        bounds = shared.bounds
+        self.known_masks: Lru[tuple[Knowledge, tuple[str, ...]], Bools] = Lru(bounds.mediator_array_bytes, _nbytes)
+        self.scores: Lru[Weighing, Floats] = Lru(bounds.mediator_array_bytes, _nbytes)
+        self.penalties: Lru[Knowledge, Floats] = Lru(bounds.mediator_array_bytes, _nbytes)
+        self.drafts: Lru[tuple[Knowledge, frozenset[str], Weighing], Draft] = Lru(bounds.drafts)
+        self.concession_sets: Lru[Knowledge, list[tuple[str, ...]]] = Lru(bounds.concession_sets)
+        self.reads: Lru[tuple[str, Same[RedLine]], tuple[str, ...]] = Lru(bounds.reads)
+
+
+def _nbytes(array: Bools | Floats) -> int:
+    return int(array.nbytes)
 
 
 class Mediator:
@@ -50,7 +69,8 @@ class Mediator:
         self.weights = {p: 1.0 for p in principals}
         self.changes = 0
         self._costs: dict[tuple[str, int], float] = {}
-        self._known: tuple[tuple[int, int], tuple[tuple[str, str | None, float], ...]] = ((-1, -1), ())
+        self._known: tuple[tuple[int, int], Knowledge] = ((-1, -1), ())
+        self._kept = world.shared.part(_Kept)
 
     def learn(self, response: Response) -> None:
         """Take in an answer: red lines it reveals, or a refusal on terms."""
@@ -88,12 +108,11 @@ class Mediator:
                     ok &= self.world.mask(ref, version)
             return ok
 
-        return self._memo(("known", knowledge, without), compute)
+        return kept(self._kept.known_masks, (knowledge, without), compute)
 
     def score(self) -> Floats:
         """Weighted Nash product of the parties' stated gains over walk-away (log scale)."""
         parties = tuple(p for p in self.principals if p in self.world.utility)
-        key = ("score", tuple((p, self.weights[p], self.world.reservation[p]) for p in parties))
 
         def compute() -> Floats:
             total = np.zeros(len(self.world.packages))
@@ -102,16 +121,14 @@ class Mediator:
                 total += self.weights[party] * np.log(np.maximum(gain, 0.0) + 1e-6)
             return total
 
-        return self._memo(key, compute)
+        return kept(self._kept.scores, self._weighing(), compute)
 
-    def _memo(self, key: object, compute: Callable[[], T]) -> T:
-        """Keep a result across rounds and runs of the same scenario."""
-        memo = self.world.shared.memo
-        if key not in memo:
-            memo[key] = compute()
-        return memo[key]  # type: ignore[return-value]
+    def _weighing(self) -> Weighing:
+        """Each principal with preferences, its weight and walk-away value: what scores depend on."""
+        parties = tuple(p for p in self.principals if p in self.world.utility)
+        return tuple((p, self.weights[p], self.world.reservation[p]) for p in parties)
 
-    def _knowledge(self) -> tuple[tuple[str, str | None, float], ...]:
+    def _knowledge(self) -> Knowledge:
         """What the mediator assumes of each red line it knows, with its price (cached per change)."""
         stamp = (self.changes, self.world.revision)
         if self._known[0] != stamp:
@@ -131,7 +148,7 @@ class Mediator:
                     penalty += cost * ~self.world.mask(ref, version)
             return penalty
 
-        penalty = self._memo(("penalty", knowledge), compute)
+        penalty = kept(self._kept.penalties, knowledge, compute)
         fewest = candidates & np.isclose(penalty, np.where(candidates, penalty, np.inf).min())
         return int(np.argmax(np.where(fewest, self.score(), -np.inf)))
 
@@ -143,10 +160,8 @@ class Mediator:
 
     def draft(self) -> Draft:
         """Redraft the text after a round of answers."""
-        parties = tuple(p for p in self.principals if p in self.world.utility)
-        key = ("draft", self._knowledge(), frozenset(self.confirmed),
-               tuple((p, self.weights[p], self.world.reservation[p]) for p in parties))
-        return self._memo(key, self._draft)
+        key = (self._knowledge(), frozenset(self.confirmed), self._weighing())
+        return kept(self._kept.drafts, key, self._draft)
 
     def _draft(self) -> Draft:
         known = self.known_mask()
@@ -160,7 +175,7 @@ class Mediator:
             report = enumerate_sets(holds, np.array([cost for _, _, cost in knowledge]), limit=32)
             return [tuple(refs[i] for i in relaxed) for relaxed in report.concession_sets]
 
-        options = self._memo(("concessions", knowledge), compute)
+        options = kept(self._kept.concession_sets, knowledge, compute)
         untried = [o for o in options if not self.confirmed.intersection(o)]
         chosen = untried[0] if untried else options[0]
         opened = self.known_mask(without=chosen)
@@ -178,6 +193,6 @@ class Mediator:
     def _price(self, ref: str) -> float:
         state = self.world.red_lines[ref]
         compiler, issues = self.world.compiler, self.world.space.issues
-        reads = self._memo(("reads", ref, id(state.definition)), lambda: tuple(
+        reads = kept(self._kept.reads, (ref, Same(state.definition)), lambda: tuple(
             issues[i] for i in compiler.red_line(state.party, state.definition).test.issues))
         return relaxation_cost(state.definition.confidence, self.world.salience[state.party], reads)

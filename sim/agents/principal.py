@@ -12,14 +12,15 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.agents.concession import DEFAULT_EXPONENTS, fall, tit_for_tat
+from sim.agents.shared import Lru, RankingKey, Shared, SharedPart, kept
 from sim.agents.world import World
+from sim.constraints.arrays import Bools, Floats
 from sim.constraints.check import RESERVATION_ID
 from sim.constraints.walk_away import falling_short, first_meeting_each, meets
 from sim.scenario.model import Party
 
-Floats = npt.NDArray[np.float64]
-Bools = npt.NDArray[np.bool_]
-Codes = npt.NDArray[np.int8]
+AnswerCodes = npt.NDArray[np.int8]
+"""Answers as codes (:class:`Answer` values), a row per principal, a column per offer."""
 Fallen = TypeVar("Fallen", float, Floats)
 
 
@@ -85,6 +86,14 @@ class _Ranking:
 
 _UNRANKED = _Ranking(np.empty(0, dtype=np.intp), np.empty(0))
 """What a principal holds before it first ranks the packages."""
+
+
+class _Rankings(SharedPart):
+    """Each principal's ranking per stance and walk-away value, shared by the runs of one scenario."""
+
+    def __init__(self, shared: Shared) -> None:
+        entry = 16 + 2 * len(shared.space.sizes)  # bytes a package: its index and utility, its code row once made
+        self.rankings: Lru[RankingKey, _Ranking] = Lru(shared.bounds.ranking_bytes, lambda r: len(r.packages) * entry)
 
 
 class Plan(NamedTuple):
@@ -171,7 +180,7 @@ class Answers:
                 refused |= broken
             refused[own] = False
 
-    def codes(self, turns: int) -> Codes:
+    def codes(self, turns: int) -> AnswerCodes:
         """Each principal's :class:`Answer` to each of the first ``turns`` offers, as codes."""
         broken = np.zeros((len(self.broken), turns), dtype=bool)
         for row, breaks in zip(broken, self.broken, strict=True):
@@ -220,19 +229,16 @@ class Principal:
         """
         if not self.has_utility:
             return []
-        return self.world.shared.as_list(("utility", self.party), lambda: self.world.utility[self.party])
+        return self.world.shared.as_list(self.party)
 
     def _refresh(self) -> None:
         """Cache the packages this party can accept, sorted by its utility, and its own red lines."""
         if self._revision == self.world.revision:
             return
         mine = self.world.own.get(self.party, [])
-        stance = tuple([(state.ref, state.active, id(state.definition)) for state in mine]) if mine else ()
-        key = ("acceptable", self.party, stance, self.world.reservation.get(self.party))
-        memo = self.world.shared.memo
-        if key not in memo:
-            memo[key] = _Ranking(*self.world.ranked(self.party))
-        self._ranking = memo[key]  # type: ignore[assignment]
+        key = (self.party, self.world.stance(self.party), self.world.reservation.get(self.party))
+        kept_rankings = self.world.shared.part(_Rankings).rankings
+        self._ranking = kept(kept_rankings, key, lambda: _Ranking(*self.world.ranked(self.party)))
         ranked = self._ranking.utility
         self._top = float(ranked[-1]) if len(ranked) else 0.0
         self._own = [(state.ref, self.world.mask(state.ref)) for state in mine if state.active is not None]

@@ -14,11 +14,11 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
+from sim.constraints.arrays import Bools, Floats
+
 UTILITY_TOLERANCE = 1e-9
 """Utilities closer than this are equal: a package worth this much less than a demand still meets it."""
 
-Floats = npt.NDArray[np.float64]
-Bools = npt.NDArray[np.bool_]
 
 
 @overload

@@ -10,11 +10,11 @@ with its error, and the batch goes on.
 
 from __future__ import annotations
 
-import hashlib
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -49,15 +49,14 @@ class Chunk:
     events: list[str]
 
 
-_LOADED: dict[str, Scenario] = {}
-
-
 def _scenario_of(job: Job) -> Scenario:
-    key = hashlib.sha256(job.scenario_text.encode()).hexdigest()
-    if key not in _LOADED:
-        _LOADED.clear()
-        _LOADED[key] = loads(job.scenario_text, job.scenario_name)
-    return _LOADED[key]
+    return _loaded(job.scenario_text, job.scenario_name)
+
+
+@lru_cache(maxsize=1)
+def _loaded(text: str, name: str) -> Scenario:
+    """The scenario a worker's jobs carry, parsed once for all its chunks (the one most recent)."""
+    return loads(text, name)
 
 
 def replication_rng(root_seed: int, index: int) -> np.random.Generator:

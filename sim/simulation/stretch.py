@@ -25,8 +25,8 @@ import numpy.typing as npt
 
 from sim.agents.concession import falls
 from sim.agents.principal import Answers, Plan, demand
-
-Floats = npt.NDArray[np.float64]
+from sim.agents.shared import Lru, kept
+from sim.constraints.arrays import Floats
 
 
 class Stretch(NamedTuple):
@@ -85,18 +85,12 @@ class Schedule:
                               relative_time(clock[1:], horizon, rounds, max_rounds))
         for shared in (self.ends, self.proposers, self.proposes, self.times):
             shared.setflags(write=False)
-        self._falls: dict[tuple[tuple[float, ...], tuple[float, ...]], Floats] = {}
+        self._falls: Lru[tuple[tuple[float, ...], tuple[float, ...]], Floats] = Lru(_KEPT_CURVES)
 
     def falls(self, plans: Sequence[Plan]) -> Floats:
         """How far each principal's demand has come down on each turn (see :func:`sim.agents.concession.falls`)."""
         key = tuple([p.inverse for p in plans]), tuple([p.speed for p in plans])
-        found = self._falls.get(key)
-        if found is None:
-            if len(self._falls) >= _KEPT_CURVES:
-                self._falls.clear()
-            found = self._falls[key] = falls(self.times, *key)
-            found.setflags(write=False)
-        return found
+        return kept(self._falls, key, lambda: _read_only(falls(self.times, *key)))
 
     def landing(self, now: float, count: int) -> int:
         """How many of the first ``count`` turns end where one timeout from ``now`` lands exactly."""
@@ -105,8 +99,13 @@ class Schedule:
         return count if exact.all() else int(exact.argmin())
 
 
+def _read_only(array: Floats) -> Floats:
+    array.setflags(write=False)
+    return array
+
+
 _KEPT_CURVES = 16
-"""Sets of concession curves a schedule keeps worked out (a new set beyond that starts afresh)."""
+"""Sets of concession curves a schedule keeps worked out (the least recently used goes first)."""
 _SHARED_TURNS = 1024
 """Schedules of up to this many turns are shared between runs (the most recent 64 of them)."""
 

@@ -19,7 +19,7 @@ def _rounded(value: float) -> float:
 
 Terms = dict[str, Any]
 Record = tuple[float, str, str | None, "int | Terms | None", "dict[str, str] | None", str]
-Verdicts = dict[str, str] | None
+LoggedVerdicts = dict[str, str] | None
 
 
 @dataclass(slots=True)
@@ -39,8 +39,8 @@ class OfferTurns:
     offers: npt.NDArray[np.intp]
     codes: Callable[[int], npt.NDArray[np.int8]]
     """Gives the answer codes of the first so many turns, when the log is read (see :meth:`records`)."""
-    answers: list[list[tuple[str, Verdicts, str]]]
-    verdicts: dict[tuple[int, int], Verdicts]
+    answers: list[list[tuple[str, LoggedVerdicts, str]]]
+    verdicts: dict[tuple[int, int], LoggedVerdicts]
     blocked: dict[int, Record]
     closing: Record | None
 

@@ -1,0 +1,313 @@
+"""What every run of one scenario shares: packages, utilities, and named caches with a bound each.
+
+Runs of one scenario (a sweep's replications in one worker) meet the same red-line versions,
+stances and walk-away values again and again, so what agents work out from them is kept for
+the next run. With red lines drawn, every replication can bring a new combination of
+versions, so every cache here has a bound and evicts its least recently used entries
+(:class:`Lru`): caches of arrays over every package are bounded by bytes, the
+others by count. Each key holds everything its value depends on; a red line's definition
+takes part through :class:`Same` (identity, kept alive by the key), never through ``id()``
+alone. An entry evicted is worked out again, to the same value, when next needed.
+"""
+
+from __future__ import annotations
+
+from collections import ChainMap, OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Generic, NamedTuple, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.constraints.arrays import Bools, Codes, Floats
+from sim.constraints.check import CompiledConstraints
+from sim.constraints.compile import Compiler
+from sim.constraints.space import OutcomeSpace, run_bytes_per_package
+from sim.constraints.verdict import Verdict
+from sim.scenario.model import Scenario
+from sim.scenario.redlines import RedLine
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+T = TypeVar("T")
+
+MB = 1_000_000
+
+
+@dataclass(frozen=True)
+class CacheBounds:
+    """The bound of each of a :class:`Shared`'s caches: bytes for arrays over every package, else entries."""
+
+    version_mask_bytes: int = 64 * MB
+    """Masks of red-line versions (1 byte per package each): 640 at 10^5 packages, 64 at 10^6."""
+    zopa_bytes: int = 32 * MB
+    """ZOPA masks, one per combination of active versions and walk-away values: 320 at 10^5 packages."""
+    ranking_bytes: int = 96 * MB
+    """Principals' rankings of acceptable packages, counted at the most each may come to hold."""
+    mediator_array_bytes: int = 16 * MB
+    """Each of the mediator's caches of arrays over every package (known masks; scores; penalties)."""
+    drafts: int = 4096
+    """The mediator's drafts, by what it knows and weighs (small records)."""
+    concession_sets: int = 1024
+    """The mediator's concession sets, by what it knows (short lists of red-line refs)."""
+    reads: int = 1024
+    """The issues each red line reads, by red line and definition."""
+    utility_rows: int = 8
+    """Tables of utilities of several parties in a turn order (parties x 8 bytes per package each)."""
+    decoded_packages: int = 4096
+    """Packages decoded into their terms for event logs (a small dict each)."""
+
+
+BOUNDS = CacheBounds()
+"""The bounds every scenario's runs use unless prepared with others (tests use smaller ones)."""
+PREPARED_SCENARIOS = 4
+"""Scenarios whose shared preparation is kept by :func:`shared_by_runs`."""
+
+
+class Same(Generic[T]):
+    """An object as part of a cache key by identity; the key keeps it alive, so its id is never reused meanwhile."""
+
+    __slots__ = ("of",)
+
+    def __init__(self, of: T) -> None:
+        self.of = of
+
+    def __hash__(self) -> int:
+        return id(self.of)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Same) and other.of is self.of
+
+
+Stance = tuple[tuple[str, str | None, Same[RedLine]], ...]
+"""Red lines by ref, each with its active version (None: dropped) and its definition."""
+RankingKey = tuple[str, Stance, float | None]
+"""A party, its own red lines' stance, and its walk-away value."""
+ZopaKey = tuple[Stance, tuple[tuple[str, float], ...]]
+"""Every active red line, and every party's walk-away value."""
+
+
+class CacheUse(NamedTuple):
+    """How full a cache is: entries, their size as counted against the bound, the bound, the largest entry."""
+
+    entries: int
+    size: float
+    bound: float
+    largest: float
+
+
+class Lru(Generic[K, V]):
+    """Values by key, at most ``bound`` in all (by ``size_of``; 1 each by default), least recently used out first.
+
+    A few lines over ``OrderedDict`` rather than cachetools' ``LRUCache``: every run reads and fills
+    these caches, and on the fresh scenario of each run of ``bench_engine`` cachetools' layers of
+    Python methods cost about 8% of the run (measured); here a hit or a miss is one call, the rest
+    in C. No value is None (:func:`kept` tells a miss by None).
+    """
+
+    __slots__ = ("bound", "entries", "size", "size_of")
+
+    def __init__(self, bound: float, size_of: Callable[[V], float] | None = None) -> None:
+        self.bound = bound
+        self.size_of = size_of
+        self.size: float = 0
+        """The entries' size in all, as counted against the bound."""
+        self.entries: OrderedDict[K, V] = OrderedDict()
+        """Least recently used first."""
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def sized(self, value: V) -> float:
+        """A value's size, as counted against the bound."""
+        return 1 if self.size_of is None else self.size_of(value)
+
+    def use(self) -> CacheUse:
+        """How full the cache is."""
+        largest = max((self.sized(value) for value in self.entries.values()), default=0)
+        return CacheUse(len(self.entries), self.size, self.bound, largest)
+
+
+def kept(cache: Lru[K, V], key: K, make: Callable[[], V]) -> V:
+    """The value kept under ``key``, made and kept first if missing (one larger than the whole bound is not kept)."""
+    entries = cache.entries
+    value = entries.get(key)
+    if value is not None:
+        entries.move_to_end(key)
+        return value
+    value = make()
+    size = 1 if cache.size_of is None else cache.size_of(value)
+    if size <= cache.bound:
+        entries[key] = value
+        cache.size += size
+        while cache.size > cache.bound:
+            cache.size -= cache.sized(entries.popitem(last=False)[1])  # seldom: only once the bound is reached
+    return value
+
+
+class PackageTerms:
+    """A package's terms by issue, from its index in an outcome space (a fresh dict each call)."""
+
+    __slots__ = ("decoded", "space")
+
+    def __init__(self, space: OutcomeSpace, bound: int) -> None:
+        self.space = space
+        self.decoded: Lru[int, dict[str, Any]] = Lru(bound)
+
+    def __call__(self, package: int) -> dict[str, Any]:
+        """The terms of one package (decoded once while it is among the most recently used)."""
+        terms = kept(self.decoded, package, lambda: self.space.terms_at(package))
+        return dict(terms)
+
+
+class SharedPart:
+    """Caches an agent module keeps for the runs of one scenario: a subclass per module, made by :meth:`Shared.part`.
+
+    Agents define their own cached records (a principal's rankings, a mediator's drafts), which
+    this module, below them, cannot name; each part holds typed :class:`Lru` caches bounded from
+    ``shared.bounds``.
+    """
+
+    def __init__(self, shared: Shared) -> None:
+        """Make the part's caches, empty, with bounds from ``shared.bounds``.
+
+        Keep no reference to ``shared``: a cycle would keep a scenario's arrays alive until the
+        garbage collector runs.
+        """
+
+
+P = TypeVar("P", bound=SharedPart)
+
+
+class Shared:
+    """What every run of one scenario shares: packages, utilities, verdict masks and the agents' caches.
+
+    Everything is filled in lazily and kept, within its bound, for the next run.
+    """
+
+    def __init__(self, scenario: Scenario, bounds: CacheBounds = BOUNDS) -> None:
+        self.scenario = scenario
+        self.compiler = Compiler(scenario)
+        self.space = self.compiler.space
+        self.space.require_memory(run_bytes_per_package(scenario), "a run")  # before anything is allocated
+        self.packages: Codes = _every_package(self.space.sizes) if self.space.size <= _SHARED_SPACE \
+            else self.space.every_package_of(self.space.sizes)
+        weighing = [p for p in scenario.parties if p.preferences is not None]
+        self.parties_with_utility = tuple(p.id for p in weighing)
+        self.utility_table = self.compiler.every_utility(weighing)
+        """Every package's utility for each party with preferences, a row each (read-only)."""
+        self.utility_table.setflags(write=False)
+        self.utility: dict[str, Floats] = dict(zip(self.parties_with_utility, self.utility_table, strict=True))
+        self.reservation = {p.id: p.preferences.reservation for p in weighing if p.preferences is not None}
+        self.urgency = {p.id: p.urgency for p in scenario.parties}
+        self.salience = {p.id: dict(p.salience) for p in scenario.parties}
+        """Each party's salience of issues as stated (worlds copy it before they change it)."""
+        # Per party: keyed by the scenario's party ids alone, so bounded by its parties and never evicting.
+        self._by_utility: dict[str, tuple[npt.NDArray[np.intp], Floats]] = {}
+        self._lists: dict[str, list[float]] = {}
+        self.bounds = bounds
+        self._make_caches(bounds)
+
+    def rebound(self, bounds: CacheBounds) -> None:
+        """Start every bounded cache afresh, with other bounds."""
+        self.bounds = bounds
+        self._make_caches(bounds)
+
+    def _make_caches(self, bounds: CacheBounds) -> None:
+        """The bounded caches, empty."""
+        self._parts: dict[type[SharedPart], SharedPart] = {}
+        """Caches agent modules define (:class:`SharedPart`), one of each kind: their classes bound them."""
+        self.terms_of = PackageTerms(self.space, bounds.decoded_packages)
+        """Decodes a package of the scenario into its terms (what event logs keep of the scenario)."""
+        self.utility_rows: Lru[tuple[str, ...], Floats] = Lru(bounds.utility_rows)
+        # Per red-line version, stance or combination of them: bounded by bytes.
+        # Masks are one byte a package each, so a count is the bound in bytes exactly (and spares a call a miss).
+        masks = len(self.packages)
+        self.version_masks: Lru[tuple[str, str, Same[RedLine]], Bools] = Lru(bounds.version_mask_bytes // masks)
+        self.zopas: Lru[ZopaKey, Bools] = Lru(bounds.zopa_bytes // masks)
+
+    def part(self, kind: type[P]) -> P:
+        """The caches of one kind an agent module keeps for this scenario's runs (made on first use)."""
+        found = self._parts.get(kind)
+        if not isinstance(found, kind):
+            found = self._parts[kind] = kind(self)
+        return found
+
+    def by_utility(self, party: str) -> tuple[npt.NDArray[np.intp], Floats]:
+        """Every package, ranked by a party's utility (ascending, ties by package), and those utilities."""
+        found = self._by_utility.get(party)
+        if found is None:
+            found = self._by_utility[party] = _rank_by_utility(self.utility.get(party), len(self.packages))
+        return found
+
+    def as_list(self, party: str) -> list[float]:
+        """A party's utilities as a plain-Python list, made once and shared by every run."""
+        found = self._lists.get(party)
+        if found is None:
+            found = self._lists[party] = self.utility[party].tolist()
+        return found
+
+    def cache_use(self) -> dict[str, CacheUse]:
+        """How full each cache is, by name (what tests and benchmarks inspect; agents' parts once made)."""
+        parts = [vars(part) for part in self._parts.values()]
+        caches = {name: value for name, value in ChainMap(vars(self), *parts).items() if isinstance(value, Lru)}
+        use = {name: cache.use() for name, cache in (caches | {"terms_of": self.terms_of.decoded}).items()}
+        parties = len(self.scenario.parties)
+        return use | {"by_utility": CacheUse(len(self._by_utility), len(self._by_utility), parties, 1),
+                      "utility_lists": CacheUse(len(self._lists), len(self._lists), parties, 1)}
+
+    def mask(self, party: str, definition: RedLine, version: str) -> Bools:
+        """Packages meeting one version of a red line, by the one check."""
+        key = (f"{party}/{definition.id}", version, Same(definition))
+        return kept(self.version_masks, key, lambda: self._version_mask(party, definition, version))
+
+    def _version_mask(self, party: str, definition: RedLine, version: str) -> Bools:
+        compiled = self.compiler.version(party, definition, version)
+        if compiled is None:
+            return np.ones(len(self.packages), dtype=bool)
+        only = CompiledConstraints(self.space, (compiled,), ())
+        return np.asarray(only.check(self.packages).red_lines[0] == Verdict.HOLDS.value)
+
+
+def _rank_by_utility(found: Floats | None, packages: int) -> tuple[npt.NDArray[np.intp], Floats]:
+    """Every package, ranked by a party's utility (ascending, ties by package), and those utilities."""
+    if found is None:
+        return np.arange(packages), np.zeros(packages)
+    order = found.argsort()  # without ties, the stable order; with ties, sort again stably
+    ranked = found.take(order)
+    if np.count_nonzero(ranked[1:] == ranked[:-1]):
+        order = found.argsort(kind="stable")
+        ranked = found.take(order)
+    return order, ranked
+
+
+_SHARED_SPACE = 100_000
+"""Outcome spaces up to this many packages share one array of packages between scenarios."""
+
+
+@lru_cache(maxsize=16)
+def _every_package(sizes: tuple[int, ...]) -> Codes:
+    """Every complete package of a space of these sizes, shared read-only by the scenarios that have them."""
+    packages = OutcomeSpace.every_package_of(sizes)
+    packages.setflags(write=False)
+    return packages
+
+
+def shared_by_runs(scenario: Scenario, bounds: CacheBounds | None = None) -> Shared:
+    """What the runs of a scenario share (kept for the few most recently used scenarios).
+
+    With ``bounds`` other than those it has, its caches start afresh with these bounds; without,
+    a new preparation has :data:`BOUNDS`.
+    """
+    found = _shared(Same(scenario))
+    if bounds is not None and found.bounds != bounds:
+        found.rebound(bounds)
+    return found
+
+
+@lru_cache(maxsize=PREPARED_SCENARIOS)
+def _shared(scenario: Same[Scenario]) -> Shared:
+    """Every World asks for its scenario's preparation, so the lookup is functools' (in C)."""
+    return Shared(scenario.of)
