@@ -147,7 +147,7 @@ def check_run(data: dict[str, Any], seed: int) -> None:
 
     def feasible(terms: dict[str, Any]) -> bool:
         return all(red_line_holds(line, terms, order) for line in active.values()) and all(
-            utility(prefs[p], terms) >= outcome.reservations[p] - 1e-6 for p in prefs)
+            utility(prefs[p], terms) >= outcome.walk_aways[p] - 1e-6 for p in prefs)
 
     if outcome.agreed:
         assert outcome.package is not None

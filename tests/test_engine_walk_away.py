@@ -47,7 +47,7 @@ def verdicts_on_the_middle(walk_away: float) -> dict[str, bool]:
     ranked, _ = world.ranked("a")
     check = CompiledConstraints.of(edge).check(world.packages[middle])
     return {
-        "world.meets_reservation": bool(world.meets_reservation("a")[middle]),
+        "world.meets_walk_away": bool(world.meets_walk_away("a")[middle]),
         "world.ranked": middle in ranked.tolist(),
         "world.feasible": bool(world.feasible()[middle]),
         "principal.respond": principal.respond(middle, 1.0).cause != "below its walk-away value",

@@ -184,12 +184,12 @@ def test_bargaining_points_match_plain_enumeration(data: dict[str, Any]) -> None
     powers = space.powers
     products = [math.prod((utilities[k, i] - reservations[k]) ** powers[k] for k in range(len(parties)))
                 if (utilities[:, i] > reservations).all() else -1.0 for i in range(n)]
-    nash = nash_point(space.utilities, space.reservations, powers)
+    nash = nash_point(space.utilities, space.walk_aways, powers)
     if max(products) < 0:
         assert nash is None
     else:
         assert nash is not None and math.isclose(products[nash], max(products), rel_tol=1e-9, abs_tol=1e-12)
-    ks = kalai_smorodinsky(space.utilities, space.reservations)
+    ks = kalai_smorodinsky(space.utilities, space.walk_aways)
     eligible = [i for i in front if (utilities[:, i] >= reservations).all()]
     if not eligible:
         assert ks is None

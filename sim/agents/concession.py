@@ -39,6 +39,6 @@ def falls(times: npt.NDArray[np.float64], inverses: Sequence[float],
     return np.fromiter(map(fall, paces.ravel().tolist(), powers), dtype=np.float64, count=rows * n).reshape(rows, n)
 
 
-def tit_for_tat(best: float, reservation: float, conceded_by_other: float) -> float:
+def tit_for_tat(best: float, walk_away: float, conceded_by_other: float) -> float:
     """Aspiration after the other side conceded ``conceded_by_other`` in this party's utility."""
-    return max(reservation, best - max(0.0, conceded_by_other))
+    return max(walk_away, best - max(0.0, conceded_by_other))

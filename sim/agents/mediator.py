@@ -117,7 +117,7 @@ class Mediator:
         def compute() -> Floats:
             total = np.zeros(len(self.world.packages))
             for party in parties:
-                gain = self.world.utility[party] - self.world.reservation[party]
+                gain = self.world.utility[party] - self.world.walk_away[party]
                 total += self.weights[party] * np.log(np.maximum(gain, 0.0) + 1e-6)
             return total
 
@@ -126,7 +126,7 @@ class Mediator:
     def _weighing(self) -> Weighing:
         """Each principal with preferences, its weight and walk-away value: what scores depend on."""
         parties = tuple(p for p in self.principals if p in self.world.utility)
-        return tuple((p, self.weights[p], self.world.reservation[p]) for p in parties)
+        return tuple((p, self.weights[p], self.world.walk_away[p]) for p in parties)
 
     def _knowledge(self) -> Knowledge:
         """What the mediator assumes of each red line it knows, with its price (cached per change)."""

@@ -15,7 +15,7 @@ from sim.agents.concession import DEFAULT_EXPONENTS, fall, tit_for_tat
 from sim.agents.shared import Lru, RankingKey, Shared, SharedPart, kept
 from sim.agents.world import World
 from sim.constraints.arrays import Bools, Floats
-from sim.constraints.check import RESERVATION_ID
+from sim.constraints.check import WALK_AWAY_ID
 from sim.constraints.walk_away import falling_short, first_meeting_each, meets
 from sim.scenario.model import Party
 
@@ -236,7 +236,7 @@ class Principal:
         if self._revision == self.world.revision:
             return
         mine = self.world.own.get(self.party, [])
-        key = (self.party, self.world.stance(self.party), self.world.reservation.get(self.party))
+        key = (self.party, self.world.stance(self.party), self.world.walk_away.get(self.party))
         kept_rankings = self.world.shared.part(_Rankings).rankings
         self._ranking = kept(kept_rankings, key, lambda: _Ranking(*self.world.ranked(self.party)))
         ranked = self._ranking.utility
@@ -278,7 +278,7 @@ class Principal:
     @property
     def walk_away_ref(self) -> str:
         """How a rejection below the walk-away value names what it rests on."""
-        return f"{self.party}/{RESERVATION_ID}"
+        return f"{self.party}/{WALK_AWAY_ID}"
 
     # -- many turns at once: demands that depend on time alone ---------------------------------------
 
@@ -294,17 +294,24 @@ class Principal:
 
     def _plan(self) -> Plan:
         """:meth:`plan` once the cache is fresh: the concession curve of the party's style, as a :class:`Plan`."""
-        if not self.has_utility or not len(self._ranking.packages):
-            walk_away = self.world.reservation[self.party] if self.has_utility else -math.inf
-            return Plan(0.0, 0.0, 1.0, 1.0, walk_away, self.has_utility, self._ranking, self._own)
-        reservation = self.world.reservation[self.party]
+        if not self.has_utility:
+            return self._planned(floor=0.0, walk_away=-math.inf)
+        walk_away = self.world.walk_away[self.party]
+        if not len(self._ranking.packages):
+            return self._planned(floor=0.0, walk_away=walk_away)
         if self.style == "hardliner":
-            return Plan(self._best(), 0.0, 1.0, 1.0, reservation, True, self._ranking, self._own)
+            return self._planned(floor=self._best(), walk_away=walk_away)
         if self.style == "tit-for-tat" and self._first_seen is not None:
-            asked = tit_for_tat(self._best(), reservation, self._best_seen - self._first_seen)
-            return Plan(asked, 0.0, 1.0, 1.0, reservation, True, self._ranking, self._own)
-        return Plan(reservation, self._best() - reservation, 1.0 / self.exponent, 1.0 + self.world.urgency[self.party],
-                    reservation, True, self._ranking, self._own)
+            asked = tit_for_tat(self._best(), walk_away, self._best_seen - self._first_seen)
+            return self._planned(floor=asked, walk_away=walk_away)
+        return self._planned(floor=walk_away, walk_away=walk_away, span=self._best() - walk_away,
+                             inverse=1.0 / self.exponent, speed=1.0 + self.world.urgency[self.party])
+
+    def _planned(self, *, floor: float, walk_away: float, span: float = 0.0, inverse: float = 1.0,
+                 speed: float = 1.0) -> Plan:
+        """A :class:`Plan` on the party's ranking and own red lines (a demand that does not move by default)."""
+        return Plan(floor=floor, span=span, inverse=inverse, speed=speed, walk_away=walk_away,
+                    has_utility=self.has_utility, ranking=self._ranking, own=self._own)
 
     def offer(self, t: float, near: int | None = None) -> int | None:
         """A package the party would propose now: by the offer rule, or the one closest to ``near`` at or above it."""

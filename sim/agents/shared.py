@@ -200,7 +200,7 @@ class Shared:
         """Every package's utility for each party with preferences, a row each (read-only)."""
         self.utility_table.setflags(write=False)
         self.utility: dict[str, Floats] = dict(zip(self.parties_with_utility, self.utility_table, strict=True))
-        self.reservation = {p.id: p.preferences.reservation for p in weighing if p.preferences is not None}
+        self.walk_away = {p.id: p.preferences.reservation for p in weighing if p.preferences is not None}
         self.urgency = {p.id: p.urgency for p in scenario.parties}
         self.salience = {p.id: dict(p.salience) for p in scenario.parties}
         """Each party's salience of issues as stated (worlds copy it before they change it)."""

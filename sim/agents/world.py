@@ -58,7 +58,7 @@ class World:
         self.packages: Codes = self.shared.packages
         self.parties_with_utility = self.shared.parties_with_utility
         self.utility = self.shared.utility
-        self.reservation = dict(self.shared.reservation)
+        self.walk_away = dict(self.shared.walk_away)
         self.red_lines: dict[str, RedLineState] = {}
         self.own: dict[str, list[RedLineState]] = {}
         """Each party's red lines, in the order of :attr:`red_lines`."""
@@ -88,9 +88,9 @@ class World:
             return np.ones(len(self.packages), dtype=bool)
         return self.shared.mask(state.party, state.definition, version)
 
-    def meets_reservation(self, party: str) -> Bools:
+    def meets_walk_away(self, party: str) -> Bools:
         """Packages worth at least the party's walk-away value now."""
-        return meeting(self.utility[party], self.reservation[party])
+        return meeting(self.utility[party], self.walk_away[party])
 
     def ranked(self, party: str) -> tuple[npt.NDArray[np.intp], Floats]:
         """The packages a party's own active red lines and walk-away value allow, by its utility.
@@ -99,7 +99,7 @@ class World:
         """
         order, utility = self.shared.by_utility(party)
         if party in self.utility:
-            start = first_meeting(utility, self.reservation[party])  # as meets_reservation
+            start = first_meeting(utility, self.walk_away[party])  # as meets_walk_away
             order, utility = order[start:], utility[start:]
         masks = [self.mask(state.ref) for state in self.own.get(party, ()) if state.active is not None]
         if masks:
@@ -114,13 +114,13 @@ class World:
         if self._feasible is None:
             active: Stance = tuple([(ref, state.active, Same(state.definition))
                                     for ref, state in self.red_lines.items() if state.active is not None])
-            self._feasible = kept(self.shared.zopas, (active, tuple(self.reservation.items())), self._zopa)
+            self._feasible = kept(self.shared.zopas, (active, tuple(self.walk_away.items())), self._zopa)
         return self._feasible
 
     def _zopa(self) -> Bools:
         """:meth:`feasible` worked out: every active red line's mask and walk-away test, combined."""
         parts = [self.mask(ref) for ref, state in self.red_lines.items() if state.active is not None]
-        parts += [self.meets_reservation(p) for p in self.utility]
+        parts += [self.meets_walk_away(p) for p in self.utility]
         found = parts[0].copy() if parts else np.ones(len(self.packages), dtype=bool)
         for part in parts[1:]:
             found &= part
@@ -201,9 +201,9 @@ class World:
         return f"{ref} is added"
 
     def _move_walk_away(self, effect: MoveReservation) -> str:
-        old = self.reservation.get(effect.party, 0.0)
-        self.reservation[effect.party] = _shifted(old, effect.by, effect.to, 0.0, 1.0)
-        return f"{effect.party}'s walk-away value moves from {old:.2f} to {self.reservation[effect.party]:.2f}"
+        old = self.walk_away.get(effect.party, 0.0)
+        self.walk_away[effect.party] = _shifted(old, effect.by, effect.to, 0.0, 1.0)
+        return f"{effect.party}'s walk-away value moves from {old:.2f} to {self.walk_away[effect.party]:.2f}"
 
     def _change_salience(self, effect: ChangeSalience) -> str:
         if not self._salience_copied:  # the stated salience is shared between runs

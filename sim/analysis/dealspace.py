@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.constraints.arrays import Bools, Codes, Floats
-from sim.constraints.check import RESERVATION_ID, CompiledConstraints
+from sim.constraints.check import WALK_AWAY_ID, CompiledConstraints
 from sim.constraints.compile import CompiledRedLine
 from sim.constraints.space import explain_bytes_per_package
 from sim.constraints.verdict import Verdict
@@ -41,7 +41,7 @@ class DealSpace:
     holds: Bools
     parties: tuple[str, ...]
     utilities: Floats
-    reservations: Floats
+    walk_aways: Floats
     powers: Floats
 
     @classmethod
@@ -53,10 +53,10 @@ class DealSpace:
         holds = np.concatenate((result.red_lines, result.walk_aways)) == Verdict.HOLDS.value
         parties = tuple(p.party for p in constraints.preferences)
         items = tuple(_red_line_item(scenario, constraints, c) for c in constraints.red_lines) + tuple(
-            PricedConstraint(ref=f"{p}/{RESERVATION_ID}", party=p, cost=1.0, is_walk_away=True) for p in parties)
+            PricedConstraint(ref=f"{p}/{WALK_AWAY_ID}", party=p, cost=1.0, is_walk_away=True) for p in parties)
         return cls(scenario=scenario, constraints=constraints, packages=packages, items=items, holds=holds,
                    parties=parties, utilities=result.utility_low,
-                   reservations=np.array([p.reservation for p in constraints.preferences]),
+                   walk_aways=np.array([p.walk_away for p in constraints.preferences]),
                    powers=np.array([_power(scenario.party(p)) for p in parties]))
 
     @property

@@ -70,7 +70,7 @@ def reference_points(space: DealSpace, among: Bools, disagreement_relaxed: bool 
     """Pareto frontier size, Nash, Kalai–Smorodinsky and max-welfare packages among ``among``."""
     chosen = np.flatnonzero(among)
     utilities = space.utilities[:, chosen]
-    d = np.zeros_like(space.reservations) if disagreement_relaxed else space.reservations
+    d = np.zeros_like(space.walk_aways) if disagreement_relaxed else space.walk_aways
 
     def pick(local: int | None) -> Point | None:
         return None if local is None else _point(space, int(chosen[local]))
@@ -101,8 +101,8 @@ def judge(space: DealSpace, proposal: ProposalLike, nash: Point | None = None) -
     row = space.constraints.space.encode(terms)
     low = space.constraints.check(row[None, :]).utility_low[:, 0]
     utilities = {p: float(low[k]) for k, p in enumerate(space.parties)}
-    short = {p: round(float(space.reservations[k] - low[k]), 6)
-             for k, p in enumerate(space.parties) if not meets(low[k], space.reservations[k])}
+    short = {p: round(float(space.walk_aways[k] - low[k]), 6)
+             for k, p in enumerate(space.parties) if not meets(low[k], space.walk_aways[k])}
     feasible = np.flatnonzero(space.feasible)
     better = space.utilities[:, feasible]
     dominating = feasible[(better >= low[:, None]).all(axis=0) & (better > low[:, None] + 1e-12).any(axis=0)]

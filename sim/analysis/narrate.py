@@ -40,7 +40,7 @@ class Names:
         owner = f"{self.party(party_id)}'s"
         red_line = self.red_lines.get(ref)
         if red_line is None:
-            walk_away = self.space.reservations[self.space.parties.index(party_id)]
+            walk_away = self.space.walk_aways[self.space.parties.index(party_id)]
             return f"{owner} walk-away value ({walk_away:.2f})"
         if isinstance(red_line.source, SourceRef):
             if red_line.source.inferred:

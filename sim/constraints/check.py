@@ -21,7 +21,7 @@ from sim.constraints.verdict import Verdict
 from sim.constraints.walk_away import meeting
 from sim.scenario.model import Scenario
 
-RESERVATION_ID = "reservation-value"
+WALK_AWAY_ID = "reservation-value"
 _COMPLETIONS_LIMIT = 4096
 _BLOCK_ROWS = 1_000_000
 _CHECK_ROWS = 1 << 16
@@ -77,9 +77,11 @@ class CompiledConstraints:
         if not complete:
             for r, red_line in enumerate(self.red_lines):
                 settle_open(red_line.test, packages, red[r], self.space.sizes)
-        rv = np.array([p.reservation for p in self.preferences])[:, None]
-        walk_aways = np.where(meeting(low, rv), Verdict.HOLDS.value,
-                              np.where(meeting(high, rv), Verdict.OPEN.value, Verdict.BREAKS.value)).astype(np.int8)
+        walk_away = np.array([p.walk_away for p in self.preferences])[:, None]
+        # holds if even the lowest completion meets the walk-away value, open if only the highest does
+        walk_aways = np.where(meeting(low, walk_away), Verdict.HOLDS.value,
+                              np.where(meeting(high, walk_away), Verdict.OPEN.value, Verdict.BREAKS.value))
+        walk_aways = walk_aways.astype(np.int8)
         return Check(red, walk_aways, low, high)
 
     def feasible(self, packages: Codes) -> Bools:

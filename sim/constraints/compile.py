@@ -142,7 +142,7 @@ class CompiledPreferences:
 
     party: str
     tables: tuple[Floats, ...]
-    reservation: float
+    walk_away: float
     _open_slots: list[tuple[Floats, ...]] = field(
         default_factory=list, init=False, repr=False, compare=False)
 
@@ -287,7 +287,7 @@ class Compiler:
         if prefs is None:
             return None
         tables = tuple(np.array(values, dtype=np.float64) for values in self.weighted_values(prefs))
-        return CompiledPreferences(party=party.id, tables=tables, reservation=prefs.reservation)
+        return CompiledPreferences(party=party.id, tables=tables, walk_away=prefs.reservation)
 
     def every_utility(self, parties: Sequence[Party]) -> Floats:
         """Every complete package's utility for each of these parties (all with preferences), a row each.

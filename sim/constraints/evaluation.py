@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from sim.constraints.check import RESERVATION_ID, Check, CompiledConstraints
+from sim.constraints.check import WALK_AWAY_ID, Check, CompiledConstraints
 from sim.constraints.compile import CompiledRedLine
 from sim.constraints.verdict import Verdict, VerdictWord
 from sim.errors import UsageError
@@ -179,9 +179,9 @@ def _party_stance(scenario: Scenario, constraints: CompiledConstraints, result: 
     for p, prefs in enumerate(constraints.preferences):
         if prefs.party == party_id:
             walk_away = WalkAwayJudgement(
-                ref=f"{party_id}/{RESERVATION_ID}", verdict=Verdict(int(result.walk_aways[p, 0])).word,
+                ref=f"{party_id}/{WALK_AWAY_ID}", verdict=Verdict(int(result.walk_aways[p, 0])).word,
                 utility_low=float(result.utility_low[p, 0]), utility_high=float(result.utility_high[p, 0]),
-                walk_away=prefs.reservation)
+                walk_away=prefs.walk_away)
     if not red and walk_away is None and party.role != "principal":
         return None
     reasons = PartyStance(party=party.id, name=party.name, role=party.role, stance="accept", red_lines=red,

@@ -142,10 +142,10 @@ def _source(red_line: RedLineJudgement) -> str:
     return f"“{red_line.source['quote']}” ({where}{confidence})"
 
 
-def _utility(reservation: WalkAwayJudgement) -> str:
-    low, high = reservation.utility_low, reservation.utility_high
+def _utility(walk_away: WalkAwayJudgement) -> str:
+    low, high = walk_away.utility_low, walk_away.utility_high
     value = f"{low:.2f}" if abs(high - low) < 5e-3 else f"{low:.2f} to {high:.2f}"
-    return f"utility {value} against walk-away value {reservation.walk_away:.2f}"
+    return f"utility {value} against walk-away value {walk_away.walk_away:.2f}"
 
 
 def render_explanation(explanation: Explanation, console: Console) -> None:

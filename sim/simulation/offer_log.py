@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from sim.agents.principal import Answer, Principal
 from sim.agents.world import World
-from sim.constraints.check import RESERVATION_ID
+from sim.constraints.check import WALK_AWAY_ID
 from sim.simulation.stretch import Stretch
 from sim.simulation.timeline import OfferTurns, Record
 
@@ -35,7 +35,7 @@ def answer_entries(party: str) -> list[tuple[str, dict[str, str] | None, str]]:
     Shared between runs (the log copies verdicts when read); the red lines a text breaks are
     named text by text instead.
     """
-    walk_away = {f"{party}/{RESERVATION_ID}": "breaks"}
+    walk_away = {f"{party}/{WALK_AWAY_ID}": "breaks"}
     answers = sorted(answer for answer in Answer if answer is not Answer.PROPOSES)  # listed by code, from 0
     return [("accept" if answer.accepts else "reject", walk_away if answer is Answer.BELOW_WALK_AWAY else None,
              answer.cause) for answer in answers]

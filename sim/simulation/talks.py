@@ -454,14 +454,14 @@ class Talks:
             best_refused={p: {"package": self.world.terms(best), "utility": round(u, 6)}
                           for p, (u, best) in self.refused.items()},
             versions={ref: s.active for ref, s in self.world.red_lines.items()},
-            reservations=dict(self.world.reservation), draws=dict(self.draws))
+            walk_aways=dict(self.world.walk_away), draws=dict(self.draws))
 
     def _blocking(self) -> tuple[tuple[str, ...], str]:
         """Why no deal: the clashing red lines if no package is left, else what the last text broke."""
         if not self.world.feasible().any():
             refs = [r for r, s in self.world.red_lines.items() if s.active is not None]
             parties = list(self.world.utility)
-            holds = np.array([self.world.mask(r) for r in refs] + [self.world.meets_reservation(p) for p in parties])
+            holds = np.array([self.world.mask(r) for r in refs] + [self.world.meets_walk_away(p) for p in parties])
             names = refs + [f"{p}/reservation-value" for p in parties]
             report = enumerate_sets(holds, np.ones(len(names)), limit=10)
             members = list(dict.fromkeys(names[i] for clash in report.clashing_sets for i in clash))

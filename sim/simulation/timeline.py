@@ -151,7 +151,7 @@ class Outcome:
     reason: str
     best_refused: dict[str, dict[str, Any]]
     versions: dict[str, str | None]
-    reservations: dict[str, float]
+    walk_aways: dict[str, float]
     draws: dict[str, bool | int]
 
     def to_dict(self) -> dict[str, Any]:
@@ -161,5 +161,5 @@ class Outcome:
                 "package": self.package, "rounds": self.rounds, "drafts": self.drafts,
                 "blocking": list(self.blocking), "reason": self.reason, "best_refused": self.best_refused,
                 "red_line_versions": self.versions,
-                "reservations": {p: _rounded(v) for p, v in self.reservations.items()},
+                "reservations": {p: _rounded(v) for p, v in self.walk_aways.items()},
                 "draws": self.draws}
