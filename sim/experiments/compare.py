@@ -106,7 +106,7 @@ def _peel(samples: Samples, candidates: list[str], depth: int = 3) -> dict[str, 
     inside = samples
     for _ in range(depth):
         best = _densest([name for name in candidates if name not in box], inside, 0.1 * deals)
-        if best is None or best[0] <= _deal_rate(inside) + 1e-9:
+        if best is None or best[0] <= _deal_rate(inside):  # rates of counts: equal rates are equal floats
             break
         box.append(best[1])
         inside = best[2]
@@ -118,7 +118,7 @@ def _peel(samples: Samples, candidates: list[str], depth: int = 3) -> dict[str, 
 def _densest(candidates: list[str], inside: Samples, fewest_deals: float) -> tuple[float, str, Samples] | None:
     """The condition whose replications have the highest deal rate, among those keeping enough deals.
 
-    Returns that rate, the condition and its replications; a later condition wins only by more than rounding.
+    Returns that rate, the condition and its replications; of conditions with the same rate, the first.
     """
     best: tuple[float, str, Samples] | None = None
     for name in candidates:
@@ -127,7 +127,7 @@ def _densest(candidates: list[str], inside: Samples, fewest_deals: float) -> tup
         if not kept or kept_deals < fewest_deals:
             continue
         density = kept_deals / len(kept)
-        if best is None or density > best[0] + 1e-12:
+        if best is None or density > best[0]:
             best = (density, name, kept)
     return best
 
