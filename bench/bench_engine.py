@@ -2,7 +2,7 @@
 
 The workload, which NegMAS runs too: two parties; 3 issues of 5, 4 and 6 values;
 linear-additive utilities (per-issue value tables drawn from U(0, 1), random weights
-normalised to sum to one) with reservation values drawn from U(0.15, 0.45); the first
+normalised to sum to one) with walk-away values (the file's ``reservation``) drawn from U(0.15, 0.45); the first
 party concedes over time as a Boulware, the second as a Conceder; alternating offers for
 at most 100 rounds; the event log kept in memory (what :func:`sim.simulation.talks.run` returns).
 
@@ -18,7 +18,7 @@ run by that interpreter: NegMAS 0.16's ``SAOMechanism`` with
 ``BoulwareTBNegotiator`` against ``ConcederTBNegotiator``, timing only ``run()``.
 
 Concession curves. NegMAS's named curves are ``1 - t**4`` (boulware) and ``1 - t**0.25``
-(conceder) of the way from the best utility down to the reservation value; negsim's are
+(conceder) of the way from the best utility down to the walk-away value; negsim's are
 ``1 - t**(1/e)``. By default the bench scenarios therefore use ``e = 0.25`` and ``e = 4``
 (``--curves negmas``), the same curves; ``--curves negsim`` keeps negsim's defaults
 (0.2 and 5).

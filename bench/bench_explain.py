@@ -7,7 +7,7 @@ Two parts, one run:
    at random from a seed: atoms (``>=``/``<=`` thresholds in each party's direction on ordered
    and integer issues, ``in`` on categorical ones) and compounds (``all``, ``any``,
    ``if``/``then``). Thresholds are tight enough that the ZOPA is empty or small and red
-   lines clash. ``holds = Constraints.check(every package).red_lines == HOLDS`` is computed
+   lines clash. ``holds = CompiledConstraints.check(every package).red_lines == Verdict.HOLDS`` is computed
    once (not timed against the target); then ``sim.analysis.clashes.enumerate_sets(holds,
    costs, limit=None)`` — every minimal concession set and every minimal clashing set — is
    timed, best of ``--repeat``. ``--clash-scenarios`` scenarios (seeds ``--seed``,
@@ -56,12 +56,12 @@ import yaml
 import sim
 from sim.analysis.bargaining import nash_point, pareto_front
 from sim.constraints.check import CompiledConstraints
+from sim.constraints.verdict import Verdict
 
 Floats = npt.NDArray[np.float64]
 
 TARGET_CLASH_SECONDS = 2.0
 TARGET_RATIO = 20.0
-HOLDS = 2
 REPEAT_BUDGET = 10.0  # seconds: stop repeating a measurement once it has used this much
 PEER = Path(__file__).resolve().parent / "peers" / "negmas_pareto.py"
 
@@ -161,7 +161,7 @@ def clash_part(seeds: list[int], repeat: int) -> dict[str, Any]:
         constraints = CompiledConstraints.of(scenario)
         packages = constraints.space.every_package()
         start = time.perf_counter()
-        holds = constraints.check(packages).red_lines == HOLDS
+        holds = constraints.check(packages).red_lines == Verdict.HOLDS.value
         check_seconds = time.perf_counter() - start
         costs = np.random.default_rng(seed).uniform(0.5, 1.0, holds.shape[0])
         seconds, report = _best_of(lambda h=holds, c=costs: enumerate_sets(h, c, None), repeat)
@@ -329,7 +329,7 @@ def print_report(report: dict[str, Any]) -> None:
             print(f"{r['seed']:>6} {r['zopa']:>5} {r['failure_sets']:>12,} {r['concession_sets']:>10,} "
                   f"{r['clashing_sets']:>8,} {'yes' if r['complete'] else 'NO':>8} {r['check_seconds']:>8.3f} "
                   f"{r['seconds_best']:>12.3f}")
-        print("(enumerate s: best of up to --repeat runs; check s: Constraints.check of every package, untimed "
+        print("(enumerate s: best of up to --repeat runs; check s: CompiledConstraints.check of every package, untimed "
               "against the target)")
         print(f"enumeration: median {clash['median_seconds']:.3f} s, worst {clash['worst_seconds']:.3f} s over "
               f"{len(clash['scenarios'])} scenario(s)")
