@@ -22,7 +22,7 @@ from sim.agents.concession import falls
 from sim.agents.principal import Answer, Answers, Principal
 from sim.agents.world import World
 from sim.scenario.model import Scenario
-from sim.simulation.stretch import Schedule
+from sim.simulation.stretch import Schedule, agreement_rule
 from sim.simulation.talks import run
 
 STYLES = ["boulware", "conceder", "linear", "hardliner", "tit-for-tat"]
@@ -177,3 +177,14 @@ def test_a_principal_answers_one_text_as_the_stretches_answer_many() -> None:
                 assert causes == [Answer(code).cause for code in codes], (index, party.id, t)
                 seen.update(codes)
     assert seen == {Answer.ACCEPTS, Answer.BREAKS_RED_LINES, Answer.BELOW_WALK_AWAY, Answer.ASKS_FOR_MORE}
+
+
+def test_one_agreement_rule_for_one_text_and_for_many() -> None:
+    unanimous = np.array([False, False, True, True])
+    allowed = np.array([False, True, False, True])
+    agreed, blocked = agreement_rule(unanimous, allowed)
+    assert agreed.tolist() == [False, False, False, True]
+    assert blocked.tolist() == [False, False, True, False]
+    for one, ok, deal, block in zip(unanimous.tolist(), allowed.tolist(), agreed.tolist(), blocked.tolist(),
+                                    strict=True):
+        assert agreement_rule(one, ok) == (deal, block)

@@ -10,7 +10,7 @@ first turn on which every principal accepts a package that the one check allows.
 A stretch applies the rules that a turn played alone applies, on arrays: the answer rule
 (:func:`~sim.agents.principal.answer_to`, tabulated in :class:`~sim.agents.principal.Answers`),
 the offer rule (``_Ranking.offers``), the demand (:func:`~sim.agents.principal.demand`),
-:func:`relative_time` and :func:`share_accepting`. The engine's tests compare the two ways
+:func:`relative_time`, :func:`share_accepting` and :func:`agreement_rule`. The engine's tests compare the two ways
 on random scenarios, byte for byte.
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple, overload
+from typing import NamedTuple, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +26,7 @@ import numpy.typing as npt
 from sim.agents.concession import falls
 from sim.agents.principal import Answers, Plan, demand
 from sim.agents.shared import Lru, kept
-from sim.constraints.arrays import Floats
+from sim.constraints.arrays import Bools, Floats
 
 
 class Stretch(NamedTuple):
@@ -179,20 +179,31 @@ def settle(plans: Sequence[Plan], proposers: npt.NDArray[np.intp], offers: npt.N
     parties, count = len(plans), len(offers)
     worth = utility.take(offers, axis=1)
     answers = Answers(plans, offers, worth, asked, owned)
-    refused = answers.refused
-    objected = np.logical_or.reduce(refused, axis=0)  # someone refused the turn's offer
-    fits = allowed.take(offers)
-    agreements = (fits > objected)[:answered]
+    unanimous = np.logical_not(np.logical_or.reduce(answers.refused, axis=0))  # nobody refused the turn's offer
+    agreements, blocks = agreement_rule(unanimous[:answered], allowed.take(offers[:answered]))
     first = int(agreements.argmax()) if answered else 0
     agreed = answered > 0 and bool(agreements[first])
     if agreed:
         answered = first + 1
     played = answered if agreed or answered == count else answered + 1
-    refused, unanimous = refused[:, :answered], np.logical_not(objected[:answered])
-    blocked = (unanimous > fits[:answered]).nonzero()[0].tolist() if np.count_nonzero(unanimous) > agreed else []
-    return Stretch(proposers[:played], offers[:played], answered, answers, blocked, agreed, played > answered,
-                   _best_refused(plans, refused, worth[:, :answered], offers), answers.on_red_lines(answered),
-                   share_accepting(parties - int(np.count_nonzero(refused[:, -1])), parties) if answered else None)
+    refused = answers.refused[:, :answered]
+    accepting = parties - int(np.count_nonzero(refused[:, -1])) if answered else None
+    return Stretch(proposers=proposers[:played], offers=offers[:played], answered=answered, answers=answers,
+                   blocked=blocks[:answered].nonzero()[0].tolist(), agreed=agreed, no_offer=played > answered,
+                   best_refused=_best_refused(plans, refused, worth[:, :answered], offers),
+                   on_red_lines=answers.on_red_lines(answered),
+                   progress=None if accepting is None else share_accepting(accepting, parties))
+
+
+Flags = TypeVar("Flags", bool, Bools)
+
+
+def agreement_rule(unanimous: Flags, allowed: Flags) -> tuple[Flags, Flags]:
+    """The agreement rule: a text every principal accepts is an agreement if the one check allows it, else blocked.
+
+    For one text (``bool``) or many (arrays): returns (agreed, blocked).
+    """
+    return unanimous & allowed, unanimous & (allowed ^ True)
 
 
 def share_accepting(accepting: int, principals: int) -> float:

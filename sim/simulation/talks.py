@@ -29,7 +29,7 @@ from sim.scenario.events import DropRedLine, Event, SwitchVersion
 from sim.scenario.model import Scenario
 from sim.simulation.draws import draw_versions, stated_versions
 from sim.simulation.offer_log import AGREEMENT, NO_OFFER, blocked_record, breaking, offer_turns
-from sim.simulation.stretch import Stretch, relative_time, schedule, share_accepting
+from sim.simulation.stretch import Stretch, agreement_rule, relative_time, schedule, share_accepting
 from sim.simulation.stretch import play as play_stretch
 from sim.simulation.timeline import EventLog, Outcome
 
@@ -323,14 +323,15 @@ class Talks:
             return False
         accepted = [a.party for a in answers if a.accept]
         self.progress = share_accepting(len(accepted), len(self.principals))
-        if len(accepted) != len(self._everyone) or set(accepted) != self._everyone:
-            return False
+        unanimous = len(accepted) == len(self._everyone) and set(accepted) == self._everyone
         package = answers[-1].package
-        if not self.world.agreement_allowed(package):
+        agreed, blocked = agreement_rule(unanimous, unanimous and self.world.agreement_allowed(package))
+        if blocked:
             blockers = self.world.broken(package)
             self.log.extend((blocked_record(self.env.now, package, blockers),))
             if self.mediator:
                 self.mediator.note_blocked(blockers)
+        if not agreed:
             return False
         self.agreement = (self.env.now, package)
         self.log.add(self.env.now, "agreement", package=package, cause=AGREEMENT)
