@@ -19,7 +19,7 @@ from sim.analysis.explanation import Concession, Explanation, Judgement, Point, 
 from sim.analysis.narrate import narrate
 from sim.constraints.arrays import Bools
 from sim.constraints.evaluation import ProposalLike, resolve_terms
-from sim.constraints.walk_away import lowest_meeting, meets
+from sim.constraints.walk_away import lowest_meeting, meeting, meets
 from sim.scenario.base import Scalar
 from sim.scenario.model import Scenario
 
@@ -105,7 +105,9 @@ def judge(space: DealSpace, proposal: ProposalLike, nash: Point | None = None) -
              for k, p in enumerate(space.parties) if not meets(low[k], space.walk_aways[k])}
     feasible = np.flatnonzero(space.feasible)
     better = space.utilities[:, feasible]
-    dominating = feasible[(better >= low[:, None]).all(axis=0) & (better > low[:, None] + 1e-12).any(axis=0)]
+    # at least as good for every party, and better for one, by more than rounding (the one tolerance)
+    at_least, not_better = meeting(better, low[:, None]), meeting(low[:, None], better)
+    dominating = feasible[at_least.all(axis=0) & np.logical_not(not_better).any(axis=0)]
     dominated_by = None
     if dominating.size:
         dominated_by = _point(space, int(dominating[np.argmax(space.utilities[:, dominating].sum(axis=0))]))
