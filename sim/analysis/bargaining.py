@@ -135,6 +135,13 @@ def nash_point(utilities: Floats, disagreement: Floats, powers: Floats | None = 
     return int(chosen[np.argmax(score)])
 
 
+SAME_SHARE = 1e-12
+"""Kalai-Smorodinsky shares (ratios of gains, from 0 to 1) this close are a tie, broken by total utility.
+
+Not a utility tolerance: a share is a ratio, and ties of exact ratios differ only in the last bits.
+"""
+
+
 def kalai_smorodinsky(utilities: Floats, disagreement: Floats) -> int | None:
     """The Pareto package with the largest equal share of every party's ideal gain.
 
@@ -151,7 +158,7 @@ def kalai_smorodinsky(utilities: Floats, disagreement: Floats) -> int | None:
     gains = utilities[:, front] - d
     ideal = gains.max(axis=1, keepdims=True)
     share = np.where(ideal > 0, gains / np.where(ideal > 0, ideal, 1.0), 1.0).min(axis=0)
-    best = np.flatnonzero(np.isclose(share, share.max(), rtol=0, atol=1e-12))
+    best = np.flatnonzero(np.isclose(share, share.max(), rtol=0, atol=SAME_SHARE))
     return int(front[best[np.argmax(utilities[:, front[best]].sum(axis=0))]])
 
 
