@@ -34,8 +34,8 @@ class Stretch(NamedTuple):
 
     The first ``answered`` turns were answered; when ``no_offer``, one more was played, whose
     proposer had nothing to offer. ``answers.codes(answered)[p, i]`` is principal ``p``'s
-    :class:`~sim.agents.principal.Answer` to turn ``i``. ``best_refused[p]`` is the
-    refused offer with the highest utility for ``p`` (the first such): (utility, package).
+    :class:`~sim.agents.principal.Answer` to turn ``i``. ``refusals[p]`` holds what
+    principal ``p`` (one with preferences) refused, in order: each offer's worth to it and the offer.
     """
 
     proposers: npt.NDArray[np.intp]
@@ -46,7 +46,7 @@ class Stretch(NamedTuple):
     """Turns whose offer every principal accepted but the one check does not allow."""
     agreed: bool
     no_offer: bool
-    best_refused: dict[int, tuple[float, int]]
+    refusals: dict[int, tuple[Floats, npt.NDArray[np.intp]]]
     on_red_lines: list[tuple[int, int]]
     """(turn, principal) of the answers that rest on the principal's own red lines."""
     progress: float | None
@@ -190,7 +190,7 @@ def settle(plans: Sequence[Plan], proposers: npt.NDArray[np.intp], offers: npt.N
     accepting = parties - int(np.count_nonzero(refused[:, -1])) if answered else None
     return Stretch(proposers=proposers[:played], offers=offers[:played], answered=answered, answers=answers,
                    blocked=blocks[:answered].nonzero()[0].tolist(), agreed=agreed, no_offer=played > answered,
-                   best_refused=_best_refused(plans, refused, worth[:, :answered], offers),
+                   refusals=_refusals(plans, refused, worth[:, :answered], offers[:answered]),
                    on_red_lines=answers.on_red_lines(answered),
                    progress=None if accepting is None else share_accepting(accepting, parties))
 
@@ -228,14 +228,7 @@ def _offers(plans: Sequence[Plan], asked: Floats, owned: list[slice],
     return offers, answered
 
 
-def _best_refused(plans: Sequence[Plan], refused: npt.NDArray[np.bool_], worth: Floats,
-                  offers: npt.NDArray[np.intp]) -> dict[int, tuple[float, int]]:
-    """For each principal with preferences that refused an offer: the first it valued most, (utility, package)."""
-    if not refused.size:
-        return {}
-    best = np.where(refused, worth, -np.inf).argmax(axis=1).tolist()
-    found = {}
-    for k, plan in enumerate(plans):
-        if plan.has_utility and refused[k, best[k]]:
-            found[k] = (float(worth[k, best[k]]), int(offers[best[k]]))
-    return found
+def _refusals(plans: Sequence[Plan], refused: npt.NDArray[np.bool_], worth: Floats,
+              offers: npt.NDArray[np.intp]) -> dict[int, tuple[Floats, npt.NDArray[np.intp]]]:
+    """For each principal with preferences: the offers it refused, in order, and what each was worth to it."""
+    return {k: (worth[k][refused[k]], offers[refused[k]]) for k, plan in enumerate(plans) if plan.has_utility}

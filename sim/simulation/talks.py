@@ -29,6 +29,7 @@ from sim.scenario.events import DropRedLine, Event, SwitchVersion
 from sim.scenario.model import Scenario
 from sim.simulation.draws import draw_versions, stated_versions
 from sim.simulation.offer_log import AGREEMENT, NO_OFFER, blocked_record, breaking, offer_turns
+from sim.simulation.refusals import Refusals
 from sim.simulation.stretch import Stretch, agreement_rule, relative_time, schedule, share_accepting
 from sim.simulation.stretch import play as play_stretch
 from sim.simulation.timeline import EventLog, Outcome
@@ -100,7 +101,7 @@ class Talks:
         self.text: int | None = None
         self.progress = 0.0
         self.agreement: tuple[float, int] | None = None
-        self.refused: dict[str, tuple[float, int]] = {}
+        self.refusals = Refusals()
         self.stop_reason = "the horizon was reached"
         self._everyone = set(self.principals)
         self._max_rounds = self.settings.max_rounds
@@ -297,18 +298,12 @@ class Talks:
         self.log.add(self.env.now, "accept" if response.accept else "reject", party,
                      package=package, verdicts=breaking(response.broken), cause=response.cause)
         if not response.accept and response.utility is not None:
-            self._note_refused(party, response.utility, package)
+            self.refusals.note(party, response.utility, package)
         if self.mediator:
             self.mediator.learn(response)
             if not response.accept and not response.broken:
                 self._counter(party, package)
         return response
-
-    def _note_refused(self, party: str, utility: float, package: int) -> None:
-        """Keep the package a party refused that was worth the most to it (the first such)."""
-        best = self.refused.get(party)
-        if best is None or utility > best[0]:
-            self.refused[party] = (utility, package)
 
     def _counter(self, party: str, text: int) -> None:
         """A party that turns a text down on terms says what it would sign instead."""
@@ -429,8 +424,8 @@ class Talks:
         self.log.add_turns(offer_turns(stretch, order, times, [self.principals[p] for p in order], self.world))
         if stretch.agreed:
             self.agreement = (float(times[-1]), int(stretch.offers[-1]))
-        for j, (utility, package) in stretch.best_refused.items():
-            self._note_refused(order[j], utility, package)
+        for j, (worth, packages) in stretch.refusals.items():
+            self.refusals.note_many(order[j], worth, packages)
         if stretch.progress is not None:
             self.progress = stretch.progress
 
@@ -453,7 +448,7 @@ class Talks:
             package=None if package is None else self.world.terms(package),
             rounds=self.rounds, drafts=self.drafts, blocking=blocking, reason=reason,
             best_refused={p: {"package": self.world.terms(best), "utility": round(u, 6)}
-                          for p, (u, best) in self.refused.items()},
+                          for p, (u, best) in self.refusals.most_valued().items()},
             versions={ref: s.active for ref, s in self.world.red_lines.items()},
             walk_aways=dict(self.world.walk_away), draws=dict(self.draws))
 
