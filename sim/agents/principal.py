@@ -169,11 +169,12 @@ class Answers:
 
     def __init__(self, plans: Sequence[Plan], offers: npt.NDArray[np.intp], worth: Floats, asked: Floats,
                  proposed: Sequence[slice]) -> None:
-        self.short = falling_short(worth, asked)
-        self.below = falling_short(worth, np.array([[plan.walk_away] for plan in plans]))
+        self.worth, self.asked = worth, asked
+        self.walk_aways = np.array([[plan.walk_away] for plan in plans])
         self.broken = [plan.breaking(offers) for plan in plans]
         self.proposed = proposed
-        self.refused = self.short | self.below
+        # below the demand or below the walk-away value: one test against the higher of the two
+        self.refused = falling_short(worth, np.maximum(asked, self.walk_aways))
         """Whether each principal refused each offer, whatever the reason (never its own)."""
         for refused, broken, own in zip(self.refused, self.broken, proposed, strict=True):
             if broken is not None:
@@ -186,7 +187,8 @@ class Answers:
         for row, breaks in zip(broken, self.broken, strict=True):
             if breaks is not None:
                 row[:] = breaks[:turns]
-        found = (broken, self.below[:, :turns], self.short[:, :turns])
+        worth = self.worth[:, :turns]
+        found = (broken, falling_short(worth, self.walk_aways), falling_short(worth, self.asked[:, :turns]))
         codes = _ANSWER_CODES[tuple(side.view(np.uint8) for side in found)]  # as indices 0/1, not as masks
         for row, own in zip(codes, self.proposed, strict=True):
             row[own] = Answer.PROPOSES

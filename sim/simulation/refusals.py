@@ -14,9 +14,9 @@ import numpy.typing as npt
 from sim.constraints.arrays import Floats
 
 
-def most_valued_refusal(worth: Floats) -> int:
+def most_valued_refusal(worth: list[float]) -> int:
     """The refusal rule: which of a principal's refusals, in the order made, it valued most (the first such)."""
-    return int(worth.argmax())
+    return worth.index(max(worth))
 
 
 class Refusals:
@@ -33,7 +33,7 @@ class Refusals:
 
     def note_many(self, party: str, worth: Floats, packages: npt.NDArray[np.intp]) -> None:
         """A party refused these packages, in this order, worth ``worth`` to it (none is fine)."""
-        if len(worth):
+        if worth.size:
             self._worth.setdefault(party, []).extend(worth.tolist())
             self._packages.setdefault(party, []).extend(packages.tolist())
 
@@ -41,6 +41,6 @@ class Refusals:
         """For each party that refused something, by the order of its first refusal: (worth, package) by the rule."""
         found = {}
         for party, worth in self._worth.items():
-            best = most_valued_refusal(np.array(worth))
+            best = most_valued_refusal(worth)
             found[party] = (worth[best], self._packages[party][best])
         return found

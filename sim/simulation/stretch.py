@@ -231,4 +231,6 @@ def _offers(plans: Sequence[Plan], asked: Floats, owned: list[slice],
 def _refusals(plans: Sequence[Plan], refused: npt.NDArray[np.bool_], worth: Floats,
               offers: npt.NDArray[np.intp]) -> dict[int, tuple[Floats, npt.NDArray[np.intp]]]:
     """For each principal with preferences: the offers it refused, in order, and what each was worth to it."""
-    return {k: (worth[k][refused[k]], offers[refused[k]]) for k, plan in enumerate(plans) if plan.has_utility}
+    refusing: Bools = np.logical_or.reduce(refused, axis=1)
+    return {k: (worth[k][refused[k]], offers[refused[k]]) for k, plan in enumerate(plans)
+            if plan.has_utility and refusing[k]}
