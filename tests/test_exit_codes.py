@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from pydantic_core import PydanticKnownError
 from pydantic_core.core_schema import ErrorType
+from test_sweep import HUGE
 
 from sim.scenario.model import Scenario
 from sim.scenario.validate import message_for
@@ -259,19 +260,7 @@ def test_a_worker_killed_mid_sweep_exits_2_and_says_a_worker_died(tmp_path: Path
 def _too_big(tmp_path: Path) -> Path:
     """A valid scenario of 10^12 packages: `run` refuses to enumerate it, so every replication fails."""
     path = tmp_path / "too-big.yaml"
-    path.write_text(textwrap.dedent("""\
-        negsim: 1
-        id: too-big
-        title: An outcome space of a trillion packages
-        start: 2024-01-01
-        issues:
-          - {id: a, name: A, type: integer, min: 0, max: 9999}
-          - {id: b, name: B, type: integer, min: 0, max: 9999}
-          - {id: c, name: C, type: integer, min: 0, max: 9999}
-        parties:
-          - {id: p, name: P, role: principal}
-          - {id: q, name: Q, role: principal}
-        """), encoding="utf-8")
+    path.write_text(HUGE.replace("id: too-big-to-enumerate", "id: too-big"), encoding="utf-8")
     return path
 
 

@@ -496,15 +496,22 @@ def test_an_interrupted_compare_leaves_no_folder_without_compare_json(tmp_path: 
     command = [sys.executable, "-m", "sim", "compare", str(GAZA), str(VARIANT), "-n", "200000", "--jobs", "1",
                "--quiet", "-o", str(out)]
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    started = _wait_for(lambda: any(tmp_path.rglob("replications.csv")), 30)
+    err = _stop(child, signal.SIGINT, 30)
+    assert started
+    assert child.returncode == 130, err
+    assert list(tmp_path.iterdir()) == []
+
+
+def _stop(child: subprocess.Popen[str], signum: int, timeout: float) -> str:
+    """Send a signal to a running negsim and wait for it to end (killing it if it hangs); its stderr."""
     try:
-        assert _wait_for(lambda: any(tmp_path.rglob("replications.csv")), 30)
-        child.send_signal(signal.SIGINT)
-        _, err = child.communicate(timeout=30)
+        child.send_signal(signum)
+        _, err = child.communicate(timeout=timeout)
     finally:
         child.kill()
         child.wait(timeout=10)
-    assert child.returncode == 130, err
-    assert list(tmp_path.iterdir()) == []
+    return err
 
 
 def _default_sighup() -> None:
@@ -546,12 +553,7 @@ def test_an_interrupted_pool_sweep_stops_its_workers_at_once(tmp_path: Path) -> 
 
 def test_a_closed_terminal_sighup_cleans_up(tmp_path: Path) -> None:
     child = _start_big_sweep(tmp_path, "--jobs", "1")
-    try:
-        child.send_signal(signal.SIGHUP)
-        _, err = child.communicate(timeout=30)
-    finally:
-        child.kill()
-        child.wait(timeout=10)
+    err = _stop(child, signal.SIGHUP, 30)
     assert child.returncode == 130, err
     assert list(tmp_path.iterdir()) == []
 
