@@ -40,27 +40,27 @@ def lowest_meeting(demand: float | Floats) -> float | Floats:
 
 def meets(utility: float, demand: float) -> bool:
     """Whether one utility meets a walk-away value or demand, within :data:`UTILITY_TOLERANCE`."""
-    return utility >= demand - UTILITY_TOLERANCE  # as lowest_meeting, written out: called once per answer
+    return utility >= lowest_meeting(demand)
 
 
 def meeting(utilities: Floats, demand: float | Floats) -> Bools:
     """Which of many utilities meet a walk-away value or demand (``demand`` may be one per row)."""
-    found: Bools = utilities >= demand - UTILITY_TOLERANCE  # as lowest_meeting, written out (hot)
+    found: Bools = utilities >= lowest_meeting(demand)
     return found
 
 
 def falling_short(utilities: Floats, demand: float | Floats) -> Bools:
     """Which of many utilities fall short of a walk-away value or demand: the opposite of :func:`meeting`."""
-    found: Bools = utilities < demand - UTILITY_TOLERANCE  # as lowest_meeting, written out (hot)
+    found: Bools = utilities < lowest_meeting(demand)
     return found
 
 
 def first_meeting(ascending: Floats, demand: float) -> int:
     """The first position in utilities sorted ascending whose utility meets ``demand`` (their number if none)."""
-    return int(ascending.searchsorted(demand - UTILITY_TOLERANCE))
+    return int(ascending.searchsorted(lowest_meeting(demand)))
 
 
 def first_meeting_each(ascending: Floats, demands: Floats | float) -> npt.NDArray[np.intp]:
     """:func:`first_meeting` for each of many demands (or one, as a 0-d array)."""
-    found: npt.NDArray[np.intp] = ascending.searchsorted(demands - UTILITY_TOLERANCE)
+    found: npt.NDArray[np.intp] = ascending.searchsorted(lowest_meeting(demands))
     return found
