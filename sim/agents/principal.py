@@ -89,7 +89,7 @@ _UNRANKED = _Ranking(np.empty(0, dtype=np.intp), np.empty(0))
 
 
 class _Rankings(SharedPart):
-    """Each principal's ranking per stance and walk-away value, shared by the runs of one scenario."""
+    """Each principal's ranking per red lines in force and walk-away value, shared by the runs of one scenario."""
 
     def __init__(self, shared: Shared) -> None:
         entry = 16 + 2 * len(shared.space.sizes)  # bytes a package: its index and utility, its code row once made
@@ -238,7 +238,7 @@ class Principal:
         if self._revision == self.world.revision:
             return
         mine = self.world.own.get(self.party, [])
-        key = (self.party, self.world.stance(self.party), self.world.walk_away.get(self.party))
+        key = (self.party, self.world.red_lines_in_force(self.party), self.world.walk_away.get(self.party))
         kept_rankings = self.world.shared.part(_Rankings).rankings
         self._ranking = kept(kept_rankings, key, lambda: _Ranking(*self.world.ranked(self.party)))
         ranked = self._ranking.utility

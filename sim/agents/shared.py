@@ -1,7 +1,7 @@
 """What every run of one scenario shares: packages, utilities, and named caches with a bound each.
 
 Runs of one scenario (a sweep's replications in one worker) meet the same red-line versions,
-stances and walk-away values again and again, so what agents work out from them is kept for
+red lines in force and walk-away values again and again, so what agents work out from them is kept for
 the next run. With red lines drawn, every replication can bring a new combination of
 versions, so every cache here has a bound and evicts its least recently used entries
 (:class:`Lru`): caches of arrays over every package are bounded by bytes, the
@@ -81,11 +81,11 @@ class Same(Generic[T]):
         return isinstance(other, Same) and other.of is self.of
 
 
-Stance = tuple[tuple[str, str | None, Same[RedLine]], ...]
+RedLinesInForce = tuple[tuple[str, str | None, Same[RedLine]], ...]
 """Red lines by ref, each with its active version (None: dropped) and its definition."""
-RankingKey = tuple[str, Stance, float | None]
-"""A party, its own red lines' stance, and its walk-away value."""
-ZopaKey = tuple[Stance, tuple[tuple[str, float], ...]]
+RankingKey = tuple[str, RedLinesInForce, float | None]
+"""A party, its own red lines in force, and its walk-away value."""
+ZopaKey = tuple[RedLinesInForce, tuple[tuple[str, float], ...]]
 """Every active red line, and every party's walk-away value."""
 
 
@@ -222,7 +222,7 @@ class Shared:
         self.terms_of = PackageTerms(self.space, bounds.decoded_packages)
         """Decodes a package of the scenario into its terms (what event logs keep of the scenario)."""
         self.utility_rows: Lru[tuple[str, ...], Floats] = Lru(bounds.utility_rows)
-        # Per red-line version, stance or combination of them: bounded by bytes.
+        # Per red-line version, red lines in force or combination of them: bounded by bytes.
         # Masks are one byte a package each, so a count is the bound in bytes exactly (and spares a call a miss).
         masks = len(self.packages)
         self.version_masks: Lru[tuple[str, str, Same[RedLine]], Bools] = Lru(bounds.version_mask_bytes // masks)

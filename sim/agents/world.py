@@ -15,7 +15,7 @@ from typing import assert_never
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.shared import Same, Stance, kept, shared_by_runs
+from sim.agents.shared import RedLinesInForce, Same, kept, shared_by_runs
 from sim.constraints.arrays import Bools, Codes, Floats
 from sim.constraints.compile import STATED
 from sim.constraints.walk_away import first_meeting, meeting
@@ -112,7 +112,7 @@ class World:
     def feasible(self) -> Bools:
         """Packages meeting every active red line and every walk-away value: the ZOPA now (read-only)."""
         if self._feasible is None:
-            active: Stance = tuple([(ref, state.active, Same(state.definition))
+            active: RedLinesInForce = tuple([(ref, state.active, Same(state.definition))
                                     for ref, state in self.red_lines.items() if state.active is not None])
             self._feasible = kept(self.shared.zopas, (active, tuple(self.walk_away.items())), self._zopa)
         return self._feasible
@@ -127,7 +127,7 @@ class World:
         found.setflags(write=False)
         return found
 
-    def stance(self, party: str) -> Stance:
+    def red_lines_in_force(self, party: str) -> RedLinesInForce:
         """A party's own red lines, each with its active version and definition (what its ranking depends on)."""
         return tuple([(state.ref, state.active, Same(state.definition)) for state in self.own.get(party, ())])
 
