@@ -180,15 +180,11 @@ def test_a_principal_answers_one_text_as_the_stretches_answer_many() -> None:
     assert seen == {Answer.ACCEPTS, Answer.BREAKS_RED_LINES, Answer.BELOW_WALK_AWAY, Answer.ASKS_FOR_MORE}
 
 
-def test_one_agreement_rule_for_one_text_and_for_many() -> None:
-    unanimous = np.array([False, False, True, True])
-    allowed = np.array([False, True, False, True])
-    agreed, blocked = agreement_rule(unanimous, allowed)
-    assert agreed.tolist() == [False, False, False, True]
-    assert blocked.tolist() == [False, False, True, False]
-    for one, ok, deal, block in zip(unanimous.tolist(), allowed.tolist(), agreed.tolist(), blocked.tolist(),
-                                    strict=True):
-        assert agreement_rule(one, ok) == (deal, block)
+def test_the_agreement_rule() -> None:
+    assert agreement_rule(True, True) == (True, False)
+    assert agreement_rule(True, False) == (False, True)  # accepted by every principal, but not allowed: blocked
+    assert agreement_rule(False, True) == (False, False)
+    assert agreement_rule(False, False) == (False, False)
 
 
 def test_the_refusal_worth_most_is_the_first_such_however_it_was_noted() -> None:

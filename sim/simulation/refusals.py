@@ -3,10 +3,14 @@
 A run's outcome reports, for each principal with preferences, the refused text or offer worth
 the most to it: how close the talks came on its own terms. Texts answered one at a time and
 offers answered a stretch at a time are noted here alike, in the order they were refused, and
-:func:`most_valued_refusal` picks from all of them once, when the run ends.
+:func:`most_valued_refusal` picks from all of them when the run ends. Of a stretch's refusals
+only the one the rule picks is kept: the most valued of a run is then the same (the first of
+equals among the stretch's comes before any later), and a run keeps a handful of numbers.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -14,9 +18,9 @@ import numpy.typing as npt
 from sim.constraints.arrays import Floats
 
 
-def most_valued_refusal(worth: list[float]) -> int:
+def most_valued_refusal(worth: Sequence[float] | Floats) -> int:
     """The refusal rule: which of a principal's refusals, in the order made, it valued most (the first such)."""
-    return worth.index(max(worth))
+    return int(np.asarray(worth).argmax())  # np.argmax itself would take a few times longer on a short list
 
 
 class Refusals:
@@ -34,8 +38,8 @@ class Refusals:
     def note_many(self, party: str, worth: Floats, packages: npt.NDArray[np.intp]) -> None:
         """A party refused these packages, in this order, worth ``worth`` to it (none is fine)."""
         if worth.size:
-            self._worth.setdefault(party, []).extend(worth.tolist())
-            self._packages.setdefault(party, []).extend(packages.tolist())
+            best = most_valued_refusal(worth)
+            self.note(party, float(worth[best]), int(packages[best]))
 
     def most_valued(self) -> dict[str, tuple[float, int]]:
         """For each party that refused something, by the order of its first refusal: (worth, package) by the rule."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple, TypeVar, overload
+from typing import NamedTuple, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -179,31 +179,32 @@ def settle(plans: Sequence[Plan], proposers: npt.NDArray[np.intp], offers: npt.N
     parties, count = len(plans), len(offers)
     worth = utility.take(offers, axis=1)
     answers = Answers(plans, offers, worth, asked, owned)
-    unanimous = np.logical_not(np.logical_or.reduce(answers.refused, axis=0))  # nobody refused the turn's offer
-    agreements, blocks = agreement_rule(unanimous[:answered], allowed.take(offers[:answered]))
-    first = int(agreements.argmax()) if answered else 0
-    agreed = answered > 0 and bool(agreements[first])
-    if agreed:
-        answered = first + 1
+    objected = np.logical_or.reduce(answers.refused, axis=0)  # somebody refused the turn's offer
+    agreed, blocked = False, []
+    for turn in np.logical_not(objected[:answered]).nonzero()[0].tolist():  # few: a stretch ends at its agreement
+        agreed, blocks = agreement_rule(True, bool(allowed[offers[turn]]))
+        if blocks:
+            blocked.append(turn)
+        if agreed:
+            answered = turn + 1
+            break
     played = answered if agreed or answered == count else answered + 1
     refused = answers.refused[:, :answered]
     accepting = parties - int(np.count_nonzero(refused[:, -1])) if answered else None
     return Stretch(proposers=proposers[:played], offers=offers[:played], answered=answered, answers=answers,
-                   blocked=blocks[:answered].nonzero()[0].tolist(), agreed=agreed, no_offer=played > answered,
+                   blocked=blocked, agreed=agreed, no_offer=played > answered,
                    refusals=_refusals(plans, refused, worth[:, :answered], offers[:answered]),
                    on_red_lines=answers.on_red_lines(answered),
                    progress=None if accepting is None else share_accepting(accepting, parties))
 
 
-Flags = TypeVar("Flags", bool, Bools)
-
-
-def agreement_rule(unanimous: Flags, allowed: Flags) -> tuple[Flags, Flags]:
+def agreement_rule(unanimous: bool, allowed: bool) -> tuple[bool, bool]:
     """The agreement rule: a text every principal accepts is an agreement if the one check allows it, else blocked.
 
-    For one text (``bool``) or many (arrays): returns (agreed, blocked).
+    Returns (agreed, blocked), for one text: a text answered alone, or each text of a stretch that
+    every principal accepted, in turn.
     """
-    return unanimous & allowed, unanimous & (allowed ^ True)
+    return unanimous and allowed, unanimous and not allowed
 
 
 def share_accepting(accepting: int, principals: int) -> float:
