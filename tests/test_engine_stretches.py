@@ -22,7 +22,7 @@ from sim.agents.concession import falls
 from sim.agents.principal import Answer, Answers, Principal
 from sim.agents.world import World
 from sim.scenario.model import Scenario
-from sim.simulation.refusals import Refusals
+from sim.simulation.refusals import Refusals, most_valued_refusal
 from sim.simulation.stretch import Schedule, agreement_rule
 from sim.simulation.talks import run
 
@@ -187,11 +187,13 @@ def test_the_agreement_rule() -> None:
     assert agreement_rule(False, False) == (False, False)
 
 
-def test_the_refusal_worth_most_is_the_first_such_however_it_was_noted() -> None:
+def test_the_refusal_worth_most_is_the_first_such() -> None:
     refusals = Refusals()
     refusals.note("b", 0.2, 7)
-    refusals.note_many("a", np.array([0.5, 0.9, 0.1]), np.array([1, 2, 3]))
+    refusals.note("a", 0.9, 2)
     refusals.note("a", 0.9, 4)  # as much as an earlier refusal: the earlier one stays
-    refusals.note_many("b", np.array([0.3]), np.array([8]))
-    refusals.note_many("c", np.array([]), np.array([], dtype=np.intp))  # nothing refused: not reported
+    refusals.note("b", 0.3, 8)
     assert refusals.most_valued() == {"b": (0.3, 8), "a": (0.9, 2)}
+    assert most_valued_refusal(np.array([0.5, 0.9, 0.1, 0.9])) == 1  # the rule on a stretch's refusals: the same
+
+

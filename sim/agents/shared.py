@@ -301,13 +301,12 @@ def shared_by_runs(scenario: Scenario, bounds: CacheBounds | None = None) -> Sha
     With ``bounds`` other than those it has, its caches start afresh with these bounds; without,
     a new preparation has :data:`BOUNDS`.
     """
-    found = _shared(Same(scenario))
+    # By id: an entry's Shared keeps its scenario alive, so no other scenario takes that id meanwhile.
+    found = kept(_PREPARED, id(scenario), lambda: Shared(scenario))
     if bounds is not None and found.bounds != bounds:
         found.rebound(bounds)
     return found
 
 
-@lru_cache(maxsize=PREPARED_SCENARIOS)
-def _shared(scenario: Same[Scenario]) -> Shared:
-    """Every World asks for its scenario's preparation, so the lookup is functools' (in C)."""
-    return Shared(scenario.of)
+_PREPARED: Lru[int, Shared] = Lru(PREPARED_SCENARIOS)
+"""The scenarios whose preparation is kept, by id."""

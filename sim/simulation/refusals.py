@@ -1,11 +1,11 @@
 """What each principal refused over a run, and the one rule that picks the refusal it valued most.
 
 A run's outcome reports, for each principal with preferences, the refused text or offer worth
-the most to it: how close the talks came on its own terms. Texts answered one at a time and
-offers answered a stretch at a time are noted here alike, in the order they were refused, and
-:func:`most_valued_refusal` picks from all of them when the run ends. Of a stretch's refusals
-only the one the rule picks is kept: the most valued of a run is then the same (the first of
-equals among the stretch's comes before any later), and a run keeps a handful of numbers.
+the most to it: how close the talks came on its own terms. :func:`most_valued_refusal` is the
+rule. Texts answered one at a time are noted here as they are refused; of a stretch's offers,
+the refusal the rule picks among them (:func:`sim.simulation.stretch.play`). When the run ends
+the rule picks from what was noted, in order: the same refusal as from every refusal of the
+run, since the first of equals in a stretch comes before any later one.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import numpy.typing as npt
 
 from sim.constraints.arrays import Floats
 
@@ -24,7 +23,7 @@ def most_valued_refusal(worth: Sequence[float] | Floats) -> int:
 
 
 class Refusals:
-    """Each principal's refusals in order: what each refused package was worth to it, and the package."""
+    """Each principal's refusals in order (of a stretch, its most valued): each package's worth to it, and it."""
 
     def __init__(self) -> None:
         self._worth: dict[str, list[float]] = {}
@@ -34,12 +33,6 @@ class Refusals:
         """A party refused one package worth ``worth`` to it."""
         self._worth.setdefault(party, []).append(worth)
         self._packages.setdefault(party, []).append(package)
-
-    def note_many(self, party: str, worth: Floats, packages: npt.NDArray[np.intp]) -> None:
-        """A party refused these packages, in this order, worth ``worth`` to it (none is fine)."""
-        if worth.size:
-            best = most_valued_refusal(worth)
-            self.note(party, float(worth[best]), int(packages[best]))
 
     def most_valued(self) -> dict[str, tuple[float, int]]:
         """For each party that refused something, by the order of its first refusal: (worth, package) by the rule."""

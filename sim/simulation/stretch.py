@@ -26,7 +26,8 @@ import numpy.typing as npt
 from sim.agents.concession import falls
 from sim.agents.principal import Answers, Plan, demand
 from sim.agents.shared import Lru, kept
-from sim.constraints.arrays import Bools, Floats
+from sim.constraints.arrays import Floats
+from sim.simulation.refusals import most_valued_refusal
 
 
 class Stretch(NamedTuple):
@@ -35,7 +36,7 @@ class Stretch(NamedTuple):
     The first ``answered`` turns were answered; when ``no_offer``, one more was played, whose
     proposer had nothing to offer. ``answers.codes(answered)[p, i]`` is principal ``p``'s
     :class:`~sim.agents.principal.Answer` to turn ``i``. ``refusals[p]`` holds what
-    principal ``p`` (one with preferences) refused, in order: each offer's worth to it and the offer.
+    principal ``p`` (one with preferences) refused and valued most, by the refusal rule: its worth to it and the offer.
     """
 
     proposers: npt.NDArray[np.intp]
@@ -46,7 +47,7 @@ class Stretch(NamedTuple):
     """Turns whose offer every principal accepted but the one check does not allow."""
     agreed: bool
     no_offer: bool
-    refusals: dict[int, tuple[Floats, npt.NDArray[np.intp]]]
+    refusals: dict[int, tuple[float, int]]
     on_red_lines: list[tuple[int, int]]
     """(turn, principal) of the answers that rest on the principal's own red lines."""
     progress: float | None
@@ -230,8 +231,18 @@ def _offers(plans: Sequence[Plan], asked: Floats, owned: list[slice],
 
 
 def _refusals(plans: Sequence[Plan], refused: npt.NDArray[np.bool_], worth: Floats,
-              offers: npt.NDArray[np.intp]) -> dict[int, tuple[Floats, npt.NDArray[np.intp]]]:
-    """For each principal with preferences: the offers it refused, in order, and what each was worth to it."""
-    refusing: Bools = np.logical_or.reduce(refused, axis=1)
-    return {k: (worth[k][refused[k]], offers[refused[k]]) for k, plan in enumerate(plans)
-            if plan.has_utility and refusing[k]}
+              offers: npt.NDArray[np.intp]) -> dict[int, tuple[float, int]]:
+    """For each principal with preferences that refused an offer: the refusal it valued most, by the refusal rule.
+
+    The rule runs on each principal's worth of every offer with the offers it did not refuse
+    at minus infinity, so that it picks among its refusals (what it is worth, the offer).
+    """
+    if not refused.size:
+        return {}
+    among_refused = np.where(refused, worth, -np.inf)
+    found = {}
+    for k, plan in enumerate(plans):
+        best = most_valued_refusal(among_refused[k])
+        if plan.has_utility and refused[k, best]:
+            found[k] = (float(worth[k, best]), int(offers[best]))
+    return found

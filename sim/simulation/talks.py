@@ -424,8 +424,8 @@ class Talks:
         self.log.add_turns(offer_turns(stretch, order, times, [self.principals[p] for p in order], self.world))
         if stretch.agreed:
             self.agreement = (float(times[-1]), int(stretch.offers[-1]))
-        for j, (worth, packages) in stretch.refusals.items():
-            self.refusals.note_many(order[j], worth, packages)
+        for j, (worth, package) in stretch.refusals.items():
+            self.refusals.note(order[j], worth, package)
         if stretch.progress is not None:
             self.progress = stretch.progress
 
