@@ -129,7 +129,8 @@ class World:
 
     def red_lines_in_force(self, party: str) -> RedLinesInForce:
         """A party's own red lines, each with its active version and definition (what its ranking depends on)."""
-        return tuple([(state.ref, state.active, Same(state.definition)) for state in self.own.get(party, ())])
+        mine = self.own.get(party)
+        return tuple([(state.ref, state.active, Same(state.definition)) for state in mine]) if mine else ()
 
     def utility_rows(self, parties: tuple[str, ...]) -> Floats:
         """Every package's utility for each of these parties, a row each (zeros without preferences); shared."""

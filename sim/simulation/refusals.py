@@ -10,16 +10,20 @@ run, since the first of equals in a stretch comes before any later one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
+import numpy.typing as npt
 
 from sim.constraints.arrays import Floats
 
 
-def most_valued_refusal(worth: Sequence[float] | Floats) -> int:
-    """The refusal rule: which of a principal's refusals, in the order made, it valued most (the first such)."""
-    return int(np.asarray(worth).argmax())  # np.argmax itself would take a few times longer on a short list
+def most_valued_refusal(worth: Floats) -> npt.NDArray[np.intp]:
+    """The refusal rule: which of a principal's refusals, in the order made, it valued most (the first such).
+
+    ``worth`` holds what each refusal was worth to the principal, in order; given a row per
+    principal, the rule picks in each row at once.
+    """
+    found: npt.NDArray[np.intp] = worth.argmax(axis=-1)
+    return found
 
 
 class Refusals:
@@ -38,6 +42,6 @@ class Refusals:
         """For each party that refused something, by the order of its first refusal: (worth, package) by the rule."""
         found = {}
         for party, worth in self._worth.items():
-            best = most_valued_refusal(worth)
+            best = int(most_valued_refusal(np.array(worth)))
             found[party] = (worth[best], self._packages[party][best])
         return found

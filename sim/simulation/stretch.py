@@ -239,10 +239,6 @@ def _refusals(plans: Sequence[Plan], refused: npt.NDArray[np.bool_], worth: Floa
     """
     if not refused.size:
         return {}
-    among_refused = np.where(refused, worth, -np.inf)
-    found = {}
-    for k, plan in enumerate(plans):
-        best = most_valued_refusal(among_refused[k])
-        if plan.has_utility and refused[k, best]:
-            found[k] = (float(worth[k, best]), int(offers[best]))
-    return found
+    best = most_valued_refusal(np.where(refused, worth, -np.inf)).tolist()
+    return {k: (float(worth[k, i]), int(offers[i])) for k, (plan, i) in enumerate(zip(plans, best, strict=True))
+            if plan.has_utility and refused[k, i]}
