@@ -16,8 +16,9 @@ and a run with every turn played singly (``run(..., stretches=False)``). With
 ``--negmas-python`` the same instances go, as a JSON file, to ``bench/peers/negmas_sao.py``
 run by that interpreter: NegMAS 0.16's ``SAOMechanism`` with
 ``BoulwareTBNegotiator`` against ``ConcederTBNegotiator``, timing only ``run()``. The two
-engines' passes are taken in turns (one of negsim's, one of NegMAS's, and so on), so that a
-shared machine's slow and quick spells fall on both alike; the best pass of each counts.
+engines' passes are taken in turns (one of negsim's, one of NegMAS's, and so on) and last about
+as long (a negsim pass goes ``--laps`` times over the instances), so that a shared machine's
+slow and quick spells fall on both alike; the best pass of each counts.
 
 Concession curves. NegMAS's named curves are ``1 - t**4`` (boulware) and ``1 - t**0.25``
 (conceder) of the way from the best utility down to the walk-away value; negsim's are
@@ -149,13 +150,33 @@ def _timed_passes(scenarios: list[Scenario], repeat: int, prepared_first: bool) 
     return best
 
 
-def run_negsim(scenarios: list[Scenario], warmup: list[Scenario], repeat: int,
+def _headline_pass(scenarios: list[Scenario], laps: int) -> tuple[float, float, list[Any]]:
+    """``laps`` laps of ``run()`` over the scenarios, each run from scratch.
+
+    Returns the CPU and wall seconds of all laps, and the last lap's outcomes and logs.
+
+    Each lap keeps its outcomes and logs until it ends; they are let go, untimed, before the next.
+    """
+    cpu = wall = 0.0
+    kept: list[Any] = []
+    for _ in range(max(1, laps)):
+        kept = []
+        wall_start, cpu_start = time.perf_counter(), time.process_time()
+        for seed, scenario in enumerate(scenarios):
+            kept.append(run(scenario, seed=seed))
+        cpu += time.process_time() - cpu_start
+        wall += time.perf_counter() - wall_start
+    return cpu, wall, kept
+
+
+def run_negsim(scenarios: list[Scenario], warmup: list[Scenario], repeat: int, laps: int = 1,
                between: Callable[[], None] | None = None) -> dict[str, Any]:
     """Time ``run()`` on every scenario; keep outcomes and event logs in memory.
 
     Times are CPU seconds of this process (``time.process_time``, as the machine may be
     shared) and wall seconds, best of ``repeat`` passes by CPU time. The headline figure runs
-    each scenario once, from scratch; a second figure, for information, times a second run
+    each scenario from scratch, ``laps`` times over in a pass, so that a pass lasts about as long
+    as one of the peer's; a second figure, for information, times a second run
     of each scenario, whose preparation (packages, utilities) is then already cached.
     ``between``, if given, runs after each headline pass: the peer's passes, so that both
     engines are timed over the same stretch of a shared machine's slow and quick spells.
@@ -166,8 +187,8 @@ def run_negsim(scenarios: list[Scenario], warmup: list[Scenario], repeat: int,
     kept: list[Any] = []
     for _ in range(max(1, repeat)):
         del kept  # what a pass keeps is let go before the next (every pass keeps the same outcomes and logs)
-        cpu, wall, kept = _timed_passes(scenarios, 1, prepared_first=False)
-        passes.append((cpu, wall))
+        cpu, wall, kept = _headline_pass(scenarios, laps)
+        passes.append((cpu / laps, wall / laps))
         if between is not None:
             between()
     cpu, wall = min(passes)
@@ -176,7 +197,8 @@ def run_negsim(scenarios: list[Scenario], warmup: list[Scenario], repeat: int,
     n = len(scenarios)
     agreements = [None if not o.agreed or o.package is None else [o.package[i["id"]] for i in _issues(scenarios[0])]
                   for o, _ in kept]
-    return {"engine": "negsim", "negotiations": n, "passes": max(1, repeat), "cpu_seconds": cpu, "wall_seconds": wall,
+    return {"engine": "negsim", "negotiations": n, "passes": max(1, repeat), "laps": max(1, laps),
+            "cpu_seconds": cpu, "wall_seconds": wall,
             "cpu_seconds_all": [p[0] for p in passes],
             "negotiations_per_second": n / cpu, "negotiations_per_wall_second": n / wall,
             "prepared_cpu_seconds": warm_cpu, "prepared_negotiations_per_second": n / warm_cpu,
@@ -237,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="negsim's concession exponents: NegMAS's curves (default) or negsim's defaults")
     parser.add_argument("--repeat", type=int, default=5,
                         help="timed passes for each engine, taken in turns with the peer; the best counts")
+    parser.add_argument("--laps", type=int, default=25,
+                        help="laps over the instances in each of negsim's timed passes, so that a pass lasts about "
+                             "as long as one of NegMAS's (default: 25); the figures are per lap")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     args = parser.parse_args(argv)
 
@@ -244,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = [scenario_of(instance, args.curves) for instance in instances]
     warmup = [scenario_of(instance, args.curves) for instance in make_instances(3, args.seed + 1)]
     peer_passes = Peer(args.negmas_python, instances, args.negmas_n) if args.negmas_python else None
-    ours = run_negsim(scenarios, warmup, args.repeat, between=peer_passes)
+    ours = run_negsim(scenarios, warmup, args.repeat, args.laps, between=peer_passes)
     report: dict[str, Any] = {
         "workload": {"parties": 2, "issues": list(SIZES), "packages": int(np.prod(SIZES)), "rounds": ROUNDS,
                      "reservation": list(RESERVATION), "styles": list(STYLES), "curves": args.curves,
@@ -290,9 +315,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _rate(r: dict[str, Any]) -> str:
+    laps = r.get("laps", 1)
+    per = f" a lap, best of {r['passes']} passes of {laps} laps" if laps > 1 else f", best of {r['passes']}"
     return (f"{r['negotiations_per_second']:8.1f} negotiations/s  ({r['negotiations']} in {r['cpu_seconds']:.3f} "
-            f"CPU s, best of {r['passes']}; wall {r['wall_seconds']:.3f} s = "
-            f"{r['negotiations_per_wall_second']:.1f}/s)")
+            f"CPU s{per}; wall {r['wall_seconds']:.3f} s = {r['negotiations_per_wall_second']:.1f}/s)")
 
 
 def _print(report: dict[str, Any]) -> None:
