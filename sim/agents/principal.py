@@ -240,11 +240,15 @@ class Principal:
         mine = self.world.own.get(self.party, [])
         key = (self.party, self.world.red_lines_in_force(self.party), self.world.walk_away.get(self.party))
         kept_rankings = self.world.shared.part(_Rankings).rankings
-        self._ranking = kept(kept_rankings, key, lambda: _Ranking(*self.world.ranked(self.party)))
+        self._ranking = kept(kept_rankings, key, self._ranked)
         ranked = self._ranking.utility
         self._top = float(ranked[-1]) if len(ranked) else 0.0
         self._own = [(state.ref, self.world.mask(state.ref)) for state in mine if state.active is not None]
         self._revision = self.world.revision
+
+    def _ranked(self) -> _Ranking:
+        """The packages the party can accept now, ranked (what :meth:`_refresh` keeps)."""
+        return _Ranking(*self.world.ranked(self.party))
 
     def _best(self) -> float:
         """The most the party asks for: its best acceptable utility, or its opening demand if lower."""
@@ -296,24 +300,20 @@ class Principal:
 
     def _plan(self) -> Plan:
         """:meth:`plan` once the cache is fresh: the concession curve of the party's style, as a :class:`Plan`."""
-        if not self.has_utility:
-            return self._planned(floor=0.0, walk_away=-math.inf)
-        walk_away = self.world.walk_away[self.party]
-        if not len(self._ranking.packages):
-            return self._planned(floor=0.0, walk_away=walk_away)
-        if self.style == "hardliner":
-            return self._planned(floor=self._best(), walk_away=walk_away)
-        if self.style == "tit-for-tat" and self._first_seen is not None:
-            asked = tit_for_tat(self._best(), walk_away, self._best_seen - self._first_seen)
-            return self._planned(floor=asked, walk_away=walk_away)
-        return self._planned(floor=walk_away, walk_away=walk_away, span=self._best() - walk_away,
-                             inverse=1.0 / self.exponent, speed=1.0 + self.world.urgency[self.party])
-
-    def _planned(self, *, floor: float, walk_away: float, span: float = 0.0, inverse: float = 1.0,
-                 speed: float = 1.0) -> Plan:
-        """A :class:`Plan` on the party's ranking and own red lines (a demand that does not move by default)."""
+        walk_away = self.world.walk_away[self.party] if self.has_utility else -math.inf
+        floor, span, inverse, speed = self._curve(walk_away)
         return Plan(floor=floor, span=span, inverse=inverse, speed=speed, walk_away=walk_away,
                     has_utility=self.has_utility, ranking=self._ranking, own=self._own)
+
+    def _curve(self, walk_away: float) -> tuple[float, float, float, float]:
+        """The demand over time as (floor, span, inverse, speed); a demand that does not move has span 0."""
+        if not self.has_utility or not len(self._ranking.packages):
+            return 0.0, 0.0, 1.0, 1.0
+        if self.style == "hardliner":
+            return self._best(), 0.0, 1.0, 1.0
+        if self.style == "tit-for-tat" and self._first_seen is not None:
+            return tit_for_tat(self._best(), walk_away, self._best_seen - self._first_seen), 0.0, 1.0, 1.0
+        return walk_away, self._best() - walk_away, 1.0 / self.exponent, 1.0 + self.world.urgency[self.party]
 
     def offer(self, t: float, near: int | None = None) -> int | None:
         """A package the party would propose now: by the offer rule, or the one closest to ``near`` at or above it."""

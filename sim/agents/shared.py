@@ -130,14 +130,18 @@ class Lru(Generic[K, V]):
         return CacheUse(len(self.entries), self.size, self.bound, largest)
 
 
-def kept(cache: Lru[K, V], key: K, make: Callable[[], V]) -> V:
-    """The value kept under ``key``, made and kept first if missing (one larger than the whole bound is not kept)."""
+def kept(cache: Lru[K, V], key: K, make: Callable[..., V], *args: Any) -> V:
+    """The value kept under ``key``, made by ``make(*args)`` and kept first if missing.
+
+    One larger than the whole bound is made but not kept. ``make`` and its arguments are given
+    apart, rather than as a closure, so that a hit makes nothing.
+    """
     entries = cache.entries
     value = entries.get(key)
     if value is not None:
         entries.move_to_end(key)
         return value
-    value = make()
+    value = make(*args)
     size = 1 if cache.size_of is None else cache.size_of(value)
     if size <= cache.bound:
         entries[key] = value
@@ -158,7 +162,7 @@ class PackageTerms:
 
     def __call__(self, package: int) -> dict[str, Any]:
         """The terms of one package (decoded once while it is among the most recently used)."""
-        terms = kept(self.decoded, package, lambda: self.space.terms_at(package))
+        terms = kept(self.decoded, package, self.space.terms_at, package)
         return dict(terms)
 
 
@@ -261,7 +265,7 @@ class Shared:
     def mask(self, party: str, definition: RedLine, version: str) -> Bools:
         """Packages meeting one version of a red line, by the one check."""
         key = (f"{party}/{definition.id}", version, Same(definition))
-        return kept(self.version_masks, key, lambda: self._version_mask(party, definition, version))
+        return kept(self.version_masks, key, self._version_mask, party, definition, version)
 
     def _version_mask(self, party: str, definition: RedLine, version: str) -> Bools:
         compiled = self.compiler.version(party, definition, version)
@@ -302,7 +306,7 @@ def shared_by_runs(scenario: Scenario, bounds: CacheBounds | None = None) -> Sha
     a new preparation has :data:`BOUNDS`.
     """
     # By id: an entry's Shared keeps its scenario alive, so no other scenario takes that id meanwhile.
-    found = kept(_PREPARED, id(scenario), lambda: Shared(scenario))
+    found = kept(_PREPARED, id(scenario), Shared, scenario)
     if bounds is not None and found.bounds != bounds:
         found.rebound(bounds)
     return found

@@ -136,7 +136,7 @@ class World:
         """Every package's utility for each of these parties, a row each (zeros without preferences); shared."""
         if parties == self.parties_with_utility:
             return self.shared.utility_table
-        return kept(self.shared.utility_rows, parties, lambda: self._utility_rows(parties))
+        return kept(self.shared.utility_rows, parties, self._utility_rows, parties)
 
     def _utility_rows(self, parties: tuple[str, ...]) -> Floats:
         zeros = np.zeros(len(self.packages))

@@ -91,7 +91,10 @@ class Schedule:
     def falls(self, plans: Sequence[Plan]) -> Floats:
         """How far each principal's demand has come down on each turn (see :func:`sim.agents.concession.falls`)."""
         key = tuple([p.inverse for p in plans]), tuple([p.speed for p in plans])
-        return kept(self._falls, key, lambda: _read_only(falls(self.times, *key)))
+        return kept(self._falls, key, self._falls_of, key)
+
+    def _falls_of(self, key: tuple[tuple[float, ...], tuple[float, ...]]) -> Floats:
+        return _read_only(falls(self.times, *key))
 
     def landing(self, now: float, count: int) -> int:
         """How many of the first ``count`` turns end where one timeout from ``now`` lands exactly."""
