@@ -195,11 +195,12 @@ def settle(plans: Sequence[Plan], proposers: npt.NDArray[np.intp], offers: npt.N
     played = answered if agreed or answered == count else answered + 1
     refused = answers.refused[:, :answered]
     accepting = parties - int(np.count_nonzero(refused[:, -1])) if answered else None
-    return Stretch(proposers=proposers[:played], offers=offers[:played], answered=answered, answers=answers,
-                   blocked=blocked, agreed=agreed, no_offer=played > answered,
-                   refusals=_refusals(plans, refused, worth[:, :answered], offers[:answered]),
-                   on_red_lines=answers.on_red_lines(answered),
-                   progress=None if accepting is None else share_accepting(accepting, parties))
+    progress = None if accepting is None else share_accepting(accepting, parties)
+    refusals = _refusals(plans, refused, worth[:, :answered], offers[:answered])
+    on_red_lines, no_offer = answers.on_red_lines(answered), played > answered
+    # by position, each argument named as its field: a NamedTuple built by keyword takes twice as long
+    return Stretch(proposers[:played], offers[:played], answered, answers, blocked, agreed, no_offer, refusals,
+                   on_red_lines, progress)
 
 
 def agreement_rule(unanimous: bool, allowed: bool) -> tuple[bool, bool]:
