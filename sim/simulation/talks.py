@@ -107,6 +107,7 @@ class Talks:
         self._max_rounds = self.settings.max_rounds
         self.draws: dict[str, bool | int] = {}
         """What chance decided in this run (events happening, attendance, shocks), for analysis."""
+        self._horizon: simpy.Timeout | None = None
 
     @property
     def rng(self) -> np.random.Generator:
@@ -121,12 +122,14 @@ class Talks:
         """Play the talks out and return the outcome."""
         self.log.add(0.0, "start", cause=_opening(self.horizon))
         processes = [self._scheduled(event) if event.date else self._shocks(event) for event in self.scenario.events]
-        processes += [self._clock(), self._mediation() if self.mediator else self._alternating()]
+        processes.append(self._mediation() if self.mediator else self._alternating())
         for process in processes:
             self.env.process(process)
         self._play()
         for process in processes:
             process.close()  # processes still waiting would keep the talks alive in a reference cycle
+        if self._horizon is not None and not self._horizon.processed:
+            self._horizon.callbacks.clear()  # and so would the horizon, were it still to call back
         return self._outcome()
 
     def _play(self) -> None:
@@ -155,8 +158,18 @@ class Talks:
         """How far in simulated time a run stopped for taking too long had come."""
         return f"stopped on day {self.env.now:.3g} of {self.horizon:g}"
 
-    def _clock(self) -> Process:
-        yield self.env.timeout(self.horizon)
+    def _start_clock(self) -> None:
+        """Set the horizon, at which the talks end; the first thing the talks process does.
+
+        A timeout with a call back rather than a process of its own: it costs a run less, and it
+        keeps its place among things due at the same moment (after the events scheduled before the
+        talks began, before anything the talks schedule), as a clock process started just before
+        the talks would.
+        """
+        self._horizon = self.env.timeout(self.horizon)
+        self._horizon.callbacks.append(self._horizon_reached)
+
+    def _horizon_reached(self, _: simpy.Event) -> None:
         self._finish(self.stop_reason)
 
     def _finish(self, reason: str) -> None:
@@ -215,6 +228,7 @@ class Talks:
 
     def _mediation(self) -> Process:
         assert self.mediator is not None and self.table is not None
+        self._start_clock()
         draft = self.mediator.first_text(self._opening_mask())
         self._table_text(draft.package, draft.reason)
         while self.rounds < self.settings.max_rounds:
@@ -343,6 +357,7 @@ class Talks:
         text. Both ways apply the same rules: :func:`~sim.agents.principal.answer_to`, the
         offer rule, :func:`~sim.agents.principal.demand` and :func:`relative_time`.
         """
+        self._start_clock()
         order = list(self.principals)
         agents = [self.principals[p] for p in order]
         ahead = self._plan_ahead(agents)
