@@ -42,6 +42,7 @@ class Refusals:
         """For each party that refused something, by the order of its first refusal: (worth, package) by the rule."""
         found = {}
         for party, worth in self._worth.items():
-            best = int(most_valued_refusal(np.array(worth)))
+            # the rule picks the one of a single refusal (a run of one stretch has one a party), at no cost
+            best = 0 if len(worth) == 1 else int(most_valued_refusal(np.array(worth)))
             found[party] = (worth[best], self._packages[party][best])
         return found
