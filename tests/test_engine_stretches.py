@@ -173,7 +173,8 @@ def test_a_principal_answers_one_text_as_the_stretches_answer_many() -> None:
                 plan = principal.plan()
                 worth = world.utility_rows((party.id,))[:, packages]
                 codes = Answers([plan], packages, worth, np.full((1, len(packages)), plan.asks(t)),
-                                [slice(0)]).codes(len(packages))[0].tolist()
+                                np.array([[plan.walk_away]]), np.ones((1, len(packages)), dtype=bool),
+                                ).codes(len(packages))[0].tolist()
                 causes = [principal.respond(int(package), t).cause for package in packages]
                 assert causes == [Answer(code).cause for code in codes], (index, party.id, t)
                 seen.update(codes)

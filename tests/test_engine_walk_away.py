@@ -44,6 +44,7 @@ def verdicts_on_the_middle(walk_away: float) -> dict[str, bool]:
     world = World(edge, None)
     middle = int(np.flatnonzero(world.utility["a"] == 0.5)[0])
     principal = Principal(edge.parties[0], world)
+    plan = principal.plan()
     ranked, _ = world.ranked("a")
     check = CompiledConstraints.of(edge).check(world.packages[middle])
     return {
@@ -51,8 +52,9 @@ def verdicts_on_the_middle(walk_away: float) -> dict[str, bool]:
         "world.ranked": middle in ranked.tolist(),
         "world.feasible": bool(world.feasible()[middle]),
         "principal.respond": principal.respond(middle, 1.0).cause != "below its walk-away value",
-        "the answer rule": Answers([principal.plan()], np.array([middle]), np.array([[0.5]]), np.array([[0.0]]),
-                                   [slice(0)]).codes(1)[0, 0] != Answer.BELOW_WALK_AWAY,
+        "the answer rule": Answers([plan], np.array([middle]), np.array([[0.5]]), np.array([[0.0]]),
+                                   np.array([[plan.walk_away]]), np.ones((1, 1), dtype=bool)).codes(1)[0, 0]
+                           != Answer.BELOW_WALK_AWAY,
         "the one check": bool(check.walk_aways[0, 0] == Verdict.HOLDS),
         "explain.judge": "a" not in judge(DealSpace.of(edge), "middle").short,
     }

@@ -161,25 +161,23 @@ _ANSWER_CODES = np.array([[[answer_to(red, low, more) for more in (False, True)]
 class Answers:
     """How each principal (a row) answers each offer (a column), by the answer rule (:func:`answer_to`).
 
-    ``worth[p, i]`` is offer ``i``'s utility to principal ``p`` and ``asked[p, i]`` what
-    ``p`` asks for then; ``proposed[p]`` slices out the offers that are ``p``'s own. Who
-    refused is worked out at once (agreements depend on it), each :class:`Answer` only when
-    asked for (when the log is read).
+    ``worth[p, i]`` is offer ``i``'s utility to principal ``p``, ``asked[p, i]`` what ``p``
+    asks for then and ``walk_aways[p, 0]`` its walk-away value; ``answering[p, i]`` is False
+    where offer ``i`` is ``p``'s own. Who refused is worked out at once (agreements depend on
+    it), each :class:`Answer` only when asked for (when the log is read).
     """
 
     def __init__(self, plans: Sequence[Plan], offers: npt.NDArray[np.intp], worth: Floats, asked: Floats,
-                 proposed: Sequence[slice]) -> None:
-        self.worth, self.asked = worth, asked
-        self.walk_aways = np.array([[plan.walk_away] for plan in plans])
+                 walk_aways: Floats, answering: Bools) -> None:
+        self.worth, self.asked, self.walk_aways, self.answering = worth, asked, walk_aways, answering
         self.broken = [plan.breaking(offers) for plan in plans]
-        self.proposed = proposed
         # below the demand or below the walk-away value: one test against the higher of the two
-        self.refused = falling_short(worth, np.maximum(asked, self.walk_aways))
+        self.refused = falling_short(worth, np.maximum(asked, walk_aways))
         """Whether each principal refused each offer, whatever the reason (never its own)."""
-        for refused, broken, own in zip(self.refused, self.broken, proposed, strict=True):
+        for refused, broken in zip(self.refused, self.broken, strict=True):
             if broken is not None:
                 refused |= broken
-            refused[own] = False
+        self.refused &= answering
 
     def codes(self, turns: int) -> AnswerCodes:
         """Each principal's :class:`Answer` to each of the first ``turns`` offers, as codes."""
@@ -190,17 +188,15 @@ class Answers:
         worth = self.worth[:, :turns]
         found = (broken, falling_short(worth, self.walk_aways), falling_short(worth, self.asked[:, :turns]))
         codes = _ANSWER_CODES[tuple(side.view(np.uint8) for side in found)]  # as indices 0/1, not as masks
-        for row, own in zip(codes, self.proposed, strict=True):
-            row[own] = Answer.PROPOSES
+        codes[~self.answering[:, :turns]] = Answer.PROPOSES
         return codes
 
     def on_red_lines(self, turns: int) -> list[tuple[int, int]]:
         """(offer, principal) of the refusals among the first ``turns`` offers that rest on own red lines."""
         pairs = []
-        for k, (broken, own) in enumerate(zip(self.broken, self.proposed, strict=True)):
+        for k, broken in enumerate(self.broken):
             if broken is not None:
-                rests = broken[:turns].copy()
-                rests[own] = False
+                rests = broken[:turns] & self.answering[k, :turns]
                 pairs += [(i, k) for i in rests.nonzero()[0].tolist()]
         return sorted(pairs)
 

@@ -65,7 +65,7 @@ class Schedule:
     Turn ``i`` (``first_turn + i`` of the talks) is offered at the end of the turn before
     and answered at ``ends[i]``, one deliberation later; principal ``p``'s relative time on
     it is that of its offer when it proposes (``proposes[p, i]``) and that of its answer
-    otherwise: ``max(time / horizon, round / max_rounds)``, at most 1, as the talks reckon
+    otherwise (``answering[p, i]``): ``max(time / horizon, round / max_rounds)``, at most 1, as the talks reckon
     it turn by turn. A schedule depends only on the talks' settings and where the stretch
     starts, so runs of one scenario share it (:func:`schedule`), and with it how far
     each set of curves has come down on it.
@@ -82,9 +82,10 @@ class Schedule:
         self.ends = clock[1:]
         self.proposers = turns % parties
         self.proposes = self.proposers == np.arange(parties)[:, None]
+        self.answering = ~self.proposes
         self.times = np.where(self.proposes, relative_time(clock[:-1], horizon, rounds, max_rounds),
                               relative_time(clock[1:], horizon, rounds, max_rounds))
-        for shared in (self.ends, self.proposers, self.proposes, self.times):
+        for shared in (self.ends, self.proposers, self.proposes, self.answering, self.times):
             shared.setflags(write=False)
         self._falls: Lru[tuple[tuple[float, ...], tuple[float, ...]], Floats] = Lru(_KEPT_CURVES)
 
@@ -160,11 +161,12 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
     packages an agreement may take (every active red line and walk-away value holds). The
     stretch stops at the first agreement, or at a proposer with nothing to offer.
     """
-    floors, spans = np.array([[plan.floor for plan in plans], [plan.span for plan in plans]])[:, :, None]
+    floors, spans, walk_aways = np.array([[plan.floor for plan in plans], [plan.span for plan in plans],
+                                          [plan.walk_away for plan in plans]])[:, :, None]
     asked = demand(floors, spans, turns.falls(plans)[:, :count])
-    owned = turns_of(plans, turns.first_turn, count)
-    offers, answered = _offers(plans, asked, owned, count)
-    return settle(plans, turns.proposers[:count], offers, answered, asked, allowed, utility, owned)
+    offers, answered = _offers(plans, asked, turns_of(plans, turns.first_turn, count), count)
+    return settle(plans, turns.proposers[:count], offers, answered, asked, walk_aways, allowed, utility,
+                  turns.answering[:, :count])
 
 
 def turns_of(plans: Sequence[Plan], first_turn: int, count: int) -> list[slice]:
@@ -174,7 +176,8 @@ def turns_of(plans: Sequence[Plan], first_turn: int, count: int) -> list[slice]:
 
 
 def settle(plans: Sequence[Plan], proposers: npt.NDArray[np.intp], offers: npt.NDArray[np.intp], answered: int,
-           asked: Floats, allowed: npt.NDArray[np.bool_], utility: Floats, owned: list[slice]) -> Stretch:
+           asked: Floats, walk_aways: Floats, allowed: npt.NDArray[np.bool_], utility: Floats,
+           answering: npt.NDArray[np.bool_]) -> Stretch:
     """Answer offers made on turns in a row, up to the first agreement, as each principal's :class:`Plan` says.
 
     ``asked[p, i]`` is what principal ``p`` asks for on turn ``i``; offers from turn
@@ -182,7 +185,7 @@ def settle(plans: Sequence[Plan], proposers: npt.NDArray[np.intp], offers: npt.N
     """
     parties, count = len(plans), len(offers)
     worth = utility.take(offers, axis=1)
-    answers = Answers(plans, offers, worth, asked, owned)
+    answers = Answers(plans, offers, worth, asked, walk_aways, answering)
     objected = np.logical_or.reduce(answers.refused, axis=0)  # somebody refused the turn's offer
     agreed, blocked = False, []
     for turn in np.logical_not(objected[:answered]).nonzero()[0].tolist():  # few: a stretch ends at its agreement
