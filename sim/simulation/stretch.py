@@ -180,8 +180,9 @@ def settle(plans: Sequence[Plan], proposers: npt.NDArray[np.intp], offers: npt.N
            answering: npt.NDArray[np.bool_]) -> Stretch:
     """Answer offers made on turns in a row, up to the first agreement, as each principal's :class:`Plan` says.
 
-    ``asked[p, i]`` is what principal ``p`` asks for on turn ``i``; offers from turn
-    ``answered`` on are placeholders (that turn's proposer had nothing to offer).
+    ``asked[p, i]`` is what principal ``p`` asks for on turn ``i``, ``walk_aways[p, 0]`` its
+    walk-away value, and ``answering[p, i]`` False where turn ``i`` is its own offer; offers
+    from turn ``answered`` on are placeholders (that turn's proposer had nothing to offer).
     """
     parties, count = len(plans), len(offers)
     worth = utility.take(offers, axis=1)
