@@ -8,10 +8,10 @@ code on the same input executes the same instructions, run after run. This scrip
 none, and prints the difference per run. Everything that could make the count wander is held
 still: one BLAS thread, a fixed hash seed and no address-space randomisation (``setarch -R``).
 
-Instructions are not time (a cache miss costs many), but a change that removes instructions
-from a run has, in every case measured here, made it faster, and the count tells a 1% change
-apart where timing cannot. With ``--checkout DIR`` the same count is made for another checkout
-of negsim (for instance a ``git worktree`` of an older commit) for a before/after pair.
+Instructions are not time (a cache miss costs many), so a change is still confirmed with the
+timed benchmark; but the count tells a 1% change apart where timing on a shared machine
+cannot. With ``--checkout DIR`` the same count is made for another checkout of negsim (for
+instance a ``git worktree`` of an older commit) for a before/after pair.
 
 Run ``python bench/instructions_engine.py`` (about 20 s; needs valgrind and setarch).
 """
