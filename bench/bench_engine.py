@@ -121,41 +121,31 @@ def _timed_turn_by_turn(scenarios: list[Scenario], repeat: int) -> float:
     return best
 
 
-def _timed_passes(scenarios: list[Scenario], repeat: int, prepared_first: bool) -> tuple[float, float, list[Any]]:
-    """Best of ``repeat`` passes of ``run()`` over the scenarios: (CPU s, wall s, kept outcomes and logs).
+def _timed_prepared(scenarios: list[Scenario], repeat: int) -> float:
+    """Best CPU seconds of ``repeat`` passes in which each scenario's timed run finds it prepared.
 
-    With ``prepared_first`` each scenario is run once, untimed, just before its timed run, so
-    the timed run finds the scenario's packages and utilities already prepared.
+    Each scenario is run once, untimed, just before its timed run, so that the timed run finds
+    the scenario's packages and utilities already prepared; the pass's outcomes and logs are kept
+    until it ends.
     """
-    best: tuple[float, float, list[Any]] | None = None
+    best = float("inf")
     for _ in range(max(1, repeat)):
-        kept: list[Any] = []
-        cpu = wall = 0.0
-        if prepared_first:
-            for seed, scenario in enumerate(scenarios):
-                run(scenario, seed=seed)
-                wall_start, cpu_start = time.perf_counter(), time.process_time()
-                kept.append(run(scenario, seed=seed))
-                cpu += time.process_time() - cpu_start
-                wall += time.perf_counter() - wall_start
-        else:
-            wall_start, cpu_start = time.perf_counter(), time.process_time()
-            for seed, scenario in enumerate(scenarios):
-                kept.append(run(scenario, seed=seed))
-            cpu, wall = time.process_time() - cpu_start, time.perf_counter() - wall_start
-        if best is None or cpu < best[0]:
-            best = (cpu, wall, kept)  # only the best pass's outcomes and logs are kept: the others are let go
+        kept, cpu = [], 0.0
+        for seed, scenario in enumerate(scenarios):
+            run(scenario, seed=seed)
+            cpu_start = time.process_time()
+            kept.append(run(scenario, seed=seed))
+            cpu += time.process_time() - cpu_start
+        best = min(best, cpu)
         del kept
-    assert best is not None
     return best
 
 
 def _headline_pass(scenarios: list[Scenario], laps: int) -> tuple[float, float, list[Any]]:
     """``laps`` laps of ``run()`` over the scenarios, each run from scratch.
 
-    Returns the CPU and wall seconds of all laps, and the last lap's outcomes and logs.
-
-    Each lap keeps its outcomes and logs until it ends; they are let go, untimed, before the next.
+    Returns the CPU and wall seconds of all laps, and the last lap's outcomes and logs. Each lap
+    keeps its outcomes and logs until it ends; they are let go, untimed, before the next.
     """
     cpu = wall = 0.0
     kept: list[Any] = []
@@ -192,7 +182,7 @@ def run_negsim(scenarios: list[Scenario], warmup: list[Scenario], repeat: int, l
         if between is not None:
             between()
     cpu, wall = min(passes)
-    warm_cpu, _, _ = _timed_passes(scenarios, repeat, prepared_first=True)
+    warm_cpu = _timed_prepared(scenarios, repeat)
     stepped_cpu = _timed_turn_by_turn(scenarios, repeat)
     n = len(scenarios)
     agreements = [None if not o.agreed or o.package is None else [o.package[i["id"]] for i in _issues(scenarios[0])]
