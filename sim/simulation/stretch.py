@@ -64,8 +64,8 @@ class Schedule:
 
     Turn ``i`` (``first_turn + i`` of the talks) is offered at the end of the turn before
     and answered at ``ends[i]``, one deliberation later; principal ``p``'s relative time on
-    it is that of its offer when it proposes (``proposes[p, i]``) and that of its answer
-    otherwise (``answering[p, i]``): ``max(time / horizon, round / max_rounds)``, at most 1, as the talks reckon
+    it is that of its answer where it answers the turn (``answering[p, i]``) and that of its
+    offer where it proposes: ``max(time / horizon, round / max_rounds)``, at most 1, as the talks reckon
     it turn by turn. A schedule depends only on the talks' settings and where the stretch
     starts, so runs of one scenario share it (:func:`schedule`), and with it how far
     each set of curves has come down on it.
@@ -81,11 +81,10 @@ class Schedule:
         self.first_turn, self.parties = first_turn, parties
         self.ends = clock[1:]
         self.proposers = turns % parties
-        self.proposes = self.proposers == np.arange(parties)[:, None]
-        self.answering = ~self.proposes
-        self.times = np.where(self.proposes, relative_time(clock[:-1], horizon, rounds, max_rounds),
-                              relative_time(clock[1:], horizon, rounds, max_rounds))
-        for shared in (self.ends, self.proposers, self.proposes, self.answering, self.times):
+        self.answering = self.proposers != np.arange(parties)[:, None]
+        self.times = np.where(self.answering, relative_time(clock[1:], horizon, rounds, max_rounds),
+                              relative_time(clock[:-1], horizon, rounds, max_rounds))
+        for shared in (self.ends, self.proposers, self.answering, self.times):
             shared.setflags(write=False)
         self._falls: Lru[tuple[tuple[float, ...], tuple[float, ...]], Floats] = Lru(_KEPT_CURVES)
 
