@@ -86,7 +86,7 @@ RedLinesInForce = tuple[tuple[str, str | None, Same[RedLine]], ...]
 RankingKey = tuple[str, RedLinesInForce, float | None]
 """A party, its own red lines in force, and its walk-away value."""
 ZopaKey = tuple[RedLinesInForce, tuple[tuple[str, float], ...]]
-"""Every active red line, and every party's walk-away value."""
+"""Every red line with its active version (None: dropped), and every party's walk-away value."""
 
 
 class CacheUse(NamedTuple):

@@ -8,7 +8,7 @@ trust, take a party out of the talks or bring it back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import assert_never
 
@@ -112,9 +112,8 @@ class World:
     def feasible(self) -> Bools:
         """Packages meeting every active red line and every walk-away value: the ZOPA now (read-only)."""
         if self._feasible is None:
-            active: RedLinesInForce = tuple([(ref, state.active, Same(state.definition))
-                                    for ref, state in self.red_lines.items() if state.active is not None])
-            self._feasible = kept(self.shared.zopas, (active, tuple(self.walk_away.items())), self._zopa)
+            key = (_in_force(self.red_lines.values()), tuple(self.walk_away.items()))
+            self._feasible = kept(self.shared.zopas, key, self._zopa)
         return self._feasible
 
     def _zopa(self) -> Bools:
@@ -130,7 +129,7 @@ class World:
     def red_lines_in_force(self, party: str) -> RedLinesInForce:
         """A party's own red lines, each with its active version and definition (what its ranking depends on)."""
         mine = self.own.get(party)
-        return tuple([(state.ref, state.active, Same(state.definition)) for state in mine]) if mine else ()
+        return _in_force(mine) if mine else ()
 
     def utility_rows(self, parties: tuple[str, ...]) -> Floats:
         """Every package's utility for each of these parties, a row each (zeros without preferences); shared."""
@@ -228,6 +227,11 @@ class World:
         joins = effect.type == "join"
         self.present[effect.party] = joins
         return f"{effect.party} {'joins' if joins else 'leaves'} the talks"
+
+
+def _in_force(states: Iterable[RedLineState]) -> RedLinesInForce:
+    """Red lines as part of a cache key: each by ref, with its active version (None: dropped) and its definition."""
+    return tuple([(state.ref, state.active, Same(state.definition)) for state in states])
 
 
 def _shifted(old: float, by: float | None, to: float | None, low: float, high: float) -> float:
