@@ -174,17 +174,17 @@ class Answers:
         # below the demand or below the walk-away value: one test against the higher of the two
         self.refused = falling_short(worth, np.maximum(asked, walk_aways))
         """Whether each principal refused each offer, whatever the reason (never its own)."""
-        for refused, broken in zip(self.refused, self.broken, strict=True):
+        for k, broken in enumerate(self.broken):  # by row number: iterating an array's rows ends in a costly IndexError
             if broken is not None:
-                refused |= broken
+                self.refused[k] |= broken
         self.refused &= answering
 
     def codes(self, turns: int) -> AnswerCodes:
         """Each principal's :class:`Answer` to each of the first ``turns`` offers, as codes."""
         broken = np.zeros((len(self.broken), turns), dtype=bool)
-        for row, breaks in zip(broken, self.broken, strict=True):
+        for k, breaks in enumerate(self.broken):
             if breaks is not None:
-                row[:] = breaks[:turns]
+                broken[k] = breaks[:turns]
         worth = self.worth[:, :turns]
         found = (broken, falling_short(worth, self.walk_aways), falling_short(worth, self.asked[:, :turns]))
         codes = _ANSWER_CODES[tuple(side.view(np.uint8) for side in found)]  # as indices 0/1, not as masks
@@ -209,7 +209,7 @@ class Principal:
         self.world = world
         spec = party.concession
         self.style = spec.style if spec else "boulware"
-        self.exponent = (spec.exponent if spec and spec.exponent else None) or DEFAULT_EXPONENTS[self.style]
+        self.exponent = (spec.exponent if spec else None) or DEFAULT_EXPONENTS[self.style]
         self.opening = spec.opening if spec else None
         self.has_utility = self.party in world.utility
         self._revision = -1

@@ -229,11 +229,11 @@ def _offers(plans: Sequence[Plan], asked: Floats, owned: list[slice],
     """
     offers = np.zeros(count, dtype=np.intp)
     answered = count
-    for plan, own, wanted in zip(plans, owned, asked, strict=True):
+    for k, (plan, own) in enumerate(zip(plans, owned, strict=True)):  # asked by row number, not iterated (see Answers)
         if not len(plan.ranking.packages):
             answered = min(answered, own.start)
             continue
-        offers[own] = plan.ranking.packages.take(plan.ranking.offers(wanted[own]))
+        offers[own] = plan.ranking.packages.take(plan.ranking.offers(asked[k, own]))
     return offers, answered
 
 
