@@ -198,16 +198,22 @@ class Shared:
         self.space.require_memory(run_bytes_per_package(scenario), "a run")  # before anything is allocated
         self.packages: Codes = _every_package(self.space.sizes) if self.space.size <= _SHARED_SPACE \
             else self.space.every_package_of(self.space.sizes)
-        weighing = [p for p in scenario.parties if p.preferences is not None]
-        self.parties_with_utility = tuple(p.id for p in weighing)
+        self.walk_away: dict[str, float] = {}
+        self.urgency: dict[str, float] = {}
+        self.salience: dict[str, dict[str, float]] = {}
+        """Each party's salience of issues as stated (worlds copy it before they change it)."""
+        weighing = []
+        for party in scenario.parties:  # each field read once: see Compiler._integer
+            name, preferences = party.id, party.preferences
+            self.urgency[name], self.salience[name] = party.urgency, dict(party.salience)
+            if preferences is not None:
+                weighing.append(party)
+                self.walk_away[name] = preferences.reservation
+        self.parties_with_utility = tuple(self.walk_away)
         self.utility_table = self.compiler.every_utility(weighing)
         """Every package's utility for each party with preferences, a row each (read-only)."""
         self.utility_table.setflags(write=False)
         self.utility: dict[str, Floats] = dict(zip(self.parties_with_utility, self.utility_table, strict=True))
-        self.walk_away = {p.id: p.preferences.reservation for p in weighing if p.preferences is not None}
-        self.urgency = {p.id: p.urgency for p in scenario.parties}
-        self.salience = {p.id: dict(p.salience) for p in scenario.parties}
-        """Each party's salience of issues as stated (worlds copy it before they change it)."""
         # Per party: keyed by the scenario's party ids alone, so bounded by its parties and never evicting.
         self._by_utility: dict[str, tuple[npt.NDArray[np.intp], Floats]] = {}
         self._lists: dict[str, list[float]] = {}

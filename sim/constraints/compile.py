@@ -209,6 +209,9 @@ class Compiler:
         self.scenario = scenario
         self.space = OutcomeSpace.of(scenario)
         self.issues = {i.id: i for i in scenario.issues}
+        self._integer = tuple(issue.type == "integer" for issue in scenario.issues)
+        """Whether each issue is an integer issue, in file order. Read once, not per party: a scenario
+        model's field is read through pydantic's ``__getattr__`` hook, some 500 instructions a read."""
         self._named: dict[str, Test] = {}
         self._depth = 0
 
@@ -267,15 +270,15 @@ class Compiler:
 
     def weighted_values(self, prefs: Preferences) -> list[list[float]]:
         """A party's value of each value of each issue, times the issue's weight (weights normalised to sum to one)."""
-        total = sum(prefs.weights.values()) or 1.0
         weights, tables = prefs.weights, prefs.values
+        total = sum(weights.values()) or 1.0
         rows = []
-        for issue, domain in zip(self.scenario.issues, self.space.domains, strict=True):
-            weight = weights.get(issue.id, 0.0) / total
-            table = tables.get(issue.id)
+        for issue, domain, integer in zip(self.space.issues, self.space.domains, self._integer, strict=True):
+            weight = weights.get(issue, 0.0) / total
+            table = tables.get(issue)
             if not table:
                 rows.append([0.0 * weight] * len(domain))
-            elif issue.type == "integer":
+            elif integer:
                 rows.append((_interpolated(domain, table) * weight).tolist())
             else:
                 rows.append([table[v] * weight for v in domain])
@@ -298,7 +301,8 @@ class Compiler:
         sizes = self.space.sizes
         if not parties or not sizes:
             return np.zeros((len(parties), self.space.size))
-        rows = [self.weighted_values(p.preferences) for p in parties if p.preferences is not None]
+        preferences = [p.preferences for p in parties]
+        rows = [self.weighted_values(prefs) for prefs in preferences if prefs is not None]
         assert len(rows) == len(parties), "every party must have preferences"
         flat = [v for row in rows for values in row for v in values]
         values = np.array(flat, dtype=np.float64).reshape(len(rows), -1)

@@ -101,9 +101,10 @@ class Issue(Model):
 
     def domain(self) -> tuple[Scalar, ...]:
         """Every value the issue can take, lowest first where ordered."""
-        if self.type == "boolean":
+        kind = self.type
+        if kind == "boolean":
             return (False, True)
-        if self.type == "integer":
+        if kind == "integer":
             assert self.min is not None and self.max is not None
             return tuple(range(self.min, self.max + 1, self.step))
         return tuple(self.values or ())
