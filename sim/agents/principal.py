@@ -174,7 +174,7 @@ class Answers:
         # below the demand or below the walk-away value: one test against the higher of the two
         self.refused = falling_short(worth, np.maximum(asked, walk_aways))
         """Whether each principal refused each offer, whatever the reason (never its own)."""
-        for k, broken in enumerate(self.broken):  # by row number: iterating an array's rows ends in a costly IndexError
+        for k, broken in enumerate(self.broken):  # rows by number (architecture.md, speed)
             if broken is not None:
                 self.refused[k] |= broken
         self.refused &= answering
@@ -299,7 +299,7 @@ class Principal:
         walk_away = self.world.walk_away[self.party] if self.has_utility else -math.inf
         floor, span, inverse, speed = self._curve(walk_away)
         has_utility, ranking, own = self.has_utility, self._ranking, self._own
-        # by position, each argument named as its field: a NamedTuple built by keyword takes twice as long
+        # by position, each argument beside its field (architecture.md, speed)
         return Plan(floor, span, inverse, speed, walk_away, has_utility, ranking, own)
 
     def _curve(self, walk_away: float) -> tuple[float, float, float, float]:

@@ -203,7 +203,7 @@ class Shared:
         self.salience: dict[str, dict[str, float]] = {}
         """Each party's salience of issues as stated (worlds copy it before they change it)."""
         weighing = []
-        for party in scenario.parties:  # each field read once: see Compiler._integer
+        for party in scenario.parties:  # each model field read once (architecture.md, speed)
             name, preferences = party.id, party.preferences
             self.urgency[name], self.salience[name] = party.urgency, dict(party.salience)
             if preferences is not None:
@@ -213,7 +213,8 @@ class Shared:
         self.utility_table = self.compiler.every_utility(weighing)
         """Every package's utility for each party with preferences, a row each (read-only)."""
         self.utility_table.setflags(write=False)
-        self.utility: dict[str, Floats] = dict(zip(self.parties_with_utility, self.utility_table, strict=True))
+        table = self.utility_table  # rows by number (architecture.md, speed)
+        self.utility: dict[str, Floats] = {party: table[k] for k, party in enumerate(self.parties_with_utility)}
         # Per party: keyed by the scenario's party ids alone, so bounded by its parties and never evicting.
         self._by_utility: dict[str, tuple[npt.NDArray[np.intp], Floats]] = {}
         self._lists: dict[str, list[float]] = {}

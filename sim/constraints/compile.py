@@ -210,8 +210,7 @@ class Compiler:
         self.space = OutcomeSpace.of(scenario)
         self.issues = {i.id: i for i in scenario.issues}
         self._integer = tuple(issue.type == "integer" for issue in scenario.issues)
-        """Whether each issue is an integer issue, in file order. Read once, not per party: a scenario
-        model's field is read through pydantic's ``__getattr__`` hook, some 500 instructions a read."""
+        """Whether each issue is an integer issue, in file order; read once, not per party (architecture.md, speed)."""
         self._named: dict[str, Test] = {}
         self._depth = 0
 

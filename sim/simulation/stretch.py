@@ -160,8 +160,8 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
     packages an agreement may take (every active red line and walk-away value holds). The
     stretch stops at the first agreement, or at a proposer with nothing to offer.
     """
-    floors, spans, walk_aways = np.array([[plan.floor for plan in plans], [plan.span for plan in plans],
-                                          [plan.walk_away for plan in plans]])[:, :, None]
+    curves = np.array([(plan.floor, plan.span, plan.walk_away) for plan in plans])  # a row per principal
+    floors, spans, walk_aways = curves[:, 0:1], curves[:, 1:2], curves[:, 2:3]  # not unpacked (architecture.md, speed)
     asked = demand(floors, spans, turns.falls(plans)[:, :count])
     offers, answered = _offers(plans, asked, turns_of(plans, turns.first_turn, count), count)
     return settle(plans, turns.proposers[:count], offers, answered, asked, walk_aways, allowed, utility,
@@ -201,7 +201,7 @@ def settle(plans: Sequence[Plan], proposers: npt.NDArray[np.intp], offers: npt.N
     progress = None if accepting is None else share_accepting(accepting, parties)
     refusals = _refusals(plans, refused, worth[:, :answered], offers[:answered])
     on_red_lines, no_offer = answers.on_red_lines(answered), played > answered
-    # by position, each argument named as its field: a NamedTuple built by keyword takes twice as long
+    # by position, each argument beside its field (architecture.md, speed)
     return Stretch(proposers[:played], offers[:played], answered, answers, blocked, agreed, no_offer, refusals,
                    on_red_lines, progress)
 
@@ -229,7 +229,7 @@ def _offers(plans: Sequence[Plan], asked: Floats, owned: list[slice],
     """
     offers = np.zeros(count, dtype=np.intp)
     answered = count
-    for k, (plan, own) in enumerate(zip(plans, owned, strict=True)):  # asked by row number, not iterated (see Answers)
+    for k, (plan, own) in enumerate(zip(plans, owned, strict=True)):  # rows by number (architecture.md, speed)
         if not len(plan.ranking.packages):
             answered = min(answered, own.start)
             continue
