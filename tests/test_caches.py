@@ -22,8 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from drawn_scenario import drawn_scenario
 
 SMALL = CacheBounds(version_mask_bytes=6 * 216, zopa_bytes=40 * 216, ranking_bytes=12 * 216 * 22,
-                    mediator_array_bytes=8 * 216 * 8, drafts=24, concession_sets=8, reads=4, utility_rows=2,
-                    decoded_packages=16)
+                    mediator_array_bytes=8 * 216 * 8, drafts=24, concession_sets=8, reads=4, utility_rows=2)
 """Bounds small enough that a few hundred replications of a 216-package scenario fill every cache they use."""
 
 

@@ -56,8 +56,6 @@ class CacheBounds:
     """The issues each red line reads, by red line and definition."""
     utility_rows: int = 8
     """Tables of utilities of several parties in a turn order (parties x 8 bytes per package each)."""
-    decoded_packages: int = 4096
-    """Packages decoded into their terms for event logs (a small dict each)."""
 
 
 BOUNDS = CacheBounds()
@@ -151,21 +149,6 @@ def kept(cache: Lru[K, V], key: K, make: Callable[..., V], *args: Any) -> V:
     return value
 
 
-class PackageTerms:
-    """A package's terms by issue, from its index in an outcome space (a fresh dict each call)."""
-
-    __slots__ = ("decoded", "space")
-
-    def __init__(self, space: OutcomeSpace, bound: int) -> None:
-        self.space = space
-        self.decoded: Lru[int, dict[str, Any]] = Lru(bound)
-
-    def __call__(self, package: int) -> dict[str, Any]:
-        """The terms of one package (decoded once while it is among the most recently used)."""
-        terms = kept(self.decoded, package, self.space.terms_at, package)
-        return dict(terms)
-
-
 class SharedPart:
     """Caches an agent module keeps for the runs of one scenario: a subclass per module, made by :meth:`Shared.part`.
 
@@ -230,8 +213,6 @@ class Shared:
         """The bounded caches, empty."""
         self._parts: dict[type[SharedPart], SharedPart] = {}
         """Caches agent modules define (:class:`SharedPart`), one of each kind: their classes bound them."""
-        self.terms_of = PackageTerms(self.space, bounds.decoded_packages)
-        """Decodes a package of the scenario into its terms (what event logs keep of the scenario)."""
         self.utility_rows: Lru[tuple[str, ...], Floats] = Lru(bounds.utility_rows)
         # Per red-line version, red lines in force or combination of them: bounded by bytes.
         # Masks are one byte a package each, so a count is the bound in bytes exactly (and spares a call a miss).
@@ -264,7 +245,7 @@ class Shared:
         """How full each cache is, by name (what tests and benchmarks inspect; agents' parts once made)."""
         parts = [vars(part) for part in self._parts.values()]
         caches = {name: value for name, value in ChainMap(vars(self), *parts).items() if isinstance(value, Lru)}
-        use = {name: cache.use() for name, cache in (caches | {"terms_of": self.terms_of.decoded}).items()}
+        use = {name: cache.use() for name, cache in caches.items()}
         parties = len(self.scenario.parties)
         return use | {"by_utility": CacheUse(len(self._by_utility), len(self._by_utility), parties, 1),
                       "utility_lists": CacheUse(len(self._lists), len(self._lists), parties, 1)}

@@ -19,6 +19,7 @@ from sim.agents.shared import RedLinesInForce, Same, kept, shared_by_runs
 from sim.constraints.arrays import Bools, Codes, Floats
 from sim.constraints.compile import STATED
 from sim.constraints.walk_away import first_meeting, meeting
+from sim.scenario.base import Scalar
 from sim.scenario.events import (
     AddRedLine,
     Attendance,
@@ -153,9 +154,9 @@ class World:
         """Whether a package holds every active red line and every walk-away value."""
         return bool(self.feasible()[package])
 
-    def terms(self, package: int) -> dict[str, object]:
+    def terms(self, package: int) -> dict[str, Scalar]:
         """The package's terms by issue (a fresh dict each call)."""
-        return self.shared.terms_of(package)
+        return self.space.terms_at(package)
 
     # -- effects ---------------------------------------------------------------------------------
 

@@ -110,10 +110,16 @@ class OutcomeSpace:
     size: int = field(init=False, repr=False, compare=False)
     """Number of complete packages."""
 
+    _digits: tuple[tuple[str, tuple[Scalar, ...], int, int], ...] = field(init=False, repr=False, compare=False)
+    """Per issue, what :meth:`terms_at` reads its value with: the issue, its values, how many
+    packages one step of its code spans, and its number of values."""
+
     def __post_init__(self) -> None:
         sizes = tuple([len(d) for d in self.domains])
         object.__setattr__(self, "sizes", sizes)
         object.__setattr__(self, "size", math.prod(sizes))
+        spans = [math.prod(sizes[k + 1:]) for k in range(len(sizes))]
+        object.__setattr__(self, "_digits", tuple(zip(self.issues, self.domains, spans, sizes, strict=True)))
 
     @classmethod
     def of(cls, scenario: Scenario) -> OutcomeSpace:
@@ -144,13 +150,12 @@ class OutcomeSpace:
         return row
 
     def terms_at(self, index: int) -> dict[str, Scalar]:
-        """Terms of the complete package at position ``index`` of :meth:`every_package`."""
-        codes = []
-        for size in reversed(self.sizes):
-            index, code = divmod(index, size)
-            codes.append(code)
-        codes.reverse()
-        return {issue: domain[code] for issue, domain, code in zip(self.issues, self.domains, codes, strict=True)}
+        """Terms of the complete package at position ``index`` of :meth:`every_package` (a fresh dict each call).
+
+        Packages are listed in lexicographic order of codes, so an issue's code is a digit of
+        ``index`` written in the mixed radix of the issues' sizes.
+        """
+        return {issue: values[index // span % size] for issue, values, span, size in self._digits}
 
     def decode(self, row: Codes) -> dict[str, Scalar | None]:
         """Terms of an encoded package, with None for open issues."""

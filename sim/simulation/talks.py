@@ -78,7 +78,7 @@ class Talks:
         self.settings = scenario.talks
         self.env = simpy.Environment()
         self.world = World(scenario, versions)
-        self.log = EventLog(scenario.start, self.world.shared.terms_of)
+        self.log = EventLog(scenario.start, self.world.space.terms_at)
         self.principals = {p.id: Principal(p, self.world) for p in scenario.parties if p.role == "principal"}
         self.mediator = self._lead_mediator()
         self.table = simpy.PriorityResource(self.env, capacity=1) if self.mediator else None
