@@ -26,7 +26,7 @@ from sim.constraints.check import CompiledConstraints
 from sim.constraints.compile import Compiler
 from sim.constraints.space import OutcomeSpace, run_bytes_per_package
 from sim.constraints.verdict import Verdict
-from sim.scenario.model import Scenario
+from sim.scenario.model import Party, Scenario
 from sim.scenario.redlines import RedLine
 
 K = TypeVar("K", bound=Hashable)
@@ -181,17 +181,7 @@ class Shared:
         self.space.require_memory(run_bytes_per_package(scenario), "a run")  # before anything is allocated
         self.packages: Codes = _every_package(self.space.sizes) if self.space.size <= _SHARED_SPACE \
             else self.space.every_package_of(self.space.sizes)
-        self.walk_away: dict[str, float] = {}
-        self.urgency: dict[str, float] = {}
-        self.salience: dict[str, dict[str, float]] = {}
-        """Each party's salience of issues as stated (worlds copy it before they change it)."""
-        weighing = []
-        for party in scenario.parties:  # each model field read once (architecture.md, speed)
-            name, preferences = party.id, party.preferences
-            self.urgency[name], self.salience[name] = party.urgency, dict(party.salience)
-            if preferences is not None:
-                weighing.append(party)
-                self.walk_away[name] = preferences.reservation
+        weighing = self._read_parties(scenario)
         self.parties_with_utility = tuple(self.walk_away)
         self.utility_table = self.compiler.every_utility(weighing)
         """Every package's utility for each party with preferences, a row each (read-only)."""
@@ -203,6 +193,21 @@ class Shared:
         self._lists: dict[str, list[float]] = {}
         self.bounds = bounds
         self._make_caches(bounds)
+
+    def _read_parties(self, scenario: Scenario) -> list[Party]:
+        """Note each party's walk-away value, urgency and salience; return the parties with preferences."""
+        self.walk_away: dict[str, float] = {}
+        self.urgency: dict[str, float] = {}
+        self.salience: dict[str, dict[str, float]] = {}
+        """Each party's salience of issues as stated (worlds copy it before they change it)."""
+        weighing = []
+        for party in scenario.parties:  # each model field read once (architecture.md, speed)
+            name, preferences = party.id, party.preferences
+            self.urgency[name], self.salience[name] = party.urgency, dict(party.salience)
+            if preferences is not None:
+                weighing.append(party)
+                self.walk_away[name] = preferences.reservation
+        return weighing
 
     def rebound(self, bounds: CacheBounds) -> None:
         """Start every bounded cache afresh, with other bounds."""

@@ -304,20 +304,28 @@ class Compiler:
         rows = [self.weighted_values(prefs) for prefs in preferences if prefs is not None]
         assert len(rows) == len(parties), "every party must have preferences"
         flat = [v for row in rows for values in row for v in values]
-        values = np.array(flat, dtype=np.float64).reshape(len(rows), -1)
-        if self.space.size <= _TAKEN_SPACE:
-            columns = _value_columns(sizes)  # where each package's value of each issue sits in a row of values
-            utility = values.take(columns[0], axis=1)
-            utility += 0.0  # the empty sum plus the first issue's value, as the outer sums start
-            for column in columns[1:]:
-                utility += values.take(column, axis=1)
-            return utility
-        starts = list(accumulate(sizes, initial=0))
-        utility = values[:, :sizes[0]] + 0.0
-        for issue in range(1, len(sizes)):
-            table = values[:, starts[issue]:starts[issue + 1]]
-            utility = (utility[..., None] + table.reshape(len(rows), *(1,) * issue, -1))
-        return utility.reshape(len(rows), -1)
+        return _summed(np.array(flat, dtype=np.float64).reshape(len(rows), -1), self.space)
+
+
+def _summed(values: Floats, space: OutcomeSpace) -> Floats:
+    """Every package's utility for each row of ``values`` (each issue's weighted values, issue after issue).
+
+    Issue by issue from the empty sum, as :meth:`CompiledPreferences.utility_bounds` adds them.
+    """
+    sizes = space.sizes
+    if space.size <= _TAKEN_SPACE:
+        columns = _value_columns(sizes)  # where each package's value of each issue sits in a row of values
+        utility = values.take(columns[0], axis=1)
+        utility += 0.0  # the empty sum plus the first issue's value, as the outer sums start
+        for column in columns[1:]:
+            utility += values.take(column, axis=1)
+        return utility
+    starts = list(accumulate(sizes, initial=0))
+    utility = values[:, :sizes[0]] + 0.0
+    for issue in range(1, len(sizes)):
+        table = values[:, starts[issue]:starts[issue + 1]]
+        utility = (utility[..., None] + table.reshape(len(values), *(1,) * issue, -1))
+    return utility.reshape(len(values), -1)
 
 
 _TAKEN_SPACE = 10_000
