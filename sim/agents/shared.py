@@ -181,7 +181,11 @@ class Shared:
         self.space.require_memory(run_bytes_per_package(scenario), "a run")  # before anything is allocated
         self.packages: Codes = _every_package(self.space.sizes) if self.space.size <= _SHARED_SPACE \
             else self.space.every_package_of(self.space.sizes)
-        weighing = self._read_parties(scenario)
+        stated = _PartiesStated.of(scenario)
+        self.walk_away, self.urgency = stated.walk_away, stated.urgency
+        self.salience = stated.salience
+        """Each party's salience of issues as stated (worlds copy it before they change it)."""
+        weighing = stated.weighing
         self.parties_with_utility = tuple(self.walk_away)
         self.utility_table = self.compiler.every_utility(weighing)
         """Every package's utility for each party with preferences, a row each (read-only)."""
@@ -193,21 +197,6 @@ class Shared:
         self._lists: dict[str, list[float]] = {}
         self.bounds = bounds
         self._make_caches(bounds)
-
-    def _read_parties(self, scenario: Scenario) -> list[Party]:
-        """Note each party's walk-away value, urgency and salience; return the parties with preferences."""
-        self.walk_away: dict[str, float] = {}
-        self.urgency: dict[str, float] = {}
-        self.salience: dict[str, dict[str, float]] = {}
-        """Each party's salience of issues as stated (worlds copy it before they change it)."""
-        weighing = []
-        for party in scenario.parties:  # each model field read once (architecture.md, speed)
-            name, preferences = party.id, party.preferences
-            self.urgency[name], self.salience[name] = party.urgency, dict(party.salience)
-            if preferences is not None:
-                weighing.append(party)
-                self.walk_away[name] = preferences.reservation
-        return weighing
 
     def rebound(self, bounds: CacheBounds) -> None:
         """Start every bounded cache afresh, with other bounds."""
@@ -266,6 +255,29 @@ class Shared:
             return np.ones(len(self.packages), dtype=bool)
         only = CompiledConstraints(self.space, (compiled,), ())
         return np.asarray(only.check(self.packages).red_lines[0] == Verdict.HOLDS.value)
+
+
+class _PartiesStated(NamedTuple):
+    """What the scenario states of each party that runs read: walk-away value, urgency, salience."""
+
+    walk_away: dict[str, float]
+    """Of the parties with preferences, in file order."""
+    urgency: dict[str, float]
+    salience: dict[str, dict[str, float]]
+    weighing: list[Party]
+    """The parties with preferences, in file order."""
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> _PartiesStated:
+        """Read each party once (each model field once: architecture.md, speed)."""
+        stated = cls({}, {}, {}, [])
+        for party in scenario.parties:
+            name, preferences = party.id, party.preferences
+            stated.urgency[name], stated.salience[name] = party.urgency, dict(party.salience)
+            if preferences is not None:
+                stated.weighing.append(party)
+                stated.walk_away[name] = preferences.reservation
+        return stated
 
 
 def _rank_by_utility(found: Floats | None, packages: int) -> tuple[npt.NDArray[np.intp], Floats]:
