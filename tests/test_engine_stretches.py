@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from test_engine_invariants import random_scenario
 
 from sim.agents.concession import falls
+from sim.agents.knowledge import RedLineKnowledge
 from sim.agents.principal import Answer, Answers, Principal
 from sim.agents.world import World
 from sim.scenario.model import Scenario
@@ -168,14 +169,15 @@ def test_a_principal_answers_one_text_as_the_stretches_answer_many() -> None:
         world = World(scenario, None)
         packages = np.arange(len(world.packages))
         for party in (p for p in scenario.parties if p.role == "principal"):
-            principal = Principal(party, world)
-            for t in (0.0, 0.3, 0.9, 1.0):
+            principals = tuple(p.id for p in scenario.parties if p.role == "principal")
+            principal = Principal(party, world, RedLineKnowledge(world), principals)
+            for t, day in ((0.0, 0.0), (0.3, 4.0), (0.9, 20.0), (1.0, 30.0)):
                 plan = principal.plan()
                 worth = world.utility_rows((party.id,))[:, packages]
-                codes = Answers([plan], packages, worth, np.full((1, len(packages)), plan.asks(t)),
+                codes = Answers([plan], packages, worth, np.full((1, len(packages)), plan.asks(t, day)),
                                 np.array([[plan.walk_away]]), np.ones((1, len(packages)), dtype=bool),
                                 ).codes(len(packages))[0].tolist()
-                causes = [principal.respond(int(package), t).cause for package in packages]
+                causes = [principal.respond(int(package), t, day).cause for package in packages]
                 assert causes == [Answer(code).cause for code in codes], (index, party.id, t)
                 seen.update(codes)
     assert seen == {Answer.ACCEPTS, Answer.BREAKS_RED_LINES, Answer.BELOW_WALK_AWAY, Answer.ASKS_FOR_MORE}

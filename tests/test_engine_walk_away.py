@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from sim.agents.knowledge import RedLineKnowledge
 from sim.agents.principal import Answer, Answers, Principal
 from sim.agents.world import World
 from sim.analysis.dealspace import DealSpace
@@ -43,7 +44,7 @@ def verdicts_on_the_middle(walk_away: float) -> dict[str, bool]:
     edge = scenario(walk_away)
     world = World(edge, None)
     middle = int(np.flatnonzero(world.utility["a"] == 0.5)[0])
-    principal = Principal(edge.parties[0], world)
+    principal = Principal(edge.parties[0], world, RedLineKnowledge(world), ("a", "b"))
     plan = principal.plan()
     ranked, _ = world.ranked("a")
     check = CompiledConstraints.of(edge).check(world.packages[middle])
@@ -51,7 +52,7 @@ def verdicts_on_the_middle(walk_away: float) -> dict[str, bool]:
         "world.meets_walk_away": bool(world.meets_walk_away("a")[middle]),
         "world.ranked": middle in ranked.tolist(),
         "world.feasible": bool(world.feasible()[middle]),
-        "principal.respond": principal.respond(middle, 1.0).cause != "below its walk-away value",
+        "principal.respond": principal.respond(middle, 1.0, 5.0).cause != "below its walk-away value",
         "the answer rule": Answers([plan], np.array([middle]), np.array([[0.5]]), np.array([[0.0]]),
                                    np.array([[plan.walk_away]]), np.ones((1, 1), dtype=bool)).codes(1)[0, 0]
                            != Answer.BELOW_WALK_AWAY,

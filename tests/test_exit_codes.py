@@ -274,10 +274,16 @@ def test_a_sweep_whose_every_replication_fails_exits_1_with_the_first_error(tmp_
 def test_a_sweep_whose_some_replications_fail_warns_with_the_count_and_exits_0(tmp_path: Path) -> None:
     """Some runs fail, deterministically: the clock is read after 1,024 simulated events, past any tiny limit.
 
-    A random event at 0.28 a day over ten years gives about 1,020 of them a run, so by its seed
-    a replication either ends before the first reading of the clock or fails at it.
+    The talks cannot agree (the employers' cap is below every raise the union takes), and a
+    random event at 0.28 a day over ten years gives about 1,020 of them a run; a deadline that
+    ends the talks on day 45 comes with probability 0.5. By its seed a replication either ends
+    at the deadline, long before the first reading of the clock, or fails at it.
     """
     text = BASE.read_text(encoding="utf-8").replace("horizon_days: 60", "horizon_days: 3650", 1)
+    cap = 'require: {issue: wage-rise, op: "<=", value: 20}'
+    text = text.replace(cap, cap.replace("20", "8"), 1)
+    deadline = "    date: 2024-11-15\n"
+    text = text.replace(deadline, deadline + "    probability: 0.5\n    ends_talks: true\n", 1)
     text = text.replace("events:\n", "events:\n  - id: rumour\n    kind: other\n    rate_per_day: 0.28\n", 1)
     busy = tmp_path / "busy.yaml"
     busy.write_text(text, encoding="utf-8")

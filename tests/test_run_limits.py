@@ -19,6 +19,9 @@ import pytest
 from conftest import CliRun
 
 BASE = (Path(__file__).parent / "valid" / "base.yaml").read_text(encoding="utf-8")
+CAP = 'require: {issue: wage-rise, op: "<=", value: 20}'
+NO_DEAL = BASE.replace(CAP, CAP.replace("20", "8"), 1)
+"""The base scenario with the employers' cap below every raise the union accepts: talks that never agree."""
 LIMIT_S = 5.0
 
 
@@ -215,9 +218,9 @@ except RunTooLong as exc:
 
 
 def guarded_run(change: str) -> str:
-    """Run the base scenario, changed in code past what the format allows, in a subprocess; what it printed."""
+    """Run talks that never agree, changed in code past what the format allows, in a subprocess; what it printed."""
     try:
-        done = subprocess.run([sys.executable, "-c", GUARDED_RUN.format(change=change)], input=BASE,
+        done = subprocess.run([sys.executable, "-c", GUARDED_RUN.format(change=change)], input=NO_DEAL,
                               capture_output=True, text=True, timeout=LIMIT_S)
     except subprocess.TimeoutExpired:
         pytest.fail(f"a run with {change!r} ran longer than {LIMIT_S} s")
@@ -257,7 +260,8 @@ def long_talks() -> str:
     The deadline (day 45) comes with probability 0.5: replications it ends take a few hundred
     simulated events, the others several thousand.
     """
-    text = BASE.replace("horizon_days: 60", "horizon_days: 3650\ntalks:\n  max_rounds: 1000\n  deliberation_days: 3.65")
+    talks = "horizon_days: 3650\ntalks:\n  max_rounds: 1000\n  deliberation_days: 3.65"
+    text = NO_DEAL.replace("horizon_days: 60", talks)
     deadline = "    date: 2024-11-15\n"
     text = text.replace(deadline, deadline + "    probability: 0.5\n    ends_talks: true\n", 1)
     return text.replace("rate_per_day: 0.02", "rate_per_day: 1")

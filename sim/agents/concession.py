@@ -4,7 +4,10 @@ A party's aspiration is the utility it still asks for. Time-based styles follow
 ``a(t) = r + (b - r) * (1 - t ** (1 / e))`` from its best achievable utility ``b`` down to
 its walk-away value ``r``: Boulware (``e < 1``) holds firm until late, Conceder
 (``e > 1``) gives ground early, linear (``e = 1``) in between, a hardliner never moves.
-Tit-for-tat gives up as much as the other side gave up, in the party's own utility.
+Tit-for-tat gives up as much as the other side gave up, in the party's own utility, and as the
+deadline nears at least as much as its time-based curve (Boulware by default) would: two
+tit-for-tat parties that wait for each other would otherwise never move (Faratin, Sierra and
+Jennings combine behaviour- and time-dependent tactics for the same reason).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from itertools import chain, repeat
 import numpy as np
 import numpy.typing as npt
 
-DEFAULT_EXPONENTS = {"boulware": 0.2, "conceder": 5.0, "linear": 1.0, "tit-for-tat": 1.0, "hardliner": 1.0}
+DEFAULT_EXPONENTS = {"boulware": 0.2, "conceder": 5.0, "linear": 1.0, "tit-for-tat": 0.2, "hardliner": 1.0}
+"""Each style's exponent ``e``; a tit-for-tat principal comes down as a Boulware would as the deadline nears."""
 
 
 def fall(pace: float, inverse: float) -> float:

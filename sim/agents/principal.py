@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.agents.concession import DEFAULT_EXPONENTS, fall, tit_for_tat
+from sim.agents.knowledge import RedLineKnowledge
 from sim.agents.shared import Lru, RankingKey, Shared, SharedPart, kept
 from sim.agents.world import World
 from sim.constraints.arrays import Bools, Floats
@@ -61,21 +62,32 @@ class Response(NamedTuple):
 
 
 class _Ranking:
-    """The packages a party can accept, by its utility (ascending); code rows made on first use."""
+    """The packages a party can accept, by its utility (ascending), and which of them the others value most.
 
-    __slots__ = ("_rows", "packages", "utility")
+    ``best_from[i]`` is the position, among positions ``i`` and above, of the package the
+    other principals value most (the product of their utilities; of equals, the one the party
+    values more). Code rows are made on first use.
+    """
 
-    def __init__(self, packages: npt.NDArray[np.intp], utility: npt.NDArray[np.float64]) -> None:
+    __slots__ = ("_rows", "best_from", "packages", "utility")
+
+    def __init__(self, packages: npt.NDArray[np.intp], utility: npt.NDArray[np.float64],
+                 others: npt.NDArray[np.float64] | None) -> None:
         self.packages, self.utility = packages, utility
+        self.best_from = _best_from(others.take(packages)) if others is not None else np.arange(len(packages))
         self._rows: npt.NDArray[np.int16] | None = None
 
-    def offers(self, asked: Floats | float) -> npt.NDArray[np.intp]:
-        """The offer rule: for each demand, the least-valued package that meets it (the most valued if none does).
-
-        Where in the ranking each offer stands; ``packages`` gives the offers themselves. The
-        ranking must not be empty.
-        """
+    def meeting(self, asked: Floats | float) -> npt.NDArray[np.intp]:
+        """For each demand, the position of the least-valued package that meets it (the most valued if none does)."""
         return np.minimum(first_meeting_each(self.utility, asked), len(self.packages) - 1)
+
+    def offers(self, asked: Floats | float) -> npt.NDArray[np.intp]:
+        """The offer rule: for each demand, of the packages that meet it, the one the others value most.
+
+        The most valued package if none meets it. Where in the ranking each offer stands;
+        ``packages`` gives the offers themselves. The ranking must not be empty.
+        """
+        return self.best_from.take(self.meeting(asked))
 
     def rows(self, every: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
         """The packages' codes, one row each, taken from ``every`` package of the space."""
@@ -84,7 +96,20 @@ class _Ranking:
         return self._rows
 
 
-_UNRANKED = _Ranking(np.empty(0, dtype=np.intp), np.empty(0))
+def _best_from(score: Floats) -> npt.NDArray[np.intp]:
+    """For each position, the position at or above it with the highest score (of equal scores, the highest)."""
+    n = len(score)
+    if not n:
+        return np.empty(0, dtype=np.intp)
+    backwards = score[::-1]
+    record = np.empty(n, dtype=bool)  # a strictly higher score than every one after it
+    record[0] = True
+    record[1:] = backwards[1:] > np.maximum.accumulate(backwards)[:-1]
+    last_record = np.maximum.accumulate(np.where(record, np.arange(n), 0))
+    return (n - 1 - last_record)[::-1].copy()
+
+
+_UNRANKED = _Ranking(np.empty(0, dtype=np.intp), np.empty(0), None)
 """What a principal holds before it first ranks the packages."""
 
 
@@ -92,33 +117,54 @@ class _Rankings(SharedPart):
     """Each principal's ranking per red lines in force and walk-away value, shared by the runs of one scenario."""
 
     def __init__(self, shared: Shared) -> None:
-        entry = 16 + 2 * len(shared.space.sizes)  # bytes a package: its index and utility, its code row once made
+        entry = 24 + 2 * len(shared.space.sizes)  # bytes a package: index, utility, best offer, code row once made
         self.rankings: Lru[RankingKey, _Ranking] = Lru(shared.bounds.ranking_bytes, lambda r: len(r.packages) * entry)
+        self.others: dict[tuple[str, ...], Floats] = {}
+        """How much a set of principals values each package together: the sum of their utilities' logarithms."""
+
+    def valued_by(self, parties: tuple[str, ...], utility: dict[str, Floats]) -> Floats | None:
+        """Every package's value to ``parties`` together (None when they have no preferences)."""
+        if not parties:
+            return None
+        found = self.others.get(parties)
+        if found is None:
+            found = self.others[parties] = np.sum([np.log(np.maximum(utility[p], _FLOOR)) for p in parties], axis=0)
+        return found
+
+
+_FLOOR = 1e-9
+"""A utility of zero counts as this little in the others' product (its logarithm stays finite)."""
 
 
 class Plan(NamedTuple):
     """How a principal asks, offers and answers while nothing changes (the world, or for tit-for-tat, the offers).
 
-    At relative time ``t`` it asks for ``floor + span * (1 - min(1, max(0, t * speed)) ** inverse)``
+    At relative time ``t``, on day ``day``, it asks for
+    ``max(walk_away, min(ceiling, floor + span * (1 - min(1, max(0, t * speed)) ** inverse)) - cost * day)``
     (``span`` is 0 for a demand that does not move: a hardliner's, or that of a party with
-    nothing to ask), offers the least-valued package of ``ranking`` worth that much, and
-    rejects a text worth less than ``walk_away`` (``-inf`` without preferences) or breaking
-    one of its ``own`` red lines. A tit-for-tat principal's plan holds for the moment only.
-    :meth:`Principal.respond` and :meth:`Principal.offer` use it too.
+    nothing to ask; ``ceiling`` is what a tit-for-tat principal asks for after the others'
+    concessions, infinite for the other styles; ``cost`` is its cost of delay, utility a day), offers the package of
+    ``ranking`` worth that much that the others value most, and rejects a text worth less
+    than ``walk_away`` (``-inf`` without preferences) or breaking one of its ``own`` red lines.
+    A tit-for-tat principal's plan holds for the moment only. :meth:`Principal.respond` and
+    :meth:`Principal.offer` use it too.
     """
 
     floor: float
     span: float
     inverse: float
     speed: float
+    ceiling: float
+    cost: float
     walk_away: float
     has_utility: bool
     ranking: _Ranking
     own: list[tuple[str, npt.NDArray[np.bool_]]]
 
-    def asks(self, t: float) -> float:
-        """What the principal asks for at relative time ``t``: the concession curve."""
-        return demand(self.floor, self.span, fall(t * self.speed, self.inverse))
+    def asks(self, t: float, day: float) -> float:
+        """What the principal asks for at relative time ``t``, on day ``day``: the concession curve less the delay."""
+        asked = min(self.ceiling, demand(self.floor, self.span, fall(t * self.speed, self.inverse)))
+        return delayed(asked, self.cost, day, self.walk_away)
 
     def breaking(self, offers: npt.NDArray[np.intp]) -> Bools | None:
         """Which offers break one of the principal's own red lines (None if it has none in force)."""
@@ -137,6 +183,18 @@ def demand(floor: Fallen, span: Fallen, fallen: Fallen) -> Fallen:
     one row per principal, ``fallen`` one column per turn.
     """
     return floor + span * fallen
+
+
+def delayed(asked: Fallen, cost: Fallen, day: Fallen, walk_away: Fallen) -> Fallen:
+    """What a demand comes to on day ``day`` for a party whom each day without a deal costs ``cost``.
+
+    Never below the walk-away value. For one principal and one moment, or for many (rows of
+    principals, columns of turns), as :func:`demand`.
+    """
+    lowered = asked - cost * day
+    if isinstance(lowered, float):
+        return max(walk_away, lowered)
+    return np.maximum(walk_away, lowered)
 
 
 def answer_to(breaks_red_lines: bool, below_walk_away: bool, asks_for_more: bool) -> Answer:
@@ -204,15 +262,18 @@ class Answers:
 class Principal:
     """One principal party's behaviour; knows its own red lines, utility and walk-away value."""
 
-    def __init__(self, party: Party, world: World) -> None:
+    def __init__(self, party: Party, world: World, knowledge: RedLineKnowledge, principals: tuple[str, ...]) -> None:
         self.party = party.id
         self.world = world
+        self.knowledge = knowledge
+        self.others = tuple(p for p in principals if p != party.id and p in world.utility)
+        """The other principals whose preferences the party weighs in choosing what to offer."""
         spec = party.concession
         self.style = spec.style if spec else "boulware"
         self.exponent = (spec.exponent if spec else None) or DEFAULT_EXPONENTS[self.style]
         self.opening = spec.opening if spec else None
         self.has_utility = self.party in world.utility
-        self._revision = -1
+        self._revision = (-1, -1)
         self._ranking = _UNRANKED
         self._first_seen: float | None = None
         self._best_seen = 0.0
@@ -230,21 +291,25 @@ class Principal:
         return self.world.shared.as_list(self.party)
 
     def _refresh(self) -> None:
-        """Cache the packages this party can accept, sorted by its utility, and its own red lines."""
-        if self._revision == self.world.revision:
+        """Cache the packages this party would offer, sorted by its utility, and its own red lines."""
+        revision = (self.world.revision, self.knowledge.revision)
+        if self._revision == revision:
             return
         mine = self.world.own.get(self.party, [])
-        key = (self.party, self.world.red_lines_in_force(self.party), self.world.walk_away.get(self.party))
+        key = (self.party, self.world.red_lines_in_force(self.party), self.world.walk_away.get(self.party),
+               self.knowledge.of_others(self.party))
         kept_rankings = self.world.shared.part(_Rankings).rankings
         self._ranking = kept(kept_rankings, key, self._ranked)
         ranked = self._ranking.utility
         self._top = float(ranked[-1]) if len(ranked) else 0.0
         self._own = [(state.ref, self.world.mask(state.ref)) for state in mine if state.active is not None]
-        self._revision = self.world.revision
+        self._revision = revision
 
     def _ranked(self) -> _Ranking:
-        """The packages the party can accept now, ranked (what :meth:`_refresh` keeps)."""
-        return _Ranking(*self.world.ranked(self.party))
+        """The packages the party would offer now, ranked (what :meth:`_refresh` keeps)."""
+        packages, utility = self.world.ranked(self.party, self.knowledge.others_allow(self.party))
+        others = self.world.shared.part(_Rankings).valued_by(self.others, self.world.utility)
+        return _Ranking(packages, utility, others)
 
     def _best(self) -> float:
         """The most the party asks for: its best acceptable utility, or its opening demand if lower."""
@@ -259,14 +324,14 @@ class Principal:
             self._first_seen = value
         self._best_seen = max(self._best_seen, value)
 
-    def respond(self, package: int, t: float) -> Response:
-        """Answer one text at relative time ``t``, by the answer rule (:func:`answer_to`)."""
+    def respond(self, package: int, t: float, day: float) -> Response:
+        """Answer one text at relative time ``t`` on day ``day``, by the answer rule (:func:`answer_to`)."""
         self._refresh()
         plan = self._plan()
         utility = self._utility[package] if self.has_utility else None
         worth = 0.0 if utility is None else utility
         broken = self.breaks(package)
-        answer = answer_to(bool(broken), not meets(worth, plan.walk_away), not meets(worth, plan.asks(t)))
+        answer = answer_to(bool(broken), not meets(worth, plan.walk_away), not meets(worth, plan.asks(t, day)))
         if answer is Answer.BREAKS_RED_LINES:
             refs = broken
         else:
@@ -298,9 +363,11 @@ class Principal:
         """:meth:`plan` once the cache is fresh: the concession curve of the party's style, as a :class:`Plan`."""
         walk_away = self.world.walk_away[self.party] if self.has_utility else -math.inf
         floor, span, inverse, speed = self._curve(walk_away)
+        ceiling = self._mirrored(walk_away)
         has_utility, ranking, own = self.has_utility, self._ranking, self._own
+        cost = self.world.cost_of_delay[self.party]
         # by position, each argument beside its field (architecture.md, speed)
-        return Plan(floor, span, inverse, speed, walk_away, has_utility, ranking, own)
+        return Plan(floor, span, inverse, speed, ceiling, cost, walk_away, has_utility, ranking, own)
 
     def _curve(self, walk_away: float) -> tuple[float, float, float, float]:
         """The demand over time as (floor, span, inverse, speed); a demand that does not move has span 0."""
@@ -308,18 +375,23 @@ class Principal:
             return 0.0, 0.0, 1.0, 1.0
         if self.style == "hardliner":
             return self._best(), 0.0, 1.0, 1.0
-        if self.style == "tit-for-tat" and self._first_seen is not None:
-            return tit_for_tat(self._best(), walk_away, self._best_seen - self._first_seen), 0.0, 1.0, 1.0
         return walk_away, self._best() - walk_away, 1.0 / self.exponent, 1.0 + self.world.urgency[self.party]
 
-    def offer(self, t: float, near: int | None = None) -> int | None:
+    def _mirrored(self, walk_away: float) -> float:
+        """A tit-for-tat principal's demand after the others' concessions so far (infinite: no such bound)."""
+        if self.style != "tit-for-tat" or self._first_seen is None or not self.has_utility:
+            return math.inf
+        return tit_for_tat(self._best(), walk_away, self._best_seen - self._first_seen)
+
+    def offer(self, t: float, day: float, near: int | None = None) -> int | None:
         """A package the party would propose now: by the offer rule, or the one closest to ``near`` at or above it."""
         self._refresh()
         ranked = self._ranking
         if not len(ranked.packages):
             return None
-        start = int(ranked.offers(self._plan().asks(t)))
+        asked = self._plan().asks(t, day)
         if near is None:
-            return int(ranked.packages[start])
+            return int(ranked.packages[ranked.offers(asked)])
+        start = int(ranked.meeting(asked))
         distance = (ranked.rows(self.world.packages)[start:] != self.world.packages[near]).sum(axis=1)
         return int(ranked.packages[start:][np.lexsort((-ranked.utility[start:], distance))[0]])

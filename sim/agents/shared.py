@@ -81,8 +81,8 @@ class Same(Generic[T]):
 
 RedLinesInForce = tuple[tuple[str, str | None, Same[RedLine]], ...]
 """Red lines by ref, each with its active version (None: dropped) and its definition."""
-RankingKey = tuple[str, RedLinesInForce, float | None]
-"""A party, its own red lines in force, and its walk-away value."""
+RankingKey = tuple[str, RedLinesInForce, float | None, RedLinesInForce]
+"""A party, its own red lines in force, its walk-away value, and the red lines of others it knows of."""
 ZopaKey = tuple[RedLinesInForce, tuple[tuple[str, float], ...]]
 """Every red line with its active version (None: dropped), and every party's walk-away value."""
 
@@ -182,7 +182,7 @@ class Shared:
         self.packages: Codes = _every_package(self.space.sizes) if self.space.size <= _SHARED_SPACE \
             else self.space.every_package_of(self.space.sizes)
         stated = _PartiesStated.of(scenario)
-        self.walk_away, self.urgency = stated.walk_away, stated.urgency
+        self.walk_away, self.urgency, self.cost_of_delay = stated.walk_away, stated.urgency, stated.cost_of_delay
         self.salience = stated.salience
         """Each party's salience of issues as stated (worlds copy it before they change it)."""
         weighing = stated.weighing
@@ -258,11 +258,12 @@ class Shared:
 
 
 class _PartiesStated(NamedTuple):
-    """What the scenario states of each party that runs read: walk-away value, urgency, salience."""
+    """What the scenario states of each party that runs read: walk-away value, urgency, cost of delay, salience."""
 
     walk_away: dict[str, float]
     """Of the parties with preferences, in file order."""
     urgency: dict[str, float]
+    cost_of_delay: dict[str, float]
     salience: dict[str, dict[str, float]]
     weighing: list[Party]
     """The parties with preferences, in file order."""
@@ -270,10 +271,11 @@ class _PartiesStated(NamedTuple):
     @classmethod
     def of(cls, scenario: Scenario) -> _PartiesStated:
         """Read each party once (each model field once: architecture.md, speed)."""
-        stated = cls({}, {}, {}, [])
+        stated = cls({}, {}, {}, {}, [])
         for party in scenario.parties:
             name, preferences = party.id, party.preferences
             stated.urgency[name], stated.salience[name] = party.urgency, dict(party.salience)
+            stated.cost_of_delay[name] = party.cost_of_delay
             if preferences is not None:
                 stated.weighing.append(party)
                 stated.walk_away[name] = preferences.reservation

@@ -3,7 +3,7 @@
 Verdict masks over every package come from :meth:`sim.constraints.check.CompiledConstraints.check`, the
 one check, computed once per red-line version. Effects of events rewrite the world:
 switch, drop or add a red line, move a walk-away value, change urgency, salience or
-trust, take a party out of the talks or bring it back.
+cost of delay or trust, take a party out of the talks or bring it back.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from sim.scenario.base import Scalar
 from sim.scenario.events import (
     AddRedLine,
     Attendance,
+    ChangeCostOfDelay,
     ChangeSalience,
     ChangeTrust,
     ChangeUrgency,
@@ -33,8 +34,8 @@ from sim.scenario.events import (
 from sim.scenario.model import Scenario
 from sim.scenario.redlines import RedLine
 
-Effect = SwitchVersion | DropRedLine | AddRedLine | MoveReservation | ChangeSalience | ChangeUrgency | ChangeTrust \
-    | Attendance
+Effect = SwitchVersion | DropRedLine | AddRedLine | MoveReservation | ChangeSalience | ChangeUrgency \
+    | ChangeCostOfDelay | ChangeTrust | Attendance
 
 
 @dataclass
@@ -71,6 +72,7 @@ class World:
                 mine.append(RedLineState(ref, party.id, red_line, chosen, red_line.private))
                 self.red_lines[ref] = mine[-1]
         self.urgency = dict(self.shared.urgency)
+        self.cost_of_delay = dict(self.shared.cost_of_delay)
         self.salience = self.shared.salience
         self._salience_copied = False
         self.trust: dict[tuple[str, str], float] = {}
@@ -93,10 +95,12 @@ class World:
         """Packages worth at least the party's walk-away value now."""
         return meeting(self.utility[party], self.walk_away[party])
 
-    def ranked(self, party: str) -> tuple[npt.NDArray[np.intp], Floats]:
+    def ranked(self, party: str, others_allow: Bools | None = None) -> tuple[npt.NDArray[np.intp], Floats]:
         """The packages a party's own active red lines and walk-away value allow, by its utility.
 
         Ascending utility, ties by package (the order of a stable sort); its utilities beside.
+        With ``others_allow`` (what the red lines of others it knows of allow), only those
+        packages, unless none of them is left: a party then offers what it can.
         """
         order, utility = self.shared.by_utility(party)
         if party in self.utility:
@@ -108,6 +112,10 @@ class World:
             for holds in masks[1:]:
                 keep &= holds[order]
             order, utility = order[keep], utility[keep]
+        if others_allow is not None:
+            keep = others_allow[order]
+            if keep.any():
+                order, utility = order[keep], utility[keep]
         return order, utility
 
     def feasible(self) -> Bools:
@@ -180,6 +188,8 @@ class World:
                 return self._change_salience(effect)
             case ChangeUrgency():
                 return self._change_urgency(effect)
+            case ChangeCostOfDelay():
+                return self._change_cost_of_delay(effect)
             case ChangeTrust():
                 return self._change_trust(effect)
             case Attendance():
@@ -218,6 +228,12 @@ class World:
         old = self.urgency[effect.party]
         self.urgency[effect.party] = _shifted(old, effect.by, effect.to, 0.0, 100.0)
         return f"{effect.party}'s urgency moves from {old:.2f} to {self.urgency[effect.party]:.2f}"
+
+    def _change_cost_of_delay(self, effect: ChangeCostOfDelay) -> str:
+        old = self.cost_of_delay[effect.party]
+        self.cost_of_delay[effect.party] = _shifted(old, effect.by, effect.to, 0.0, 1.0)
+        new = self.cost_of_delay[effect.party]
+        return f"each day without a deal now costs {effect.party} {new:.3g} (was {old:.3g})"
 
     def _change_trust(self, effect: ChangeTrust) -> str:
         key = (effect.party, effect.toward)

@@ -68,6 +68,13 @@ class ChangeUrgency(_Shift):
     party: Id
 
 
+class ChangeCostOfDelay(_Shift):
+    """What each day without a deal costs a party changes (the human toll of a war, a strike's losses)."""
+
+    type: Literal["cost_of_delay"]
+    party: Id
+
+
 class ChangeTrust(_Shift):
     """A party's trust in another changes."""
 
@@ -85,7 +92,7 @@ class Attendance(Model):
 
 Effect = Annotated[
     SwitchVersion | DropRedLine | AddRedLine | MoveReservation | ChangeSalience
-    | ChangeUrgency | ChangeTrust | Attendance,
+    | ChangeUrgency | ChangeCostOfDelay | ChangeTrust | Attendance,
     Field(discriminator="type"),
 ]
 

@@ -154,6 +154,9 @@ class Party(Model):
     salience: dict[Id, Probability] = {}
     urgency: float = Field(0.0, ge=0, le=MAX_URGENCY,
                            description="Speeds up concession: time runs 1 + urgency times faster.")
+    cost_of_delay: float = Field(0.0, ge=0, le=1, description=(
+        "Utility each day without a deal costs the party: its demand falls by that much a day, "
+        "never below its walk-away value."))
 
 
 class Proposal(Model):

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.agents.concession import falls
-from sim.agents.principal import Answers, Plan, demand
+from sim.agents.principal import Answers, Plan, delayed, demand
 from sim.agents.shared import Lru, kept
 from sim.constraints.arrays import Floats
 from sim.simulation.refusals import most_valued_refusal
@@ -65,14 +65,15 @@ class Schedule:
     Turn ``i`` (``first_turn + i`` of the talks) is offered at the end of the turn before
     and answered at ``ends[i]``, one deliberation later; principal ``p``'s relative time on
     it is that of its answer where it answers the turn (``answering[p, i]``) and that of its
-    offer where it proposes: ``max(time / horizon, round / max_rounds)``, at most 1, as the talks reckon
-    it turn by turn. A schedule depends only on the talks' settings and where the stretch
-    starts, so runs of one scenario share it (:func:`schedule`), and with it how far
-    each set of curves has come down on it.
+    offer where it proposes: ``max(time / deadline, round / last_round)``, at most 1, as the
+    talks reckon it turn by turn (:func:`relative_time`); ``days`` holds the days of those
+    answers and offers. A schedule depends only on the talks' settings and where the stretch
+    starts, so runs of one scenario share it (:func:`schedule`), and with it how far each set
+    of curves has come down on it.
     """
 
-    def __init__(self, now: float, step: float, length: int, horizon: float, first_turn: int, parties: int,
-                 max_rounds: int) -> None:
+    def __init__(self, now: float, step: float, length: int, deadline: float, first_turn: int, parties: int,
+                 last_round: int) -> None:
         clock = np.full(length + 1, step)
         clock[0] = now
         np.add.accumulate(clock, out=clock)  # the times simpy reaches turn by turn, to the bit
@@ -82,9 +83,10 @@ class Schedule:
         self.ends = clock[1:]
         self.proposers = turns % parties
         self.answering = self.proposers != np.arange(parties)[:, None]
-        self.times = np.where(self.answering, relative_time(clock[1:], horizon, rounds, max_rounds),
-                              relative_time(clock[:-1], horizon, rounds, max_rounds))
-        for shared in (self.ends, self.proposers, self.answering, self.times):
+        self.times = np.where(self.answering, relative_time(clock[1:], deadline, rounds, last_round),
+                              relative_time(clock[:-1], deadline, rounds, last_round))
+        self.days = np.where(self.answering, clock[1:], clock[:-1])
+        for shared in (self.ends, self.proposers, self.answering, self.times, self.days):
             shared.setflags(write=False)
         self._falls: Lru[tuple[tuple[float, ...], tuple[float, ...]], Floats] = Lru(_KEPT_CURVES)
 
@@ -114,41 +116,59 @@ _SHARED_TURNS = 1024
 """Schedules of up to this many turns are shared between runs (the most recent 64 of them)."""
 
 
-def schedule(now: float, step: float, length: int, horizon: float, first_turn: int, parties: int,
-             max_rounds: int) -> Schedule:
+def schedule(now: float, step: float, length: int, deadline: float, first_turn: int, parties: int,
+             last_round: int) -> Schedule:
     """The :class:`Schedule` of ``length`` turns from ``first_turn`` on, starting at time ``now``.
 
     Shared between runs when short enough, so that the memory kept stays small.
     """
     if length > _SHARED_TURNS:
-        return Schedule(now, step, length, horizon, first_turn, parties, max_rounds)
-    return _shared_schedule(now, step, length, horizon, first_turn, parties, max_rounds)
+        return Schedule(now, step, length, deadline, first_turn, parties, last_round)
+    return _shared_schedule(now, step, length, deadline, first_turn, parties, last_round)
 
 
 @lru_cache(maxsize=64)
-def _shared_schedule(now: float, step: float, length: int, horizon: float, first_turn: int, parties: int,
-                     max_rounds: int) -> Schedule:
-    return Schedule(now, step, length, horizon, first_turn, parties, max_rounds)
+def _shared_schedule(now: float, step: float, length: int, deadline: float, first_turn: int, parties: int,
+                     last_round: int) -> Schedule:
+    return Schedule(now, step, length, deadline, first_turn, parties, last_round)
 
 
 @overload
-def relative_time(days: float, horizon: float, rounds: int, max_rounds: int) -> float: ...
+def relative_time(days: float, deadline: float, rounds: int, last_round: int) -> float: ...
 
 
 @overload
-def relative_time(days: Floats, horizon: float, rounds: npt.NDArray[np.intp], max_rounds: int) -> Floats: ...
+def relative_time(days: Floats, deadline: float, rounds: npt.NDArray[np.intp], last_round: int) -> Floats: ...
 
 
-def relative_time(days: float | Floats, horizon: float, rounds: int | npt.NDArray[np.intp],
-                  max_rounds: int) -> float | Floats:
-    """How far the talks have come, from 0 to 1: the share of the horizon or of the rounds gone, whichever is more.
+def relative_time(days: float | Floats, deadline: float, rounds: int | npt.NDArray[np.intp],
+                  last_round: int) -> float | Floats:
+    """How far the talks have come, from 0 to 1: the share of the days to the deadline or of the rounds gone.
 
-    For one moment or for many (arrays of days and rounds).
+    Whichever is more; for one moment or for many (arrays of days and rounds). ``deadline``
+    is the day by which the principals plan to have come down to their walk-away values
+    (:func:`concession_deadline`), ``last_round`` the round by which they plan to
+    (:func:`last_round`): the last the talks allow.
     """
     if isinstance(days, float) and isinstance(rounds, int):
         # one moment, once per answer: Python's min and max give the same values as numpy's, far faster on scalars
-        return min(1.0, max(days / horizon, rounds / max_rounds))
-    return np.minimum(np.maximum(days / horizon, rounds / max_rounds), 1.0)
+        return min(1.0, max(days / deadline, rounds / last_round))
+    return np.minimum(np.maximum(days / deadline, rounds / last_round), 1.0)
+
+
+def concession_deadline(end: float, round_days: float) -> float:
+    """The day by which principals plan to come down to their walk-away values: a round before the talks end.
+
+    ``end`` is the day the talks end at the latest (the horizon, or an earlier deadline they
+    know of), ``round_days`` how long a round takes them; never before half of ``end``, so
+    that a round as long as the talks does not have them give everything away at once.
+    """
+    return max(end - round_days, end / 2)
+
+
+def last_round(max_rounds: int) -> int:
+    """The round by which principals plan to have come down to their walk-away values: the last one (counted from 0)."""
+    return max(1, max_rounds - 1)
 
 
 def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArray[np.bool_],
@@ -160,9 +180,10 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
     packages an agreement may take (every active red line and walk-away value holds). The
     stretch stops at the first agreement, or at a proposer with nothing to offer.
     """
-    curves = np.array([(plan.floor, plan.span, plan.walk_away) for plan in plans])  # a row per principal
+    curves = np.array([(plan.floor, plan.span, plan.walk_away, plan.cost, plan.ceiling) for plan in plans])
     floors, spans, walk_aways = curves[:, 0:1], curves[:, 1:2], curves[:, 2:3]  # not unpacked (architecture.md, speed)
-    asked = demand(floors, spans, turns.falls(plans)[:, :count])
+    curve = np.minimum(curves[:, 4:5], demand(floors, spans, turns.falls(plans)[:, :count]))
+    asked = delayed(curve, curves[:, 3:4], turns.days[:, :count], walk_aways)
     offers, answered = _offers(plans, asked, turns_of(plans, turns.first_turn, count), count)
     return settle(plans, turns.proposers[:count], offers, answered, asked, walk_aways, allowed, utility,
                   turns.answering[:, :count])

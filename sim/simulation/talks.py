@@ -20,17 +20,27 @@ from typing import Any
 import numpy as np
 import simpy
 
+from sim.agents.knowledge import RedLineKnowledge
 from sim.agents.mediator import Mediator
 from sim.agents.principal import Answer, Principal, Response
 from sim.agents.world import World
 from sim.analysis.clashes import enumerate_sets
+from sim.constraints.compile import STATED
 from sim.errors import UsageError
-from sim.scenario.events import DropRedLine, Event, SwitchVersion
+from sim.scenario.events import AddRedLine, DropRedLine, Event, SwitchVersion
 from sim.scenario.model import Scenario
 from sim.simulation.draws import draw_versions, stated_versions
 from sim.simulation.offer_log import AGREEMENT, NO_OFFER, blocked_record, breaking, offer_turns
 from sim.simulation.refusals import Refusals
-from sim.simulation.stretch import Stretch, agreement_rule, relative_time, schedule, share_accepting
+from sim.simulation.stretch import (
+    Stretch,
+    agreement_rule,
+    concession_deadline,
+    last_round,
+    relative_time,
+    schedule,
+    share_accepting,
+)
 from sim.simulation.stretch import play as play_stretch
 from sim.simulation.timeline import EventLog, Outcome
 
@@ -78,9 +88,13 @@ class Talks:
         self.settings = scenario.talks
         self.env = simpy.Environment()
         self.world = World(scenario, versions)
+        self.knowledge = RedLineKnowledge(self.world)
         self.log = EventLog(scenario.start, self.world.space.terms_at)
-        self.principals = {p.id: Principal(p, self.world) for p in scenario.parties if p.role == "principal"}
+        principals = tuple(p.id for p in scenario.parties if p.role == "principal")
+        self.principals = {p.id: Principal(p, self.world, self.knowledge, principals)
+                           for p in scenario.parties if p.role == "principal"}
         self.mediator = self._lead_mediator()
+        self.deadline = self._concession_deadline()
         self.table = simpy.PriorityResource(self.env, capacity=1) if self.mediator else None
         """The mediator's table: a shuttle and a summit do not hold talks at once."""
         self.done = self.env.event()
@@ -95,6 +109,18 @@ class Talks:
             return None
         return Mediator(lead, self.world, tuple(self.principals))
 
+    def _concession_deadline(self) -> float:
+        """The day by which principals plan to have come down to their walk-away values.
+
+        A round before the talks end: at the scenario's horizon (not at a shorter ``--until``,
+        which the parties do not know of) or at an earlier dated deadline that ends the talks.
+        """
+        ends = [self._offset(e.date) for e in self.scenario.events if e.ends_talks and e.date is not None]
+        end = min([float(self.scenario.horizon_days), *(day for day in ends if day > 0)])
+        settings = self.settings
+        legs = settings.travel_days + settings.meeting_days if self.mediator else 0.0
+        return concession_deadline(end, len(self.principals) * (legs + settings.deliberation_days))
+
     def _start_counts(self) -> None:
         """What the talks keep count of as they go, at its start."""
         self.rounds = self.drafts = 0
@@ -105,6 +131,7 @@ class Talks:
         self.stop_reason = "the horizon was reached"
         self._everyone = set(self.principals)
         self._max_rounds = self.settings.max_rounds
+        self._last_round = last_round(self._max_rounds)
         self.draws: dict[str, bool | int] = {}
         """What chance decided in this run (events happening, attendance, shocks), for analysis."""
         self._horizon: simpy.Timeout | None = None
@@ -178,7 +205,7 @@ class Talks:
             self.done.succeed()
 
     def _relative_time(self) -> float:
-        return relative_time(float(self.env.now), self.horizon, self.rounds, self._max_rounds)
+        return relative_time(float(self.env.now), self.deadline, self.rounds, self._last_round)
 
     # -- events and shocks -------------------------------------------------------------------------
 
@@ -220,8 +247,13 @@ class Talks:
         self.log.add(self.env.now, kind, cause=event.title or event.id)
         for effect in event.effects:
             change = self.world.apply(effect)
-            if self.mediator and isinstance(effect, SwitchVersion | DropRedLine):
-                self.mediator.hear(effect.red_line, effect.to if isinstance(effect, SwitchVersion) else None)
+            if isinstance(effect, SwitchVersion | DropRedLine):
+                version = effect.to if isinstance(effect, SwitchVersion) else None
+                self.knowledge.hear(effect.red_line, version)
+                if self.mediator:
+                    self.mediator.hear(effect.red_line, version)
+            elif isinstance(effect, AddRedLine) and not effect.red_line.private:
+                self.knowledge.hear(f"{effect.party}/{effect.red_line.id}", STATED)
             self.log.add(self.env.now, "effect", getattr(effect, "party", None), cause=change)
 
     # -- mediated talks ----------------------------------------------------------------------------
@@ -308,9 +340,12 @@ class Talks:
     def _answer(self, party: str, package: int | None = None, t: float | None = None) -> Response:
         package = self.text if package is None else package
         assert package is not None
-        response = self.principals[party].respond(package, self._relative_time() if t is None else t)
+        day = float(self.env.now)
+        response = self.principals[party].respond(package, self._relative_time() if t is None else t, day)
         self.log.add(self.env.now, "accept" if response.accept else "reject", party,
                      package=package, verdicts=breaking(response.broken), cause=response.cause)
+        if response.broken and not response.accept:
+            self.knowledge.reveal(tuple(ref for ref in response.broken if ref in self.world.red_lines))
         if not response.accept and response.utility is not None:
             self.refusals.note(party, response.utility, package)
         if self.mediator:
@@ -321,7 +356,7 @@ class Talks:
 
     def _counter(self, party: str, text: int) -> None:
         """A party that turns a text down on terms says what it would sign instead."""
-        counter = self.principals[party].offer(self._relative_time(), near=text)
+        counter = self.principals[party].offer(self._relative_time(), float(self.env.now), near=text)
         if counter is not None and counter != text:
             self.log.add(self.env.now, "counter", party, package=counter,
                          cause="the nearest package it would accept now")
@@ -391,7 +426,7 @@ class Talks:
         Returns whether the talks end on it (an agreement, or a proposer with nothing to offer).
         """
         k = turn % len(order)
-        offer = agents[k].offer(self._relative_time())
+        offer = agents[k].offer(self._relative_time(), float(self.env.now))
         yield self.env.timeout(self.settings.deliberation_days)
         if offer is None:
             self.log.add(self.env.now, "no-offer", order[k], cause=NO_OFFER)
@@ -417,7 +452,7 @@ class Talks:
         """
         parties, now = len(order), self.env.now
         turns = schedule(now, self.settings.deliberation_days, min(chunk, self._max_rounds * parties - turn),
-                         self.horizon, turn, parties, self._max_rounds)
+                         self.deadline, turn, parties, self._last_round)
         count = int(turns.ends.searchsorted(self.env.peek()))  # the turns that end before the next event
         if count < 2:
             return None
@@ -430,13 +465,28 @@ class Talks:
             if count < 2:
                 return None
             stretch = play_stretch(plans, turns, count, allowed, utility)
+        telling = self._first_telling_refusal(stretch, agents)
+        if telling is not None and telling + 1 < stretch.turns:  # what it reveals changes the offers after it
+            if telling + 1 < 2:
+                return None
+            stretch = play_stretch(plans, turns, telling + 1, allowed, utility)
         times = turns.ends[:stretch.turns]
         self._log_stretch(stretch, order, times)
         return float(times[-1]) - now, stretch
 
+    def _first_telling_refusal(self, stretch: Stretch, agents: list[Principal]) -> int | None:
+        """The first turn of a stretch refused on a red line the table did not know as it is (None if none)."""
+        for turn, k in stretch.on_red_lines:
+            if self.knowledge.would_tell(agents[k].breaks(int(stretch.offers[turn]))):
+                return turn
+        return None
+
     def _log_stretch(self, stretch: Stretch, order: list[str], times: np.ndarray) -> None:
         """Log a stretch's offers, answers, blocked texts and ending as turn-by-turn play does."""
-        self.log.add_turns(offer_turns(stretch, order, times, [self.principals[p] for p in order], self.world))
+        agents = [self.principals[p] for p in order]
+        self.log.add_turns(offer_turns(stretch, order, times, agents, self.world))
+        for turn, k in stretch.on_red_lines:
+            self.knowledge.reveal(agents[k].breaks(int(stretch.offers[turn])))
         if stretch.agreed:
             self.agreement = (float(times[-1]), int(stretch.offers[-1]))
         for j, (worth, package) in stretch.refusals.items():

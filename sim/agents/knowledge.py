@@ -1,0 +1,75 @@
+"""What the principals know of one another's red lines: the table's common knowledge.
+
+A red line that is not ``private`` is public: every party knows it as stated. A private red
+line becomes known when a party refuses a text or an offer on it, naming it (a refusal is
+said at the table, or carried by the mediator), and it is then known as it really is (its
+active version). A public event that switches or drops a red line is heard by everyone.
+A principal never offers what it knows another party will refuse on a red line, as long as
+it has something else to offer (:meth:`sim.agents.world.World.ranked`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.shared import RedLinesInForce, Same
+from sim.agents.world import World
+from sim.constraints.arrays import Bools
+from sim.constraints.compile import STATED
+
+
+class RedLineKnowledge:
+    """The red lines everyone at the table knows of, each with the version they take to be real."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.known: dict[str, str | None] = {
+            ref: STATED for ref, state in world.red_lines.items() if not state.private}
+        """Each known red line's version as the table takes it (None: known to be dropped)."""
+        self.revision = 0
+        """Counts what was learned, so that principals know when to look again."""
+        self._masks: dict[tuple[str, int], Bools | None] = {}
+
+    def reveal(self, refs: tuple[str, ...]) -> bool:
+        """A party refused on these red lines: from now on they are known as they are. Whether that was news."""
+        news = self.would_tell(refs)
+        if news:
+            for ref in refs:
+                self.known[ref] = self.world.red_lines[ref].active
+            self.revision += 1
+        return news
+
+    def would_tell(self, refs: tuple[str, ...]) -> bool:
+        """Whether a refusal on these red lines tells the table something it does not know."""
+        states = self.world.red_lines
+        return any(self.known.get(ref, _UNKNOWN) != states[ref].active for ref in refs)
+
+    def hear(self, ref: str, version: str | None) -> None:
+        """A public event switched or dropped a red line (for a private one: now known as it is)."""
+        self.known[ref] = version
+        self.revision += 1
+
+    def of_others(self, party: str) -> RedLinesInForce:
+        """What a party knows of the others' red lines, as part of a cache key: (ref, version, definition)."""
+        states = self.world.red_lines
+        return tuple([(ref, version, Same(states[ref].definition)) for ref, version in self.known.items()
+                      if states[ref].party != party])
+
+    def others_allow(self, party: str) -> Bools | None:
+        """Packages that meet every red line of the others that the party knows of (None if that is every package)."""
+        key = (party, self.revision)
+        if key not in self._masks:
+            self._masks[key] = self._allowed(party)
+        return self._masks[key]
+
+    def _allowed(self, party: str) -> Bools | None:
+        states, ok = self.world.red_lines, None
+        for ref, version in self.known.items():
+            if states[ref].party != party and version is not None:
+                mask = self.world.mask(ref, version)
+                ok = mask.copy() if ok is None else np.logical_and(ok, mask, out=ok)
+        return None if ok is None or ok.all() else ok
+
+
+_UNKNOWN = object()
+"""What the table takes a red line it has not heard of to be."""
