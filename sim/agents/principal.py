@@ -98,15 +98,9 @@ class _Ranking:
 
 def _best_from(score: Floats) -> npt.NDArray[np.intp]:
     """For each position, the position at or above it with the highest score (of equal scores, the highest)."""
-    n = len(score)
-    if not n:
-        return np.empty(0, dtype=np.intp)
-    backwards = score[::-1]
-    record = np.empty(n, dtype=bool)  # a strictly higher score than every one after it
-    record[0] = True
-    record[1:] = backwards[1:] > np.maximum.accumulate(backwards)[:-1]
-    last_record = np.maximum.accumulate(np.where(record, np.arange(n), 0))
-    return (n - 1 - last_record)[::-1].copy()
+    backwards = np.maximum.accumulate(score[::-1])  # from the top down, the best score so far: ascending
+    first = backwards.searchsorted(backwards)  # where each best was first reached, i.e. found
+    return (len(score) - 1 - first)[::-1]
 
 
 _UNRANKED = _Ranking(np.empty(0, dtype=np.intp), np.empty(0), None)
@@ -120,15 +114,20 @@ class _Rankings(SharedPart):
         entry = 24 + 2 * len(shared.space.sizes)  # bytes a package: index, utility, best offer, code row once made
         self.rankings: Lru[RankingKey, _Ranking] = Lru(shared.bounds.ranking_bytes, lambda r: len(r.packages) * entry)
         self.others: dict[tuple[str, ...], Floats] = {}
-        """How much a set of principals values each package together: the sum of their utilities' logarithms."""
+        """How much each set of other principals values each package together (:meth:`valued_by`)."""
 
     def valued_by(self, parties: tuple[str, ...], utility: dict[str, Floats]) -> Floats | None:
-        """Every package's value to ``parties`` together (None when they have no preferences)."""
-        if not parties:
-            return None
+        """Every package's value to ``parties`` together: the product of their utilities.
+
+        For one party its utility; for several, the sum of the logarithms of their utilities,
+        each at least :data:`_FLOOR` (so that a zero does not hide the others). None when they
+        have no preferences.
+        """
+        if len(parties) < 2:
+            return utility[parties[0]] if parties else None
         found = self.others.get(parties)
         if found is None:
-            found = self.others[parties] = np.sum([np.log(np.maximum(utility[p], _FLOOR)) for p in parties], axis=0)
+            found = self.others[parties] = np.log(np.maximum(np.vstack([utility[p] for p in parties]), _FLOOR)).sum(0)
         return found
 
 
@@ -156,6 +155,8 @@ class Plan(NamedTuple):
     speed: float
     ceiling: float
     cost: float
+    pressing: bool
+    """Whether anything but the curve bears on the demand: a tit-for-tat ceiling or a cost of delay."""
     walk_away: float
     has_utility: bool
     ranking: _Ranking
@@ -163,8 +164,8 @@ class Plan(NamedTuple):
 
     def asks(self, t: float, day: float) -> float:
         """What the principal asks for at relative time ``t``, on day ``day``: the concession curve less the delay."""
-        asked = min(self.ceiling, demand(self.floor, self.span, fall(t * self.speed, self.inverse)))
-        return delayed(asked, self.cost, day, self.walk_away)
+        asked = demand(self.floor, self.span, fall(t * self.speed, self.inverse))
+        return pressed(asked, self.ceiling, self.cost, day, self.walk_away) if self.pressing else asked
 
     def breaking(self, offers: npt.NDArray[np.intp]) -> Bools | None:
         """Which offers break one of the principal's own red lines (None if it has none in force)."""
@@ -185,16 +186,17 @@ def demand(floor: Fallen, span: Fallen, fallen: Fallen) -> Fallen:
     return floor + span * fallen
 
 
-def delayed(asked: Fallen, cost: Fallen, day: Fallen, walk_away: Fallen) -> Fallen:
-    """What a demand comes to on day ``day`` for a party whom each day without a deal costs ``cost``.
+def pressed(curve: Fallen, ceiling: Fallen, cost: Fallen, day: Fallen, walk_away: Fallen) -> Fallen:
+    """The demand under pressure: the curve at most ``ceiling``, less ``cost`` a day for ``day`` days.
 
     Never below the walk-away value. For one principal and one moment, or for many (rows of
-    principals, columns of turns), as :func:`demand`.
+    principals, columns of turns), as :func:`demand`. With no ceiling (infinite) and no cost
+    it is the curve itself, which never falls below the walk-away value (:meth:`Principal._best`),
+    so callers skip it then (:attr:`Plan.pressing`).
     """
-    lowered = asked - cost * day
-    if isinstance(lowered, float):
-        return max(walk_away, lowered)
-    return np.maximum(walk_away, lowered)
+    if isinstance(curve, float):
+        return max(walk_away, min(ceiling, curve) - cost * day)
+    return np.maximum(walk_away, np.minimum(ceiling, curve) - cost * day)
 
 
 def answer_to(breaks_red_lines: bool, below_walk_away: bool, asks_for_more: bool) -> Answer:
@@ -266,7 +268,7 @@ class Principal:
         self.party = party.id
         self.world = world
         self.knowledge = knowledge
-        self.others = tuple(p for p in principals if p != party.id and p in world.utility)
+        self.others = tuple([p for p in principals if p != party.id and p in world.utility])
         """The other principals whose preferences the party weighs in choosing what to offer."""
         spec = party.concession
         self.style = spec.style if spec else "boulware"
@@ -298,22 +300,26 @@ class Principal:
         mine = self.world.own.get(self.party, [])
         key = (self.party, self.world.red_lines_in_force(self.party), self.world.walk_away.get(self.party),
                self.knowledge.of_others(self.party))
-        kept_rankings = self.world.shared.part(_Rankings).rankings
-        self._ranking = kept(kept_rankings, key, self._ranked)
+        rankings = self.world.shared.part(_Rankings)
+        self._ranking = kept(rankings.rankings, key, self._ranked, rankings)
         ranked = self._ranking.utility
         self._top = float(ranked[-1]) if len(ranked) else 0.0
         self._own = [(state.ref, self.world.mask(state.ref)) for state in mine if state.active is not None]
         self._revision = revision
 
-    def _ranked(self) -> _Ranking:
+    def _ranked(self, rankings: _Rankings) -> _Ranking:
         """The packages the party would offer now, ranked (what :meth:`_refresh` keeps)."""
         packages, utility = self.world.ranked(self.party, self.knowledge.others_allow(self.party))
-        others = self.world.shared.part(_Rankings).valued_by(self.others, self.world.utility)
-        return _Ranking(packages, utility, others)
+        return _Ranking(packages, utility, rankings.valued_by(self.others, self.world.utility))
 
     def _best(self) -> float:
-        """The most the party asks for: its best acceptable utility, or its opening demand if lower."""
-        return self._top if self.opening is None else min(self._top, self.opening)
+        """The most the party asks for: its best acceptable utility, or its opening demand if lower.
+
+        Never below its walk-away value (an opening demand under it would mean nothing).
+        """
+        if self.opening is None or not self.has_utility:
+            return self._top
+        return max(self.world.walk_away[self.party], min(self._top, self.opening))
 
     def observe(self, package: int) -> None:
         """Note another party's offer: tit-for-tat measures their concessions (other styles need not)."""
@@ -366,8 +372,9 @@ class Principal:
         ceiling = self._mirrored(walk_away)
         has_utility, ranking, own = self.has_utility, self._ranking, self._own
         cost = self.world.cost_of_delay[self.party]
+        pressing = cost > 0.0 or ceiling < math.inf
         # by position, each argument beside its field (architecture.md, speed)
-        return Plan(floor, span, inverse, speed, ceiling, cost, walk_away, has_utility, ranking, own)
+        return Plan(floor, span, inverse, speed, ceiling, cost, pressing, walk_away, has_utility, ranking, own)
 
     def _curve(self, walk_away: float) -> tuple[float, float, float, float]:
         """The demand over time as (floor, span, inverse, speed); a demand that does not move has span 0."""

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.agents.concession import falls
-from sim.agents.principal import Answers, Plan, delayed, demand
+from sim.agents.principal import Answers, Plan, demand, pressed
 from sim.agents.shared import Lru, kept
 from sim.constraints.arrays import Floats
 from sim.simulation.refusals import most_valued_refusal
@@ -180,10 +180,11 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
     packages an agreement may take (every active red line and walk-away value holds). The
     stretch stops at the first agreement, or at a proposer with nothing to offer.
     """
-    curves = np.array([(plan.floor, plan.span, plan.walk_away, plan.cost, plan.ceiling) for plan in plans])
+    curves = np.array([(plan.floor, plan.span, plan.walk_away, plan.ceiling, plan.cost) for plan in plans])
     floors, spans, walk_aways = curves[:, 0:1], curves[:, 1:2], curves[:, 2:3]  # not unpacked (architecture.md, speed)
-    curve = np.minimum(curves[:, 4:5], demand(floors, spans, turns.falls(plans)[:, :count]))
-    asked = delayed(curve, curves[:, 3:4], turns.days[:, :count], walk_aways)
+    asked = demand(floors, spans, turns.falls(plans)[:, :count])
+    if any([plan.pressing for plan in plans]):
+        asked = pressed(asked, curves[:, 3:4], curves[:, 4:5], turns.days[:, :count], walk_aways)
     offers, answered = _offers(plans, asked, turns_of(plans, turns.first_turn, count), count)
     return settle(plans, turns.proposers[:count], offers, answered, asked, walk_aways, allowed, utility,
                   turns.answering[:, :count])

@@ -90,9 +90,10 @@ class Talks:
         self.world = World(scenario, versions)
         self.knowledge = RedLineKnowledge(self.world)
         self.log = EventLog(scenario.start, self.world.space.terms_at)
-        principals = tuple(p.id for p in scenario.parties if p.role == "principal")
-        self.principals = {p.id: Principal(p, self.world, self.knowledge, principals)
-                           for p in scenario.parties if p.role == "principal"}
+        parties = [p for p in scenario.parties if p.role == "principal"]
+        principals = tuple([p.id for p in parties])
+        self.principals = {name: Principal(p, self.world, self.knowledge, principals)
+                           for name, p in zip(principals, parties, strict=True)}
         self.mediator = self._lead_mediator()
         self.deadline = self._concession_deadline()
         self.table = simpy.PriorityResource(self.env, capacity=1) if self.mediator else None
@@ -115,8 +116,10 @@ class Talks:
         A round before the talks end: at the scenario's horizon (not at a shorter ``--until``,
         which the parties do not know of) or at an earlier dated deadline that ends the talks.
         """
-        ends = [self._offset(e.date) for e in self.scenario.events if e.ends_talks and e.date is not None]
-        end = min([float(self.scenario.horizon_days), *(day for day in ends if day > 0)])
+        end = float(self.scenario.horizon_days)
+        for event in self.scenario.events:
+            if event.ends_talks and event.date is not None and 0 < self._offset(event.date) < end:
+                end = self._offset(event.date)
         settings = self.settings
         legs = settings.travel_days + settings.meeting_days if self.mediator else 0.0
         return concession_deadline(end, len(self.principals) * (legs + settings.deliberation_days))
