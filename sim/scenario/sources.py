@@ -79,7 +79,7 @@ def check_quotes(doc: Document, folder: Path) -> list[Diagnostic]:
             line, col = doc.where.locate((*path, "quote"))
             findings.append(Diagnostic(doc.path, line, col, f"quote not found verbatim in "
                                        f"'{entry.get('file')}'{_closest(quote, text)}"))
-    for doc_id, count in unchecked.items():
+    for doc_id, count in sorted(unchecked.items(), key=lambda item: sources[item[0]][0]):
         index, entry = sources[doc_id]
         findings.append(_not_checked_here(doc, index, entry, count))
     return findings
