@@ -7,7 +7,9 @@ Every error a user can cause derives from :class:`NegsimError`::
     └── UsageError           a command-line or API argument is wrong (unknown proposal, bad terms)
 
 A :class:`Diagnostic` is one finding with its place in a file, rendered as
-``path:line:col: error: message``.
+``path:line:col: error: message``. Its severity is ``error`` (the file is invalid), ``warning``
+(valid, but something is likely wrong) or ``note`` (for information: what was not checked and
+where to check it); only errors make a file invalid.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True, order=True)

@@ -11,6 +11,7 @@ import pytest
 
 import sim
 from sim.cli.main import main
+from sim.scenario.sources import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
@@ -118,14 +119,20 @@ def test_the_scenario_copied_elsewhere_still_loads(tmp_path: Path) -> None:
 
 
 def test_every_gaza_red_line_cites_the_article_and_marks_inferences() -> None:
+    """A quote stands verbatim in the article; an inference and an assumption each say so."""
+    need_the_article()
+    article = normalise((SEEDS / "article-gaza-ceasefire-talks-2024-08.txt").read_text(encoding="utf-8"))
     scenario = sim.load(GAZA)
     for party in scenario.parties:
         for red_line in party.red_lines:
-            source = red_line.source
-            assert source != "assumption", f"{party.id}/{red_line.id} must quote the article"
-            assert not isinstance(source, str) and source.doc == "article"
+            ref, source = f"{party.id}/{red_line.id}", red_line.source
+            if isinstance(source, str):
+                assert red_line.rationale.startswith("Assumption:"), f"{ref} must say it is an assumption"
+                assert red_line.confidence < 1, ref
+                continue
+            assert source.doc == "article" and normalise(source.quote) in article, f"{ref} misquotes the article"
             if source.inferred:
-                assert red_line.confidence < 1 and red_line.rationale.startswith("Inferred")
+                assert red_line.confidence < 1 and red_line.rationale.startswith("Inferred"), ref
 
 
 def test_inferred_red_lines_say_so_in_output(capsys: pytest.CaptureFixture[str]) -> None:

@@ -62,14 +62,16 @@ def test_lanes_of_every_bundled_atom_are_what_the_one_check_says() -> None:
 
 def test_every_atom_of_every_version_allows_what_the_one_check_says() -> None:
     """Alternative versions are not drawn, but the same question must get the same answer there too."""
+    tried = 0
     for path in BUNDLED:
         scenario = sim.load(path)
         issues = {issue.id: issue for issue in scenario.issues}
         versions = [(v.when, v.require) for p in scenario.parties for r in p.red_lines for v in r.versions]
         atoms = [atom for pair in versions for cond in pair for _, atom in plots._atoms(cond, scenario, "")]
-        assert atoms, path.name
+        tried += len(atoms)
         for atom in atoms:
             assert allowed_values(issues[atom.issue], atom) == checked(scenario, atom), (path.name, atom)
+    assert tried, "no bundled scenario has versions of its red lines"
 
 
 CATEGORIES = ("a", "b", "c", "d", "yes", "1")

@@ -43,10 +43,17 @@ class Names:
             walk_away = self.space.walk_aways[self.space.parties.index(party_id)]
             return f"{owner} walk-away value ({walk_away:.2f})"
         if isinstance(red_line.source, SourceRef):
+            found_at = self.found_at(red_line.source.doc)
             if red_line.source.inferred:
-                return f'{owner} `{ref}` (inferred from "{red_line.source.quote}")'
-            return f'{owner} `{ref}` ("{red_line.source.quote}")'
+                return f'{owner} `{ref}` (inferred from "{red_line.source.quote}"{found_at})'
+            return f'{owner} `{ref}` ("{red_line.source.quote}"{found_at})'
         return f"{owner} `{ref}` (an assumption, confidence {red_line.confidence:g})"
+
+    def found_at(self, doc_id: str) -> str:
+        """``, https://…``: the citation and url of a document, where a reader finds it; empty if it gives neither."""
+        doc = next((s for s in self.scenario.sources if s.id == doc_id), None)
+        found = doc.found_at() if doc is not None else None
+        return f", {found}" if found else ""
 
     def utilities(self, point: Point) -> str:
         """``Israel 0.41, Hamas 0.78``."""

@@ -202,6 +202,7 @@ def _red_line_judgement(scenario: Scenario, compiled: CompiledRedLine, code: int
             source["inferred"] = True
         if doc is not None:
             source["title"] = doc.title
+            source.update({key: value for key in ("citation", "url") if (value := getattr(doc, key))})
     verdict = Verdict(code)
     return RedLineJudgement(ref=compiled.ref, verdict=verdict.word,
                             deferred=verdict is Verdict.OPEN and compiled.defer_if_open,

@@ -81,10 +81,13 @@ _STANCE = {"accept": ("ACCEPTS", "bold green"), "reject": ("REJECTS", "bold red"
            "open": ("UNDECIDED", "bold yellow")}
 
 
+_SEVERITY_STYLE = {"error": "red", "warning": "yellow", "note": "cyan"}
+
+
 def render_diagnostics(findings: list[Diagnostic], console: Console) -> None:
     """Print each finding as ``path:line:col: severity: message``."""
     for finding in findings:
-        style = "red" if finding.severity == "error" else "yellow"
+        style = _SEVERITY_STYLE[finding.severity]
         console.print(plain(finding, style), soft_wrap=True)
 
 
@@ -135,7 +138,8 @@ def _verdict(item: RedLineJudgement | WalkAwayJudgement) -> Text:
 def _source(red_line: RedLineJudgement) -> str:
     if red_line.source == "assumption":
         return f"assumption (confidence {red_line.confidence:g}): {red_line.rationale}"
-    where = red_line.source.get("title") or red_line.source["doc"]
+    found_at = [red_line.source[key] for key in ("citation", "url") if red_line.source.get(key)]
+    where = ", ".join([red_line.source.get("title") or red_line.source["doc"], *found_at])
     confidence = f", confidence {red_line.confidence:g}" if red_line.confidence < 1 else ""
     if red_line.source.get("inferred"):
         return f"inferred from “{red_line.source['quote']}” ({where}{confidence}): {red_line.rationale}"

@@ -9,9 +9,10 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from sim.errors import Diagnostic, ScenarioError
+from sim.scenario.base import Day
 from sim.scenario.conditions import Condition
 from sim.scenario.events import Event
-from sim.scenario.model import Issue, Party, Proposal, Scenario, SourceDocument
+from sim.scenario.model import History, Issue, Party, Proposal, Scenario, SourceDocument
 from sim.scenario.redlines import RedLine
 from sim.scenario.semantics import Checker, Parts
 from sim.scenario.validate import diagnostics_from
@@ -22,6 +23,8 @@ _SECTIONS: dict[str, tuple[str, Any]] = {
     "events": ("event", Event), "sources": ("source document", SourceDocument),
 }
 _CONDITION: TypeAdapter[Any] = TypeAdapter(Condition)
+_DAY: TypeAdapter[Any] = TypeAdapter(Day)
+_HISTORY: TypeAdapter[Any] = TypeAdapter(History)
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def _parts_of(scenario: Scenario) -> Parts:
         issues=list(scenario.issues), parties=list(scenario.parties),
         proposals=list(scenario.proposals), events=list(scenario.events),
         sources=list(scenario.sources), conditions=dict(scenario.conditions),
-        lead_mediator=scenario.talks.lead_mediator,
+        lead_mediator=scenario.talks.lead_mediator, start=scenario.start, history=scenario.history,
     )
 
 
@@ -116,6 +119,9 @@ def _partial_parts(data: dict[str, Any]) -> Parts:
     talks = data.get("talks")
     if isinstance(talks, dict) and isinstance(talks.get("lead_mediator"), str):
         parts.lead_mediator = talks["lead_mediator"]
+    parts.start = _valid_or_none(_DAY, data.get("start"))
+    if data.get("history") is not None:
+        parts.history = _valid_or_none(_HISTORY, data.get("history"))
     raw_conditions = data.get("conditions")
     for name, cond in (raw_conditions.items() if isinstance(raw_conditions, dict) else ()):
         try:
@@ -124,6 +130,14 @@ def _partial_parts(data: dict[str, Any]) -> Parts:
             parts.conditions[str(name)] = None
             parts.unchecked.setdefault("named condition", set()).add(str(name))
     return parts
+
+
+def _valid_or_none(adapter: TypeAdapter[Any], raw: Any) -> Any:
+    """``raw`` validated, or None where it fails (its errors are reported by the schema)."""
+    try:
+        return adapter.validate_python(raw)
+    except ValidationError:
+        return None
 
 
 def _loose_red_lines(parts: Parts, index: int, raw: Any) -> None:

@@ -42,14 +42,29 @@ IssueInteger = Annotated[StrictInt, Field(ge=-MAX_INTEGER, le=MAX_INTEGER)]
 
 
 class SourceDocument(Model):
-    """A document that red lines and proposals quote."""
+    """A document that red lines and proposals quote: a local file, a page online or a printed work."""
 
     id: Id
     title: Prose
     publisher: StrictStr | None = None
     date: Day | None = None
     file: StrictStr | None = Field(None, description="File name looked up by `check --sources DIR`.")
-    url: StrictStr | None = None
+    url: StrictStr | None = Field(None, description="Where the document is online.")
+    citation: Prose | None = Field(
+        None, min_length=1, description="A printed work: author, title, publisher, year, pages, as one string.")
+
+    @model_validator(mode="after")
+    def _can_be_found(self) -> SourceDocument:
+        if self.file is None and self.url is None and self.citation is None:
+            raise ValueError(f"source '{self.id}' gives no 'file', 'url' or 'citation', so no reader can find it; "
+                             "add 'url' for a page online, 'citation' for a printed work (author, title, "
+                             "publisher, year, pages) or 'file' for a local copy that check --sources reads")
+        return self
+
+    def found_at(self) -> str | None:
+        """Where a reader finds the document: its citation and url, joined, or None if it gives neither."""
+        found = [where for where in (self.citation, self.url) if where]
+        return ", ".join(found) or None
 
 
 class Issue(Model):
@@ -186,6 +201,19 @@ class Talks(Model):
                                      description="Rounds held at a summit, all attending at once.")
 
 
+class History(Model):
+    """What really happened: the deal reached, or the talks ending without one."""
+
+    outcome: Literal["agreement", "no-agreement"] = Field(
+        description="`agreement`: a deal was reached; `no-agreement`: none was, in the period studied.")
+    date: Day = Field(description="The day the deal was reached; for `no-agreement`, the day the talks broke "
+                      "off or the end of the period studied.")
+    terms: dict[Id, Scalar] = Field({}, description="The deal's terms on the scenario's issues (only for "
+                                    "`agreement`); issues left out are not known or not settled.")
+    description: Prose = ""
+    source: Source = Field(description="Where the outcome is reported, or `assumption`.")
+
+
 class Scenario(Model):
     """A whole negotiation: who, over what, with which constraints, and what may happen."""
 
@@ -202,6 +230,7 @@ class Scenario(Model):
     proposals: list[Proposal] = []
     events: list[Event] = []
     talks: Talks = Talks()
+    history: History | None = Field(None, description="The known historical outcome, if any.")
 
     def issue(self, issue_id: str) -> Issue:
         """Return the issue with this id."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sim.errors import Diagnostic
@@ -38,7 +39,7 @@ from sim.scenario.conditions import (
 )
 from sim.scenario.events import AddRedLine, Attendance, ChangeSalience, ChangeTrust, DropRedLine, Event, SwitchVersion
 from sim.scenario.hints import YAML11_BOOLEANS, did_you_mean, one_of, quoted
-from sim.scenario.model import Issue, Party, Preferences, Proposal, SourceDocument
+from sim.scenario.model import History, Issue, Party, Preferences, Proposal, SourceDocument
 from sim.scenario.redlines import RedLine
 from sim.scenario.yamlio import Document, PathKey
 
@@ -60,6 +61,8 @@ class Parts:
     unchecked: dict[str, set[str]] = field(default_factory=dict)
     loose_red_lines: list[tuple[PathKey, RedLine]] = field(default_factory=list)
     lead_mediator: str | None = None
+    start: date | None = None
+    history: History | None = None
 
 
 RESERVED_RED_LINE = "reservation-value"
@@ -114,6 +117,8 @@ class Checker:
             self.proposal(proposal, ("proposals", i))
         for i, event in _valid(self.parts.events):
             self.event(event, ("events", i))
+        if self.parts.history is not None:
+            self.history(self.parts.history, ("history",))
         self.lead_mediator()
         self.summit_rounds()
         self.expected_shocks()
@@ -387,11 +392,29 @@ class Checker:
     def proposal(self, proposal: Proposal, path: PathKey) -> None:
         """Check a proposal's proposer, terms and source."""
         self.party_ref(proposal.proposer, (*path, "proposer"))
-        for name, value in proposal.terms.items():
-            if self.known("issue", name, self.issues, (*path, "terms", name), key=True):
-                self.value(self.issues[name], value, (*path, "terms", name))
+        self.terms(proposal.terms, (*path, "terms"))
         if proposal.source is not None:
             self.source(proposal.source, (*path, "source"))
+
+    def terms(self, terms: dict[str, Scalar], path: PathKey) -> None:
+        """Check that a package's terms name issues of the scenario and values of those issues."""
+        for name, value in terms.items():
+            if self.known("issue", name, self.issues, (*path, name), key=True):
+                self.value(self.issues[name], value, (*path, name))
+
+    def history(self, history: History, path: PathKey) -> None:
+        """Check the historical outcome: terms only for an agreement, a date not before the start, its source."""
+        if history.outcome == "no-agreement" and history.terms:
+            self.report((*path, "terms"), "a 'no-agreement' outcome has no terms; remove 'terms', or set "
+                        "'outcome: agreement' if a deal was reached", key=True)
+        else:
+            self.terms(history.terms, (*path, "terms"))
+        start = self.parts.start
+        if start is not None and history.date < start:
+            self.report((*path, "date"), f"the outcome's date ({history.date.isoformat()}) is before the "
+                        f"scenario's start ({start.isoformat()}); give the day the talks ended, on or after "
+                        "'start'")
+        self.source(history.source, (*path, "source"))
 
     def event(self, event: Event, path: PathKey) -> None:
         """Check an event's parties, source and effects."""

@@ -55,14 +55,23 @@ def quoted_sources(data: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, str
 
 
 def check_quotes(doc: Document, folder: Path) -> list[Diagnostic]:
-    """Verify every quote of a scenario against the documents found in ``folder``."""
+    """Verify every quote of a scenario against the documents found in ``folder``.
+
+    The quotes of a document without a ``file`` (a page online, a printed work) cannot be checked
+    here: each such document gets one note that says how many of its quotes were not checked and
+    where a reader can check them.
+    """
     findings: list[Diagnostic] = []
     texts: dict[str, str | None] = {}
     sources = {s.get("id"): (i, s) for i, s in enumerate(doc.data.get("sources") or []) if isinstance(s, dict)}
+    unchecked: dict[str, int] = {}
     for path, doc_id, quote in quoted_sources(doc.data):
         if doc_id not in sources:
             continue
         index, entry = sources[doc_id]
+        if not isinstance(entry.get("file"), str):
+            unchecked[doc_id] = unchecked.get(doc_id, 0) + 1
+            continue
         if doc_id not in texts:
             texts[doc_id] = _document_text(doc, folder, index, entry, findings)
         text = texts[doc_id]
@@ -70,17 +79,26 @@ def check_quotes(doc: Document, folder: Path) -> list[Diagnostic]:
             line, col = doc.where.locate((*path, "quote"))
             findings.append(Diagnostic(doc.path, line, col, f"quote not found verbatim in "
                                        f"'{entry.get('file')}'{_closest(quote, text)}"))
+    for doc_id, count in sorted(unchecked.items(), key=lambda item: sources[item[0]][0]):
+        index, entry = sources[doc_id]
+        findings.append(_not_checked_here(doc, index, entry, count))
     return findings
+
+
+def _not_checked_here(doc: Document, index: int, entry: dict[str, Any], count: int) -> Diagnostic:
+    """A note that a document without a local file has quotes not checked, and where to check them."""
+    found = [f"{key} {entry[key]}" for key in ("citation", "url") if isinstance(entry.get(key), str)]
+    quotes = f"{count} quote{'s' * (count != 1)}"
+    line, col = doc.where.locate(("sources", index))
+    return Diagnostic(doc.path, line, col, f"{quotes} from source '{entry.get('id')}' not checked locally "
+                      f"(it names no 'file'); check {'them' if count != 1 else 'it'} against its "
+                      f"{' and its '.join(found) or 'document'}", "note")
 
 
 def _document_text(doc: Document, folder: Path, index: int, entry: dict[str, Any],
                    findings: list[Diagnostic]) -> str | None:
     name = entry.get("file")
-    if not isinstance(name, str):
-        line, col = doc.where.locate(("sources", index))
-        findings.append(Diagnostic(doc.path, line, col, f"source '{entry.get('id')}' names no 'file', "
-                                   "so its quotes cannot be checked", "warning"))
-        return None
+    assert isinstance(name, str)
     try:
         return normalise(read_source(folder, name))
     except RefusedSource as exc:
