@@ -174,7 +174,7 @@ def test_a_principal_answers_one_text_as_the_stretches_answer_many() -> None:
             for t, day in ((0.0, 0.0), (0.3, 4.0), (0.9, 20.0), (1.0, 30.0)):
                 plan = principal.plan()
                 worth = world.utility_rows((party.id,))[:, packages]
-                codes = Answers([plan], packages, worth, np.full((1, len(packages)), plan.asks(t, day)),
+                codes = Answers([plan], packages, worth, np.full((1, len(packages)), plan.accepts_from(t, day)),
                                 np.array([[plan.walk_away]]), np.ones((1, len(packages)), dtype=bool),
                                 ).codes(len(packages))[0].tolist()
                 causes = [principal.respond(int(package), t, day).cause for package in packages]

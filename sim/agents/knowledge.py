@@ -44,6 +44,14 @@ class RedLineKnowledge:
         states = self.world.red_lines
         return any(self.known.get(ref, _UNKNOWN) != states[ref].active for ref in refs)
 
+    def everything_known(self) -> bool:
+        """Whether the table knows every red line in force as it is (and takes none to be in force that is not)."""
+        states = self.world.red_lines
+        if any(self.known.get(ref, _UNKNOWN) != state.active for ref, state in states.items()
+               if state.active is not None):
+            return False
+        return all(version is None or states[ref].active == version for ref, version in self.known.items())
+
     def hear(self, ref: str, version: str | None) -> None:
         """A public event switched or dropped a red line (for a private one: now known as it is)."""
         self.known[ref] = version

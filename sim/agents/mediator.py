@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.agents.expectation import powers, settlement_package
 from sim.agents.principal import Response
 from sim.agents.shared import Lru, Same, Shared, SharedPart, kept
 from sim.agents.world import World
@@ -23,11 +24,10 @@ from sim.constraints.arrays import Bools, Floats
 from sim.constraints.compile import STATED
 from sim.scenario.redlines import RedLine
 
-_LEAN = 1.25
 Knowledge = tuple[tuple[str, str | None, float], ...]
 """What the mediator assumes of each red line it knows (ref, version), with its price."""
 Weighing = tuple[tuple[str, float, float], ...]
-"""Each principal the mediator weighs: (party, weight, walk-away value)."""
+"""Each principal the mediator weighs: (party, power, walk-away value)."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,6 @@ class Mediator:
         self.assumed: dict[str, str | None] = {
             ref: STATED for ref, state in world.red_lines.items() if not state.private}
         self.confirmed: set[str] = set()
-        self.weights = {p: 1.0 for p in principals}
         self.changes = 0
         self._costs: dict[tuple[str, int], float] = {}
         self._known: tuple[tuple[int, int], Knowledge] = ((-1, -1), ())
@@ -79,8 +78,6 @@ class Mediator:
                 self.changes += 1
                 self.assumed.setdefault(ref, STATED)
                 self.confirmed.add(ref)
-        if not response.accept and not response.broken and response.party in self.weights:
-            self.weights[response.party] *= _LEAN
 
     def note_blocked(self, refs: list[str]) -> None:
         """All principals accepted, but the text breaks these red lines of others: take them in."""
@@ -111,22 +108,29 @@ class Mediator:
         return kept(self._kept.known_masks, (knowledge, without), compute)
 
     def score(self) -> Floats:
-        """Weighted Nash product of the parties' stated gains over walk-away (log scale)."""
-        parties = tuple(p for p in self.principals if p in self.world.utility)
+        """Weighted Nash product of the parties' stated gains over walk-away (log scale), for any package.
+
+        What the mediator falls back on where no package gives every party a gain
+        (:meth:`best_in`); the weights are the parties' powers (:func:`~sim.agents.expectation.powers`).
+        """
+        weighing = self._weighing()
 
         def compute() -> Floats:
             total = np.zeros(len(self.world.packages))
-            for party in parties:
-                gain = self.world.utility[party] - self.world.walk_away[party]
-                total += self.weights[party] * np.log(np.maximum(gain, 0.0) + 1e-6)
+            for party, weight, walk_away in weighing:
+                gain = self.world.utility[party] - walk_away
+                total += weight * np.log(np.maximum(gain, 0.0) + 1e-6)
             return total
 
-        return kept(self._kept.scores, self._weighing(), compute)
+        return kept(self._kept.scores, weighing, compute)
 
     def _weighing(self) -> Weighing:
-        """Each principal with preferences, its weight and walk-away value: what scores depend on."""
-        parties = tuple(p for p in self.principals if p in self.world.utility)
-        return tuple((p, self.weights[p], self.world.walk_away[p]) for p in parties)
+        """Each principal with preferences, its power and walk-away value: what drafts depend on."""
+        parties = self._parties()
+        return tuple(zip(parties, powers(self.world, parties), [self.world.walk_away[p] for p in parties], strict=True))
+
+    def _parties(self) -> tuple[str, ...]:
+        return tuple([p for p in self.principals if p in self.world.utility])
 
     def _knowledge(self) -> Knowledge:
         """What the mediator assumes of each red line it knows, with its price (cached per change)."""
@@ -150,6 +154,10 @@ class Mediator:
 
         penalty = kept(self._kept.penalties, knowledge, compute)
         fewest = candidates & np.isclose(penalty, np.where(candidates, penalty, np.inf).min())
+        chosen = np.flatnonzero(fewest)
+        settled = settlement_package(self.world, self._parties(), chosen)
+        if settled is not None:  # the package the principals expect to settle on, if it is among these
+            return settled
         return int(np.argmax(np.where(fewest, self.score(), -np.inf)))
 
     def first_text(self, within: Bools) -> Draft:

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.agents.concession import DEFAULT_EXPONENTS, fall, tit_for_tat
+from sim.agents.expectation import Expectations, settlement, within_walk_aways
 from sim.agents.knowledge import RedLineKnowledge
 from sim.agents.shared import Lru, RankingKey, Shared, SharedPart, kept
 from sim.agents.world import World
@@ -69,11 +70,13 @@ class _Ranking:
     values more). Code rows are made on first use.
     """
 
-    __slots__ = ("_rows", "best_from", "packages", "utility")
+    __slots__ = ("_rows", "best_from", "knows_others", "packages", "utility")
 
     def __init__(self, packages: npt.NDArray[np.intp], utility: npt.NDArray[np.float64],
-                 others: npt.NDArray[np.float64] | None) -> None:
+                 others: npt.NDArray[np.float64] | None, knows_others: bool = True) -> None:
         self.packages, self.utility = packages, utility
+        self.knows_others = knows_others
+        """Whether the packages meet every red line of the others that the party knows of (else none could)."""
         self.best_from = _best_from(others.take(packages)) if others is not None else np.arange(len(packages))
         self._rows: npt.NDArray[np.int16] | None = None
 
@@ -157,6 +160,8 @@ class Plan(NamedTuple):
     cost: float
     pressing: bool
     """Whether anything but the curve bears on the demand: a tit-for-tat ceiling or a cost of delay."""
+    last_word: float
+    """The least it accepts once its deadline has come (relative time 1): its walk-away value, but for a hardliner."""
     walk_away: float
     has_utility: bool
     ranking: _Ranking
@@ -166,6 +171,14 @@ class Plan(NamedTuple):
         """What the principal asks for at relative time ``t``, on day ``day``: the concession curve less the delay."""
         asked = demand(self.floor, self.span, fall(t * self.speed, self.inverse))
         return pressed(asked, self.ceiling, self.cost, day, self.walk_away) if self.pressing else asked
+
+    def accepts_from(self, t: float, day: float) -> float:
+        """The least it accepts at relative time ``t``: what it asks for then, its last word at its deadline.
+
+        At its deadline a deal it can accept at all beats none (the acceptance condition
+        ``AC_time`` of the ANAC agents); only a hardliner holds on to its demand.
+        """
+        return self.last_word if t >= 1.0 else self.asks(t, day)
 
     def breaking(self, offers: npt.NDArray[np.intp]) -> Bools | None:
         """Which offers break one of the principal's own red lines (None if it has none in force)."""
@@ -270,6 +283,9 @@ class Principal:
         self.knowledge = knowledge
         self.others = tuple([p for p in principals if p != party.id and p in world.utility])
         """The other principals whose preferences the party weighs in choosing what to offer."""
+        self.parties = tuple([p for p in principals if p in world.utility])
+        """Every principal with preferences, itself included: who shares in the settlement it expects."""
+        self._expected = 0.0
         spec = party.concession
         self.style = spec.style if spec else "boulware"
         self.exponent = (spec.exponent if spec else None) or DEFAULT_EXPONENTS[self.style]
@@ -304,22 +320,50 @@ class Principal:
         self._ranking = kept(rankings.rankings, key, self._ranked, rankings)
         ranked = self._ranking.utility
         self._top = float(ranked[-1]) if len(ranked) else 0.0
+        self._expected = self._settlement()
         self._own = [(state.ref, self.world.mask(state.ref)) for state in mine if state.active is not None]
         self._revision = revision
 
     def _ranked(self, rankings: _Rankings) -> _Ranking:
-        """The packages the party would offer now, ranked (what :meth:`_refresh` keeps)."""
-        packages, utility = self.world.ranked(self.party, self.knowledge.others_allow(self.party))
-        return _Ranking(packages, utility, rankings.valued_by(self.others, self.world.utility))
+        """The packages the party would offer now, ranked (what :meth:`_refresh` keeps).
+
+        Those its own red lines and walk-away value allow and, unless that leaves none, every
+        red line of the others it knows of.
+        """
+        packages, utility = self.world.ranked(self.party)
+        others_allow, knows_others = self.knowledge.others_allow(self.party), True
+        if others_allow is not None:
+            keep = others_allow.take(packages)
+            knows_others = bool(keep.any())
+            if knows_others:
+                packages, utility = packages[keep], utility[keep]
+        return _Ranking(packages, utility, rankings.valued_by(self.others, self.world.utility), knows_others)
+
+    def _settlement(self) -> float:
+        """The utility it expects to settle for: its share of the Nash package of what it knows could be agreed.
+
+        Its walk-away value when it knows of no such package (:mod:`sim.agents.expectation`).
+        """
+        walk_away = self.world.walk_away.get(self.party, 0.0)
+        if not self.has_utility or not len(self._ranking.packages):
+            return walk_away
+        if self.knowledge.everything_known():
+            expected = self.world.shared.part(Expectations).over_zopa(self.world, self.parties)
+        elif self._ranking.knows_others:
+            candidates = within_walk_aways(self.world, self.others, self._ranking.packages)
+            expected = settlement(self.world, self.parties, candidates)
+        else:  # what it knows of the others' red lines leaves nothing: it expects no deal
+            expected = {}
+        return max(walk_away, expected.get(self.party, walk_away))
 
     def _best(self) -> float:
         """The most the party asks for: its best acceptable utility, or its opening demand if lower.
 
-        Never below its walk-away value (an opening demand under it would mean nothing).
+        Never below what it expects to settle for (an opening demand under that would mean nothing).
         """
         if self.opening is None or not self.has_utility:
-            return self._top
-        return max(self.world.walk_away[self.party], min(self._top, self.opening))
+            return max(self._expected, self._top)
+        return max(self._expected, min(self._top, self.opening))
 
     def observe(self, package: int) -> None:
         """Note another party's offer: tit-for-tat measures their concessions (other styles need not)."""
@@ -337,7 +381,7 @@ class Principal:
         utility = self._utility[package] if self.has_utility else None
         worth = 0.0 if utility is None else utility
         broken = self.breaks(package)
-        answer = answer_to(bool(broken), not meets(worth, plan.walk_away), not meets(worth, plan.asks(t, day)))
+        answer = answer_to(bool(broken), not meets(worth, plan.walk_away), not meets(worth, plan.accepts_from(t, day)))
         if answer is Answer.BREAKS_RED_LINES:
             refs = broken
         else:
@@ -373,8 +417,10 @@ class Principal:
         has_utility, ranking, own = self.has_utility, self._ranking, self._own
         cost = self.world.cost_of_delay[self.party]
         pressing = cost > 0.0 or ceiling < math.inf
+        last_word = floor if self.style == "hardliner" else walk_away
         # by position, each argument beside its field (architecture.md, speed)
-        return Plan(floor, span, inverse, speed, ceiling, cost, pressing, walk_away, has_utility, ranking, own)
+        return Plan(floor, span, inverse, speed, ceiling, cost, pressing, last_word, walk_away, has_utility, ranking,
+                    own)
 
     def _curve(self, walk_away: float) -> tuple[float, float, float, float]:
         """The demand over time as (floor, span, inverse, speed); a demand that does not move has span 0."""
@@ -382,7 +428,8 @@ class Principal:
             return 0.0, 0.0, 1.0, 1.0
         if self.style == "hardliner":
             return self._best(), 0.0, 1.0, 1.0
-        return walk_away, self._best() - walk_away, 1.0 / self.exponent, 1.0 + self.world.urgency[self.party]
+        floor = self._expected
+        return floor, self._best() - floor, 1.0 / self.exponent, 1.0 + self.world.urgency[self.party]
 
     def _mirrored(self, walk_away: float) -> float:
         """A tit-for-tat principal's demand after the others' concessions so far (infinite: no such bound)."""

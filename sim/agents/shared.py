@@ -183,6 +183,7 @@ class Shared:
             else self.space.every_package_of(self.space.sizes)
         stated = _PartiesStated.of(scenario)
         self.walk_away, self.urgency, self.cost_of_delay = stated.walk_away, stated.urgency, stated.cost_of_delay
+        self.power = stated.power
         self.salience = stated.salience
         """Each party's salience of issues as stated (worlds copy it before they change it)."""
         weighing = stated.weighing
@@ -258,12 +259,14 @@ class Shared:
 
 
 class _PartiesStated(NamedTuple):
-    """What the scenario states of each party that runs read: walk-away value, urgency, cost of delay, salience."""
+    """What the scenario states of each party that runs read: walk-away, urgency, cost of delay, power, salience."""
 
     walk_away: dict[str, float]
     """Of the parties with preferences, in file order."""
     urgency: dict[str, float]
     cost_of_delay: dict[str, float]
+    power: dict[str, float]
+    """Of the parties with preferences: their bargaining power as stated."""
     salience: dict[str, dict[str, float]]
     weighing: list[Party]
     """The parties with preferences, in file order."""
@@ -271,7 +274,7 @@ class _PartiesStated(NamedTuple):
     @classmethod
     def of(cls, scenario: Scenario) -> _PartiesStated:
         """Read each party once (each model field once: architecture.md, speed)."""
-        stated = cls({}, {}, {}, {}, [])
+        stated = cls({}, {}, {}, {}, {}, [])
         for party in scenario.parties:
             name, preferences = party.id, party.preferences
             stated.urgency[name], stated.salience[name] = party.urgency, dict(party.salience)
@@ -279,6 +282,7 @@ class _PartiesStated(NamedTuple):
             if preferences is not None:
                 stated.weighing.append(party)
                 stated.walk_away[name] = preferences.reservation
+                stated.power[name] = preferences.bargaining_power
         return stated
 
 

@@ -15,7 +15,7 @@ from typing import assert_never
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.shared import RedLinesInForce, Same, kept, shared_by_runs
+from sim.agents.shared import RedLinesInForce, Same, ZopaKey, kept, shared_by_runs
 from sim.constraints.arrays import Bools, Codes, Floats
 from sim.constraints.compile import STATED
 from sim.constraints.walk_away import first_meeting, meeting
@@ -73,11 +73,14 @@ class World:
                 self.red_lines[ref] = mine[-1]
         self.urgency = dict(self.shared.urgency)
         self.cost_of_delay = dict(self.shared.cost_of_delay)
+        self.power = self.shared.power
+        """Each party's bargaining power as stated (no effect changes it)."""
         self.salience = self.shared.salience
         self._salience_copied = False
         self.trust: dict[tuple[str, str], float] = {}
         self.present = dict.fromkeys(self.own, True)
         self._feasible: Bools | None = None
+        self._zopa_key: ZopaKey | None = None
         self.revision = 0
         """Counts changes, so agents know when to refresh what they cached."""
 
@@ -95,12 +98,10 @@ class World:
         """Packages worth at least the party's walk-away value now."""
         return meeting(self.utility[party], self.walk_away[party])
 
-    def ranked(self, party: str, others_allow: Bools | None = None) -> tuple[npt.NDArray[np.intp], Floats]:
+    def ranked(self, party: str) -> tuple[npt.NDArray[np.intp], Floats]:
         """The packages a party's own active red lines and walk-away value allow, by its utility.
 
         Ascending utility, ties by package (the order of a stable sort); its utilities beside.
-        With ``others_allow`` (what the red lines of others it knows of allow), only those
-        packages, unless none of them is left: a party then offers what it can.
         """
         order, utility = self.shared.by_utility(party)
         if party in self.utility:
@@ -112,18 +113,19 @@ class World:
             for holds in masks[1:]:
                 keep &= holds[order]
             order, utility = order[keep], utility[keep]
-        if others_allow is not None:
-            keep = others_allow[order]
-            if keep.any():
-                order, utility = order[keep], utility[keep]
         return order, utility
 
     def feasible(self) -> Bools:
         """Packages meeting every active red line and every walk-away value: the ZOPA now (read-only)."""
         if self._feasible is None:
-            key = (_in_force(self.red_lines.values()), tuple(self.walk_away.items()))
-            self._feasible = kept(self.shared.zopas, key, self._zopa)
+            self._feasible = kept(self.shared.zopas, self.zopa_key(), self._zopa)
         return self._feasible
+
+    def zopa_key(self) -> ZopaKey:
+        """What the ZOPA depends on: every red line in force and every walk-away value (made once per change)."""
+        if self._zopa_key is None:
+            self._zopa_key = (_in_force(self.red_lines.values()), tuple(self.walk_away.items()))
+        return self._zopa_key
 
     def _zopa(self) -> Bools:
         """:meth:`feasible` worked out: every active red line's mask and walk-away test, combined."""
@@ -173,7 +175,7 @@ class World:
 
         The match is exhaustive: mypy rejects an effect kind added to :data:`Effect` without its case.
         """
-        self._feasible = None
+        self._feasible = self._zopa_key = None
         self.revision += 1
         match effect:
             case SwitchVersion():

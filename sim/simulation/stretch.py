@@ -180,11 +180,15 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
     packages an agreement may take (every active red line and walk-away value holds). The
     stretch stops at the first agreement, or at a proposer with nothing to offer.
     """
-    curves = np.array([(plan.floor, plan.span, plan.walk_away, plan.ceiling, plan.cost) for plan in plans])
+    curves = np.array([(plan.floor, plan.span, plan.walk_away, plan.ceiling, plan.cost, plan.last_word)
+                       for plan in plans])
     floors, spans, walk_aways = curves[:, 0:1], curves[:, 1:2], curves[:, 2:3]  # not unpacked (architecture.md, speed)
     asked = demand(floors, spans, turns.falls(plans)[:, :count])
     if any([plan.pressing for plan in plans]):
         asked = pressed(asked, curves[:, 3:4], curves[:, 4:5], turns.days[:, :count], walk_aways)
+    times = turns.times[:, :count]
+    if (times[:, -1] >= 1.0).any():  # a deadline comes on the stretch: answers from then on take the last word
+        asked = np.where(turns.answering[:, :count] & (times >= 1.0), curves[:, 5:6], asked)
     offers, answered = _offers(plans, asked, turns_of(plans, turns.first_turn, count), count)
     return settle(plans, turns.proposers[:count], offers, answered, asked, walk_aways, allowed, utility,
                   turns.answering[:, :count])

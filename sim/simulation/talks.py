@@ -111,7 +111,7 @@ class Talks:
         return Mediator(lead, self.world, tuple(self.principals))
 
     def _concession_deadline(self) -> float:
-        """The day by which principals plan to have come down to their walk-away values.
+        """The day by which principals plan to have come down to what they expect to settle for.
 
         A round before the talks end: at the scenario's horizon (not at a shorter ``--until``,
         which the parties do not know of) or at an earlier dated deadline that ends the talks.
@@ -120,9 +120,14 @@ class Talks:
         for event in self.scenario.events:
             if event.ends_talks and event.date is not None and 0 < self._offset(event.date) < end:
                 end = self._offset(event.date)
+        return concession_deadline(end, self._round_days)
+
+    @property
+    def _round_days(self) -> float:
+        """How long a round takes: each principal's deliberation, and in mediated talks the mediator's legs."""
         settings = self.settings
         legs = settings.travel_days + settings.meeting_days if self.mediator else 0.0
-        return concession_deadline(end, len(self.principals) * (legs + settings.deliberation_days))
+        return len(self.principals) * (legs + settings.deliberation_days)
 
     def _start_counts(self) -> None:
         """What the talks keep count of as they go, at its start."""
@@ -133,6 +138,8 @@ class Talks:
         self.refusals = Refusals()
         self.stop_reason = "the horizon was reached"
         self._everyone = set(self.principals)
+        self._accepted: dict[str, tuple[int, tuple[int, int]]] = {}
+        """Each principal's last acceptance in mediated talks: the text, and the world's state when it was given."""
         self._max_rounds = self.settings.max_rounds
         self._last_round = last_round(self._max_rounds)
         self.draws: dict[str, bool | int] = {}
@@ -269,17 +276,16 @@ class Talks:
         while self.rounds < self.settings.max_rounds:
             with self.table.request(priority=SHUTTLE) as turn:
                 yield turn
-                answers: list[Response] = []
                 for party in self.principals:
                     if not self.world.present[party]:
                         self.log.add(self.env.now, "absent", party, cause="out of the talks")
                         continue
                     yield self.env.timeout(self._shuttle_leg())
                     yield self.env.timeout(self._deliberation(party))
-                    answers.append(self._answer(party))
+                    if self._conclude([self._answer(party)]):  # the last acceptance the text needed
+                        self.rounds += 1
+                        return
                 self.rounds += 1
-                if self._conclude(answers):
-                    return
                 self._redraft()
 
     def _summit(self, event: Event) -> Process:
@@ -341,10 +347,21 @@ class Talks:
         return float(self.rng.exponential(self.settings.deliberation_days)) * (1.0 + distrust)
 
     def _answer(self, party: str, package: int | None = None, t: float | None = None) -> Response:
+        """A principal's answer to the text on the table, or to ``package`` offered at relative time ``t``.
+
+        An offer is answered by what the principal asks for now, when it makes its own next offer
+        (two principals: the end of the turn). A mediator's text is answered by what it would ask
+        for at its next answer, a round later: the acceptance condition of the ANAC agents, "accept
+        what beats what you would ask for next".
+        """
         package = self.text if package is None else package
         assert package is not None
-        day = float(self.env.now)
-        response = self.principals[party].respond(package, self._relative_time() if t is None else t, day)
+        if t is None:
+            day = float(self.env.now) + self._round_days
+            t = relative_time(day, self.deadline, self.rounds + 1, self._last_round)
+        else:
+            day = float(self.env.now)
+        response = self.principals[party].respond(package, t, day)
         self.log.add(self.env.now, "accept" if response.accept else "reject", party,
                      package=package, verdicts=breaking(response.broken), cause=response.cause)
         if response.broken and not response.accept:
@@ -365,13 +382,19 @@ class Talks:
                          cause="the nearest package it would accept now")
 
     def _conclude(self, answers: list[Response]) -> bool:
-        """Agreement if every principal accepted the same text and the one check allows it."""
+        """Agreement if every principal accepted the same text and the one check allows it.
+
+        In mediated talks an acceptance stands while the text and the world stay as they were
+        (:meth:`_standing`); in alternating offers each offer is answered afresh.
+        """
         if not answers:
             return False
+        package = answers[-1].package
         accepted = [a.party for a in answers if a.accept]
+        if self.mediator:
+            accepted = self._standing(answers, package)
         self.progress = share_accepting(len(accepted), len(self.principals))
         unanimous = len(accepted) == len(self._everyone) and set(accepted) == self._everyone
-        package = answers[-1].package
         agreed, blocked = agreement_rule(unanimous, unanimous and self.world.agreement_allowed(package))
         if blocked:
             blockers = self.world.broken(package)
@@ -384,6 +407,20 @@ class Talks:
         self.log.add(self.env.now, "agreement", package=package, cause=AGREEMENT)
         self._finish("agreement")
         return True
+
+    def _standing(self, answers: list[Response], text: int) -> list[str]:
+        """The principals whose acceptance of ``text`` stands: given in this round or before, the world unchanged since.
+
+        A party that accepted a text does not take it back while nothing changes; any event that
+        changes the world, or a new text, asks every party again.
+        """
+        revision = (self.world.revision, self.knowledge.revision)
+        for answer in answers:
+            if answer.accept:
+                self._accepted[answer.party] = (text, revision)
+            else:
+                self._accepted.pop(answer.party, None)
+        return [party for party, (accepted, when) in self._accepted.items() if accepted == text and when == revision]
 
     # -- alternating offers ------------------------------------------------------------------------
 

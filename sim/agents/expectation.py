@@ -1,0 +1,76 @@
+"""What a principal expects to settle for: the Nash bargaining solution of the deal space as it knows it.
+
+Zeuthen's rule for the monotonic concession protocol (the party with less to lose from a
+breakdown concedes) leads the talks to the package that maximises the Nash product of the
+parties' gains over their walk-away values (Harsanyi 1956). A principal that knows the deal
+space (the public red lines, its own, those revealed, everyone's stated preferences) can see
+where that is, and concedes towards it: its demand comes down from its opening to its utility
+there (:mod:`sim.agents.principal`). Impatience weakens a party: as in Rubinstein's
+alternating-offers game, whose outcome is the asymmetric Nash solution with powers inversely
+proportional to the parties' rates of impatience (Binmore, Rubinstein and Wolinsky 1986), a
+party's power is its stated ``bargaining_power`` divided by ``1 + urgency``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.agents.shared import Lru, Shared, SharedPart, kept
+from sim.agents.world import World
+from sim.analysis.bargaining import nash_point
+from sim.constraints.walk_away import meeting
+
+Expected = dict[str, float]
+"""Each principal's utility at the package it expects the talks to settle on."""
+
+
+def powers(world: World, parties: Sequence[str]) -> tuple[float, ...]:
+    """Each party's power in the Nash product: its stated bargaining power over ``1 + urgency``."""
+    return tuple([world.power[p] / (1.0 + world.urgency[p]) for p in parties])
+
+
+def settlement_package(world: World, parties: tuple[str, ...], candidates: npt.NDArray[np.intp]) -> int | None:
+    """The asymmetric Nash package among ``candidates`` (None if none gives every party more than its walk-away).
+
+    The walk-away values are the disagreement point, the powers those of :func:`powers`.
+    """
+    if not len(candidates) or not parties:
+        return None
+    rows = np.vstack([world.utility[p].take(candidates) for p in parties])
+    walk_aways = np.array([world.walk_away[p] for p in parties])
+    best = nash_point(rows, walk_aways, np.array(powers(world, parties)))
+    return None if best is None else int(candidates[best])
+
+
+def settlement(world: World, parties: tuple[str, ...], candidates: npt.NDArray[np.intp]) -> Expected:
+    """Each party's utility at the settlement package among ``candidates`` (empty if there is none).
+
+    ``candidates`` are the packages the parties know they could all accept (:func:`settlement_package`).
+    """
+    package = settlement_package(world, parties, candidates)
+    if package is None:
+        return {}
+    return {p: float(world.utility[p][package]) for p in parties}
+
+
+def within_walk_aways(world: World, parties: tuple[str, ...], packages: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """The packages among ``packages`` that every one of ``parties`` values at its walk-away value or more."""
+    for party in parties:
+        packages = packages[meeting(world.utility[party].take(packages), world.walk_away[party])]
+    return packages
+
+
+class Expectations(SharedPart):
+    """Settlements expected over the whole ZOPA (when every red line is known as it is), shared by runs."""
+
+    def __init__(self, shared: Shared) -> None:
+        self.settlements: Lru[tuple[object, ...], Expected] = Lru(shared.bounds.drafts)
+
+    def over_zopa(self, world: World, parties: tuple[str, ...]) -> Expected:
+        """The settlement over the packages every active red line and walk-away value allows."""
+        key = (world.zopa_key(), parties, powers(world, parties))
+        return kept(self.settlements, key, lambda: settlement(world, parties, np.flatnonzero(world.feasible())))
+
