@@ -63,6 +63,6 @@ def test_a_large_file_is_read_quickly(tmp_path: Path) -> None:
 
     values = ", ".join(str(i) for i in range(190_000))
     text = (ROOT / "tests" / "valid" / "base.yaml").read_text(encoding="utf-8") + f"notes: [{values}]\n"
-    began = time.process_time()
+    began = time.thread_time()  # this thread's CPU time: threads an earlier test left running do not count
     yamlio.parse(text, "big.yaml")
-    assert time.process_time() - began < 2.5
+    assert time.thread_time() - began < 2.5

@@ -39,7 +39,7 @@ def settlement_package(world: World, parties: tuple[str, ...], candidates: npt.N
     """
     if not len(candidates) or not parties:
         return None
-    rows = np.vstack([world.utility[p].take(candidates) for p in parties])
+    rows = world.utility_rows(parties).take(candidates, axis=1)
     walk_aways = np.array([world.walk_away[p] for p in parties])
     best = nash_point(rows, walk_aways, np.array(powers(world, parties)))
     return None if best is None else int(candidates[best])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.agents.expectation import Expectations, Expected
 from sim.agents.shared import RedLinesInForce, Same
 from sim.agents.world import World
 from sim.constraints.arrays import Bools
@@ -29,6 +30,7 @@ class RedLineKnowledge:
         self.revision = 0
         """Counts what was learned, so that principals know when to look again."""
         self._masks: dict[tuple[str, int], Bools | None] = {}
+        self._settled: tuple[tuple[int, int], Expected | None] = ((-1, -1), None)
 
     def reveal(self, refs: tuple[str, ...]) -> bool:
         """A party refused on these red lines: from now on they are known as they are. Whether that was news."""
@@ -46,11 +48,23 @@ class RedLineKnowledge:
 
     def everything_known(self) -> bool:
         """Whether the table knows every red line in force as it is (and takes none to be in force that is not)."""
-        states = self.world.red_lines
-        if any(self.known.get(ref, _UNKNOWN) != state.active for ref, state in states.items()
-               if state.active is not None):
-            return False
-        return all(version is None or states[ref].active == version for ref, version in self.known.items())
+        states, known = self.world.red_lines, self.known
+        for ref, state in states.items():
+            if state.active is not None and known.get(ref, _UNKNOWN) != state.active:
+                return False
+        return all(version is None or states[ref].active == version for ref, version in known.items())
+
+    def common_settlement(self, parties: tuple[str, ...]) -> Expected | None:
+        """The settlement every principal expects when the table knows every red line as it is (else None).
+
+        Worked out once per change of the world or of what the table knows (:mod:`sim.agents.expectation`).
+        """
+        stamp = (self.world.revision, self.revision)
+        if self._settled[0] != stamp:
+            common = self.everything_known()
+            found = self.world.shared.part(Expectations).over_zopa(self.world, parties) if common else None
+            self._settled = (stamp, found)
+        return self._settled[1]
 
     def hear(self, ref: str, version: str | None) -> None:
         """A public event switched or dropped a red line (for a private one: now known as it is)."""

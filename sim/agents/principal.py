@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.agents.concession import DEFAULT_EXPONENTS, fall, tit_for_tat
-from sim.agents.expectation import Expectations, settlement, within_walk_aways
+from sim.agents.expectation import settlement, within_walk_aways
 from sim.agents.knowledge import RedLineKnowledge
 from sim.agents.shared import Lru, RankingKey, Shared, SharedPart, kept
 from sim.agents.world import World
@@ -347,8 +347,9 @@ class Principal:
         walk_away = self.world.walk_away.get(self.party, 0.0)
         if not self.has_utility or not len(self._ranking.packages):
             return walk_away
-        if self.knowledge.everything_known():
-            expected = self.world.shared.part(Expectations).over_zopa(self.world, self.parties)
+        common = self.knowledge.common_settlement(self.parties)
+        if common is not None:
+            expected = common
         elif self._ranking.knows_others:
             candidates = within_walk_aways(self.world, self.others, self._ranking.packages)
             expected = settlement(self.world, self.parties, candidates)

@@ -124,15 +124,13 @@ def nash_point(utilities: Floats, disagreement: Floats, powers: Floats | None = 
     strictly over its disagreement value ``d_i``; ``powers`` are the bargaining weights ``w_i``.
     """
     gains = np.asarray(utilities, dtype=np.float64) - np.asarray(disagreement, dtype=np.float64)[:, None]
-    weights = np.ones(gains.shape[0]) if powers is None else np.asarray(powers, dtype=np.float64)
-    viable = gains[0] > 0
-    for row in gains[1:]:
-        viable &= row > 0
-    if not viable.any():
+    weights = np.ones(len(gains)) if powers is None else np.asarray(powers, dtype=np.float64)
+    viable: Bools = np.logical_and.reduce(gains > 0, axis=0)  # every party gains
+    chosen = viable.nonzero()[0]
+    if not len(chosen):
         return None
-    chosen = np.flatnonzero(viable)
     score = _weighted(np.log(gains[:, chosen]), weights)
-    return int(chosen[np.argmax(score)])
+    return int(chosen[score.argmax()])
 
 
 SAME_SHARE = 1e-12
