@@ -179,6 +179,7 @@ def apply_diff(text: str, diff: Block) -> str:
 def prepare(session: Session, workdir: Path) -> None:
     """Lay out the repository files a session's commands read, with its diffs applied."""
     shutil.copytree(EXAMPLES, workdir / "docs" / "examples")
+    shutil.copytree(ROOT / "scenarios", workdir / "scenarios")  # the bundled cases the tutorial runs too
     target = workdir / "docs" / "examples" / TUTORIAL_YAML.name
     text = TUTORIAL_YAML.read_text(encoding="utf-8")
     for diff in session.diffs:

@@ -22,6 +22,11 @@ BASE = (Path(__file__).parent / "valid" / "base.yaml").read_text(encoding="utf-8
 CAP = 'require: {issue: wage-rise, op: "<=", value: 20}'
 NO_DEAL = BASE.replace(CAP, CAP.replace("20", "8"), 1)
 """The base scenario with the employers' cap below every raise the union accepts: talks that never agree."""
+_CAP_REASON = ("        rationale: Anything above 20 percent would push shipping to other ports.\n"
+               "        source: assumption\n")
+HAGGLING = BASE.replace(_CAP_REASON, _CAP_REASON + "    preferences:\n      weights: {wage-rise: 1}\n"
+                        "      values: {wage-rise: {0: 1, 30: 0}}\n", 1)
+"""The base scenario with employers who also want something: both sides ask for more of a text in the middle."""
 LIMIT_S = 5.0
 
 
@@ -217,10 +222,13 @@ except RunTooLong as exc:
 """
 
 
-def guarded_run(change: str) -> str:
-    """Run talks that never agree, changed in code past what the format allows, in a subprocess; what it printed."""
+def guarded_run(change: str, scenario: str = NO_DEAL) -> str:
+    """Run talks (by default ones that never agree), changed in code past what the format allows, in a subprocess.
+
+    Returns what the run printed.
+    """
     try:
-        done = subprocess.run([sys.executable, "-c", GUARDED_RUN.format(change=change)], input=NO_DEAL,
+        done = subprocess.run([sys.executable, "-c", GUARDED_RUN.format(change=change)], input=scenario,
                               capture_output=True, text=True, timeout=LIMIT_S)
     except subprocess.TimeoutExpired:
         pytest.fail(f"a run with {change!r} ran longer than {LIMIT_S} s")
@@ -238,9 +246,12 @@ def test_a_run_with_an_enormous_rate_of_a_random_event_stops_with_a_clear_error(
 
 @pytest.mark.parametrize("protocol", ["mediated", "alternating"])
 def test_talks_whose_rounds_take_no_time_stop_with_a_clear_error(protocol: str) -> None:
+    # Mediated talks where every refusal rests on red lines wait for a change instead of asking again;
+    # a party that asks for more is asked again, and where no time passes that never ends: the bound stops it.
     out = guarded_run(f'talks = scenario.talks.model_copy(update={{"protocol": "{protocol}", "max_rounds": 10**9, '
                       '"travel_days": 0.0, "meeting_days": 0.0, "deliberation_days": 0.0})\n'
-                      'scenario = scenario.model_copy(update={"talks": talks})')
+                      'scenario = scenario.model_copy(update={"talks": talks})',
+                      HAGGLING if protocol == "mediated" else NO_DEAL)
     assert "the run took more than 60,000 simulated events (stopped on day 0 of 60" in out
 
 

@@ -1,16 +1,19 @@
 """A mediator holding one negotiating text (the one-text procedure).
 
 The mediator knows the public red lines as the scenario states them and learns the
-rest from rejections. It drafts the package that meets every red line it knows of and
-balances the parties' gains (a weighted Nash product over their stated preferences,
-leaning towards parties that turned texts down on terms). When what it knows leaves no
-package, it runs the concession analysis on its own knowledge and tests the cheapest
-concession not yet refused, in case that red line is softer than stated.
+rest from rejections. It drafts the package that meets every red line it knows of and that
+the principals expect to settle on (the asymmetric Nash package, :mod:`sim.agents.expectation`),
+keeping the core terms of a proposal it tabled itself as long as some such package does.
+When what it knows leaves no package, it runs the concession analysis on its own knowledge
+and tests the cheapest concession not yet refused, in case that red line is softer than
+stated; a mediator that leans towards a principal tests the others' red lines first (the
+onus is on them).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 
 import numpy as np
 
@@ -27,6 +30,8 @@ from sim.scenario.redlines import RedLine
 Knowledge = tuple[tuple[str, str | None, float], ...]
 """What the mediator assumes of each red line it knows (ref, version), with its price."""
 Weighing = tuple[tuple[str, float, float], ...]
+DraftKey = tuple[Knowledge, frozenset[str], "Weighing", str | None, tuple[tuple[int, int], ...]]
+"""What a draft depends on: knowledge, refused concessions, weighing, lean and core terms."""
 """Each principal the mediator weighs: (party, power, walk-away value)."""
 
 
@@ -47,7 +52,7 @@ class _Kept(SharedPart):
         self.known_masks: Lru[tuple[Knowledge, tuple[str, ...]], Bools] = Lru(bounds.mediator_array_bytes, _nbytes)
         self.scores: Lru[Weighing, Floats] = Lru(bounds.mediator_array_bytes, _nbytes)
         self.penalties: Lru[Knowledge, Floats] = Lru(bounds.mediator_array_bytes, _nbytes)
-        self.drafts: Lru[tuple[Knowledge, frozenset[str], Weighing], Draft] = Lru(bounds.drafts)
+        self.drafts: Lru[DraftKey, Draft] = Lru(bounds.drafts)
         self.concession_sets: Lru[Knowledge, list[tuple[str, ...]]] = Lru(bounds.concession_sets)
         self.reads: Lru[tuple[str, Same[RedLine]], tuple[str, ...]] = Lru(bounds.reads)
 
@@ -70,6 +75,8 @@ class Mediator:
         self._costs: dict[tuple[str, int], float] = {}
         self._known: tuple[tuple[int, int], Knowledge] = ((-1, -1), ())
         self._kept = world.shared.part(_Kept)
+        self.core: dict[int, int] = {}
+        """The terms of a proposal the mediator tabled as its own (issue position: value code), kept while it can."""
 
     def learn(self, response: Response) -> None:
         """Take in an answer: red lines it reveals, or a refusal on terms."""
@@ -160,21 +167,27 @@ class Mediator:
             return settled
         return int(np.argmax(np.where(fewest, self.score(), -np.inf)))
 
-    def first_text(self, within: Bools) -> Draft:
-        """Table the proposal on the table, settling its open issues as the mediator sees best."""
+    def first_text(self, within: Bools, own_terms: dict[int, int] | None = None) -> Draft:
+        """Table the proposal on the table, settling its open issues as the mediator sees best.
+
+        ``own_terms`` are the terms (issue position: value code) of a proposal the mediator
+        made itself: its core terms, which it keeps in later drafts as long as it can.
+        """
+        self.core = own_terms or {}
         settled = "" if within.all() else "; open issues settled to break the fewest known red lines"
         return Draft(self.best_in(within), "tables the proposal" + settled if not within.all()
                      else "drafts a first text")
 
     def draft(self) -> Draft:
         """Redraft the text after a round of answers."""
-        key = (self._knowledge(), frozenset(self.confirmed), self._weighing())
+        key = (self._knowledge(), frozenset(self.confirmed), self._weighing(), self.world.lean.get(self.party),
+               tuple(self.core.items()))
         return kept(self._kept.drafts, key, self._draft)
 
     def _draft(self) -> Draft:
         known = self.known_mask()
         if known.any():
-            return Draft(self.best_in(known), "meets every red line the mediator knows of")
+            return Draft(self._keeping_core(known), "meets every red line the mediator knows of")
         knowledge = tuple(k for k in self._knowledge() if k[1] is not None)
         refs = tuple(ref for ref, _, _ in knowledge)
 
@@ -183,13 +196,42 @@ class Mediator:
             report = enumerate_sets(holds, np.array([cost for _, _, cost in knowledge]), limit=32)
             return [tuple(refs[i] for i in relaxed) for relaxed in report.concession_sets]
 
-        options = kept(self._kept.concession_sets, knowledge, compute)
+        options = self._onus_first(kept(self._kept.concession_sets, knowledge, compute))
         untried = [o for o in options if not self.confirmed.intersection(o)]
         chosen = untried[0] if untried else options[0]
         opened = self.known_mask(without=chosen)
         reason = f"tests whether {', '.join(chosen)} will bend" if untried else \
             f"stalemate: every concession it can see was refused; keeps pressing on {', '.join(chosen)}"
-        return Draft(self.best_in(opened), reason, chosen)
+        return Draft(self._keeping_core(opened), reason, chosen)
+
+    def _onus_first(self, options: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+        """The concession sets it would ask for: none of the party it leans towards, if another set exists.
+
+        A mediator that leans towards a principal puts the onus on the others: it never asks that
+        party to give up a red line while it leans so (an event can change its lean).
+        """
+        leaned = self.world.lean.get(self.party)
+        if leaned is None:
+            return options
+        mine = f"{leaned}/"
+        onus = [option for option in options if not any(ref.startswith(mine) for ref in option)]
+        return onus or options
+
+    def _keeping_core(self, candidates: Bools) -> int:
+        """The draft among ``candidates``: one that keeps as many of the mediator's core terms as it can.
+
+        Of the largest sets of core terms some candidate keeps, the first in the order of the
+        proposal's terms; with no core terms, or none that can be kept, the best candidate.
+        """
+        if self.core:
+            rows = self.world.packages
+            terms = [rows[:, position] == code for position, code in self.core.items()]
+            for size in range(len(terms), 0, -1):
+                for kept_terms in combinations(terms, size):
+                    keeping = candidates & np.logical_and.reduce(kept_terms)
+                    if keeping.any():
+                        return self.best_in(keeping)
+        return self.best_in(candidates)
 
     def cost(self, ref: str) -> float:
         """Price of asking a party to give up a red line: confidence times salience."""

@@ -183,7 +183,7 @@ class Shared:
             else self.space.every_package_of(self.space.sizes)
         stated = _PartiesStated.of(scenario)
         self.walk_away, self.urgency, self.cost_of_delay = stated.walk_away, stated.urgency, stated.cost_of_delay
-        self.power = stated.power
+        self.power, self.lean, self.reaches = stated.power, stated.lean, stated.reaches
         self.salience = stated.salience
         """Each party's salience of issues as stated (worlds copy it before they change it)."""
         weighing = stated.weighing
@@ -267,6 +267,10 @@ class _PartiesStated(NamedTuple):
     cost_of_delay: dict[str, float]
     power: dict[str, float]
     """Of the parties with preferences: their bargaining power as stated."""
+    lean: dict[str, str | None]
+    """Of the mediators: the principal each leans towards as stated (None: neutral)."""
+    reaches: dict[str, tuple[str, ...] | None]
+    """Of the mediators: the principals each carries texts to itself (None: every one)."""
     salience: dict[str, dict[str, float]]
     weighing: list[Party]
     """The parties with preferences, in file order."""
@@ -274,11 +278,16 @@ class _PartiesStated(NamedTuple):
     @classmethod
     def of(cls, scenario: Scenario) -> _PartiesStated:
         """Read each party once (each model field once: architecture.md, speed)."""
-        stated = cls({}, {}, {}, {}, {}, [])
+        stated = cls({}, {}, {}, {}, {}, {}, {}, [])
         for party in scenario.parties:
             name, preferences = party.id, party.preferences
             stated.urgency[name], stated.salience[name] = party.urgency, dict(party.salience)
             stated.cost_of_delay[name] = party.cost_of_delay
+            if party.role == "mediator":
+                mediation = party.mediation
+                stated.lean[name] = mediation.lean if mediation else None
+                reaches = mediation.reaches if mediation else None
+                stated.reaches[name] = None if reaches is None else tuple(reaches)
             if preferences is not None:
                 stated.weighing.append(party)
                 stated.walk_away[name] = preferences.reservation

@@ -24,6 +24,7 @@ from sim.scenario.events import (
     AddRedLine,
     Attendance,
     ChangeCostOfDelay,
+    ChangeLean,
     ChangeSalience,
     ChangeTrust,
     ChangeUrgency,
@@ -35,7 +36,7 @@ from sim.scenario.model import Scenario
 from sim.scenario.redlines import RedLine
 
 Effect = SwitchVersion | DropRedLine | AddRedLine | MoveReservation | ChangeSalience | ChangeUrgency \
-    | ChangeCostOfDelay | ChangeTrust | Attendance
+    | ChangeCostOfDelay | ChangeTrust | ChangeLean | Attendance
 
 
 @dataclass
@@ -75,6 +76,8 @@ class World:
         self.cost_of_delay = dict(self.shared.cost_of_delay)
         self.power = self.shared.power
         """Each party's bargaining power as stated (no effect changes it)."""
+        self.lean = dict(self.shared.lean)
+        """The principal each mediator leans towards now (None: neutral)."""
         self.salience = self.shared.salience
         self._salience_copied = False
         self.trust: dict[tuple[str, str], float] = {}
@@ -175,6 +178,8 @@ class World:
 
         The match is exhaustive: mypy rejects an effect kind added to :data:`Effect` without its case.
         """
+        if isinstance(effect, ChangeLean):  # the mediator's alone: nothing a principal works out depends on it
+            return self._change_lean(effect)
         self._feasible = self._zopa_key = None
         self.revision += 1
         match effect:
@@ -236,6 +241,12 @@ class World:
         self.cost_of_delay[effect.party] = _shifted(old, effect.by, effect.to, 0.0, 1.0)
         new = self.cost_of_delay[effect.party]
         return f"each day without a deal now costs {effect.party} {new:.3g} (was {old:.3g})"
+
+    def _change_lean(self, effect: ChangeLean) -> str:
+        self.lean[effect.party] = effect.toward
+        if effect.toward is None:
+            return f"{effect.party} no longer leans towards either side"
+        return f"{effect.party} leans towards {effect.toward}: the onus is on the other side"
 
     def _change_trust(self, effect: ChangeTrust) -> str:
         key = (effect.party, effect.toward)

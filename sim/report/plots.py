@@ -265,7 +265,8 @@ _MARKS = {"draft": ("D", "#1f77b4"), "offer": ("D", "#1f77b4"), "accept": ("o", 
           "reject": ("X", "#c62828"), "summit": ("*", "#6a1b9a"), "event": ("|", "#555555"),
           "effect": ("|", "#999999"), "history": ("|", "#bbbbbb"), "shock": ("v", "#000000"),
           "absent": ("_", "#000000"), "agreement": ("*", "#00a651"), "blocked": ("X", "#000000"),
-          "start": ("s", "#777777"), "end": ("s", "#000000"), "no-offer": ("_", "#c62828")}
+          "start": ("s", "#777777"), "end": ("s", "#000000"), "no-offer": ("_", "#c62828"),
+          "object": ("x", "#c62828"), "carry": (">", "#1f77b4"), "await": ("_", "#777777")}
 
 
 def sample_run_plot(entries: Sequence[dict[str, Any]], start: date, rows: Sequence[str],

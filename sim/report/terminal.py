@@ -206,7 +206,8 @@ def _point(point: Point | None) -> Text:
 
 
 _KIND_STYLE = {"accept": "green", "reject": "red", "counter": "yellow", "agreement": "bold green",
-               "blocked": "bold red", "shock": "bold magenta", "summit": "bold cyan", "draft": "cyan", "end": "bold"}
+               "blocked": "bold red", "shock": "bold magenta", "summit": "bold cyan", "draft": "cyan", "end": "bold",
+               "object": "red"}
 
 
 TIMELINE_ENDS = 500

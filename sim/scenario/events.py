@@ -75,6 +75,14 @@ class ChangeCostOfDelay(_Shift):
     party: Id
 
 
+class ChangeLean(Model):
+    """A mediator leans towards a principal from now on (puts the onus on the others), or towards none."""
+
+    type: Literal["lean"]
+    party: Id = Field(description="The mediator.")
+    toward: Id | None = Field(description="The principal it now leans towards; null: none (neutral).")
+
+
 class ChangeTrust(_Shift):
     """A party's trust in another changes."""
 
@@ -92,7 +100,7 @@ class Attendance(Model):
 
 Effect = Annotated[
     SwitchVersion | DropRedLine | AddRedLine | MoveReservation | ChangeSalience
-    | ChangeUrgency | ChangeCostOfDelay | ChangeTrust | Attendance,
+    | ChangeUrgency | ChangeCostOfDelay | ChangeTrust | ChangeLean | Attendance,
     Field(discriminator="type"),
 ]
 
@@ -123,6 +131,9 @@ class Event(Model):
         "multiplied by 1 - damping x progress, progress being the share of principals that accepted "
         "the latest text.")
     ends_talks: StrictBool = Field(False, description="A deadline that ends the talks when it falls.")
+    answering: list[Id] = Field([], description=(
+        "Principals that give their answer to the text on the table at this event (a meeting, a statement). "
+        "Until the event the lead mediator does not ask them for it; if the event does not happen, it does."))
     source: Source | None = None
 
     @model_validator(mode="after")

@@ -156,6 +156,17 @@ class Concession(Model):
         None, description="Utility the party asks for at the start; default: the best it can get.")
 
 
+class Mediation(Model):
+    """How a mediator mediates: whom it leans towards, and whom it can reach itself."""
+
+    lean: Id | None = Field(None, description=(
+        "A principal the mediator leans towards: it starts from that party's terms and puts the onus on "
+        "the others (it tests their red lines before that party's). Default: none, a neutral mediator."))
+    reaches: list[Id] | None = Field(None, description=(
+        "The principals the mediator carries texts to itself; another mediator that reaches a party carries "
+        "the lead mediator's text to it. Default: every principal."))
+
+
 class Party(Model):
     """A principal, mediator or outside actor, with its red lines and preferences."""
 
@@ -169,6 +180,7 @@ class Party(Model):
     salience: dict[Id, Probability] = {}
     urgency: float = Field(0.0, ge=0, le=MAX_URGENCY,
                            description="Speeds up concession: time runs 1 + urgency times faster.")
+    mediation: Mediation | None = Field(None, description="For a mediator: its lean and whom it reaches.")
     cost_of_delay: float = Field(0.0, ge=0, le=1, description=(
         "Utility each day without a deal costs the party: its demand falls by that much a day, "
         "never below its walk-away value."))

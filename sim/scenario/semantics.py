@@ -37,7 +37,16 @@ from sim.scenario.conditions import (
     expanded_shape,
     subconditions,
 )
-from sim.scenario.events import AddRedLine, Attendance, ChangeSalience, ChangeTrust, DropRedLine, Event, SwitchVersion
+from sim.scenario.events import (
+    AddRedLine,
+    Attendance,
+    ChangeLean,
+    ChangeSalience,
+    ChangeTrust,
+    DropRedLine,
+    Event,
+    SwitchVersion,
+)
 from sim.scenario.hints import YAML11_BOOLEANS, did_you_mean, one_of, quoted
 from sim.scenario.model import History, Issue, Party, Preferences, Proposal, SourceDocument
 from sim.scenario.redlines import RedLine
@@ -338,6 +347,23 @@ class Checker:
             self.preferences(party.preferences, (*path, "preferences"))
         for name in party.salience:
             self.known("issue", name, self.issues, (*path, "salience", name), key=True)
+        if party.mediation is not None:
+            self.mediation(party, (*path, "mediation"))
+
+    def mediation(self, party: Party, path: PathKey) -> None:
+        """A mediator's lean and reach name principals; only a mediator mediates."""
+        assert party.mediation is not None
+        if party.role != "mediator":
+            self.report(path, f"'{party.id}' is a {party.role}; only a mediator has 'mediation'", key=True)
+        if party.mediation.lean is not None:
+            self.principal_ref(party.mediation.lean, (*path, "lean"))
+        for i, name in enumerate(party.mediation.reaches or []):
+            self.principal_ref(name, (*path, "reaches", i))
+
+    def principal_ref(self, name: str, path: PathKey) -> None:
+        """Check a reference to a party that must be a principal."""
+        if self.known("party", name, self.parties, path) and self.parties[name].role != "principal":
+            self.report(path, f"'{name}' is a {self.parties[name].role}, not a principal")
 
     def red_line(self, red_line: RedLine, path: PathKey) -> None:
         """Check a red line, its versions and their sources."""
@@ -422,6 +448,11 @@ class Checker:
             self.party_ref(name, (*path, "parties", i))
         for name in event.attendance:
             self.party_ref(name, (*path, "attendance", name), key=True)
+        for i, name in enumerate(event.answering):
+            self.principal_ref(name, (*path, "answering", i))
+        if event.answering and event.date is None:
+            self.report((*path, "answering"), "only a dated event can be a party's answer; give the event a "
+                        "'date', or remove 'answering'", key=True)
         if event.source is not None:
             self.source(event.source, (*path, "source"))
         for k, effect in enumerate(event.effects):
@@ -448,7 +479,18 @@ class Checker:
                 self.known("issue", effect.issue, self.issues, (*path, "issue"))
             if isinstance(effect, ChangeTrust):
                 self.party_ref(effect.toward, (*path, "toward"))
+            if isinstance(effect, ChangeLean):
+                self.lean(effect, path)
             assert not isinstance(effect, Attendance) or effect.party
+
+
+    def lean(self, effect: ChangeLean, path: PathKey) -> None:
+        """A lean effect moves a mediator's lean towards a principal (or none)."""
+        party = self.parties.get(effect.party)
+        if party is not None and party.role != "mediator":
+            self.report((*path, "party"), f"'{effect.party}' is a {party.role}; only a mediator leans")
+        if effect.toward is not None:
+            self.principal_ref(effect.toward, (*path, "toward"))
 
 
 def _known(names: list[str]) -> str:

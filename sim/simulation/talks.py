@@ -96,8 +96,21 @@ class Talks:
                            for name, p in zip(principals, parties, strict=True)}
         self.mediator = self._lead_mediator()
         self.deadline = self._concession_deadline()
-        self.table = simpy.PriorityResource(self.env, capacity=1) if self.mediator else None
-        """The mediator's table: a shuttle and a summit do not hold talks at once."""
+        self._mediators = [p.id for p in scenario.parties if p.role == "mediator"]
+        lead = [self.mediator.party] if self.mediator else []
+        self._carriers = lead + [m for m in self._mediators if m not in lead]
+        """Who may carry the text: the lead mediator first, then the others in file order."""
+        self._awaited = self._answers_due(scenario)
+        self._told_awaiting: set[str] = set()
+        self._last_answer: dict[str, tuple[int, int, int] | None] = {}
+        """Each principal's last answer that time alone cannot change: the text, and the world's state then."""
+        self._changed = self.env.event()
+        """Triggered when an event changes the world: a mediator with nothing to ask waits for it."""
+        self._told_waiting = False
+        self._news = False
+        """Whether answers came in since the text was last drafted (at an event, say): the mediator redrafts."""
+        self.table = simpy.PreemptiveResource(self.env, capacity=1) if self.mediator else None
+        """The mediator's table: a shuttle and a summit do not hold talks at once (a summit takes it from a shuttle)."""
         self.done = self.env.event()
         self._start_counts()
 
@@ -109,6 +122,15 @@ class Talks:
         if protocol != "mediated" or not lead:
             return None
         return Mediator(lead, self.world, tuple(self.principals))
+
+    def _answers_due(self, scenario: Scenario) -> dict[str, list[float]]:
+        """For each principal, the days of the dated events still to come at which it gives its answer."""
+        due: dict[str, list[float]] = {}
+        for event in scenario.events:
+            if event.date is not None and self._offset(event.date) >= 0:
+                for party in event.answering:
+                    due.setdefault(party, []).append(self._offset(event.date))
+        return {party: sorted(days) for party, days in due.items()}
 
     def _concession_deadline(self) -> float:
         """The day by which principals plan to have come down to what they expect to settle for.
@@ -133,6 +155,7 @@ class Talks:
         """What the talks keep count of as they go, at its start."""
         self.rounds = self.drafts = 0
         self.text: int | None = None
+        self._reason = ""
         self.progress = 0.0
         self.agreement: tuple[float, int] | None = None
         self.refusals = Refusals()
@@ -230,14 +253,28 @@ class Talks:
         happens = at < 0 or self.rng.random() < event.probability
         if event.probability < 1.0:
             self.draws[f"happens:{event.id}"] = happens
+        for party in event.answering:  # due now, or never: the mediator asks the party as usual from now on
+            days = self._awaited.get(party)
+            if days and days[0] == at:
+                days.pop(0)
         if not happens:
             self.log.add(self.env.now, "event", cause=f"{event.title or event.id} does not happen")
             return
         self._happen(event, "event" if at >= 0 else "history")
+        if at >= 0:
+            self._answers_at(event)
         if event.kind == "summit" and at >= 0:
             yield from self._summit(event)
         if event.ends_talks:
             self._finish(f"the deadline '{event.title or event.id}' passed")
+
+    def _answers_at(self, event: Event) -> None:
+        """The principals that give their answer to the text on the table at this event (mediated talks)."""
+        if self.mediator is None or self.text is None or self.done.triggered:
+            return
+        for party in event.answering:
+            if self.world.present.get(party) and self._conclude([self._answer(party)]):
+                return
 
     def _shocks(self, event: Event) -> Process:
         assert event.rate_per_day is not None
@@ -255,6 +292,9 @@ class Talks:
 
     def _happen(self, event: Event, kind: str) -> None:
         self.log.add(self.env.now, kind, cause=event.title or event.id)
+        if event.effects and not self._changed.triggered:
+            self._changed.succeed()
+            self._told_waiting = False
         for effect in event.effects:
             change = self.world.apply(effect)
             if isinstance(effect, SwitchVersion | DropRedLine):
@@ -271,37 +311,116 @@ class Talks:
     def _mediation(self) -> Process:
         assert self.mediator is not None and self.table is not None
         self._start_clock()
-        draft = self.mediator.first_text(self._opening_mask())
+        draft = self.mediator.first_text(*self._opening())
         self._table_text(draft.package, draft.reason)
         while self.rounds < self.settings.max_rounds:
-            with self.table.request(priority=SHUTTLE) as turn:
+            with self.table.request(priority=SHUTTLE, preempt=False) as turn:
                 yield turn
-                for party in self.principals:
-                    if not self.world.present[party]:
-                        self.log.add(self.env.now, "absent", party, cause="out of the talks")
-                        continue
-                    yield self.env.timeout(self._shuttle_leg())
-                    yield self.env.timeout(self._deliberation(party))
-                    if self._conclude([self._answer(party)]):  # the last acceptance the text needed
-                        self.rounds += 1
-                        return
+                try:
+                    ended = yield from self._shuttle_round()
+                except simpy.Interrupt:  # a summit took the table: the round starts again after it
+                    continue
+                if ended:
+                    return
+
+    def _shuttle_round(self) -> Generator[simpy.Event, Any, bool]:
+        """The text goes to each principal in turn; returns whether a deal ended the talks.
+
+        A principal whose answer a dated event will give (``answering``) is not asked before it;
+        if none can be asked, the mediator waits for the first such event. A principal the lead
+        mediator does not reach gets the text from a mediator that does.
+        """
+        asked = 0
+        for party in self.principals:
+            if not self.world.present[party]:
+                self.log.add(self.env.now, "absent", party, cause="out of the talks")
+                continue
+            if self._awaits(party) or self._answer_stands(party):
+                continue
+            carrier = self._carrier(party)
+            if carrier is None:
+                continue
+            asked += 1
+            yield self.env.timeout(self._shuttle_leg())
+            if carrier != self.mediator.party:  # type: ignore[union-attr]
+                self.log.add(self.env.now, "carry", carrier, cause=f"carries the text to {party}")
+            yield self.env.timeout(self._deliberation(party, carrier))
+            if self._conclude([self._answer(party)]):  # the last acceptance the text needed
                 self.rounds += 1
-                self._redraft()
+                return True
+        if not asked and not self._news:
+            yield from self._wait_for_a_change()
+            return False
+        self.rounds += 1
+        self._redraft()
+        return False
+
+    def _wait_for_a_change(self) -> Generator[simpy.Event, Any, None]:
+        """Nobody has anything new to say on the text: the mediator waits for an answer due or a change in the world."""
+        pending = [days[0] for days in self._awaited.values() if days and days[0] > self.env.now]
+        if not pending and not self._told_waiting:
+            self._told_waiting = True
+            self.log.add(self.env.now, "wait", self.mediator.party if self.mediator else None,
+                         cause="every principal has answered this text; waits for something to change")
+        self._changed = self.env.event()
+        waits: list[simpy.Event] = [self._changed]
+        if pending:
+            waits.append(self.env.timeout(min(pending) - self.env.now))
+        yield self.env.any_of(waits)
+
+    def _answer_stands(self, party: str) -> bool:
+        """Whether the party's last answer was to this very text, nothing has changed since, and time cannot change it.
+
+        An acceptance, or a refusal on red lines or below the walk-away value: asking again would
+        bring the same answer. A refusal that asks for more can change as the party concedes.
+        """
+        last = self._last_answer.get(party)
+        return last is not None and last == (self.text, self.world.revision, self.knowledge.revision)
+
+    def _awaits(self, party: str) -> bool:
+        """Whether the party's answer to the text is due at a dated event still to come (logged once)."""
+        days = self._awaited.get(party)
+        if not days or self.env.now >= days[0]:
+            return False
+        if party not in self._told_awaiting:
+            self._told_awaiting.add(party)
+            self.log.add(self.env.now, "await", self.mediator.party if self.mediator else None,
+                         cause=f"awaits {party}'s answer on {self.log.day(days[0])}")
+        return True
+
+    def _carrier(self, party: str) -> str | None:
+        """The mediator that carries the text to a principal: the lead if it reaches it, else the first that does."""
+        for mediator in self._carriers:
+            reaches = self.world.shared.reaches.get(mediator)
+            if reaches is None or party in reaches:
+                return mediator
+        if party not in self._told_awaiting:
+            self._told_awaiting.add(party)
+            self.log.add(self.env.now, "absent", party, cause="no mediator reaches it")
+        return None
 
     def _summit(self, event: Event) -> Process:
-        """The parties that come meet at the mediator's table for a few rounds, answering each text at once."""
+        """The principals that come meet at the mediator's table on the day, answering each text at once.
+
+        The summit takes the table from a shuttle in progress. It holds up to ``summit_rounds``
+        rounds and ends early when a round leaves the text as it was; with no principal
+        present it holds none.
+        """
         attending = self._attendance(event)
         if self.mediator is None or self.table is None or self.done.triggered:
             return
-        with self.table.request(priority=SUMMIT) as turn:
+        present = [p for p in self.principals if p in attending and self.world.present[p]]
+        if not present:
+            self.log.add(self.env.now, "summit", cause="no principal is there: no rounds are held")
+            return
+        with self.table.request(priority=SUMMIT, preempt=True) as turn:
             yield turn
             for _ in range(self.settings.summit_rounds):
                 yield self.env.timeout(self.settings.meeting_days)
-                answers = [self._answer(p) for p in self.principals if p in attending and self.world.present[p]]
+                answers = [self._answer(p) for p in present if self.world.present[p]]
                 self.rounds += 1
-                if self._conclude(answers):
+                if self._conclude(answers) or not self._redraft():
                     return
-                self._redraft()
 
     def _attendance(self, event: Event) -> list[str]:
         """Draw who comes to a summit, note it among the run's draws and log it."""
@@ -313,27 +432,60 @@ class Talks:
         self.log.add(self.env.now, "summit", cause=f"attending: {', '.join(attending) or 'nobody'}{absent}")
         return attending
 
-    def _opening_mask(self) -> np.ndarray:
-        """Completions of the latest proposal on the table at the start (all packages if none)."""
-        tabled = [p for p in self.scenario.proposals if p.date is None or p.date <= self.scenario.start]
-        rows = self.world.packages
+    def _opening(self) -> tuple[np.ndarray, dict[int, int] | None]:
+        """Completions of the latest proposal on the table at the start (all packages if none), and its terms.
+
+        The latest by date, undated proposals counting as of the start and, among equals, the
+        last listed. The terms (issue position: value code) are returned only when the lead
+        mediator made the proposal itself: they are its core terms.
+        """
+        assert self.mediator is not None
+        start = self.scenario.start
+        tabled = [(p.date or start, i, p) for i, p in enumerate(self.scenario.proposals) if (p.date or start) <= start]
+        rows, space = self.world.packages, self.world.space
         ok = np.ones(len(rows), dtype=bool)
-        if tabled:
-            latest = max(tabled, key=lambda p: (p.date or date.min))
-            for issue, value in latest.terms.items():
-                ok &= rows[:, self.world.space.position(issue)] == self.world.space.code(issue, value)
-        return ok
+        if not tabled:
+            return ok, None
+        latest = max(tabled, key=lambda entry: entry[:2])[2]
+        terms = {space.position(issue): space.code(issue, value) for issue, value in latest.terms.items()}
+        for position, code in terms.items():
+            ok &= rows[:, position] == code
+        return ok, terms if latest.proposer == self.mediator.party else None
 
     def _table_text(self, package: int, reason: str) -> None:
-        self.text = package
+        """Put a text on the table and log it, with what it changes; mediators whose red lines it breaks object."""
+        self._news = False
+        changed = package != self.text
+        said = f"{reason}; {self._changes(self.text, package)}" if self.text is not None and changed else reason
+        self.text, self._reason = package, reason
         self.drafts += 1
-        self.log.add(self.env.now, "draft", self.mediator.party if self.mediator else None,
-                     package=package, cause=reason)
+        self.log.add(self.env.now, "draft", self.mediator.party if self.mediator else None, package=package, cause=said)
+        if changed:
+            for mediator in self._mediators:
+                broken = self.world.broken(package, mediator)
+                if broken:
+                    self.log.add(self.env.now, "object", mediator, package=package, verdicts=breaking(tuple(broken)),
+                                 cause="the text breaks its red lines")
 
-    def _redraft(self) -> None:
+    def _changes(self, old: int, new: int) -> str:
+        """What a redraft changed, in words: ``changes withdrawal to complete, ceasefire to permanent``."""
+        before, after = self.world.terms(old), self.world.terms(new)
+        moved = [f"{issue} to {value}" for issue, value in after.items() if before[issue] != value]
+        return "changes " + ", ".join(moved)
+
+    def _redraft(self) -> bool:
+        """The mediator redrafts after a round; returns whether the text changed.
+
+        The draft is logged when the text or the mediator's reason changed, not when the
+        same text stays on the table for the same reason.
+        """
         assert self.mediator is not None
+        self._news = False
         draft = self.mediator.draft()
-        self._table_text(draft.package, draft.reason)
+        changed = draft.package != self.text
+        if changed or draft.reason != self._reason:
+            self._table_text(draft.package, draft.reason)
+        return changed
 
     def _shuttle_leg(self) -> float:
         """Travel to and meet one party; an urgent mediator moves faster."""
@@ -341,8 +493,9 @@ class Talks:
         pace = 1.0 + self.world.urgency.get(self.mediator.party, 0.0)
         return (self.settings.travel_days + self.settings.meeting_days) / pace
 
-    def _deliberation(self, party: str) -> float:
-        lead = self.mediator.party if self.mediator else party
+    def _deliberation(self, party: str, carrier: str | None = None) -> float:
+        """How long a principal takes to answer: longer the more it distrusts who brought the text."""
+        lead = carrier or (self.mediator.party if self.mediator else party)
         distrust = max(0.0, -self.world.trust.get((party, lead), 0.0))
         return float(self.rng.exponential(self.settings.deliberation_days)) * (1.0 + distrust)
 
@@ -369,6 +522,9 @@ class Talks:
         if not response.accept and response.utility is not None:
             self.refusals.note(party, response.utility, package)
         if self.mediator:
+            self._news = True
+            final = response.accept or response.cause != Answer.ASKS_FOR_MORE.cause
+            self._last_answer[party] = (package, self.world.revision, self.knowledge.revision) if final else None
             self.mediator.learn(response)
             if not response.accept and not response.broken:
                 self._counter(party, package)
