@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.expectation import Expectations, Expected
-from sim.agents.shared import RedLinesInForce, Same
 from sim.agents.world import World
 from sim.constraints.arrays import Bools
 from sim.constraints.compile import STATED
@@ -70,12 +69,6 @@ class RedLineKnowledge:
         """A public event switched or dropped a red line (for a private one: now known as it is)."""
         self.known[ref] = version
         self.revision += 1
-
-    def of_others(self, party: str) -> RedLinesInForce:
-        """What a party knows of the others' red lines, as part of a cache key: (ref, version, definition)."""
-        states = self.world.red_lines
-        return tuple([(ref, version, Same(states[ref].definition)) for ref, version in self.known.items()
-                      if states[ref].party != party])
 
     def others_allow(self, party: str) -> Bools | None:
         """Packages that meet every red line of the others that the party knows of (None if that is every package)."""

@@ -2,12 +2,12 @@
 
 The mediator knows the public red lines as the scenario states them and learns the
 rest from rejections. It drafts the package that meets every red line it knows of and that
-the principals expect to settle on (the asymmetric Nash package, :mod:`sim.agents.expectation`),
-keeping the core terms of a proposal it tabled itself as long as some such package does.
+the principals expect to settle on (the asymmetric Nash package, :mod:`sim.agents.expectation`).
 When what it knows leaves no package, it runs the concession analysis on its own knowledge
 and tests the cheapest concession not yet refused, in case that red line is softer than
-stated; a mediator that leans towards a principal tests the others' red lines first (the
-onus is on them).
+stated, keeping as many terms of a proposal it tabled itself as it can; a mediator that
+leans towards a principal never asks that principal to give up a red line (the onus is on
+the others).
 """
 
 from __future__ import annotations
@@ -186,8 +186,8 @@ class Mediator:
 
     def _draft(self) -> Draft:
         known = self.known_mask()
-        if known.any():
-            return Draft(self._keeping_core(known), "meets every red line the mediator knows of")
+        if known.any():  # a deal is in view: the text everyone can expect to settle on
+            return Draft(self.best_in(known), "meets every red line the mediator knows of")
         knowledge = tuple(k for k in self._knowledge() if k[1] is not None)
         refs = tuple(ref for ref, _, _ in knowledge)
 

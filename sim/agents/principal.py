@@ -67,18 +67,42 @@ class _Ranking:
 
     ``best_from[i]`` is the position, among positions ``i`` and above, of the package the
     other principals value most (the product of their utilities; of equals, the one the party
-    values more). Code rows are made on first use.
+    values more): worked out on first use, as are the packages' code rows.
     """
 
-    __slots__ = ("_rows", "best_from", "knows_others", "packages", "utility")
+    __slots__ = ("_best_from", "_others", "_rows", "knows_others", "packages", "utility")
 
     def __init__(self, packages: npt.NDArray[np.intp], utility: npt.NDArray[np.float64],
                  others: npt.NDArray[np.float64] | None, knows_others: bool = True) -> None:
         self.packages, self.utility = packages, utility
         self.knows_others = knows_others
         """Whether the packages meet every red line of the others that the party knows of (else none could)."""
-        self.best_from = _best_from(others.take(packages)) if others is not None else np.arange(len(packages))
+        self._others = others
+        self._best_from: npt.NDArray[np.intp] | None = None
         self._rows: npt.NDArray[np.int16] | None = None
+
+    def known(self, others_allow: Bools | None) -> _Ranking:
+        """This ranking cut down to what the red lines of others the party knows of allow (itself if none cut it).
+
+        If they allow none of its packages, the ranking as it is, marked as not meeting them.
+        """
+        if others_allow is None:
+            return self
+        keep = others_allow.take(self.packages)
+        if keep.all():
+            return self
+        if not keep.any():
+            return _Ranking(self.packages, self.utility, self._others, knows_others=False)
+        return _Ranking(self.packages[keep], self.utility[keep], self._others)
+
+    @property
+    def best_from(self) -> npt.NDArray[np.intp]:
+        """For each position, the position at or above it of the package the others value most."""
+        if self._best_from is None:
+            found = self._others
+            self._best_from = _best_from(found.take(self.packages)) if found is not None \
+                else np.arange(len(self.packages))
+        return self._best_from
 
     def meeting(self, asked: Floats | float) -> npt.NDArray[np.intp]:
         """For each demand, the position of the least-valued package that meets it (the most valued if none does)."""
@@ -114,7 +138,7 @@ class _Rankings(SharedPart):
     """Each principal's ranking per red lines in force and walk-away value, shared by the runs of one scenario."""
 
     def __init__(self, shared: Shared) -> None:
-        entry = 24 + 2 * len(shared.space.sizes)  # bytes a package: index, utility, best offer, code row once made
+        entry = 24 + 2 * len(shared.space.sizes)  # bytes a package: index, utility, best offer, code row, once made
         self.rankings: Lru[RankingKey, _Ranking] = Lru(shared.bounds.ranking_bytes, lambda r: len(r.packages) * entry)
         self.others: dict[tuple[str, ...], Floats] = {}
         """How much each set of other principals values each package together (:meth:`valued_by`)."""
@@ -314,10 +338,10 @@ class Principal:
         if self._revision == revision:
             return
         mine = self.world.own.get(self.party, [])
-        key = (self.party, self.world.red_lines_in_force(self.party), self.world.walk_away.get(self.party),
-               self.knowledge.of_others(self.party))
+        key = (self.party, self.world.red_lines_in_force(self.party), self.world.walk_away.get(self.party))
         rankings = self.world.shared.part(_Rankings)
-        self._ranking = kept(rankings.rankings, key, self._ranked, rankings)
+        self._ranking = kept(rankings.rankings, key, self._ranked, rankings).known(
+            self.knowledge.others_allow(self.party))
         ranked = self._ranking.utility
         self._top = float(ranked[-1]) if len(ranked) else 0.0
         self._expected = self._settlement()
@@ -325,19 +349,13 @@ class Principal:
         self._revision = revision
 
     def _ranked(self, rankings: _Rankings) -> _Ranking:
-        """The packages the party would offer now, ranked (what :meth:`_refresh` keeps).
+        """The packages the party's own red lines and walk-away value allow, ranked (what :meth:`_refresh` keeps).
 
-        Those its own red lines and walk-away value allow and, unless that leaves none, every
-        red line of the others it knows of.
+        Shared by the runs of the scenario; each run cuts it down to what the red lines of the
+        others it knows of allow (:meth:`_Ranking.known`).
         """
         packages, utility = self.world.ranked(self.party)
-        others_allow, knows_others = self.knowledge.others_allow(self.party), True
-        if others_allow is not None:
-            keep = others_allow.take(packages)
-            knows_others = bool(keep.any())
-            if knows_others:
-                packages, utility = packages[keep], utility[keep]
-        return _Ranking(packages, utility, rankings.valued_by(self.others, self.world.utility), knows_others)
+        return _Ranking(packages, utility, rankings.valued_by(self.others, self.world.utility))
 
     def _settlement(self) -> float:
         """The utility it expects to settle for: its share of the Nash package of what it knows could be agreed.

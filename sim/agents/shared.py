@@ -81,8 +81,8 @@ class Same(Generic[T]):
 
 RedLinesInForce = tuple[tuple[str, str | None, Same[RedLine]], ...]
 """Red lines by ref, each with its active version (None: dropped) and its definition."""
-RankingKey = tuple[str, RedLinesInForce, float | None, RedLinesInForce]
-"""A party, its own red lines in force, its walk-away value, and the red lines of others it knows of."""
+RankingKey = tuple[str, RedLinesInForce, float | None]
+"""A party, its own red lines in force, and its walk-away value."""
 ZopaKey = tuple[RedLinesInForce, tuple[tuple[str, float], ...]]
 """Every red line with its active version (None: dropped), and every party's walk-away value."""
 
