@@ -93,6 +93,11 @@ def _process_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
         for process in workers.values():
             if process.is_alive():
                 process.terminate()
+        for process in workers.values():
+            process.join(timeout=1.0)
+        # Join the executor's own thread now, its workers gone: left to the interpreter's exit, it could
+        # find its wake-up pipe closed and print "Exception ignored ... Bad file descriptor" after Ctrl-C.
+        pool.shutdown(wait=True)
         raise
     pool.shutdown(wait=True)
 
