@@ -94,9 +94,9 @@ class Talks:
         principals = tuple([p.id for p in parties])
         self.principals = {name: Principal(p, self.world, self.knowledge, principals)
                            for name, p in zip(principals, parties, strict=True)}
+        self._mediators = [p.id for p in scenario.parties if p.role == "mediator"]
         self.mediator = self._lead_mediator()
         self.deadline = self._concession_deadline()
-        self._mediators = [p.id for p in scenario.parties if p.role == "mediator"]
         lead = [self.mediator.party] if self.mediator else []
         self._carriers = lead + [m for m in self._mediators if m not in lead]
         """Who may carry the text: the lead mediator first, then the others in file order."""
@@ -116,7 +116,7 @@ class Talks:
 
     def _lead_mediator(self) -> Mediator | None:
         """The mediator who leads the talks, if they are mediated (the default when the scenario has one)."""
-        mediators = [p.id for p in self.scenario.parties if p.role == "mediator"]
+        mediators = self._mediators
         lead = self.settings.lead_mediator or (mediators[0] if mediators else None)
         protocol = self.settings.protocol or ("mediated" if lead else "alternating")
         if protocol != "mediated" or not lead:
