@@ -32,6 +32,7 @@ from sim.scenario.model import Scenario
 from sim.simulation.draws import draw_versions, stated_versions
 from sim.simulation.offer_log import AGREEMENT, NO_OFFER, blocked_record, breaking, offer_turns
 from sim.simulation.refusals import Refusals
+from sim.simulation.shuttle import Shuttle, State
 from sim.simulation.stretch import (
     Stretch,
     agreement_rule,
@@ -97,18 +98,7 @@ class Talks:
         self._mediators = [p.id for p in scenario.parties if p.role == "mediator"]
         self.mediator = self._lead_mediator()
         self.deadline = self._concession_deadline()
-        lead = [self.mediator.party] if self.mediator else []
-        self._carriers = lead + [m for m in self._mediators if m not in lead]
-        """Who may carry the text: the lead mediator first, then the others in file order."""
-        self._awaited = self._answers_due(scenario)
-        self._told_awaiting: set[str] = set()
-        self._last_answer: dict[str, tuple[int, int, int] | None] = {}
-        """Each principal's last answer that time alone cannot change: the text, and the world's state then."""
-        self._changed = self.env.event()
-        """Triggered when an event changes the world: a mediator with nothing to ask waits for it."""
-        self._told_waiting = False
-        self._news = False
-        """Whether answers came in since the text was last drafted (at an event, say): the mediator redrafts."""
+        self.shuttle = self._shuttle() if self.mediator else None
         self.table = simpy.PreemptiveResource(self.env, capacity=1) if self.mediator else None
         """The mediator's table: a shuttle and a summit do not hold talks at once (a summit takes it from a shuttle)."""
         self.done = self.env.event()
@@ -123,14 +113,22 @@ class Talks:
             return None
         return Mediator(lead, self.world, tuple(self.principals))
 
-    def _answers_due(self, scenario: Scenario) -> dict[str, list[float]]:
-        """For each principal, the days of the dated events still to come at which it gives its answer."""
+    def _shuttle(self) -> Shuttle:
+        """The lead mediator's book: who carries its text (itself first), whose answers dated events give."""
+        assert self.mediator is not None
+        lead = self.mediator.party
         due: dict[str, list[float]] = {}
-        for event in scenario.events:
+        for event in self.scenario.events:
             if event.date is not None and self._offset(event.date) >= 0:
                 for party in event.answering:
                     due.setdefault(party, []).append(self._offset(event.date))
-        return {party: sorted(days) for party, days in due.items()}
+        carriers = [lead] + [m for m in self._mediators if m != lead]
+        return Shuttle(self.env, self.log, lead, carriers, self.world.shared.reaches,
+                       {party: sorted(days) for party, days in due.items()})
+
+    def _state(self) -> State:
+        """The state an answer is given in: what the world and the table's knowledge are now."""
+        return self.world.revision, self.knowledge.revision
 
     def _concession_deadline(self) -> float:
         """The day by which principals plan to have come down to what they expect to settle for.
@@ -161,8 +159,6 @@ class Talks:
         self.refusals = Refusals()
         self.stop_reason = "the horizon was reached"
         self._everyone = set(self.principals)
-        self._accepted: dict[str, tuple[int, tuple[int, int]]] = {}
-        """Each principal's last acceptance in mediated talks: the text, and the world's state when it was given."""
         self._max_rounds = self.settings.max_rounds
         self._last_round = last_round(self._max_rounds)
         self.draws: dict[str, bool | int] = {}
@@ -253,10 +249,8 @@ class Talks:
         happens = at < 0 or self.rng.random() < event.probability
         if event.probability < 1.0:
             self.draws[f"happens:{event.id}"] = happens
-        for party in event.answering:  # due now, or never: the mediator asks the party as usual from now on
-            days = self._awaited.get(party)
-            if days and days[0] == at:
-                days.pop(0)
+        if self.shuttle is not None:  # the answers are given now, or never: the mediator asks as usual from now on
+            self.shuttle.passed(event.answering, at)
         if not happens:
             self.log.add(self.env.now, "event", cause=f"{event.title or event.id} does not happen")
             return
@@ -292,9 +286,8 @@ class Talks:
 
     def _happen(self, event: Event, kind: str) -> None:
         self.log.add(self.env.now, kind, cause=event.title or event.id)
-        if event.effects and not self._changed.triggered:
-            self._changed.succeed()
-            self._told_waiting = False
+        if event.effects and self.shuttle is not None:
+            self.shuttle.world_changed()
         for effect in event.effects:
             change = self.world.apply(effect)
             if isinstance(effect, SwitchVersion | DropRedLine):
@@ -330,74 +323,32 @@ class Talks:
         if none can be asked, the mediator waits for the first such event. A principal the lead
         mediator does not reach gets the text from a mediator that does.
         """
+        shuttle = self.shuttle
+        assert shuttle is not None
         asked = 0
         for party in self.principals:
             if not self.world.present[party]:
                 self.log.add(self.env.now, "absent", party, cause="out of the talks")
                 continue
-            if self._awaits(party) or self._answer_stands(party):
+            if shuttle.awaits(party) or shuttle.stands(party, self.text, self._state()):
                 continue
-            carrier = self._carrier(party)
+            carrier = shuttle.carrier(party)
             if carrier is None:
                 continue
             asked += 1
             yield self.env.timeout(self._shuttle_leg())
-            if carrier != self.mediator.party:  # type: ignore[union-attr]
+            if carrier != shuttle.lead:
                 self.log.add(self.env.now, "carry", carrier, cause=f"carries the text to {party}")
             yield self.env.timeout(self._deliberation(party, carrier))
             if self._conclude([self._answer(party)]):  # the last acceptance the text needed
                 self.rounds += 1
                 return True
-        if not asked and not self._news:
-            yield from self._wait_for_a_change()
+        if not asked and not shuttle.news:
+            yield shuttle.wait()
             return False
         self.rounds += 1
         self._redraft()
         return False
-
-    def _wait_for_a_change(self) -> Generator[simpy.Event, Any, None]:
-        """Nobody has anything new to say on the text: the mediator waits for an answer due or a change in the world."""
-        pending = [days[0] for days in self._awaited.values() if days and days[0] > self.env.now]
-        if not pending and not self._told_waiting:
-            self._told_waiting = True
-            self.log.add(self.env.now, "wait", self.mediator.party if self.mediator else None,
-                         cause="every principal has answered this text; waits for something to change")
-        self._changed = self.env.event()
-        waits: list[simpy.Event] = [self._changed]
-        if pending:
-            waits.append(self.env.timeout(min(pending) - self.env.now))
-        yield self.env.any_of(waits)
-
-    def _answer_stands(self, party: str) -> bool:
-        """Whether the party's last answer was to this very text, nothing has changed since, and time cannot change it.
-
-        An acceptance, or a refusal on red lines or below the walk-away value: asking again would
-        bring the same answer. A refusal that asks for more can change as the party concedes.
-        """
-        last = self._last_answer.get(party)
-        return last is not None and last == (self.text, self.world.revision, self.knowledge.revision)
-
-    def _awaits(self, party: str) -> bool:
-        """Whether the party's answer to the text is due at a dated event still to come (logged once)."""
-        days = self._awaited.get(party)
-        if not days or self.env.now >= days[0]:
-            return False
-        if party not in self._told_awaiting:
-            self._told_awaiting.add(party)
-            self.log.add(self.env.now, "await", self.mediator.party if self.mediator else None,
-                         cause=f"awaits {party}'s answer on {self.log.day(days[0])}")
-        return True
-
-    def _carrier(self, party: str) -> str | None:
-        """The mediator that carries the text to a principal: the lead if it reaches it, else the first that does."""
-        for mediator in self._carriers:
-            reaches = self.world.shared.reaches.get(mediator)
-            if reaches is None or party in reaches:
-                return mediator
-        if party not in self._told_awaiting:
-            self._told_awaiting.add(party)
-            self.log.add(self.env.now, "absent", party, cause="no mediator reaches it")
-        return None
 
     def _summit(self, event: Event) -> Process:
         """The principals that come meet at the mediator's table on the day, answering each text at once.
@@ -454,7 +405,8 @@ class Talks:
 
     def _table_text(self, package: int, reason: str) -> None:
         """Put a text on the table and log it, with what it changes; mediators whose red lines it breaks object."""
-        self._news = False
+        if self.shuttle is not None:
+            self.shuttle.drafted()
         changed = package != self.text
         said = f"{reason}; {self._changes(self.text, package)}" if self.text is not None and changed else reason
         self.text, self._reason = package, reason
@@ -479,8 +431,8 @@ class Talks:
         The draft is logged when the text or the mediator's reason changed, not when the
         same text stays on the table for the same reason.
         """
-        assert self.mediator is not None
-        self._news = False
+        assert self.mediator is not None and self.shuttle is not None
+        self.shuttle.drafted()
         draft = self.mediator.draft()
         changed = draft.package != self.text
         if changed or draft.reason != self._reason:
@@ -521,10 +473,8 @@ class Talks:
             self.knowledge.reveal(tuple(ref for ref in response.broken if ref in self.world.red_lines))
         if not response.accept and response.utility is not None:
             self.refusals.note(party, response.utility, package)
-        if self.mediator:
-            self._news = True
-            final = response.accept or response.cause != Answer.ASKS_FOR_MORE.cause
-            self._last_answer[party] = (package, self.world.revision, self.knowledge.revision) if final else None
+        if self.mediator and self.shuttle is not None:
+            self.shuttle.heard(response, self._state())
             self.mediator.learn(response)
             if not response.accept and not response.broken:
                 self._counter(party, package)
@@ -541,14 +491,14 @@ class Talks:
         """Agreement if every principal accepted the same text and the one check allows it.
 
         In mediated talks an acceptance stands while the text and the world stay as they were
-        (:meth:`_standing`); in alternating offers each offer is answered afresh.
+        (:meth:`Shuttle.standing`); in alternating offers each offer is answered afresh.
         """
         if not answers:
             return False
         package = answers[-1].package
         accepted = [a.party for a in answers if a.accept]
-        if self.mediator:
-            accepted = self._standing(answers, package)
+        if self.shuttle is not None:
+            accepted = self.shuttle.standing(answers, package, self._state())
         self.progress = share_accepting(len(accepted), len(self.principals))
         unanimous = len(accepted) == len(self._everyone) and set(accepted) == self._everyone
         agreed, blocked = agreement_rule(unanimous, unanimous and self.world.agreement_allowed(package))
@@ -563,20 +513,6 @@ class Talks:
         self.log.add(self.env.now, "agreement", package=package, cause=AGREEMENT)
         self._finish("agreement")
         return True
-
-    def _standing(self, answers: list[Response], text: int) -> list[str]:
-        """The principals whose acceptance of ``text`` stands: given in this round or before, the world unchanged since.
-
-        A party that accepted a text does not take it back while nothing changes; any event that
-        changes the world, or a new text, asks every party again.
-        """
-        revision = (self.world.revision, self.knowledge.revision)
-        for answer in answers:
-            if answer.accept:
-                self._accepted[answer.party] = (text, revision)
-            else:
-                self._accepted.pop(answer.party, None)
-        return [party for party, (accepted, when) in self._accepted.items() if accepted == text and when == revision]
 
     # -- alternating offers ------------------------------------------------------------------------
 
