@@ -88,7 +88,7 @@ def check_document(doc: Document) -> tuple[Scenario | None, list[Diagnostic]]:
         findings += Checker(doc, _partial_parts(doc.data)).run()
         return None, _dedupe(findings)
     findings = Checker(doc, _parts_of(scenario)).run()
-    return (None if findings else scenario), findings
+    return (None if any(d.severity == "error" for d in findings) else scenario), findings
 
 
 def _parts_of(scenario: Scenario) -> Parts:

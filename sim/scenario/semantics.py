@@ -50,6 +50,7 @@ from sim.scenario.events import (
 from sim.scenario.hints import YAML11_BOOLEANS, did_you_mean, one_of, quoted
 from sim.scenario.model import History, Issue, Party, Preferences, Proposal, SourceDocument
 from sim.scenario.redlines import RedLine
+from sim.scenario.unread import unread
 from sim.scenario.yamlio import Document, PathKey
 
 
@@ -108,6 +109,11 @@ class Checker:
         """Record a finding at the value (or key) at ``path``."""
         line, col = self.doc.where.locate(path, key=key)
         self.found.append(Diagnostic(self.doc.path, line, col, message))
+
+    def warn(self, path: PathKey, message: str) -> None:
+        """Record a warning at the value at ``path``: the file is valid, but something in it does nothing."""
+        line, col = self.doc.where.locate(path)
+        self.found.append(Diagnostic(self.doc.path, line, col, message, "warning"))
 
     def run(self) -> list[Diagnostic]:
         """Run every check and return the findings."""
@@ -482,7 +488,15 @@ class Checker:
             if isinstance(effect, ChangeLean):
                 self.lean(effect, path)
             assert not isinstance(effect, Attendance) or effect.party
+            why = unread(effect, self.parties, self.lead())
+            if why is not None:
+                self.warn(path, f"no decision in a run reads this effect: {why}")
 
+    def lead(self) -> str | None:
+        """The lead mediator: the one named under ``talks``, else the first mediator (None without one)."""
+        if self.parts.lead_mediator is not None:
+            return self.parts.lead_mediator
+        return next((p.id for p in self.parties.values() if p.role == "mediator"), None)
 
     def lean(self, effect: ChangeLean, path: PathKey) -> None:
         """A lean effect moves a mediator's lean towards a principal (or none)."""
