@@ -78,3 +78,20 @@ def test_urgency_and_an_event_that_raises_it_bring_the_deal_forward(protocol: st
     calm = median_day(talks(protocol))
     assert median_day(talks(protocol, urgency=0.5)) < calm
     assert median_day(talks(protocol, events=ESCALATION)) < calm
+
+
+@pytest.mark.parametrize("protocol", ["alternating", "mediated"])
+def test_a_random_event_that_ends_the_talks_ends_them_when_it_falls(protocol: str) -> None:
+    war = [{"id": "war", "kind": "shock", "title": "A regional war", "rate_per_day": 0.5, "ends_talks": True,
+            "window": {"first": "2025-01-03", "last": "2025-02-09"}}]
+    scenario = Scenario.model_validate(talks(protocol, events=war))
+    ended = 0
+    for seed in range(1, 21):
+        outcome, log = run(scenario, seed=seed)
+        if outcome.agreed:
+            continue
+        ended += 1
+        shocks = [e for e in log.entries if e["kind"] == "shock"]
+        assert len(shocks) == 1 and log.entries[-1]["time"] == shocks[0]["time"], seed
+        assert outcome.reason.endswith("'A regional war' ended the talks")
+    assert ended >= 15  # at half a war a day from day 2, it falls long before the talks would agree

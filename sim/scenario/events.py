@@ -130,7 +130,9 @@ class Event(Model):
         0.0, description="How much a prospect of progress lowers a random event's rate: the rate is "
         "multiplied by 1 - damping x progress, progress being the share of principals that accepted "
         "the latest text.")
-    ends_talks: StrictBool = Field(False, description="A deadline that ends the talks when it falls.")
+    ends_talks: StrictBool = Field(False, description=(
+        "The event ends the talks when it happens: a deadline (dated, which the principals plan for) or, "
+        "for a random event, a break such as a war."))
     answering: list[Id] = Field([], description=(
         "Principals that give their answer to the text on the table at this event (a meeting, a statement). "
         "Until the event the lead mediator does not ask them for it; if the event does not happen, it does."))

@@ -283,6 +283,9 @@ class Talks:
             if self.rng.random() < 1.0 - event.progress_damping * self.progress:
                 self.draws[f"shocks:{event.id}"] = int(self.draws[f"shocks:{event.id}"]) + 1
                 self._happen(event, "shock")
+                if event.ends_talks:  # a regional war, say
+                    self._finish(f"'{event.title or event.id}' ended the talks")
+                    return
 
     def _happen(self, event: Event, kind: str) -> None:
         self.log.add(self.env.now, kind, cause=event.title or event.id)
