@@ -30,9 +30,9 @@ from sim.scenario.redlines import RedLine
 Knowledge = tuple[tuple[str, str | None, float], ...]
 """What the mediator assumes of each red line it knows (ref, version), with its price."""
 Weighing = tuple[tuple[str, float, float], ...]
-DraftKey = tuple[Knowledge, frozenset[str], "Weighing", str | None, tuple[tuple[int, int], ...]]
-"""What a draft depends on: knowledge, refused concessions, weighing, lean and core terms."""
 """Each principal the mediator weighs: (party, power, walk-away value)."""
+DraftKey = tuple[Knowledge, frozenset[str], Weighing, str | None, tuple[tuple[int, int], ...]]
+"""What a draft depends on: knowledge, refused concessions, weighing, lean and core terms."""
 
 
 @dataclass(frozen=True)
