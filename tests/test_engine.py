@@ -36,13 +36,16 @@ def test_gaza_as_reported_never_ends_in_a_deal(gaza: sim.Scenario) -> None:
 
 
 def test_the_variant_opens_deals_with_dates(variant: sim.Scenario) -> None:
-    outcomes = [run(variant, seed=seed)[0] for seed in range(40)]
-    deals = [o for o in outcomes if o.agreed]
+    runs = [run(variant, seed=seed) for seed in range(40)]
+    deals = [(o, log) for o, log in runs if o.agreed]
     assert len(deals) >= 10
-    for deal in deals:
+    for deal, log in deals:
         assert deal.date is not None and deal.date >= "2024-08-16" and deal.package is not None
         assert deal.package["philadelphi"] == "monitored"
         assert deal.blocking == ()
+        kinds = [e["kind"] for e in log.entries]
+        settled = next(k for k, e in enumerate(log.entries) if "settles screening" in e["cause"])
+        assert settled < kinds.index("agreement")  # the screening the proposal deferred is settled first
 
 
 def test_the_timeline_tells_the_reported_story(gaza: sim.Scenario) -> None:

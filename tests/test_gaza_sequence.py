@@ -2,7 +2,8 @@
 
 16 August: the Qatar talks end with the U.S. bridging proposal on the table. 19 August: Blinken's
 meeting, where Netanyahu assents; Biden puts the onus on Hamas. 20 August: Hamas calls the
-proposal "a reversal". The Cairo summit that week. The threat of retaliation stands, but no
+proposal "a reversal". The Cairo summit that week. Screening, deferred by the proposal, stays
+open in the U.S. text until the mediator settles it. The threat of retaliation stands, but no
 strike comes before the article's date.
 """
 
@@ -58,6 +59,16 @@ def test_the_us_text_keeps_israeli_troops_in_the_corridor_through_the_cairo_summ
                    for r in rows if r["kind"] == "draft" and r["date"] <= summit[-1])
 
     assert count(kept(rows) for _, rows in runs()) >= AT_LEAST
+
+
+def test_screening_stays_open_in_the_us_text_until_the_mediator_settles_it() -> None:
+    for seed, (_, rows) in zip(SEEDS, runs(), strict=True):
+        texts = [r for r in rows if r["kind"] in ("draft", "accept", "reject") and r["party"] != "egypt"]
+        assert texts[0]["kind"] == "draft" and texts[0]["package"]["screening"] is None, seed
+        settled = next((k for k, r in enumerate(texts) if r["kind"] == "draft" and "settles screening" in r["cause"]),
+                       len(texts))
+        assert all(r["package"]["screening"] is None for r in texts[:settled]), seed
+        assert all(r["package"]["screening"] is not None for r in texts[settled:]), seed
 
 
 def test_no_retaliation_before_20_august() -> None:

@@ -37,11 +37,16 @@ DraftKey = tuple[Knowledge, frozenset[str], Weighing, str | None, tuple[tuple[in
 
 @dataclass(frozen=True)
 class Draft:
-    """A text the mediator tables, and why."""
+    """A text the mediator tables, and why.
+
+    ``package`` is the whole package the mediator has in mind; the text leaves the issues at
+    positions ``open`` open (their terms in ``package`` are how the mediator would settle them).
+    """
 
     package: int
     reason: str
     testing: tuple[str, ...] = ()
+    open: tuple[int, ...] = ()
 
 
 class _Kept(SharedPart):
@@ -77,6 +82,10 @@ class Mediator:
         self._kept = world.shared.part(_Kept)
         self.core: dict[int, int] = {}
         """The terms of a proposal the mediator tabled as its own (issue position: value code), kept while it can."""
+        self.open: tuple[int, ...] = ()
+        """The issues (positions) its text leaves open, until it settles them."""
+        self.settling: str | None = None
+        """Why it settles the open issues in its next draft (None: it leaves them open)."""
 
     def learn(self, response: Response) -> None:
         """Take in an answer: red lines it reveals, or a refusal on terms."""
@@ -167,22 +176,38 @@ class Mediator:
             return settled
         return int(np.argmax(np.where(fewest, self.score(), -np.inf)))
 
-    def first_text(self, within: Bools, own_terms: dict[int, int] | None = None) -> Draft:
-        """Table the proposal on the table, settling its open issues as the mediator sees best.
+    def first_text(self, within: Bools, own_terms: dict[int, int] | None = None,
+                   open_issues: tuple[int, ...] = ()) -> Draft:
+        """Table the proposal on the table (``within``: its completions), leaving its open issues open.
 
         ``own_terms`` are the terms (issue position: value code) of a proposal the mediator
-        made itself: its core terms, which it keeps in later drafts as long as it can.
+        made itself: its core terms, which it keeps in later drafts as long as it can. With no
+        proposal on the table, it drafts a whole text.
         """
         self.core = own_terms or {}
-        settled = "" if within.all() else "; open issues settled to break the fewest known red lines"
-        return Draft(self.best_in(within), "tables the proposal" + settled if not within.all()
-                     else "drafts a first text")
+        self.open = open_issues
+        if within.all():
+            return Draft(self.best_in(within), "drafts a first text")
+        issues = self.world.space.issues
+        left = f"; leaves {', '.join(issues[j] for j in open_issues)} open" if open_issues else ""
+        return Draft(self.best_in(within), "tables the proposal" + left, open=open_issues)
+
+    def settle(self, why: str) -> None:
+        """Decide to settle the open issues in the next draft, for the reason given (nothing if none is open)."""
+        if self.open and self.settling is None:
+            self.settling = why
 
     def draft(self) -> Draft:
-        """Redraft the text after a round of answers."""
+        """Redraft the text after a round of answers; open issues stay open unless it decided to settle them."""
         key = (self._knowledge(), frozenset(self.confirmed), self._weighing(), self.world.lean.get(self.party),
                tuple(self.core.items()))
-        return kept(self._kept.drafts, key, self._draft)
+        drafted = kept(self._kept.drafts, key, self._draft)
+        if not self.open:
+            return drafted
+        if self.settling is None:
+            return Draft(drafted.package, drafted.reason, drafted.testing, self.open)
+        why, self.open, self.settling = self.settling, (), None
+        return Draft(drafted.package, why, drafted.testing)
 
     def _draft(self) -> Draft:
         known = self.known_mask()

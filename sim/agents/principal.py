@@ -35,6 +35,8 @@ class Answer(IntEnum):
     BREAKS_RED_LINES = 1
     BELOW_WALK_AWAY = 2
     ASKS_FOR_MORE = 3
+    WITHHOLDS = 4
+    """It would accept, but for red lines on issues the text leaves open (texts only, never offers)."""
 
     @property
     def accepts(self) -> bool:
@@ -48,7 +50,8 @@ class Answer(IntEnum):
 
 
 _CAUSES = {Answer.PROPOSES: "proposes", Answer.ACCEPTS: "accepts", Answer.BREAKS_RED_LINES: "breaks red lines",
-           Answer.BELOW_WALK_AWAY: "below its walk-away value", Answer.ASKS_FOR_MORE: "asks for more"}
+           Answer.BELOW_WALK_AWAY: "below its walk-away value", Answer.ASKS_FOR_MORE: "asks for more",
+           Answer.WITHHOLDS: "withholds acceptance while issues are open"}
 
 
 class Response(NamedTuple):
@@ -60,6 +63,8 @@ class Response(NamedTuple):
     broken: tuple[str, ...]
     cause: str
     utility: float | None
+    withheld: tuple[str, ...] = ()
+    """Its red lines on issues the text leaves open that it does not defer (:meth:`Principal.read_open_text`)."""
 
 
 class _Ranking:
@@ -393,19 +398,66 @@ class Principal:
             self._first_seen = value
         self._best_seen = max(self._best_seen, value)
 
-    def respond(self, package: int, t: float, day: float) -> Response:
-        """Answer one text at relative time ``t`` on day ``day``, by the answer rule (:func:`answer_to`)."""
+    def respond(self, package: int, t: float, day: float, open_issues: tuple[int, ...] = ()) -> Response:
+        """Answer one text at relative time ``t`` on day ``day``, by the answer rule (:func:`answer_to`).
+
+        A text that leaves issues (positions) open is read as :meth:`read_open_text` says; a
+        principal that would accept it but for a red line it does not defer withholds acceptance.
+        """
         self._refresh()
         plan = self._plan()
-        utility = self._utility[package] if self.has_utility else None
+        if open_issues:
+            utility, broken, withheld = self.read_open_text(package, open_issues)
+        else:
+            utility, broken, withheld = self._utility[package] if self.has_utility else None, self.breaks(package), ()
         worth = 0.0 if utility is None else utility
-        broken = self.breaks(package)
         answer = answer_to(bool(broken), not meets(worth, plan.walk_away), not meets(worth, plan.accepts_from(t, day)))
+        if answer is Answer.ACCEPTS and withheld:
+            answer = Answer.WITHHOLDS
         if answer is Answer.BREAKS_RED_LINES:
             refs = broken
         else:
             refs = (self.walk_away_ref,) if answer is Answer.BELOW_WALK_AWAY else ()
-        return Response(self.party, package, answer.accepts, refs, answer.cause, utility)
+        return Response(self.party, package, answer.accepts, refs, answer.cause, utility, withheld)
+
+    def judge(self, package: int) -> tuple[float | None, tuple[str, ...]]:
+        """What a whole package is worth to the party (None without preferences), and its red lines it breaks."""
+        self._refresh()
+        return (self._utility[package] if self.has_utility else None), self.breaks(package)
+
+    def read_open_text(self, package: int, open_issues: tuple[int, ...]) -> tuple[float | None, tuple[str, ...],
+                                                                                   tuple[str, ...]]:
+        """What a text that leaves issues open is worth to the party, what it breaks and what it withholds on.
+
+        Its red lines are judged as ``evaluate`` judges them over every way the open issues could
+        be settled: one breaks if it breaks in every completion, holds if it holds in every one;
+        otherwise it is open, and the party either defers it (``if_left_open: defer``, it holds
+        for now) or withholds acceptance on it. The text is worth what its worst completion gives
+        the party among those that meet every red line the party knows of, its own and the
+        others' (a maximin reading: the open issues may yet be settled against it, but not
+        across a known red line); among those meeting its own if the others' leave none, among
+        all completions if its own do.
+        """
+        self._refresh()
+        completions = self.world.completions(package, open_issues)
+        broken: list[str] = []
+        withheld: list[str] = []
+        admissible = completions.copy()
+        for ref, holds in self._own:
+            inside = holds & completions
+            if not inside.any():
+                broken.append(ref)
+                continue
+            if not np.array_equal(inside, completions) and not self.world.defers(ref):
+                withheld.append(ref)
+            admissible &= holds
+        if not admissible.any():
+            admissible = completions
+        others = self.knowledge.others_allow(self.party)
+        if others is not None and (admissible & others).any():
+            admissible &= others
+        utility = float(self.world.utility[self.party][admissible].min()) if self.has_utility else None
+        return utility, tuple(broken), tuple(withheld)
 
     def breaks(self, package: int) -> tuple[str, ...]:
         """The party's own active red lines that a package breaks (the cache must be fresh)."""

@@ -157,11 +157,27 @@ class World:
         rows.setflags(write=False)
         return rows
 
-    def broken(self, package: int, party: str | None = None) -> list[str]:
-        """Active red lines (of one party, or all) that a package breaks."""
-        return [ref for ref, state in self.red_lines.items()
-                if state.active is not None and (party is None or state.party == party)
-                and not self.mask(ref)[package]]
+    def broken(self, package: int, party: str | None = None, open_issues: tuple[int, ...] = ()) -> list[str]:
+        """Active red lines (of one party, or all) that a package breaks.
+
+        With issues (positions) left open, those that every completion of the text breaks.
+        """
+        mine = [ref for ref, state in self.red_lines.items()
+                if state.active is not None and (party is None or state.party == party)]
+        if not open_issues:
+            return [ref for ref in mine if not self.mask(ref)[package]]
+        completions = self.completions(package, open_issues)
+        return [ref for ref in mine if not (self.mask(ref) & completions).any()]
+
+    def completions(self, package: int, open_issues: tuple[int, ...]) -> Bools:
+        """The packages a text could end as: ``package``'s terms, but for the issues (positions) it leaves open."""
+        fixed = [j for j in range(self.packages.shape[1]) if j not in open_issues]
+        rows = self.packages[:, fixed]
+        return np.asarray((rows == rows[package]).all(axis=1))
+
+    def defers(self, ref: str) -> bool:
+        """Whether a red line's party accepts, for now, a text that leaves its issues open (``if_left_open: defer``)."""
+        return self.red_lines[ref].definition.if_left_open == "defer"
 
     def agreement_allowed(self, package: int) -> bool:
         """Whether a package holds every active red line and every walk-away value."""

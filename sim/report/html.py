@@ -20,6 +20,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from sim.analysis.narrate import terms_text
 from sim.errors import NegsimError, UsageError
 from sim.experiments.replicate import replication_rng
 from sim.files.outputs import check_output, is_stdout, write_output
@@ -449,7 +450,7 @@ def _terms_tabled(entry: dict[str, Any]) -> str:
     """The terms of the entry's package; an acceptance's package is the text above it, so not repeated."""
     if entry["kind"] == "accept":
         return ""
-    return ", ".join(f"{k}={v}" for k, v in (entry.get("package") or {}).items())
+    return terms_text(entry.get("package") or {})
 
 
 def _errors(results: list[Results]) -> str:

@@ -15,6 +15,7 @@ from sim.simulation.timeline import OfferTurns, Record
 
 NO_OFFER = "no package meets its own red lines"
 AGREEMENT = "every principal accepts; every active red line and walk-away value holds"
+CARRIED = "accepts the settled text: it gives what it accepted in principle"
 BLOCKED = "principals agree, but the text breaks red lines of others or a walk-away value"
 
 

@@ -17,8 +17,9 @@ import simpy
 from sim.agents.principal import Answer, Response
 from sim.simulation.timeline import EventLog
 
-State = tuple[int, int]
-"""The state of the talks an answer was given in: the world's revision and what the table knew."""
+State = tuple[int, int, int]
+"""The state of the talks an answer was given in: the world's revision, what the table knew, and how
+many issues the text leaves open (settling one makes a new text, even of the same package)."""
 
 
 class Shuttle:
@@ -40,6 +41,7 @@ class Shuttle:
         self._told_waiting = False
         self._final: dict[str, tuple[int, State] | None] = {}
         self._accepted: dict[str, tuple[int, State]] = {}
+        self._withholding: dict[str, tuple[int, State]] = {}
 
     # -- whom the mediator asks -------------------------------------------------------------------
 
@@ -94,11 +96,17 @@ class Shuttle:
         changes the world, or a new text, asks every party again.
         """
         for answer in answers:
+            self._accepted.pop(answer.party, None)
+            self._withholding.pop(answer.party, None)
             if answer.accept:
                 self._accepted[answer.party] = (text, state)
-            else:
-                self._accepted.pop(answer.party, None)
-        return [party for party, (accepted, when) in self._accepted.items() if accepted == text and when == state]
+            elif answer.cause == Answer.WITHHOLDS.cause:
+                self._withholding[answer.party] = (text, state)
+        return [party for party, given in self._accepted.items() if given == (text, state)]
+
+    def withholding(self, text: int, state: State) -> list[str]:
+        """The principals that would accept ``text`` in this state but for the issues it leaves open."""
+        return [party for party, given in self._withholding.items() if given == (text, state)]
 
     def drafted(self) -> None:
         """The mediator drafted on what it heard."""

@@ -11,6 +11,7 @@ every walk-away value.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Generator, Mapping
 from datetime import date
@@ -21,16 +22,17 @@ import numpy as np
 import simpy
 
 from sim.agents.knowledge import RedLineKnowledge
-from sim.agents.mediator import Mediator
+from sim.agents.mediator import Draft, Mediator
 from sim.agents.principal import Answer, Principal, Response
 from sim.agents.world import World
 from sim.analysis.clashes import enumerate_sets
 from sim.constraints.compile import STATED
+from sim.constraints.walk_away import meets
 from sim.errors import UsageError
 from sim.scenario.events import AddRedLine, DropRedLine, Event, SwitchVersion
 from sim.scenario.model import Scenario
 from sim.simulation.draws import draw_versions, stated_versions
-from sim.simulation.offer_log import AGREEMENT, NO_OFFER, blocked_record, breaking, offer_turns
+from sim.simulation.offer_log import AGREEMENT, CARRIED, NO_OFFER, blocked_record, breaking, offer_turns
 from sim.simulation.refusals import Refusals
 from sim.simulation.shuttle import Shuttle, State
 from sim.simulation.stretch import (
@@ -127,8 +129,8 @@ class Talks:
                        {party: sorted(days) for party, days in due.items()})
 
     def _state(self) -> State:
-        """The state an answer is given in: what the world and the table's knowledge are now."""
-        return self.world.revision, self.knowledge.revision
+        """The state an answer is given in: what the world and the table's knowledge are now, and the open issues."""
+        return self.world.revision, self.knowledge.revision, len(self.open)
 
     def _concession_deadline(self) -> float:
         """The day by which principals plan to have come down to what they expect to settle for.
@@ -153,6 +155,9 @@ class Talks:
         """What the talks keep count of as they go, at its start."""
         self.rounds = self.drafts = 0
         self.text: int | None = None
+        """The package of the text on the table (mediated talks): the mediator's, whole or with issues open."""
+        self.open: tuple[int, ...] = ()
+        """The issues (positions) the text on the table leaves open; an agreement needs none."""
         self._reason = ""
         self.progress = 0.0
         self.agreement: tuple[float, int] | None = None
@@ -307,8 +312,7 @@ class Talks:
     def _mediation(self) -> Process:
         assert self.mediator is not None and self.table is not None
         self._start_clock()
-        draft = self.mediator.first_text(*self._opening())
-        self._table_text(draft.package, draft.reason)
+        self._table_text(self.mediator.first_text(*self._opening()))
         while self.rounds < self.settings.max_rounds:
             with self.table.request(priority=SHUTTLE, preempt=False) as turn:
                 yield turn
@@ -351,7 +355,7 @@ class Talks:
             return False
         self.rounds += 1
         self._redraft()
-        return False
+        return self.agreement is not None  # settling the open issues can complete a deal
 
     def _summit(self, event: Event) -> Process:
         """The principals that come meet at the mediator's table on the day, answering each text at once.
@@ -373,7 +377,7 @@ class Talks:
                 yield self.env.timeout(self.settings.meeting_days)
                 answers = [self._answer(p) for p in present if self.world.present[p]]
                 self.rounds += 1
-                if self._conclude(answers) or not self._redraft():
+                if self._conclude(answers) or not self._redraft() or self.agreement is not None:
                     return
 
     def _attendance(self, event: Event) -> list[str]:
@@ -386,12 +390,13 @@ class Talks:
         self.log.add(self.env.now, "summit", cause=f"attending: {', '.join(attending) or 'nobody'}{absent}")
         return attending
 
-    def _opening(self) -> tuple[np.ndarray, dict[int, int] | None]:
-        """Completions of the latest proposal on the table at the start (all packages if none), and its terms.
+    def _opening(self) -> tuple[np.ndarray, dict[int, int] | None, tuple[int, ...]]:
+        """The latest proposal on the table at the start: its completions (all packages if none), terms, open issues.
 
         The latest by date, undated proposals counting as of the start and, among equals, the
         last listed. The terms (issue position: value code) are returned only when the lead
-        mediator made the proposal itself: they are its core terms.
+        mediator made the proposal itself: they are its core terms. The open issues are the
+        positions of the issues the proposal leaves open (none without a proposal).
         """
         assert self.mediator is not None
         start = self.scenario.start
@@ -399,34 +404,69 @@ class Talks:
         rows, space = self.world.packages, self.world.space
         ok = np.ones(len(rows), dtype=bool)
         if not tabled:
-            return ok, None
+            return ok, None, ()
         latest = max(tabled, key=lambda entry: entry[:2])[2]
         terms = {space.position(issue): space.code(issue, value) for issue, value in latest.terms.items()}
         for position, code in terms.items():
             ok &= rows[:, position] == code
-        return ok, terms if latest.proposer == self.mediator.party else None
+        left_open = tuple(j for j in range(len(space.issues)) if j not in terms)
+        return ok, terms if latest.proposer == self.mediator.party else None, left_open
 
-    def _table_text(self, package: int, reason: str) -> None:
-        """Put a text on the table and log it, with what it changes; mediators whose red lines it breaks object."""
+    def _table_text(self, draft: Draft) -> None:
+        """Put a text on the table and log it, with what it changes; mediators whose red lines it breaks object.
+
+        A text that leaves issues open is logged with those terms open; a mediator objects to
+        it on the red lines that every way of settling them would break.
+        """
         if self.shuttle is not None:
             self.shuttle.drafted()
-        changed = package != self.text
-        said = f"{reason}; {self._changes(self.text, package)}" if self.text is not None and changed else reason
-        self.text, self._reason = package, reason
+        changed = not self._same_text(draft)
+        package = draft.package if changed or self.text is None else self.text
+        said = f"{draft.reason}; {self._changes(draft)}" if self.text is not None and changed else draft.reason
+        self.text, self.open, self._reason = package, draft.open, draft.reason
         self.drafts += 1
-        self.log.add(self.env.now, "draft", self.mediator.party if self.mediator else None, package=package, cause=said)
+        self.log.add(self.env.now, "draft", self.mediator.party if self.mediator else None, package=self._logged(),
+                     cause=said)
         if changed:
             for mediator in self._mediators:
-                broken = self.world.broken(package, mediator)
+                broken = self.world.broken(package, mediator, self.open)
                 if broken:
-                    self.log.add(self.env.now, "object", mediator, package=package, verdicts=breaking(tuple(broken)),
-                                 cause="the text breaks its red lines")
+                    self.log.add(self.env.now, "object", mediator, package=self._logged(),
+                                 verdicts=breaking(tuple(broken)), cause="the text breaks its red lines")
 
-    def _changes(self, old: int, new: int) -> str:
-        """What a redraft changed, in words: ``changes withdrawal to complete, ceasefire to permanent``."""
-        before, after = self.world.terms(old), self.world.terms(new)
-        moved = [f"{issue} to {value}" for issue, value in after.items() if before[issue] != value]
-        return "changes " + ", ".join(moved)
+    def _same_text(self, draft: Draft) -> bool:
+        """Whether a draft is the text on the table: the same open issues and the same terms on the others."""
+        if self.text is None or draft.open != self.open:
+            return False
+        if not self.open:
+            return draft.package == self.text
+        return bool(self.world.completions(self.text, self.open)[draft.package])
+
+    def _logged(self) -> int | dict[str, Any]:
+        """The text on the table as the log shows it: its package, or its terms with the open issues as None."""
+        assert self.text is not None
+        if not self.open:
+            return self.text
+        terms: dict[str, Any] = self.world.terms(self.text)
+        for j in self.open:
+            terms[self.world.space.issues[j]] = None
+        return terms
+
+    def _open_named(self) -> str:
+        """The open issues in words, with their verb: ``screening is``, ``screening and hostages are``."""
+        names = [self.world.space.issues[j] for j in self.open]
+        return f"{names[0]} is" if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]} are"
+
+    def _changes(self, draft: Draft) -> str:
+        """What a redraft changed, in words: ``settles screening at third-party; changes ceasefire to permanent``."""
+        assert self.text is not None
+        before, after = self.world.terms(self.text), self.world.terms(draft.package)
+        issues = self.world.space.issues
+        settled = [f"{issues[j]} at {after[issues[j]]}" for j in self.open if j not in draft.open]
+        moved = [f"{issue} to {value}" for j, (issue, value) in enumerate(after.items())
+                 if j not in self.open and before[issue] != value]
+        said = [f"settles {', '.join(settled)}"] if settled else []
+        return "; ".join(said + ([f"changes {', '.join(moved)}"] if moved else []))
 
     def _redraft(self) -> bool:
         """The mediator redrafts after a round; returns whether the text changed.
@@ -437,10 +477,39 @@ class Talks:
         assert self.mediator is not None and self.shuttle is not None
         self.shuttle.drafted()
         draft = self.mediator.draft()
-        changed = draft.package != self.text
+        in_principle = self._in_principle() if self.open and not draft.open else {}
+        changed = not self._same_text(draft)
         if changed or draft.reason != self._reason:
-            self._table_text(draft.package, draft.reason)
+            self._table_text(draft)
+        if in_principle:
+            self._carry_over(in_principle)
         return changed
+
+    def _in_principle(self) -> dict[str, float]:
+        """Who accepts the open text on the table, or would but for its open issues, and what it reads it worth."""
+        assert self.shuttle is not None and self.text is not None
+        state = self._state()
+        parties = self.shuttle.standing([], self.text, state) + self.shuttle.withholding(self.text, state)
+        worth = {party: self.principals[party].read_open_text(self.text, self.open)[0] for party in parties}
+        return {party: -math.inf if value is None else value for party, value in worth.items()}
+
+    def _carry_over(self, in_principle: dict[str, float]) -> None:
+        """Acceptances in principle carry over to the settled text where it gives what was accepted.
+
+        A principal that accepted the text with issues open, or withheld only on them, accepts
+        the settled text if it breaks none of its red lines and is worth to it at least what it
+        read the open text to be worth (its worst admissible completion); the others are asked again.
+        """
+        assert self.text is not None and self.shuttle is not None
+        carried = []
+        for party, worth in in_principle.items():
+            utility, broken = self.principals[party].judge(self.text)
+            if not broken and (utility is None or meets(utility, worth)):
+                carried.append(Response(party, self.text, True, (), CARRIED, utility))
+        for response in carried:
+            self.log.add(self.env.now, "accept", response.party, package=self.text, cause=CARRIED)
+            self.shuttle.heard(response, self._state())
+        self._conclude(carried)
 
     def _shuttle_leg(self) -> float:
         """Travel to and meet one party; an urgent mediator moves faster."""
@@ -462,6 +531,7 @@ class Talks:
         for at its next answer, a round later: the acceptance condition of the ANAC agents, "accept
         what beats what you would ask for next".
         """
+        open_issues = self.open if package is None else ()
         package = self.text if package is None else package
         assert package is not None
         if t is None:
@@ -469,17 +539,23 @@ class Talks:
             t = relative_time(day, self.deadline, self.rounds + 1, self._last_round)
         else:
             day = float(self.env.now)
-        response = self.principals[party].respond(package, t, day)
+        response = self.principals[party].respond(package, t, day, open_issues)
+        verdicts = breaking(response.broken)
+        if response.withheld:
+            verdicts = (verdicts or {}) | dict.fromkeys(response.withheld, "open")
         self.log.add(self.env.now, "accept" if response.accept else "reject", party,
-                     package=package, verdicts=breaking(response.broken), cause=response.cause)
-        if response.broken and not response.accept:
-            self.knowledge.reveal(tuple(ref for ref in response.broken if ref in self.world.red_lines))
+                     package=self._logged() if open_issues else package, verdicts=verdicts, cause=response.cause)
+        if not response.accept and (response.broken or response.withheld):
+            self.knowledge.reveal(tuple(ref for ref in response.broken + response.withheld
+                                        if ref in self.world.red_lines))
         if not response.accept and response.utility is not None:
             self.refusals.note(party, response.utility, package)
         if self.mediator and self.shuttle is not None:
             self.shuttle.heard(response, self._state())
             self.mediator.learn(response)
-            if not response.accept and not response.broken:
+            if response.cause == Answer.WITHHOLDS.cause:
+                self.mediator.settle(f"{party} withholds acceptance while {self._open_named()} open")
+            elif not response.accept and not response.broken:
                 self._counter(party, package)
         return response
 
@@ -503,6 +579,8 @@ class Talks:
         if self.shuttle is not None:
             accepted = self.shuttle.standing(answers, package, self._state())
         self.progress = share_accepting(len(accepted), len(self.principals))
+        if self.open:  # agreed in principle at most: a deal needs the whole text
+            return self._settle_if_agreed_in_principle(accepted, package)
         unanimous = len(accepted) == len(self._everyone) and set(accepted) == self._everyone
         agreed, blocked = agreement_rule(unanimous, unanimous and self.world.agreement_allowed(package))
         if blocked:
@@ -516,6 +594,21 @@ class Talks:
         self.log.add(self.env.now, "agreement", package=package, cause=AGREEMENT)
         self._finish("agreement")
         return True
+
+    def _settle_if_agreed_in_principle(self, accepted: list[str], package: int) -> bool:
+        """Once every principal accepts the open text, or would but for its open issues, the mediator settles them.
+
+        It does so at once; returns whether the settled text is then agreed (:meth:`_carry_over`).
+        """
+        assert self.mediator is not None and self.shuttle is not None
+        withholding = self.shuttle.withholding(package, self._state())
+        if set(accepted) | set(withholding) != self._everyone:
+            return False
+        self.mediator.settle(f"{' and '.join(withholding)} withhold{'s' if len(withholding) == 1 else ''} "
+                             f"acceptance while {self._open_named()} open" if withholding
+                             else "every principal accepts the rest of the text")
+        self._redraft()
+        return self.agreement is not None
 
     # -- alternating offers ------------------------------------------------------------------------
 
@@ -662,7 +755,7 @@ class Talks:
             report = enumerate_sets(holds, np.ones(len(names)), limit=10)
             members = list(dict.fromkeys(names[i] for clash in report.clashing_sets for i in clash))
             return tuple(members), f"no package meets every active red line ({self.stop_reason})"
-        broken = self.world.broken(self.text) if self.text is not None else []
+        broken = self.world.broken(self.text, open_issues=self.open) if self.text is not None else []
         return tuple(broken), f"a deal was possible but not reached; {self.stop_reason}"
 
 
