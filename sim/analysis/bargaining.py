@@ -125,7 +125,11 @@ def nash_point(utilities: Floats, disagreement: Floats, powers: Floats | None = 
     """
     gains = np.asarray(utilities, dtype=np.float64) - np.asarray(disagreement, dtype=np.float64)[:, None]
     weights = np.ones(len(gains)) if powers is None else np.asarray(powers, dtype=np.float64)
-    viable: Bools = np.logical_and.reduce(gains > 0, axis=0)  # every party gains
+    if not gains.size:
+        return None
+    viable: Bools = gains.min(axis=0) > 0  # every party gains
+    if viable.all():  # the usual case over a ZOPA: no package to leave out
+        return int(_weighted(np.log(gains), weights).argmax())
     chosen = viable.nonzero()[0]
     if not len(chosen):
         return None

@@ -314,11 +314,10 @@ def _summed(values: Floats, space: OutcomeSpace) -> Floats:
     """
     sizes = space.sizes
     if space.size <= _TAKEN_SPACE:
-        columns = _value_columns(sizes)  # where each package's value of each issue sits in a row of values
-        utility = values.take(columns[0], axis=1)
-        utility += 0.0  # the empty sum plus the first issue's value, as the outer sums start
-        for column in columns[1:]:
-            utility += values.take(column, axis=1)
+        taken = values.take(_value_columns(sizes), axis=1)  # (rows, issues, packages): each value in place
+        utility = taken[:, 0] + 0.0  # the empty sum plus the first issue's value, as the outer sums start
+        for issue in range(1, len(sizes)):
+            utility += taken[:, issue]
         return utility
     starts = list(accumulate(sizes, initial=0))
     utility = values[:, :sizes[0]] + 0.0
@@ -333,12 +332,11 @@ _TAKEN_SPACE = 10_000
 
 
 @lru_cache(maxsize=16)
-def _value_columns(sizes: tuple[int, ...]) -> tuple[Indices, ...]:
-    """For each issue, the position of every package's value in a row of all issues' values, issue after issue."""
+def _value_columns(sizes: tuple[int, ...]) -> Indices:
+    """Per issue (a row), where each package's value of it sits in a row of all issues' values, issue after issue."""
     codes = np.indices(sizes).reshape(len(sizes), -1)
-    columns = tuple(code + start for code, start in zip(codes, accumulate(sizes, initial=0), strict=False))
-    for column in columns:
-        column.setflags(write=False)
+    columns: Indices = codes + np.array(list(accumulate(sizes, initial=0))[:-1])[:, None]
+    columns.setflags(write=False)
     return columns
 
 

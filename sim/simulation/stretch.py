@@ -86,7 +86,12 @@ class Schedule:
         self.times = np.where(self.answering, relative_time(clock[1:], deadline, rounds, last_round),
                               relative_time(clock[:-1], deadline, rounds, last_round))
         self.days = np.where(self.answering, clock[1:], clock[:-1])
-        for shared in (self.ends, self.proposers, self.answering, self.times, self.days):
+        self.last_words = self.answering & (self.times >= 1.0)
+        """Where a principal answers at or after its deadline (relative time 1): it answers with its last word."""
+        reached = np.flatnonzero((self.times >= 1.0).any(axis=0))
+        self.deadline_turn = int(reached[0]) if len(reached) else length
+        """The first turn on which some principal's deadline has come (``length`` if none): times never fall."""
+        for shared in (self.ends, self.proposers, self.answering, self.times, self.days, self.last_words):
             shared.setflags(write=False)
         self._falls: Lru[tuple[tuple[float, ...], tuple[float, ...]], Floats] = Lru(_KEPT_CURVES)
 
@@ -186,9 +191,8 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
     asked = demand(floors, spans, turns.falls(plans)[:, :count])
     if any([plan.pressing for plan in plans]):
         asked = pressed(asked, curves[:, 3:4], curves[:, 4:5], turns.days[:, :count], walk_aways)
-    times = turns.times[:, :count]
-    if (times[:, -1] >= 1.0).any():  # a deadline comes on the stretch: answers from then on take the last word
-        asked = np.where(turns.answering[:, :count] & (times >= 1.0), curves[:, 5:6], asked)
+    if count > turns.deadline_turn:  # a deadline comes on the stretch: answers from then on take the last word
+        asked = np.where(turns.last_words[:, :count], curves[:, 5:6], asked)
     offers, answered = _offers(plans, asked, turns_of(plans, turns.first_turn, count), count)
     return settle(plans, turns.proposers[:count], offers, answered, asked, walk_aways, allowed, utility,
                   turns.answering[:, :count])
