@@ -88,9 +88,21 @@ def random_scenario(rng: np.random.Generator, index: int) -> dict[str, Any]:
         kind = "summit" if mediated and "date" in timing and rng.random() < 0.3 else "shock"
         events.append({"id": f"e{e}", "kind": kind, **timing, "effects": effects,
                        "parties": ["p0", "p1"], "attendance": {"p1": 0.5}})
+    proposals = [_open_proposal(rng, issues, parties)] if mediated and rng.random() < 0.5 else []
     return {"negsim": 1, "id": f"random-{index}", "title": "Random", "start": "2024-01-01", "horizon_days": 20,
-            "issues": issues, "parties": parties, "events": events,
+            "issues": issues, "parties": parties, "events": events, "proposals": proposals,
             "talks": {"max_rounds": int(rng.integers(5, 40)), "deliberation_days": 0.5}}
+
+
+def _open_proposal(rng: np.random.Generator, issues: list[dict[str, Any]],
+                   parties: list[dict[str, Any]]) -> dict[str, Any]:
+    """The mediator's own proposal, leaving some issues open; principals' red lines defer or withhold at random."""
+    for party in parties:
+        for line in party["red_lines"]:
+            line["if_left_open"] = str(rng.choice(["defer", "withhold"]))
+    settled = [i for i in issues if rng.random() < 0.5]
+    return {"id": "open-text", "title": "Open text", "proposer": "m",
+            "terms": {i["id"]: str(rng.choice(i["values"])) for i in settled}}
 
 
 def satisfies(cond: dict[str, Any], terms: dict[str, Any], order: dict[str, list[str]]) -> bool:
@@ -151,6 +163,7 @@ def check_run(data: dict[str, Any], seed: int) -> None:
 
     if outcome.agreed:
         assert outcome.package is not None
+        assert None not in outcome.package.values(), (data["id"], seed)  # a deal is a whole text
         broken = [ref for ref, line in active.items() if not red_line_holds(line, outcome.package, order)]
         assert not broken, (data["id"], seed, broken)
         assert feasible(outcome.package), (data["id"], seed)
