@@ -454,8 +454,9 @@ class Principal:
         if not admissible.any():
             admissible = completions
         others = self.knowledge.others_allow(self.party)
-        if others is not None and (admissible & others).any():
-            admissible &= others
+        if others is not None:
+            known = admissible & others
+            admissible = known if known.any() else admissible
         utility = float(self.world.utility[self.party][admissible].min()) if self.has_utility else None
         return utility, tuple(broken), tuple(withheld)
 

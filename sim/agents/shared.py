@@ -48,6 +48,8 @@ class CacheBounds:
     """Principals' rankings of acceptable packages, counted at the most each may come to hold."""
     mediator_array_bytes: int = 16 * MB
     """Each of the mediator's caches of arrays over every package (known masks; scores; penalties)."""
+    completion_bytes: int = 16 * MB
+    """Completions of texts that leave issues open (1 byte per package each), by package and open issues."""
     drafts: int = 4096
     """The mediator's drafts, by what it knows and weighs (small records)."""
     concession_sets: int = 1024
@@ -214,6 +216,7 @@ class Shared:
         masks = len(self.packages)
         self.version_masks: Lru[tuple[str, str, Same[RedLine]], Bools] = Lru(bounds.version_mask_bytes // masks)
         self.zopas: Lru[ZopaKey, Bools] = Lru(bounds.zopa_bytes // masks)
+        self.completions: Lru[tuple[int, tuple[int, ...]], Bools] = Lru(bounds.completion_bytes // masks)
 
     def part(self, kind: type[P]) -> P:
         """The caches of one kind an agent module keeps for this scenario's runs (made on first use)."""

@@ -171,9 +171,14 @@ class World:
 
     def completions(self, package: int, open_issues: tuple[int, ...]) -> Bools:
         """The packages a text could end as: ``package``'s terms, but for the issues (positions) it leaves open."""
+        return kept(self.shared.completions, (package, open_issues), self._completions, package, open_issues)
+
+    def _completions(self, package: int, open_issues: tuple[int, ...]) -> Bools:
         fixed = [j for j in range(self.packages.shape[1]) if j not in open_issues]
         rows = self.packages[:, fixed]
-        return np.asarray((rows == rows[package]).all(axis=1))
+        found = np.asarray((rows == rows[package]).all(axis=1))
+        found.setflags(write=False)
+        return found
 
     def defers(self, ref: str) -> bool:
         """Whether a red line's party accepts, for now, a text that leaves its issues open (``if_left_open: defer``)."""
