@@ -45,6 +45,7 @@ from sim.simulation.stretch import (
     share_accepting,
 )
 from sim.simulation.stretch import play as play_stretch
+from sim.simulation.text import Text
 from sim.simulation.timeline import EventLog, Outcome
 
 Process = Generator[simpy.Event, Any, None]
@@ -130,7 +131,7 @@ class Talks:
 
     def _state(self) -> State:
         """The state an answer is given in: what the world and the table's knowledge are now, and the open issues."""
-        return self.world.revision, self.knowledge.revision, len(self.open)
+        return self.world.revision, self.knowledge.revision, len(self.text.open)
 
     def _concession_deadline(self) -> float:
         """The day by which principals plan to have come down to what they expect to settle for.
@@ -154,11 +155,8 @@ class Talks:
     def _start_counts(self) -> None:
         """What the talks keep count of as they go, at its start."""
         self.rounds = self.drafts = 0
-        self.text: int | None = None
-        """The package of the text on the table (mediated talks): the mediator's, whole or with issues open."""
-        self.open: tuple[int, ...] = ()
-        """The issues (positions) the text on the table leaves open; an agreement needs none."""
-        self._reason = ""
+        self.text = Text(self.world)
+        """The text on the table (mediated talks): the mediator's package, whole or with issues open."""
         self.progress = 0.0
         self.agreement: tuple[float, int] | None = None
         self.refusals = Refusals()
@@ -269,7 +267,7 @@ class Talks:
 
     def _answers_at(self, event: Event) -> None:
         """The principals that give their answer to the text on the table at this event (mediated talks)."""
-        if self.mediator is None or self.text is None or self.done.triggered:
+        if self.mediator is None or self.text.package is None or self.done.triggered:
             return
         for party in event.answering:
             if self.world.present.get(party) and self._conclude([self._answer(party)]):
@@ -337,7 +335,7 @@ class Talks:
             if not self.world.present[party]:
                 self.log.add(self.env.now, "absent", party, cause="out of the talks")
                 continue
-            if shuttle.awaits(party) or shuttle.stands(party, self.text, self._state()):
+            if shuttle.awaits(party) or shuttle.stands(party, self.text.package, self._state()):
                 continue
             carrier = shuttle.carrier(party)
             if carrier is None:
@@ -420,53 +418,17 @@ class Talks:
         """
         if self.shuttle is not None:
             self.shuttle.drafted()
-        changed = not self._same_text(draft)
-        package = draft.package if changed or self.text is None else self.text
-        said = f"{draft.reason}; {self._changes(draft)}" if self.text is not None and changed else draft.reason
-        self.text, self.open, self._reason = package, draft.open, draft.reason
+        changed, said = self.text.table(draft)
         self.drafts += 1
-        self.log.add(self.env.now, "draft", self.mediator.party if self.mediator else None, package=self._logged(),
-                     cause=said)
+        self.log.add(self.env.now, "draft", self.mediator.party if self.mediator else None,
+                     package=self.text.logged(), cause=said)
         if changed:
+            assert self.text.package is not None
             for mediator in self._mediators:
-                broken = self.world.broken(package, mediator, self.open)
+                broken = self.world.broken(self.text.package, mediator, self.text.open)
                 if broken:
-                    self.log.add(self.env.now, "object", mediator, package=self._logged(),
+                    self.log.add(self.env.now, "object", mediator, package=self.text.logged(),
                                  verdicts=breaking(tuple(broken)), cause="the text breaks its red lines")
-
-    def _same_text(self, draft: Draft) -> bool:
-        """Whether a draft is the text on the table: the same open issues and the same terms on the others."""
-        if self.text is None or draft.open != self.open:
-            return False
-        if not self.open:
-            return draft.package == self.text
-        return bool(self.world.completions(self.text, self.open)[draft.package])
-
-    def _logged(self) -> int | dict[str, Any]:
-        """The text on the table as the log shows it: its package, or its terms with the open issues as None."""
-        assert self.text is not None
-        if not self.open:
-            return self.text
-        terms: dict[str, Any] = self.world.terms(self.text)
-        for j in self.open:
-            terms[self.world.space.issues[j]] = None
-        return terms
-
-    def _open_named(self) -> str:
-        """The open issues in words, with their verb: ``screening is``, ``screening and hostages are``."""
-        names = [self.world.space.issues[j] for j in self.open]
-        return f"{names[0]} is" if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]} are"
-
-    def _changes(self, draft: Draft) -> str:
-        """What a redraft changed, in words: ``settles screening at third-party; changes ceasefire to permanent``."""
-        assert self.text is not None
-        before, after = self.world.terms(self.text), self.world.terms(draft.package)
-        issues = self.world.space.issues
-        settled = [f"{issues[j]} at {after[issues[j]]}" for j in self.open if j not in draft.open]
-        moved = [f"{issue} to {value}" for j, (issue, value) in enumerate(after.items())
-                 if j not in self.open and before[issue] != value]
-        said = [f"settles {', '.join(settled)}"] if settled else []
-        return "; ".join(said + ([f"changes {', '.join(moved)}"] if moved else []))
 
     def _redraft(self) -> bool:
         """The mediator redrafts after a round; returns whether the text changed.
@@ -477,9 +439,9 @@ class Talks:
         assert self.mediator is not None and self.shuttle is not None
         self.shuttle.drafted()
         draft = self.mediator.draft()
-        in_principle = self._in_principle() if self.open and not draft.open else {}
-        changed = not self._same_text(draft)
-        if changed or draft.reason != self._reason:
+        in_principle = self._in_principle() if self.text.open and not draft.open else {}
+        changed = not self.text.same(draft)
+        if changed or draft.reason != self.text.reason:
             self._table_text(draft)
         if in_principle:
             self._carry_over(in_principle)
@@ -487,10 +449,11 @@ class Talks:
 
     def _in_principle(self) -> dict[str, float]:
         """Who accepts the open text on the table, or would but for its open issues, and what it reads it worth."""
-        assert self.shuttle is not None and self.text is not None
+        text = self.text.package
+        assert self.shuttle is not None and text is not None
         state = self._state()
-        parties = self.shuttle.standing([], self.text, state) + self.shuttle.withholding(self.text, state)
-        worth = {party: self.principals[party].read_open_text(self.text, self.open)[0] for party in parties}
+        parties = self.shuttle.standing([], text, state) + self.shuttle.withholding(text, state)
+        worth = {party: self.principals[party].read_open_text(text, self.text.open)[0] for party in parties}
         return {party: -math.inf if value is None else value for party, value in worth.items()}
 
     def _carry_over(self, in_principle: dict[str, float]) -> None:
@@ -500,14 +463,15 @@ class Talks:
         the settled text if it breaks none of its red lines and is worth to it at least what it
         read the open text to be worth (its worst admissible completion); the others are asked again.
         """
-        assert self.text is not None and self.shuttle is not None
+        text = self.text.package
+        assert text is not None and self.shuttle is not None
         carried = []
         for party, worth in in_principle.items():
-            utility, broken = self.principals[party].judge(self.text)
+            utility, broken = self.principals[party].judge(text)
             if not broken and (utility is None or meets(utility, worth)):
-                carried.append(Response(party, self.text, True, (), CARRIED, utility))
+                carried.append(Response(party, text, True, (), CARRIED, utility))
         for response in carried:
-            self.log.add(self.env.now, "accept", response.party, package=self.text, cause=CARRIED)
+            self.log.add(self.env.now, "accept", response.party, package=text, cause=CARRIED)
             self.shuttle.heard(response, self._state())
         self._conclude(carried)
 
@@ -531,8 +495,8 @@ class Talks:
         for at its next answer, a round later: the acceptance condition of the ANAC agents, "accept
         what beats what you would ask for next".
         """
-        open_issues = self.open if package is None else ()
-        package = self.text if package is None else package
+        open_issues = self.text.open if package is None else ()
+        package = self.text.package if package is None else package
         assert package is not None
         if t is None:
             day = float(self.env.now) + self._round_days
@@ -544,7 +508,7 @@ class Talks:
         if response.withheld:
             verdicts = (verdicts or {}) | dict.fromkeys(response.withheld, "open")
         self.log.add(self.env.now, "accept" if response.accept else "reject", party,
-                     package=self._logged() if open_issues else package, verdicts=verdicts, cause=response.cause)
+                     package=self.text.logged() if open_issues else package, verdicts=verdicts, cause=response.cause)
         if not response.accept and (response.broken or response.withheld):
             self.knowledge.reveal(tuple(ref for ref in response.broken + response.withheld
                                         if ref in self.world.red_lines))
@@ -554,7 +518,7 @@ class Talks:
             self.shuttle.heard(response, self._state())
             self.mediator.learn(response)
             if response.cause == Answer.WITHHOLDS.cause:
-                self.mediator.settle(f"{party} withholds acceptance while {self._open_named()} open")
+                self.mediator.settle(f"{party} withholds acceptance while {self.text.open_named()} open")
             elif not response.accept and not response.broken:
                 self._counter(party, package)
         return response
@@ -579,7 +543,7 @@ class Talks:
         if self.shuttle is not None:
             accepted = self.shuttle.standing(answers, package, self._state())
         self.progress = share_accepting(len(accepted), len(self.principals))
-        if self.open:  # agreed in principle at most: a deal needs the whole text
+        if self.text.open:  # agreed in principle at most: a deal needs the whole text
             return self._settle_if_agreed_in_principle(accepted, package)
         unanimous = len(accepted) == len(self._everyone) and set(accepted) == self._everyone
         agreed, blocked = agreement_rule(unanimous, unanimous and self.world.agreement_allowed(package))
@@ -605,7 +569,7 @@ class Talks:
         if set(accepted) | set(withholding) != self._everyone:
             return False
         self.mediator.settle(f"{' and '.join(withholding)} withhold{'s' if len(withholding) == 1 else ''} "
-                             f"acceptance while {self._open_named()} open" if withholding
+                             f"acceptance while {self.text.open_named()} open" if withholding
                              else "every principal accepts the rest of the text")
         self._redraft()
         return self.agreement is not None
@@ -755,7 +719,8 @@ class Talks:
             report = enumerate_sets(holds, np.ones(len(names)), limit=10)
             members = list(dict.fromkeys(names[i] for clash in report.clashing_sets for i in clash))
             return tuple(members), f"no package meets every active red line ({self.stop_reason})"
-        broken = self.world.broken(self.text, open_issues=self.open) if self.text is not None else []
+        text = self.text.package
+        broken = self.world.broken(text, open_issues=self.text.open) if text is not None else []
         return tuple(broken), f"a deal was possible but not reached; {self.stop_reason}"
 
 
