@@ -90,6 +90,21 @@ def test_a_principal_that_withholds_while_an_issue_is_open_has_it_settled(seed: 
     assert outcome.agreed and outcome.package["inspection"] == "joint"
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_principal_that_open_issues_could_put_below_its_walk_away_value_has_them_settled(seed: int) -> None:
+    data = talks().model_dump(mode="json", by_alias=True, exclude_none=True)
+    buyer = next(p for p in data["parties"] if p["id"] == "buyer")
+    buyer["red_lines"] = []  # nothing protects its inspection: settled against it, the text is not worth enough
+    buyer["preferences"].update(weights={"price": 3, "delivery": 1, "inspection": 3}, reservation=0.45)
+    outcome, rows = rows_of(Scenario.model_validate(data), seed)
+    refusal = next(k for k, r in enumerate(rows) if r["party"] == "buyer" and r["kind"] == "reject")
+    assert rows[refusal]["verdicts"] == {"buyer/reservation-value": "breaks"}
+    settled = settling(rows)
+    assert settled > refusal and rows[settled]["cause"].startswith(
+        "buyer refuses while inspection is open: settled against it, the text would fall below its walk-away value")
+    assert outcome.agreed and None not in outcome.package.values()
+
+
 def test_an_open_text_is_worth_its_worst_completion_within_the_known_red_lines() -> None:
     world = World(talks())
     knowledge = RedLineKnowledge(world)

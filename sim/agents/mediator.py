@@ -7,7 +7,10 @@ When what it knows leaves no package, it runs the concession analysis on its own
 and tests the cheapest concession not yet refused, in case that red line is softer than
 stated, keeping as many terms of a proposal it tabled itself as it can; a mediator that
 leans towards a principal never asks that principal to give up a red line (the onus is on
-the others).
+the others). Issues its text leaves open stay open until it decides to settle them
+(:meth:`Mediator.settle`, called by the talks): when every principal accepts the rest, or
+one withholds acceptance while they are open, or refuses because they could leave it below
+its walk-away value.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ news to redraft on, or nothing to do but wait for the world to change.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Literal
 
 import simpy
 
@@ -20,6 +21,19 @@ from sim.simulation.timeline import EventLog
 State = tuple[int, int, int]
 """The state of the talks an answer was given in: the world's revision, what the table knew, and how
 many issues the text leaves open (settling one makes a new text, even of the same package)."""
+
+
+Word = Literal["accepts", "withholds", "refuses", "asks for more"]
+"""How a principal last answered, as far as the mediator's book goes: a refusal that asks for more
+can change as the party concedes; a refusal on red lines or below its walk-away value cannot."""
+
+
+def _word(response: Response) -> Word:
+    if response.accept:
+        return "accepts"
+    if response.cause == Answer.WITHHOLDS.cause:
+        return "withholds"
+    return "asks for more" if response.cause == Answer.ASKS_FOR_MORE.cause else "refuses"
 
 
 class Shuttle:
@@ -39,9 +53,8 @@ class Shuttle:
         """Triggered when an event changes the world: a mediator with nothing to ask waits for it."""
         self._told: set[str] = set()
         self._told_waiting = False
-        self._final: dict[str, tuple[int, State] | None] = {}
-        self._accepted: dict[str, tuple[int, State]] = {}
-        self._withholding: dict[str, tuple[int, State]] = {}
+        self._last: dict[str, tuple[Word, int, State]] = {}
+        """Each principal's last answer: how it answered, to which text, in which state of the talks."""
 
     # -- whom the mediator asks -------------------------------------------------------------------
 
@@ -56,8 +69,13 @@ class Shuttle:
         return True
 
     def stands(self, party: str, text: int | None, state: State) -> bool:
-        """Whether the party's last answer was to this text, in this state, and time alone cannot change it."""
-        return self._final.get(party) == (text, state)
+        """Whether the party's last answer was to this text, in this state, and time alone cannot change it.
+
+        An acceptance, or a refusal on red lines or below the walk-away value, stands while the
+        text and the state do; a refusal that asks for more can change as the party concedes.
+        """
+        last = self._last.get(party)
+        return last is not None and last[0] != "asks for more" and last[1:] == (text, state)
 
     def carrier(self, party: str) -> str | None:
         """The mediator that carries the text to a principal: the lead if it reaches it, else the first that does."""
@@ -80,33 +98,25 @@ class Shuttle:
     # -- what the mediator has heard --------------------------------------------------------------
 
     def heard(self, response: Response, state: State) -> None:
-        """Note an answer: news to redraft on, and whether time alone could change it.
-
-        An acceptance, or a refusal on red lines or below the walk-away value, stands while
-        the text and the state do; a refusal that asks for more can change as the party concedes.
-        """
+        """Note an answer, given in ``state``: news to redraft on, and the party's last word until its next."""
         self.news = True
-        final = response.accept or response.cause != Answer.ASKS_FOR_MORE.cause
-        self._final[response.party] = (response.package, state) if final else None
+        self._last[response.party] = (_word(response), response.package, state)
 
-    def standing(self, answers: list[Response], text: int, state: State) -> list[str]:
-        """The principals whose acceptance of ``text`` stands: given in this round or before, the state unchanged.
+    def standing(self, text: int, state: State) -> list[str]:
+        """The principals whose acceptance of ``text`` stands: given in this state, in this round or before.
 
         A party that accepted a text does not take it back while nothing changes; any event that
-        changes the world, or a new text, asks every party again.
+        changes the world, something the table learns (a refusal that reveals a red line, even in
+        the same summit round), or a new text asks every party again.
         """
-        for answer in answers:
-            self._accepted.pop(answer.party, None)
-            self._withholding.pop(answer.party, None)
-            if answer.accept:
-                self._accepted[answer.party] = (text, state)
-            elif answer.cause == Answer.WITHHOLDS.cause:
-                self._withholding[answer.party] = (text, state)
-        return [party for party, given in self._accepted.items() if given == (text, state)]
+        return self._last_answering("accepts", text, state)
 
     def withholding(self, text: int, state: State) -> list[str]:
         """The principals that would accept ``text`` in this state but for the issues it leaves open."""
-        return [party for party, given in self._withholding.items() if given == (text, state)]
+        return self._last_answering("withholds", text, state)
+
+    def _last_answering(self, word: Word, text: int, state: State) -> list[str]:
+        return [party for party, last in self._last.items() if last == (word, text, state)]
 
     def drafted(self) -> None:
         """The mediator drafted on what it heard."""

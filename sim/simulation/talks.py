@@ -452,7 +452,8 @@ class Talks:
         text = self.text.package
         assert self.shuttle is not None and text is not None
         state = self._state()
-        parties = self.shuttle.standing([], text, state) + self.shuttle.withholding(text, state)
+        agreeing = set(self.shuttle.standing(text, state) + self.shuttle.withholding(text, state))
+        parties = [party for party in self.principals if party in agreeing]  # in the principals' order
         worth = {party: self.principals[party].read_open_text(text, self.text.open)[0] for party in parties}
         return {party: -math.inf if value is None else value for party, value in worth.items()}
 
@@ -517,8 +518,11 @@ class Talks:
         if self.mediator and self.shuttle is not None:
             self.shuttle.heard(response, self._state())
             self.mediator.learn(response)
-            if response.cause == Answer.WITHHOLDS.cause:
+            if open_issues and response.cause == Answer.WITHHOLDS.cause:
                 self.mediator.settle(f"{party} withholds acceptance while {self.text.open_named()} open")
+            elif open_issues and response.cause == Answer.BELOW_WALK_AWAY.cause:
+                self.mediator.settle(f"{party} refuses while {self.text.open_named()} open: settled against it, "
+                                     "the text would fall below its walk-away value")
             elif not response.accept and not response.broken:
                 self._counter(party, package)
         return response
@@ -541,7 +545,7 @@ class Talks:
         package = answers[-1].package
         accepted = [a.party for a in answers if a.accept]
         if self.shuttle is not None:
-            accepted = self.shuttle.standing(answers, package, self._state())
+            accepted = self.shuttle.standing(package, self._state())
         self.progress = share_accepting(len(accepted), len(self.principals))
         if self.text.open:  # agreed in principle at most: a deal needs the whole text
             return self._settle_if_agreed_in_principle(accepted, package)
