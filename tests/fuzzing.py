@@ -101,6 +101,10 @@ RANDOM_PACKAGES = 3             # --terms packages evaluated per scenario
 STEPS_PER_INPUT = 2 + MAX_PROPOSALS + RANDOM_PACKAGES + 3  # load, show the check, evaluations, explain, 2 runs
 INPUT_WALL_LIMIT_S = STEPS_PER_INPUT * TIME_LIMIT_S + WATCHDOG_GRACE_S  # when the watchdog gives up on a child
 EXPLAIN_MAX_SETS = 3
+GROWN_BYTES = 6 << 20           # a list grown or a node copied by a mutation stays below this (as repr): the loader
+#                                 refuses files over 5 MB at once, and larger trees only slow the fuzzer down (a
+#                                 string mutated inside an item a list held 5,000 times once made a 500 MB input
+#                                 that took 292 s to write)
 SCENARIO_NAME = "scenario.yaml"
 
 # Characters a terminal acts on: C0 controls but tab and newline, DEL, and C1 controls (CSI is \x9b).
@@ -396,7 +400,9 @@ def mutate_list(tree: Any, ch: Chooser) -> Any:
         return set_at(tree, path, items[:-1])
     count = scale(ch, (2, 10, 100), (1000, 5000))
     template = pick(ch, items)
-    grown = [_renamed(template, k) if how == 3 else template for k in range(count)]
+    count = min(count, max(1, GROWN_BYTES // len(repr(template))))
+    # copies, not the one object many times over: a later mutation of one must not reach them all
+    grown = [_renamed(copy.deepcopy(template), k) if how == 3 else copy.deepcopy(template) for k in range(count)]
     return set_at(tree, path, items + grown)
 
 
@@ -425,6 +431,8 @@ def mutate_mapping(tree: Any, ch: Chooser) -> Any:
         mapping[key] = pick(ch, (None, [], {}, "text", 0, True, [mapping[key]], {"x": mapping[key]}))
     else:
         donor = pick(ch, [n for _, n in nodes(tree)])
+        if isinstance(donor, dict | list) and len(repr(donor)) > GROWN_BYTES:
+            donor = "text"  # a copy of a grown list would only slow the fuzzer (see GROWN_BYTES)
         mapping[key] = donor if not isinstance(donor, dict | list) else copy.deepcopy(donor)
     return tree
 

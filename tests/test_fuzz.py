@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from fuzzing import (
+    GROWN_BYTES,
     TIME_LIMIT_S,
     DataChooser,
     Driver,
@@ -23,6 +24,7 @@ from fuzzing import (
     campaign,
     classify,
     generate,
+    input_number,
     load_corpus,
     parse_tree,
 )
@@ -53,6 +55,13 @@ def test_a_valid_scenario_goes_through_every_step_without_a_finding(driver: Driv
     result = driver.drive(item)
     assert result.accepted and result.finding is None
     assert {"load", "evaluate", "evaluate-terms", "explain", "run", "run-drawn"} <= set(result.steps)
+
+
+def test_mutations_stay_near_the_loaders_size_limit() -> None:
+    # A string mutated inside an item that a grown list held 5,000 times over once made this input
+    # 500 MB: the fuzzer took 292 s to write it and its watchdog reported a hang of negsim.
+    generated = input_number(2096952927, 112, CORPUS)
+    assert sum(len(data) for data in generated.files.values()) < 4 * GROWN_BYTES
 
 
 def test_findings_are_classed_by_type_step_and_where_they_escaped_negsim() -> None:
