@@ -65,7 +65,8 @@ def terms_text(terms: dict[str, Scalar | None]) -> str:
     return ", ".join(f"{k}={'(open)' if v is None else quoted(v).strip(chr(39))}" for k, v in terms.items())
 
 
-def _listing(items: list[str], joiner: str = "and") -> str:
+def listing(items: list[str], joiner: str = "and") -> str:
+    """Items in words: ``a``, ``a and b``, ``a, b and c`` (or another joiner)."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {joiner} {items[-1]}"
 
 
@@ -86,12 +87,12 @@ def _clash_sentence(names: Names, refs: tuple[str, ...]) -> str:
         return f"No package meets {parts[0]} at all."
     if len(parts) == 2:
         return f"No package meets both {parts[0]} and {parts[1]}."
-    return f"No package meets {_listing(parts)} together."
+    return f"No package meets {listing(parts)} together."
 
 
 def _concession_sentence(names: Names, concession: Concession) -> str:
     parts = [f"{names.party(r.partition('/')[0])}'s `{r}`" for r in concession.refs]
-    what = parts[0] if len(parts) == 1 else _listing(parts) + " together"
+    what = parts[0] if len(parts) == 1 else listing(parts) + " together"
     opened = f"{concession.opens:,} package{'s' * (concession.opens != 1)}"
     head = f"Relaxing {what} (cost {concession.cost:g}) opens {opened}"
     if concession.best is None:
@@ -118,7 +119,7 @@ def _judgement_sentence(names: Names, judgement: Judgement) -> str:
     if judgement.short:
         gaps = [f"{names.party(p)} {gap:.2f}" for p, gap in judgement.short.items()]
         whose = "its walk-away value" if len(gaps) == 1 else "their walk-away values"
-        head = f"{label} leaves {_listing(gaps)} short of {whose}"
+        head = f"{label} leaves {listing(gaps)} short of {whose}"
     else:
         head = f"{label} meets every walk-away value"
     if any(v is None for v in judgement.terms.values()):

@@ -572,9 +572,8 @@ class Talks:
         withholding = self.shuttle.withholding(package, self._state())
         if set(accepted) | set(withholding) != self._everyone:
             return False
-        self.mediator.settle(f"{' and '.join(withholding)} withhold{'s' if len(withholding) == 1 else ''} "
-                             f"acceptance while {self.text.open_named()} open" if withholding
-                             else "every principal accepts the rest of the text")
+        # a withholding already made the mediator decide to settle, giving its reason (:meth:`_answer`)
+        self.mediator.settle("every principal accepts the rest of the text")
         self._redraft()
         return self.agreement is not None
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from sim.agents.mediator import Draft
 from sim.agents.world import World
+from sim.analysis.narrate import listing
 
 
 class Text:
@@ -62,7 +63,7 @@ class Text:
     def open_named(self) -> str:
         """The open issues in words, with their verb: ``screening is``, ``screening and hostages are``."""
         names = [self.world.space.issues[j] for j in self.open]
-        return f"{names[0]} is" if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]} are"
+        return f"{listing(names)} {'is' if len(names) == 1 else 'are'}"
 
     def changes(self, draft: Draft) -> str:
         """What a redraft changes, in words: ``settles screening at third-party; changes ceasefire to permanent``."""
