@@ -72,5 +72,5 @@ class Expectations(SharedPart):
     def over_zopa(self, world: World, parties: tuple[str, ...]) -> Expected:
         """The settlement over the packages every active red line and walk-away value allows."""
         key = (world.zopa_key(), parties, powers(world, parties))
-        return kept(self.settlements, key, lambda: settlement(world, parties, np.flatnonzero(world.feasible())))
+        return kept(self.settlements, key, lambda: settlement(world, parties, world.feasible().nonzero()[0]))
 

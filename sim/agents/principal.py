@@ -70,12 +70,14 @@ class Response(NamedTuple):
 class _Ranking:
     """The packages a party can accept, by its utility (ascending), and which of them the others value most.
 
-    ``best_from[i]`` is the position, among positions ``i`` and above, of the package the
-    other principals value most (the product of their utilities; of equals, the one the party
-    values more): worked out on first use, as are the packages' code rows.
+    ``offer_table[i]`` is the package it offers when the least it can offer is at position
+    ``i``: of the packages at ``i`` and above, the one the other principals value most (the
+    product of their utilities; of equals, the one the party values more); one more entry, for
+    a demand no package meets, holds the offer at the top. Worked out on first use, as are the
+    packages' code rows.
     """
 
-    __slots__ = ("_best_from", "_others", "_rows", "knows_others", "packages", "utility")
+    __slots__ = ("_offer_table", "_others", "_rows", "knows_others", "packages", "utility")
 
     def __init__(self, packages: npt.NDArray[np.intp], utility: npt.NDArray[np.float64],
                  others: npt.NDArray[np.float64] | None, knows_others: bool = True) -> None:
@@ -83,7 +85,7 @@ class _Ranking:
         self.knows_others = knows_others
         """Whether the packages meet every red line of the others that the party knows of (else none could)."""
         self._others = others
-        self._best_from: npt.NDArray[np.intp] | None = None
+        self._offer_table: npt.NDArray[np.intp] | None = None
         self._rows: npt.NDArray[np.int16] | None = None
 
     def known(self, others_allow: Bools | None) -> _Ranking:
@@ -101,13 +103,16 @@ class _Ranking:
         return _Ranking(self.packages[keep], self.utility[keep], self._others)
 
     @property
-    def best_from(self) -> npt.NDArray[np.intp]:
-        """For each position, the position at or above it of the package the others value most."""
-        if self._best_from is None:
-            found = self._others
-            self._best_from = _best_from(found.take(self.packages)) if found is not None \
-                else np.arange(len(self.packages))
-        return self._best_from
+    def offer_table(self) -> npt.NDArray[np.intp]:
+        """For each position (and one past the top), the package offered from there up; see the class."""
+        if self._offer_table is None:
+            found, count = self._others, len(self.packages)
+            table = np.empty(count + 1, dtype=np.intp)
+            table[:count] = self.packages.take(_best_from(found.take(self.packages))) if found is not None \
+                else self.packages
+            table[count] = table[count - 1]  # no package meets the demand: the offer at the top
+            self._offer_table = table
+        return self._offer_table
 
     def meeting(self, asked: Floats | float) -> npt.NDArray[np.intp]:
         """For each demand, the position of the least-valued package that meets it (the most valued if none does)."""
@@ -116,10 +121,9 @@ class _Ranking:
     def offers(self, asked: Floats | float) -> npt.NDArray[np.intp]:
         """The offer rule: for each demand, of the packages that meet it, the one the others value most.
 
-        The most valued package if none meets it. Where in the ranking each offer stands;
-        ``packages`` gives the offers themselves. The ranking must not be empty.
+        The most valued package if none meets it. The ranking must not be empty.
         """
-        return self.best_from.take(self.meeting(asked))
+        return self.offer_table.take(first_meeting_each(self.utility, asked))
 
     def rows(self, every: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
         """The packages' codes, one row each, taken from ``every`` package of the space."""
@@ -517,7 +521,7 @@ class Principal:
             return None
         asked = self._plan().asks(t, day)
         if near is None:
-            return int(ranked.packages[ranked.offers(asked)])
+            return int(ranked.offers(asked))
         start = int(ranked.meeting(asked))
         distance = (ranked.rows(self.world.packages)[start:] != self.world.packages[near]).sum(axis=1)
         return int(ranked.packages[start:][np.lexsort((-ranked.utility[start:], distance))[0]])

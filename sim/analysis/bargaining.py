@@ -127,9 +127,9 @@ def nash_point(utilities: Floats, disagreement: Floats, powers: Floats | None = 
     weights = np.ones(len(gains)) if powers is None else np.asarray(powers, dtype=np.float64)
     if not gains.size:
         return None
-    viable: Bools = gains.min(axis=0) > 0  # every party gains
-    if viable.all():  # the usual case over a ZOPA: no package to leave out
+    if gains.flat[gains.argmin()] > 0:  # the usual case over a ZOPA: every party gains everywhere (argmin: no reduce)
         return int(_weighted(np.log(gains), weights).argmax())
+    viable: Bools = gains.min(axis=0) > 0  # every party gains
     chosen = viable.nonzero()[0]
     if not len(chosen):
         return None

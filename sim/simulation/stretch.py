@@ -263,7 +263,7 @@ def _offers(plans: Sequence[Plan], asked: Floats, owned: list[slice],
         if not len(plan.ranking.packages):
             answered = min(answered, own.start)
             continue
-        offers[own] = plan.ranking.packages.take(plan.ranking.offers(asked[k, own]))
+        offers[own] = plan.ranking.offers(asked[k, own])
     return offers, answered
 
 
