@@ -66,3 +66,26 @@ def test_a_large_file_is_read_quickly(tmp_path: Path) -> None:
     began = time.thread_time()  # this thread's CPU time: threads an earlier test left running do not count
     yamlio.parse(text, "big.yaml")
     assert time.thread_time() - began < 4.0  # about 1.5 s alone; a busy machine stretches CPU time too
+
+
+@pytest.mark.skipif(not yamlio._LIBYAML, reason="this PyYAML has no libyaml")
+def test_a_problem_at_the_end_of_a_large_file_is_found_quickly() -> None:
+    """Past REREAD_CHARACTERS, libyaml's report stands (its line and column): no second, slow reading."""
+    import time
+
+    values = ", ".join(str(i) for i in range(150_000))
+    text = (ROOT / "tests" / "valid" / "base.yaml").read_text(encoding="utf-8") + f"notes: [{values}]\nbad: [1, 2\n"
+    assert len(text) > yamlio.REREAD_CHARACTERS
+    began = time.thread_time()
+    with pytest.raises(yamlio.YamlProblem) as raised:
+        yamlio.parse(text, "big.yaml")
+    assert time.thread_time() - began < 4.0  # about 0.8 s alone; the reference parser would add about 2 s
+    where = raised.value.diagnostic
+    assert (where.line, where.message.startswith("invalid YAML")) == (text.count("\n") + 1, True)
+
+
+def test_a_small_file_gets_the_reference_words() -> None:
+    """Under REREAD_CHARACTERS, a problem is told as PyYAML's pure-Python parser tells it."""
+    with pytest.raises(yamlio.YamlProblem) as raised:
+        yamlio.parse("a: [1, 2\nb: 3\n", "small.yaml")
+    assert "expected ',' or ']', but got" in raised.value.diagnostic.message

@@ -221,13 +221,27 @@ def parse(text: str, shown: str) -> Document:
 
 
 def _compose(text: str) -> Node | None:
-    """The node graph of a document: libyaml's events where they come without a problem, else PyYAML's own."""
+    """The node graph of a document: libyaml's events where they come without a problem, else PyYAML's own.
+
+    A file over :data:`REREAD_CHARACTERS` that libyaml finds a problem in keeps libyaml's
+    report (the same line and column, in libyaml's words): the reference parser would take
+    seconds to reach it again.
+    """
     if _LIBYAML:
         try:
             return _single_node(_FastLoader(text))
         except (yaml.YAMLError, RecursionError):
-            pass  # read again below, for the reference's message and position
+            if len(text) > REREAD_CHARACTERS:
+                raise
+            # else read again below, for the reference's message and position
     return _single_node(_Loader(text))
+
+
+REREAD_CHARACTERS = 256 * 1024
+"""The largest file read again by the pure-Python parser when libyaml finds a problem in it.
+
+That parser reads about half a megabyte a second; a file this size takes it half a second.
+Every scenario, example and malformed file of the repository is far smaller."""
 
 
 def _single_node(loader: Any) -> Node | None:
@@ -327,7 +341,7 @@ def _special_syntax(
     exc: yaml.MarkedYAMLError, problem: str, text: str, line: int, col: int
 ) -> tuple[int, int, str] | None:
     """Line, column and message for syntax errors better told in other words than PyYAML's."""
-    if "\t" in problem or "'\\t'" in problem:
+    if "\t" in problem or "'\\t'" in problem or "tab character that violates indentation" in problem:
         lines = text.splitlines()
         tab_line = next((i for i, ln in enumerate(lines, 1) if "\t" in ln[: len(ln) - len(ln.lstrip())]), line)
         tab_col = lines[tab_line - 1].index("\t") + 1 if tab_line <= len(lines) else col
