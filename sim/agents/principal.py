@@ -18,7 +18,7 @@ from sim.agents.shared import Lru, RankingKey, Shared, SharedPart, kept
 from sim.agents.world import World
 from sim.constraints.arrays import Bools, Floats
 from sim.constraints.check import WALK_AWAY_ID
-from sim.constraints.walk_away import falling_short, first_meeting_each, meets
+from sim.constraints.walk_away import falling_short, first_at_least, first_meeting_each, lowest_meeting, meets, short_of
 from sim.scenario.model import Party
 
 AnswerCodes = npt.NDArray[np.int8]
@@ -123,7 +123,11 @@ class _Ranking:
 
         The most valued package if none meets it. The ranking must not be empty.
         """
-        return self.offer_table.take(first_meeting_each(self.utility, asked))
+        return self.offers_from(lowest_meeting(asked))
+
+    def offers_from(self, least: Floats | float) -> npt.NDArray[np.intp]:
+        """:meth:`offers` for demands given as the least utility that meets each (:func:`lowest_meeting`)."""
+        return self.offer_table.take(first_at_least(self.utility, least))
 
     def rows(self, every: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
         """The packages' codes, one row each, taken from ``every`` package of the space."""
@@ -181,6 +185,7 @@ class Plan(NamedTuple):
     concessions, infinite for the other styles; ``cost`` is its cost of delay, utility a day), offers the package of
     ``ranking`` worth that much that the others value most, and rejects a text worth less
     than ``walk_away`` (``-inf`` without preferences) or breaking one of its ``own`` red lines.
+    Neither ``floor`` nor ``last_word`` is below ``walk_away``, so no demand is.
     A tit-for-tat principal's plan holds for the moment only. :meth:`Principal.respond` and
     :meth:`Principal.offer` use it too.
     """
@@ -269,16 +274,20 @@ class Answers:
 
     ``worth[p, i]`` is offer ``i``'s utility to principal ``p``, ``asked[p, i]`` what ``p``
     asks for then and ``walk_aways[p, 0]`` its walk-away value; ``answering[p, i]`` is False
-    where offer ``i`` is ``p``'s own. Who refused is worked out at once (agreements depend on
-    it), each :class:`Answer` only when asked for (when the log is read).
+    where offer ``i`` is ``p``'s own. ``least``, if given, is the least utility that meets
+    the higher of the two, ``lowest_meeting(max(asked, walk_aways))``, as a caller that has it
+    passes it (:func:`~sim.simulation.stretch.play`: a :class:`Plan` never asks for less than
+    its walk-away value, so it is ``lowest_meeting(asked)``). Who refused is worked out at once
+    (agreements depend on it), each :class:`Answer` only when asked for (when the log is read).
     """
 
     def __init__(self, plans: Sequence[Plan], offers: npt.NDArray[np.intp], worth: Floats, asked: Floats,
-                 walk_aways: Floats, answering: Bools) -> None:
+                 walk_aways: Floats, answering: Bools, *, least: Floats | None = None) -> None:
         self.worth, self.asked, self.walk_aways, self.answering = worth, asked, walk_aways, answering
         self.broken = [plan.breaking(offers) for plan in plans]
-        # below the demand or below the walk-away value: one test against the higher of the two
-        self.refused = falling_short(worth, np.maximum(asked, walk_aways))
+        if least is None:  # below the demand or below the walk-away value: one test against the higher of the two
+            least = lowest_meeting(np.maximum(asked, walk_aways))
+        self.refused = short_of(worth, least)
         """Whether each principal refused each offer, whatever the reason (never its own)."""
         for k, broken in enumerate(self.broken):  # rows by number (architecture.md, speed)
             if broken is not None:
@@ -499,9 +508,13 @@ class Principal:
                     own)
 
     def _curve(self, walk_away: float) -> tuple[float, float, float, float]:
-        """The demand over time as (floor, span, inverse, speed); a demand that does not move has span 0."""
+        """The demand over time as (floor, span, inverse, speed); a demand that does not move has span 0.
+
+        The floor is never below the walk-away value, so neither is any demand: a party with
+        nothing to offer asks for its walk-away value (none, without preferences).
+        """
         if not self.has_utility or not len(self._ranking.packages):
-            return 0.0, 0.0, 1.0, 1.0
+            return max(0.0, walk_away), 0.0, 1.0, 1.0
         if self.style == "hardliner":
             return self._best(), 0.0, 1.0, 1.0
         floor = self._expected

@@ -16,6 +16,7 @@ on random scenarios, byte for byte.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple, overload
@@ -27,6 +28,7 @@ from sim.agents.concession import falls
 from sim.agents.principal import Answers, Plan, demand, pressed
 from sim.agents.shared import Lru, kept
 from sim.constraints.arrays import Floats
+from sim.constraints.walk_away import lowest_meeting
 from sim.simulation.refusals import most_valued_refusal
 
 
@@ -192,10 +194,13 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
     if any([plan.pressing for plan in plans]):
         asked = pressed(asked, curves[:, 3:4], curves[:, 4:5], turns.days[:, :count], walk_aways)
     if count > turns.deadline_turn:  # a deadline comes on the stretch: answers from then on take the last word
-        asked = np.where(turns.last_words[:, :count], curves[:, 5:6], asked)
-    offers, answered = _offers(plans, asked, turns_of(plans, turns.first_turn, count), count)
+        np.copyto(asked, curves[:, 5:6], where=turns.last_words[:, :count])  # asked is new: changed in place
+    # what each principal accepts at least, once for the offers and the answers: a plan asks for no less
+    # than its walk-away value, so the higher of the two that the answer rule tests is the demand
+    least = lowest_meeting(asked)
+    offers, answered = _offers(plans, least, turns_of(plans, turns.first_turn, count), count)
     return settle(plans, turns.proposers[:count], offers, answered, asked, walk_aways, allowed, utility,
-                  turns.answering[:, :count])
+                  turns.answering[:, :count], least)
 
 
 def turns_of(plans: Sequence[Plan], first_turn: int, count: int) -> list[slice]:
@@ -206,30 +211,37 @@ def turns_of(plans: Sequence[Plan], first_turn: int, count: int) -> list[slice]:
 
 def settle(plans: Sequence[Plan], proposers: npt.NDArray[np.intp], offers: npt.NDArray[np.intp], answered: int,
            asked: Floats, walk_aways: Floats, allowed: npt.NDArray[np.bool_], utility: Floats,
-           answering: npt.NDArray[np.bool_]) -> Stretch:
+           answering: npt.NDArray[np.bool_], least: Floats) -> Stretch:
     """Answer offers made on turns in a row, up to the first agreement, as each principal's :class:`Plan` says.
 
-    ``asked[p, i]`` is what principal ``p`` asks for on turn ``i``, ``walk_aways[p, 0]`` its
-    walk-away value, and ``answering[p, i]`` False where turn ``i`` is its own offer; offers
-    from turn ``answered`` on are placeholders (that turn's proposer had nothing to offer).
+    ``asked[p, i]`` is what principal ``p`` asks for on turn ``i`` (never less than its
+    walk-away value ``walk_aways[p, 0]``), ``least`` the least utility that meets it
+    (:func:`lowest_meeting`), and ``answering[p, i]`` False where turn ``i`` is its own offer;
+    offers from turn ``answered`` on are placeholders (that turn's proposer had nothing to offer).
     """
     parties, count = len(plans), len(offers)
     worth = utility.take(offers, axis=1)
-    answers = Answers(plans, offers, worth, asked, walk_aways, answering)
+    answers = Answers(plans, offers, worth, asked, walk_aways, answering, least=least)
     objected = np.logical_or.reduce(answers.refused, axis=0)  # somebody refused the turn's offer
-    agreed, blocked = False, []
-    for turn in np.logical_not(objected[:answered]).nonzero()[0].tolist():  # few: a stretch ends at its agreement
+    agreed, blocked, start = False, [], 0
+    while start < answered:  # the turns nobody objected to, in order (few: a stretch ends at its agreement)
+        turn = start + int(objected[start:answered].argmin())  # an argmin, not a list of them all: cheaper
+        if objected[turn]:
+            break
         agreed, blocks = agreement_rule(True, bool(allowed[offers[turn]]))
         if blocks:
             blocked.append(turn)
         if agreed:
             answered = turn + 1
             break
+        start = turn + 1
     played = answered if agreed or answered == count else answered + 1
-    refused = answers.refused[:, :answered]
-    accepting = parties - int(np.count_nonzero(refused[:, -1])) if answered else None
-    progress = None if accepting is None else share_accepting(accepting, parties)
-    refusals = _refusals(plans, refused, worth[:, :answered], offers[:answered])
+    if agreed:  # nobody refused the agreed offer
+        progress: float | None = share_accepting(parties, parties)
+    else:
+        progress = share_accepting(parties - int(np.count_nonzero(answers.refused[:, answered - 1])), parties) \
+            if answered else None
+    refusals = _refusals(plans, answers.refused, worth, offers, answered)
     on_red_lines, no_offer = answers.on_red_lines(answered), played > answered
     # by position, each argument beside its field (architecture.md, speed)
     return Stretch(proposers[:played], offers[:played], answered, answers, blocked, agreed, no_offer, refusals,
@@ -250,10 +262,11 @@ def share_accepting(accepting: int, principals: int) -> float:
     return accepting / principals
 
 
-def _offers(plans: Sequence[Plan], asked: Floats, owned: list[slice],
+def _offers(plans: Sequence[Plan], least: Floats, owned: list[slice],
             count: int) -> tuple[npt.NDArray[np.intp], int]:
     """Each proposer's offer on its turns, by the offer rule of its ranking (:meth:`_Ranking.offers`).
 
+    ``least[k, i]`` is the least utility that meets what principal ``k`` asks for on turn ``i``.
     Also returns how many turns come before the first whose proposer has nothing to offer
     (``count`` if none); the offers from there on are placeholders.
     """
@@ -263,19 +276,24 @@ def _offers(plans: Sequence[Plan], asked: Floats, owned: list[slice],
         if not len(plan.ranking.packages):
             answered = min(answered, own.start)
             continue
-        offers[own] = plan.ranking.offers(asked[k, own])
+        offers[own] = plan.ranking.offers_from(least[k, own])
     return offers, answered
 
 
-def _refusals(plans: Sequence[Plan], refused: npt.NDArray[np.bool_], worth: Floats,
-              offers: npt.NDArray[np.intp]) -> dict[int, tuple[float, int]]:
-    """For each principal with preferences that refused an offer: the refusal it valued most, by the refusal rule.
+def _refusals(plans: Sequence[Plan], refused: npt.NDArray[np.bool_], worth: Floats, offers: npt.NDArray[np.intp],
+              answered: int) -> dict[int, tuple[float, int]]:
+    """For each principal with preferences that refused one of the first ``answered`` offers: the one it valued most.
 
-    The rule runs on each principal's worth of every offer with the offers it did not refuse
-    at minus infinity, so that it picks among its refusals (what it is worth, the offer).
+    By the refusal rule, run on each principal's worth of every offer with the offers it did
+    not refuse at minus infinity, so that it picks among its refusals (what it is worth, the
+    offer); utilities are finite, so minus infinity marks a principal that refused none.
     """
-    if not refused.size:
+    if not answered:
         return {}
-    best = most_valued_refusal(np.where(refused, worth, -np.inf)).tolist()
-    return {k: (float(worth[k, i]), int(offers[i])) for k, (plan, i) in enumerate(zip(plans, best, strict=True))
-            if plan.has_utility and refused[k, i]}
+    held = np.where(refused, worth, -np.inf)  # every turn: one slice of it, not one of each input
+    found = {}
+    for k, i in enumerate(most_valued_refusal(held[:, :answered]).tolist()):
+        value = float(held[k, i])
+        if value > -math.inf and plans[k].has_utility:
+            found[k] = (value, int(offers[i]))
+    return found
