@@ -108,8 +108,11 @@ class _Ranking:
         if self._offer_table is None:
             found, count = self._others, len(self.packages)
             table = np.empty(count + 1, dtype=np.intp)
-            table[:count] = self.packages.take(_best_from(found.take(self.packages))) if found is not None \
-                else self.packages
+            if found is None:
+                table[:count] = self.packages
+            else:  # worked out from the top down, and written back to front (no reversal of the result)
+                top_down = self.packages[::-1]
+                table[count - 1::-1] = top_down.take(_best_so_far(found.take(top_down)))
             table[count] = table[count - 1]  # no package meets the demand: the offer at the top
             self._offer_table = table
         return self._offer_table
@@ -136,11 +139,13 @@ class _Ranking:
         return self._rows
 
 
-def _best_from(score: Floats) -> npt.NDArray[np.intp]:
-    """For each position, the position at or above it with the highest score (of equal scores, the highest)."""
-    backwards = np.maximum.accumulate(score[::-1])  # from the top down, the best score so far: ascending
-    first = backwards.searchsorted(backwards)  # where each best was first reached, i.e. found
-    return (len(score) - 1 - first)[::-1]
+def _best_so_far(score: Floats) -> npt.NDArray[np.intp]:
+    """For each position, the position at or before it with the highest score (of equal scores, the first).
+
+    Given scores from the top of a ranking down, that is the best package at or above each.
+    """
+    best = np.maximum.accumulate(score)  # the best score so far: ascending
+    return best.searchsorted(best)  # where each best was first reached, i.e. found
 
 
 _UNRANKED = _Ranking(np.empty(0, dtype=np.intp), np.empty(0), None)
