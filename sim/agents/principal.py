@@ -18,7 +18,7 @@ from sim.agents.shared import Lru, RankingKey, Shared, SharedPart, kept
 from sim.agents.world import World
 from sim.constraints.arrays import Bools, Floats
 from sim.constraints.check import WALK_AWAY_ID
-from sim.constraints.walk_away import falling_short, first_at_least, first_meeting_each, lowest_meeting, meets, short_of
+from sim.constraints.walk_away import falling_short, first_meeting_each, lowest_meeting, meets, short_of
 from sim.scenario.model import Party
 
 AnswerCodes = npt.NDArray[np.int8]
@@ -130,7 +130,7 @@ class _Ranking:
 
     def offers_from(self, least: Floats | float) -> npt.NDArray[np.intp]:
         """:meth:`offers` for demands given as the least utility that meets each (:func:`lowest_meeting`)."""
-        return self.offer_table[first_at_least(self.utility, least)]
+        return self.offer_table[self.utility.searchsorted(least)]  # the first position worth at least that
 
     def rows(self, every: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
         """The packages' codes, one row each, taken from ``every`` package of the space."""
@@ -366,7 +366,7 @@ class Principal:
         self._ranking = kept(rankings.rankings, key, self._ranked, rankings).known(
             self.knowledge.others_allow(self.party))
         ranked = self._ranking.utility
-        self._top = float(ranked[-1]) if len(ranked) else 0.0
+        self._top = ranked.item(-1) if len(ranked) else 0.0
         self._expected = self._settlement()
         self._own = [(state.ref, self.world.mask(state.ref)) for state in mine if state.active is not None]
         self._revision = revision

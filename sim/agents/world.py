@@ -110,7 +110,8 @@ class World:
         if party in self.utility:
             start = first_meeting(utility, self.walk_away[party])  # as meets_walk_away
             order, utility = order[start:], utility[start:]
-        masks = [self.mask(state.ref) for state in self.own.get(party, ()) if state.active is not None]
+        mine = self.own.get(party)
+        masks = [self.mask(state.ref) for state in mine if state.active is not None] if mine else []
         if masks:
             keep = masks[0][order]
             for holds in masks[1:]:

@@ -66,12 +66,6 @@ def first_meeting_each(ascending: Floats, demands: Floats | float) -> npt.NDArra
     return found
 
 
-def first_at_least(ascending: Floats, least: Floats | float) -> npt.NDArray[np.intp]:
-    """:func:`first_meeting_each` for demands given as the least utility meeting each (:func:`lowest_meeting`)."""
-    found: npt.NDArray[np.intp] = ascending.searchsorted(least)
-    return found
-
-
 def short_of(utilities: Floats, least: Floats) -> Bools:
     """:func:`falling_short` of demands given as the least utility meeting each (:func:`lowest_meeting`)."""
     found: Bools = utilities < least

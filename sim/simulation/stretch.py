@@ -95,15 +95,16 @@ class Schedule:
         """The first turn on which some principal's deadline has come (``length`` if none): times never fall."""
         for shared in (self.ends, self.proposers, self.answering, self.times, self.days, self.last_words):
             shared.setflags(write=False)
-        self._falls: Lru[tuple[tuple[float, ...], tuple[float, ...]], Floats] = Lru(_KEPT_CURVES)
+        self._falls: Lru[tuple[tuple[float, float], ...], Floats] = Lru(_KEPT_CURVES)
+        """Each set of curves (each principal's inverse and speed) worked out on the schedule."""
 
     def falls(self, plans: Sequence[Plan]) -> Floats:
         """How far each principal's demand has come down on each turn (see :func:`sim.agents.concession.falls`)."""
-        key = tuple([p.inverse for p in plans]), tuple([p.speed for p in plans])
+        key = tuple([(p.inverse, p.speed) for p in plans])
         return kept(self._falls, key, self._falls_of, key)
 
-    def _falls_of(self, key: tuple[tuple[float, ...], tuple[float, ...]]) -> Floats:
-        return _read_only(falls(self.times, *key))
+    def _falls_of(self, key: tuple[tuple[float, float], ...]) -> Floats:
+        return _read_only(falls(self.times, [inverse for inverse, _ in key], [speed for _, speed in key]))
 
     def landing(self, now: float, count: int) -> int:
         """How many of the first ``count`` turns end where one timeout from ``now`` lands exactly."""
@@ -198,15 +199,14 @@ def play(plans: Sequence[Plan], turns: Schedule, count: int, allowed: npt.NDArra
     # what each principal accepts at least, once for the offers and the answers: a plan asks for no less
     # than its walk-away value, so the higher of the two that the answer rule tests is the demand
     least = lowest_meeting(asked)
-    offers, answered = _offers(plans, least, turns_of(plans, turns.first_turn, count), count)
+    offers, answered = _offers(plans, least, turns.first_turn, count)
     return settle(plans, turns.proposers[:count], offers, answered, asked, walk_aways, allowed, utility,
                   turns.answering[:, :count], least)
 
 
-def turns_of(plans: Sequence[Plan], first_turn: int, count: int) -> list[slice]:
-    """The turns each principal proposes among ``count`` turns from ``first_turn`` on (they take turns in order)."""
-    parties = len(plans)
-    return [slice((k - first_turn) % parties, count, parties) for k in range(parties)]
+def turns_of(k: int, parties: int, first_turn: int, count: int) -> slice:
+    """The turns principal ``k`` proposes among ``count`` from ``first_turn`` on (``parties`` take turns in order)."""
+    return slice((k - first_turn) % parties, count, parties)
 
 
 def settle(plans: Sequence[Plan], proposers: npt.NDArray[np.intp], offers: npt.NDArray[np.intp], answered: int,
@@ -265,17 +265,19 @@ def share_accepting(accepting: int, principals: int) -> float:
     return accepting / principals
 
 
-def _offers(plans: Sequence[Plan], least: Floats, owned: list[slice],
+def _offers(plans: Sequence[Plan], least: Floats, first_turn: int,
             count: int) -> tuple[npt.NDArray[np.intp], int]:
-    """Each proposer's offer on its turns, by the offer rule of its ranking (:meth:`_Ranking.offers`).
+    """Each proposer's offer on its turns (of ``count`` from ``first_turn`` on), by its ranking's offer rule.
 
+    That is :meth:`_Ranking.offers`, for demands lowered to ``least`` once for every proposer:
     ``least[k, i]`` is the least utility that meets what principal ``k`` asks for on turn ``i``.
-    Also returns how many turns come before the first whose proposer has nothing to offer
+    It also returns how many turns come before the first whose proposer has nothing to offer
     (``count`` if none); the offers from there on are placeholders.
     """
     offers = np.zeros(count, dtype=np.intp)
-    answered = count
-    for k, (plan, own) in enumerate(zip(plans, owned, strict=True)):  # rows by number (architecture.md, speed)
+    answered, parties = count, len(plans)
+    for k, plan in enumerate(plans):  # rows by number (architecture.md, speed)
+        own = turns_of(k, parties, first_turn, count)
         if not len(plan.ranking.packages):
             answered = min(answered, own.start)
             continue
