@@ -8,7 +8,10 @@ it through the ``TYPE_CHECKING`` imports.
 from __future__ import annotations
 
 import ast
+import dataclasses
+import inspect
 import json
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +102,16 @@ def test_outputs_keep_the_words_of_verdicts_and_the_file_key_of_the_walk_away_va
     assert israel["reservation"]["id"] == "israel/reservation-value"
     assert set(israel["reservation"]) == {"id", "verdict", "reservation", "utility"}
     json.dumps(evaluation)
+
+
+def test_an_outcome_is_a_frozen_dataclass_made_of_its_fields_in_order() -> None:
+    outcome, _ = sim.run(sim.load(GAZA), seed=7)
+    fields = [f.name for f in dataclasses.fields(Outcome)]
+    assert list(inspect.signature(Outcome).parameters) == fields  # the written-out constructor misses none
+    assert Outcome(*[getattr(outcome, name) for name in fields]) == outcome
+    assert dataclasses.replace(outcome, rounds=outcome.rounds + 1).rounds == outcome.rounds + 1
+    assert pickle.loads(pickle.dumps(outcome)) == outcome
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        outcome.rounds = 0  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del outcome.reason
