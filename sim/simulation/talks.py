@@ -31,7 +31,7 @@ from sim.constraints.walk_away import meets
 from sim.errors import UsageError
 from sim.scenario.events import AddRedLine, DropRedLine, Event, SwitchVersion
 from sim.scenario.model import Scenario
-from sim.simulation.draws import draw_versions, stated_versions
+from sim.simulation.draws import draw_versions
 from sim.simulation.offer_log import AGREEMENT, CARRIED, NO_OFFER, blocked_record, breaking, offer_turns
 from sim.simulation.refusals import Refusals
 from sim.simulation.shuttle import Shuttle, State
@@ -76,10 +76,12 @@ class RunTooLong(UsageError):
 class Talks:
     """One simulated run of a scenario's talks."""
 
-    def __init__(self, scenario: Scenario, versions: Mapping[str, str | None], horizon: float, *,
+    def __init__(self, scenario: Scenario, versions: Mapping[str, str | None] | None, horizon: float, *,
                  seed: int | None = None, rng: np.random.Generator | None = None, stretches: bool = True,
                  time_limit: float | None = None) -> None:
         """Set the talks up; randomness comes from ``rng``, else from a generator seeded with ``seed``.
+
+        Red lines are at the versions ``versions`` names, the others (all, if None) at their stated ones.
 
         With ``stretches`` off, alternating offers are played one turn at a time even where a
         stretch of turns could be worked out at once (the same outcome and log, more slowly).
@@ -740,8 +742,8 @@ def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator
     """
     if draw and versions is None and rng is None:
         rng = np.random.default_rng(seed)
-    if versions is None:
-        versions = draw_versions(scenario, rng) if draw and rng is not None else stated_versions(scenario)
+    if versions is None and draw and rng is not None:
+        versions = draw_versions(scenario, rng)
     horizon = float(scenario.horizon_days)
     if until is not None:
         horizon = max(0.0, min(horizon, float((until - scenario.start).days) + 1))
