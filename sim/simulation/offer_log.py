@@ -42,22 +42,23 @@ def answer_entries(party: str) -> list[tuple[str, dict[str, str] | None, str]]:
              answer.cause) for answer in answers]
 
 
-def offer_turns(stretch: Stretch, order: list[str], times: npt.NDArray[np.float64], agents: list[Principal],
-                world: World) -> OfferTurns:
+def offer_turns(stretch: Stretch, order: list[str], times: npt.NDArray[np.float64], end: float,
+                agents: list[Principal], world: World) -> OfferTurns:
     """A stretch's offers, answers, blocked texts and ending as the block of log entries turn-by-turn play writes.
 
-    ``times`` are the ends of the stretch's turns. The red lines each rejected text breaks,
-    and those of blocked texts, are read now, while the world is as it was on the stretch.
+    ``times`` are the ends of the stretch's turns, or of more turns from its first on; ``end``
+    is that of its last turn. The red lines each rejected text breaks, and those of blocked
+    texts, are read now, while the world is as it was on the stretch.
     """
-    answered = stretch.answered
     offers = stretch.offers
     own = {(i, j): breaking(agents[j].breaks(int(offers[i]))) for i, j in stretch.on_red_lines}
     blocked = {i: blocked_record(float(times[i]), int(offers[i]), world.broken(int(offers[i])))
                for i in stretch.blocked}
     closing: Record | None = None
     if stretch.agreed:
-        closing = (float(times[-1]), "agreement", None, int(offers[-1]), None, AGREEMENT)
+        closing = (end, "agreement", None, int(offers[-1]), None, AGREEMENT)
     elif stretch.no_offer:
-        closing = (float(times[-1]), "no-offer", order[int(stretch.proposers[-1])], None, None, NO_OFFER)
-    return OfferTurns(times[:answered], order, stretch.proposers[:answered], offers[:answered], stretch.answers.codes,
+        closing = (end, "no-offer", order[int(stretch.proposers[-1])], None, None, NO_OFFER)
+    # the columns whole: the block cuts them to the turns answered when the log is read, if ever
+    return OfferTurns(stretch.answered, times, order, stretch.proposers, offers, stretch.answers.codes,
                       [answer_entries(p) for p in order], own, blocked, closing)

@@ -662,14 +662,15 @@ class Talks:
             if count < 2:
                 return None
             stretch = play_stretch(plans, turns, count, allowed, utility)
+            end = float(turns.ends[stretch.turns - 1])
         telling = self._first_telling_refusal(stretch, agents)
         if telling is not None and telling + 1 < stretch.turns:  # what it reveals changes the offers after it
             if telling + 1 < 2:
                 return None
             stretch = play_stretch(plans, turns, telling + 1, allowed, utility)
-        times = turns.ends[:stretch.turns]
-        self._log_stretch(stretch, order, times)
-        return float(times[-1]) - now, stretch
+            end = float(turns.ends[stretch.turns - 1])
+        self._log_stretch(stretch, order, agents, turns.ends, end)
+        return end - now, stretch
 
     def _first_telling_refusal(self, stretch: Stretch, agents: list[Principal]) -> int | None:
         """The first turn of a stretch refused on a red line the table did not know as it is (None if none)."""
@@ -678,14 +679,18 @@ class Talks:
                 return turn
         return None
 
-    def _log_stretch(self, stretch: Stretch, order: list[str], times: np.ndarray) -> None:
-        """Log a stretch's offers, answers, blocked texts and ending as turn-by-turn play does."""
-        agents = [self.principals[p] for p in order]
-        self.log.add_turns(offer_turns(stretch, order, times, agents, self.world))
+    def _log_stretch(self, stretch: Stretch, order: list[str], agents: list[Principal], times: np.ndarray,
+                     end: float) -> None:
+        """Log a stretch's offers, answers, blocked texts and ending as turn-by-turn play does.
+
+        ``agents`` are the principals in ``order``; ``times`` the ends of turns from the
+        stretch's first on (at least as many as it has), ``end`` that of its last turn.
+        """
+        self.log.add_turns(offer_turns(stretch, order, times, end, agents, self.world))
         for turn, k in stretch.on_red_lines:
             self.knowledge.reveal(agents[k].breaks(int(stretch.offers[turn])))
         if stretch.agreed:
-            self.agreement = (float(times[-1]), int(stretch.offers[-1]))
+            self.agreement = (end, int(stretch.offers[-1]))
         for j, (worth, package) in stretch.refusals.items():
             self.refusals.note(order[j], worth, package)
         if stretch.progress is not None:

@@ -26,13 +26,16 @@ LoggedVerdicts = dict[str, str] | None
 class OfferTurns:
     """Many turns of offers and answers kept as columns, and spelled out into records when read.
 
-    Turn ``i`` happens at ``times[i]``: party ``proposers[i]`` offers package ``offers[i]``,
-    and every other party ``j`` answers with answer code ``codes(turns)[j, i]``, logged as the
-    entry ``answers[j][code]`` (kind, verdicts, cause) unless ``verdicts`` holds verdicts of
-    its own for ``(i, j)``. Turns in ``blocked`` end with a ``blocked`` entry carrying the
-    given verdicts; ``closing``, if any, is the last record.
+    The block holds the first ``turns`` turns of the columns (which may go on further: they
+    are cut when read, not when logged). Turn ``i`` happens at ``times[i]``: party
+    ``proposers[i]`` offers package ``offers[i]``, and every other party ``j`` answers with
+    answer code ``codes(turns)[j, i]``, logged as the entry ``answers[j][code]`` (kind,
+    verdicts, cause) unless ``verdicts`` holds verdicts of its own for ``(i, j)``. Turns in
+    ``blocked`` end with a ``blocked`` entry carrying the given verdicts; ``closing``, if any,
+    is the last record.
     """
 
+    turns: int
     times: npt.NDArray[np.float64]
     parties: list[str]
     proposers: npt.NDArray[np.intp]
@@ -45,14 +48,15 @@ class OfferTurns:
     closing: Record | None
 
     def __len__(self) -> int:
-        return len(self.times) * len(self.parties) + len(self.blocked) + (self.closing is not None)
+        return self.turns * len(self.parties) + len(self.blocked) + (self.closing is not None)
 
     def records(self) -> list[Record]:
         """The turns' records, in the order they happened."""
         out: list[Record] = []
-        codes = self.codes(len(self.times)).tolist()
-        for i, (t, k, offer) in enumerate(zip(self.times.tolist(), self.proposers.tolist(), self.offers.tolist(),
-                                              strict=True)):
+        n = self.turns
+        codes = self.codes(n).tolist()
+        for i, (t, k, offer) in enumerate(zip(self.times[:n].tolist(), self.proposers[:n].tolist(),
+                                              self.offers[:n].tolist(), strict=True)):
             out.append((t, "offer", self.parties[k], offer, None, ""))
             for j, party in enumerate(self.parties):
                 if j != k:
