@@ -11,7 +11,7 @@ from sim.agents.principal import Answer, Principal
 from sim.agents.world import World
 from sim.constraints.check import WALK_AWAY_ID
 from sim.simulation.stretch import Stretch
-from sim.simulation.timeline import OfferTurns, Record
+from sim.simulation.timeline import LoggedVerdicts, OfferTurns, Record
 
 NO_OFFER = "no package meets its own red lines"
 AGREEMENT = "every principal accepts; every active red line and walk-away value holds"
@@ -51,14 +51,18 @@ def offer_turns(stretch: Stretch, order: list[str], times: npt.NDArray[np.float6
     texts, are read now, while the world is as it was on the stretch.
     """
     offers = stretch.offers
-    own = {(i, j): breaking(agents[j].breaks(int(offers[i]))) for i, j in stretch.on_red_lines}
-    blocked = {i: blocked_record(float(times[i]), int(offers[i]), world.broken(int(offers[i])))
-               for i in stretch.blocked}
+    # plain loops: most stretches have neither, and an empty comprehension still makes a function
+    own: dict[tuple[int, int], LoggedVerdicts] = {}
+    for i, j in stretch.on_red_lines:
+        own[i, j] = breaking(agents[j].breaks(offers.item(i)))
+    blocked: dict[int, Record] = {}
+    for i in stretch.blocked:
+        blocked[i] = blocked_record(times.item(i), offers.item(i), world.broken(offers.item(i)))
     closing: Record | None = None
     if stretch.agreed:
-        closing = (end, "agreement", None, int(offers[-1]), None, AGREEMENT)
+        closing = (end, "agreement", None, offers.item(-1), None, AGREEMENT)
     elif stretch.no_offer:
-        closing = (end, "no-offer", order[int(stretch.proposers[-1])], None, None, NO_OFFER)
+        closing = (end, "no-offer", order[stretch.proposers.item(-1)], None, None, NO_OFFER)
     # the columns whole: the block cuts them to the turns answered when the log is read, if ever
     return OfferTurns(stretch.answered, times, order, stretch.proposers, offers, stretch.answers.codes,
                       [answer_entries(p) for p in order], own, blocked, closing)

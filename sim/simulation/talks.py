@@ -656,19 +656,19 @@ class Talks:
         plans = [agent.plan() for agent in agents]
         allowed = self.world.feasible()
         stretch = play_stretch(plans, turns, count, allowed, utility)
-        end = float(turns.ends[stretch.turns - 1])
+        end: float = turns.ends.item(stretch.turns - 1)  # a Python float, as float() of numpy's but quicker
         if now + (end - now) != end:  # one timeout would not land on its end: stop before the first such turn
             count = turns.landing(now, count)
             if count < 2:
                 return None
             stretch = play_stretch(plans, turns, count, allowed, utility)
-            end = float(turns.ends[stretch.turns - 1])
+            end = turns.ends.item(stretch.turns - 1)
         telling = self._first_telling_refusal(stretch, agents)
         if telling is not None and telling + 1 < stretch.turns:  # what it reveals changes the offers after it
             if telling + 1 < 2:
                 return None
             stretch = play_stretch(plans, turns, telling + 1, allowed, utility)
-            end = float(turns.ends[stretch.turns - 1])
+            end = turns.ends.item(stretch.turns - 1)
         self._log_stretch(stretch, order, agents, turns.ends, end)
         return end - now, stretch
 
@@ -690,7 +690,7 @@ class Talks:
         for turn, k in stretch.on_red_lines:
             self.knowledge.reveal(agents[k].breaks(int(stretch.offers[turn])))
         if stretch.agreed:
-            self.agreement = (end, int(stretch.offers[-1]))
+            self.agreement = (end, stretch.offers.item(-1))
         for j, (worth, package) in stretch.refusals.items():
             self.refusals.note(order[j], worth, package)
         if stretch.progress is not None:
