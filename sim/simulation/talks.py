@@ -709,15 +709,18 @@ class Talks:
 
     def _ending(self, *, day: float | None, package: int | None, blocking: tuple[str, ...], reason: str) -> Outcome:
         """The outcome record: the deal's day and package (None without one), or what blocked it, and why."""
+        world = self.world
+        versions: dict[str, str | None] = {}
+        for ref, state in world.red_lines.items():  # a plain loop: often there are none, and a comprehension costs
+            versions[ref] = state.active
         return Outcome(
             scenario=self.scenario.id, seed=self.seed, agreed=package is not None, day=day,
             date=None if day is None else self.log.day(day),
-            package=None if package is None else self.world.terms(package),
+            package=None if package is None else world.terms(package),
             rounds=self.rounds, drafts=self.drafts, blocking=blocking, reason=reason,
-            best_refused={p: {"package": self.world.terms(best), "utility": round(u, 6)}
+            best_refused={p: {"package": world.terms(best), "utility": round(u, 6)}
                           for p, (u, best) in self.refusals.most_valued().items()},
-            versions={ref: s.active for ref, s in self.world.red_lines.items()},
-            walk_aways=dict(self.world.walk_away), draws=dict(self.draws))
+            versions=versions, walk_aways=dict(world.walk_away), draws=dict(self.draws))
 
     def _blocking(self) -> tuple[tuple[str, ...], str]:
         """Why no deal: the clashing red lines if no package is left, else what the last text broke."""
