@@ -23,9 +23,11 @@ class RedLineKnowledge:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self.known: dict[str, str | None] = {
-            ref: STATED for ref, state in world.red_lines.items() if not state.private}
+        self.known: dict[str, str | None] = {}
         """Each known red line's version as the table takes it (None: known to be dropped)."""
+        for ref, state in world.red_lines.items():  # a plain loop: often there are none, and a comprehension costs
+            if not state.private:
+                self.known[ref] = STATED
         self.revision = 0
         """Counts what was learned, so that principals know when to look again."""
         self._masks: dict[tuple[str, int], Bools | None] = {}

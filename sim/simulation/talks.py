@@ -182,7 +182,9 @@ class Talks:
     def run(self) -> Outcome:
         """Play the talks out and return the outcome."""
         self.log.add(0.0, "start", cause=_opening(self.horizon))
-        processes = [self._scheduled(event) if event.date else self._shocks(event) for event in self.scenario.events]
+        processes = []
+        for event in self.scenario.events:  # a plain loop: often there are none, and a comprehension costs
+            processes.append(self._scheduled(event) if event.date else self._shocks(event))
         processes.append(self._mediation() if self.mediator else self._alternating())
         for process in processes:
             self.env.process(process)
@@ -591,7 +593,7 @@ class Talks:
         """
         self._start_clock()
         order = list(self.principals)
-        agents = [self.principals[p] for p in order]
+        agents = list(self.principals.values())
         ahead = self._plan_ahead(agents)
         utility = self.world.utility_rows(tuple(order)) if ahead else None
         turn, chunk = 0, _FIRST_STRETCH
