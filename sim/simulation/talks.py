@@ -16,6 +16,7 @@ import time
 from collections.abc import Generator, Mapping
 from datetime import date
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,7 @@ Process = Generator[simpy.Event, Any, None]
 SHUTTLE, SUMMIT = 1, 0
 _FIRST_STRETCH = 256
 """Turns worked out at once on the first stretch of alternating offers; each later one doubles."""
+_PLANS_AHEAD = attrgetter("plans_ahead")
 
 
 @lru_cache(maxsize=64)
@@ -617,7 +619,8 @@ class Talks:
 
     def _plan_ahead(self, agents: list[Principal]) -> bool:
         """Whether stretches of turns may be worked out at once: asked for, turns take time, demands move with it."""
-        return self.stretches and self.settings.deliberation_days > 0 and all(a.plans_ahead for a in agents)
+        # all() over a map: a generator expression would make a function and a frame, once a run
+        return self.stretches and self.settings.deliberation_days > 0 and all(map(_PLANS_AHEAD, agents))
 
     def _one_turn(self, agents: list[Principal], order: list[str], turn: int) -> Generator[simpy.Event, Any, bool]:
         """Play turn ``turn`` alone: the offer made now, the answers one deliberation later, as the world is then.
