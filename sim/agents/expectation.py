@@ -37,12 +37,8 @@ def settlement_package(world: World, parties: tuple[str, ...], candidates: npt.N
 
     The walk-away values are the disagreement point, the powers those of :func:`powers`.
     """
-    if not len(candidates) or not parties:
-        return None
-    rows = world.utility_rows(parties).take(candidates, axis=1)
-    walk_aways = np.array([world.walk_away[p] for p in parties])
-    best = nash_point(rows, walk_aways, np.array(powers(world, parties)))
-    return None if best is None else int(candidates[best])
+    found = _nash(world, parties, candidates, powers(world, parties))
+    return None if found is None else found[0]
 
 
 def settlement(world: World, parties: tuple[str, ...], candidates: npt.NDArray[np.intp]) -> Expected:
@@ -50,10 +46,25 @@ def settlement(world: World, parties: tuple[str, ...], candidates: npt.NDArray[n
 
     ``candidates`` are the packages the parties know they could all accept (:func:`settlement_package`).
     """
-    package = settlement_package(world, parties, candidates)
-    if package is None:
-        return {}
-    return {p: float(world.utility[p][package]) for p in parties}
+    return _settled(world, parties, candidates, powers(world, parties))
+
+
+def _settled(world: World, parties: tuple[str, ...], candidates: npt.NDArray[np.intp],
+             weights: tuple[float, ...]) -> Expected:
+    """:func:`settlement`, the parties' powers given."""
+    found = _nash(world, parties, candidates, weights)
+    return {} if found is None else dict(zip(parties, found[1], strict=True))
+
+
+def _nash(world: World, parties: tuple[str, ...], candidates: npt.NDArray[np.intp],
+          weights: tuple[float, ...]) -> tuple[int, list[float]] | None:
+    """:func:`settlement_package` with the parties' powers given, and each party's utility there."""
+    if not len(candidates) or not parties:
+        return None
+    rows = world.utility_rows(parties).take(candidates, axis=1)
+    # Walk-away values and powers go as plain sequences: nash_point makes each an array once.
+    best = nash_point(rows, [world.walk_away[p] for p in parties], weights)
+    return None if best is None else (int(candidates[best]), rows[:, best].tolist())
 
 
 def within_walk_aways(world: World, parties: tuple[str, ...], packages: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
@@ -71,6 +82,11 @@ class Expectations(SharedPart):
 
     def over_zopa(self, world: World, parties: tuple[str, ...]) -> Expected:
         """The settlement over the packages every active red line and walk-away value allows."""
-        key = (world.zopa_key(), parties, powers(world, parties))
-        return kept(self.settlements, key, lambda: settlement(world, parties, world.feasible().nonzero()[0]))
+        weights = powers(world, parties)
+        key = (world.zopa_key(), parties, weights)
+        return kept(self.settlements, key, _over, world, parties, weights)
 
+
+def _over(world: World, parties: tuple[str, ...], weights: tuple[float, ...]) -> Expected:
+    """The settlement over the ZOPA, the parties' powers given (what :meth:`Expectations.over_zopa` keeps)."""
+    return _settled(world, parties, world.feasible().nonzero()[0], weights)

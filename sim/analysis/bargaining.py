@@ -7,7 +7,10 @@ Ties are broken towards the lowest index, which makes results deterministic.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import numpy.typing as npt
 
 from sim.constraints.arrays import Bools, Floats, Indices
 
@@ -62,12 +65,20 @@ def _not_dominated_by_anchors(utilities: Floats) -> Indices:
     return alive
 
 
-def _weighted(utilities: Floats, weights: Floats) -> Floats:
-    """Weighted sum of the parties' utilities per package (a loop beats BLAS on thin matrices)."""
-    total = utilities[0] * weights[0]
-    for j in range(1, len(weights)):
-        total += utilities[j] * weights[j]
-    return np.asarray(total, dtype=np.float64)
+def _weighted(utilities: Floats, weights: Sequence[float] | Floats) -> Floats:
+    """Weighted sum of the parties' utilities per package (a loop beats BLAS on thin matrices); read only.
+
+    A row whose weight is exactly 1 is added as it is (``x * 1.0`` is ``x`` to the bit), so equal
+    powers of 1, the usual case, cost no products; one row weighted 1 is returned itself.
+    """
+    terms: list[Floats] = [utilities[j] if weights[j] == 1.0 else utilities[j] * weights[j]
+                           for j in range(len(weights))]
+    if len(terms) == 1:
+        return terms[0]
+    total = terms[0] + terms[1]
+    for term in terms[2:]:
+        total += term
+    return total
 
 
 def _front_of_two(points: Floats) -> Bools:
@@ -117,18 +128,19 @@ def _beaten(by: Floats, points: Floats) -> Bools:
     return np.asarray((at_least & better).any(axis=0))
 
 
-def nash_point(utilities: Floats, disagreement: Floats, powers: Floats | None = None) -> int | None:
+def nash_point(utilities: Floats, disagreement: npt.ArrayLike, powers: npt.ArrayLike | None = None) -> int | None:
     """The package maximising the (asymmetric) Nash product, or None if none beats disagreement.
 
     Maximises ``prod_i (u_i - d_i) ** w_i`` over packages where every party gains
-    strictly over its disagreement value ``d_i``; ``powers`` are the bargaining weights ``w_i``.
+    strictly over its disagreement value ``d_i``; ``powers`` are the bargaining weights ``w_i``
+    (both an array or a plain sequence of floats, one per party).
     """
     gains = np.asarray(utilities, dtype=np.float64) - np.asarray(disagreement, dtype=np.float64)[:, None]
-    weights = np.ones(len(gains)) if powers is None else np.asarray(powers, dtype=np.float64)
+    weights = [1.0] * len(gains) if powers is None else np.asarray(powers, dtype=np.float64).tolist()
     if not gains.size:
         return None
-    if gains.flat[gains.argmin()] > 0:  # the usual case over a ZOPA: every party gains everywhere (argmin: no reduce)
-        return int(_weighted(np.log(gains), weights).argmax())
+    if gains.item(gains.argmin()) > 0:  # the usual case over a ZOPA: every party gains everywhere (argmin: no reduce)
+        return int(_weighted(np.log(gains, out=gains), weights).argmax())  # gains is this call's own
     viable: Bools = gains.min(axis=0) > 0  # every party gains
     chosen = viable.nonzero()[0]
     if not len(chosen):
