@@ -284,7 +284,7 @@ class _PartiesStated(NamedTuple):
         stated = cls({}, {}, {}, {}, {}, {}, {}, [])
         for party in scenario.parties:
             name, preferences = party.id, party.preferences
-            stated.urgency[name], stated.salience[name] = party.urgency, dict(party.salience)
+            stated.urgency[name], stated.salience[name] = party.urgency, party.salience  # never written: worlds copy
             stated.cost_of_delay[name] = party.cost_of_delay
             if party.role == "mediator":
                 mediation = party.mediation

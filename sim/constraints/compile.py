@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import Literal, Protocol
 
@@ -208,11 +208,15 @@ class Compiler:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.space = OutcomeSpace.of(scenario)
-        self.issues = {i.id: i for i in scenario.issues}
-        self._integer = tuple(issue.type == "integer" for issue in scenario.issues)
+        self._integer = tuple([issue.type == "integer" for issue in scenario.issues])
         """Whether each issue is an integer issue, in file order; read once, not per party (architecture.md, speed)."""
         self._named: dict[str, Test] = {}
         self._depth = 0
+
+    @cached_property
+    def issues(self) -> dict[str, Issue]:
+        """The scenario's issues by id (made when an atom is first compiled: runs without red lines compile none)."""
+        return {i.id: i for i in self.scenario.issues}
 
     def condition(self, cond: Condition) -> Test:
         """Compile a validated condition; each named condition is compiled once and shared."""

@@ -13,6 +13,8 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import accumulate
+from operator import mul
 
 import numpy as np
 
@@ -69,9 +71,15 @@ def readable_bytes(amount: float) -> str:
 
 def _red_line_count(scenario: Scenario) -> int:
     """Red lines of every party, their versions, and the red lines events add: each may get a mask."""
-    stated = [r for p in scenario.parties for r in p.red_lines]
-    added = [e.red_line for event in scenario.events for e in event.effects if isinstance(e, AddRedLine)]
-    return sum(1 + len(r.versions) for r in [*stated, *added])
+    count = 0  # plain loops: each comprehension would make a function object (architecture.md, speed)
+    for party in scenario.parties:
+        for red_line in party.red_lines:
+            count += 1 + len(red_line.versions)
+    for event in scenario.events:
+        for effect in event.effects:
+            if isinstance(effect, AddRedLine):
+                count += 1 + len(effect.red_line.versions)
+    return count
 
 
 def run_bytes_per_package(scenario: Scenario) -> int:
@@ -83,8 +91,10 @@ def run_bytes_per_package(scenario: Scenario) -> int:
     temporaries of summing them (56); per red line or version: its mask and the check's
     verdicts (4); per mediator: its scores and penalties (16); codes (2 per issue) and the ZOPA.
     """
-    weighing = sum(1 for p in scenario.parties if p.preferences is not None)
-    mediators = sum(1 for p in scenario.parties if p.role == "mediator")
+    weighing = mediators = 0
+    for party in scenario.parties:  # one pass, each field read once (architecture.md, speed)
+        weighing += party.preferences is not None
+        mediators += party.role == "mediator"
     return 16 + 2 * len(scenario.issues) + 56 * weighing + 4 * _red_line_count(scenario) + 16 * mediators
 
 
@@ -115,16 +125,18 @@ class OutcomeSpace:
     packages one step of its code spans, and its number of values."""
 
     def __post_init__(self) -> None:
-        sizes = tuple([len(d) for d in self.domains])
+        sizes = tuple(map(len, self.domains))
         object.__setattr__(self, "sizes", sizes)
         object.__setattr__(self, "size", math.prod(sizes))
-        spans = [math.prod(sizes[k + 1:]) for k in range(len(sizes))]
+        spans = list(accumulate(sizes[:0:-1], mul, initial=1))  # products of the sizes after each issue's, last first
+        spans.reverse()
         object.__setattr__(self, "_digits", tuple(zip(self.issues, self.domains, spans, sizes, strict=True)))
 
     @classmethod
     def of(cls, scenario: Scenario) -> OutcomeSpace:
         """Build the outcome space of a scenario, issues in file order."""
-        return cls(tuple([i.id for i in scenario.issues]), tuple([i.domain() for i in scenario.issues]))
+        issues = scenario.issues
+        return cls(tuple([i.id for i in issues]), tuple([i.domain() for i in issues]))
 
     def position(self, issue: str) -> int:
         """Column of an issue in a package row."""
