@@ -132,10 +132,10 @@ class World:
         return self._zopa_key
 
     def _zopa(self) -> Bools:
-        """:meth:`feasible` worked out: every active red line's mask and walk-away test, combined."""
-        parts = [self.mask(ref) for ref, state in self.red_lines.items() if state.active is not None]
-        parts += [self.meets_walk_away(p) for p in self.utility]
-        found = parts[0].copy() if parts else np.ones(len(self.packages), dtype=bool)
+        """:meth:`feasible` worked out: every walk-away test and active red line's mask, combined."""
+        parts = [self.meets_walk_away(p) for p in self.utility]  # made here: the first takes the rest in place
+        parts += [self.mask(ref) for ref, state in self.red_lines.items() if state.active is not None]  # shared
+        found = parts[0] if self.utility else parts[0].copy() if parts else np.ones(len(self.packages), dtype=bool)
         for part in parts[1:]:
             found &= part
         found.setflags(write=False)
