@@ -21,6 +21,7 @@ import numpy.typing as npt
 from sim.agents.shared import Lru, Shared, SharedPart, kept
 from sim.agents.world import World
 from sim.analysis.bargaining import nash_point
+from sim.constraints.arrays import Floats
 from sim.constraints.walk_away import meeting
 
 Expected = dict[str, float]
@@ -38,7 +39,7 @@ def settlement_package(world: World, parties: tuple[str, ...], candidates: npt.N
     The walk-away values are the disagreement point, the powers those of :func:`powers`.
     """
     found = _nash(world, parties, candidates, powers(world, parties))
-    return None if found is None else found[0]
+    return None if found is None else int(candidates[found[0]])
 
 
 def settlement(world: World, parties: tuple[str, ...], candidates: npt.NDArray[np.intp]) -> Expected:
@@ -53,18 +54,24 @@ def _settled(world: World, parties: tuple[str, ...], candidates: npt.NDArray[np.
              weights: tuple[float, ...]) -> Expected:
     """:func:`settlement`, the parties' powers given."""
     found = _nash(world, parties, candidates, weights)
-    return {} if found is None else dict(zip(parties, found[1], strict=True))
+    if found is None:
+        return {}
+    best, rows = found
+    return dict(zip(parties, rows[:, best].tolist(), strict=True))
 
 
 def _nash(world: World, parties: tuple[str, ...], candidates: npt.NDArray[np.intp],
-          weights: tuple[float, ...]) -> tuple[int, list[float]] | None:
-    """:func:`settlement_package` with the parties' powers given, and each party's utility there."""
+          weights: tuple[float, ...]) -> tuple[int, Floats] | None:
+    """Where the Nash package is among ``candidates`` (:func:`settlement_package`, the parties' powers given).
+
+    With it, the parties' utilities of the candidates, a row each.
+    """
     if not len(candidates) or not parties:
         return None
     rows = world.utility_rows(parties).take(candidates, axis=1)
     # Walk-away values and powers go as plain sequences: nash_point makes each an array once.
     best = nash_point(rows, [world.walk_away[p] for p in parties], weights)
-    return None if best is None else (int(candidates[best]), rows[:, best].tolist())
+    return None if best is None else (best, rows)
 
 
 def within_walk_aways(world: World, parties: tuple[str, ...], packages: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
