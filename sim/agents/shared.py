@@ -302,20 +302,12 @@ def _rank_by_utility(found: Floats | None, packages: int) -> tuple[npt.NDArray[n
     """Every package, ranked by a party's utility (ascending, ties by package), and those utilities."""
     if found is None:
         return np.arange(packages), np.zeros(packages)
-    if packages <= _ONE_SORT:
-        order = found.argsort(kind="stable")
-        return order, found.take(order)
     order = found.argsort()  # without ties, the stable order; with ties, sort again stably
     ranked = found.take(order)
     if np.count_nonzero(ranked[1:] == ranked[:-1]):
         order = found.argsort(kind="stable")
         ranked = found.take(order)
     return order, ranked
-
-
-_ONE_SORT = 4096
-"""Up to this many packages a stable sort alone is quicker than a quick sort and a look for ties (measured);
-above it the quick sort is, and most utilities do not tie."""
 
 
 _SHARED_SPACE = 100_000
