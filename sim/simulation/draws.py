@@ -8,11 +8,6 @@ from sim.constraints.compile import STATED
 from sim.scenario.model import Scenario
 
 
-def stated_versions(scenario: Scenario) -> dict[str, str | None]:
-    """Every red line at its stated version."""
-    return {f"{p.id}/{r.id}": STATED for p in scenario.parties for r in p.red_lines}
-
-
 def draw_versions(scenario: Scenario, rng: np.random.Generator) -> dict[str, str | None]:
     """For each red line: the stated version with probability ``confidence``, else an alternative.
 
