@@ -16,7 +16,6 @@ import time
 from collections.abc import Generator, Mapping
 from datetime import date
 from functools import lru_cache
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -53,7 +52,6 @@ Process = Generator[simpy.Event, Any, None]
 SHUTTLE, SUMMIT = 1, 0
 _FIRST_STRETCH = 256
 """Turns worked out at once on the first stretch of alternating offers; each later one doubles."""
-_PLANS_AHEAD = attrgetter("plans_ahead")
 
 
 @lru_cache(maxsize=64)
@@ -619,8 +617,7 @@ class Talks:
 
     def _plan_ahead(self, agents: list[Principal]) -> bool:
         """Whether stretches of turns may be worked out at once: asked for, turns take time, demands move with it."""
-        # all() over a map: a generator expression would make a function and a frame, once a run
-        return self.stretches and self.settings.deliberation_days > 0 and all(map(_PLANS_AHEAD, agents))
+        return self.stretches and self.settings.deliberation_days > 0 and all(a.plans_ahead for a in agents)
 
     def _one_turn(self, agents: list[Principal], order: list[str], turn: int) -> Generator[simpy.Event, Any, bool]:
         """Play turn ``turn`` alone: the offer made now, the answers one deliberation later, as the world is then.
@@ -667,13 +664,12 @@ class Talks:
             if count < 2:
                 return None
             stretch = play_stretch(plans, turns, count, allowed, utility)
-            end = turns.ends.item(stretch.turns - 1)
         telling = self._first_telling_refusal(stretch, agents)
         if telling is not None and telling + 1 < stretch.turns:  # what it reveals changes the offers after it
             if telling + 1 < 2:
                 return None
             stretch = play_stretch(plans, turns, telling + 1, allowed, utility)
-            end = turns.ends.item(stretch.turns - 1)
+        end = turns.ends.item(stretch.turns - 1)  # of the stretch as played
         self._log_stretch(stretch, order, agents, turns.ends, end)
         return end - now, stretch
 
