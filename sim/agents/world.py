@@ -133,9 +133,14 @@ class World:
 
     def _zopa(self) -> Bools:
         """:meth:`feasible` worked out: every walk-away test and active red line's mask, combined."""
-        parts = [self.meets_walk_away(p) for p in self.utility]  # made here: the first takes the rest in place
-        parts += [self.mask(ref) for ref, state in self.red_lines.items() if state.active is not None]  # shared
-        found = parts[0] if self.utility else parts[0].copy() if parts else np.ones(len(self.packages), dtype=bool)
+        parts = [self.meets_walk_away(p) for p in self.utility]
+        parts += [self.mask(ref) for ref, state in self.red_lines.items() if state.active is not None]
+        if not parts:
+            found = np.ones(len(self.packages), dtype=bool)
+        elif self.utility:
+            found = parts[0]  # a walk-away test made here: it takes the rest in place
+        else:
+            found = parts[0].copy()  # a red line's mask, shared: not to be written
         for part in parts[1:]:
             found &= part
         found.setflags(write=False)
