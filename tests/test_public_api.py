@@ -115,3 +115,19 @@ def test_an_outcome_is_a_frozen_dataclass_made_of_its_fields_in_order() -> None:
         outcome.rounds = 0  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         del outcome.reason
+
+
+def test_an_outcome_space_is_a_frozen_dataclass_made_of_its_issues_and_domains() -> None:
+    space = sim.OutcomeSpace.of(sim.load(GAZA))
+    given = [f.name for f in dataclasses.fields(sim.OutcomeSpace) if f.init]
+    assert list(inspect.signature(sim.OutcomeSpace).parameters) == given == ["issues", "domains"]
+    derived = sim.OutcomeSpace(space.issues, space.domains)  # the written-out constructor fills every field
+    assert {f.name: getattr(derived, f.name) for f in dataclasses.fields(derived)} == \
+        {f.name: getattr(space, f.name) for f in dataclasses.fields(space)}
+    assert derived == space and hash(derived) == hash(space)
+    assert derived.size == len(space.every_package()) and derived.sizes == tuple(map(len, space.domains))
+    smaller = dataclasses.replace(space, issues=space.issues[:1], domains=space.domains[:1])
+    assert (smaller.sizes, smaller.size) == (space.sizes[:1], space.sizes[0])
+    assert pickle.loads(pickle.dumps(space)) == space
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        space.size = 0  # type: ignore[misc]
