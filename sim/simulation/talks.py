@@ -186,13 +186,18 @@ class Talks:
         for event in self.scenario.events:  # a plain loop: often there are none, and a comprehension costs
             processes.append(self._scheduled(event) if event.date else self._shocks(event))
         processes.append(self._mediation() if self.mediator else self._alternating())
+        started = []
         for process in processes:
-            self.env.process(process)
-        self._play()
-        for process in processes:
-            process.close()  # processes still waiting would keep the talks alive in a reference cycle
-        if self._horizon is not None and not self._horizon.processed:
-            self._horizon.callbacks.clear()  # and so would the horizon, were it still to call back
+            started.append(self.env.process(process))
+        try:
+            self._play()
+        finally:  # also when the run stops on an error or a Ctrl-C: nothing of it runs later, in a finaliser
+            for process in processes:
+                process.close()  # processes still waiting would keep the talks alive in a reference cycle
+            if self._horizon is not None and not self._horizon.processed:
+                self._horizon.callbacks.clear()  # and so would the horizon, were it still to call back
+        for begun in started:
+            _raise_if_failed(begun)
         return self._outcome()
 
     def _play(self) -> None:
@@ -736,6 +741,19 @@ class Talks:
         text = self.text.package
         broken = self.world.broken(text, open_issues=self.text.open) if text is not None else []
         return tuple(broken), f"a deal was possible but not reached; {self.stop_reason}"
+
+
+def _raise_if_failed(process: simpy.Process) -> None:
+    """Raise what a process of the talks raised, if it failed.
+
+    simpy raises a process's exception when it steps to the failure, which it schedules: a
+    process that fails on the step that ends the talks (a Ctrl-C landing just after the
+    agreement, say) would otherwise be left unstepped, and the interrupt or error lost.
+    """
+    if process.triggered and not process.ok:
+        failure = process.value
+        assert isinstance(failure, BaseException), "simpy keeps a failed process's exception as its value"
+        raise failure
 
 
 def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator | None = None,
