@@ -325,10 +325,10 @@ class Principal:
     """One principal party's behaviour; knows its own red lines, utility and walk-away value."""
 
     def __init__(self, party: Party, world: World, knowledge: RedLineKnowledge, principals: tuple[str, ...]) -> None:
-        self.party = party.id
+        self.party = name = party.id  # read once (architecture.md, speed)
         self.world = world
         self.knowledge = knowledge
-        self.others = tuple([p for p in principals if p != party.id and p in world.utility])
+        self.others = tuple([p for p in principals if p != name and p in world.utility])
         """The other principals whose preferences the party weighs in choosing what to offer."""
         self.parties = tuple([p for p in principals if p in world.utility])
         """Every principal with preferences, itself included: who shares in the settlement it expects."""

@@ -66,11 +66,12 @@ class World:
         self.own: dict[str, list[RedLineState]] = {}
         """Each party's red lines, in the order of :attr:`red_lines`."""
         for party in scenario.parties:
-            mine = self.own[party.id] = []
+            name = party.id  # read once (architecture.md, speed)
+            mine = self.own[name] = []
             for red_line in party.red_lines:
-                ref = f"{party.id}/{red_line.id}"
+                ref = f"{name}/{red_line.id}"
                 chosen = STATED if versions is None else versions.get(ref, STATED)
-                mine.append(RedLineState(ref, party.id, red_line, chosen, red_line.private))
+                mine.append(RedLineState(ref, name, red_line, chosen, red_line.private))
                 self.red_lines[ref] = mine[-1]
         self.urgency = dict(self.shared.urgency)
         self.cost_of_delay = dict(self.shared.cost_of_delay)

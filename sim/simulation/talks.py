@@ -30,7 +30,7 @@ from sim.constraints.compile import STATED
 from sim.constraints.walk_away import meets
 from sim.errors import UsageError
 from sim.scenario.events import AddRedLine, DropRedLine, Event, SwitchVersion
-from sim.scenario.model import Scenario
+from sim.scenario.model import Party, Scenario
 from sim.simulation.draws import draw_versions
 from sim.simulation.offer_log import AGREEMENT, CARRIED, NO_OFFER, blocked_record, breaking, offer_turns
 from sim.simulation.refusals import Refusals
@@ -69,6 +69,15 @@ STEPS_BETWEEN_CHECKS = 1024
 """Simulated events between two looks at the clock and the count: the guard costs next to nothing."""
 
 
+class _Clock(simpy.Environment):
+    """simpy's environment, its event makers found on the class rather than bound early.
+
+    ``Environment.__init__`` binds them to each instance (it looks in the instance's own class
+    only, so not for a subclass): a run uses few of them, and the bound ones would keep every
+    environment in a reference cycle, left to the garbage collector.
+    """
+
+
 class RunTooLong(UsageError):
     """A run went past its time limit or its number of simulated events; nothing of it is kept."""
 
@@ -92,15 +101,21 @@ class Talks:
         self.time_limit = time_limit
         self.stretches = stretches
         self.settings = scenario.talks
-        self.env = simpy.Environment()
+        self.env = _Clock()
         self.world = World(scenario, versions)
         self.knowledge = RedLineKnowledge(self.world)
         self.log = EventLog(scenario.start, self.world.space.terms_at)
-        parties = [p for p in scenario.parties if p.role == "principal"]
+        parties: list[Party] = []
+        self._mediators: list[str] = []
+        for party in scenario.parties:  # one pass, each field read once (architecture.md, speed)
+            role = party.role
+            if role == "principal":
+                parties.append(party)
+            elif role == "mediator":
+                self._mediators.append(party.id)
         principals = tuple([p.id for p in parties])
         self.principals = {name: Principal(p, self.world, self.knowledge, principals)
                            for name, p in zip(principals, parties, strict=True)}
-        self._mediators = [p.id for p in scenario.parties if p.role == "mediator"]
         self.mediator = self._lead_mediator()
         self.deadline = self._concession_deadline()
         self.shuttle = self._shuttle() if self.mediator else None
