@@ -18,7 +18,7 @@ from sim.agents.shared import Lru, RankingKey, Shared, SharedPart, kept
 from sim.agents.world import World
 from sim.constraints.arrays import Bools, Floats
 from sim.constraints.check import WALK_AWAY_ID
-from sim.constraints.walk_away import falling_short, first_meeting_each, lowest_meeting, meets, short_of
+from sim.constraints.walk_away import falling_short, first_meeting_each, first_reaching, lowest_meeting, meets, short_of
 from sim.scenario.model import Party
 
 AnswerCodes = npt.NDArray[np.int8]
@@ -130,7 +130,7 @@ class _Ranking:
 
     def offers_from(self, least: Floats | float) -> npt.NDArray[np.intp]:
         """:meth:`offers` for demands given as the least utility that meets each (:func:`lowest_meeting`)."""
-        return self.offer_table[self.utility.searchsorted(least)]  # the first position worth at least that
+        return self.offer_table[first_reaching(self.utility, least)]
 
     def rows(self, every: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
         """The packages' codes, one row each, taken from ``every`` package of the space."""

@@ -62,7 +62,12 @@ def first_meeting(ascending: Floats, demand: float) -> int:
 
 def first_meeting_each(ascending: Floats, demands: Floats | float) -> npt.NDArray[np.intp]:
     """:func:`first_meeting` for each of many demands (or one, as a 0-d array)."""
-    found: npt.NDArray[np.intp] = ascending.searchsorted(lowest_meeting(demands))
+    return first_reaching(ascending, lowest_meeting(demands))
+
+
+def first_reaching(ascending: Floats, least: Floats | float) -> npt.NDArray[np.intp]:
+    """:func:`first_meeting_each` of demands given as the least utility meeting each (:func:`lowest_meeting`)."""
+    found: npt.NDArray[np.intp] = ascending.searchsorted(least)
     return found
 
 
