@@ -77,7 +77,8 @@ class Combined:
     issues: frozenset[int] = field(init=False, repr=False)
     """Every issue the sub-tests read."""
     _plan: tuple[Combined, ...] = field(init=False, repr=False)
-    """The distinct combined tests under this one (itself last), each after its parts."""
+    """The distinct combined tests under this one, each after its parts (not itself: a test holding
+    itself would be a reference cycle, freed only by the garbage collector)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "issues", frozenset().union(*(p.issues for p in self.parts)))
@@ -87,9 +88,12 @@ class Combined:
         """Combine the sub-tests' verdicts with Kleene logic."""
         done: dict[int, Verdicts] = {}
         for node in self._plan:
-            values = [done[id(p)] if isinstance(p, Combined) else p(columns) for p in node.parts]
-            done[id(node)] = node.combine(values)
-        return done[id(self)]
+            done[id(node)] = node.combine(node.verdicts_of_parts(columns, done))
+        return self.combine(self.verdicts_of_parts(columns, done))
+
+    def verdicts_of_parts(self, columns: Columns, done: dict[int, Verdicts]) -> list[Verdicts]:
+        """Each part's verdicts: a combined part's from ``done``, where its own are by then."""
+        return [done[id(p)] if isinstance(p, Combined) else p(columns) for p in self.parts]
 
     def combine(self, values: list[Verdicts]) -> Verdicts:
         """This test's verdicts from its parts' verdicts."""
@@ -105,18 +109,17 @@ class Combined:
 
 
 def _evaluation_order(root: Combined) -> tuple[Combined, ...]:
-    """Distinct combined tests under ``root`` (by identity), each after its parts, ``root`` last.
+    """Distinct combined tests under ``root`` (by identity), each after its parts; ``root`` itself not.
 
     Parts are built before the tests that hold them, so their own orders already exist.
     """
     order: list[Combined] = []
     placed: set[int] = set()
     for part in root.parts:
-        for inner in part._plan if isinstance(part, Combined) else ():
+        for inner in (*part._plan, part) if isinstance(part, Combined) else ():
             if id(inner) not in placed:
                 placed.add(id(inner))
                 order.append(inner)
-    order.append(root)
     return tuple(order)
 
 

@@ -51,6 +51,8 @@ class Shuttle:
         """Whether answers came in since the text was last drafted (at an event, say): the mediator redrafts."""
         self.changed = env.event()
         """Triggered when an event changes the world: a mediator with nothing to ask waits for it."""
+        self._waits: list[simpy.Event] = []
+        """The mediator's last wait (:meth:`wait`), after what it is made of."""
         self._told: set[str] = set()
         self._told_waiting = False
         self._last: dict[str, tuple[Word, int, State]] = {}
@@ -137,8 +139,22 @@ class Shuttle:
             self._told_waiting = True
             self.log.add(self.env.now, "wait", self.lead,
                          cause="every principal has answered this text; waits for something to change")
+        self.let_go()  # a wait a summit cut short, or that ended on one of its events: no longer called back
         self.changed = self.env.event()
         waits: list[simpy.Event] = [self.changed]
         if pending:
             waits.append(self.env.timeout(min(pending) - self.env.now))
-        return self.env.any_of(waits)
+        wait = self.env.any_of(waits)
+        self._waits = [*waits, wait]
+        return wait
+
+    def let_go(self) -> None:
+        """What the last wait is made of no longer calls back the wait it is part of (it is over, or the talks are).
+
+        Each of those events holds the wait in its callbacks, and the wait holds them (and itself,
+        until it is processed): reference cycles, left to the garbage collector, for a wait that
+        ends on one of its events, that a summit cuts short, or that the talks end during.
+        """
+        for event in self._waits:
+            if event.callbacks:
+                event.callbacks.clear()

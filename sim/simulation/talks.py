@@ -77,6 +77,10 @@ class _Clock(simpy.Environment):
     environment in a reference cycle, left to the garbage collector.
     """
 
+    def clear(self) -> None:
+        """Drop every event still scheduled: the run is over, and the schedule would keep them and the clock alive."""
+        self._queue.clear()  # simpy's own schedule: no public way to empty it without processing the events
+
 
 class RunTooLong(UsageError):
     """A run went past its time limit or its number of simulated events; nothing of it is kept."""
@@ -208,12 +212,34 @@ class Talks:
             self._play()
         finally:  # also when the run stops on an error or a Ctrl-C: nothing of it runs later, in a finaliser
             for process in processes:
-                process.close()  # processes still waiting would keep the talks alive in a reference cycle
-            if self._horizon is not None and not self._horizon.processed:
-                self._horizon.callbacks.clear()  # and so would the horizon, were it still to call back
+                process.close()
+            self._let_go(started)
         for begun in started:
             _raise_if_failed(begun)
         return self._outcome()
+
+    def _let_go(self, started: list[simpy.Process]) -> None:
+        """Undo the references that would keep a run's events and the talks in reference cycles once it is over.
+
+        Events refer to the clock, and what waits on an event is in its callbacks: left as
+        they are, the events still scheduled, the processes still waiting and the table's
+        requests would stay in cycles that only the garbage collector frees, run after run.
+        """
+        for process in started:
+            if process.is_alive:
+                waiting = process.target
+                if waiting.callbacks:
+                    waiting.callbacks.clear()
+                if isinstance(waiting, simpy.resources.resource.Request):
+                    waiting.proc = None  # a request for the table names the process waiting on it
+        if self._horizon is not None and self._horizon.callbacks:
+            self._horizon.callbacks.clear()
+        if self.table is not None:
+            self.table.users.clear()
+            self.table.queue.clear()
+        if self.shuttle is not None:
+            self.shuttle.let_go()
+        self.env.clear()
 
     def _play(self) -> None:
         """Process simulated events until the talks end, as ``env.run(until=self.done)`` does.
