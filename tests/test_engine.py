@@ -61,6 +61,20 @@ def test_the_timeline_tells_the_reported_story(gaza: sim.Scenario) -> None:
     assert kinds[-1] == ("end", None)
 
 
+def test_nothing_happens_after_the_talks_end() -> None:
+    """The log ends with the agreement or the end of the talks, even when a dated event falls on that instant.
+
+    In the variant, Hamas's answer at its 20 August statement can complete the deal at the instant
+    Blinken's trip is dated: the trip came after the agreement in the log, though the talks were over.
+    """
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        scenario = sim.load(path)
+        for seed in range(40):
+            kinds = [entry["kind"] for entry in run(scenario, seed=seed)[1].entries]
+            endings = [k for k in kinds if k in ("agreement", "end")]
+            assert endings == kinds[-1:], (path.name, seed, kinds[-3:])
+
+
 def test_same_seed_same_bytes(gaza: sim.Scenario, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     logs = []
     for attempt in range(2):

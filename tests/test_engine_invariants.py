@@ -151,7 +151,9 @@ def active_definitions(data: dict[str, Any], versions: dict[str, str | None]) ->
 
 def check_run(data: dict[str, Any], seed: int) -> None:
     scenario = Scenario.model_validate(data)
-    outcome, _ = run(scenario, seed=seed, draw=seed % 2 == 1)
+    outcome, log = run(scenario, seed=seed, draw=seed % 2 == 1)
+    kinds = [entry["kind"] for entry in log.entries]
+    assert [k for k in kinds if k in ("agreement", "end")] == kinds[-1:], (data["id"], seed)  # nothing after the end
     order = {i["id"]: i["values"] for i in data["issues"]}
     active = active_definitions(data, outcome.versions)
     prefs = {p["id"]: p["preferences"] for p in data["parties"] if "preferences" in p}

@@ -299,6 +299,8 @@ class Talks:
         at = self._offset(event.date)
         if at > 0:
             yield self.env.timeout(at)
+            if self.done.triggered:  # the talks ended at this very instant, before the event's turn came
+                return
         happens = at < 0 or self.rng.random() < event.probability
         if event.probability < 1.0:
             self.draws[f"happens:{event.id}"] = happens
@@ -331,7 +333,7 @@ class Talks:
         yield self.env.timeout(max(0.0, first))
         while True:
             yield self.env.timeout(float(self.rng.exponential(1.0 / event.rate_per_day)))
-            if self.env.now >= last:
+            if self.env.now >= last or self.done.triggered:
                 return
             if self.rng.random() < 1.0 - event.progress_damping * self.progress:
                 self.draws[f"shocks:{event.id}"] = int(self.draws[f"shocks:{event.id}"]) + 1
