@@ -47,6 +47,7 @@ def unreachable_after_run(scenario: Scenario, seed: int, *, draw: bool = False) 
 
 
 def test_runs_of_every_bundled_scenario_leave_nothing_for_the_collector(collector_off: None) -> None:
+    assert SCENARIOS
     for path in SCENARIOS:
         scenario = sim.load(path)
         run(scenario, seed=0)  # a first run may import and compile what later runs share

@@ -57,7 +57,7 @@ def falling_short(utilities: Floats, demand: float | Floats) -> Bools:
 
 def first_meeting(ascending: Floats, demand: float) -> int:
     """The first position in utilities sorted ascending whose utility meets ``demand`` (their number if none)."""
-    return int(ascending.searchsorted(lowest_meeting(demand)))
+    return int(first_reaching(ascending, lowest_meeting(demand)))
 
 
 def first_meeting_each(ascending: Floats, demands: Floats | float) -> npt.NDArray[np.intp]:
