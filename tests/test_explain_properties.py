@@ -218,3 +218,23 @@ def test_berge_and_the_bounded_search_agree(family: list[int], limit: int | None
     bounded, complete = clashes._bounded_search(minimal, universe, limit)
     assert bounded == expected
     assert complete == (len(expected) == len(berge))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 20), st.integers(1, 40), st.booleans(), st.integers(0, 2**32 - 1))
+def test_nash_point_is_the_largest_product_however_it_is_scored(parties: int, packages: int, equal: bool,
+                                                                seed: int) -> None:
+    # equal powers of up to PRODUCT_PARTIES parties are scored by the product itself, others in logs:
+    # either way the package found has the largest Nash product, and None when no package gains for all
+    rng = np.random.default_rng(seed)
+    utilities = rng.random((parties, packages))
+    walk_aways = rng.uniform(0, 0.5, parties)
+    powers = [1.5] * parties if equal else rng.uniform(0.5, 2, parties).tolist()
+    gaining = (utilities > walk_aways[:, None]).all(axis=0)
+    products = np.where(gaining, np.prod((utilities - walk_aways[:, None]).clip(0) ** np.array(powers)[:, None],
+                                         axis=0), -1.0)
+    nash = nash_point(utilities, walk_aways, powers)
+    if not gaining.any():
+        assert nash is None
+    else:
+        assert nash is not None and math.isclose(products[nash], products.max(), rel_tol=1e-9, abs_tol=0)

@@ -140,13 +140,36 @@ def nash_point(utilities: Floats, disagreement: npt.ArrayLike, powers: npt.Array
     if not gains.size:
         return None
     if gains.item(gains.argmin()) > 0:  # the usual case over a ZOPA: every party gains everywhere (argmin: no reduce)
-        return int(_weighted(np.log(gains, out=gains), weights).argmax())  # gains is this call's own
+        return int(_nash_scores(gains, weights).argmax())  # gains is this call's own
     viable: Bools = gains.min(axis=0) > 0  # every party gains
     chosen = viable.nonzero()[0]
     if not len(chosen):
         return None
-    score = _weighted(np.log(gains[:, chosen]), weights)
-    return int(chosen[score.argmax()])
+    return int(chosen[_nash_scores(gains[:, chosen], weights).argmax()])
+
+
+PRODUCT_PARTIES = 16
+"""Up to this many parties of equal powers, the Nash product is multiplied out rather than summed in logs.
+
+Every gain is positive and at least about 1e-17 (a utility near 1 one step above a walk-away
+value), so a product of 16 is at least 1e-272, far from a double's underflow; beyond, logs.
+"""
+
+
+def _nash_scores(gains: Floats, weights: list[float]) -> Floats:
+    """A score per package ordered as the Nash product of these positive gains (rows), with these powers.
+
+    With equal powers, the product itself: the same order as its log, one rounding a party
+    instead of a logarithm and a weighted sum (and a third of the instructions over a ZOPA).
+    Otherwise the sum of each party's log gain times its power. ``gains`` may be overwritten.
+    """
+    parties = len(weights)
+    if parties <= PRODUCT_PARTIES and weights.count(weights[0]) == parties:
+        product: Floats = gains[0]
+        for row in gains[1:]:
+            product = product * row
+        return product
+    return _weighted(np.log(gains, out=gains), weights)
 
 
 SAME_SHARE = 1e-12
