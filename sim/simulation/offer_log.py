@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 import numpy as np
@@ -11,7 +12,7 @@ from sim.agents.principal import Answer, Principal
 from sim.agents.world import World
 from sim.constraints.check import WALK_AWAY_ID
 from sim.simulation.stretch import Stretch
-from sim.simulation.timeline import LoggedVerdicts, OfferTurns, Record
+from sim.simulation.timeline import NOTHING, AnswerEntry, LoggedVerdicts, OfferTurns, Record
 
 NO_OFFER = "no package meets its own red lines"
 AGREEMENT = "every principal accepts; every active red line and walk-away value holds"
@@ -30,7 +31,7 @@ def blocked_record(t: float, package: int, blockers: list[str]) -> Record:
 
 
 @lru_cache(maxsize=1024)
-def answer_entries(party: str) -> list[tuple[str, dict[str, str] | None, str]]:
+def answer_entries(party: str) -> tuple[AnswerEntry, ...]:
     """How each answer of a principal but :attr:`Answer.PROPOSES` reads in the log, by code: (kind, verdicts, cause).
 
     Shared between runs (the log copies verdicts when read); the red lines a text breaks are
@@ -38,11 +39,17 @@ def answer_entries(party: str) -> list[tuple[str, dict[str, str] | None, str]]:
     """
     walk_away = {f"{party}/{WALK_AWAY_ID}": "breaks"}
     answers = sorted(answer for answer in Answer if answer is not Answer.PROPOSES)  # listed by code, from 0
-    return [("accept" if answer.accepts else "reject", walk_away if answer is Answer.BELOW_WALK_AWAY else None,
-             answer.cause) for answer in answers]
+    return tuple([("accept" if answer.accepts else "reject", walk_away if answer is Answer.BELOW_WALK_AWAY else None,
+                   answer.cause) for answer in answers])
 
 
-def offer_turns(stretch: Stretch, order: list[str], times: npt.NDArray[np.float64], end: float,
+@lru_cache(maxsize=1024)
+def _entries_of(parties: tuple[str, ...]) -> tuple[tuple[AnswerEntry, ...], ...]:
+    """:func:`answer_entries` of each of these parties, in their order (shared by the blocks of turns)."""
+    return tuple([answer_entries(party) for party in parties])
+
+
+def offer_turns(stretch: Stretch, order: tuple[str, ...], times: npt.NDArray[np.float64], end: float,
                 agents: list[Principal], world: World) -> OfferTurns:
     """A stretch's offers, answers, blocked texts and ending as the block of log entries turn-by-turn play writes.
 
@@ -51,18 +58,19 @@ def offer_turns(stretch: Stretch, order: list[str], times: npt.NDArray[np.float6
     texts, are read now, while the world is as it was on the stretch.
     """
     offers = stretch.offers
-    # plain loops: most stretches have neither, and an empty comprehension still makes a function
-    own: dict[tuple[int, int], LoggedVerdicts] = {}
-    for i, j in stretch.on_red_lines:
-        own[i, j] = breaking(agents[j].breaks(offers.item(i)))
-    blocked: dict[int, Record] = {}
-    for i in stretch.blocked:
-        blocked[i] = blocked_record(times.item(i), offers.item(i), world.broken(offers.item(i)))
+    # most stretches have neither: they share NOTHING, and no comprehension runs for them
+    own: Mapping[tuple[int, int], LoggedVerdicts] = NOTHING
+    if stretch.on_red_lines:
+        own = {(i, j): breaking(agents[j].breaks(offers.item(i))) for i, j in stretch.on_red_lines}
+    blocked: Mapping[int, Record] = NOTHING
+    if stretch.blocked:
+        blocked = {i: blocked_record(times.item(i), offers.item(i), world.broken(offers.item(i)))
+                   for i in stretch.blocked}
     closing: Record | None = None
     if stretch.agreed:
         closing = (end, "agreement", None, offers.item(-1), None, AGREEMENT)
     elif stretch.no_offer:
         closing = (end, "no-offer", order[stretch.proposers.item(-1)], None, None, NO_OFFER)
     # the columns whole: the block cuts them to the turns answered when the log is read, if ever
-    return OfferTurns(stretch.answered, times, order, stretch.proposers, offers, stretch.answers.codes,
-                      [answer_entries(p) for p in order], own, blocked, closing)
+    return OfferTurns(stretch.answered, times, order, stretch.proposers, offers, stretch.answers,
+                      _entries_of(order), own, blocked, closing)

@@ -108,7 +108,7 @@ class Talks:
         self.env = _Clock()
         self.world = World(scenario, versions)
         self.knowledge = RedLineKnowledge(self.world)
-        self.log = EventLog(scenario.start, self.world.space.terms_at)
+        self.log = EventLog(scenario.start, self.world.space)
         parties: list[Party] = []
         self._mediators: list[str] = []
         for party in scenario.parties:  # one pass, each field read once (architecture.md, speed)
@@ -640,10 +640,10 @@ class Talks:
         offer rule, :func:`~sim.agents.principal.demand` and :func:`relative_time`.
         """
         self._start_clock()
-        order = list(self.principals)
+        order = tuple(self.principals)
         agents = list(self.principals.values())
         ahead = self._plan_ahead(agents)
-        utility = self.world.utility_rows(tuple(order)) if ahead else None
+        utility = self.world.utility_rows(order) if ahead else None
         turn, chunk = 0, _FIRST_STRETCH
         while self.rounds < self._max_rounds:
             planned = self._plan_stretch(agents, order, utility, turn, chunk) if utility is not None else None
@@ -667,7 +667,8 @@ class Talks:
         """Whether stretches of turns may be worked out at once: asked for, turns take time, demands move with it."""
         return self.stretches and self.settings.deliberation_days > 0 and all(a.plans_ahead for a in agents)
 
-    def _one_turn(self, agents: list[Principal], order: list[str], turn: int) -> Generator[simpy.Event, Any, bool]:
+    def _one_turn(self, agents: list[Principal], order: tuple[str, ...],
+                  turn: int) -> Generator[simpy.Event, Any, bool]:
         """Play turn ``turn`` alone: the offer made now, the answers one deliberation later, as the world is then.
 
         Returns whether the talks end on it (an agreement, or a proposer with nothing to offer).
@@ -687,7 +688,7 @@ class Talks:
                 answers.append(self._answer(order[j], offer, t))
         return self._conclude(answers)
 
-    def _plan_stretch(self, agents: list[Principal], order: list[str], utility: np.ndarray, turn: int,
+    def _plan_stretch(self, agents: list[Principal], order: tuple[str, ...], utility: np.ndarray, turn: int,
                       chunk: int) -> tuple[float, Stretch] | None:
         """Work out and log up to ``chunk`` turns from ``turn`` on that end before anything else can happen.
 
@@ -728,7 +729,7 @@ class Talks:
                 return turn
         return None
 
-    def _log_stretch(self, stretch: Stretch, order: list[str], agents: list[Principal], times: np.ndarray,
+    def _log_stretch(self, stretch: Stretch, order: tuple[str, ...], agents: list[Principal], times: np.ndarray,
                      end: float) -> None:
         """Log a stretch's offers, answers, blocked texts and ending as turn-by-turn play does.
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +21,25 @@ def _rounded(value: float) -> float:
 Terms = dict[str, Any]
 Record = tuple[float, str, str | None, "int | Terms | None", "dict[str, str] | None", str]
 LoggedVerdicts = dict[str, str] | None
+AnswerEntry = tuple[str, LoggedVerdicts, str]
+"""How an answer reads in the log: (kind, verdicts, cause)."""
+
+NOTHING: Mapping[Any, Any] = MappingProxyType({})
+"""An empty mapping shared by the blocks of turns that have no verdicts or blocked texts of their own."""
+
+
+class Decoding(Protocol):
+    """What a log reads a package's terms from, given its index (:class:`sim.constraints.space.OutcomeSpace`)."""
+
+    def terms_at(self, index: int) -> Terms:
+        """The terms of the package with this index."""
+
+
+class CodedAnswers(Protocol):
+    """What a block of turns reads its answers from when the log is read (:class:`sim.agents.principal.Answers`)."""
+
+    def codes(self, turns: int) -> npt.NDArray[np.int8]:
+        """Each principal's answer code (a row) to each of the first ``turns`` offers."""
 
 
 @dataclass(slots=True)
@@ -29,22 +49,26 @@ class OfferTurns:
     The block holds the first ``turns`` turns of the columns (which may go on further: they
     are cut when read, not when logged). Turn ``i`` happens at ``times[i]``: party
     ``proposers[i]`` offers package ``offers[i]``, and every other party ``j`` answers with
-    answer code ``codes(turns)[j, i]``, logged as the entry ``answers[j][code]`` (kind,
+    answer code ``answers.codes(turns)[j, i]``, logged as the entry ``entries[j][code]`` (kind,
     verdicts, cause) unless ``verdicts`` holds verdicts of its own for ``(i, j)``. Turns in
     ``blocked`` end with a ``blocked`` entry carrying the given verdicts; ``closing``, if any,
     is the last record.
+
+    A run's log keeps its blocks, so a block holds as few objects of its own as it can (the
+    collector goes through every one a program keeps: architecture.md, speed): the parties
+    and the entries are shared between runs, and a block with no verdicts or blocked texts
+    of its own holds :data:`NOTHING` for them.
     """
 
     turns: int
     times: npt.NDArray[np.float64]
-    parties: list[str]
+    parties: tuple[str, ...]
     proposers: npt.NDArray[np.intp]
     offers: npt.NDArray[np.intp]
-    codes: Callable[[int], npt.NDArray[np.int8]]
-    """Gives the answer codes of the first so many turns, when the log is read (see :meth:`records`)."""
-    answers: list[list[tuple[str, LoggedVerdicts, str]]]
-    verdicts: dict[tuple[int, int], LoggedVerdicts]
-    blocked: dict[int, Record]
+    answers: CodedAnswers
+    entries: tuple[Sequence[AnswerEntry], ...]
+    verdicts: Mapping[tuple[int, int], LoggedVerdicts]
+    blocked: Mapping[int, Record]
     closing: Record | None
 
     def __len__(self) -> int:
@@ -54,13 +78,13 @@ class OfferTurns:
         """The turns' records, in the order they happened."""
         out: list[Record] = []
         n = self.turns
-        codes = self.codes(n).tolist()
+        codes = self.answers.codes(n).tolist()
         for i, (t, k, offer) in enumerate(zip(self.times[:n].tolist(), self.proposers[:n].tolist(),
                                               self.offers[:n].tolist(), strict=True)):
             out.append((t, "offer", self.parties[k], offer, None, ""))
             for j, party in enumerate(self.parties):
                 if j != k:
-                    kind, verdicts, cause = self.answers[j][codes[j][i]]
+                    kind, verdicts, cause = self.entries[j][codes[j][i]]
                     out.append((t, kind, party, offer, self.verdicts.get((i, j), verdicts), cause))
             if i in self.blocked:
                 out.append(self.blocked[i])
@@ -79,15 +103,15 @@ class EventLog:
     """Append-only log of a run: one entry per event, draft, answer, shock or agreement.
 
     Entries are kept as compact records while the run goes (a package as its index in the
-    outcome space) and turned into dicts only when read, through ``decode``.
+    outcome space) and turned into dicts only when read, through the ``space`` of the run.
     """
 
-    def __init__(self, start: date, decode: Callable[[int], Terms] | None = None) -> None:
+    def __init__(self, start: date, space: Decoding | None = None) -> None:
         self.start = start
-        self._decode = decode
+        self._space = space  # not its bound method: one object fewer a kept log (OfferTurns)
         self._records: list[Record | OfferTurns] = []
         self._length = 0
-        self._entries: list[dict[str, Any]] = []
+        self._entries: list[dict[str, Any]] | None = None  # made when first read: a log kept unread holds no list
 
     def day(self, t: float) -> str:
         """Calendar date of simulation time ``t`` (days since the start)."""
@@ -126,13 +150,16 @@ class EventLog:
     @property
     def entries(self) -> list[dict[str, Any]]:
         """Every entry as a dict: time, date, kind, party, package, verdicts, cause."""
-        for t, kind, party, package, verdicts, cause in self._spelled_out()[len(self._entries):]:
+        if self._entries is None:
+            self._entries = []
+        entries = self._entries
+        for t, kind, party, package, verdicts, cause in self._spelled_out()[len(entries):]:
             if isinstance(package, int):
-                assert self._decode is not None
-                package = self._decode(package)
-            self._entries.append({"time": _rounded(t), "date": self.day(t), "kind": kind, "party": party,
+                assert self._space is not None
+                package = self._space.terms_at(package)
+            entries.append({"time": _rounded(t), "date": self.day(t), "kind": kind, "party": party,
                                   "package": package, "verdicts": dict(verdicts or {}), "cause": cause})
-        return self._entries
+        return entries
 
     def jsonl(self) -> str:
         """The log as JSON lines (stable bytes for a given run)."""
