@@ -283,21 +283,28 @@ class Answers:
     the higher of the two, ``lowest_meeting(max(asked, walk_aways))``, as a caller that has it
     passes it (:func:`~sim.simulation.stretch.play`: a :class:`Plan` never asks for less than
     its walk-away value, so it is ``lowest_meeting(asked)``). Who refused is worked out at once
-    (agreements depend on it), each :class:`Answer` only when asked for (when the log is read).
+    (agreements depend on it), each :class:`Answer` only when asked for (when the log is read,
+    from what a log keeps: the offers' worth, the walk-away values and who fell short).
     """
 
     def __init__(self, plans: Sequence[Plan], offers: npt.NDArray[np.intp], worth: Floats, asked: Floats,
                  walk_aways: Floats, answering: Bools, *, least: Floats | None = None) -> None:
-        self.worth, self.asked, self.walk_aways, self.answering = worth, asked, walk_aways, answering
+        self.worth, self.walk_aways, self.answering = worth, walk_aways, answering
         self.broken = [plan.breaking(offers) for plan in plans]
         if least is None:  # below the demand or below the walk-away value: one test against the higher of the two
             least = lowest_meeting(np.maximum(asked, walk_aways))
-        self.refused = short_of(worth, least)
+        self.short = short_of(worth, least)
+        """Whether each principal finds each offer worth less than it asks for, or than its walk-away value.
+
+        What :meth:`codes` reads for "asks for more": the answer rule puts a text below the
+        walk-away value first, so the higher of the two demands gives the same answers (and a
+        log keeps this mask, not the demands).
+        """
+        self.refused = self.short & answering
         """Whether each principal refused each offer, whatever the reason (never its own)."""
         for k, broken in enumerate(self.broken):  # rows by number (architecture.md, speed)
             if broken is not None:
-                self.refused[k] |= broken
-        self.refused &= answering
+                self.refused[k] |= broken & answering[k]
 
     def codes(self, turns: int) -> AnswerCodes:
         """Each principal's :class:`Answer` to each of the first ``turns`` offers, as codes."""
@@ -305,8 +312,7 @@ class Answers:
         for k, breaks in enumerate(self.broken):
             if breaks is not None:
                 broken[k] = breaks[:turns]
-        worth = self.worth[:, :turns]
-        found = (broken, falling_short(worth, self.walk_aways), falling_short(worth, self.asked[:, :turns]))
+        found = (broken, falling_short(self.worth[:, :turns], self.walk_aways), self.short[:, :turns])
         codes = _ANSWER_CODES[tuple(side.view(np.uint8) for side in found)]  # as indices 0/1, not as masks
         codes[~self.answering[:, :turns]] = Answer.PROPOSES
         return codes
