@@ -108,7 +108,7 @@ class Talks:
         self.env = _Clock()
         self.world = World(scenario, versions)
         self.knowledge = RedLineKnowledge(self.world)
-        self.log = EventLog(scenario.start, self.world.space)
+        self.log = EventLog(scenario.start, scenario)
         parties: list[Party] = []
         self._mediators: list[str] = []
         for party in scenario.parties:  # one pass, each field read once (architecture.md, speed)

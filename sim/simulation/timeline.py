@@ -13,6 +13,9 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from sim.constraints.space import OutcomeSpace
+from sim.scenario.model import Scenario
+
 
 def _rounded(value: float) -> float:
     return round(float(value), 6)
@@ -26,13 +29,6 @@ AnswerEntry = tuple[str, LoggedVerdicts, str]
 
 NOTHING: Mapping[Any, Any] = MappingProxyType({})
 """An empty mapping shared by the blocks of turns that have no verdicts or blocked texts of their own."""
-
-
-class Decoding(Protocol):
-    """What a log reads a package's terms from, given its index (:class:`sim.constraints.space.OutcomeSpace`)."""
-
-    def terms_at(self, index: int) -> Terms:
-        """The terms of the package with this index."""
 
 
 class CodedAnswers(Protocol):
@@ -103,12 +99,14 @@ class EventLog:
     """Append-only log of a run: one entry per event, draft, answer, shock or agreement.
 
     Entries are kept as compact records while the run goes (a package as its index in the
-    outcome space) and turned into dicts only when read, through the ``space`` of the run.
+    outcome space) and turned into dicts only when read, through the scenario's outcome space.
     """
 
-    def __init__(self, start: date, space: Decoding | None = None) -> None:
+    def __init__(self, start: date, scenario: Scenario | None = None) -> None:
         self.start = start
-        self._space = space  # not its bound method: one object fewer a kept log (OfferTurns)
+        # the scenario, whose packages the records name by index: its outcome space is made when the log
+        # is first read, so that a kept log does not keep the run's (architecture.md, speed)
+        self._scenario = scenario
         self._records: list[Record | OfferTurns] = []
         self._length = 0
         self._entries: list[dict[str, Any]] | None = None  # made when first read: a log kept unread holds no list
@@ -152,11 +150,13 @@ class EventLog:
         """Every entry as a dict: time, date, kind, party, package, verdicts, cause."""
         if self._entries is None:
             self._entries = []
-        entries = self._entries
+        entries, space = self._entries, None
         for t, kind, party, package, verdicts, cause in self._spelled_out()[len(entries):]:
             if isinstance(package, int):
-                assert self._space is not None
-                package = self._space.terms_at(package)
+                if space is None:
+                    assert self._scenario is not None, "a log whose records name packages by index has their scenario"
+                    space = OutcomeSpace.of(self._scenario)
+                package = space.terms_at(package)
             entries.append({"time": _rounded(t), "date": self.day(t), "kind": kind, "party": party,
                                   "package": package, "verdicts": dict(verdicts or {}), "cause": cause})
         return entries
