@@ -105,8 +105,8 @@ def test_lru_forgets_the_least_recently_used_first_and_counts_sizes() -> None:
     kept(cache, "b", lambda: make("b", 4))
     kept(cache, "a", lambda: make("a", 4))  # a hit: "a" is now the most recently used
     kept(cache, "c", lambda: make("c", 4))  # 12 > 10: "b" goes
-    assert list(cache.entries) == ["a", "c"] and cache.size == 8 and made == ["a", "b", "c"]
+    assert list(cache) == ["a", "c"] and cache.size == 8 and made == ["a", "b", "c"]
     assert kept(cache, "d", lambda: make("d", 11)) == [0] * 11  # larger than the bound: used, not kept
-    assert list(cache.entries) == ["a", "c"] and cache.use() == CacheUse(2, 8, 10, 4)
+    assert list(cache) == ["a", "c"] and cache.use() == CacheUse(2, 8, 10, 4)
     kept(cache, "e", lambda: make("e", 10))  # fills the bound alone
-    assert list(cache.entries) == ["e"] and cache.size == 10
+    assert list(cache) == ["e"] and cache.size == 10

@@ -290,7 +290,7 @@ class Answers:
     def __init__(self, plans: Sequence[Plan], offers: npt.NDArray[np.intp], worth: Floats, asked: Floats,
                  walk_aways: Floats, answering: Bools, *, least: Floats | None = None) -> None:
         self.worth, self.walk_aways, self.answering = worth, walk_aways, answering
-        self.broken = [plan.breaking(offers) for plan in plans]
+        self.broken = tuple([plan.breaking(offers) for plan in plans])  # a tuple: the collector lets go of one of Nones
         if least is None:  # below the demand or below the walk-away value: one test against the higher of the two
             least = lowest_meeting(np.maximum(asked, walk_aways))
         self.short = short_of(worth, least)

@@ -98,27 +98,26 @@ class CacheUse(NamedTuple):
     largest: float
 
 
-class Lru(Generic[K, V]):
+class Lru(OrderedDict[K, V]):
     """Values by key, at most ``bound`` in all (by ``size_of``; 1 each by default), least recently used out first.
 
-    A few lines over ``OrderedDict`` rather than cachetools' ``LRUCache``: every run reads and fills
-    these caches, and on the fresh scenario of each run of ``bench_engine`` cachetools' layers of
-    Python methods cost about 8% of the run (measured); here a hit or a miss is one call, the rest
-    in C. No value is None (:func:`kept` tells a miss by None).
+    An ``OrderedDict`` (least recently used first) with a bound, rather than cachetools'
+    ``LRUCache``: every run reads and fills these caches, and on the fresh scenario of each run
+    of ``bench_engine`` cachetools' layers of Python methods cost about 8% of the run
+    (measured); here a hit or a miss is one call, the rest in C. The cache is the ordered dict
+    itself, not a wrapper around one: a fresh preparation makes a dozen of them, and each
+    object it keeps is one more the garbage collector goes through (architecture.md, speed).
+    No value is None (:func:`kept` tells a miss by None).
     """
 
-    __slots__ = ("bound", "entries", "size", "size_of")
+    __slots__ = ("bound", "size", "size_of")
 
     def __init__(self, bound: float, size_of: Callable[[V], float] | None = None) -> None:
+        super().__init__()
         self.bound = bound
         self.size_of = size_of
         self.size: float = 0
         """The entries' size in all, as counted against the bound."""
-        self.entries: OrderedDict[K, V] = OrderedDict()
-        """Least recently used first."""
-
-    def __len__(self) -> int:
-        return len(self.entries)
 
     def sized(self, value: V) -> float:
         """A value's size, as counted against the bound."""
@@ -126,8 +125,8 @@ class Lru(Generic[K, V]):
 
     def use(self) -> CacheUse:
         """How full the cache is."""
-        largest = max((self.sized(value) for value in self.entries.values()), default=0)
-        return CacheUse(len(self.entries), self.size, self.bound, largest)
+        largest = max((self.sized(value) for value in self.values()), default=0)
+        return CacheUse(len(self), self.size, self.bound, largest)
 
 
 def kept(cache: Lru[K, V], key: K, make: Callable[..., V], *args: Any) -> V:
@@ -136,18 +135,17 @@ def kept(cache: Lru[K, V], key: K, make: Callable[..., V], *args: Any) -> V:
     One larger than the whole bound is made but not kept. ``make`` and its arguments are given
     apart, rather than as a closure, so that a hit makes nothing.
     """
-    entries = cache.entries
-    value = entries.get(key)
+    value = cache.get(key)
     if value is not None:
-        entries.move_to_end(key)
+        cache.move_to_end(key)
         return value
     value = make(*args)
     size = 1 if cache.size_of is None else cache.size_of(value)
     if size <= cache.bound:
-        entries[key] = value
+        cache[key] = value
         cache.size += size
         while cache.size > cache.bound:
-            cache.size -= cache.sized(entries.popitem(last=False)[1])  # seldom: only once the bound is reached
+            cache.size -= cache.sized(cache.popitem(last=False)[1])  # seldom: only once the bound is reached
     return value
 
 
