@@ -113,7 +113,7 @@ class Lru(OrderedDict[K, V]):
     __slots__ = ("bound", "size", "size_of")
 
     def __init__(self, bound: float, size_of: Callable[[V], float] | None = None) -> None:
-        super().__init__()
+        # no call to OrderedDict's own __init__: it only adds the items it is given, and a cache starts empty
         self.bound = bound
         self.size_of = size_of
         self.size: float = 0
