@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from bundled import BUNDLED
 
 from sim.cli.main import main
 from sim.scenario.schema import json_schema_text
@@ -30,7 +31,7 @@ def test_schema_command_prints_json_schema(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_scenario_files_carry_the_schema_modeline() -> None:
-    for path in (ROOT / "scenarios").glob("*.yaml"):
+    for path in BUNDLED:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../docs/scenario.schema.json", path
 

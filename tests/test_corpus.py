@@ -10,13 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bundled import BUNDLED
 
 import sim
 from sim.cli.main import main
 from sim.scenario.base import SourceRef
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+SCENARIOS = BUNDLED
 COUNTERFACTUAL = {"gaza-2024-08-israel-accepts-monitoring"}
 """Scenarios that change an assumption of a real case; what happened is in the case's own file."""
 

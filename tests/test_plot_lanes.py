@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from bundled import BUNDLED
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +24,6 @@ from sim.scenario.conditions import Atom
 from sim.scenario.model import Issue, Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
-BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
 def checked(scenario: Scenario, atom: Atom) -> tuple[bool, ...]:

@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
+from bundled import BUNDLED
 from test_engine_invariants import random_scenario
 
 import sim
 from sim.scenario.model import Scenario
 from sim.simulation.draws import draw_versions
 from sim.simulation.talks import run
-
-SCENARIOS = sorted(Path(__file__).resolve().parents[1].joinpath("scenarios").glob("*.yaml"))
 
 
 @pytest.fixture
@@ -47,8 +45,7 @@ def unreachable_after_run(scenario: Scenario, seed: int, *, draw: bool = False) 
 
 
 def test_runs_of_every_bundled_scenario_leave_nothing_for_the_collector(collector_off: None) -> None:
-    assert SCENARIOS
-    for path in SCENARIOS:
+    for path in BUNDLED:
         scenario = sim.load(path)
         run(scenario, seed=0)  # a first run may import and compile what later runs share
         gc.collect(0)
