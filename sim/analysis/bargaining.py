@@ -160,7 +160,8 @@ def _nash_scores(gains: Floats, weights: list[float]) -> Floats:
     """A score per package ordered as the Nash product of these positive gains (rows), with these powers.
 
     With equal powers, the product itself: the same order as its log, one rounding a party
-    instead of a logarithm and a weighted sum (and a third of the instructions over a ZOPA).
+    instead of a logarithm and a weighted sum (over a ZOPA of 80 packages, 5k instructions
+    instead of 16k).
     Otherwise the sum of each party's log gain times its power. ``gains`` may be overwritten.
     """
     parties = len(weights)
