@@ -24,7 +24,7 @@ def shuttle() -> Shuttle:
 
 
 def answer(party: str, how: Answer, broken: tuple[str, ...] = ()) -> Response:
-    return Response(party, TEXT, how.accepts, broken, how.cause, 0.5)
+    return Response(party, TEXT, how, broken, how.cause, 0.5)
 
 
 def test_an_acceptance_stands_only_in_the_state_it_was_given_in() -> None:

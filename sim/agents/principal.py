@@ -59,12 +59,19 @@ class Response(NamedTuple):
 
     party: str
     package: int
-    accept: bool
+    answer: Answer
+    """What it answered, by the answer rule: what the talks and the mediator act on."""
     broken: tuple[str, ...]
     cause: str
+    """How the log words the answer: the answer's own cause, or the talks' where they answer for it."""
     utility: float | None
     withheld: tuple[str, ...] = ()
     """Its red lines on issues the text leaves open that it does not defer (:meth:`Principal.read_open_text`)."""
+
+    @property
+    def accept(self) -> bool:
+        """Whether the party goes along with the text (its own offer included)."""
+        return self.answer.accepts
 
 
 class _Ranking:
@@ -442,7 +449,7 @@ class Principal:
             refs = broken
         else:
             refs = (self.walk_away_ref,) if answer is Answer.BELOW_WALK_AWAY else ()
-        return Response(self.party, package, answer.accepts, refs, answer.cause, utility, withheld)
+        return Response(self.party, package, answer, refs, answer.cause, utility, withheld)
 
     def judge(self, package: int) -> tuple[float | None, tuple[str, ...]]:
         """What a whole package is worth to the party (None without preferences), and its red lines it breaks."""

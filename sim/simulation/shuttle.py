@@ -31,9 +31,9 @@ can change as the party concedes; a refusal on red lines or below its walk-away 
 def _word(response: Response) -> Word:
     if response.accept:
         return "accepts"
-    if response.cause == Answer.WITHHOLDS.cause:
+    if response.answer is Answer.WITHHOLDS:
         return "withholds"
-    return "asks for more" if response.cause == Answer.ASKS_FOR_MORE.cause else "refuses"
+    return "asks for more" if response.answer is Answer.ASKS_FOR_MORE else "refuses"
 
 
 class Shuttle:

@@ -522,7 +522,7 @@ class Talks:
         for party, worth in in_principle.items():
             utility, broken = self.principals[party].judge(text)
             if not broken and (utility is None or meets(utility, worth)):
-                carried.append(Response(party, text, True, (), CARRIED, utility))
+                carried.append(Response(party, text, Answer.ACCEPTS, (), CARRIED, utility))
         for response in carried:
             self.log.add(self.env.now, "accept", response.party, package=text, cause=CARRIED)
             self.shuttle.heard(response, self._state())
@@ -570,9 +570,9 @@ class Talks:
         if self.mediator and self.shuttle is not None:
             self.shuttle.heard(response, self._state())
             self.mediator.learn(response)
-            if open_issues and response.cause == Answer.WITHHOLDS.cause:
+            if open_issues and response.answer is Answer.WITHHOLDS:
                 self.mediator.settle(f"{party} withholds acceptance while {self.text.open_named()} open")
-            elif open_issues and response.cause == Answer.BELOW_WALK_AWAY.cause:
+            elif open_issues and response.answer is Answer.BELOW_WALK_AWAY:
                 self.mediator.settle(f"{party} refuses while {self.text.open_named()} open: settled against it, "
                                      "the text would fall below its walk-away value")
             elif not response.accept and not response.broken:
@@ -681,7 +681,7 @@ class Talks:
             return True
         self.log.add(self.env.now, "offer", order[k], package=offer)
         t = self._relative_time()
-        answers = [Response(order[k], offer, True, (), Answer.PROPOSES.cause, None)]
+        answers = [Response(order[k], offer, Answer.PROPOSES, (), Answer.PROPOSES.cause, None)]
         for j, agent in enumerate(agents):
             if j != k:
                 agent.observe(offer)  # tit-for-tat measures the concession before it answers
