@@ -466,10 +466,9 @@ class Talks:
         """Put a text on the table and log it, with what it changes; mediators whose red lines it breaks object.
 
         A text that leaves issues open is logged with those terms open; a mediator objects to
-        it on the red lines that every way of settling them would break.
+        it on the red lines that every way of settling them would break. The mediator has drafted
+        on what it heard already (:meth:`_redraft`; the opening text comes before anything is heard).
         """
-        if self.shuttle is not None:
-            self.shuttle.drafted()
         changed, said = self.text.table(draft)
         self.drafts += 1
         self.log.add(self.env.now, "draft", self.mediator.party if self.mediator else None,
