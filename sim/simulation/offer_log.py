@@ -30,12 +30,10 @@ def blocked_record(t: float, package: int, blockers: list[str]) -> Record:
     return t, "blocked", None, package, dict.fromkeys(blockers, "breaks"), BLOCKED
 
 
-@lru_cache(maxsize=1024)
 def answer_entries(party: str) -> tuple[AnswerEntry, ...]:
     """How each answer of a principal but :attr:`Answer.PROPOSES` reads in the log, by code: (kind, verdicts, cause).
 
-    Shared between runs (the log copies verdicts when read); the red lines a text breaks are
-    named text by text instead.
+    The red lines a text breaks are named text by text instead.
     """
     walk_away = {f"{party}/{WALK_AWAY_ID}": "breaks"}
     answers = sorted(answer for answer in Answer if answer is not Answer.PROPOSES)  # listed by code, from 0
@@ -45,7 +43,10 @@ def answer_entries(party: str) -> tuple[AnswerEntry, ...]:
 
 @lru_cache(maxsize=1024)
 def _entries_of(parties: tuple[str, ...]) -> tuple[tuple[AnswerEntry, ...], ...]:
-    """:func:`answer_entries` of each of these parties, in their order (shared by the blocks of turns)."""
+    """:func:`answer_entries` of each of these parties, in their order: made once, shared by every block of turns.
+
+    Shared between runs (the log copies verdicts when read).
+    """
     return tuple([answer_entries(party) for party in parties])
 
 

@@ -158,7 +158,7 @@ class EventLog:
                     space = OutcomeSpace.of(self._scenario)
                 package = space.terms_at(package)
             entries.append({"time": _rounded(t), "date": self.day(t), "kind": kind, "party": party,
-                                  "package": package, "verdicts": dict(verdicts or {}), "cause": cause})
+                            "package": package, "verdicts": dict(verdicts or {}), "cause": cause})
         return entries
 
     def jsonl(self) -> str:
