@@ -1,5 +1,7 @@
 """A Ctrl-C, or an error, raised inside the talks is never lost, even on the step that ends them.
 
+Nor is a Ctrl-C that a library swallows: the command line notes it, and the loops look (at the end).
+
 simpy turns an exception raised in a process into the process's failure, and raises it when it
 steps to that failure, which it schedules. A process that fails just after it ended the talks
 (agreement, a deadline) fails behind the end on simpy's queue: the run stopped at the end, the
@@ -10,15 +12,20 @@ returns, by a trace function, which raises into the frame it traces as a signal 
 
 from __future__ import annotations
 
+import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 import pytest
+from test_run_limits import long_talks
 
 import sim
-from sim.simulation.talks import Talks
+from sim.experiments.replicate import Job, run_chunk
+from sim.interrupts import forget_interrupt, note_interrupt
+from sim.simulation.talks import STEPS_BETWEEN_CHECKS, Talks
 
 ROOT = Path(__file__).resolve().parents[1]
 AGREEING = ["hanoi-summit-2019.yaml", "gaza-2024-08-israel-accepts-monitoring.yaml"]
@@ -62,3 +69,67 @@ def test_what_is_raised_just_after_the_talks_end_stops_the_run(name: str, failur
     finally:
         sys.settrace(before)
     assert tracer.raised and raised.value is failure
+
+
+# -- an interrupt that a library swallows ------------------------------------------------------
+
+_CTRL_C_IN_CYTHONS_REGISTRATION = """
+import os, signal, sys
+
+def ctrl_c_inside_the_registration(frame, event, arg):
+    # numpy loads numpy.random on first use; Cython's set-up code in numpy.random._generator
+    # registers its memoryview classes with collections.abc inside a bare except.
+    if event == "call" and frame.f_code.co_name == "register" and \\
+            "_memoryviewslice" in repr(frame.f_locals.get("subclass")):
+        sys.settrace(None)
+        print("Ctrl-C sent inside the registration", file=sys.stderr, flush=True)
+        os.kill(os.getpid(), signal.SIGINT)
+    return None
+
+sys.settrace(ctrl_c_inside_the_registration)
+from sim.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_ctrl_c_that_numpy_swallows_while_loading_still_stops_a_compare(tmp_path: Path) -> None:
+    # What CI once saw: a compare of 200,000 replications that went on after SIGINT.
+    out = tmp_path / "cmp"
+    command = [sys.executable, "-c", _CTRL_C_IN_CYTHONS_REGISTRATION, "compare",
+               str(ROOT / "scenarios" / "gaza-2024-08.yaml"),
+               str(ROOT / "scenarios" / "gaza-2024-08-israel-accepts-monitoring.yaml"),
+               "-n", "200000", "--jobs", "1", "--quiet", "-o", str(out)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the compare went on after the Ctrl-C that numpy swallowed")
+    if "Ctrl-C sent" not in done.stderr:
+        pytest.skip("this numpy loads numpy.random otherwise: the registration was not reached in the sweep")
+    assert done.returncode == 130, done.stderr
+    assert "negsim: interrupted" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def interrupted() -> Iterator[None]:
+    """The user's interrupt noted, as the command line's signal handler notes it, and forgotten after the test."""
+    note_interrupt()
+    try:
+        yield
+    finally:
+        forget_interrupt()
+
+
+def test_a_noted_interrupt_stops_replications_before_the_next_one(interrupted: None) -> None:
+    path = ROOT / "scenarios" / "gaza-2024-08.yaml"
+    with pytest.raises(KeyboardInterrupt):
+        run_chunk(Job(path.read_text(encoding="utf-8"), str(path), 0), 0, 3)
+
+
+def test_a_noted_interrupt_stops_a_long_run_within_its_events(interrupted: None) -> None:
+    scenario = sim.loads(long_talks())
+    with pytest.raises(KeyboardInterrupt):
+        sim.run(scenario, seed=0)
+    forget_interrupt()
+    _, log = sim.run(scenario, seed=0)  # the same run, not interrupted, goes on past the first look
+    assert len(log.entries) > STEPS_BETWEEN_CHECKS

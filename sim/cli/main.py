@@ -32,6 +32,7 @@ from sim.experiments.results import MARKERS, OutputFolder, write_json
 from sim.experiments.sweep import SweepSettings, sweep
 from sim.files.inputs import require_scenario_file
 from sim.files.outputs import check_output, is_stdout, write_output
+from sim.interrupts import forget_interrupt, note_interrupt
 from sim.report.html import add_report_command, run_report
 from sim.report.terminal import (
     json_text,
@@ -124,8 +125,10 @@ def _stop_on_signals() -> None:
     """
 
     def handler(signum: int, frame: object) -> None:
+        note_interrupt()  # kept too: a library may swallow the exception raised here
         raise KeyboardInterrupt
 
+    forget_interrupt()  # one of an earlier command run in this process (a test, a notebook) is over
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, handler)
         signal.signal(signal.SIGINT, handler)

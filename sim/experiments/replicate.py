@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.interrupts import raise_if_interrupted
 from sim.scenario.loader import loads
 from sim.scenario.model import Scenario
 from sim.simulation.talks import run
@@ -100,6 +101,7 @@ def run_chunk(job: Job, start: int, stop: int) -> Chunk:
     rows: list[Row] = []
     events: list[str] = []
     for index in range(start, stop):
+        raise_if_interrupted()
         try:
             row, log = run_replication(scenario, job.root_seed, index, job.trace, job.time_limit)
         except Exception as exc:
@@ -129,8 +131,10 @@ def replicate_chunks(job: Job, n: int, executor: Executor | None = None, *, chun
         pending.append(executor.submit(run_chunk, job, start, stop))
         if len(pending) >= window:
             yield pending.popleft().result()
+            raise_if_interrupted()
     while pending:
         yield pending.popleft().result()
+        raise_if_interrupted()
 
 
 def replicate(scenario_text: str, n: int, seed: int = 0, executor: Executor | None = None, *,

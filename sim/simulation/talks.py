@@ -29,6 +29,7 @@ from sim.analysis.clashes import enumerate_sets
 from sim.constraints.compile import STATED
 from sim.constraints.walk_away import meets
 from sim.errors import UsageError
+from sim.interrupts import raise_if_interrupted
 from sim.scenario.events import AddRedLine, DropRedLine, Event, SwitchVersion
 from sim.scenario.model import Party, Scenario
 from sim.simulation.draws import draw_versions
@@ -244,8 +245,9 @@ class Talks:
     def _play(self) -> None:
         """Process simulated events until the talks end, as ``env.run(until=self.done)`` does.
 
-        Every STEPS_BETWEEN_CHECKS events, look at the clock and the count: a run that would
-        never end stops with a clear error, and one that ends in time is not changed at all.
+        Every STEPS_BETWEEN_CHECKS events, look at the clock, the count and the user's interrupt: a
+        run that would never end stops with a clear error, one the user stopped stops even if the
+        interrupt raised in it was lost, and one that ends in time is not changed at all.
         """
         began = time.monotonic()
         steps = 0
@@ -255,6 +257,7 @@ class Talks:
                 if self.done.callbacks is None:  # processed: the talks are over
                     return
             steps += STEPS_BETWEEN_CHECKS
+            raise_if_interrupted()
             seconds = time.monotonic() - began
             if self.time_limit is not None and seconds > self.time_limit:
                 raise RunTooLong(f"the run went on longer than {self.time_limit:g} s ({steps:,} simulated events, "
