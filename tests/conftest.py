@@ -24,7 +24,10 @@ def negsim(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliRun]:
 
     def run(*argv: str) -> CliRun:
         capsys.readouterr()
-        code = main(list(argv))
+        try:
+            code = main(list(argv))
+        except SystemExit as exit_:  # argparse's way to end on a bad argument (2) or --help (0), as a process would
+            code = exit_.code if isinstance(exit_.code, int) else 1
         captured = capsys.readouterr()
         return CliRun(code, captured.out, captured.err)
 

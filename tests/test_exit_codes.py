@@ -31,6 +31,7 @@ from test_sweep import HUGE
 
 from sim.scenario.model import Scenario
 from sim.scenario.validate import message_for
+from tests.conftest import CliRun
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "tests" / "valid" / "base.yaml"
@@ -317,10 +318,12 @@ def test_a_comparison_whose_variant_always_fails_exits_1_instead_of_dividing_by_
     ("tls://localhost:8786", "the protocol 'tls://' is not supported"),
     ("tcp://localhost:99999", "port 99999 is not between 1 and 65535"),
 ])
-def test_a_malformed_scheduler_address_is_a_usage_error(address: str, problem: str, tmp_path: Path) -> None:
-    ran = negsim_process("sweep", BASE, "-n", "2", "--backend", "dask", "--scheduler", address, "-o", tmp_path / "r")
+def test_a_malformed_scheduler_address_is_a_usage_error(address: str, problem: str, tmp_path: Path,
+                                                        negsim: Callable[..., CliRun]) -> None:
+    ran = negsim("sweep", str(BASE), "-n", "2", "--backend", "dask", "--scheduler", address, "-o", str(tmp_path / "r"))
     assert ran.code == 2, ran.err
     assert problem in ran.err
+    assert not (tmp_path / "r").exists()
 
 
 def test_an_unreachable_scheduler_fails_at_once_with_the_reason(tmp_path: Path) -> None:
