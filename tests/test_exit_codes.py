@@ -115,9 +115,10 @@ def _fill(disk: Path) -> None:
     ["sweep", BASE, "-n", "3", "--seed", "-1", "-o", "{out}"],
     ["compare", BASE, BASE, "-n", "3", "--seed", "-1", "-o", "{out}"],
 ], ids=["run-negative", "run-too-large", "sweep-negative", "compare-negative"])
-def test_a_seed_outside_its_range_is_a_usage_error(argv: list[object], tmp_path: Path) -> None:
+def test_a_seed_outside_its_range_is_a_usage_error(argv: list[object], tmp_path: Path,
+                                                   negsim: Callable[..., CliRun]) -> None:
     out = tmp_path / "results"
-    ran = negsim_process(*[str(a).format(out=out) for a in argv])
+    ran = negsim(*[str(a).format(out=out) for a in argv])
     assert ran.code == 2, ran.err
     assert "a seed runs from 0 to 9223372036854775807" in ran.err
     assert not out.exists()
@@ -265,14 +266,16 @@ def _too_big(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_sweep_whose_every_replication_fails_exits_1_with_the_first_error(tmp_path: Path) -> None:
-    ran = negsim_process("sweep", _too_big(tmp_path), "-n", "5", "--backend", "serial", "-o", tmp_path / "results")
+def test_a_sweep_whose_every_replication_fails_exits_1_with_the_first_error(
+        tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
+    ran = negsim("sweep", str(_too_big(tmp_path)), "-n", "5", "--backend", "serial", "-o", str(tmp_path / "results"))
     assert ran.code == 1, ran.err
     assert "all 5 replications of too-big failed; the first error: UsageError: the outcome space has" in ran.err
     assert (tmp_path / "results" / "replications.csv").is_file()
 
 
-def test_a_sweep_whose_some_replications_fail_warns_with_the_count_and_exits_0(tmp_path: Path) -> None:
+def test_a_sweep_whose_some_replications_fail_warns_with_the_count_and_exits_0(
+        tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
     """Some runs fail, deterministically: the clock is read after 1,024 simulated events, past any tiny limit.
 
     The talks cannot agree (the employers' cap is below every raise the union takes), and a
@@ -288,8 +291,8 @@ def test_a_sweep_whose_some_replications_fail_warns_with_the_count_and_exits_0(t
     text = text.replace("events:\n", "events:\n  - id: rumour\n    kind: other\n    rate_per_day: 0.28\n", 1)
     busy = tmp_path / "busy.yaml"
     busy.write_text(text, encoding="utf-8")
-    ran = negsim_process("sweep", busy, "-n", "20", "--backend", "serial", "--time-limit", "1e-9",
-                         "-o", tmp_path / "results")
+    ran = negsim("sweep", str(busy), "-n", "20", "--backend", "serial", "--time-limit", "1e-9",
+                 "-o", str(tmp_path / "results"))
     assert ran.code == 0, ran.err
     found = re.search(r"warning: (\d+) of 20 replications of port-strike-2024 failed; the first error: RunTooLong",
                       ran.err)
