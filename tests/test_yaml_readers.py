@@ -58,14 +58,19 @@ def test_libyaml_events_give_the_reference_document(path: Path) -> None:
 
 
 def test_a_large_file_is_read_quickly(tmp_path: Path) -> None:
-    """About 190,000 values (under the 200,000 limit) in well under the 5 s of a hang."""
+    """About 190,000 values (under the 200,000 limit) are read in seconds, not the minutes of a reading that hangs.
+
+    Alone the reading takes 1.5-2.6 s of CPU time on a 2-core machine; within the whole suite on a
+    busy one it took 4.1 s. A reading that went back over what it had read (quadratic) would take
+    many minutes: the bound tells the two apart, and is no speed target.
+    """
     import time
 
     values = ", ".join(str(i) for i in range(190_000))
     text = (ROOT / "tests" / "valid" / "base.yaml").read_text(encoding="utf-8") + f"notes: [{values}]\n"
     began = time.thread_time()  # this thread's CPU time: threads an earlier test left running do not count
     yamlio.parse(text, "big.yaml")
-    assert time.thread_time() - began < 4.0  # about 1.5 s alone; a busy machine stretches CPU time too
+    assert time.thread_time() - began < 12.0
 
 
 @pytest.mark.skipif(not yamlio._LIBYAML, reason="this PyYAML has no libyaml")
