@@ -26,6 +26,7 @@ import yaml
 
 from sim.cli.main import main
 from tests.conftest import CliRun
+from tests.stopping import DUMPING, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
@@ -495,35 +496,13 @@ def test_an_interrupted_compare_leaves_no_folder_without_compare_json(tmp_path: 
     out = tmp_path / "cmp"
     command = [sys.executable, "-m", "sim", "compare", str(GAZA), str(VARIANT), "-n", "200000", "--jobs", "1",
                "--quiet", "-o", str(out)]
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=_DUMPING)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=DUMPING)
     if not _wait_for(lambda: any(tmp_path.rglob("replications.csv")), 30):
         child.kill()
         pytest.fail("the compare did not start writing within 30 s")
-    err = _stop(child, signal.SIGINT, 30)
+    err = stop(child, signal.SIGINT, 30)
     assert child.returncode == 130, err
     assert list(tmp_path.iterdir()) == []
-
-
-_DUMPING = {**os.environ, "PYTHONFAULTHANDLER": "1"}
-"""The environment of a negsim these tests stop: on SIGABRT it prints where each thread is."""
-
-
-def _stop(child: subprocess.Popen[str], signum: int, timeout: float) -> str:
-    """Send a signal to a running negsim and wait for it to end; its stderr.
-
-    One that does not end in time fails the test with where it was (if started with ``_DUMPING``).
-    """
-    try:
-        child.send_signal(signum)
-        _, err = child.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        child.send_signal(signal.SIGABRT)
-        _, err = child.communicate(timeout=10)
-        pytest.fail(f"negsim went on {timeout:g} s after signal {signum}; where it was:\n{err}")
-    finally:
-        child.kill()
-        child.wait(timeout=10)
-    return err
 
 
 def _default_sighup() -> None:
@@ -536,7 +515,7 @@ def _start_big_sweep(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
     # As in a terminal session, SIGHUP takes its default action in the sweep, even when these tests
     # run under nohup (which leaves it ignored, and negsim rightly keeps an ignored SIGHUP ignored).
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                             preexec_fn=_default_sighup, env=_DUMPING)
+                             preexec_fn=_default_sighup, env=DUMPING)
     if not _wait_for(lambda: (tmp_path / ".big.partial" / "replications.csv").is_file(), 30):
         child.kill()
         pytest.fail("the sweep did not start writing within 30 s")
@@ -565,7 +544,7 @@ def test_an_interrupted_pool_sweep_stops_its_workers_at_once(tmp_path: Path) -> 
 
 def test_a_closed_terminal_sighup_cleans_up(tmp_path: Path) -> None:
     child = _start_big_sweep(tmp_path, "--jobs", "1")
-    err = _stop(child, signal.SIGHUP, 30)
+    err = stop(child, signal.SIGHUP, 30)
     assert child.returncode == 130, err
     assert list(tmp_path.iterdir()) == []
 

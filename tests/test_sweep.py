@@ -20,6 +20,7 @@ from sim.experiments.backends import executor_for
 from sim.experiments.compare import rate_difference
 from sim.experiments.replicate import Job, replicate, run_chunk
 from sim.experiments.summary import wilson
+from tests.stopping import DUMPING, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
@@ -129,16 +130,12 @@ def test_same_sweep_same_rows_whatever_the_workers(tmp_path: Path) -> None:
 def test_an_interrupted_sweep_leaves_no_half_written_file(tmp_path: Path) -> None:
     out = tmp_path / "big"
     command = [sys.executable, "-m", "sim", "sweep", str(GAZA), "-n", "200000", "--jobs", "1", "-o", str(out)]
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=DUMPING)
     deadline = time.monotonic() + 60
     while not (tmp_path / ".big.partial" / "replications.csv").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     time.sleep(1.0)
-    child.send_signal(signal.SIGINT)
-    try:
-        _, err = child.communicate(timeout=60)
-    finally:
-        child.kill()
+    err = stop(child, signal.SIGINT, 60)
     assert child.returncode == 130, err
     assert "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
@@ -147,16 +144,12 @@ def test_an_interrupted_sweep_leaves_no_half_written_file(tmp_path: Path) -> Non
 def test_sigterm_also_cleans_up(tmp_path: Path) -> None:
     out = tmp_path / "big"
     command = [sys.executable, "-m", "sim", "sweep", str(GAZA), "-n", "200000", "--jobs", "2", "-o", str(out)]
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=DUMPING)
     deadline = time.monotonic() + 60
     while not (tmp_path / ".big.partial").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     time.sleep(1.5)
-    child.terminate()
-    try:
-        _, err = child.communicate(timeout=60)
-    finally:
-        child.kill()
+    err = stop(child, signal.SIGTERM, 60)
     assert child.returncode in (130, 143), err
     assert "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
