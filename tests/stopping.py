@@ -1,15 +1,27 @@
-"""Stopping a negsim started as a subprocess with a signal, and saying where it was if it does not stop."""
+"""A negsim started as a subprocess: waiting for it to start, stopping it with a signal, and saying where it hung."""
 
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
+import time
+from collections.abc import Callable
 
 import pytest
 
 DUMPING = {**os.environ, "PYTHONFAULTHANDLER": "1"}
 """The environment of a negsim a test stops: on SIGABRT it prints where each of its threads is."""
+
+
+def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    """Whether ``condition()`` came true within ``seconds`` (looked at every 50 ms), as a started negsim gets going."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
 
 
 def stop(child: subprocess.Popen[str], signum: int, timeout: float) -> str:

@@ -26,7 +26,7 @@ import yaml
 
 from sim.cli.main import main
 from tests.conftest import CliRun
-from tests.stopping import DUMPING, stop
+from tests.stopping import DUMPING, stop, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
@@ -453,15 +453,6 @@ def test_a_partial_folder_negsim_did_not_write_is_refused(tmp_path: Path, negsim
     assert (partial / "mine.txt").read_text() == "mine"
 
 
-def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
-
-
 def _gone(pid: int) -> bool:
     try:
         return bool(psutil.Process(pid).status() == psutil.STATUS_ZOMBIE)
@@ -476,12 +467,12 @@ def test_kill_9_of_a_sweep_kills_its_workers_and_the_next_sweep_cleans_up(tmp_pa
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         parent = psutil.Process(child.pid)
-        assert _wait_for(lambda: (tmp_path / ".big.partial" / "replications.csv").is_file()
+        assert wait_for(lambda: (tmp_path / ".big.partial" / "replications.csv").is_file()
                          and len(parent.children()) >= 2, 30)
         workers = [p.pid for p in parent.children(recursive=True)]
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=10)
-        assert _wait_for(lambda: all(_gone(pid) for pid in workers), 5), [psutil.Process(p) for p in workers]
+        assert wait_for(lambda: all(_gone(pid) for pid in workers), 5), [psutil.Process(p) for p in workers]
     finally:
         child.kill()
         child.wait(timeout=10)
@@ -497,7 +488,7 @@ def test_an_interrupted_compare_leaves_no_folder_without_compare_json(tmp_path: 
     command = [sys.executable, "-m", "sim", "compare", str(GAZA), str(VARIANT), "-n", "200000", "--jobs", "1",
                "--quiet", "-o", str(out)]
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=DUMPING)
-    if not _wait_for(lambda: any(tmp_path.rglob("replications.csv")), 30):
+    if not wait_for(lambda: any(tmp_path.rglob("replications.csv")), 30):
         child.kill()
         pytest.fail("the compare did not start writing within 30 s")
     err = stop(child, signal.SIGINT, 30)
@@ -516,7 +507,7 @@ def _start_big_sweep(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
     # run under nohup (which leaves it ignored, and negsim rightly keeps an ignored SIGHUP ignored).
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                              preexec_fn=_default_sighup, env=DUMPING)
-    if not _wait_for(lambda: (tmp_path / ".big.partial" / "replications.csv").is_file(), 30):
+    if not wait_for(lambda: (tmp_path / ".big.partial" / "replications.csv").is_file(), 30):
         child.kill()
         pytest.fail("the sweep did not start writing within 30 s")
     return child

@@ -20,7 +20,7 @@ from sim.experiments.backends import executor_for
 from sim.experiments.compare import rate_difference
 from sim.experiments.replicate import Job, replicate, run_chunk
 from sim.experiments.summary import wilson
-from tests.stopping import DUMPING, stop
+from tests.stopping import DUMPING, stop, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
@@ -131,9 +131,7 @@ def test_an_interrupted_sweep_leaves_no_half_written_file(tmp_path: Path) -> Non
     out = tmp_path / "big"
     command = [sys.executable, "-m", "sim", "sweep", str(GAZA), "-n", "200000", "--jobs", "1", "-o", str(out)]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=DUMPING)
-    deadline = time.monotonic() + 60
-    while not (tmp_path / ".big.partial" / "replications.csv").exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for(lambda: (tmp_path / ".big.partial" / "replications.csv").exists(), 60)
     time.sleep(1.0)
     err = stop(child, signal.SIGINT, 60)
     assert child.returncode == 130, err
@@ -145,9 +143,7 @@ def test_sigterm_also_cleans_up(tmp_path: Path) -> None:
     out = tmp_path / "big"
     command = [sys.executable, "-m", "sim", "sweep", str(GAZA), "-n", "200000", "--jobs", "2", "-o", str(out)]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=DUMPING)
-    deadline = time.monotonic() + 60
-    while not (tmp_path / ".big.partial").exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for(lambda: (tmp_path / ".big.partial").exists(), 60)
     time.sleep(1.5)
     err = stop(child, signal.SIGTERM, 60)
     assert child.returncode in (130, 143), err
