@@ -270,8 +270,12 @@ def test_a_sweep_whose_every_replication_fails_exits_1_with_the_first_error(
         tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
     ran = negsim("sweep", str(_too_big(tmp_path)), "-n", "5", "--backend", "serial", "-o", str(tmp_path / "results"))
     assert ran.code == 1, ran.err
-    assert "all 5 replications of too-big failed; the first error: UsageError: the outcome space has" in ran.err
+    assert ("all 5 replications of too-big failed; the most common error (5 of 5): UsageError: the outcome space has"
+            in ran.err)
     assert (tmp_path / "results" / "replications.csv").is_file()
+    summary = json.loads((tmp_path / "results" / "summary.json").read_text(encoding="utf-8"))
+    assert list(summary["errors_by_kind"]) == ["UsageError"] and summary["errors_by_kind"]["UsageError"]["count"] == 5
+    assert summary["stopped_early"] is None
 
 
 def test_a_sweep_whose_some_replications_fail_warns_with_the_count_and_exits_0(
@@ -294,9 +298,57 @@ def test_a_sweep_whose_some_replications_fail_warns_with_the_count_and_exits_0(
     ran = negsim("sweep", str(busy), "-n", "20", "--backend", "serial", "--time-limit", "1e-9",
                  "-o", str(tmp_path / "results"))
     assert ran.code == 0, ran.err
-    found = re.search(r"warning: (\d+) of 20 replications of port-strike-2024 failed; the first error: RunTooLong",
-                      ran.err)
-    assert found and 0 < int(found.group(1)) < 20, ran.err
+    found = re.search(r"warning: (\d+) of 20 replications of port-strike-2024 failed; "
+                      r"the most common error \((\d+) of \1\): RunTooLong: the run went on longer", ran.err)
+    assert found and 0 < int(found.group(1)) < 20 and found.group(2) == found.group(1), ran.err
+
+
+def test_a_sweep_stops_at_max_errors_and_keeps_the_replications_that_ran(
+        tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
+    out = tmp_path / "results"
+    ran = negsim("sweep", str(_too_big(tmp_path)), "-n", "50", "--chunk-size", "5", "--max-errors", "3",
+                 "--backend", "serial", "-o", str(out))
+    assert ran.code == 1, ran.err
+    assert ("the sweep of too-big stopped after 5 of 50 replications: 5 replications failed, and --max-errors is 3; "
+            "the most common error (5 of 5): UsageError: the outcome space has") in ran.err
+    assert "5 of 50 asked, stopped early (5 errors)" in " ".join(ran.out.split())
+    rows = (out / "replications.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == [str(i) for i in range(5)]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (manifest["replications"], manifest["replications_asked"], manifest["max_errors"]) == (5, 50, 3)
+    assert manifest["stopped_early"] == summary["stopped_early"] == "5 replications failed, and --max-errors is 3"
+    report = negsim("report", str(out), "-o", str(tmp_path / "report.html"))  # a finished folder, readable
+    assert report.code == 0, report.err
+    assert "stopped early</td><td>5 replications failed, and --max-errors is 3</td>" in " ".join(
+        (tmp_path / "report.html").read_text(encoding="utf-8").split())
+
+
+def test_a_pooled_sweep_stopped_at_max_errors_keeps_the_first_chunks_in_order(
+        tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
+    out = tmp_path / "results"
+    ran = negsim("sweep", str(_too_big(tmp_path)), "-n", "400", "--chunk-size", "10", "--max-errors", "1",
+                 "--jobs", "2", "-o", str(out))
+    assert ran.code == 1, ran.err
+    rows = (out / "replications.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == [str(i) for i in range(10)]
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["replications_asked"] == 400
+
+
+def test_max_errors_reached_only_by_the_last_replication_is_no_early_stop(
+        tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
+    out = tmp_path / "results"
+    ran = negsim("sweep", str(_too_big(tmp_path)), "-n", "5", "--max-errors", "5", "--backend", "serial",
+                 "-o", str(out))
+    assert ran.code == 1 and "all 5 replications of too-big failed" in ran.err, ran.err
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["stopped_early"] is None
+
+
+@pytest.mark.parametrize("value", ["0", "-2"])
+def test_max_errors_below_one_is_a_usage_error(value: str, tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
+    ran = negsim("sweep", str(BASE), "-n", "5", "--max-errors", value, "-o", str(tmp_path / "results"))
+    assert ran.code == 2 and f"--max-errors must be at least 1, got {value}" in ran.err, ran.err
+    assert not (tmp_path / "results").exists()
 
 
 def test_a_comparison_whose_variant_always_fails_exits_1_instead_of_dividing_by_zero(tmp_path: Path) -> None:

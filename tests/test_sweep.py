@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from sim.cli.main import main
 from sim.experiments.backends import executor_for
 from sim.experiments.compare import rate_difference
 from sim.experiments.replicate import Job, replicate, run_chunk
-from sim.experiments.summary import wilson
+from sim.experiments.summary import Summary, wilson
 from tests.stopping import DUMPING, stop, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,6 +108,19 @@ def test_sweep_writes_a_complete_results_folder(tmp_path: Path, capsys: pytest.C
     assert summary["agreement_rate_95"] == [round(x, 6) for x in wilson(agreed, 40)]
     assert {json.loads(line)["replication"] for line in (out / "events.jsonl").open()} == set(range(40))
     assert not list(tmp_path.glob(".*partial*"))
+
+
+def test_failed_replications_are_counted_by_the_kind_of_their_error_most_first() -> None:
+    summary = Summary(date(2024, 1, 1))
+    for error in ["UsageError: too big", "RunTooLong: 1,024 events", "RunTooLong: 2,048 events", "",
+                  "MemoryError: ", "no name: a text", "RunTooLong: 3,072 events"]:
+        summary.add({"error": error, "agreed": False, "blocking": ""})
+    kinds = summary.to_dict()["errors_by_kind"]
+    assert list(kinds.items()) == [("RunTooLong", {"count": 3, "first": "RunTooLong: 1,024 events"}),
+                                   ("UsageError", {"count": 1, "first": "UsageError: too big"}),
+                                   ("MemoryError", {"count": 1, "first": "MemoryError: "}),
+                                   ("no name: a text", {"count": 1, "first": "no name: a text"})]
+    assert summary.errors == 6 and summary.valid == 1
 
 
 def test_sweep_refuses_to_overwrite_results(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -27,7 +27,7 @@ from sim.cli.sweep import add_run_options, comparison_table, progress_bar, seed,
 from sim.cli.terms import parse_terms
 from sim.constraints.evaluation import evaluate
 from sim.errors import OUT_OF_MEMORY, WORKER_DIED, Diagnostic, NegsimError, UsageError, os_problem
-from sim.experiments.compare import compare_folders, read_rows
+from sim.experiments.compare import compare_folders
 from sim.experiments.results import MARKERS, OutputFolder, write_json
 from sim.experiments.sweep import SweepSettings, sweep
 from sim.files.inputs import require_scenario_file
@@ -65,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     sw = commands.add_parser("sweep", help="many seeded replications into a results folder")
     sw.add_argument("file", type=Path, metavar="FILE")
     add_run_options(sw)
+    sw.add_argument("--max-errors", type=int, metavar="K",
+                    help="stop once K replications have failed, keeping those that ran (default: never stop)")
     cp = commands.add_parser("compare", help="compare scenario variants over the same seeded replications")
     cp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the baseline first, then variants")
     add_run_options(cp)
@@ -360,8 +362,11 @@ def _settings(args: argparse.Namespace) -> SweepSettings:
         raise UsageError("--scheduler goes with --backend dask")
     if not 0 < args.time_limit < float("inf"):
         raise UsageError(f"--time-limit must be a number of seconds above 0, got {args.time_limit:g}")
+    max_errors = getattr(args, "max_errors", None)  # sweep's alone
+    if max_errors is not None and max_errors < 1:
+        raise UsageError(f"--max-errors must be at least 1, got {max_errors}")
     return SweepSettings(args.replications, args.seed, args.jobs, args.backend, args.scheduler,
-                         args.chunk_size, args.trace, args.parquet, time_limit=args.time_limit)
+                         args.chunk_size, args.trace, args.parquet, time_limit=args.time_limit, max_errors=max_errors)
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -379,29 +384,44 @@ def _sweep(args: argparse.Namespace) -> int:
     else:
         _console().print(summary_table([result]))
         print(f"results in {args.output}", file=sys.stderr)
-    return _failed_replications([(result, args.output)])
+    return _failed_replications([result])
 
 
-def _failed_replications(results: list[tuple[dict[str, Any], Path]]) -> int:
-    """Say how many replications failed and the first error; every replication of a scenario failing is exit 1.
+def _failed_replications(results: list[dict[str, Any]]) -> int:
+    """Say how many replications failed and the most common error; exit 1 if a scenario's all did or a sweep stopped.
 
     Some failures leave a summary over the runs that worked (exit 0, with a warning); a
-    scenario none of whose runs worked has no result at all, which a script must not take for one.
+    scenario none of whose runs worked has no result at all, which a script must not take for
+    one, and a sweep stopped by --max-errors did not run what was asked.
     """
     code = EXIT_OK
-    for result, folder in results:
-        errors, total = result["errors"], result["replications"]
+    for result in results:
+        errors, total, name = result["errors"], result["replications"], result["scenario"]
         if not errors:
             continue
-        first = next((row["error"] for row in read_rows(folder) if row.get("error")), "?")
-        if errors == total:
+        if result.get("stopped_early"):
             code = EXIT_FINDINGS
-            print(f"negsim: error: all {total} replications of {result['scenario']} failed; "
-                  f"the first error: {first}", file=sys.stderr)
+            _say("error", f"the sweep of {name} stopped after {total} of {result['replications_asked']} replications: "
+                 f"{result['stopped_early']}; {_most_common_error(result)}")
+        elif errors == total:
+            code = EXIT_FINDINGS
+            _say("error", f"all {total} replications of {name} failed; {_most_common_error(result)}")
         else:
-            print(f"negsim: warning: {errors} of {total} replications of {result['scenario']} failed; "
-                  f"the first error: {first}", file=sys.stderr)
+            _say("warning", f"{errors} of {total} replications of {name} failed; {_most_common_error(result)}")
     return code
+
+
+def _most_common_error(result: dict[str, Any]) -> str:
+    """The kind of error most of a sweep's failed replications had, with its first text, and how many other kinds."""
+    kinds = list(result["errors_by_kind"].values())
+    shown = f"the most common error ({kinds[0]['count']} of {result['errors']}): {kinds[0]['first']}"
+    if len(kinds) > 1:
+        shown += f"; {len(kinds) - 1} other kind{'s' if len(kinds) > 2 else ''} of error in summary.json"
+    return shown
+
+
+def _say(level: str, message: str) -> None:
+    print(f"negsim: {level}: {message}", file=sys.stderr)
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -432,7 +452,7 @@ def _compare(args: argparse.Namespace) -> int:
         console.print(summary_table(results))
         console.print(comparison_table(comparison))
         print(f"results in {output}", file=sys.stderr)
-    return _failed_replications([(result, output / result["scenario"]) for result in results])
+    return _failed_replications(results)
 
 
 def _notice(message: str) -> None:

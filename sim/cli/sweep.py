@@ -79,8 +79,12 @@ def summary_table(results: list[dict[str, Any]]) -> Table:
         shown = "n/a" if rate is None else f"{rate:.1%} ({low:.1%} to {high:.1%})"
         blocker = next(iter(result["blocking"].items()), None)
         top = f"{blocker[0]} ({blocker[1]} runs)" if blocker else "-"
-        errors = f" ({result['errors']} errors)" if result["errors"] else ""
-        table.add_row(plain(result["scenario"]), plain(f"{result['replications']}{errors}"), plain(shown),
+        runs = str(result["replications"])
+        if result.get("stopped_early"):
+            runs += f" of {result['replications_asked']} asked, stopped early"
+        if result["errors"]:
+            runs += f" ({result['errors']} errors)"
+        table.add_row(plain(result["scenario"]), plain(runs), plain(shown),
                       plain(result["date_quantiles"].get("50%", "-")), plain(top))
     return table
 

@@ -11,7 +11,7 @@ with its error, and the batch goes on.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from functools import lru_cache
@@ -119,22 +119,29 @@ def chunks_of(n: int, size: int) -> list[tuple[int, int]]:
 
 
 def replicate_chunks(job: Job, n: int, executor: Executor | None = None, *, chunk_size: int = 100,
-                     window: int = 8) -> Iterator[Chunk]:
-    """Run ``n`` replications, yielding chunks in order; at most ``window`` chunks in flight."""
+                     window: int = 8) -> Generator[Chunk, None, None]:
+    """Run ``n`` replications, yielding chunks in order; at most ``window`` chunks in flight.
+
+    Closing the iterator early cancels the chunks that have not started.
+    """
     plan = chunks_of(n, chunk_size)
     if executor is None:
         for start, stop in plan:
             yield run_chunk(job, start, stop)
         return
     pending: deque[Future[Chunk]] = deque()
-    for start, stop in plan:
-        pending.append(executor.submit(run_chunk, job, start, stop))
-        if len(pending) >= window:
+    try:
+        for start, stop in plan:
+            pending.append(executor.submit(run_chunk, job, start, stop))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+                raise_if_interrupted()
+        while pending:
             yield pending.popleft().result()
             raise_if_interrupted()
-    while pending:
-        yield pending.popleft().result()
-        raise_if_interrupted()
+    finally:  # a caller that stops early (--max-errors) leaves chunks in flight: those not started never run
+        for future in pending:
+            future.cancel()
 
 
 def replicate(scenario_text: str, n: int, seed: int = 0, executor: Executor | None = None, *,

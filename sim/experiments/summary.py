@@ -36,6 +36,24 @@ QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
 @dataclass
+class ErrorKind:
+    """How many replications failed with one kind of error, and the first one's text."""
+
+    count: int
+    first: str
+
+
+def error_kind(error: str) -> str:
+    """The kind of a replication's error: the exception's name its text starts with (``RunTooLong: ...``).
+
+    Errors are grouped by kind, not by text: texts of one kind differ from run to run (a run's
+    events and seconds when it went on too long).
+    """
+    kind, colon, _ = error.partition(":")
+    return kind if colon and kind.isidentifier() else error
+
+
+@dataclass
 class Summary:
     """Accumulates replication rows one at a time, in constant memory per distinct value."""
 
@@ -46,12 +64,16 @@ class Summary:
     days: list[float] = field(default_factory=list)
     blocking: Counter[str] = field(default_factory=Counter)
     terms: dict[str, Counter[str]] = field(default_factory=dict)
+    error_kinds: dict[str, ErrorKind] = field(default_factory=dict)
+    """Failed replications by the kind of their error, each with the first one's text."""
 
     def add(self, row: dict[str, Any]) -> None:
         """Take one replication row into the summary."""
         self.runs += 1
-        if row.get("error"):
+        error = row.get("error")
+        if error:
             self.errors += 1
+            self._note_error(str(error))
             return
         if row["agreed"]:
             self.agreed += 1
@@ -61,6 +83,14 @@ class Summary:
                     self.terms.setdefault(key[5:], Counter())[_label(value)] += 1
         else:
             self.blocking.update(str(row["blocking"]).split())
+
+    def _note_error(self, error: str) -> None:
+        kind = error_kind(error)
+        found = self.error_kinds.get(kind)
+        if found is None:
+            self.error_kinds[kind] = ErrorKind(1, error)
+        else:
+            found.count += 1
 
     @property
     def valid(self) -> int:
@@ -74,6 +104,8 @@ class Summary:
         return {
             "replications": self.runs,
             "errors": self.errors,
+            "errors_by_kind": {kind: {"count": found.count, "first": found.first}
+                               for kind, found in sorted(self.error_kinds.items(), key=lambda kv: -kv[1].count)},
             "agreements": self.agreed,
             "agreement_rate": _r(self.agreed / self.valid) if self.valid else None,
             "agreement_rate_95": [_r(low), _r(high)],

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import platform
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -14,7 +15,7 @@ from typing import Any
 
 from sim.errors import UsageError
 from sim.experiments.backends import Backend, executor_for
-from sim.experiments.replicate import DEFAULT_TIME_LIMIT, Job, replicate_chunks
+from sim.experiments.replicate import DEFAULT_TIME_LIMIT, Chunk, Job, replicate_chunks
 from sim.experiments.results import FIXED_COLUMNS, MARKERS, Notify, ResultsFolder
 from sim.experiments.summary import Summary
 from sim.files.outputs import write_failure
@@ -38,6 +39,8 @@ class SweepSettings:
     trace: bool = False
     parquet: bool = False
     time_limit: float | None = DEFAULT_TIME_LIMIT
+    max_errors: int | None = None
+    """Stop once this many replications have failed (after the chunk that reaches it); None: never."""
 
 
 def columns_for(scenario: Scenario) -> list[str]:
@@ -87,6 +90,8 @@ def sweep(scenario: Scenario, scenario_path: Path, settings: SweepSettings, outp
 
     ``overwrite`` lets an existing results folder of negsim's be replaced (never any other
     folder); ``notify`` hears about leftovers of an earlier, stopped run that were cleaned up.
+    A sweep stopped by ``settings.max_errors`` is a finished folder of the replications it ran
+    (in order from the first), which its manifest and summary say under ``stopped_early``.
     """
     text = scenario_path.read_text(encoding="utf-8")
     started = datetime.now(UTC).isoformat(timespec="seconds")
@@ -95,21 +100,42 @@ def sweep(scenario: Scenario, scenario_path: Path, settings: SweepSettings, outp
     with ResultsFolder(output, columns_for(scenario), overwrite=overwrite, trace=settings.trace,
                        notify=notify) as folder, \
             executor_for(settings.backend, settings.jobs, settings.scheduler) as executor:
-        for chunk in replicate_chunks(job, settings.n, executor, chunk_size=settings.chunk_size,
-                                      window=max(4, 4 * settings.jobs)):
-            folder.write_rows(chunk.rows)
-            folder.write_events(chunk.events)
-            for row in chunk.rows:
-                summary.add(row)
-            if progress is not None:
-                progress(len(chunk.rows))
+        chunks = replicate_chunks(job, settings.n, executor, chunk_size=settings.chunk_size,
+                                  window=max(4, 4 * settings.jobs))
+        with closing(chunks):  # closed on a stop, so that chunks not yet started are cancelled
+            stopped = _take(chunks, folder, summary, settings, progress)
         if settings.parquet:
             _write_parquet_into(folder, output)
-        result = {"scenario": scenario.id, "title": scenario.title, **summary.to_dict()}
+        result = {"scenario": scenario.id, "title": scenario.title, **summary.to_dict(),
+                  "replications_asked": settings.n, "stopped_early": stopped}
         folder.write_json("summary.json", result)
         folder.write_text("scenario.yaml", text)
-        folder.write_json("manifest.json", _manifest(scenario, scenario_path, text, settings, argv, started))
+        folder.write_json("manifest.json", _manifest(scenario, scenario_path, text, settings, argv, started,
+                                                     ran=summary.runs, stopped=stopped))
     return result
+
+
+def _take(chunks: Iterator[Chunk], folder: ResultsFolder, summary: Summary, settings: SweepSettings,
+          progress: Progress | None) -> str | None:
+    """Write each chunk's rows and events and sum them up, to the last or to a stop; return why it stopped."""
+    for chunk in chunks:
+        folder.write_rows(chunk.rows)
+        folder.write_events(chunk.events)
+        for row in chunk.rows:
+            summary.add(row)
+        if progress is not None:
+            progress(len(chunk.rows))
+        stopped = _stop_reason(summary, settings)
+        if stopped is not None:
+            return stopped
+    return None
+
+
+def _stop_reason(summary: Summary, settings: SweepSettings) -> str | None:
+    """Why the sweep stops before its last replication, if it does (None: it goes on)."""
+    if settings.max_errors is not None and summary.errors >= settings.max_errors and summary.runs < settings.n:
+        return f"{summary.errors} replications failed, and --max-errors is {settings.max_errors}"
+    return None
 
 
 def _write_parquet_into(folder: ResultsFolder, output: Path) -> None:
@@ -120,12 +146,17 @@ def _write_parquet_into(folder: ResultsFolder, output: Path) -> None:
 
 
 def _manifest(scenario: Scenario, scenario_path: Path, text: str, settings: SweepSettings,
-              argv: Sequence[str] | None, started: str) -> dict[str, Any]:
-    """What a results folder records of how it was made; it is finished when this is written."""
+              argv: Sequence[str] | None, started: str, *, ran: int, stopped: str | None) -> dict[str, Any]:
+    """What a results folder records of how it was made; it is finished when this is written.
+
+    ``replications`` are those that ran (the rows of replications.csv), ``replications_asked``
+    those asked for: fewer ran only when the sweep stopped early, and ``stopped_early`` says why.
+    """
     return {
         "kind": MARKERS["sweep"], "scenario": scenario.id, "scenario_file": scenario_path.name,
         "scenario_sha256": hashlib.sha256(text.encode()).hexdigest(), "seed": settings.seed,
-        "replications": settings.n, "backend": settings.backend,
+        "replications": ran, "replications_asked": settings.n, "stopped_early": stopped,
+        "max_errors": settings.max_errors, "backend": settings.backend,
         "workers": 1 if settings.backend == "serial" else settings.jobs,
         "scheduler": settings.scheduler, "chunk_size": settings.chunk_size, "trace": settings.trace,
         "time_limit": settings.time_limit,

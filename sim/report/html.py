@@ -468,7 +468,8 @@ def _errors(results: list[Results]) -> str:
 
 def _provenance(results: list[Results]) -> str:
     fields = (("scenario file", "scenario_file"), ("scenario sha256", "scenario_sha256"), ("root seed", "seed"),
-              ("replications", "replications"), ("backend", "backend"), ("workers", "workers"),
+              ("replications", "replications"), ("replications asked", "replications_asked"),
+              ("stopped early", "stopped_early"), ("backend", "backend"), ("workers", "workers"),
               ("chunk size", "chunk_size"), ("started", "started"), ("finished", "finished"),
               ("command", "command"))
     rows = [["folder", *(f"<code>{cell(r.path)}</code>" for r in results)]]
