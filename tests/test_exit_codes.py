@@ -8,6 +8,7 @@ folder, a small tmpfs that is full or mounted read-only, a user without permissi
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import os
 import re
@@ -27,14 +28,23 @@ from typing import Any
 import pytest
 from pydantic_core import PydanticKnownError
 from pydantic_core.core_schema import ErrorType
+from rich.console import Console
 from test_sweep import HUGE
 
+from sim.cli.sweep import summary_table
 from sim.scenario.model import Scenario
 from sim.scenario.validate import message_for
 from tests.conftest import CliRun
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "tests" / "valid" / "base.yaml"
+def console_text(renderable: object) -> str:
+    """What a wide terminal shows of a rich table."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
 SECONDS = 30  # a generous ceiling for one command; each finishes in well under 5 s
 
 
@@ -311,7 +321,8 @@ def test_a_sweep_stops_at_max_errors_and_keeps_the_replications_that_ran(
     assert ran.code == 1, ran.err
     assert ("the sweep of too-big stopped after 5 of 50 replications: 5 replications failed, and --max-errors is 3; "
             "the most common error (5 of 5): UsageError: the outcome space has") in ran.err
-    assert "5 of 50 asked, stopped early (5 errors)" in " ".join(ran.out.split())
+    shown = console_text(summary_table([json.loads((out / "summary.json").read_text(encoding="utf-8"))]))
+    assert "│ too-big  │ 5 of 50 asked, stopped early (5 errors) │ 1 " in shown, shown
     rows = (out / "replications.csv").read_text(encoding="utf-8").splitlines()[1:]
     assert [row.split(",")[0] for row in rows] == [str(i) for i in range(5)]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

@@ -23,7 +23,7 @@ from rich.console import Console
 
 from sim.analysis.explain import explain
 from sim.cli.genius import add_import_genius_command, run_import_genius
-from sim.cli.sweep import add_run_options, comparison_table, progress_bar, seed, summary_table
+from sim.cli.sweep import add_run_options, comparison_table, identical_runs_notes, progress_bar, seed, summary_table
 from sim.cli.terms import parse_terms
 from sim.constraints.evaluation import evaluate
 from sim.errors import OUT_OF_MEMORY, WORKER_DIED, Diagnostic, NegsimError, UsageError, os_problem
@@ -382,7 +382,10 @@ def _sweep(args: argparse.Namespace) -> int:
     if args.json:
         _dump({**result, "output": str(args.output)})
     else:
-        _console().print(summary_table([result]))
+        console = _console()
+        console.print(summary_table([result]))
+        for note in identical_runs_notes([result]):
+            console.print(plain(note))
         print(f"results in {args.output}", file=sys.stderr)
     return _failed_replications([result])
 
@@ -450,6 +453,8 @@ def _compare(args: argparse.Namespace) -> int:
     else:
         console = _console()
         console.print(summary_table(results))
+        for note in identical_runs_notes(results):
+            console.print(plain(note))
         console.print(comparison_table(comparison))
         print(f"results in {output}", file=sys.stderr)
     return _failed_replications(results)

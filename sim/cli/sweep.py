@@ -71,12 +71,15 @@ def progress_bar(total: int, label: str, quiet: bool) -> Iterator[Advance | None
 def summary_table(results: list[dict[str, Any]]) -> Table:
     """One row per scenario: agreement rate and interval, median date, top blocker."""
     table = Table(title="Sweep summary", title_justify="left")
-    for name in ("scenario", "runs", "agreement rate (95% CI)", "median date", "top blocking red line"):
+    for name in ("scenario", "runs", "distinct outcomes", "agreement rate (95% CI)", "median date",
+                 "top blocking red line"):
         table.add_column(name, overflow="fold")
     for result in results:
-        low, high = result["agreement_rate_95"]
-        rate = result["agreement_rate"]
-        shown = "n/a" if rate is None else f"{rate:.1%} ({low:.1%} to {high:.1%})"
+        rate, interval = result["agreement_rate"], result["agreement_rate_95"]
+        shown = "n/a" if rate is None else f"{rate:.1%}"
+        if rate is not None:
+            shown += " (no interval)" if interval is None else \
+                f" ({interval[0]:.1%} to {interval[1]:.1%})"
         blocker = next(iter(result["blocking"].items()), None)
         top = f"{blocker[0]} ({blocker[1]} runs)" if blocker else "-"
         runs = str(result["replications"])
@@ -84,9 +87,17 @@ def summary_table(results: list[dict[str, Any]]) -> Table:
             runs += f" of {result['replications_asked']} asked, stopped early"
         if result["errors"]:
             runs += f" ({result['errors']} errors)"
-        table.add_row(plain(result["scenario"]), plain(runs), plain(shown),
+        table.add_row(plain(result["scenario"]), plain(runs), plain(str(result["distinct_outcomes"])), plain(shown),
                       plain(result["date_quantiles"].get("50%", "-")), plain(top))
     return table
+
+
+def identical_runs_notes(results: list[dict[str, Any]]) -> list[str]:
+    """A sentence for each scenario whose runs are all the same: they are copies, not a sample."""
+    return [f"all {result['replications']} runs of {result['scenario']} are identical: nothing in this scenario "
+            "is uncertain (no red line below full confidence, no chance or random event, no attendance in doubt, "
+            "no random time to answer), so one run says it all and no interval is given"
+            for result in results if result.get("identical_runs")]
 
 
 def comparison_table(comparison: dict[str, Any]) -> Table:

@@ -58,6 +58,8 @@ class Summary:
     """Accumulates replication rows one at a time, in constant memory per distinct value."""
 
     start: date
+    uncertain: list[str] = field(default_factory=list)
+    """What the scenario's runs draw that can differ between them (:func:`sim.simulation.draws.uncertainties`)."""
     runs: int = 0
     errors: int = 0
     agreed: int = 0
@@ -66,10 +68,13 @@ class Summary:
     terms: dict[str, Counter[str]] = field(default_factory=dict)
     error_kinds: dict[str, ErrorKind] = field(default_factory=dict)
     """Failed replications by the kind of their error, each with the first one's text."""
+    outcomes: set[int] = field(default_factory=set)
+    """A hash of each distinct outcome (a row but for its replication, seed and draws)."""
 
     def add(self, row: dict[str, Any]) -> None:
         """Take one replication row into the summary."""
         self.runs += 1
+        self.outcomes.add(hash(tuple([value for key, value in row.items() if _is_outcome(key)])))
         error = row.get("error")
         if error:
             self.errors += 1
@@ -97,18 +102,30 @@ class Summary:
         """Replications that ran without error."""
         return self.runs - self.errors
 
+    @property
+    def identical(self) -> bool:
+        """Whether the runs are copies of one run: nothing in the scenario is uncertain, and every outcome is the same.
+
+        Such runs are not independent draws, and no interval is given for them (runs that all
+        failed have no rate to give one for, and are not called identical).
+        """
+        return not self.uncertain and len(self.outcomes) == 1 and self.valid > 0
+
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain data (summary.json)."""
         low, high = wilson(self.agreed, self.valid)
         days = sorted(self.days)
         return {
             "replications": self.runs,
+            "distinct_outcomes": len(self.outcomes),
+            "uncertain": list(self.uncertain),
+            "identical_runs": self.identical,
             "errors": self.errors,
             "errors_by_kind": {kind: {"count": found.count, "first": found.first}
                                for kind, found in sorted(self.error_kinds.items(), key=lambda kv: -kv[1].count)},
             "agreements": self.agreed,
             "agreement_rate": _r(self.agreed / self.valid) if self.valid else None,
-            "agreement_rate_95": [_r(low), _r(high)],
+            "agreement_rate_95": None if self.identical or not self.valid else [_r(low), _r(high)],
             "date_quantiles": {f"{int(q * 100)}%": self._date(quantile(days, q)) for q in QUANTILES} if days else {},
             "day_quantiles": {f"{int(q * 100)}%": _r(quantile(days, q)) for q in QUANTILES} if days else {},
             "agreed_by_date": self._cumulative(days),
@@ -127,6 +144,11 @@ class Summary:
             total += counts[when]
             out[when] = _r(total / self.valid)
         return out
+
+
+def _is_outcome(column: str) -> bool:
+    """Whether a column of replications.csv is part of a run's outcome (not its index, seed or draws)."""
+    return column not in ("replication", "seed") and not column.startswith(("version:", "draw:"))
 
 
 def _label(value: object) -> str:

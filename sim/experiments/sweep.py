@@ -20,6 +20,7 @@ from sim.experiments.results import FIXED_COLUMNS, MARKERS, Notify, ResultsFolde
 from sim.experiments.summary import Summary
 from sim.files.outputs import write_failure
 from sim.scenario.model import Scenario
+from sim.simulation.draws import uncertainties
 from sim.version import __version__
 
 Progress = Callable[[int], None]
@@ -95,7 +96,7 @@ def sweep(scenario: Scenario, scenario_path: Path, settings: SweepSettings, outp
     """
     text = scenario_path.read_text(encoding="utf-8")
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    summary = Summary(scenario.start)
+    summary = Summary(scenario.start, uncertainties(scenario))  # a sweep draws red lines (run_replication)
     job = Job(text, str(scenario_path), settings.seed, settings.trace, settings.time_limit)
     with ResultsFolder(output, columns_for(scenario), overwrite=overwrite, trace=settings.trace,
                        notify=notify) as folder, \

@@ -232,9 +232,10 @@ def _agreement_row(r: Results) -> list[str]:
     """Runs, errors, agreements, rate and its interval, and the quantiles of the date of agreement."""
     s = r.summary
     low, high = (s.get("agreement_rate_95") or [None, None])[:2]
+    interval = "none: every run the same" if s.get("identical_runs") else f"{_pct(low)} to {_pct(high)}"
     q = s.get("date_quantiles") or {}
     return [cell(r.label), cell(s.get("replications")), cell(s.get("errors")), cell(s.get("agreements")),
-            _pct(s.get("agreement_rate")), f"{_pct(low)} to {_pct(high)}",
+            _pct(s.get("agreement_rate")), interval,
             *(cell(q.get(k)) for k in ("5%", "25%", "50%", "75%", "95%"))]
 
 
@@ -243,6 +244,10 @@ def _number(value: object) -> float | None:
 
 
 def _interval(summary: dict[str, Any]) -> tuple[float, float]:
+    """The interval drawn around a rate: none (the rate itself) when every run is the same."""
+    rate = _number(summary.get("agreement_rate"))
+    if summary.get("identical_runs") and rate is not None:
+        return (rate, rate)
     low, high = ([*(summary.get("agreement_rate_95") or []), None, None])[:2]
     return (_number(low) or 0.0, 1.0 if _number(high) is None else float(high))
 

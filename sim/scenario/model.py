@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -211,6 +212,16 @@ class Talks(Model):
     deliberation_days: Days = Field(1.0, description="Mean time a party takes to answer a text.")
     summit_rounds: StrictInt = Field(DEFAULT_SUMMIT_ROUNDS, gt=0, le=MAX_SUMMIT_ROUNDS,
                                      description="Rounds held at a summit, all attending at once.")
+
+    def lead(self, mediators: Sequence[str]) -> str | None:
+        """The mediator who leads the talks among ``mediators`` (file order), or None if they are not mediated.
+
+        The named lead mediator, else the first; talks are mediated as ``protocol`` says, and by
+        default whenever there is a mediator.
+        """
+        lead = self.lead_mediator or (mediators[0] if mediators else None)
+        protocol = self.protocol or ("mediated" if lead else "alternating")
+        return lead if protocol == "mediated" else None
 
 
 class History(Model):

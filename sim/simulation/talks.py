@@ -131,12 +131,8 @@ class Talks:
 
     def _lead_mediator(self) -> Mediator | None:
         """The mediator who leads the talks, if they are mediated (the default when the scenario has one)."""
-        mediators = self._mediators
-        lead = self.settings.lead_mediator or (mediators[0] if mediators else None)
-        protocol = self.settings.protocol or ("mediated" if lead else "alternating")
-        if protocol != "mediated" or not lead:
-            return None
-        return Mediator(lead, self.world, tuple(self.principals))
+        lead = self.settings.lead(self._mediators)
+        return None if lead is None else Mediator(lead, self.world, tuple(self.principals))
 
     def _shuttle(self) -> Shuttle:
         """The lead mediator's book: who carries its text (itself first), whose answers dated events give."""
