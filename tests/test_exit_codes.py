@@ -313,11 +313,16 @@ def test_a_sweep_whose_some_replications_fail_warns_with_the_count_and_exits_0(
     assert found and 0 < int(found.group(1)) < 20 and found.group(2) == found.group(1), ran.err
 
 
+def _sweep_too_big(tmp_path: Path, negsim: Callable[..., CliRun], *options: str) -> tuple[CliRun, Path]:
+    """A sweep every replication of which fails, into ``tmp_path / 'results'``: what it said, and the folder."""
+    out = tmp_path / "results"
+    return negsim("sweep", str(_too_big(tmp_path)), *options, "-o", str(out)), out
+
+
 def test_a_sweep_stops_at_max_errors_and_keeps_the_replications_that_ran(
         tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
-    out = tmp_path / "results"
-    ran = negsim("sweep", str(_too_big(tmp_path)), "-n", "50", "--chunk-size", "5", "--max-errors", "3",
-                 "--backend", "serial", "-o", str(out))
+    ran, out = _sweep_too_big(tmp_path, negsim, "-n", "50", "--chunk-size", "5", "--max-errors", "3",
+                              "--backend", "serial")
     assert ran.code == 1, ran.err
     assert ("the sweep of too-big stopped after 5 of 50 replications: 5 replications failed, and --max-errors is 3; "
             "the most common error (5 of 5): UsageError: the outcome space has") in ran.err
@@ -337,9 +342,7 @@ def test_a_sweep_stops_at_max_errors_and_keeps_the_replications_that_ran(
 
 def test_a_pooled_sweep_stopped_at_max_errors_keeps_the_first_chunks_in_order(
         tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
-    out = tmp_path / "results"
-    ran = negsim("sweep", str(_too_big(tmp_path)), "-n", "400", "--chunk-size", "10", "--max-errors", "1",
-                 "--jobs", "2", "-o", str(out))
+    ran, out = _sweep_too_big(tmp_path, negsim, "-n", "400", "--chunk-size", "10", "--max-errors", "1", "--jobs", "2")
     assert ran.code == 1, ran.err
     rows = (out / "replications.csv").read_text(encoding="utf-8").splitlines()[1:]
     assert [row.split(",")[0] for row in rows] == [str(i) for i in range(10)]
@@ -348,9 +351,7 @@ def test_a_pooled_sweep_stopped_at_max_errors_keeps_the_first_chunks_in_order(
 
 def test_max_errors_reached_only_by_the_last_replication_is_no_early_stop(
         tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
-    out = tmp_path / "results"
-    ran = negsim("sweep", str(_too_big(tmp_path)), "-n", "5", "--max-errors", "5", "--backend", "serial",
-                 "-o", str(out))
+    ran, out = _sweep_too_big(tmp_path, negsim, "-n", "5", "--max-errors", "5", "--backend", "serial")
     assert ran.code == 1 and "all 5 replications of too-big failed" in ran.err, ran.err
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["stopped_early"] is None
 
