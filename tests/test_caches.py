@@ -39,7 +39,7 @@ def test_every_cache_stays_within_its_bound(mediated: bool) -> None:
     shared = shared_by_runs(scenario, SMALL)
     seen: list[dict[str, CacheUse]] = []
     for index in range(REPLICATIONS):
-        run_replication(scenario, 11, index)
+        run_replication(scenario, 11, index, draw=True)
         if index % 20 == 19:
             seen.append(shared.cache_use())
             for name, use in seen[-1].items():
@@ -64,7 +64,7 @@ def test_memory_kept_between_runs_stops_growing() -> None:
     try:
         kept = []
         for index in range(1000):
-            run_replication(scenario, 17, index)
+            run_replication(scenario, 17, index, draw=True)
             if index in (299, 999):
                 gc.collect()
                 kept.append(tracemalloc.get_traced_memory()[0])
@@ -77,10 +77,10 @@ def test_a_value_larger_than_its_cache_is_used_but_not_kept() -> None:
     scenario = drawn(mediated=False, seed=1)
     bounds = CacheBounds(zopa_bytes=100)  # every ZOPA mask of 216 packages is larger
     shared = shared_by_runs(scenario, bounds)
-    row, _ = run_replication(scenario, 0, 0)
+    row, _ = run_replication(scenario, 0, 0, draw=True)
     assert shared.cache_use()["zopas"].entries == 0
     shared_by_runs(scenario, CacheBounds())
-    assert run_replication(scenario, 0, 0)[0] == row
+    assert run_replication(scenario, 0, 0, draw=True)[0] == row
 
 
 @pytest.mark.slow
@@ -89,7 +89,7 @@ def test_ten_thousand_replications_of_a_large_scenario_keep_within_the_default_b
     scenario = drawn(mediated=True, seed=2, issues=4, values=10)
     shared = shared_by_runs(scenario, CacheBounds())
     for index in range(10_000):
-        run_replication(scenario, 5, index)
+        run_replication(scenario, 5, index, draw=True)
         if index % 500 == 499:
             for name, use in shared.cache_use().items():
                 assert use.size <= use.bound, (name, use)

@@ -51,11 +51,11 @@ def _handmade(root: Path) -> Path:
     """A results folder written by hand: no scenario copy, one error row, an issue no scenario has."""
     folder = root / "handmade"
     folder.mkdir()
-    columns = ["replication", "seed", "agreed", "date", "day", "rounds", "drafts", "term:philadelphi",
-               "term:ghost-issue", "blocking", "blocking_parties", "error"]
-    rows = [[0, 7, "true", "2024-08-20", 4.5, 3, 3, "monitored", "x", "", "", ""],
-            [1, 7, "false", "", "", 9, 9, "", "", "egypt/no-troops-in-philadelphi", "egypt", ""],
-            [2, 7, "", "", "", "", "", "", "", "", "", "ValueError: <script>alert(1)</script> & worse"]]
+    columns = ["replication", "root_seed", "agreed", "reason", "date", "day", "rounds", "drafts", "term:philadelphi",
+               "term:ghost-issue", "blocking", "blocking_parties", "replay", "error"]
+    rows = [[0, 7, "true", "agreement", "2024-08-20", 4.5, 3, 3, "monitored", "x", "", "", "", ""],
+            [1, 7, "false", "no-zopa", "", "", 9, 9, "", "", "egypt/no-troops-in-philadelphi", "egypt", "", ""],
+            [2, 7, "", "error", "", "", "", "", "", "", "", "", "", "ValueError: <script>alert(1)</script> & worse"]]
     with (folder / "replications.csv").open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([columns, *rows])
     summary = {"scenario": "handmade", "title": "Hand-made <folder>", "replications": 3, "errors": 1,

@@ -23,11 +23,20 @@ from rich.console import Console
 
 from sim.analysis.explain import explain
 from sim.cli.genius import add_import_genius_command, run_import_genius
-from sim.cli.sweep import add_run_options, comparison_table, identical_runs_notes, progress_bar, seed, summary_table
+from sim.cli.sweep import (
+    add_red_line_options,
+    add_run_options,
+    comparison_table,
+    identical_runs_notes,
+    progress_bar,
+    seed,
+    summary_table,
+)
 from sim.cli.terms import parse_terms
 from sim.constraints.evaluation import evaluate
 from sim.errors import OUT_OF_MEMORY, WORKER_DIED, Diagnostic, NegsimError, UsageError, os_problem
 from sim.experiments.compare import compare_folders
+from sim.experiments.replicate import replication_rng
 from sim.experiments.results import MARKERS, OutputFolder, write_json
 from sim.experiments.sweep import SweepSettings, sweep
 from sim.files.inputs import require_scenario_file
@@ -41,6 +50,7 @@ from sim.report.terminal import (
     render_evaluation,
     render_explanation,
     render_outcome,
+    render_red_lines,
     render_timeline,
     shown_error,
 )
@@ -107,11 +117,12 @@ def _add_explain(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def _add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rn = commands.add_parser("run", help="simulate the talks over calendar time")
     rn.add_argument("file", type=Path, metavar="FILE")
-    rn.add_argument("--seed", type=seed, default=0, help="seed of the run's random draws (default 0)")
+    rn.add_argument("--seed", type=seed, help="seed of the run's random draws (default 0)")
+    rn.add_argument("--replication", type=seed, metavar="I",
+                    help="replay replication I of a sweep (with its --root-seed and, if it drew them, --draw)")
+    rn.add_argument("--root-seed", type=seed, metavar="S", help="the sweep's root seed, with --replication (default 0)")
     rn.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="stop the run on this date")
-    rn.add_argument("--draw-red-lines", action="store_true",
-                    help="draw each red line's real version from its confidence and alternatives "
-                    "(default: every red line as stated)")
+    add_red_line_options(rn)
     rn.add_argument("--log", type=Path, metavar="FILE.jsonl",
                     help="write the event log as JSON lines ('-': to standard output, instead of the timeline)")
     rn.add_argument("--json", action="store_true", help="machine-readable output")
@@ -331,20 +342,33 @@ def _date(text: str) -> date:
 def _run(args: argparse.Namespace) -> int:
     scenario = _load_for_command(args.file)
     log_to_stdout = _check_run_options(args, scenario)
-    outcome, log = run(scenario, seed=args.seed, draw=args.draw_red_lines, until=args.until)
+    if args.replication is None:
+        outcome, log = run(scenario, seed=args.seed or 0, draw=args.draw, until=args.until)
+        which = {"seed": args.seed or 0}
+    else:  # as the sweep ran it: the replication's own generator, from the root seed
+        root = args.root_seed or 0
+        outcome, log = run(scenario, rng=replication_rng(root, args.replication), draw=args.draw, until=args.until)
+        which = {"replication": args.replication, "root_seed": root}
     if args.log is not None:
         write_output(args.log, log.jsonl())
     if args.json:
-        _dump({**outcome.to_dict(), "provenance": _provenance(args.file)})
+        _dump({**outcome.to_dict(), **which, "red_lines": "drawn" if args.draw else "stated",
+               "provenance": _provenance(args.file)})
     elif not log_to_stdout:  # with --log -, standard output holds the log alone, so that it can be piped
         console = _console()
         render_timeline(log.entries, console)
         render_outcome(outcome.to_dict(), console)
+        render_red_lines(outcome.versions, args.draw, console)
     return EXIT_FINDINGS if args.fail_on_no_deal and not outcome.agreed else EXIT_OK
 
 
 def _check_run_options(args: argparse.Namespace, scenario: Scenario) -> bool:
     """Refuse options that cannot go together, before the run; return whether the log goes to standard output."""
+    if args.replication is not None and args.seed is not None:
+        raise UsageError("--seed and --replication choose the run's draws two ways; give one "
+                         "(a sweep's replication is --replication I --root-seed S)")
+    if args.root_seed is not None and args.replication is None:
+        raise UsageError("--root-seed goes with --replication: which replication of the sweep to replay")
     if args.until is not None and args.until < scenario.start:
         raise UsageError(f"--until {args.until} is before the scenario starts ({scenario.start})")
     log_to_stdout = args.log is not None and is_stdout(args.log)
@@ -366,7 +390,8 @@ def _settings(args: argparse.Namespace) -> SweepSettings:
     if max_errors is not None and max_errors < 1:
         raise UsageError(f"--max-errors must be at least 1, got {max_errors}")
     return SweepSettings(args.replications, args.seed, args.jobs, args.backend, args.scheduler,
-                         args.chunk_size, args.trace, args.parquet, time_limit=args.time_limit, max_errors=max_errors)
+                         args.chunk_size, args.trace, args.parquet, time_limit=args.time_limit, max_errors=max_errors,
+                         draw=args.draw)
 
 
 def _sweep(args: argparse.Namespace) -> int:

@@ -33,11 +33,26 @@ def seed(text: str) -> int:
     return value
 
 
+def add_red_line_options(parser: argparse.ArgumentParser) -> None:
+    """``--stated`` (the default) or ``--draw``: the red lines ``run``, ``sweep`` and ``compare`` play.
+
+    One question for all three: by default every red line is played as stated; with ``--draw``
+    each run draws every red line's real version from its confidence and alternatives.
+    """
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--stated", dest="draw", action="store_false",
+                       help="play every red line as stated (the default)")
+    group.add_argument("--draw", "--draw-red-lines", dest="draw", action="store_true",
+                       help="draw each red line's real version from its confidence and alternatives, run by run")
+    parser.set_defaults(draw=False)
+
+
 def add_run_options(parser: argparse.ArgumentParser) -> None:
-    """Options shared by ``sweep`` and ``compare``: size, seed, backend, output."""
+    """Options shared by ``sweep`` and ``compare``: size, seed, red lines, backend, output."""
     parser.add_argument("-n", "--replications", type=int, default=1000, metavar="N",
                         help="replications per scenario (default 1000)")
     parser.add_argument("--seed", type=seed, default=0, help="root seed (default 0)")
+    add_red_line_options(parser)
     parser.add_argument("--jobs", type=int, default=2, metavar="J", help="worker processes (default 2)")
     parser.add_argument("--backend", choices=("serial", "process", "dask"), default="process",
                         help="where replications run (default: a local process pool)")
@@ -68,9 +83,14 @@ def progress_bar(total: int, label: str, quiet: bool) -> Iterator[Advance | None
         yield lambda done: bar.advance(task, done)
 
 
+RED_LINES_SHOWN = {"stated": "red lines as stated", "drawn": "red lines drawn from their confidence"}
+
+
 def summary_table(results: list[dict[str, Any]]) -> Table:
     """One row per scenario: agreement rate and interval, median date, top blocker."""
-    table = Table(title="Sweep summary", title_justify="left")
+    played = {RED_LINES_SHOWN.get(str(result.get("red_lines")), "") for result in results} - {""}
+    title = "Sweep summary" + (f" ({', '.join(sorted(played))})" if played else "")
+    table = Table(title=title, title_justify="left")
     for name in ("scenario", "runs", "distinct outcomes", "agreement rate (95% CI)", "median date",
                  "top blocking red line"):
         table.add_column(name, overflow="fold")

@@ -82,7 +82,7 @@ def scenario_model(path: str | Path) -> Callable[..., Outcomes]:
 
     def model(replications: int = 100, seed: int = 0, **values: float) -> Outcomes:
         scenario = with_parameters(base, values) if values else base
-        rows = [run_replication(scenario, seed, i)[0] for i in range(replications)]
+        rows = [run_replication(scenario, seed, i, draw=True)[0] for i in range(replications)]  # confidences count
         days = [float(r["day"]) for r in rows if r["agreed"]]
         return {"agreement_rate": sum(bool(r["agreed"]) for r in rows) / replications,
                 "median_day": statistics.median(days) if days else float("nan"),

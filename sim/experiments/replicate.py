@@ -39,6 +39,10 @@ class Job:
     trace: bool = False
     time_limit: float | None = DEFAULT_TIME_LIMIT
     """Seconds each replication may compute (None: no limit but the engine's count of events)."""
+    draw: bool = False
+    """Whether each replication draws every red line's version from its confidence (else: as stated)."""
+    replay: str = ""
+    """The start of the command that replays one replication (``negsim run FILE ...``); its row ends it."""
 
 
 @dataclass(frozen=True)
@@ -66,11 +70,16 @@ def replication_rng(root_seed: int, index: int) -> np.random.Generator:
 
 
 def run_replication(scenario: Scenario, root_seed: int, index: int, trace: bool = False,
-                    time_limit: float | None = DEFAULT_TIME_LIMIT) -> tuple[Row, str]:
-    """Run replication ``index``; return its row and (when traced) its event log as JSON lines."""
-    outcome, log = run(scenario, rng=replication_rng(root_seed, index), draw=True, time_limit=time_limit)
-    row: Row = {"replication": index, "seed": root_seed, "agreed": outcome.agreed, "date": outcome.date,
-                "day": outcome.day, "rounds": outcome.rounds, "drafts": outcome.drafts}
+                    time_limit: float | None = DEFAULT_TIME_LIMIT, *, draw: bool = False,
+                    replay: str = "") -> tuple[Row, str]:
+    """Run replication ``index``; return its row and (when traced) its event log as JSON lines.
+
+    ``draw``: red lines drawn from their confidence, else (the default) as stated. ``replay`` starts the
+    command that replays it, kept in the row with the replication's own options after it.
+    """
+    outcome, log = run(scenario, rng=replication_rng(root_seed, index), draw=draw, time_limit=time_limit)
+    row: Row = {"replication": index, "root_seed": root_seed, "agreed": outcome.agreed, "reason": outcome.ending,
+                "date": outcome.date, "day": outcome.day, "rounds": outcome.rounds, "drafts": outcome.drafts}
     for issue in scenario.issues:
         row[f"term:{issue.id}"] = None if outcome.package is None else outcome.package[issue.id]
     row["blocking"] = " ".join(outcome.blocking)
@@ -79,6 +88,7 @@ def run_replication(scenario: Scenario, root_seed: int, index: int, trace: bool 
         row[f"version:{ref}"] = "none" if version is None else version
     for name, value in sorted(outcome.draws.items()):
         row[f"draw:{name}"] = value
+    row["replay"] = replay_command(replay, index, root_seed, draw)
     row["error"] = ""
     if not trace:
         return row, ""
@@ -86,12 +96,21 @@ def run_replication(scenario: Scenario, root_seed: int, index: int, trace: bool 
     return row, tagged
 
 
-def error_row(scenario: Scenario, root_seed: int, index: int, exc: BaseException) -> Row:
-    """The row of a replication that raised: its error, and nothing else."""
-    row: Row = {"replication": index, "seed": root_seed, "agreed": None, "date": None, "day": None,
-                "rounds": None, "drafts": None}
+def replay_command(start: str, index: int, root_seed: int, draw: bool) -> str:
+    """The command that replays replication ``index`` of root seed ``root_seed`` (``start``: ``negsim run FILE``)."""
+    if not start:
+        return ""
+    return f"{start} --replication {index} --root-seed {root_seed}{' --draw' if draw else ''}"
+
+
+def error_row(scenario: Scenario, job: Job, index: int, exc: BaseException) -> Row:
+    """The row of a replication that raised: its error, the command that replays it, and nothing else."""
+    row: Row = {"replication": index, "root_seed": job.root_seed, "agreed": None, "reason": "error", "date": None,
+                "day": None, "rounds": None, "drafts": None}
     row.update({f"term:{issue.id}": None for issue in scenario.issues})
-    row.update({"blocking": "", "blocking_parties": "", "error": f"{type(exc).__name__}: {exc}"})
+    row.update({"blocking": "", "blocking_parties": "",
+                "replay": replay_command(job.replay, index, job.root_seed, job.draw),
+                "error": f"{type(exc).__name__}: {exc}"})
     return row
 
 
@@ -103,9 +122,10 @@ def run_chunk(job: Job, start: int, stop: int) -> Chunk:
     for index in range(start, stop):
         raise_if_interrupted()
         try:
-            row, log = run_replication(scenario, job.root_seed, index, job.trace, job.time_limit)
+            row, log = run_replication(scenario, job.root_seed, index, job.trace, job.time_limit, draw=job.draw,
+                                       replay=job.replay)
         except Exception as exc:
-            rows.append(error_row(scenario, job.root_seed, index, exc))
+            rows.append(error_row(scenario, job, index, exc))
             continue
         rows.append(row)
         if job.trace:
@@ -145,7 +165,10 @@ def replicate_chunks(job: Job, n: int, executor: Executor | None = None, *, chun
 
 
 def replicate(scenario_text: str, n: int, seed: int = 0, executor: Executor | None = None, *,
-              name: str = "<scenario>", chunk_size: int = 100) -> list[Row]:
-    """Rows of ``n`` seeded replications of a scenario given as YAML text (for notebooks)."""
-    job = Job(scenario_text, name, seed)
+              name: str = "<scenario>", chunk_size: int = 100, draw: bool = False) -> list[Row]:
+    """Rows of ``n`` seeded replications of a scenario given as YAML text (for notebooks).
+
+    ``draw``: each replication draws every red line's version from its confidence (else: as stated).
+    """
+    job = Job(scenario_text, name, seed, draw=draw)
     return [row for chunk in replicate_chunks(job, n, executor, chunk_size=chunk_size) for row in chunk.rows]

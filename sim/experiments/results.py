@@ -29,7 +29,7 @@ from typing import IO, Any, Literal
 from sim.errors import UsageError
 from sim.files.outputs import file_kind, write_failure
 
-FIXED_COLUMNS = ("replication", "seed", "agreed", "date", "day", "rounds", "drafts")
+FIXED_COLUMNS = ("replication", "root_seed", "agreed", "reason", "date", "day", "rounds", "drafts")
 
 FolderKind = Literal["sweep", "compare"]
 MARKERS: dict[FolderKind, str] = {"sweep": "negsim-sweep", "compare": "negsim-compare"}

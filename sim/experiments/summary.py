@@ -69,7 +69,7 @@ class Summary:
     error_kinds: dict[str, ErrorKind] = field(default_factory=dict)
     """Failed replications by the kind of their error, each with the first one's text."""
     outcomes: set[int] = field(default_factory=set)
-    """A hash of each distinct outcome (a row but for its replication, seed and draws)."""
+    """A hash of each distinct outcome (a row but for its replication, seed, replay command and draws)."""
 
     def add(self, row: dict[str, Any]) -> None:
         """Take one replication row into the summary."""
@@ -147,8 +147,8 @@ class Summary:
 
 
 def _is_outcome(column: str) -> bool:
-    """Whether a column of replications.csv is part of a run's outcome (not its index, seed or draws)."""
-    return column not in ("replication", "seed") and not column.startswith(("version:", "draw:"))
+    """Whether a column of replications.csv is part of a run's outcome (not its index, seed, replay or draws)."""
+    return column not in ("replication", "root_seed", "replay") and not column.startswith(("version:", "draw:"))
 
 
 def _label(value: object) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import platform
+import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
@@ -42,10 +43,17 @@ class SweepSettings:
     time_limit: float | None = DEFAULT_TIME_LIMIT
     max_errors: int | None = None
     """Stop once this many replications have failed (after the chunk that reaches it); None: never."""
+    draw: bool = False
+    """Whether each replication draws every red line's version from its confidence (else: as stated)."""
+
+    @property
+    def red_lines(self) -> str:
+        """Which red lines the runs play, as the outputs say: ``drawn`` or ``stated``."""
+        return "drawn" if self.draw else "stated"
 
 
 def columns_for(scenario: Scenario) -> list[str]:
-    """The columns of replications.csv: fixed, one per term, blockers, versions, draws, error."""
+    """The columns of replications.csv: fixed, one per term, blockers, versions, draws, replay command, error."""
     columns = list(FIXED_COLUMNS) + [f"term:{i.id}" for i in scenario.issues] + ["blocking", "blocking_parties"]
     columns += [f"version:{p.id}/{r.id}" for p in scenario.parties for r in p.red_lines]
     draws = []
@@ -56,7 +64,7 @@ def columns_for(scenario: Scenario) -> list[str]:
             draws += [f"draw:attends:{event.id}:{party}" for party in event.attendance]
         if event.rate_per_day is not None:
             draws.append(f"draw:shocks:{event.id}")
-    return columns + sorted(draws) + ["error"]
+    return columns + sorted(draws) + ["replay", "error"]
 
 
 PARQUET_HINT = "--parquet needs the 'parquet' extra: pip install 'negsim[parquet]'"
@@ -96,8 +104,9 @@ def sweep(scenario: Scenario, scenario_path: Path, settings: SweepSettings, outp
     """
     text = scenario_path.read_text(encoding="utf-8")
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    summary = Summary(scenario.start, uncertainties(scenario))  # a sweep draws red lines (run_replication)
-    job = Job(text, str(scenario_path), settings.seed, settings.trace, settings.time_limit)
+    summary = Summary(scenario.start, uncertainties(scenario, settings.draw))
+    job = Job(text, str(scenario_path), settings.seed, settings.trace, settings.time_limit, draw=settings.draw,
+              replay=f"negsim run {shlex.quote(str(scenario_path))}")
     with ResultsFolder(output, columns_for(scenario), overwrite=overwrite, trace=settings.trace,
                        notify=notify) as folder, \
             executor_for(settings.backend, settings.jobs, settings.scheduler) as executor:
@@ -107,8 +116,8 @@ def sweep(scenario: Scenario, scenario_path: Path, settings: SweepSettings, outp
             stopped = _take(chunks, folder, summary, settings, progress)
         if settings.parquet:
             _write_parquet_into(folder, output)
-        result = {"scenario": scenario.id, "title": scenario.title, **summary.to_dict(),
-                  "replications_asked": settings.n, "stopped_early": stopped}
+        result = {"scenario": scenario.id, "title": scenario.title, "red_lines": settings.red_lines,
+                  **summary.to_dict(), "replications_asked": settings.n, "stopped_early": stopped}
         folder.write_json("summary.json", result)
         folder.write_text("scenario.yaml", text)
         folder.write_json("manifest.json", _manifest(scenario, scenario_path, text, settings, argv, started,
@@ -157,11 +166,13 @@ def _manifest(scenario: Scenario, scenario_path: Path, text: str, settings: Swee
         "kind": MARKERS["sweep"], "scenario": scenario.id, "scenario_file": scenario_path.name,
         "scenario_sha256": hashlib.sha256(text.encode()).hexdigest(), "seed": settings.seed,
         "replications": ran, "replications_asked": settings.n, "stopped_early": stopped,
+        "red_lines": settings.red_lines,
         "max_errors": settings.max_errors, "backend": settings.backend,
         "workers": 1 if settings.backend == "serial" else settings.jobs,
         "scheduler": settings.scheduler, "chunk_size": settings.chunk_size, "trace": settings.trace,
         "time_limit": settings.time_limit,
         "versions": versions(), "argv": list(argv if argv is not None else sys.argv[1:]),
         "started": started, "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": f"negsim sweep {scenario_path.name} -n {settings.n} --seed {settings.seed}",
+        "command": f"negsim sweep {scenario_path.name} -n {settings.n} --seed {settings.seed}"
+                   f"{' --draw' if settings.draw else ''}",
     }

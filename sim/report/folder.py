@@ -179,8 +179,8 @@ def _check_row(path: Path, line: int, header: list[str], row: list[str], index: 
     cells = dict(zip(FIXED_COLUMNS, row, strict=False))
     if cells["replication"] != str(index):
         raise _Bad(path, f"replication should be {index} (rows in order), found {_shown(cells['replication'])}", line)
-    if cells["seed"] != str(seed):
-        raise _Bad(path, f"seed should be {seed} as in manifest.json, found {_shown(cells['seed'])}", line)
+    if cells["root_seed"] != str(seed):
+        raise _Bad(path, f"root_seed should be {seed} as in manifest.json, found {_shown(cells['root_seed'])}", line)
     if row[-1]:
         return  # a failed replication has nothing else to check
     if cells["agreed"] not in ("true", "false"):

@@ -403,7 +403,8 @@ def _sample(results: list[Results]) -> str:
     chosen, scenario, sample = found
     try:
         index, seed = int(sample["replication"]), int(chosen.manifest.get("seed", 0))
-        outcome, log = run(scenario, rng=replication_rng(seed, index), draw=True)
+        drawn = chosen.manifest.get("red_lines", "drawn") == "drawn"  # folders made before the choice drew them
+        outcome, log = run(scenario, rng=replication_rng(seed, index), draw=drawn)
     except Exception as exc:  # the page says why the run could not be replayed, and goes on
         return f'<section id="sample"><h2>Sample run</h2><p>Replay failed: {cell(exc)}</p></section>'
     drafts = [e["package"] or {} for e in log.entries if e["kind"] in ("draft", "offer")]
@@ -473,6 +474,7 @@ def _errors(results: list[Results]) -> str:
 
 def _provenance(results: list[Results]) -> str:
     fields = (("scenario file", "scenario_file"), ("scenario sha256", "scenario_sha256"), ("root seed", "seed"),
+              ("red lines", "red_lines"),
               ("replications", "replications"), ("replications asked", "replications_asked"),
               ("stopped early", "stopped_early"), ("backend", "backend"), ("workers", "workers"),
               ("chunk size", "chunk_size"), ("started", "started"), ("finished", "finished"),

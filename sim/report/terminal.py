@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rich.console import Console
@@ -20,6 +20,7 @@ from rich.text import Text
 
 from sim.analysis.explanation import Explanation, Point
 from sim.analysis.narrate import terms_text
+from sim.constraints.compile import STATED
 from sim.constraints.evaluation import Evaluation, PartyStance, RedLineJudgement, WalkAwayJudgement
 from sim.errors import Diagnostic, ScenarioError
 from sim.scenario.hints import quoted
@@ -268,6 +269,20 @@ def _what(entry: dict[str, object]) -> Text:
     if entry.get("cause"):
         what.append(shown(f": {entry['cause']}"), style="")
     return what
+
+
+def render_red_lines(versions: Mapping[str, str | None], drawn: bool, console: Console) -> None:
+    """Say which red lines the run played: as stated, or drawn (naming those not drawn as stated)."""
+    if not drawn:
+        console.print(plain("Red lines as stated (--draw draws each one's real version from its confidence)."),
+                      soft_wrap=True)
+        return
+    changed = {ref: version for ref, version in versions.items() if version != STATED}
+    shown = "; ".join(f"{ref} {'dropped (a bluff)' if version is None else f'in its version {version!r}'}"
+                      for ref, version in changed.items())
+    rest = len(versions) - len(changed)
+    console.print(plain(f"Red lines drawn from their confidence: {shown or 'every one as stated'}"
+                        f"{f'; the other {rest} as stated' if changed and rest else ''}."), soft_wrap=True)
 
 
 def render_outcome(outcome: dict[str, object], console: Console) -> None:

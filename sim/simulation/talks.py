@@ -179,6 +179,7 @@ class Talks:
         self.agreement: tuple[float, int] | None = None
         self.refusals = Refusals()
         self.stop_reason = "the horizon was reached"
+        self.ended_by_event = False
         self._everyone = set(self.principals)
         self._max_rounds = self.settings.max_rounds
         self._last_round = last_round(self._max_rounds)
@@ -280,9 +281,10 @@ class Talks:
     def _horizon_reached(self, _: simpy.Event) -> None:
         self._finish(self.stop_reason)
 
-    def _finish(self, reason: str) -> None:
+    def _finish(self, reason: str, by_event: bool = False) -> None:
         if not self.done.triggered:
             self.stop_reason = reason
+            self.ended_by_event = by_event
             self.done.succeed()
 
     def _relative_time(self) -> float:
@@ -314,7 +316,7 @@ class Talks:
         if event.kind == "summit" and at >= 0:
             yield from self._summit(event)
         if event.ends_talks:
-            self._finish(f"the deadline '{event.title or event.id}' passed")
+            self._finish(f"the deadline '{event.title or event.id}' passed", by_event=True)
 
     def _answers_at(self, event: Event) -> None:
         """The principals that give their answer to the text on the table at this event (mediated talks)."""
@@ -338,7 +340,7 @@ class Talks:
                 self.draws[f"shocks:{event.id}"] = int(self.draws[f"shocks:{event.id}"]) + 1
                 self._happen(event, "shock")
                 if event.ends_talks:  # a regional war, say
-                    self._finish(f"'{event.title or event.id}' ended the talks")
+                    self._finish(f"'{event.title or event.id}' ended the talks", by_event=True)
                     return
 
     def _happen(self, event: Event, kind: str) -> None:
@@ -750,12 +752,13 @@ class Talks:
         """How the run ended: the deal, or what blocked one (logged as the last entry)."""
         if self.agreement is not None:
             at, package = self.agreement
-            return self._ending(day=at, package=package, blocking=(), reason="agreement")
-        blocking, reason = self._blocking()
+            return self._ending(day=at, package=package, blocking=(), reason="agreement", ending="agreement")
+        blocking, reason, ending = self._blocking()
         self.log.add(self.env.now, "end", cause=reason)
-        return self._ending(day=None, package=None, blocking=blocking, reason=reason)
+        return self._ending(day=None, package=None, blocking=blocking, reason=reason, ending=ending)
 
-    def _ending(self, *, day: float | None, package: int | None, blocking: tuple[str, ...], reason: str) -> Outcome:
+    def _ending(self, *, day: float | None, package: int | None, blocking: tuple[str, ...], reason: str,
+                ending: str) -> Outcome:
         """The outcome record: the deal's day and package (None without one), or what blocked it, and why."""
         world = self.world
         versions: dict[str, str | None] = {}
@@ -765,13 +768,16 @@ class Talks:
             scenario=self.scenario.id, seed=self.seed, agreed=package is not None, day=day,
             date=None if day is None else self.log.day(day),
             package=None if package is None else world.terms(package),
-            rounds=self.rounds, drafts=self.drafts, blocking=blocking, reason=reason,
+            rounds=self.rounds, drafts=self.drafts, blocking=blocking, reason=reason, ending=ending,
             best_refused={p: {"package": world.terms(best), "utility": round(u, 6)}
                           for p, (u, best) in self.refusals.most_valued().items()},
             versions=versions, walk_aways=dict(world.walk_away), draws=dict(self.draws))
 
-    def _blocking(self) -> tuple[tuple[str, ...], str]:
-        """Why no deal: the clashing red lines if no package is left, else what the last text broke."""
+    def _blocking(self) -> tuple[tuple[str, ...], str, str]:
+        """Why no deal: the clashing red lines if no package is left, else what the last text broke.
+
+        With them, the reason in words and the ending (a key of :data:`ENDINGS`).
+        """
         if not self.world.feasible().any():
             refs = [r for r, s in self.world.red_lines.items() if s.active is not None]
             parties = list(self.world.utility)
@@ -779,10 +785,11 @@ class Talks:
             names = refs + [f"{p}/reservation-value" for p in parties]
             report = enumerate_sets(holds, np.ones(len(names)), limit=10)
             members = list(dict.fromkeys(names[i] for clash in report.clashing_sets for i in clash))
-            return tuple(members), f"no package meets every active red line ({self.stop_reason})"
+            return tuple(members), f"no package meets every active red line ({self.stop_reason})", "no-zopa"
         text = self.text.package
         broken = self.world.broken(text, open_issues=self.text.open) if text is not None else []
-        return tuple(broken), f"a deal was possible but not reached; {self.stop_reason}"
+        ending = "ended-by-event" if self.ended_by_event else "not-reached"
+        return tuple(broken), f"a deal was possible but not reached; {self.stop_reason}", ending
 
 
 def _raise_if_failed(process: simpy.Process) -> None:

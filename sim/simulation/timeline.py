@@ -166,6 +166,16 @@ class EventLog:
         return "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in self.entries)
 
 
+
+ENDINGS = {
+    "agreement": "the parties agreed",
+    "no-zopa": "no package met every active red line and walk-away value",
+    "ended-by-event": "a deal was possible, but an event ended the talks first",
+    "not-reached": "a deal was possible but not reached before the talks ran out of time or rounds",
+}
+"""Why a run ended: an agreement, no deal space left, an event that ended the talks while a deal
+was possible, or the talks running out while one was possible (in that order of precedence)."""
+
 @dataclass(frozen=True)
 class Outcome:
     """How a run ended: the deal and its date, or who and what blocked it."""
@@ -180,6 +190,8 @@ class Outcome:
     drafts: int
     blocking: tuple[str, ...]
     reason: str
+    ending: str
+    """Why the run ended, as one of :data:`ENDINGS`' keys (``reason`` says it in words, with details)."""
     best_refused: dict[str, dict[str, Any]]
     versions: dict[str, str | None]
     walk_aways: dict[str, float]
@@ -187,7 +199,7 @@ class Outcome:
 
     def __init__(self, scenario: str, seed: int | None, agreed: bool, day: float | None, date: str | None,
                  package: dict[str, Any] | None, rounds: int, drafts: int, blocking: tuple[str, ...], reason: str,
-                 best_refused: dict[str, dict[str, Any]], versions: dict[str, str | None],
+                 ending: str, best_refused: dict[str, dict[str, Any]], versions: dict[str, str | None],
                  walk_aways: dict[str, float], draws: dict[str, bool | int]) -> None:
         """The dataclass's own constructor, the fields in order, written out to set them faster.
 
@@ -197,7 +209,8 @@ class Outcome:
         frozen as any: setting or deleting a field raises ``FrozenInstanceError``.
         """
         vars(self).update(scenario=scenario, seed=seed, agreed=agreed, day=day, date=date, package=package,
-                          rounds=rounds, drafts=drafts, blocking=blocking, reason=reason, best_refused=best_refused,
+                          rounds=rounds, drafts=drafts, blocking=blocking, reason=reason, ending=ending,
+                          best_refused=best_refused,
                           versions=versions, walk_aways=walk_aways, draws=draws)
 
     def to_dict(self) -> dict[str, Any]:
@@ -205,7 +218,8 @@ class Outcome:
         return {"scenario": self.scenario, "seed": self.seed, "agreed": self.agreed,
                 "date": self.date, "day": None if self.day is None else _rounded(self.day),
                 "package": self.package, "rounds": self.rounds, "drafts": self.drafts,
-                "blocking": list(self.blocking), "reason": self.reason, "best_refused": self.best_refused,
+                "blocking": list(self.blocking), "reason": self.reason, "ending": self.ending,
+                "best_refused": self.best_refused,
                 "red_line_versions": self.versions,
                 "reservations": {p: _rounded(v) for p, v in self.walk_aways.items()},
                 "draws": self.draws}
