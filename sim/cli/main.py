@@ -15,6 +15,7 @@ import threading
 import traceback
 from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from rich.console import Console
 from sim.analysis.explain import explain
 from sim.cli.genius import add_import_genius_command, run_import_genius
 from sim.cli.sweep import (
+    DEFAULT_REPLICATIONS,
     add_red_line_options,
     add_run_options,
     comparison_table,
@@ -36,12 +38,12 @@ from sim.cli.terms import parse_terms
 from sim.constraints.evaluation import evaluate
 from sim.errors import OUT_OF_MEMORY, WORKER_DIED, Diagnostic, NegsimError, UsageError, os_problem
 from sim.experiments.compare import compare_folders
-from sim.experiments.replicate import replication_rng
+from sim.experiments.replicate import DEFAULT_TIME_LIMIT, replication_rng
 from sim.experiments.results import MARKERS, OutputFolder, write_json
-from sim.experiments.sweep import SweepSettings, sweep
+from sim.experiments.sweep import SweepInterrupted, SweepSettings, resumable, sweep
 from sim.files.inputs import require_scenario_file
 from sim.files.outputs import check_output, is_stdout, write_output
-from sim.interrupts import forget_interrupt, note_interrupt
+from sim.interrupts import deferring, forget_interrupt, note_interrupt
 from sim.report.html import add_report_command, run_report
 from sim.report.terminal import (
     json_text,
@@ -54,7 +56,7 @@ from sim.report.terminal import (
     render_timeline,
     shown_error,
 )
-from sim.scenario.loader import inspect
+from sim.scenario.loader import inspect, loads
 from sim.scenario.model import Scenario
 from sim.scenario.schema import json_schema_text
 from sim.scenario.sources import check_quotes
@@ -73,10 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     _add_explain(commands)
     _add_run(commands)
     sw = commands.add_parser("sweep", help="many seeded replications into a results folder")
-    sw.add_argument("file", type=Path, metavar="FILE")
-    add_run_options(sw)
+    sw.add_argument("file", type=Path, metavar="FILE", nargs="?", help="the scenario (not with --resume)")
+    add_run_options(sw, output_required=False)
     sw.add_argument("--max-errors", type=int, metavar="K",
                     help="stop once K replications have failed, keeping those that ran (default: never stop)")
+    sw.add_argument("--resume", type=Path, metavar="DIR",
+                    help="finish the interrupted sweep in DIR, as it was started (its scenario, seed and size)")
     cp = commands.add_parser("compare", help="compare scenario variants over the same seeded replications")
     cp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the baseline first, then variants")
     add_run_options(cp)
@@ -139,7 +143,8 @@ def _stop_on_signals() -> None:
 
     def handler(signum: int, frame: object) -> None:
         note_interrupt()  # kept too: a library may swallow the exception raised here
-        raise KeyboardInterrupt
+        if not deferring():  # a sweep writing a chunk, or keeping what a stopped sweep did, looks afterwards
+            raise KeyboardInterrupt
 
     forget_interrupt()  # one of an earlier command run in this process (a test, a notebook) is over
     if threading.current_thread() is threading.main_thread():
@@ -181,6 +186,11 @@ def _failed(exc: BaseException) -> int:
         case NegsimError():
             print(f"negsim: error: {shown_error(exc)}", file=sys.stderr)
             return EXIT_FINDINGS
+        case SweepInterrupted():
+            print(f"negsim: interrupted; kept the {exc.result['replications']:,} replications that ran (of "
+                  f"{exc.result['replications_asked']:,}) in {exc.output}: `negsim sweep --resume {exc.output}` "
+                  "runs the rest", file=sys.stderr)
+            return 130
         case KeyboardInterrupt():
             print("negsim: interrupted", file=sys.stderr)
             return 130
@@ -380,38 +390,75 @@ def _check_run_options(args: argparse.Namespace, scenario: Scenario) -> bool:
 
 
 def _settings(args: argparse.Namespace) -> SweepSettings:
-    if args.replications < 1 or args.jobs < 1 or args.chunk_size < 1:
+    replications = DEFAULT_REPLICATIONS if args.replications is None else args.replications
+    time_limit = DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
+    if replications < 1:
         raise UsageError("-n, --jobs and --chunk-size must be at least 1")
-    if args.scheduler and args.backend != "dask":
-        raise UsageError("--scheduler goes with --backend dask")
-    if not 0 < args.time_limit < float("inf"):
-        raise UsageError(f"--time-limit must be a number of seconds above 0, got {args.time_limit:g}")
+    if not 0 < time_limit < float("inf"):
+        raise UsageError(f"--time-limit must be a number of seconds above 0, got {time_limit:g}")
     max_errors = getattr(args, "max_errors", None)  # sweep's alone
     if max_errors is not None and max_errors < 1:
         raise UsageError(f"--max-errors must be at least 1, got {max_errors}")
-    return SweepSettings(args.replications, args.seed, args.jobs, args.backend, args.scheduler,
-                         args.chunk_size, args.trace, args.parquet, time_limit=args.time_limit, max_errors=max_errors,
-                         draw=args.draw)
+    return replace(_running(args), n=replications, seed=args.seed or 0, trace=bool(args.trace),
+                   time_limit=time_limit, max_errors=max_errors, draw=bool(args.draw))
+
+
+def _running(args: argparse.Namespace) -> SweepSettings:
+    """Where and how the replications run, which changes no result (what a --resume may choose anew)."""
+    if args.jobs < 1 or args.chunk_size < 1:
+        raise UsageError("-n, --jobs and --chunk-size must be at least 1")
+    if args.scheduler and args.backend != "dask":
+        raise UsageError("--scheduler goes with --backend dask")
+    return SweepSettings(DEFAULT_REPLICATIONS, jobs=args.jobs, backend=args.backend, scheduler=args.scheduler,
+                         chunk_size=args.chunk_size, parquet=args.parquet)
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    if args.resume is not None:
+        return _resume(args)
+    if args.file is None or args.output is None:
+        raise UsageError("sweep needs a scenario FILE and -o DIR (or --resume DIR to finish an interrupted sweep)")
     scenario = _load_for_command(args.file)
     settings = _settings(args)
     with progress_bar(settings.n, f"sweeping {scenario.id}", args.quiet) as advance:
         result = sweep(scenario, args.file, settings, args.output, overwrite=args.force, progress=advance,
                        argv=_ARGV, notify=_notice)
+    return _swept(args, result, args.output)
+
+
+def _resume(args: argparse.Namespace) -> int:
+    """Finish an interrupted sweep as it was started: its scenario, seed, size and red lines from its folder."""
+    given = [name for name, value in (("FILE", args.file), ("-o", args.output), ("-n", args.replications),
+                                      ("--seed", args.seed), ("--draw or --stated", args.draw),
+                                      ("--trace", args.trace), ("--time-limit", args.time_limit),
+                                      ("--max-errors", args.max_errors), ("--force", args.force or None))
+             if value is not None]
+    if given:
+        raise UsageError(f"--resume finishes a sweep as it was started, from its manifest.json: leave out "
+                         f"{', '.join(given)}")
+    stopped = resumable(args.resume)
+    settings = stopped.settings(_running(args))
+    scenario = loads(stopped.text, str(args.resume / "scenario.yaml"))
+    with progress_bar(settings.n, f"sweeping {scenario.id}", args.quiet) as advance:
+        result = sweep(scenario, stopped.scenario_path, settings, args.resume, progress=advance, argv=_ARGV,
+                       notify=_notice, resume_text=stopped.text)
+    return _swept(args, result, args.resume)
+
+
+def _swept(args: argparse.Namespace, result: dict[str, Any], output: Path) -> int:
+    """Show a finished sweep (its table, or JSON; the report if asked) and return the exit code."""
     if args.report:
         from sim.report.html import write_report
 
-        write_report([args.output], args.output / "report.html")
+        write_report([output], output / "report.html")
     if args.json:
-        _dump({**result, "output": str(args.output)})
+        _dump({**result, "output": str(output)})
     else:
         console = _console()
         console.print(summary_table([result]))
         for note in identical_runs_notes([result]):
             console.print(plain(note))
-        print(f"results in {args.output}", file=sys.stderr)
+        print(f"results in {output}", file=sys.stderr)
     return _failed_replications([result])
 
 
@@ -466,7 +513,10 @@ def _compare(args: argparse.Namespace) -> int:
     with OutputFolder(output, "compare", overwrite=args.force, notify=_notice) as work:
         for scenario, path in zip(scenarios, args.files, strict=True):
             with progress_bar(settings.n, f"sweeping {scenario.id}", args.quiet) as advance:
-                results.append(sweep(scenario, path, settings, work / scenario.id, progress=advance, argv=_ARGV))
+                try:
+                    results.append(sweep(scenario, path, settings, work / scenario.id, progress=advance, argv=_ARGV))
+                except SweepInterrupted:  # a comparison is kept whole or not at all: its folder goes
+                    raise KeyboardInterrupt from None
         comparison = compare_folders([work / i for i in ids], ids)
         write_json(work / "compare.json", {"kind": MARKERS["compare"], **comparison}, shown=output)
     if args.report:

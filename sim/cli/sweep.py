@@ -44,14 +44,21 @@ def add_red_line_options(parser: argparse.ArgumentParser) -> None:
                        help="play every red line as stated (the default)")
     group.add_argument("--draw", "--draw-red-lines", dest="draw", action="store_true",
                        help="draw each red line's real version from its confidence and alternatives, run by run")
-    parser.set_defaults(draw=False)
+    parser.set_defaults(draw=None)  # neither given: as stated (None tells a --resume that nothing was asked)
 
 
-def add_run_options(parser: argparse.ArgumentParser) -> None:
-    """Options shared by ``sweep`` and ``compare``: size, seed, red lines, backend, output."""
-    parser.add_argument("-n", "--replications", type=int, default=1000, metavar="N",
-                        help="replications per scenario (default 1000)")
-    parser.add_argument("--seed", type=seed, default=0, help="root seed (default 0)")
+DEFAULT_REPLICATIONS = 1000
+
+
+def add_run_options(parser: argparse.ArgumentParser, output_required: bool = True) -> None:
+    """Options shared by ``sweep`` and ``compare``: size, seed, red lines, backend, output.
+
+    Options that decide the results default to None here (their defaults are filled in by
+    the command), so that ``sweep --resume`` can tell that one was given.
+    """
+    parser.add_argument("-n", "--replications", type=int, metavar="N",
+                        help=f"replications per scenario (default {DEFAULT_REPLICATIONS})")
+    parser.add_argument("--seed", type=seed, help="root seed (default 0)")
     add_red_line_options(parser)
     parser.add_argument("--jobs", type=int, default=2, metavar="J", help="worker processes (default 2)")
     parser.add_argument("--backend", choices=("serial", "process", "dask"), default="process",
@@ -59,12 +66,13 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS", type=scheduler_address,
                         help="Dask scheduler address (tcp://host:8786); default: a local cluster")
     parser.add_argument("--chunk-size", type=int, default=100, metavar="K", help="replications per task")
-    parser.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, metavar="SECONDS",
+    parser.add_argument("--time-limit", type=float, metavar="SECONDS",
                         help=f"seconds one replication may compute before it becomes an error row "
                              f"(default {DEFAULT_TIME_LIMIT:g})")
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="results folder")
+    parser.add_argument("-o", "--output", type=Path, required=output_required, metavar="DIR", help="results folder")
     parser.add_argument("--force", action="store_true", help="replace an existing results folder")
-    parser.add_argument("--trace", action="store_true", help="also keep every run's event log (events.jsonl)")
+    parser.add_argument("--trace", action="store_true", default=None,
+                        help="also keep every run's event log (events.jsonl)")
     parser.add_argument("--parquet", action="store_true", help="also write replications.parquet (extra: parquet)")
     parser.add_argument("--report", action="store_true", help="also write report.html into the folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")

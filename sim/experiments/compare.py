@@ -8,24 +8,17 @@ then names the few conditions under which deals concentrate.
 
 from __future__ import annotations
 
-import csv
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.experiments.results import read_rows
 from sim.experiments.summary import Z95, quantile, wilson
 
 MIN_SHARE = 0.01
 Samples = list[tuple[set[str], bool]]
 """Replications as the assumptions that held in each and whether it ended in a deal."""
-
-
-def read_rows(folder: Path) -> Iterator[dict[str, str]]:
-    """Rows of a results folder's replications.csv, as strings."""
-    with (folder / "replications.csv").open(encoding="utf-8", newline="") as handle:
-        yield from csv.DictReader(handle)
 
 
 def rate_difference(agreed_a: int, n_a: int, agreed_b: int, n_b: int) -> dict[str, Any]:

@@ -133,26 +133,26 @@ def run_chunk(job: Job, start: int, stop: int) -> Chunk:
     return Chunk(start, rows, events)
 
 
-def chunks_of(n: int, size: int) -> list[tuple[int, int]]:
-    """Split ``range(n)`` into consecutive (start, stop) chunks of at most ``size``."""
-    return [(start, min(n, start + size)) for start in range(0, n, size)]
+def chunks_of(n: int, size: int, first: int = 0) -> list[tuple[int, int]]:
+    """Split ``range(first, n)`` into consecutive (start, stop) chunks of at most ``size``."""
+    return [(start, min(n, start + size)) for start in range(first, n, size)]
 
 
 def replicate_chunks(job: Job, n: int, executor: Executor | None = None, *, chunk_size: int = 100,
-                     window: int = 8) -> Generator[Chunk, None, None]:
-    """Run ``n`` replications, yielding chunks in order; at most ``window`` chunks in flight.
+                     window: int = 8, start: int = 0) -> Generator[Chunk, None, None]:
+    """Run replications ``start`` to ``n - 1``, yielding chunks in order; at most ``window`` chunks in flight.
 
     Closing the iterator early cancels the chunks that have not started.
     """
-    plan = chunks_of(n, chunk_size)
+    plan = chunks_of(n, chunk_size, start)
     if executor is None:
-        for start, stop in plan:
-            yield run_chunk(job, start, stop)
+        for first, stop in plan:
+            yield run_chunk(job, first, stop)
         return
     pending: deque[Future[Chunk]] = deque()
     try:
-        for start, stop in plan:
-            pending.append(executor.submit(run_chunk, job, start, stop))
+        for first, stop in plan:
+            pending.append(executor.submit(run_chunk, job, first, stop))
             if len(pending) >= window:
                 yield pending.popleft().result()
                 raise_if_interrupted()

@@ -185,20 +185,28 @@ class ResultsFolder:
     """Context manager over a sweep's results folder under construction: replications.csv streamed, and the rest."""
 
     def __init__(self, target: Path, columns: list[str], *, overwrite: bool = False, trace: bool = False,
-                 notify: Notify | None = None) -> None:
-        self.folder = OutputFolder(target, "sweep", overwrite=overwrite, notify=notify)
+                 notify: Notify | None = None, continuing: bool = False) -> None:
+        """``continuing``: the target is a stopped sweep's folder, whose rows (and events) the new one starts from.
+
+        It stays as it is until the new folder, its rows and the new ones, takes its place.
+        """
+        self.folder = OutputFolder(target, "sweep", overwrite=overwrite or continuing, notify=notify)
         self.target = target
         self.columns = columns
         self.trace = trace
+        self.continuing = continuing
         self._files: list[IO[str]] = []
 
     def __enter__(self) -> ResultsFolder:
         self.work = self.folder.__enter__()
         try:
+            if self.continuing:
+                self._copy_started()
             self._csv_file = self._open("replications.csv")
             self._csv = csv.writer(self._csv_file, lineterminator="\n")
-            with _writing(self.target):
-                self._csv.writerow(self.columns)
+            if not self.continuing:
+                with _writing(self.target):
+                    self._csv.writerow(self.columns)
             self._events = self._open("events.jsonl") if self.trace else None
         except BaseException as exc:
             self._close_files()
@@ -208,15 +216,34 @@ class ResultsFolder:
 
     def _open(self, name: str) -> IO[str]:
         with _writing(self.target):
-            handle = (self.work / name).open("w", encoding="utf-8", newline="")
+            handle = (self.work / name).open("a" if self.continuing else "w", encoding="utf-8", newline="")
         self._files.append(handle)
         return handle
+
+    def _copy_started(self) -> None:
+        """Start from the stopped sweep's rows and events (copies: its folder is left as it is meanwhile)."""
+        source = self.folder.target
+        with _writing(self.target):
+            header = next(csv.reader((source / "replications.csv").open(encoding="utf-8", newline="")), [])
+        if header != self.columns:
+            raise UsageError(f"'{self.target}': replications.csv has other columns than this scenario's sweep "
+                             "writes; it cannot be continued (run the sweep again into a new folder)")
+        with _writing(self.target):
+            shutil.copyfile(source / "replications.csv", self.work / "replications.csv")
+            if self.trace:
+                shutil.copyfile(source / "events.jsonl", self.work / "events.jsonl")
+
+    def flush(self) -> None:
+        """Write what the open files buffer, so that the rows can be read back."""
+        with _writing(self.target):
+            for handle in self._files:
+                handle.flush()
 
     def write_rows(self, rows: list[dict[str, Any]]) -> None:
         """Append replication rows to replications.csv."""
         with _writing(self.target):
             for row in rows:
-                self._csv.writerow([_cell(row.get(column)) for column in self.columns])
+                self._csv.writerow([cell(row.get(column)) for column in self.columns])
 
     def write_events(self, lines: list[str]) -> None:
         """Append traced event-log lines to events.jsonl."""
@@ -256,6 +283,17 @@ class ResultsFolder:
             self.folder.__exit__(type(error), error, None)
             raise error
         self.folder.__exit__(kind, exc, tb)
+
+
+def read_rows(folder: Path) -> Iterator[dict[str, str]]:
+    """Rows of a results folder's replications.csv, as strings."""
+    with (folder / "replications.csv").open(encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle)
+
+
+def typed_row(cells: dict[str, str]) -> dict[str, Any]:
+    """A row read back from replications.csv, with ``agreed`` a boolean again (None on an error row)."""
+    return {**cells, "agreed": {"true": True, "false": False}.get(cells.get("agreed", ""))}
 
 
 def write_json(path: Path, data: Any, *, shown: Path) -> None:
@@ -358,7 +396,8 @@ def _process_start(pid: int) -> int | None:
         return None
 
 
-def _cell(value: object) -> str:
+def cell(value: object) -> str:
+    """A value as replications.csv holds it (what summaries are worked out from, so that a resumed sweep's match)."""
     if value is None:
         return ""
     if value is True:

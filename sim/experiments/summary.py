@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+
+from sim.experiments.results import cell
 
 Z95 = 1.959963984540054
 
@@ -74,7 +77,7 @@ class Summary:
     def add(self, row: dict[str, Any]) -> None:
         """Take one replication row into the summary."""
         self.runs += 1
-        self.outcomes.add(hash(tuple([value for key, value in row.items() if _is_outcome(key)])))
+        self.outcomes.add(hash(tuple([cell(value) for key, value in row.items() if _is_outcome(key)])))
         error = row.get("error")
         if error:
             self.errors += 1
@@ -82,12 +85,18 @@ class Summary:
             return
         if row["agreed"]:
             self.agreed += 1
-            self.days.append(float(row["day"]))
+            self.days.append(float(cell(row["day"])))  # as replications.csv holds it (a resumed sweep reads that)
             for key, value in row.items():
                 if key.startswith("term:"):
                     self.terms.setdefault(key[5:], Counter())[_label(value)] += 1
         else:
             self.blocking.update(str(row["blocking"]).split())
+
+    def add_all(self, rows: Iterable[dict[str, Any]]) -> Summary:
+        """Take these rows into the summary (and return it)."""
+        for row in rows:
+            self.add(row)
+        return self
 
     def _note_error(self, error: str) -> None:
         kind = error_kind(error)
