@@ -115,10 +115,11 @@ def test_sweep_writes_a_complete_results_folder(tmp_path: Path, capsys: pytest.C
 
 
 def test_failed_replications_are_counted_by_the_kind_of_their_error_most_first() -> None:
-    summary = Summary(date(2024, 1, 1))
-    for error in ["UsageError: too big", "RunTooLong: 1,024 events", "RunTooLong: 2,048 events", "",
-                  "MemoryError: ", "no name: a text", "RunTooLong: 3,072 events"]:
-        summary.add({"error": error, "agreed": False, "blocking": ""})
+    columns = ["replication", "agreed", "day", "blocking", "error"]
+    summary = Summary(date(2024, 1, 1), columns)
+    for k, error in enumerate(["UsageError: too big", "RunTooLong: 1,024 events", "RunTooLong: 2,048 events", "",
+                               "MemoryError: ", "no name: a text", "RunTooLong: 3,072 events"]):
+        summary.add([str(k), "" if error else "false", "", "", error])
     kinds = summary.to_dict()["errors_by_kind"]
     assert list(kinds.items()) == [("RunTooLong", {"count": 3, "first": "RunTooLong: 1,024 events"}),
                                    ("UsageError", {"count": 1, "first": "UsageError: too big"}),
@@ -278,7 +279,10 @@ def test_a_sweep_stopped_in_code_keeps_the_chunks_it_wrote(tmp_path: Path) -> No
     (lambda folder: (folder / "manifest.json").write_text(json.dumps(
         {**json.loads((folder / "manifest.json").read_text()), "seed": "2"})), "its manifest.json lacks seed"),
     (lambda folder: (folder / "notes.txt").write_text("mine"), "holds 'notes.txt', which negsim did not write"),
-], ids=["scenario-changed", "row-lost", "manifest-edited", "foreign-file"])
+    (lambda folder: (folder / "replications.csv").write_text(
+        (folder / "replications.csv").read_text().rsplit(",", 1)[0] + "\n"),
+     "replications.csv line 21 has not as many cells as its header"),
+], ids=["scenario-changed", "row-lost", "manifest-edited", "foreign-file", "cell-lost"])
 def test_a_folder_that_cannot_be_resumed_is_refused_and_left_as_it_is(
         change: Callable[[Path], object], problem: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = _interrupted_folder(tmp_path)

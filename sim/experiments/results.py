@@ -224,7 +224,7 @@ class ResultsFolder:
         """Start from the stopped sweep's rows and events (copies: its folder is left as it is meanwhile)."""
         source = self.folder.target
         with _writing(self.target):
-            header = next(csv.reader((source / "replications.csv").open(encoding="utf-8", newline="")), [])
+            header = read_header(source)
         if header != self.columns:
             raise UsageError(f"'{self.target}': replications.csv has other columns than this scenario's sweep "
                              "writes; it cannot be continued (run the sweep again into a new folder)")
@@ -239,11 +239,13 @@ class ResultsFolder:
             for handle in self._files:
                 handle.flush()
 
-    def write_rows(self, rows: list[dict[str, Any]]) -> None:
-        """Append replication rows to replications.csv."""
+    def write_rows(self, rows: list[dict[str, Any]]) -> list[list[str]]:
+        """Append replication rows to replications.csv; return each row's cells as written."""
+        columns = self.columns
+        written = [[cell(row.get(column)) for column in columns] for row in rows]
         with _writing(self.target):
-            for row in rows:
-                self._csv.writerow([cell(row.get(column)) for column in self.columns])
+            self._csv.writerows(written)
+        return written
 
     def write_events(self, lines: list[str]) -> None:
         """Append traced event-log lines to events.jsonl."""
@@ -291,9 +293,18 @@ def read_rows(folder: Path) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(handle)
 
 
-def typed_row(cells: dict[str, str]) -> dict[str, Any]:
-    """A row read back from replications.csv, with ``agreed`` a boolean again (None on an error row)."""
-    return {**cells, "agreed": {"true": True, "false": False}.get(cells.get("agreed", ""))}
+def read_header(folder: Path) -> list[str]:
+    """The header of a results folder's replications.csv (empty if it has none)."""
+    with (folder / "replications.csv").open(encoding="utf-8", newline="") as handle:
+        return next(csv.reader(handle), [])
+
+
+def read_cells(folder: Path) -> Iterator[list[str]]:
+    """Rows of a results folder's replications.csv as lists of cells, in the order of its header (not included)."""
+    with (folder / "replications.csv").open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        next(rows, None)
+        yield from rows
 
 
 def write_json(path: Path, data: Any, *, shown: Path) -> None:
@@ -397,7 +408,7 @@ def _process_start(pid: int) -> int | None:
 
 
 def cell(value: object) -> str:
-    """A value as replications.csv holds it (what summaries are worked out from, so that a resumed sweep's match)."""
+    """A value as replications.csv holds it (what summaries are worked out from)."""
     if value is None:
         return ""
     if value is True:

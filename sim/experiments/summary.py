@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any
-
-from sim.experiments.results import cell
 
 Z95 = 1.959963984540054
 
@@ -58,9 +57,15 @@ def error_kind(error: str) -> str:
 
 @dataclass
 class Summary:
-    """Accumulates replication rows one at a time, in constant memory per distinct value."""
+    """Accumulates replication rows one at a time, in constant memory per distinct value.
+
+    A row is its cells as replications.csv holds them, in the order of ``columns``: the
+    summary of a sweep read back from its file (a stopped one, a resumed one) is then the one
+    it had while running, to the byte.
+    """
 
     start: date
+    columns: Sequence[str]
     uncertain: list[str] = field(default_factory=list)
     """What the scenario's runs draw that can differ between them (:func:`sim.simulation.draws.uncertainties`)."""
     runs: int = 0
@@ -73,29 +78,36 @@ class Summary:
     """Failed replications by the kind of their error, each with the first one's text."""
     outcomes: set[int] = field(default_factory=set)
     """A hash of each distinct outcome (a row but for its replication, seed, replay command and draws)."""
+    _at: dict[str, int] = field(init=False, repr=False)
+    _outcome: Callable[[Sequence[str]], object] = field(init=False, repr=False)
 
-    def add(self, row: dict[str, Any]) -> None:
-        """Take one replication row into the summary."""
+    def __post_init__(self) -> None:
+        self._at = {name: k for k, name in enumerate(self.columns)}
+        self._outcome = itemgetter(*[k for name, k in self._at.items() if _is_outcome(name)])
+        self.terms = {name[5:]: Counter() for name in self.columns if name.startswith("term:")}
+
+    def add(self, cells: Sequence[str]) -> None:
+        """Take one replication row (its cells, in the order of ``columns``) into the summary."""
+        at = self._at
         self.runs += 1
-        self.outcomes.add(hash(tuple([cell(value) for key, value in row.items() if _is_outcome(key)])))
-        error = row.get("error")
+        self.outcomes.add(hash(self._outcome(cells)))
+        error = cells[at["error"]]
         if error:
             self.errors += 1
-            self._note_error(str(error))
+            self._note_error(error)
             return
-        if row["agreed"]:
+        if cells[at["agreed"]] == "true":
             self.agreed += 1
-            self.days.append(float(cell(row["day"])))  # as replications.csv holds it (a resumed sweep reads that)
-            for key, value in row.items():
-                if key.startswith("term:"):
-                    self.terms.setdefault(key[5:], Counter())[_label(value)] += 1
+            self.days.append(float(cells[at["day"]]))
+            for issue, counts in self.terms.items():
+                counts[cells[at[f"term:{issue}"]]] += 1
         else:
-            self.blocking.update(str(row["blocking"]).split())
+            self.blocking.update(cells[at["blocking"]].split())
 
-    def add_all(self, rows: Iterable[dict[str, Any]]) -> Summary:
+    def add_all(self, rows: Iterable[Sequence[str]]) -> Summary:
         """Take these rows into the summary (and return it)."""
-        for row in rows:
-            self.add(row)
+        for cells in rows:
+            self.add(cells)
         return self
 
     def _note_error(self, error: str) -> None:
@@ -140,7 +152,7 @@ class Summary:
             "agreed_by_date": self._cumulative(days),
             "blocking": dict(sorted(self.blocking.items(), key=lambda kv: (-kv[1], kv[0]))),
             "terms": {issue: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
-                      for issue, c in self.terms.items()},
+                      for issue, c in self.terms.items() if c},
         }
 
     def _date(self, day: float) -> str:
@@ -158,10 +170,6 @@ class Summary:
 def _is_outcome(column: str) -> bool:
     """Whether a column of replications.csv is part of a run's outcome (not its index, seed, replay or draws)."""
     return column not in ("replication", "root_seed", "replay") and not column.startswith(("version:", "draw:"))
-
-
-def _label(value: object) -> str:
-    return "true" if value is True else "false" if value is False else str(value)
 
 
 def _r(value: float) -> float:

@@ -24,8 +24,8 @@ from sim.experiments.results import (
     Notify,
     ResultsFolder,
     negsim_folder_problem,
-    read_rows,
-    typed_row,
+    read_cells,
+    read_header,
 )
 from sim.experiments.summary import Summary
 from sim.files.outputs import write_failure
@@ -164,7 +164,7 @@ def sweep(scenario: Scenario, scenario_path: Path, settings: SweepSettings, outp
 def _kept_summary(scenario: Scenario, uncertain: list[str], folder: ResultsFolder) -> Summary:
     """The summary of the rows the folder under construction holds (a resumed sweep's start, a stopped one's end)."""
     folder.flush()
-    return Summary(scenario.start, uncertain).add_all(map(typed_row, read_rows(folder.path)))
+    return Summary(scenario.start, folder.columns, uncertain).add_all(read_cells(folder.path))
 
 
 def _replicate_into(folder: ResultsFolder, job: Job, settings: SweepSettings, summary: Summary,
@@ -182,10 +182,8 @@ def _take(chunks: Iterator[Chunk], folder: ResultsFolder, summary: Summary, sett
     """Write each chunk's rows and events and sum them up, to the last or to a stop; return why it stopped."""
     for chunk in chunks:
         with deferred():  # a chunk is written whole, or not at all
-            folder.write_rows(chunk.rows)
+            summary.add_all(folder.write_rows(chunk.rows))
             folder.write_events(chunk.events)
-            for row in chunk.rows:
-                summary.add(row)
         raise_if_interrupted()
         if progress is not None:
             progress(len(chunk.rows))
@@ -234,7 +232,9 @@ def resumable(folder: Path) -> Stopped:
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         text = (folder / "scenario.yaml").read_text(encoding="utf-8")
-        rows = sum(1 for _ in read_rows(folder))
+        header = read_header(folder)
+        short = next((k for k, cells in enumerate(read_cells(folder), 2) if len(cells) != len(header)), None)
+        rows = sum(1 for _ in read_cells(folder))
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot resume '{folder}': {exc}") from None
     wrong = [key for key, kind in _RESUMED_KEYS.items() if not isinstance(manifest.get(key), kind)]
@@ -249,6 +249,9 @@ def resumable(folder: Path) -> Stopped:
     if hashlib.sha256(text.encode()).hexdigest() != manifest["scenario_sha256"]:
         raise UsageError(f"cannot resume '{folder}': scenario.yaml is not the scenario that ran (its SHA-256 "
                          "differs from manifest.json's)")
+    if short is not None:
+        raise UsageError(f"cannot resume '{folder}': replications.csv line {short} has not as many cells as its "
+                         "header")
     if rows != manifest["replications"]:
         raise UsageError(f"cannot resume '{folder}': replications.csv has {rows} rows but manifest.json says "
                          f"{manifest['replications']} ran")
