@@ -90,7 +90,8 @@ def test_report_has_every_section_plot_and_table(built: tuple[Path, str]) -> Non
     for ref in ("israel/troops-in-philadelphi", "hamas/complete-withdrawal", "egypt/no-troops-in-philadelphi"):
         assert ref in text
     assert "requires &gt;= reduced" in text  # a red-line band, labelled with its condition
-    assert "+25.0%" in text and "0.001" in text  # compare.json: difference and p-value
+    assert "+25.0" in text and "+10.0 to +40.0" in text and "0.001" in text  # compare.json: difference, CI, p
+    assert "Difference of agreement rates, in percentage points" in text
     assert "the folder has no scenario.yaml" in text
 
 

@@ -37,7 +37,7 @@ from sim.cli.sweep import (
 from sim.cli.terms import parse_terms
 from sim.constraints.evaluation import evaluate
 from sim.errors import OUT_OF_MEMORY, WORKER_DIED, Diagnostic, NegsimError, UsageError, os_problem
-from sim.experiments.compare import compare_folders
+from sim.experiments.compare import compare_folders, differences_in_kind
 from sim.experiments.replicate import DEFAULT_TIME_LIMIT, replication_rng
 from sim.experiments.results import MARKERS, OutputFolder, write_json
 from sim.experiments.sweep import SweepInterrupted, SweepSettings, resumable, sweep
@@ -508,6 +508,9 @@ def _compare(args: argparse.Namespace) -> int:
         raise UsageError(f"the scenarios must have different ids, got {', '.join(ids)}")
     settings = _settings(args)
     output: Path = args.output
+    warnings = differences_in_kind(scenarios)
+    for warning in warnings:
+        print(f"negsim: warning: {warning}", file=sys.stderr)
     results = []
     # The whole folder is built as a partial one and renamed at the end: never a folder without compare.json.
     with OutputFolder(output, "compare", overwrite=args.force, notify=_notice) as work:
@@ -517,7 +520,7 @@ def _compare(args: argparse.Namespace) -> int:
                     results.append(sweep(scenario, path, settings, work / scenario.id, progress=advance, argv=_ARGV))
                 except SweepInterrupted:  # a comparison is kept whole or not at all: its folder goes
                     raise KeyboardInterrupt from None
-        comparison = compare_folders([work / i for i in ids], ids)
+        comparison = compare_folders([work / i for i in ids], ids, warnings)
         write_json(work / "compare.json", {"kind": MARKERS["compare"], **comparison}, shown=output)
     if args.report:
         from sim.report.html import write_report

@@ -108,8 +108,7 @@ def summary_table(results: list[dict[str, Any]]) -> Table:
         if rate is not None:
             shown += " (no interval)" if interval is None else \
                 f" ({interval[0]:.1%} to {interval[1]:.1%})"
-        blocker = next(iter(result["blocking"].items()), None)
-        top = f"{blocker[0]} ({blocker[1]} runs)" if blocker else "-"
+        top = top_blocking(result["blocking"])
         runs = str(result["replications"])
         if result.get("stopped_early"):
             runs += f" of {result['replications_asked']} asked, stopped early"
@@ -120,6 +119,15 @@ def summary_table(results: list[dict[str, Any]]) -> Table:
     return table
 
 
+def top_blocking(blocking: dict[str, int]) -> str:
+    """The red line that blocked most runs, or every one tied for most ("a, b (235 runs each)")."""
+    if not blocking:
+        return "-"
+    most = max(blocking.values())
+    tied = [ref for ref, count in blocking.items() if count == most]
+    return f"{', '.join(tied)} ({most} runs{' each' if len(tied) > 1 else ''})"
+
+
 def identical_runs_notes(results: list[dict[str, Any]]) -> list[str]:
     """A sentence for each scenario whose runs are all the same: they are copies, not a sample."""
     return [f"all {result['replications']} runs of {result['scenario']} are identical: nothing in this scenario "
@@ -128,29 +136,56 @@ def identical_runs_notes(results: list[dict[str, Any]]) -> list[str]:
             for result in results if result.get("identical_runs")]
 
 
+def points(value: float) -> str:
+    """A difference of two rates in percentage points, signed ("+27.1 pp")."""
+    return f"{value * 100:+.1f} pp"
+
+
+def interval_in_points(interval: list[float | None]) -> str:
+    """A 95% interval of a difference of rates in percentage points."""
+    low, high = interval
+    return "-" if low is None or high is None else f"{low * 100:+.1f} to {high * 100:+.1f} pp"
+
+
 def comparison_table(comparison: dict[str, Any]) -> Table:
-    """Differences against the baseline, then the assumptions that most move the deal rate."""
+    """Differences against the baseline (percentage points), then the assumptions whose effect is clear."""
     table = Table(title=plain(f"Against the baseline {comparison['scenarios'][0]}"), title_justify="left")
-    for name in ("variant", "difference in agreement rate (95% CI)", "p-value", "median date shift"):
+    for name in ("variant", "difference in agreement rate (95% CI)", "z", "p-value", "median date shift"):
         table.add_column(name, overflow="fold")
     for diff, shift in zip(comparison["differences"], comparison["date_shifts_days"], strict=True):
-        low, high = diff["ci95"]
         shown = "n/a (no run without error)"
         if diff["difference"] is not None:
-            shown = f"{diff['difference']:+.1%} ({low:+.1%} to {high:+.1%})"
+            shown = f"{points(diff['difference'])} ({interval_in_points(diff['ci95'])})"
+        z = "-" if diff["z"] is None else f"{diff['z']:.2f}"
         p_value = "-" if diff["p_value"] is None else f"{diff['p_value']:.3g}"
-        table.add_row(diff["b"], shown, p_value, "-" if shift is None else f"{shift:+.1f} days")
-    ranked = Table(title="Assumptions that most separate deal from no deal", title_justify="left")
-    for name in ("assumption", "deal rate with", "without", "effect", "runs with"):
+        table.add_row(diff["b"], shown, z, p_value, "-" if shift is None else f"{shift:+.1f} days")
+    ranked = Table(title="Assumptions whose effect on the deal rate is clear (95% interval excludes zero)",
+                   title_justify="left")
+    for name in ("assumption", "deal rate with", "without", "effect (95% CI)", "runs with"):
         ranked.add_column(name, overflow="fold")
     for row in comparison["assumptions"][:10]:
         ranked.add_row(plain(row["assumption"]), Text(f"{row['rate_with']:.1%}"), Text(f"{row['rate_without']:.1%}"),
-                       Text(f"{row['effect']:+.1%}"), Text(str(row["runs_with"])))
+                       Text(f"{points(row['effect'])} ({interval_in_points(row['ci95'])})"),
+                       Text(str(row["runs_with"])))
     grid = Table.grid(padding=(1, 0))
     grid.add_row(table)
-    grid.add_row(ranked)
+    if comparison["assumptions"]:
+        grid.add_row(ranked)
+    for line in comparison_notes(comparison):
+        grid.add_row(plain(line))
+    return grid
+
+
+def comparison_notes(comparison: dict[str, Any]) -> list[str]:
+    """The sentences under the tables: assumptions without a clear effect, and the box where deals concentrate."""
+    notes = []
+    unclear = comparison.get("no_clear_effect") or []
+    if unclear:
+        notes.append("No clear effect (the 95% interval contains zero): "
+                     f"{', '.join(row['assumption'] for row in unclear)}.")
     box = comparison.get("box") or {}
     if box.get("conditions"):
-        share = f"{box['density']:.0%} of those {box['runs']} runs agree, holding {box['coverage']:.0%} of all deals"
-        grid.add_row(plain(f"Deals concentrate where {' and '.join(box['conditions'])}: {share}."))
-    return grid
+        notes.append(f"Deals concentrate where {' and '.join(box['conditions'])}: {box['runs']} runs, "
+                     f"{box['density']:.0%} of them agreed, holding {box['coverage']:.0%} of all deals "
+                     f"(a box keeps at least {box['fewest_runs']} runs).")
+    return notes

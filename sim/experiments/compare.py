@@ -1,20 +1,24 @@
 """Compare scenario variants: agreement rates, dates, blockers, and what separates deal from no deal.
 
-The assumptions ranked are the uncertain draws of each replication (which version of
+The assumptions weighed are the uncertain draws of each replication (which version of
 each red line was real, who attended, whether events happened, shocks): for each, the
-agreement rate with and without it. A greedy peeling box, in the manner of PRIM,
-then names the few conditions under which deals concentrate.
+difference between the agreement rates with and without it, with a 95% interval; only
+those whose interval excludes zero are ranked as effects. A greedy peeling box, in the
+manner of PRIM, then names the few conditions under which deals concentrate, never from
+fewer runs than :data:`MIN_BOX_RUNS` (or :data:`MIN_BOX_SHARE` of them).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sim.experiments.results import read_rows
-from sim.experiments.summary import Z95, quantile, wilson
+from sim.experiments.summary import quantile, wilson
+from sim.scenario.model import Issue, Party, Scenario
 
 MIN_SHARE = 0.01
 Samples = list[tuple[set[str], bool]]
@@ -22,15 +26,18 @@ Samples = list[tuple[set[str], bool]]
 
 
 def rate_difference(agreed_a: int, n_a: int, agreed_b: int, n_b: int) -> dict[str, Any]:
-    """Difference of two agreement rates (b - a), Newcombe's 95% interval, two-sided z-test p-value.
+    """Difference of two agreement rates (b - a), Newcombe's 95% interval, and the two-proportion z-test.
 
-    A side without a single replication that ran (every one failed) has no rate: then the
-    rates it lacks, the difference, its interval and the p-value are None.
+    The difference and its interval are proportions (0.05 is 5 percentage points); ``z`` is
+    the test statistic (difference over its pooled standard error) and ``p_value`` its
+    two-sided p-value. A side without a single replication that ran (every one failed) has no
+    rate: then the rates it lacks, the difference, its interval, ``z`` and the p-value are
+    None; so are ``z`` and the p-value when both sides agree always or never (no variance).
     """
     if n_a == 0 or n_b == 0:
         return {"rate_a": round(agreed_a / n_a, 6) if n_a else None,
                 "rate_b": round(agreed_b / n_b, 6) if n_b else None,
-                "difference": None, "ci95": [None, None], "p_value": None, "z": Z95}
+                "difference": None, "ci95": [None, None], "z": None, "p_value": None}
     p_a, p_b = agreed_a / n_a, agreed_b / n_b
     low_a, high_a = wilson(agreed_a, n_a)
     low_b, high_b = wilson(agreed_b, n_b)
@@ -39,9 +46,17 @@ def rate_difference(agreed_a: int, n_a: int, agreed_b: int, n_b: int) -> dict[st
     upper = d + math.sqrt((high_b - p_b) ** 2 + (p_a - low_a) ** 2)
     pooled = (agreed_a + agreed_b) / (n_a + n_b)
     se = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
-    p_value = 1.0 if se == 0 else math.erfc(abs(d) / se / math.sqrt(2))
+    z = None if se == 0 else d / se
+    p_value = None if z is None else math.erfc(abs(z) / math.sqrt(2))
     return {"rate_a": round(p_a, 6), "rate_b": round(p_b, 6), "difference": round(d, 6),
-            "ci95": [round(lower, 6), round(upper, 6)], "p_value": float(f"{p_value:.6g}"), "z": Z95}
+            "ci95": [round(lower, 6), round(upper, 6)], "z": None if z is None else round(z, 6),
+            "p_value": None if p_value is None else float(f"{p_value:.6g}")}
+
+
+def excludes_zero(interval: list[float | None]) -> bool:
+    """Whether a 95% interval of a difference lies wholly on one side of zero."""
+    low, high = interval
+    return low is not None and high is not None and (low > 0 or high < 0)
 
 
 def _features(row: dict[str, str], scenario: str, baseline: str) -> set[str]:
@@ -74,42 +89,59 @@ def _version_words(version: str) -> str:
     return version
 
 
-def discover(samples: Samples) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Rank assumptions by how much they move the agreement rate; peel a box where deals concentrate."""
+MIN_BOX_RUNS = 30
+"""The fewest runs a box of conditions may hold, whatever the share below: a box of 7 runs says nothing."""
+MIN_BOX_SHARE = 0.05
+"""The smallest share of all runs a box of conditions may hold."""
+
+
+def discover(samples: Samples) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """What moves the deal rate: each assumption's effect with its 95% interval, and a box where deals concentrate.
+
+    Returns the assumptions whose interval excludes zero (the effects, largest first), those
+    whose interval contains it (no clear effect, by name), and the box. An effect is the deal
+    rate of the runs where the assumption held minus that of the runs where it did not, with
+    Newcombe's interval; each interval is 95% on its own, not adjusted for the number of
+    assumptions tried.
+    """
     total = len(samples)
     names = sorted(set().union(*(f for f, _ in samples))) if samples else []
-    ranked: list[dict[str, Any]] = []
+    effects: list[dict[str, Any]] = []
+    unclear: list[dict[str, Any]] = []
     for name in names:
         with_it = [ok for f, ok in samples if name in f]
         without = [ok for f, ok in samples if name not in f]
         if not (MIN_SHARE * total <= len(with_it) <= (1 - MIN_SHARE) * total):
             continue
-        rate_with, rate_without = sum(with_it) / len(with_it), sum(without) / len(without)
-        ranked.append({"assumption": name, "effect": round(rate_with - rate_without, 6),
-                       "rate_with": round(rate_with, 6), "rate_without": round(rate_without, 6),
-                       "runs_with": len(with_it)})
-    ranked.sort(key=lambda r: (-abs(r["effect"]), r["assumption"]))
-    return ranked, _peel(samples, [r["assumption"] for r in ranked[:20]])
+        found = rate_difference(sum(without), len(without), sum(with_it), len(with_it))
+        row = {"assumption": name, "effect": found["difference"], "ci95": found["ci95"], "z": found["z"],
+               "p_value": found["p_value"], "rate_with": found["rate_b"], "rate_without": found["rate_a"],
+               "runs_with": len(with_it), "runs_without": len(without)}
+        (effects if excludes_zero(found["ci95"]) else unclear).append(row)
+    effects.sort(key=lambda r: (-abs(r["effect"]), r["assumption"]))
+    minimum = max(MIN_BOX_RUNS, math.ceil(MIN_BOX_SHARE * total))
+    return effects, unclear, _peel(samples, [r["assumption"] for r in effects[:20]], minimum)
 
 
-def _peel(samples: Samples, candidates: list[str], depth: int = 3) -> dict[str, Any]:
-    """Greedy box: add the condition that most raises the deal rate while keeping 10% of the deals."""
+def _peel(samples: Samples, candidates: list[str], fewest_runs: int, depth: int = 3) -> dict[str, Any]:
+    """Greedy box: add the condition that most raises the deal rate while keeping 10% of the deals and enough runs."""
     deals = sum(ok for _, ok in samples)
     box: list[str] = []
     inside = samples
     for _ in range(depth):
-        best = _densest([name for name in candidates if name not in box], inside, 0.1 * deals)
+        best = _densest([name for name in candidates if name not in box], inside, 0.1 * deals, fewest_runs)
         if best is None or best[0] <= _deal_rate(inside):  # rates of counts: equal rates are equal floats
             break
         box.append(best[1])
         inside = best[2]
     kept_deals = sum(ok for _, ok in inside)
     return {"conditions": box, "runs": len(inside), "density": _share(kept_deals, len(inside)),
-            "coverage": _share(kept_deals, deals)}
+            "coverage": _share(kept_deals, deals), "fewest_runs": fewest_runs}
 
 
-def _densest(candidates: list[str], inside: Samples, fewest_deals: float) -> tuple[float, str, Samples] | None:
-    """The condition whose replications have the highest deal rate, among those keeping enough deals.
+def _densest(candidates: list[str], inside: Samples, fewest_deals: float,
+             fewest_runs: int) -> tuple[float, str, Samples] | None:
+    """The condition whose replications have the highest deal rate, among those keeping enough deals and runs.
 
     Returns that rate, the condition and its replications; of conditions with the same rate, the first.
     """
@@ -117,7 +149,7 @@ def _densest(candidates: list[str], inside: Samples, fewest_deals: float) -> tup
     for name in candidates:
         kept = [s for s in inside if name in s[0]]
         kept_deals = sum(ok for _, ok in kept)
-        if not kept or kept_deals < fewest_deals:
+        if len(kept) < fewest_runs or not kept or kept_deals < fewest_deals:
             continue
         density = kept_deals / len(kept)
         if best is None or density > best[0]:
@@ -168,19 +200,47 @@ def _tally(folder: Path, scenario: str, baseline: str) -> _Runs:
     return runs
 
 
-def compare_folders(folders: list[Path], ids: list[str]) -> dict[str, Any]:
-    """Compare results folders; the first is the baseline the others are measured against."""
+def differences_in_kind(scenarios: list[Scenario]) -> list[str]:
+    """How each variant differs from the baseline in what is negotiated and by whom (empty: variants of one case).
+
+    A comparison measures what a changed assumption does to the same negotiation; scenarios
+    with other issues or parties are other negotiations, and their difference says little.
+    """
+    base = scenarios[0]
+    found = []
+    for other in scenarios[1:]:
+        for what, mine, theirs in (("issues", _ids(base.issues), _ids(other.issues)),
+                                   ("parties", _ids(base.parties), _ids(other.parties))):
+            if mine != theirs:
+                gone, new = sorted(mine - theirs), sorted(theirs - mine)
+                said = "; ".join(part for part in (f"without {', '.join(gone)}" if gone else "",
+                                                   f"with {', '.join(new)}" if new else "") if part)
+                found.append(f"{other.id} has other {what} than {base.id} ({said}): it is another negotiation, "
+                             "not a variant of the baseline")
+    return found
+
+
+def _ids(items: Iterable[Issue] | Iterable[Party]) -> set[str]:
+    return {item.id for item in items}
+
+
+def compare_folders(folders: list[Path], ids: list[str], warnings: list[str] | None = None) -> dict[str, Any]:
+    """Compare results folders; the first is the baseline the others are measured against.
+
+    ``warnings`` (such as :func:`differences_in_kind`'s) go into the comparison as they are.
+    """
     tallies = [_tally(folder, scenario, ids[0]) for folder, scenario in zip(folders, ids, strict=True)]
     base = tallies[0]
     differences = [{"a": ids[0], "b": i, **rate_difference(base.agreed, base.ran, t.agreed, t.ran)}
                    for i, t in zip(ids[1:], tallies[1:], strict=True)]
     shifts = [_median_shift(base.days, t.days) for t in tallies[1:]]
-    ranked, box = discover([sample for t in tallies for sample in t.samples])
-    return {"scenarios": ids, "folders": [f.name for f in folders],
+    effects, unclear, box = discover([sample for t in tallies for sample in t.samples])
+    return {"scenarios": ids, "folders": [f.name for f in folders], "warnings": list(warnings or []),
             "rates": {i: {"agreements": t.agreed, "runs": t.ran} for i, t in zip(ids, tallies, strict=True)},
             "difference": differences[0] if differences else None, "differences": differences,
             "date_shift_days": shifts[0] if shifts else None, "date_shifts_days": shifts,
-            "blocking": _blocking(tallies), "assumptions": ranked[:25], "box": box}
+            "blocking": _blocking(tallies), "assumptions": effects[:25],
+            "no_clear_effect": unclear, "box": box}
 
 
 def _median_shift(base_days: list[float], days: list[float]) -> float | None:

@@ -339,7 +339,13 @@ def _comparison(comparison: Comparison, k: int) -> str:
     anchor = f"comparison-{k + 1}" if k else "comparison"
     return (f'<section id="{anchor}"><h2>Comparison</h2>\n<p>From {cell(comparison.path.name)}/compare.json; '
             f"scenarios: {cell(', '.join(map(str, data.get('scenarios') or [])))}.</p>\n"
-            + _differences(data) + _assumptions(data) + _box(data) + "</section>")
+            + _warnings(data) + _differences(data) + _assumptions(data) + _box(data) + "</section>")
+
+
+def _warnings(data: dict[str, Any]) -> str:
+    """What the comparison warned of (scenarios that are other negotiations, not variants)."""
+    shown = "".join(f"<li>{cell(w)}</li>" for w in data.get("warnings") or [] if isinstance(w, str))
+    return f'<ul class="warnings">{shown}</ul>\n' if shown else ""
 
 
 def _differences(data: dict[str, Any]) -> str:
@@ -352,12 +358,13 @@ def _differences(data: dict[str, Any]) -> str:
     for d, shift in zip(differences, shifts, strict=False):
         low, high = (d.get("ci95") or [None, None])[:2]
         rows.append([cell(d.get("a")), cell(d.get("b")), _pct(d.get("rate_a")), _pct(d.get("rate_b")),
-                     _signed(d.get("difference")), f"{_signed(low)} to {_signed(high)}", _p(d.get("p_value")),
-                     cell(_days(shift))])
+                     _signed(d.get("difference")), f"{_signed(low)} to {_signed(high)}", _p(d.get("z")),
+                     _p(d.get("p_value")), cell(_days(shift))])
     if not rows:
         return ""
-    return table(["baseline (a)", "variant (b)", "rate a", "rate b", "b − a", "95% CI", "p-value",
-                  "median date shift (days)"], rows, "Difference of agreement rates", numeric=(2, 3, 4, 6, 7))
+    return table(["baseline (a)", "variant (b)", "rate a", "rate b", "b − a (points)", "95% CI (points)", "z",
+                  "p-value", "median date shift (days)"], rows, "Difference of agreement rates, in percentage points",
+                 numeric=(2, 3, 4, 6, 7, 8))
 
 
 def _days(shift: object) -> str | None:
@@ -367,13 +374,25 @@ def _days(shift: object) -> str | None:
 
 
 def _assumptions(data: dict[str, Any]) -> str:
+    """The assumptions whose effect on the deal rate is clear, largest first, and those whose is not."""
     ranked = sorted(data.get("assumptions") or [], key=lambda a: -abs(float(a.get("effect") or 0)))
-    rows = [[cell(a.get("assumption")), _signed(a.get("effect")), _pct(a.get("rate_with")),
+    rows = [[cell(a.get("assumption")), _signed(a.get("effect")),
+             f"{_signed(_low_high(a)[0])} to {_signed(_low_high(a)[1])}", _pct(a.get("rate_with")),
              _pct(a.get("rate_without")), cell(a.get("runs_with"))] for a in ranked]
-    if not rows:
-        return ""
-    return table(["assumption", "effect", "rate with", "rate without", "runs with"], rows,
-                 "Assumptions ranked by how much they move the agreement rate", numeric=(1, 2, 3, 4))
+    unclear = [row.get("assumption") for row in data.get("no_clear_effect") or [] if isinstance(row, dict)]
+    shown = "" if not rows else table(
+        ["assumption", "effect (points)", "95% CI (points)", "rate with", "rate without", "runs with"], rows,
+        "Assumptions whose effect on the agreement rate is clear (the 95% interval excludes zero)",
+        numeric=(1, 2, 3, 4, 5))
+    if unclear:
+        shown += f"<p>No clear effect (the 95% interval contains zero): {cell(', '.join(map(str, unclear)))}.</p>\n"
+    return shown
+
+
+def _low_high(row: dict[str, Any]) -> tuple[object, object]:
+    """An effect's interval as stored (None, None when an older compare.json has none)."""
+    low, high = ([*(row.get("ci95") or []), None, None])[:2]
+    return low, high
 
 
 def _box(data: dict[str, Any]) -> str:
@@ -381,13 +400,15 @@ def _box(data: dict[str, Any]) -> str:
     box = data.get("box") or {}
     if not box.get("conditions"):
         return ""
+    fewest = f" (a box keeps at least {cell(box['fewest_runs'])} runs)" if box.get("fewest_runs") else ""
     return (f"<p>Deals concentrate where {cell(' and '.join(map(str, box['conditions'])))}: "
             f"{cell(box.get('runs'))} runs, {_pct(box.get('density'))} of them agreed, "
-            f"holding {_pct(box.get('coverage'))} of all deals.</p>\n")
+            f"holding {_pct(box.get('coverage'))} of all deals{fewest}.</p>\n")
 
 
 def _signed(value: object) -> str:
-    return f"{value:+.1%}" if isinstance(value, int | float) else "–"
+    """A difference of two rates in percentage points (the tables' headers say so)."""
+    return f"{value * 100:+.1f}" if isinstance(value, int | float) else "–"
 
 
 def _p(value: object) -> str:
