@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.experiments.compare import MIN_BOX_RUNS, MIN_BOX_SHARE, rate_difference
+from sim.experiments.compare import MIN_BOX_RUNS, MIN_BOX_SHARE, UNREACHED, discover, rate_difference
 from tests.conftest import CliRun
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,3 +93,14 @@ def test_the_top_blocking_red_lines_are_shown_as_a_tie_when_they_tie() -> None:
     assert top_blocking({"a/x": 235, "b/y": 235, "c/z": 3}) == "a/x, b/y (235 runs each)"
     assert top_blocking({"a/x": 235, "b/y": 234}) == "a/x (235 runs)"
     assert top_blocking({}) == "-"
+
+
+def test_a_run_that_ended_before_a_dated_event_counts_neither_with_it_nor_without_it() -> None:
+    # 100 runs agree before the summit's date (its draw never made); of the 200 that reach it, the
+    # summit happens in half, and deals are as likely either way: no effect, though a deal ends a run early.
+    early = [({UNREACHED + "summit happens"}, True)] * 100
+    reached = [({"summit happens"}, k % 2 == 0) for k in range(100)] + [(set(), k % 2 == 0) for k in range(100)]
+    effects, unclear, _ = discover(early + reached)
+    assert not effects
+    [summit] = unclear
+    assert (summit["runs_with"], summit["runs_without"], summit["effect"]) == (100, 100, 0.0)

@@ -59,8 +59,17 @@ def excludes_zero(interval: list[float | None]) -> bool:
     return low is not None and high is not None and (low > 0 or high < 0)
 
 
+UNREACHED = "unreached: "
+"""Marks, in a replication's set of assumptions, one it never came to: a dated event or summit after its end."""
+
+
 def _features(row: dict[str, str], scenario: str, baseline: str) -> set[str]:
-    """The uncertain assumptions that held in one replication (baselines left out)."""
+    """The uncertain assumptions that held in one replication (baselines left out), and those it never reached.
+
+    A dated event's or a summit's draw is made on its date: a run that ended before (an
+    agreement, say) was never exposed to it, and counts neither with it nor without it
+    (marked :data:`UNREACHED`), or a deal that ends a run early would pass for the event's absence.
+    """
     found = set() if scenario == baseline else {f"scenario is {scenario}"}
     for key, value in row.items():
         feature = _feature(key, value)
@@ -75,12 +84,19 @@ def _feature(key: str, value: str) -> str | None:
         return f"{key[8:]} is {_version_words(value)}"
     if key.startswith("draw:shocks:") and value not in ("0", ""):
         return f"{key[12:]} happened"
-    if key.startswith("draw:attends:") and value == "true":
+    if key.startswith("draw:attends:"):
         _, _, event, party = key.split(":")
-        return f"{party} attends {event}"
-    if key.startswith("draw:happens:") and value == "true":
-        return f"{key[13:]} happens"
+        return _dated(f"{party} attends {event}", value)
+    if key.startswith("draw:happens:"):
+        return _dated(f"{key[13:]} happens", value)
     return None
+
+
+def _dated(assumption: str, value: str) -> str | None:
+    """A dated draw's assumption if it held, marked unreached if the run ended before its date."""
+    if value == "true":
+        return assumption
+    return UNREACHED + assumption if value == "" else None
 
 
 def _version_words(version: str) -> str:
@@ -99,18 +115,19 @@ def discover(samples: Samples) -> tuple[list[dict[str, Any]], list[dict[str, Any
     """What moves the deal rate: each assumption's effect with its 95% interval, and a box where deals concentrate.
 
     Returns the assumptions whose interval excludes zero (the effects, largest first), those
-    whose interval contains it (no clear effect, by name), and the box. An effect is the deal
-    rate of the runs where the assumption held minus that of the runs where it did not, with
-    Newcombe's interval; each interval is 95% on its own, not adjusted for the number of
-    assumptions tried.
+    whose interval contains it (no clear effect), and the box. An effect is the deal rate of
+    the runs where the assumption held minus that of the runs where it did not (of a dated
+    draw, among the runs that reached its date), with Newcombe's interval; each interval is
+    95% on its own, not adjusted for the number of assumptions tried.
     """
     total = len(samples)
-    names = sorted(set().union(*(f for f, _ in samples))) if samples else []
+    names = sorted({name for f, _ in samples for name in f if not name.startswith(UNREACHED)})
     effects: list[dict[str, Any]] = []
     unclear: list[dict[str, Any]] = []
     for name in names:
+        unreached = UNREACHED + name
         with_it = [ok for f, ok in samples if name in f]
-        without = [ok for f, ok in samples if name not in f]
+        without = [ok for f, ok in samples if name not in f and unreached not in f]
         if not (MIN_SHARE * total <= len(with_it) <= (1 - MIN_SHARE) * total):
             continue
         found = rate_difference(sum(without), len(without), sum(with_it), len(with_it))
