@@ -159,33 +159,47 @@ def comparison_table(comparison: dict[str, Any]) -> Table:
         z = "-" if diff["z"] is None else f"{diff['z']:.2f}"
         p_value = "-" if diff["p_value"] is None else f"{diff['p_value']:.3g}"
         table.add_row(diff["b"], shown, z, p_value, "-" if shift is None else f"{shift:+.1f} days")
-    ranked = Table(title="Assumptions whose effect on the deal rate is clear (95% interval excludes zero)",
-                   title_justify="left")
-    for name in ("assumption", "deal rate with", "without", "effect (95% CI)", "runs with"):
-        ranked.add_column(name, overflow="fold")
-    for row in comparison["assumptions"][:10]:
-        ranked.add_row(plain(row["assumption"]), Text(f"{row['rate_with']:.1%}"), Text(f"{row['rate_without']:.1%}"),
-                       Text(f"{points(row['effect'])} ({interval_in_points(row['ci95'])})"),
-                       Text(str(row["runs_with"])))
     grid = Table.grid(padding=(1, 0))
     grid.add_row(table)
-    if comparison["assumptions"]:
-        grid.add_row(ranked)
-    for line in comparison_notes(comparison):
-        grid.add_row(plain(line))
+    for scenario, within in _within_each(comparison):
+        if within["assumptions"]:
+            grid.add_row(_effects_table(scenario, within["assumptions"]))
+        for line in comparison_notes(scenario, within):
+            grid.add_row(plain(line))
     return grid
 
 
-def comparison_notes(comparison: dict[str, Any]) -> list[str]:
-    """The sentences under the tables: assumptions without a clear effect, and the box where deals concentrate."""
+def _within_each(comparison: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Each scenario's assumptions, effects and box (an older compare.json has the pooled ones only)."""
+    by_scenario = comparison.get("by_scenario")
+    if by_scenario:
+        return list(by_scenario.items())
+    return [("all runs", comparison)]
+
+
+def _effects_table(scenario: str, effects: list[dict[str, Any]]) -> Table:
+    ranked = Table(title=plain(f"Among the runs of {scenario}: assumptions whose effect on the deal rate is clear "
+                               "(95% interval excludes zero)"), title_justify="left")
+    for name in ("assumption", "deal rate with", "without", "effect (95% CI)", "runs with"):
+        ranked.add_column(name, overflow="fold")
+    for row in effects[:10]:
+        ranked.add_row(plain(row["assumption"]), Text(f"{row['rate_with']:.1%}"), Text(f"{row['rate_without']:.1%}"),
+                       Text(f"{points(row['effect'])} ({interval_in_points(row['ci95'])})"),
+                       Text(str(row["runs_with"])))
+    return ranked
+
+
+def comparison_notes(scenario: str, within: dict[str, Any]) -> list[str]:
+    """The sentences under a scenario's table: assumptions without a clear effect, and where deals concentrate."""
     notes = []
-    unclear = comparison.get("no_clear_effect") or []
+    unclear = within.get("no_clear_effect") or []
     if unclear:
-        notes.append("No clear effect (the 95% interval contains zero): "
+        notes.append(f"Among the runs of {scenario}, no clear effect (the 95% interval contains zero): "
                      f"{', '.join(row['assumption'] for row in unclear)}.")
-    box = comparison.get("box") or {}
+    box = within.get("box") or {}
     if box.get("conditions"):
-        notes.append(f"Deals concentrate where {' and '.join(box['conditions'])}: {box['runs']} runs, "
+        notes.append(f"Among the runs of {scenario}, deals concentrate where {' and '.join(box['conditions'])}: "
+                     f"{box['runs']} runs, "
                      f"{box['density']:.0%} of them agreed, holding {box['coverage']:.0%} of all deals "
                      f"(a box keeps at least {box['fewest_runs']} runs).")
     return notes

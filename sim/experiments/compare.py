@@ -1,9 +1,9 @@
 """Compare scenario variants: agreement rates, dates, blockers, and what separates deal from no deal.
 
 The assumptions weighed are the uncertain draws of each replication (which version of
-each red line was real, who attended, whether events happened, shocks): for each, the
-difference between the agreement rates with and without it, with a 95% interval; only
-those whose interval excludes zero are ranked as effects. A greedy peeling box, in the
+each red line was real, who attended, whether events happened, shocks), within each
+scenario's runs: for each, the difference between the agreement rates with and without it,
+with a 95% interval; only those whose interval excludes zero are ranked as effects. A greedy peeling box, in the
 manner of PRIM, then names the few conditions under which deals concentrate, never from
 fewer runs than :data:`MIN_BOX_RUNS` (or :data:`MIN_BOX_SHARE` of them).
 """
@@ -63,14 +63,14 @@ UNREACHED = "unreached: "
 """Marks, in a replication's set of assumptions, one it never came to: a dated event or summit after its end."""
 
 
-def _features(row: dict[str, str], scenario: str, baseline: str) -> set[str]:
-    """The uncertain assumptions that held in one replication (baselines left out), and those it never reached.
+def _features(row: dict[str, str]) -> set[str]:
+    """The uncertain assumptions that held in one replication (stated versions left out), and those it never reached.
 
     A dated event's or a summit's draw is made on its date: a run that ended before (an
     agreement, say) was never exposed to it, and counts neither with it nor without it
     (marked :data:`UNREACHED`), or a deal that ends a run early would pass for the event's absence.
     """
-    found = set() if scenario == baseline else {f"scenario is {scenario}"}
+    found = set()
     for key, value in row.items():
         feature = _feature(key, value)
         if feature is not None:
@@ -200,7 +200,7 @@ class _Runs:
     samples: Samples = field(default_factory=list)
 
 
-def _tally(folder: Path, scenario: str, baseline: str) -> _Runs:
+def _tally(folder: Path) -> _Runs:
     runs = _Runs()
     for row in read_rows(folder):
         if row["error"]:
@@ -212,7 +212,7 @@ def _tally(folder: Path, scenario: str, baseline: str) -> _Runs:
             runs.days.append(float(row["day"]))
         for ref in row["blocking"].split():
             runs.blocking[ref] = runs.blocking.get(ref, 0) + 1
-        runs.samples.append((_features(row, scenario, baseline), ok))
+        runs.samples.append((_features(row), ok))
     runs.days.sort()
     return runs
 
@@ -246,18 +246,27 @@ def compare_folders(folders: list[Path], ids: list[str], warnings: list[str] | N
 
     ``warnings`` (such as :func:`differences_in_kind`'s) go into the comparison as they are.
     """
-    tallies = [_tally(folder, scenario, ids[0]) for folder, scenario in zip(folders, ids, strict=True)]
+    tallies = [_tally(folder) for folder in folders]
     base = tallies[0]
     differences = [{"a": ids[0], "b": i, **rate_difference(base.agreed, base.ran, t.agreed, t.ran)}
                    for i, t in zip(ids[1:], tallies[1:], strict=True)]
     shifts = [_median_shift(base.days, t.days) for t in tallies[1:]]
-    effects, unclear, box = discover([sample for t in tallies for sample in t.samples])
+    within = {scenario: _within(t.samples) for scenario, t in zip(ids, tallies, strict=True)}
     return {"scenarios": ids, "folders": [f.name for f in folders], "warnings": list(warnings or []),
             "rates": {i: {"agreements": t.agreed, "runs": t.ran} for i, t in zip(ids, tallies, strict=True)},
             "difference": differences[0] if differences else None, "differences": differences,
             "date_shift_days": shifts[0] if shifts else None, "date_shifts_days": shifts,
-            "blocking": _blocking(tallies), "assumptions": effects[:25],
-            "no_clear_effect": unclear, "box": box}
+            "blocking": _blocking(tallies), **within[ids[0]], "by_scenario": within}
+
+
+def _within(samples: Samples) -> dict[str, Any]:
+    """What moves the deal rate among one scenario's runs (:func:`discover`), as compare.json holds it.
+
+    Each scenario's runs are weighed apart: pooled, a variant's runs would count as "without"
+    every assumption it states outright, and its own deal rate would pass for their effect.
+    """
+    effects, unclear, box = discover(samples)
+    return {"assumptions": effects[:25], "no_clear_effect": unclear, "box": box}
 
 
 def _median_shift(base_days: list[float], days: list[float]) -> float | None:

@@ -339,7 +339,16 @@ def _comparison(comparison: Comparison, k: int) -> str:
     anchor = f"comparison-{k + 1}" if k else "comparison"
     return (f'<section id="{anchor}"><h2>Comparison</h2>\n<p>From {cell(comparison.path.name)}/compare.json; '
             f"scenarios: {cell(', '.join(map(str, data.get('scenarios') or [])))}.</p>\n"
-            + _warnings(data) + _differences(data) + _assumptions(data) + _box(data) + "</section>")
+            + _warnings(data) + _differences(data) + _within_each(data) + "</section>")
+
+
+def _within_each(data: dict[str, Any]) -> str:
+    """Each scenario's assumptions and box (an older compare.json has them pooled over all runs)."""
+    by_scenario = data.get("by_scenario")
+    if not isinstance(by_scenario, dict) or not by_scenario:
+        return _assumptions(data, "all runs") + _box(data)
+    return "".join(_assumptions(within, str(scenario)) + _box(within)
+                   for scenario, within in by_scenario.items() if isinstance(within, dict))
 
 
 def _warnings(data: dict[str, Any]) -> str:
@@ -373,8 +382,8 @@ def _days(shift: object) -> str | None:
     return None
 
 
-def _assumptions(data: dict[str, Any]) -> str:
-    """The assumptions whose effect on the deal rate is clear, largest first, and those whose is not."""
+def _assumptions(data: dict[str, Any], scenario: str) -> str:
+    """The assumptions whose effect on the deal rate is clear among ``scenario``'s runs, and those whose is not."""
     ranked = sorted(data.get("assumptions") or [], key=lambda a: -abs(float(a.get("effect") or 0)))
     rows = [[cell(a.get("assumption")), _signed(a.get("effect")),
              f"{_signed(_low_high(a)[0])} to {_signed(_low_high(a)[1])}", _pct(a.get("rate_with")),
@@ -382,10 +391,11 @@ def _assumptions(data: dict[str, Any]) -> str:
     unclear = [row.get("assumption") for row in data.get("no_clear_effect") or [] if isinstance(row, dict)]
     shown = "" if not rows else table(
         ["assumption", "effect (points)", "95% CI (points)", "rate with", "rate without", "runs with"], rows,
-        "Assumptions whose effect on the agreement rate is clear (the 95% interval excludes zero)",
-        numeric=(1, 2, 3, 4, 5))
+        f"Among the runs of {scenario}: assumptions whose effect on the agreement rate is clear "
+        "(the 95% interval excludes zero)", numeric=(1, 2, 3, 4, 5))
     if unclear:
-        shown += f"<p>No clear effect (the 95% interval contains zero): {cell(', '.join(map(str, unclear)))}.</p>\n"
+        shown += (f"<p>Among the runs of {cell(scenario)}, no clear effect (the 95% interval contains zero): "
+                  f"{cell(', '.join(map(str, unclear)))}.</p>\n")
     return shown
 
 
