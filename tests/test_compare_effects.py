@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from sim.experiments.compare import MIN_BOX_RUNS, MIN_BOX_SHARE, UNREACHED, discover, rate_difference
+from sim.experiments.compare import (
+    MIN_BOX_RUNS,
+    MIN_BOX_SHARE,
+    OVER_TIME,
+    UNREACHED,
+    discover,
+    rate_difference,
+)
 from tests.conftest import CliRun
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,7 +109,17 @@ def test_a_run_that_ended_before_a_dated_event_counts_neither_with_it_nor_withou
     # summit happens in half, and deals are as likely either way: no effect, though a deal ends a run early.
     early = [({UNREACHED + "summit happens"}, True)] * 100
     reached = [({"summit happens"}, k % 2 == 0) for k in range(100)] + [(set(), k % 2 == 0) for k in range(100)]
-    effects, unclear, _ = discover(early + reached)
-    assert not effects
-    [summit] = unclear
+    found = discover(early + reached)
+    assert not found.effects
+    [summit] = found.unclear
     assert (summit["runs_with"], summit["runs_without"], summit["effect"]) == (100, 100, 0.0)
+
+
+def test_a_random_shock_is_not_weighed_as_an_effect() -> None:
+    # Runs that agree early have less time for a shock: 100 agree with none; 100 that went on had one, and failed.
+    early = [(set(), True)] * 100
+    long = [({OVER_TIME + "retaliation happened"}, False)] * 100
+    found = discover(early + long)
+    assert not found.effects and not found.unclear and not found.box["conditions"]
+    assert found.over_time == [{"assumption": "retaliation happened", "rate_with": 0.0, "rate_without": 1.0,
+                                "runs_with": 100, "runs_without": 100}]

@@ -196,6 +196,10 @@ def comparison_notes(scenario: str, within: dict[str, Any]) -> list[str]:
     if unclear:
         notes.append(f"Among the runs of {scenario}, no clear effect (the 95% interval contains zero): "
                      f"{', '.join(row['assumption'] for row in unclear)}.")
+    for row in within.get("not_weighed") or []:
+        notes.append(f"Among the runs of {scenario}, not weighed: {row['assumption']} ({row['rate_with']:.1%} agreed "
+                     f"with it, {row['rate_without']:.1%} without; a shock's chance grows with a run's length, which "
+                     "a deal cuts short, so these rates cannot tell its effect from that).")
     box = within.get("box") or {}
     if box.get("conditions"):
         notes.append(f"Among the runs of {scenario}, deals concentrate where {' and '.join(box['conditions'])}: "

@@ -59,6 +59,9 @@ def excludes_zero(interval: list[float | None]) -> bool:
     return low is not None and high is not None and (low > 0 or high < 0)
 
 
+OVER_TIME = "over time: "
+"""Marks an assumption chance decides over a run's length (a random shock happening): a deal, by ending
+the run, cuts the shock's chance short, so runs with a shock agree less often whatever the shock does."""
 UNREACHED = "unreached: "
 """Marks, in a replication's set of assumptions, one it never came to: a dated event or summit after its end."""
 
@@ -83,7 +86,7 @@ def _feature(key: str, value: str) -> str | None:
     if key.startswith("version:") and value and value != "stated":
         return f"{key[8:]} is {_version_words(value)}"
     if key.startswith("draw:shocks:") and value not in ("0", ""):
-        return f"{key[12:]} happened"
+        return f"{OVER_TIME}{key[12:]} happened"
     if key.startswith("draw:attends:"):
         _, _, event, party = key.split(":")
         return _dated(f"{party} attends {event}", value)
@@ -111,33 +114,55 @@ MIN_BOX_SHARE = 0.05
 """The smallest share of all runs a box of conditions may hold."""
 
 
-def discover(samples: Samples) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+@dataclass
+class Discovery:
+    """What moves the deal rate among some runs: effects, assumptions without a clear one, those not weighed, a box."""
+
+    effects: list[dict[str, Any]]
+    """Assumptions whose 95% interval excludes zero, the largest effect first."""
+    unclear: list[dict[str, Any]]
+    """Assumptions whose 95% interval contains zero."""
+    over_time: list[dict[str, Any]]
+    """Random shocks: their deal rates with and without, not weighed as effects (see :data:`OVER_TIME`)."""
+    box: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """As compare.json holds it."""
+        return {"assumptions": self.effects[:25], "no_clear_effect": self.unclear, "not_weighed": self.over_time,
+                "box": self.box}
+
+
+def discover(samples: Samples) -> Discovery:
     """What moves the deal rate: each assumption's effect with its 95% interval, and a box where deals concentrate.
 
-    Returns the assumptions whose interval excludes zero (the effects, largest first), those
-    whose interval contains it (no clear effect), and the box. An effect is the deal rate of
-    the runs where the assumption held minus that of the runs where it did not (of a dated
-    draw, among the runs that reached its date), with Newcombe's interval; each interval is
-    95% on its own, not adjusted for the number of assumptions tried.
+    An effect is the deal rate of the runs where the assumption held minus that of the runs
+    where it did not (of a dated draw, among the runs that reached its date), with Newcombe's
+    interval; each interval is 95% on its own, not adjusted for the number of assumptions
+    tried. A random shock's rates are given but not weighed: how often one happens depends on
+    how long a run lasts, which a deal cuts short, and these counts cannot tell cause from exposure.
     """
     total = len(samples)
     names = sorted({name for f, _ in samples for name in f if not name.startswith(UNREACHED)})
-    effects: list[dict[str, Any]] = []
-    unclear: list[dict[str, Any]] = []
+    found = Discovery([], [], [], {})
     for name in names:
         unreached = UNREACHED + name
         with_it = [ok for f, ok in samples if name in f]
         without = [ok for f, ok in samples if name not in f and unreached not in f]
         if not (MIN_SHARE * total <= len(with_it) <= (1 - MIN_SHARE) * total):
             continue
-        found = rate_difference(sum(without), len(without), sum(with_it), len(with_it))
-        row = {"assumption": name, "effect": found["difference"], "ci95": found["ci95"], "z": found["z"],
-               "p_value": found["p_value"], "rate_with": found["rate_b"], "rate_without": found["rate_a"],
-               "runs_with": len(with_it), "runs_without": len(without)}
-        (effects if excludes_zero(found["ci95"]) else unclear).append(row)
-    effects.sort(key=lambda r: (-abs(r["effect"]), r["assumption"]))
+        rates = rate_difference(sum(without), len(without), sum(with_it), len(with_it))
+        row = {"assumption": name.removeprefix(OVER_TIME), "effect": rates["difference"], "ci95": rates["ci95"],
+               "z": rates["z"], "p_value": rates["p_value"], "rate_with": rates["rate_b"],
+               "rate_without": rates["rate_a"], "runs_with": len(with_it), "runs_without": len(without)}
+        if name.startswith(OVER_TIME):
+            found.over_time.append({key: row[key] for key in ("assumption", "rate_with", "rate_without", "runs_with",
+                                                              "runs_without")})
+        else:
+            (found.effects if excludes_zero(rates["ci95"]) else found.unclear).append(row)
+    found.effects.sort(key=lambda r: (-abs(r["effect"]), r["assumption"]))
     minimum = max(MIN_BOX_RUNS, math.ceil(MIN_BOX_SHARE * total))
-    return effects, unclear, _peel(samples, [r["assumption"] for r in effects[:20]], minimum)
+    found.box = _peel(samples, [r["assumption"] for r in found.effects[:20]], minimum)
+    return found
 
 
 def _peel(samples: Samples, candidates: list[str], fewest_runs: int, depth: int = 3) -> dict[str, Any]:
@@ -265,8 +290,7 @@ def _within(samples: Samples) -> dict[str, Any]:
     Each scenario's runs are weighed apart: pooled, a variant's runs would count as "without"
     every assumption it states outright, and its own deal rate would pass for their effect.
     """
-    effects, unclear, box = discover(samples)
-    return {"assumptions": effects[:25], "no_clear_effect": unclear, "box": box}
+    return discover(samples).to_dict()
 
 
 def _median_shift(base_days: list[float], days: list[float]) -> float | None:

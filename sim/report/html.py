@@ -396,6 +396,12 @@ def _assumptions(data: dict[str, Any], scenario: str) -> str:
     if unclear:
         shown += (f"<p>Among the runs of {cell(scenario)}, no clear effect (the 95% interval contains zero): "
                   f"{cell(', '.join(map(str, unclear)))}.</p>\n")
+    for row in data.get("not_weighed") or []:
+        if isinstance(row, dict):
+            shown += (f"<p>Among the runs of {cell(scenario)}, not weighed: {cell(row.get('assumption'))} "
+                      f"({_pct(row.get('rate_with'))} agreed with it, {_pct(row.get('rate_without'))} without; a "
+                      "shock's chance grows with a run's length, which a deal cuts short, so these rates cannot "
+                      "tell its effect from that).</p>\n")
     return shown
 
 
