@@ -38,7 +38,7 @@ from sim.cli.terms import parse_terms
 from sim.constraints.evaluation import evaluate
 from sim.errors import OUT_OF_MEMORY, WORKER_DIED, Diagnostic, NegsimError, UsageError, os_problem
 from sim.experiments.compare import compare_folders, differences_in_kind
-from sim.experiments.replicate import DEFAULT_TIME_LIMIT, replication_rng
+from sim.experiments.replicate import DEFAULT_TIME_LIMIT, red_lines_played, replication_run
 from sim.experiments.results import MARKERS, OutputFolder, write_json
 from sim.experiments.sweep import SweepInterrupted, SweepSettings, resumable, sweep
 from sim.files.inputs import require_scenario_file
@@ -187,9 +187,7 @@ def _failed(exc: BaseException) -> int:
             print(f"negsim: error: {shown_error(exc)}", file=sys.stderr)
             return EXIT_FINDINGS
         case SweepInterrupted():
-            print(f"negsim: interrupted; kept the {exc.result['replications']:,} replications that ran (of "
-                  f"{exc.result['replications_asked']:,}) in {exc.output}: `negsim sweep --resume {exc.output}` "
-                  "runs the rest", file=sys.stderr)
+            print(f"negsim: interrupted; {exc}", file=sys.stderr)
             return 130
         case KeyboardInterrupt():
             print("negsim: interrupted", file=sys.stderr)
@@ -352,23 +350,24 @@ def _date(text: str) -> date:
 def _run(args: argparse.Namespace) -> int:
     scenario = _load_for_command(args.file)
     log_to_stdout = _check_run_options(args, scenario)
+    draw = bool(args.draw)
     if args.replication is None:
-        outcome, log = run(scenario, seed=args.seed or 0, draw=args.draw, until=args.until)
+        outcome, log = run(scenario, seed=args.seed or 0, draw=draw, until=args.until)
         which = {"seed": args.seed or 0}
     else:  # as the sweep ran it: the replication's own generator, from the root seed
         root = args.root_seed or 0
-        outcome, log = run(scenario, rng=replication_rng(root, args.replication), draw=args.draw, until=args.until)
+        outcome, log = replication_run(scenario, root, args.replication, draw=draw, until=args.until)
         which = {"replication": args.replication, "root_seed": root}
     if args.log is not None:
         write_output(args.log, log.jsonl())
     if args.json:
-        _dump({**outcome.to_dict(), **which, "red_lines": "drawn" if args.draw else "stated",
+        _dump({**outcome.to_dict(), **which, "red_lines": red_lines_played(draw),
                "provenance": _provenance(args.file)})
     elif not log_to_stdout:  # with --log -, standard output holds the log alone, so that it can be piped
         console = _console()
         render_timeline(log.entries, console)
         render_outcome(outcome.to_dict(), console)
-        render_red_lines(outcome.versions, args.draw, console)
+        render_red_lines(outcome.versions, draw, console)
     return EXIT_FINDINGS if args.fail_on_no_deal and not outcome.agreed else EXIT_OK
 
 
@@ -389,11 +388,14 @@ def _check_run_options(args: argparse.Namespace, scenario: Scenario) -> bool:
     return bool(log_to_stdout)
 
 
+AT_LEAST_ONE = "-n, --jobs and --chunk-size must be at least 1"
+
+
 def _settings(args: argparse.Namespace) -> SweepSettings:
     replications = DEFAULT_REPLICATIONS if args.replications is None else args.replications
     time_limit = DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
     if replications < 1:
-        raise UsageError("-n, --jobs and --chunk-size must be at least 1")
+        raise UsageError(AT_LEAST_ONE)
     if not 0 < time_limit < float("inf"):
         raise UsageError(f"--time-limit must be a number of seconds above 0, got {time_limit:g}")
     max_errors = getattr(args, "max_errors", None)  # sweep's alone
@@ -406,7 +408,7 @@ def _settings(args: argparse.Namespace) -> SweepSettings:
 def _running(args: argparse.Namespace) -> SweepSettings:
     """Where and how the replications run, which changes no result (what a --resume may choose anew)."""
     if args.jobs < 1 or args.chunk_size < 1:
-        raise UsageError("-n, --jobs and --chunk-size must be at least 1")
+        raise UsageError(AT_LEAST_ONE)
     if args.scheduler and args.backend != "dask":
         raise UsageError("--scheduler goes with --backend dask")
     return SweepSettings(DEFAULT_REPLICATIONS, jobs=args.jobs, backend=args.backend, scheduler=args.scheduler,
@@ -510,7 +512,7 @@ def _compare(args: argparse.Namespace) -> int:
     output: Path = args.output
     warnings = differences_in_kind(scenarios)
     for warning in warnings:
-        print(f"negsim: warning: {warning}", file=sys.stderr)
+        _say("warning", warning)
     results = []
     # The whole folder is built as a partial one and renamed at the end: never a folder without compare.json.
     with OutputFolder(output, "compare", overwrite=args.force, notify=_notice) as work:

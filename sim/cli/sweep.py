@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.experiments.backends import scheduler_address
+from sim.experiments.compare import NOT_WEIGHED_BECAUSE
 from sim.experiments.replicate import DEFAULT_TIME_LIMIT
 from sim.experiments.sweep import Progress as Advance
 from sim.report.terminal import plain
@@ -198,8 +199,7 @@ def comparison_notes(scenario: str, within: dict[str, Any]) -> list[str]:
                      f"{', '.join(row['assumption'] for row in unclear)}.")
     for row in within.get("not_weighed") or []:
         notes.append(f"Among the runs of {scenario}, not weighed: {row['assumption']} ({row['rate_with']:.1%} agreed "
-                     f"with it, {row['rate_without']:.1%} without; a shock's chance grows with a run's length, which "
-                     "a deal cuts short, so these rates cannot tell its effect from that).")
+                     f"with it, {row['rate_without']:.1%} without; {NOT_WEIGHED_BECAUSE}).")
     box = within.get("box") or {}
     if box.get("conditions"):
         notes.append(f"Among the runs of {scenario}, deals concentrate where {' and '.join(box['conditions'])}: "

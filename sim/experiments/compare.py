@@ -59,6 +59,9 @@ def excludes_zero(interval: list[float | None]) -> bool:
     return low is not None and high is not None and (low > 0 or high < 0)
 
 
+NOT_WEIGHED_BECAUSE = ("a shock's chance grows with a run's length, which a deal cuts short, so these rates cannot "
+                       "tell its effect from that")
+"""Why a random shock's deal rates are given but not weighed as an effect (every output says it so)."""
 OVER_TIME = "over time: "
 """Marks an assumption chance decides over a run's length (a random shock happening): a deal, by ending
 the run, cuts the shock's chance short, so runs with a shock agree less often whatever the shock does."""

@@ -14,8 +14,9 @@ from collections import deque
 from collections.abc import Generator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from sim.interrupts import raise_if_interrupted
 from sim.scenario.loader import loads
 from sim.scenario.model import Scenario
 from sim.simulation.talks import run
+from sim.simulation.timeline import EventLog, Outcome
 
 Row = dict[str, Any]
 DEFAULT_TIME_LIMIT = 60.0
@@ -69,6 +71,24 @@ def replication_rng(root_seed: int, index: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(root_seed, spawn_key=(index,)))
 
 
+def replication_run(scenario: Scenario, root_seed: int, index: int, *, draw: bool, until: date | None = None,
+                    time_limit: float | None = None) -> tuple[Outcome, EventLog]:
+    """Replication ``index`` of a sweep of root seed ``root_seed``.
+
+    What a sweep runs, ``negsim run --replication`` replays and a report shows: one call, so that
+    the three are the same run.
+    """
+    return run(scenario, rng=replication_rng(root_seed, index), draw=draw, until=until, time_limit=time_limit)
+
+
+RedLinesPlayed = Literal["stated", "drawn"]
+
+
+def red_lines_played(draw: bool) -> RedLinesPlayed:
+    """How the outputs name the red lines a run plays: ``drawn`` from their confidence, or as ``stated``."""
+    return "drawn" if draw else "stated"
+
+
 def run_replication(scenario: Scenario, root_seed: int, index: int, trace: bool = False,
                     time_limit: float | None = DEFAULT_TIME_LIMIT, *, draw: bool = False,
                     replay: str = "") -> tuple[Row, str]:
@@ -77,7 +97,7 @@ def run_replication(scenario: Scenario, root_seed: int, index: int, trace: bool 
     ``draw``: red lines drawn from their confidence, else (the default) as stated. ``replay`` starts the
     command that replays it, kept in the row with the replication's own options after it.
     """
-    outcome, log = run(scenario, rng=replication_rng(root_seed, index), draw=draw, time_limit=time_limit)
+    outcome, log = replication_run(scenario, root_seed, index, draw=draw, time_limit=time_limit)
     row: Row = {"replication": index, "root_seed": root_seed, "agreed": outcome.agreed, "reason": outcome.ending,
                 "date": outcome.date, "day": outcome.day, "rounds": outcome.rounds, "drafts": outcome.drafts}
     for issue in scenario.issues:

@@ -80,11 +80,14 @@ class Summary:
     """A hash of each distinct outcome (a row but for its replication, seed, replay command and draws)."""
     _at: dict[str, int] = field(init=False, repr=False)
     _outcome: Callable[[Sequence[str]], object] = field(init=False, repr=False)
+    _term_at: list[tuple[Counter[str], int]] = field(init=False, repr=False)
+    """Each issue's counts of agreed terms, and where its term sits in a row."""
 
     def __post_init__(self) -> None:
         self._at = {name: k for k, name in enumerate(self.columns)}
         self._outcome = itemgetter(*[k for name, k in self._at.items() if _is_outcome(name)])
         self.terms = {name[5:]: Counter() for name in self.columns if name.startswith("term:")}
+        self._term_at = [(counts, self._at[f"term:{issue}"]) for issue, counts in self.terms.items()]
 
     def add(self, cells: Sequence[str]) -> None:
         """Take one replication row (its cells, in the order of ``columns``) into the summary."""
@@ -99,8 +102,8 @@ class Summary:
         if cells[at["agreed"]] == "true":
             self.agreed += 1
             self.days.append(float(cells[at["day"]]))
-            for issue, counts in self.terms.items():
-                counts[cells[at[f"term:{issue}"]]] += 1
+            for counts, k in self._term_at:
+                counts[cells[k]] += 1
         else:
             self.blocking.update(cells[at["blocking"]].split())
 

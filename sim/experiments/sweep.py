@@ -13,11 +13,18 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from sim.errors import UsageError
 from sim.experiments.backends import Backend, executor_for
-from sim.experiments.replicate import DEFAULT_TIME_LIMIT, Chunk, Job, replicate_chunks
+from sim.experiments.replicate import (
+    DEFAULT_TIME_LIMIT,
+    Chunk,
+    Job,
+    RedLinesPlayed,
+    red_lines_played,
+    replicate_chunks,
+)
 from sim.experiments.results import (
     FIXED_COLUMNS,
     MARKERS,
@@ -57,9 +64,9 @@ class SweepSettings:
     """Whether each replication draws every red line's version from its confidence (else: as stated)."""
 
     @property
-    def red_lines(self) -> str:
+    def red_lines(self) -> RedLinesPlayed:
         """Which red lines the runs play, as the outputs say: ``drawn`` or ``stated``."""
-        return "drawn" if self.draw else "stated"
+        return red_lines_played(self.draw)
 
 
 def columns_for(scenario: Scenario) -> list[str]:
@@ -110,7 +117,9 @@ class SweepInterrupted(KeyboardInterrupt):
     """A sweep the user stopped, whose results folder keeps the replications that ran."""
 
     def __init__(self, output: Path, result: dict[str, Any]) -> None:
-        super().__init__(f"kept {result['replications']} of {result['replications_asked']} replications in {output}")
+        super().__init__(f"kept the {result['replications']:,} replications that ran (of "
+                         f"{result['replications_asked']:,}) in {output}: "
+                         f"`negsim sweep --resume {output}` runs the rest")
         self.output = output
         self.result = result
 
@@ -216,7 +225,8 @@ class Stopped:
         """The sweep's settings as started, run where and how ``running`` says (which changes no result)."""
         m = self.manifest
         return replace(running, n=m["replications_asked"], seed=m["seed"], trace=m["trace"],
-                       time_limit=m["time_limit"], max_errors=m["max_errors"], draw=m["red_lines"] == "drawn")
+                       time_limit=m["time_limit"], max_errors=m["max_errors"],
+                       draw=m["red_lines"] == red_lines_played(True))
 
 
 _RESUMED_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -232,13 +242,16 @@ def resumable(folder: Path) -> Stopped:
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         text = (folder / "scenario.yaml").read_text(encoding="utf-8")
-        header = read_header(folder)
-        short = next((k for k, cells in enumerate(read_cells(folder), 2) if len(cells) != len(header)), None)
-        rows = sum(1 for _ in read_cells(folder))
+        width = len(read_header(folder))
+        rows, short = 0, None
+        for line, cells in enumerate(read_cells(folder), 2):  # one pass: the row count, and the first short row
+            rows += 1
+            if short is None and len(cells) != width:
+                short = line
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot resume '{folder}': {exc}") from None
     wrong = [key for key, kind in _RESUMED_KEYS.items() if not isinstance(manifest.get(key), kind)]
-    if wrong or manifest.get("red_lines") not in ("stated", "drawn"):
+    if wrong or manifest.get("red_lines") not in get_args(RedLinesPlayed):
         raise UsageError(f"cannot resume '{folder}': its manifest.json lacks {', '.join(wrong) or 'red_lines'} "
                          "as an interrupted sweep writes it")
     if not manifest.get("interrupted"):

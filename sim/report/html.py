@@ -22,12 +22,12 @@ from typing import Any
 
 from sim.analysis.narrate import terms_text
 from sim.errors import NegsimError, UsageError
-from sim.experiments.replicate import replication_rng
+from sim.experiments.compare import NOT_WEIGHED_BECAUSE
+from sim.experiments.replicate import red_lines_played, replication_run
 from sim.files.outputs import check_output, is_stdout, write_output
 from sim.report.folder import check_results_folder, comparison_folders
 from sim.scenario.loader import load
 from sim.scenario.model import Issue, Scenario
-from sim.simulation.talks import run
 from sim.simulation.timeline import Outcome
 from sim.version import __version__
 
@@ -231,7 +231,7 @@ def _agreement(results: list[Results]) -> str:
 def _agreement_row(r: Results) -> list[str]:
     """Runs, errors, agreements, rate and its interval, and the quantiles of the date of agreement."""
     s = r.summary
-    low, high = (s.get("agreement_rate_95") or [None, None])[:2]
+    low, high = _bounds(s.get("agreement_rate_95"))
     interval = "none: every run the same" if s.get("identical_runs") else f"{_pct(low)} to {_pct(high)}"
     q = s.get("date_quantiles") or {}
     return [cell(r.label), cell(s.get("replications")), cell(s.get("errors")), cell(s.get("agreements")),
@@ -248,8 +248,8 @@ def _interval(summary: dict[str, Any]) -> tuple[float, float]:
     rate = _number(summary.get("agreement_rate"))
     if summary.get("identical_runs") and rate is not None:
         return (rate, rate)
-    low, high = ([*(summary.get("agreement_rate_95") or []), None, None])[:2]
-    return (_number(low) or 0.0, 1.0 if _number(high) is None else float(high))
+    low, high = (_number(end) for end in _bounds(summary.get("agreement_rate_95")))
+    return (low or 0.0, 1.0 if high is None else high)
 
 
 def _starts(results: list[Results]) -> list[date]:
@@ -365,9 +365,8 @@ def _differences(data: dict[str, Any]) -> str:
     shifts = data.get("date_shifts_days") or [data.get("date_shift_days")] * len(differences)
     rows = []
     for d, shift in zip(differences, shifts, strict=False):
-        low, high = (d.get("ci95") or [None, None])[:2]
         rows.append([cell(d.get("a")), cell(d.get("b")), _pct(d.get("rate_a")), _pct(d.get("rate_b")),
-                     _signed(d.get("difference")), f"{_signed(low)} to {_signed(high)}", _p(d.get("z")),
+                     _signed(d.get("difference")), _signed_interval(d.get("ci95")), _p(d.get("z")),
                      _p(d.get("p_value")), cell(_days(shift))])
     if not rows:
         return ""
@@ -385,9 +384,8 @@ def _days(shift: object) -> str | None:
 def _assumptions(data: dict[str, Any], scenario: str) -> str:
     """The assumptions whose effect on the deal rate is clear among ``scenario``'s runs, and those whose is not."""
     ranked = sorted(data.get("assumptions") or [], key=lambda a: -abs(float(a.get("effect") or 0)))
-    rows = [[cell(a.get("assumption")), _signed(a.get("effect")),
-             f"{_signed(_low_high(a)[0])} to {_signed(_low_high(a)[1])}", _pct(a.get("rate_with")),
-             _pct(a.get("rate_without")), cell(a.get("runs_with"))] for a in ranked]
+    rows = [[cell(a.get("assumption")), _signed(a.get("effect")), _signed_interval(a.get("ci95")),
+             _pct(a.get("rate_with")), _pct(a.get("rate_without")), cell(a.get("runs_with"))] for a in ranked]
     unclear = [row.get("assumption") for row in data.get("no_clear_effect") or [] if isinstance(row, dict)]
     shown = "" if not rows else table(
         ["assumption", "effect (points)", "95% CI (points)", "rate with", "rate without", "runs with"], rows,
@@ -399,16 +397,21 @@ def _assumptions(data: dict[str, Any], scenario: str) -> str:
     for row in data.get("not_weighed") or []:
         if isinstance(row, dict):
             shown += (f"<p>Among the runs of {cell(scenario)}, not weighed: {cell(row.get('assumption'))} "
-                      f"({_pct(row.get('rate_with'))} agreed with it, {_pct(row.get('rate_without'))} without; a "
-                      "shock's chance grows with a run's length, which a deal cuts short, so these rates cannot "
-                      "tell its effect from that).</p>\n")
+                      f"({_pct(row.get('rate_with'))} agreed with it, {_pct(row.get('rate_without'))} without; "
+                      f"{cell(NOT_WEIGHED_BECAUSE)}).</p>\n")
     return shown
 
 
-def _low_high(row: dict[str, Any]) -> tuple[object, object]:
-    """An effect's interval as stored (None, None when an older compare.json has none)."""
-    low, high = ([*(row.get("ci95") or []), None, None])[:2]
+def _bounds(stored: object) -> tuple[object, object]:
+    """An interval's two ends as a JSON file stores them (None, None when it has none, as an older file may)."""
+    low, high = ([*(stored if isinstance(stored, list) else []), None, None])[:2]
     return low, high
+
+
+def _signed_interval(stored: object) -> str:
+    """A stored interval of a difference of rates, in percentage points."""
+    low, high = _bounds(stored)
+    return f"{_signed(low)} to {_signed(high)}"
 
 
 def _box(data: dict[str, Any]) -> str:
@@ -440,8 +443,8 @@ def _sample(results: list[Results]) -> str:
     chosen, scenario, sample = found
     try:
         index, seed = int(sample["replication"]), int(chosen.manifest.get("seed", 0))
-        drawn = chosen.manifest.get("red_lines", "drawn") == "drawn"  # folders made before the choice drew them
-        outcome, log = run(scenario, rng=replication_rng(seed, index), draw=drawn)
+        drawn = red_lines_played(True)  # folders made before the choice drew them
+        outcome, log = replication_run(scenario, seed, index, draw=chosen.manifest.get("red_lines", drawn) == drawn)
     except Exception as exc:  # the page says why the run could not be replayed, and goes on
         return f'<section id="sample"><h2>Sample run</h2><p>Replay failed: {cell(exc)}</p></section>'
     drafts = [e["package"] or {} for e in log.entries if e["kind"] in ("draft", "offer")]

@@ -166,7 +166,6 @@ class EventLog:
         return "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in self.entries)
 
 
-
 ENDINGS = {
     "agreement": "the parties agreed",
     "no-zopa": "no package met every active red line and walk-away value",
@@ -175,6 +174,7 @@ ENDINGS = {
 }
 """Why a run ended: an agreement, no deal space left, an event that ended the talks while a deal
 was possible, or the talks running out while one was possible (in that order of precedence)."""
+
 
 @dataclass(frozen=True)
 class Outcome:
