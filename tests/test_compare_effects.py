@@ -3,7 +3,9 @@
 A scenario in which one uncertain red line decides the deal (tests/valid/one-line-decides.yaml)
 is compared with a copy of itself: among each one's runs, compare must name exactly that
 assumption as an effect, put the chance event among those with no clear effect, and draw its
-box of conditions from no fewer runs than it says.
+box of conditions from no fewer runs than it says. A scenario with two random shocks
+(tests/valid/shocks-over-time.yaml), a walk-out that ends the talks and a rumour that changes
+nothing, checks that a shock is weighed by when it fell due, not by whether it struck.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ import pytest
 from sim.experiments.compare import (
     MIN_BOX_RUNS,
     MIN_BOX_SHARE,
-    OVER_TIME,
     UNREACHED,
     discover,
+    landmarks,
     rate_difference,
 )
 from tests.conftest import CliRun
@@ -115,11 +117,69 @@ def test_a_run_that_ended_before_a_dated_event_counts_neither_with_it_nor_withou
     assert (summit["runs_with"], summit["runs_without"], summit["effect"]) == (100, 100, 0.0)
 
 
-def test_a_random_shock_is_not_weighed_as_an_effect() -> None:
-    # Runs that agree early have less time for a shock: 100 agree with none; 100 that went on had one, and failed.
-    early = [(set(), True)] * 100
-    long = [({OVER_TIME + "retaliation happened"}, False)] * 100
-    found = discover(early + long)
-    assert not found.effects and not found.unclear and not found.box["conditions"]
-    assert found.over_time == [{"assumption": "retaliation happened", "rate_with": 0.0, "rate_without": 1.0,
-                                "runs_with": 100, "runs_without": 100}]
+SHOCKS = ROOT / "tests" / "valid" / "shocks-over-time.yaml"
+
+
+def test_a_shocks_landmark_is_the_day_by_which_it_falls_due_in_half_the_runs_within_its_window() -> None:
+    import sim
+
+    scenario = sim.load(SHOCKS)
+    found = landmarks(scenario)
+    assert {key: (mark.day, mark.words) for key, mark in found.items()} == {
+        "draw:due:walk-out": (35, "walk-out falls due before 2025-02-05"),
+        "draw:due:rumour": (35, "rumour falls due before 2025-02-05")}
+    assert math.ceil(math.log(2) / 0.02) == 35
+    gaza = landmarks(sim.load(ROOT / "scenarios" / "gaza-2024-08.yaml"))["draw:due:regional-retaliation"]
+    assert gaza.date == "2024-09-14"  # the window opens on 21 August: 24 days on, before it closes on 15 September
+
+
+@pytest.fixture(scope="module")
+def shocks_compared(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object], Path]:
+    from sim.cli.main import main
+
+    root = tmp_path_factory.mktemp("shocks")
+    again = root / "again.yaml"
+    again.write_text(SHOCKS.read_text(encoding="utf-8").replace("id: shocks-over-time", "id: shocks-again", 1),
+                     encoding="utf-8")
+    assert main(["compare", str(SHOCKS), str(again), "-n", str(RUNS), "--backend", "serial", "--quiet",
+                 "-o", str(root / "cmp")]) == 0
+    data: dict[str, object] = json.loads((root / "cmp" / "compare.json").read_text(encoding="utf-8"))
+    return data, root / "cmp" / "shocks-over-time" / "replications.csv"
+
+
+def test_a_shock_that_ends_the_talks_is_an_effect_and_one_that_changes_nothing_is_not(
+        shocks_compared: tuple[dict[str, object], Path]) -> None:
+    data, _ = shocks_compared
+    [walk_out] = data["assumptions"]  # type: ignore[misc]
+    assert walk_out["assumption"] == "walk-out falls due before 2025-02-05"
+    assert walk_out["falls_due_before"] == "2025-02-05"
+    # Due before day 35, the walk-out comes before the deal of day 58 in every run: none agrees.
+    assert walk_out["rate_with"] == 0.0 and walk_out["ci95"][1] < -0.5
+    assert walk_out["runs_with"] + walk_out["runs_without"] == RUNS  # every run is exposed from the first day
+    [rumour] = data["no_clear_effect"]  # type: ignore[misc]
+    assert rumour["assumption"] == "rumour falls due before 2025-02-05"
+    assert rumour["ci95"][0] <= 0 <= rumour["ci95"][1]
+
+
+def test_weighed_by_whether_it_struck_the_rumour_would_pass_for_an_effect(
+        shocks_compared: tuple[dict[str, object], Path]) -> None:
+    # What compare no longer does, and why: the rumour strikes the long runs, those the walk-out spared.
+    import csv
+
+    _, replications = shocks_compared
+    with replications.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    struck = [row["agreed"] == "true" for row in rows if row["draw:shocks:rumour"] != "0"]
+    spared = [row["agreed"] == "true" for row in rows if row["draw:shocks:rumour"] == "0"]
+    naive = rate_difference(sum(spared), len(spared), sum(struck), len(struck))
+    assert naive["ci95"][0] > 0.2  # a clear "effect" of a rumour that changes nothing
+
+
+def test_a_run_that_ended_before_a_shocks_window_counts_neither_with_it_nor_without_it() -> None:
+    early = [({UNREACHED + "retaliation falls due before 2024-09-14"}, True)] * 100
+    reached = [({"retaliation falls due before 2024-09-14"}, k % 2 == 0) for k in range(100)]
+    reached += [(set(), k % 2 == 0) for k in range(100)]
+    found = discover(early + reached)
+    assert not found.effects
+    [shock] = found.unclear
+    assert (shock["runs_with"], shock["runs_without"], shock["effect"]) == (100, 100, 0.0)

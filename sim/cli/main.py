@@ -522,7 +522,7 @@ def _compare(args: argparse.Namespace) -> int:
                     results.append(sweep(scenario, path, settings, work / scenario.id, progress=advance, argv=_ARGV))
                 except SweepInterrupted:  # a comparison is kept whole or not at all: its folder goes
                     raise KeyboardInterrupt from None
-        comparison = compare_folders([work / i for i in ids], ids, warnings)
+        comparison = compare_folders([work / i for i in ids], scenarios, warnings)
         write_json(work / "compare.json", {"kind": MARKERS["compare"], **comparison}, shown=output)
     if args.report:
         from sim.report.html import write_report

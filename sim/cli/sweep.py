@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.experiments.backends import scheduler_address
-from sim.experiments.compare import NOT_WEIGHED_BECAUSE
+from sim.experiments.compare import FALLS_DUE_MEANS, change_notes, weighs_a_shock
 from sim.experiments.replicate import DEFAULT_TIME_LIMIT
 from sim.experiments.sweep import Progress as Advance
 from sim.report.terminal import plain
@@ -162,11 +162,15 @@ def comparison_table(comparison: dict[str, Any]) -> Table:
         table.add_row(diff["b"], shown, z, p_value, "-" if shift is None else f"{shift:+.1f} days")
     grid = Table.grid(padding=(1, 0))
     grid.add_row(table)
+    for line in change_notes(comparison):
+        grid.add_row(plain(line))
     for scenario, within in _within_each(comparison):
         if within["assumptions"]:
             grid.add_row(_effects_table(scenario, within["assumptions"]))
         for line in comparison_notes(scenario, within):
             grid.add_row(plain(line))
+    if any(weighs_a_shock(within) for _, within in _within_each(comparison)):
+        grid.add_row(plain(FALLS_DUE_MEANS))
     return grid
 
 
@@ -197,9 +201,6 @@ def comparison_notes(scenario: str, within: dict[str, Any]) -> list[str]:
     if unclear:
         notes.append(f"Among the runs of {scenario}, no clear effect (the 95% interval contains zero): "
                      f"{', '.join(row['assumption'] for row in unclear)}.")
-    for row in within.get("not_weighed") or []:
-        notes.append(f"Among the runs of {scenario}, not weighed: {row['assumption']} ({row['rate_with']:.1%} agreed "
-                     f"with it, {row['rate_without']:.1%} without; {NOT_WEIGHED_BECAUSE}).")
     box = within.get("box") or {}
     if box.get("conditions"):
         notes.append(f"Among the runs of {scenario}, deals concentrate where {' and '.join(box['conditions'])}: "

@@ -1,11 +1,12 @@
 """Compare scenario variants: agreement rates, dates, blockers, and what separates deal from no deal.
 
 The assumptions weighed are the uncertain draws of each replication (which version of
-each red line was real, who attended, whether events happened, shocks), within each
-scenario's runs: for each, the difference between the agreement rates with and without it,
-with a 95% interval; only those whose interval excludes zero are ranked as effects. A greedy peeling box, in the
-manner of PRIM, then names the few conditions under which deals concentrate, never from
-fewer runs than :data:`MIN_BOX_RUNS` (or :data:`MIN_BOX_SHARE` of them).
+each red line was real, who attended, whether events happened, when a random shock fell
+due), within each scenario's runs: for each, the difference between the agreement rates
+with and without it, with a 95% interval; only those whose interval excludes zero are ranked
+as effects. A greedy peeling box, in the manner of PRIM, then names the few conditions under
+which deals concentrate, never from fewer runs than :data:`MIN_BOX_RUNS` (or
+:data:`MIN_BOX_SHARE` of them).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from sim.experiments.results import read_rows
 from sim.experiments.summary import quantile, wilson
+from sim.experiments.variants import baseline_names, red_line_changes
 from sim.scenario.model import Issue, Party, Scenario
 
 MIN_SHARE = 0.01
@@ -59,43 +62,96 @@ def excludes_zero(interval: list[float | None]) -> bool:
     return low is not None and high is not None and (low > 0 or high < 0)
 
 
-NOT_WEIGHED_BECAUSE = ("a shock's chance grows with a run's length, which a deal cuts short, so these rates cannot "
-                       "tell its effect from that")
-"""Why a random shock's deal rates are given but not weighed as an effect (every output says it so)."""
-OVER_TIME = "over time: "
-"""Marks an assumption chance decides over a run's length (a random shock happening): a deal, by ending
-the run, cuts the shock's chance short, so runs with a shock agree less often whatever the shock does."""
 UNREACHED = "unreached: "
-"""Marks, in a replication's set of assumptions, one it never came to: a dated event or summit after its end."""
+"""Marks, in a replication's set of assumptions, one it never came to: a dated event or summit after its end,
+a random shock whose window opened after it."""
 
 
-def _features(row: dict[str, str]) -> set[str]:
+@dataclass(frozen=True)
+class Landmark:
+    """The day that splits a random shock's runs: its first strike fell due before it, or not.
+
+    A shock strikes only while the talks last, and a deal ends them: runs it struck are the
+    long ones, and agree less often whatever it does. When its first strike falls due is
+    drawn as its window opens, by chance alone, so runs in which it fell due early and runs
+    in which it fell due late (or never) differ by nothing else. The day is the one by which
+    it falls due in half the runs, or the end of its window if that comes first.
+    """
+
+    event: str
+    day: int
+    """Days after the start: the runs in which the first strike fell due before it against the rest."""
+    date: str
+    """The day as a date (ISO)."""
+    words: str
+    """The assumption as the outputs name it."""
+
+
+def landmarks(scenario: Scenario) -> dict[str, Landmark]:
+    """The landmark of each random shock of a scenario, by the column of replications.csv that it reads."""
+    found = {}
+    for event in scenario.events:
+        if event.rate_per_day is None:
+            continue
+        opens = (event.window.first - scenario.start).days if event.window else 0
+        closes = (event.window.last - scenario.start).days + 1 if event.window else scenario.horizon_days
+        day = max(opens, 0) + math.ceil(math.log(2) / event.rate_per_day)
+        day = min(day, closes)
+        when = (scenario.start + timedelta(days=day)).isoformat()
+        found[f"draw:due:{event.id}"] = Landmark(event.id, day, when, f"{event.id} falls due before {when}")
+    return found
+
+
+FALLS_DUE_MEANS = ("A random shock is weighed by when its first strike fell due, a day chance alone sets as its "
+                   "window opens, whether or not the talks were still on by then (or a prospect of progress held the "
+                   "strike off): runs in which it fell due early differ from the others by nothing else, where runs "
+                   "it struck are the long ones a deal did not cut short.")
+"""How a random shock's effect is to be read; every output that weighs one says it."""
+
+
+def weighs_a_shock(within: dict[str, Any]) -> bool:
+    """Whether one scenario's assumptions (as compare.json holds them) include a random shock's."""
+    rows = [*(within.get("assumptions") or []), *(within.get("no_clear_effect") or [])]
+    return any(isinstance(row, dict) and row.get("falls_due_before") for row in rows)
+
+
+def _features(row: dict[str, str], shocks: dict[str, Landmark], names: Names) -> set[str]:
     """The uncertain assumptions that held in one replication (stated versions left out), and those it never reached.
 
     A dated event's or a summit's draw is made on its date: a run that ended before (an
     agreement, say) was never exposed to it, and counts neither with it nor without it
     (marked :data:`UNREACHED`), or a deal that ends a run early would pass for the event's absence.
+    A random shock is weighed by its :class:`Landmark`. A version the baseline calls otherwise
+    says so (``names``, from :func:`~sim.experiments.variants.baseline_names`).
     """
     found = set()
     for key, value in row.items():
-        feature = _feature(key, value)
+        feature = _feature(key, value, names) if key not in shocks else _due(shocks[key], value)
         if feature is not None:
             found.add(feature)
     return found
 
 
-def _feature(key: str, value: str) -> str | None:
+def _feature(key: str, value: str, names: Names) -> str | None:
     """The assumption one column of a replication's row states, if it held there (the column prefixes are disjoint)."""
     if key.startswith("version:") and value and value != "stated":
-        return f"{key[8:]} is {_version_words(value)}"
-    if key.startswith("draw:shocks:") and value not in ("0", ""):
-        return f"{OVER_TIME}{key[12:]} happened"
+        ref = key[8:]
+        known = names.baseline.get((ref, value))
+        also = "" if known is None else f" ({names.base}'s {_version_words(known)})"
+        return f"{ref} is {_version_words(value)}{also}"
     if key.startswith("draw:attends:"):
         _, _, event, party = key.split(":")
         return _dated(f"{party} attends {event}", value)
     if key.startswith("draw:happens:"):
         return _dated(f"{key[13:]} happens", value)
     return None
+
+
+def _due(landmark: Landmark, value: str) -> str | None:
+    """A shock's assumption if its first strike fell due before its landmark (unreached: over before its window)."""
+    if value == "":
+        return UNREACHED + landmark.words
+    return landmark.words if float(value) < landmark.day else None
 
 
 def _dated(assumption: str, value: str) -> str | None:
@@ -108,7 +164,17 @@ def _dated(assumption: str, value: str) -> str | None:
 def _version_words(version: str) -> str:
     if version == "none":
         return "a bluff (no red line)"
+    if version == "stated":
+        return "stated red line"
     return version
+
+
+@dataclass(frozen=True)
+class Names:
+    """The baseline's names for a variant's versions that it calls otherwise (empty for the baseline itself)."""
+
+    base: str = ""
+    baseline: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 MIN_BOX_RUNS = 30
@@ -119,34 +185,30 @@ MIN_BOX_SHARE = 0.05
 
 @dataclass
 class Discovery:
-    """What moves the deal rate among some runs: effects, assumptions without a clear one, those not weighed, a box."""
+    """What moves the deal rate among some runs: effects, assumptions without a clear one, and a box."""
 
     effects: list[dict[str, Any]]
     """Assumptions whose 95% interval excludes zero, the largest effect first."""
     unclear: list[dict[str, Any]]
     """Assumptions whose 95% interval contains zero."""
-    over_time: list[dict[str, Any]]
-    """Random shocks: their deal rates with and without, not weighed as effects (see :data:`OVER_TIME`)."""
     box: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
         """As compare.json holds it."""
-        return {"assumptions": self.effects[:25], "no_clear_effect": self.unclear, "not_weighed": self.over_time,
-                "box": self.box}
+        return {"assumptions": self.effects[:25], "no_clear_effect": self.unclear, "box": self.box}
 
 
 def discover(samples: Samples) -> Discovery:
     """What moves the deal rate: each assumption's effect with its 95% interval, and a box where deals concentrate.
 
     An effect is the deal rate of the runs where the assumption held minus that of the runs
-    where it did not (of a dated draw, among the runs that reached its date), with Newcombe's
-    interval; each interval is 95% on its own, not adjusted for the number of assumptions
-    tried. A random shock's rates are given but not weighed: how often one happens depends on
-    how long a run lasts, which a deal cuts short, and these counts cannot tell cause from exposure.
+    where it did not (of a dated draw, among the runs that reached its date; of a random
+    shock, by its :class:`Landmark`), with Newcombe's interval; each interval is 95% on its
+    own, not adjusted for the number of assumptions tried.
     """
     total = len(samples)
     names = sorted({name for f, _ in samples for name in f if not name.startswith(UNREACHED)})
-    found = Discovery([], [], [], {})
+    found = Discovery([], [], {})
     for name in names:
         unreached = UNREACHED + name
         with_it = [ok for f, ok in samples if name in f]
@@ -154,14 +216,10 @@ def discover(samples: Samples) -> Discovery:
         if not (MIN_SHARE * total <= len(with_it) <= (1 - MIN_SHARE) * total):
             continue
         rates = rate_difference(sum(without), len(without), sum(with_it), len(with_it))
-        row = {"assumption": name.removeprefix(OVER_TIME), "effect": rates["difference"], "ci95": rates["ci95"],
-               "z": rates["z"], "p_value": rates["p_value"], "rate_with": rates["rate_b"],
-               "rate_without": rates["rate_a"], "runs_with": len(with_it), "runs_without": len(without)}
-        if name.startswith(OVER_TIME):
-            found.over_time.append({key: row[key] for key in ("assumption", "rate_with", "rate_without", "runs_with",
-                                                              "runs_without")})
-        else:
-            (found.effects if excludes_zero(rates["ci95"]) else found.unclear).append(row)
+        row = {"assumption": name, "effect": rates["difference"], "ci95": rates["ci95"], "z": rates["z"],
+               "p_value": rates["p_value"], "rate_with": rates["rate_b"], "rate_without": rates["rate_a"],
+               "runs_with": len(with_it), "runs_without": len(without)}
+        (found.effects if excludes_zero(rates["ci95"]) else found.unclear).append(row)
     found.effects.sort(key=lambda r: (-abs(r["effect"]), r["assumption"]))
     minimum = max(MIN_BOX_RUNS, math.ceil(MIN_BOX_SHARE * total))
     found.box = _peel(samples, [r["assumption"] for r in found.effects[:20]], minimum)
@@ -226,10 +284,13 @@ class _Runs:
     blocking: dict[str, int] = field(default_factory=dict)
     """Per red line, in how many replications it blocked a deal."""
     samples: Samples = field(default_factory=list)
+    shocks: list[Landmark] = field(default_factory=list)
+    """The landmark of each random shock of the scenario."""
 
 
-def _tally(folder: Path) -> _Runs:
-    runs = _Runs()
+def _tally(folder: Path, scenario: Scenario, names: Names) -> _Runs:
+    shocks = landmarks(scenario)
+    runs = _Runs(shocks=list(shocks.values()))
     for row in read_rows(folder):
         if row["error"]:
             continue
@@ -240,7 +301,7 @@ def _tally(folder: Path) -> _Runs:
             runs.days.append(float(row["day"]))
         for ref in row["blocking"].split():
             runs.blocking[ref] = runs.blocking.get(ref, 0) + 1
-        runs.samples.append((_features(row), ok))
+        runs.samples.append((_features(row, shocks, names), ok))
     runs.days.sort()
     return runs
 
@@ -269,31 +330,57 @@ def _ids(items: Iterable[Issue] | Iterable[Party]) -> set[str]:
     return {item.id for item in items}
 
 
-def compare_folders(folders: list[Path], ids: list[str], warnings: list[str] | None = None) -> dict[str, Any]:
-    """Compare results folders; the first is the baseline the others are measured against.
+def compare_folders(folders: list[Path], scenarios: list[Scenario],
+                    warnings: list[str] | None = None) -> dict[str, Any]:
+    """Compare the results folders of these scenarios; the first is the baseline the others are measured against.
 
     ``warnings`` (such as :func:`differences_in_kind`'s) go into the comparison as they are.
     """
-    tallies = [_tally(folder) for folder in folders]
+    ids = [scenario.id for scenario in scenarios]
+    baseline = scenarios[0]
+    names = [Names()] + [Names(baseline.id, baseline_names(baseline, other)) for other in scenarios[1:]]
+    tallies = [_tally(*each) for each in zip(folders, scenarios, names, strict=True)]
     base = tallies[0]
     differences = [{"a": ids[0], "b": i, **rate_difference(base.agreed, base.ran, t.agreed, t.ran)}
                    for i, t in zip(ids[1:], tallies[1:], strict=True)]
     shifts = [_median_shift(base.days, t.days) for t in tallies[1:]]
-    within = {scenario: _within(t.samples) for scenario, t in zip(ids, tallies, strict=True)}
+    within = {scenario: _within(t) for scenario, t in zip(ids, tallies, strict=True)}
+    changes = {other.id: red_line_changes(scenarios[0], other) for other in scenarios[1:]}
     return {"scenarios": ids, "folders": [f.name for f in folders], "warnings": list(warnings or []),
+            "red_line_changes": changes,
             "rates": {i: {"agreements": t.agreed, "runs": t.ran} for i, t in zip(ids, tallies, strict=True)},
             "difference": differences[0] if differences else None, "differences": differences,
             "date_shift_days": shifts[0] if shifts else None, "date_shifts_days": shifts,
             "blocking": _blocking(tallies), **within[ids[0]], "by_scenario": within}
 
 
-def _within(samples: Samples) -> dict[str, Any]:
+def change_notes(comparison: dict[str, Any]) -> list[str]:
+    """What each variant changes in the baseline's red lines, versions matched by what they require."""
+    base = comparison["scenarios"][0]
+    notes = []
+    for variant, changes in (comparison.get("red_line_changes") or {}).items():
+        if changes:
+            notes.append(f"What {variant} changes in the red lines of {base} (versions matched by the packages "
+                         f"they allow, not by name): {'; '.join(changes)}.")
+        else:
+            notes.append(f"{variant} has the red lines of {base}, with the same chances (versions matched by the "
+                         "packages they allow, not by name).")
+    return notes
+
+
+def _within(runs: _Runs) -> dict[str, Any]:
     """What moves the deal rate among one scenario's runs (:func:`discover`), as compare.json holds it.
 
     Each scenario's runs are weighed apart: pooled, a variant's runs would count as "without"
     every assumption it states outright, and its own deal rate would pass for their effect.
+    A random shock's row says the date its landmark falls on (``falls_due_before``).
     """
-    return discover(samples).to_dict()
+    found = discover(runs.samples)
+    dates = {landmark.words: landmark.date for landmark in runs.shocks}
+    for row in found.effects + found.unclear:
+        if row["assumption"] in dates:
+            row["falls_due_before"] = dates[row["assumption"]]
+    return found.to_dict()
 
 
 def _median_shift(base_days: list[float], days: list[float]) -> float | None:

@@ -80,7 +80,7 @@ def columns_for(scenario: Scenario) -> list[str]:
         if event.kind == "summit":
             draws += [f"draw:attends:{event.id}:{party}" for party in event.attendance]
         if event.rate_per_day is not None:
-            draws.append(f"draw:shocks:{event.id}")
+            draws += [f"draw:shocks:{event.id}", f"draw:due:{event.id}"]
     return columns + sorted(draws) + ["replay", "error"]
 
 

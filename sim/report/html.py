@@ -22,7 +22,7 @@ from typing import Any
 
 from sim.analysis.narrate import terms_text
 from sim.errors import NegsimError, UsageError
-from sim.experiments.compare import NOT_WEIGHED_BECAUSE
+from sim.experiments.compare import FALLS_DUE_MEANS, change_notes, weighs_a_shock
 from sim.experiments.replicate import red_lines_played, replication_run
 from sim.files.outputs import check_output, is_stdout, write_output
 from sim.report.folder import check_results_folder, comparison_folders
@@ -339,7 +339,12 @@ def _comparison(comparison: Comparison, k: int) -> str:
     anchor = f"comparison-{k + 1}" if k else "comparison"
     return (f'<section id="{anchor}"><h2>Comparison</h2>\n<p>From {cell(comparison.path.name)}/compare.json; '
             f"scenarios: {cell(', '.join(map(str, data.get('scenarios') or [])))}.</p>\n"
-            + _warnings(data) + _differences(data) + _within_each(data) + "</section>")
+            + _warnings(data) + _differences(data) + _changes(data) + _within_each(data) + "</section>")
+
+
+def _changes(data: dict[str, Any]) -> str:
+    """What each variant changes in the baseline's red lines (an older compare.json does not say)."""
+    return "".join(f"<p>{cell(line)}</p>\n" for line in change_notes(data))
 
 
 def _within_each(data: dict[str, Any]) -> str:
@@ -347,8 +352,10 @@ def _within_each(data: dict[str, Any]) -> str:
     by_scenario = data.get("by_scenario")
     if not isinstance(by_scenario, dict) or not by_scenario:
         return _assumptions(data, "all runs") + _box(data)
-    return "".join(_assumptions(within, str(scenario)) + _box(within)
-                   for scenario, within in by_scenario.items() if isinstance(within, dict))
+    each = [within for within in by_scenario.values() if isinstance(within, dict)]
+    shown = "".join(_assumptions(within, str(scenario)) + _box(within)
+                    for scenario, within in by_scenario.items() if isinstance(within, dict))
+    return shown + (f"<p>{cell(FALLS_DUE_MEANS)}</p>\n" if any(map(weighs_a_shock, each)) else "")
 
 
 def _warnings(data: dict[str, Any]) -> str:
@@ -394,11 +401,6 @@ def _assumptions(data: dict[str, Any], scenario: str) -> str:
     if unclear:
         shown += (f"<p>Among the runs of {cell(scenario)}, no clear effect (the 95% interval contains zero): "
                   f"{cell(', '.join(map(str, unclear)))}.</p>\n")
-    for row in data.get("not_weighed") or []:
-        if isinstance(row, dict):
-            shown += (f"<p>Among the runs of {cell(scenario)}, not weighed: {cell(row.get('assumption'))} "
-                      f"({_pct(row.get('rate_with'))} agreed with it, {_pct(row.get('rate_without'))} without; "
-                      f"{cell(NOT_WEIGHED_BECAUSE)}).</p>\n")
     return shown
 
 

@@ -183,7 +183,7 @@ class Talks:
         self._everyone = set(self.principals)
         self._max_rounds = self.settings.max_rounds
         self._last_round = last_round(self._max_rounds)
-        self.draws: dict[str, bool | int] = {}
+        self.draws: dict[str, bool | int | float] = {}
         """What chance decided in this run (events happening, attendance, shocks), for analysis."""
         self._horizon: simpy.Timeout | None = None
 
@@ -332,8 +332,12 @@ class Talks:
         first = self._offset(event.window.first) if event.window else 0.0
         last = self._offset(event.window.last) + 1 if event.window else self.horizon
         yield self.env.timeout(max(0.0, first))
+        gap = float(self.rng.exponential(1.0 / event.rate_per_day))
+        # When the first strike falls due is pure chance, drawn as the window opens, whatever the talks do later:
+        # compare weighs the shock by it (a strike itself comes only while the talks last, a deal cuts them short).
+        self.draws[f"due:{event.id}"] = self.env.now + gap
         while True:
-            yield self.env.timeout(float(self.rng.exponential(1.0 / event.rate_per_day)))
+            yield self.env.timeout(gap)
             if self.env.now >= last or self.done.triggered:
                 return
             if self.rng.random() < 1.0 - event.progress_damping * self.progress:
@@ -342,6 +346,7 @@ class Talks:
                 if event.ends_talks:  # a regional war, say
                     self._finish(f"'{event.title or event.id}' ended the talks", by_event=True)
                     return
+            gap = float(self.rng.exponential(1.0 / event.rate_per_day))
 
     def _happen(self, event: Event, kind: str) -> None:
         self.log.add(self.env.now, kind, cause=event.title or event.id)

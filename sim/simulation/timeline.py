@@ -195,12 +195,12 @@ class Outcome:
     best_refused: dict[str, dict[str, Any]]
     versions: dict[str, str | None]
     walk_aways: dict[str, float]
-    draws: dict[str, bool | int]
+    draws: dict[str, bool | int | float]
 
     def __init__(self, scenario: str, seed: int | None, agreed: bool, day: float | None, date: str | None,
                  package: dict[str, Any] | None, rounds: int, drafts: int, blocking: tuple[str, ...], reason: str,
                  ending: str, best_refused: dict[str, dict[str, Any]], versions: dict[str, str | None],
-                 walk_aways: dict[str, float], draws: dict[str, bool | int]) -> None:
+                 walk_aways: dict[str, float], draws: dict[str, bool | int | float]) -> None:
         """The dataclass's own constructor, the fields in order, written out to set them faster.
 
         The fields go straight into the instance's dict, as unpickling puts them: the one a
