@@ -159,6 +159,10 @@ def test_a_shock_that_ends_the_talks_is_an_effect_and_one_that_changes_nothing_i
     [rumour] = data["no_clear_effect"]  # type: ignore[misc]
     assert rumour["assumption"] == "rumour falls due before 2025-02-05"
     assert rumour["ci95"][0] <= 0 <= rumour["ci95"][1]
+    # Deals concentrate where the walk-out did not fall due early: the box can name an assumption's absence.
+    box = data["box"]
+    assert isinstance(box, dict) and box["conditions"] == ["not (walk-out falls due before 2025-02-05)"]
+    assert box["runs"] == walk_out["runs_without"] >= box["fewest_runs"] and box["coverage"] == 1.0
 
 
 def test_weighed_by_whether_it_struck_the_rumour_would_pass_for_an_effect(

@@ -220,6 +220,10 @@ def test_compare_finds_the_variant_opens_deals(tmp_path: Path, capsys: pytest.Ca
     assert comparison["assumptions"] == [] and comparison["no_clear_effect"], comparison
     for row in comparison["no_clear_effect"]:
         assert row["ci95"][0] <= 0 <= row["ci95"][1], row
+    # What the counterfactual changes, in the baseline's own words: its premise, and nothing else.
+    assert comparison["red_line_changes"] == {"gaza-2024-08-israel-accepts-monitoring": [
+        "israel/troops-in-philadelphi: gaza-2024-08-israel-accepts-monitoring states what gaza-2024-08 calls its "
+        "version 'monitoring-suffices' (confidence 1; gaza-2024-08 states its own with 0.8)"]}
     assert sorted(p.name for p in out.iterdir()) == ["compare.json", "gaza-2024-08",
                                                       "gaza-2024-08-israel-accepts-monitoring"]
 

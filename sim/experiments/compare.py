@@ -222,12 +222,32 @@ def discover(samples: Samples) -> Discovery:
         (found.effects if excludes_zero(rates["ci95"]) else found.unclear).append(row)
     found.effects.sort(key=lambda r: (-abs(r["effect"]), r["assumption"]))
     minimum = max(MIN_BOX_RUNS, math.ceil(MIN_BOX_SHARE * total))
-    found.box = _peel(samples, [r["assumption"] for r in found.effects[:20]], minimum)
+    conditions = [row["assumption"] if row["effect"] > 0 else NOT + row["assumption"] for row in found.effects[:20]]
+    found.box = _peel(samples, conditions, minimum)
     return found
 
 
+NOT = "not: "
+"""Marks a box's condition that holds where an assumption does not (one that lowers the deal rate)."""
+
+
+def _holds(condition: str, features: set[str]) -> bool:
+    """Whether a box's condition holds in a replication of these assumptions (a negated one: where it did not hold)."""
+    if condition.startswith(NOT):
+        return condition[len(NOT):] not in features
+    return condition in features
+
+
+def _words(condition: str) -> str:
+    """A box's condition as the outputs say it."""
+    return f"not ({condition[len(NOT):]})" if condition.startswith(NOT) else condition
+
+
 def _peel(samples: Samples, candidates: list[str], fewest_runs: int, depth: int = 3) -> dict[str, Any]:
-    """Greedy box: add the condition that most raises the deal rate while keeping 10% of the deals and enough runs."""
+    """Greedy box: add the condition that most raises the deal rate while keeping 10% of the deals and enough runs.
+
+    A condition is an assumption that raises the deal rate, or the absence of one that lowers it.
+    """
     deals = sum(ok for _, ok in samples)
     box: list[str] = []
     inside = samples
@@ -238,8 +258,9 @@ def _peel(samples: Samples, candidates: list[str], fewest_runs: int, depth: int 
         box.append(best[1])
         inside = best[2]
     kept_deals = sum(ok for _, ok in inside)
-    return {"conditions": box, "runs": len(inside), "density": _share(kept_deals, len(inside)),
-            "coverage": _share(kept_deals, deals), "fewest_runs": fewest_runs}
+    return {"conditions": [_words(condition) for condition in box], "runs": len(inside),
+            "density": _share(kept_deals, len(inside)), "coverage": _share(kept_deals, deals),
+            "fewest_runs": fewest_runs}
 
 
 def _densest(candidates: list[str], inside: Samples, fewest_deals: float,
@@ -250,7 +271,7 @@ def _densest(candidates: list[str], inside: Samples, fewest_deals: float,
     """
     best: tuple[float, str, Samples] | None = None
     for name in candidates:
-        kept = [s for s in inside if name in s[0]]
+        kept = [s for s in inside if _holds(name, s[0])]
         kept_deals = sum(ok for _, ok in kept)
         if len(kept) < fewest_runs or not kept or kept_deals < fewest_deals:
             continue
