@@ -483,7 +483,7 @@ def test_kill_9_of_a_sweep_kills_its_workers_and_the_next_sweep_cleans_up(tmp_pa
     assert leftovers(tmp_path) == [] and (out / "manifest.json").is_file()
 
 
-def test_an_interrupted_compare_leaves_no_folder_without_compare_json(tmp_path: Path) -> None:
+def test_an_interrupted_compare_keeps_its_sweeps_and_says_how_to_resume(tmp_path: Path) -> None:
     out = tmp_path / "cmp"
     command = [sys.executable, "-m", "sim", "compare", str(GAZA), str(VARIANT), "-n", "200000", "--jobs", "1",
                "--quiet", "-o", str(out)]
@@ -493,7 +493,11 @@ def test_an_interrupted_compare_leaves_no_folder_without_compare_json(tmp_path: 
         pytest.fail("the compare did not start writing within 30 s")
     err = stop(child, signal.SIGINT, 30)
     assert child.returncode == 130, err
-    assert list(tmp_path.iterdir()) == []
+    assert f"`negsim compare --resume {out}` runs the rest" in err
+    assert [p.name for p in tmp_path.iterdir()] == ["cmp"]  # renamed into place: no partial folder is left
+    assert json.loads((out / "compare.json").read_text(encoding="utf-8"))["interrupted"] is True
+    manifest = json.loads((out / "gaza-2024-08" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["interrupted"] is True and manifest["replications"] < 200_000
 
 
 def _default_sighup() -> None:

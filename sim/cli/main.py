@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +38,9 @@ from sim.cli.sweep import (
 from sim.cli.terms import parse_terms
 from sim.constraints.evaluation import evaluate
 from sim.errors import OUT_OF_MEMORY, WORKER_DIED, Diagnostic, NegsimError, UsageError, os_problem
-from sim.experiments.compare import compare_folders, differences_in_kind
+from sim.experiments.compare import differences_in_kind
+from sim.experiments.comparison import Compared, CompareInterrupted, resume_comparison, run_comparison
 from sim.experiments.replicate import DEFAULT_TIME_LIMIT, red_lines_played, replication_run
-from sim.experiments.results import MARKERS, OutputFolder, write_json
 from sim.experiments.sweep import SweepInterrupted, SweepSettings, resumable, sweep
 from sim.files.inputs import require_scenario_file
 from sim.files.outputs import check_output, is_stdout, write_output
@@ -82,8 +83,13 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--resume", type=Path, metavar="DIR",
                     help="finish the interrupted sweep in DIR, as it was started (its scenario, seed and size)")
     cp = commands.add_parser("compare", help="compare scenario variants over the same seeded replications")
-    cp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the baseline first, then variants")
-    add_run_options(cp)
+    cp.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                    help="the baseline first, then variants (not with --resume)")
+    add_run_options(cp, output_required=False)
+    cp.add_argument("--max-errors", type=int, metavar="K",
+                    help="stop each scenario's sweep once K of its replications have failed (default: never stop)")
+    cp.add_argument("--resume", type=Path, metavar="DIR",
+                    help="finish the interrupted comparison in DIR, as it was started (its files, seed and size)")
     add_import_genius_command(commands)
     add_report_command(commands)
     commands.add_parser("schema", help="print the JSON Schema of scenario files")
@@ -186,7 +192,7 @@ def _failed(exc: BaseException) -> int:
         case NegsimError():
             print(f"negsim: error: {shown_error(exc)}", file=sys.stderr)
             return EXIT_FINDINGS
-        case SweepInterrupted():
+        case SweepInterrupted() | CompareInterrupted():
             print(f"negsim: interrupted; {exc}", file=sys.stderr)
             return 130
         case KeyboardInterrupt():
@@ -430,14 +436,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
 def _resume(args: argparse.Namespace) -> int:
     """Finish an interrupted sweep as it was started: its scenario, seed, size and red lines from its folder."""
-    given = [name for name, value in (("FILE", args.file), ("-o", args.output), ("-n", args.replications),
-                                      ("--seed", args.seed), ("--draw or --stated", args.draw),
-                                      ("--trace", args.trace), ("--time-limit", args.time_limit),
-                                      ("--max-errors", args.max_errors), ("--force", args.force or None))
-             if value is not None]
-    if given:
-        raise UsageError(f"--resume finishes a sweep as it was started, from its manifest.json: leave out "
-                         f"{', '.join(given)}")
+    _refuse_with_resume(args, "a sweep", "manifest.json", files=args.file)
     stopped = resumable(args.resume)
     settings = stopped.settings(_running(args))
     scenario = loads(stopped.text, str(args.resume / "scenario.yaml"))
@@ -445,6 +444,18 @@ def _resume(args: argparse.Namespace) -> int:
         result = sweep(scenario, stopped.scenario_path, settings, args.resume, progress=advance, argv=_ARGV,
                        notify=_notice, resume_text=stopped.text)
     return _swept(args, result, args.resume)
+
+
+def _refuse_with_resume(args: argparse.Namespace, what: str, record: str, *, files: object) -> None:
+    """Refuse, with --resume, the options that decide results: a resume runs as the folder records."""
+    given = [name for name, value in (("FILE", files), ("-o", args.output), ("-n", args.replications),
+                                      ("--seed", args.seed), ("--draw or --stated", args.draw),
+                                      ("--trace", args.trace), ("--time-limit", args.time_limit),
+                                      ("--max-errors", args.max_errors), ("--force", args.force or None))
+             if value is not None]
+    if given:
+        raise UsageError(f"--resume finishes {what} as it was started, from its {record}: leave out "
+                         f"{', '.join(given)}")
 
 
 def _swept(args: argparse.Namespace, result: dict[str, Any], output: Path) -> int:
@@ -502,42 +513,43 @@ def _say(level: str, message: str) -> None:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    if len(args.files) < 2:
-        raise UsageError("compare needs at least two scenario files: a baseline and a variant")
-    scenarios = [_load_for_command(path) for path in args.files]
-    ids = [s.id for s in scenarios]
-    if len(set(ids)) != len(ids):
-        raise UsageError(f"the scenarios must have different ids, got {', '.join(ids)}")
-    settings = _settings(args)
-    output: Path = args.output
-    warnings = differences_in_kind(scenarios)
-    for warning in warnings:
-        _say("warning", warning)
-    results = []
-    # The whole folder is built as a partial one and renamed at the end: never a folder without compare.json.
-    with OutputFolder(output, "compare", overwrite=args.force, notify=_notice) as work:
-        for scenario, path in zip(scenarios, args.files, strict=True):
-            with progress_bar(settings.n, f"sweeping {scenario.id}", args.quiet) as advance:
-                try:
-                    results.append(sweep(scenario, path, settings, work / scenario.id, progress=advance, argv=_ARGV))
-                except SweepInterrupted:  # a comparison is kept whole or not at all: its folder goes
-                    raise KeyboardInterrupt from None
-        comparison = compare_folders([work / i for i in ids], scenarios, warnings)
-        write_json(work / "compare.json", {"kind": MARKERS["compare"], **comparison}, shown=output)
+    bars = partial(progress_bar, quiet=args.quiet)
+    if args.resume is not None:
+        _refuse_with_resume(args, "a comparison", "compare.json", files=args.files or None)
+        compared = resume_comparison(args.resume, _running(args), bars=bars, notify=_notice, argv=_ARGV)
+        output: Path = args.resume
+    else:
+        if len(args.files) < 2 or args.output is None:
+            raise UsageError("compare needs at least two scenario files, a baseline and a variant, and -o DIR "
+                             "(or --resume DIR to finish an interrupted comparison)")
+        scenarios = [_load_for_command(path) for path in args.files]
+        ids = [s.id for s in scenarios]
+        if len(set(ids)) != len(ids):
+            raise UsageError(f"the scenarios must have different ids, got {', '.join(ids)}")
+        for warning in differences_in_kind(scenarios):
+            _say("warning", warning)
+        output = args.output
+        compared = run_comparison(list(zip(scenarios, args.files, strict=True)), _settings(args), output,
+                                  overwrite=args.force, bars=bars, notify=_notice, argv=_ARGV)
+    return _compared(args, compared, output)
+
+
+def _compared(args: argparse.Namespace, compared: Compared, output: Path) -> int:
+    """Show a finished comparison (its tables, or JSON; the report if asked) and return the exit code."""
     if args.report:
         from sim.report.html import write_report
 
         write_report([output], output / "report.html")
     if args.json:
-        _dump({"summaries": results, "comparison": comparison, "output": str(output)})
+        _dump({"summaries": compared.summaries, "comparison": compared.comparison, "output": str(output)})
     else:
         console = _console()
-        console.print(summary_table(results))
-        for note in identical_runs_notes(results):
+        console.print(summary_table(compared.summaries))
+        for note in identical_runs_notes(compared.summaries):
             console.print(plain(note))
-        console.print(comparison_table(comparison))
+        console.print(comparison_table(compared.comparison))
         print(f"results in {output}", file=sys.stderr)
-    return _failed_replications(results)
+    return _failed_replications(compared.summaries)
 
 
 def _notice(message: str) -> None:

@@ -67,6 +67,9 @@ def comparison_folders(folder: Path) -> tuple[dict[str, Any], list[Path]]:
         data = _json_object(folder / "compare.json")
         if data.get("kind", COMPARE_KIND) != COMPARE_KIND:
             raise _Bad(folder / "compare.json", f"it is not a comparison's (kind {_shown(data['kind'])})")
+        if data.get("interrupted") is True:
+            raise UsageError(f"{folder}: the comparison was interrupted before it was made; "
+                             f"`negsim compare --resume {folder}` finishes it")
         names = data.get("folders")
         if names is None:
             return data, [p for p in sorted(folder.iterdir()) if (p / "summary.json").is_file()]
