@@ -142,6 +142,33 @@ def test_sweep_into_an_existing_file_is_refused(tmp_path: Path, negsim: Negsim) 
     assert out.read_text() == "mine"
 
 
+def test_missing_folders_above_the_results_are_made_as_mkdir_p_makes_them(tmp_path: Path, negsim: Negsim) -> None:
+    out = tmp_path / "results" / "august" / "gaza"
+    result = negsim(*sweep_args(out))
+    assert result.code == 0, result.err
+    assert f"made the folder '{tmp_path / 'results' / 'august'}' for the results" in result.err
+    assert (out / "manifest.json").is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["results"]
+
+
+def test_folders_made_for_results_that_never_came_are_removed_again(tmp_path: Path) -> None:
+    from sim.experiments.results import OutputFolder
+
+    kept = tmp_path / "results" / "mine.txt"  # a folder the user had stays, with what it holds
+    kept.parent.mkdir()
+    kept.write_text("mine")
+    with pytest.raises(RuntimeError), OutputFolder(tmp_path / "results" / "a" / "b" / "gaza", "sweep"):
+        raise RuntimeError("a failure while the results are written")
+    assert snapshot(tmp_path) == {"results/mine.txt": b"mine"} and not (tmp_path / "results" / "a").exists()
+
+
+def test_a_file_in_the_way_of_a_folder_above_the_results_is_refused(tmp_path: Path, negsim: Negsim) -> None:
+    (tmp_path / "results").write_text("mine")
+    result = negsim(*sweep_args(tmp_path / "results" / "august" / "gaza"))
+    assert result.code == 2, result.err
+    assert "Not a directory" in result.err  # the operating system's reason
+    assert (tmp_path / "results").read_text() == "mine"
+
+
 def test_compare_force_refuses_a_folder_negsim_did_not_write(tmp_path: Path, negsim: Negsim) -> None:
     out = tmp_path / "cmp"
     out.mkdir()

@@ -68,6 +68,8 @@ class OutputFolder:
         self.notify = notify or _quiet
         self.work = self.target.parent / f".{self.target.name}.partial"
         self.backup = self.target.parent / f".{self.target.name}.replaced"
+        self.made: list[Path] = []
+        """Folders above the target that did not exist and were made for it, the outermost first."""
         self._check_target()
 
     def _check_target(self) -> None:
@@ -88,7 +90,38 @@ class OutputFolder:
             raise UsageError(f"cannot write results to '{self.shown}': {os.strerror(errno.ENOTDIR)} (it is a file; "
                              "name a new folder)")
         if not self.target.parent.is_dir():
-            raise UsageError(f"cannot write '{self.shown}': folder '{self.shown.parent}' does not exist")
+            self._check_parents()
+
+    def _check_parents(self) -> None:
+        """Note the missing folders above the target, to be made (as ``mkdir -p``); refuse a file in the way."""
+        missing = []
+        parent = self.target.parent
+        while not parent.is_dir():
+            if file_kind(parent) is not None or parent.exists():
+                raise UsageError(f"cannot write '{self.shown}': '{parent}' is {file_kind(parent) or 'a file'}, "
+                                 "not a folder")
+            missing.append(parent)
+            parent = parent.parent
+        self.made = missing[::-1]
+
+    def _make_parents(self) -> None:
+        for folder in self.made:
+            try:
+                folder.mkdir()
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise write_failure(self.shown, exc) from None
+        if self.made:
+            self.notify(f"made the folder '{self.made[-1]}' for the results")
+
+    def _remove_made_parents(self) -> None:
+        """Remove the folders made for a target that never came, innermost first, if nothing else went in."""
+        for folder in reversed(self.made):
+            try:
+                folder.rmdir()
+            except OSError:
+                return
 
     def _check_replaceable(self) -> None:
         problem = negsim_folder_problem(self.target, self.kind)
@@ -100,28 +133,38 @@ class OutputFolder:
                              "choose another folder")
 
     def __enter__(self) -> Path:
-        self._clear_leftovers()
+        self._make_parents()
         try:
-            self.work.mkdir()
-        except OSError as exc:
-            raise write_failure(self.shown, exc) from None
+            self._clear_leftovers()  # refuses what is in the way and not negsim's: it must stay as it is
+            try:
+                self.work.mkdir()
+            except OSError as exc:
+                raise write_failure(self.shown, exc) from None
+        except BaseException:
+            self._remove_made_parents()
+            raise
         try:
             with _writing(self.shown):
                 (self.work / OWNER_FILE).write_text(json.dumps(_this_process()) + "\n", encoding="utf-8")
         except BaseException:
-            shutil.rmtree(self.work, ignore_errors=True)
+            self._abandon()
             raise
         return self.work
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if kind is not None:
-            shutil.rmtree(self.work, ignore_errors=True)
+            self._abandon()
             return
         try:
             self._publish()
         except BaseException:
-            shutil.rmtree(self.work, ignore_errors=True)
+            self._abandon()
             raise
+
+    def _abandon(self) -> None:
+        """Remove the folder under construction, and the folders made for it (nothing of it stays)."""
+        shutil.rmtree(self.work, ignore_errors=True)
+        self._remove_made_parents()
 
     def _publish(self) -> None:
         """Rename the finished folder into place, the old one (if any) kept until the new one is there."""
