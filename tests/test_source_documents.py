@@ -130,4 +130,5 @@ def test_evaluate_shows_where_to_find_a_document_without_a_file(folder: Path, ne
 
 def test_explain_names_the_url_beside_the_quote() -> None:
     narration = sim.explain(sim.loads(SCENARIO.replace("value: 3}", "value: 5}"))).narration
-    assert any('`firm/cap` ("no more than four percent", https://example.org/talks)' in line for line in narration)
+    assert any('`firm/cap` (requires raise <= 4; "no more than four percent", https://example.org/talks)' in line
+               for line in narration)

@@ -9,6 +9,7 @@ fares against them.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -20,8 +21,9 @@ from sim.analysis.narrate import narrate
 from sim.constraints.arrays import Bools
 from sim.constraints.evaluation import ProposalLike, resolve_terms
 from sim.constraints.walk_away import lowest_meeting, meeting, meets
-from sim.scenario.base import Scalar
+from sim.scenario.base import Scalar, SourceRef
 from sim.scenario.model import Scenario
+from sim.scenario.words import red_line_rule
 
 EXAMPLES = 5
 
@@ -40,7 +42,24 @@ def explain(scenario: Scenario, proposal: ProposalLike | None = None, *, max_set
         concessions=concessions, concessions_complete=report.concessions_complete, reference=reference,
         judgement=None if proposal is None else judge(space, proposal, reference.nash),
     )
-    return replace(result, narration=narrate(space, result))  # the narration tells the rest of the result
+    # the narration tells the rest of the result
+    return replace(result, narration=narrate(space, result), red_lines=_named_red_lines(space, result))
+
+
+def _named_red_lines(space: DealSpace, result: Explanation) -> dict[str, dict[str, Any]]:
+    """Each red line the clashing and concession sets name, with its rule in words, rationale and source."""
+    named = {ref for refs in result.clashing_sets for ref in refs}
+    named |= {ref for concession in result.concessions for ref in concession.refs}
+    found = {}
+    for compiled in space.constraints.red_lines:
+        if compiled.ref in named:
+            red_line = compiled.source
+            source = red_line.source.model_dump(exclude_defaults=True) if isinstance(red_line.source, SourceRef) \
+                else red_line.source
+            found[compiled.ref] = {"rule": red_line_rule(red_line, space.scenario.conditions),
+                                   "rationale": red_line.rationale, "confidence": red_line.confidence,
+                                   "source": source}
+    return found
 
 
 def _zopa(space: DealSpace) -> Zopa:

@@ -95,6 +95,8 @@ class Explanation:
     reference: ReferencePoints
     judgement: Judgement | None = None
     narration: list[str] = field(default_factory=list)
+    red_lines: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Every red line the explanation names: its rule in words, rationale, confidence and source."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
@@ -112,4 +114,5 @@ class Explanation:
             "reference_points": self.reference.to_dict(),
             "proposal": self.judgement.to_dict() if self.judgement else None,
             "narration": self.narration,
+            "red_lines": self.red_lines,
         }

@@ -1,4 +1,4 @@
-"""Plain sentences that explain the deal space, each red line named with its quote."""
+"""Plain sentences that explain the deal space, each red line named with its rule and its quote."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from sim.analysis.dealspace import DealSpace
 from sim.analysis.explanation import Concession, Explanation, Judgement, Point, ReferencePoints
 from sim.scenario.base import Scalar, SourceRef
 from sim.scenario.hints import quoted
+from sim.scenario.words import red_line_rule
 
 
 def narrate(space: DealSpace, result: Explanation) -> list[str]:
@@ -35,19 +36,20 @@ class Names:
         return self.scenario.party(party_id).name
 
     def constraint(self, ref: str) -> str:
-        """``Israel's `israel/x` ("quote")`` or ``Israel's walk-away value (0.30)``."""
+        """``Israel's `israel/x` (requires …; "quote")`` or ``Israel's walk-away value (0.30)``."""
         party_id = ref.partition("/")[0]
         owner = f"{self.party(party_id)}'s"
         red_line = self.red_lines.get(ref)
         if red_line is None:
             walk_away = self.space.walk_aways[self.space.parties.index(party_id)]
             return f"{owner} walk-away value ({walk_away:.2f})"
+        rule = red_line_rule(red_line, self.scenario.conditions)
         if isinstance(red_line.source, SourceRef):
             found_at = self.found_at(red_line.source.doc)
             if red_line.source.inferred:
-                return f'{owner} `{ref}` (inferred from "{red_line.source.quote}"{found_at})'
-            return f'{owner} `{ref}` ("{red_line.source.quote}"{found_at})'
-        return f"{owner} `{ref}` (an assumption, confidence {red_line.confidence:g})"
+                return f'{owner} `{ref}` ({rule}; inferred from "{red_line.source.quote}"{found_at})'
+            return f'{owner} `{ref}` ({rule}; "{red_line.source.quote}"{found_at})'
+        return f"{owner} `{ref}` ({rule}; an assumption, confidence {red_line.confidence:g})"
 
     def found_at(self, doc_id: str) -> str:
         """``, https://…``: the citation and url of a document, where a reader finds it; empty if it gives neither."""

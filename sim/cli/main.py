@@ -61,6 +61,7 @@ from sim.scenario.loader import inspect, loads
 from sim.scenario.model import Scenario
 from sim.scenario.schema import json_schema_text
 from sim.scenario.sources import check_quotes
+from sim.scenario.words import rule_of
 from sim.simulation.talks import run
 from sim.version import __version__
 
@@ -366,13 +367,15 @@ def _run(args: argparse.Namespace) -> int:
         which = {"replication": args.replication, "root_seed": root}
     if args.log is not None:
         write_output(args.log, log.jsonl())
+    rules = {ref: rule for ref in outcome.blocking
+             if (rule := rule_of(scenario, ref, outcome.versions.get(ref, "stated"))) is not None}
     if args.json:
-        _dump({**outcome.to_dict(), **which, "red_lines": red_lines_played(draw),
+        _dump({**outcome.to_dict(), "blocking_rules": rules, **which, "red_lines": red_lines_played(draw),
                "provenance": _provenance(args.file)})
     elif not log_to_stdout:  # with --log -, standard output holds the log alone, so that it can be piped
         console = _console()
         render_timeline(log.entries, console)
-        render_outcome(outcome.to_dict(), console)
+        render_outcome({**outcome.to_dict(), "blocking_rules": rules}, console)
         render_red_lines(outcome.versions, draw, console)
     return EXIT_FINDINGS if args.fail_on_no_deal and not outcome.agreed else EXIT_OK
 

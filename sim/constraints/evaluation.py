@@ -13,6 +13,7 @@ from sim.errors import UsageError
 from sim.scenario.base import Scalar, SourceRef
 from sim.scenario.hints import did_you_mean
 from sim.scenario.model import Proposal, Scenario
+from sim.scenario.words import red_line_rule
 
 Stance = Literal["accept", "reject", "open"]
 """A party's stance on a package: it accepts it, rejects it, or withholds acceptance while issues are open."""
@@ -28,10 +29,12 @@ class RedLineJudgement:
     rationale: str
     source: dict[str, Any] | Literal["assumption"]
     confidence: float
+    rule: str
+    """What the red line requires, in words (:func:`sim.scenario.words.red_line_rule`)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
-        return {"id": self.ref, "verdict": self.verdict, "deferred": self.deferred,
+        return {"id": self.ref, "verdict": self.verdict, "deferred": self.deferred, "rule": self.rule,
                 "confidence": self.confidence, "rationale": self.rationale, "source": self.source}
 
 
@@ -206,7 +209,8 @@ def _red_line_judgement(scenario: Scenario, compiled: CompiledRedLine, code: int
     verdict = Verdict(code)
     return RedLineJudgement(ref=compiled.ref, verdict=verdict.word,
                             deferred=verdict is Verdict.OPEN and compiled.defer_if_open,
-                            rationale=red_line.rationale, source=source, confidence=red_line.confidence)
+                            rationale=red_line.rationale, source=source, confidence=red_line.confidence,
+                            rule=red_line_rule(red_line, scenario.conditions))
 
 
 __all__ = ["Evaluation", "PartyStance", "RedLineJudgement", "Stance", "WalkAwayJudgement", "evaluate"]

@@ -28,6 +28,7 @@ from sim.files.outputs import check_output, is_stdout, write_output
 from sim.report.folder import check_results_folder, comparison_folders
 from sim.scenario.loader import load
 from sim.scenario.model import Issue, Scenario
+from sim.scenario.words import rule_of
 from sim.simulation.timeline import Outcome
 from sim.version import __version__
 
@@ -265,14 +266,21 @@ def _blocking(results: list[Results]) -> str:
     counts = _blocking_counts(results)
     refs = sorted(counts, key=lambda ref: (-sum(counts[ref]), ref))
     failed = [_runs_without_agreement(r.summary) for r in results]
-    rows = [[cell(ref), *(f"{n} ({n / f:.0%})" for n, f in zip(counts[ref], failed, strict=True))] for ref in refs]
+    rows = [[cell(ref), cell(_rule(results, ref)),
+             *(f"{n} ({n / f:.0%})" for n, f in zip(counts[ref], failed, strict=True))] for ref in refs]
     return ('<section id="blocking"><h2>Blocking red lines</h2>\n'
             "<p>In runs that ended without agreement: the red lines the last text tabled still broke.</p>\n"
             + _figure(plots.blocking_plot([r.label for r in results], counts), "Runs blocked by each red line.")
-            + table(["red line", *(r.label for r in results)], rows,
+            + table(["red line", "rule (as stated)", *(r.label for r in results)], rows,
                     "Runs blocked by each red line (share of the runs without agreement)",
-                    numeric=tuple(range(1, len(results) + 1)))
+                    numeric=tuple(range(2, len(results) + 2)))
             + "</section>")
+
+
+def _rule(results: list[Results], ref: str) -> str:
+    """A red line's stated rule in words, from the first scenario that has it ("-" if none has: a walk-away value)."""
+    found = [rule for r in results if r.scenario is not None and (rule := rule_of(r.scenario, ref)) is not None]
+    return found[0] if found else "-"
 
 
 def _blocking_counts(results: list[Results]) -> dict[str, list[int]]:

@@ -119,9 +119,10 @@ def _party_table(party: PartyStance) -> Table:
     table = Table(title=title, title_justify="left", expand=False, show_lines=False)
     table.add_column("red line", style="cyan", no_wrap=True)
     table.add_column("verdict", no_wrap=True)
-    table.add_column("source", overflow="fold")
+    table.add_column("rule, source and rationale", overflow="fold")
     for red_line in party.red_lines:
-        table.add_row(plain(red_line.ref), _verdict(red_line), plain(_source(red_line)))
+        why = Text.assemble(plain(red_line.rule, "bold"), "\n", plain(_source(red_line)))
+        table.add_row(plain(red_line.ref), _verdict(red_line), why)
     if party.walk_away is not None:
         table.add_row(plain(party.walk_away.ref), _verdict(party.walk_away), plain(_utility(party.walk_away)))
     if not party.red_lines and party.walk_away is None:
@@ -144,7 +145,7 @@ def _source(red_line: RedLineJudgement) -> str:
     confidence = f", confidence {red_line.confidence:g}" if red_line.confidence < 1 else ""
     if red_line.source.get("inferred"):
         return f"inferred from “{red_line.source['quote']}” ({where}{confidence}): {red_line.rationale}"
-    return f"“{red_line.source['quote']}” ({where}{confidence})"
+    return f"“{red_line.source['quote']}” ({where}{confidence}); {red_line.rationale}"
 
 
 def _utility(walk_away: WalkAwayJudgement) -> str:
@@ -292,5 +293,7 @@ def render_outcome(outcome: dict[str, object], console: Console) -> None:
         console.print(plain(f"Agreement on {outcome['date']} after {outcome['rounds']} rounds: {terms}.",
                             "bold green"), soft_wrap=True)
         return
-    blocking = ", ".join(outcome["blocking"]) or "none named"  # type: ignore[arg-type]
+    rules: dict[str, str] = outcome.get("blocking_rules") or {}  # type: ignore[assignment]
+    blocking = ", ".join(f"{ref} ({rules[ref]})" if ref in rules else ref
+                         for ref in outcome["blocking"]) or "none named"  # type: ignore[attr-defined]
     console.print(plain(f"No agreement: {outcome['reason']}. Blocking: {blocking}.", "bold red"), soft_wrap=True)

@@ -1,0 +1,90 @@
+"""A red line's rule in words.
+
+"requires philadelphi >= reduced"; "when ceasefire = permanent, requires hostages >= 109".
+
+A quote out of its context can read as the opposite demand; the rule says what the red line
+checks. Conditions are written as the scenario file writes them, ``==`` as ``=``, compound
+ones with ``and``/``or``/``not`` and parentheses where a part is itself compound, and a named
+condition by its name with what it stands for after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sim.scenario.base import Scalar
+from sim.scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
+from sim.scenario.model import Scenario
+from sim.scenario.redlines import RedLine, RedLineVersion
+
+OPERATOR_WORDS = {"==": "=", "!=": "!=", "in": "in", "not in": "not in", "<=": "<=", ">=": ">=", "<": "<", ">": ">"}
+
+
+def rule_words(when: Condition | None, require: Condition | None, named: Mapping[str, Condition]) -> str:
+    """A rule in words: ``when`` (if any) then what it requires; a rule that requires nothing is "no red line"."""
+    if require is None:
+        return "no red line (a bluff)"
+    required = f"requires {condition_words(require, named)}"
+    return required if when is None else f"when {condition_words(when, named)}, {required}"
+
+
+def red_line_rule(red_line: RedLine | RedLineVersion, named: Mapping[str, Condition]) -> str:
+    """A red line's (or one of its versions') rule in words."""
+    return rule_words(red_line.when, red_line.require, named)
+
+
+def rule_of(scenario: Scenario, ref: str, version: str | None = "stated") -> str | None:
+    """The rule of red line ``party/id`` of a scenario in words, in one of its versions (None: a bluff).
+
+    None when ``ref`` names no red line of the scenario (a walk-away value, say).
+    """
+    party_id, _, red_line_id = ref.partition("/")
+    party = next((p for p in scenario.parties if p.id == party_id), None)
+    red_line = next((r for r in party.red_lines if r.id == red_line_id), None) if party else None
+    if red_line is None:
+        return None
+    if version is None:
+        return rule_words(None, None, scenario.conditions)
+    chosen = next((v for v in red_line.versions if v.id == version), red_line)
+    return red_line_rule(chosen, scenario.conditions)
+
+
+def condition_words(condition: Condition, named: Mapping[str, Condition], depth: int = 0) -> str:
+    """A condition in words, as the file writes it (see the module's docstring)."""
+    if depth > MAX_CONDITION_DEPTH:  # a loaded scenario never nests deeper; a model built in code might
+        return "..."
+    match condition:
+        case Atom(issue=issue, op=op, value=value):
+            return f"{issue} {OPERATOR_WORDS[op]} {_value(value)}"
+        case AllOf(all_of=parts):
+            return " and ".join(_part(part, named, depth) for part in parts)
+        case AnyOf(any_of=parts):
+            return " or ".join(_part(part, named, depth) for part in parts)
+        case Negation(negated=negated):
+            return f"not {_part(negated, named, depth, always=True)}"
+        case IfThen(if_=if_, then=then):
+            return f"if {_part(if_, named, depth)} then {_part(then, named, depth)}"
+        case Named(condition=name):
+            if name not in named:
+                return name
+            return f"{name} ({condition_words(named[name], named, depth + 1)})"
+    return str(condition)
+
+
+def _part(condition: Condition, named: Mapping[str, Condition], depth: int, *, always: bool = False) -> str:
+    """A sub-condition in words, in parentheses if it is compound (or, with ``always``, unless it is a name)."""
+    shown = condition_words(condition, named, depth + 1)
+    bare = isinstance(condition, Atom | Named) and not (always and isinstance(condition, Atom))
+    return shown if bare else f"({shown})"
+
+
+def _value(value: Scalar | list[Scalar]) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+    return _scalar(value)
+
+
+def _scalar(value: Scalar) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
