@@ -18,8 +18,9 @@ from sim.analysis.clashes import enumerate_sets
 from sim.analysis.dealspace import DealSpace
 from sim.analysis.explanation import Concession, Explanation, Judgement, Point, ReferencePoints, Zopa
 from sim.analysis.narrate import narrate
-from sim.constraints.arrays import Bools
+from sim.constraints.arrays import Bools, Codes, Floats
 from sim.constraints.evaluation import ProposalLike, resolve_terms
+from sim.constraints.space import LEFT_OPEN
 from sim.constraints.walk_away import lowest_meeting, meeting, meets
 from sim.scenario.base import Scalar, SourceRef
 from sim.scenario.model import Scenario
@@ -114,24 +115,48 @@ def _concession(space: DealSpace, relaxed: tuple[int, ...]) -> Concession:
 def judge(space: DealSpace, proposal: ProposalLike, nash: Point | None = None) -> Judgement:
     """Who a proposal leaves short, whether a ZOPA package dominates it, its distance to Nash.
 
-    Issues the proposal leaves open are taken at each party's worst settlement.
+    A proposal that leaves issues open is judged over its admissible completions: the ways of
+    settling them that meet every party's red lines (a party that would be held to a settlement
+    its own red line forbids is not judged by it). Without any, over every completion. A party
+    is short of its walk-away value at its worst such completion; a ZOPA package dominates the
+    proposal when it is at least as good for every party as its best such completion, and
+    better for some.
     """
     proposal_id, terms = resolve_terms(space.scenario, proposal)
     row = space.constraints.space.encode(terms)
-    low = space.constraints.check(row[None, :]).utility_low[:, 0]
-    utilities = {p: float(low[k]) for k, p in enumerate(space.parties)}
+    completions = _completions(space, row)
+    red_lines_hold = space.holds[[not item.is_walk_away for item in space.items]].all(axis=0)
+    admissible = completions & red_lines_hold
+    pool = admissible if admissible.any() else completions
+    utilities = space.utilities[:, pool]
+    low, high = utilities.min(axis=1), utilities.max(axis=1)
     short = {p: round(float(space.walk_aways[k] - low[k]), 6)
              for k, p in enumerate(space.parties) if not meets(low[k], space.walk_aways[k])}
-    feasible = np.flatnonzero(space.feasible)
-    better = space.utilities[:, feasible]
-    # at least as good for every party, and better for one, by more than rounding (the one tolerance)
-    at_least, not_better = meeting(better, low[:, None]), meeting(low[:, None], better)
-    dominating = feasible[at_least.all(axis=0) & np.logical_not(not_better).any(axis=0)]
-    dominated_by = None
-    if dominating.size:
-        dominated_by = _point(space, int(dominating[np.argmax(space.utilities[:, dominating].sum(axis=0))]))
     if nash is None:
         nash = reference_points(space, space.feasible).nash
     distance = None if nash is None else float(np.linalg.norm(low - np.array(list(nash.utilities.values()))))
-    return Judgement(proposal=proposal_id, terms=space.constraints.space.decode(row), utilities=utilities,
-                     short=short, dominated_by=dominated_by, distance_to_nash=distance)
+    return Judgement(proposal=proposal_id, terms=space.constraints.space.decode(row),
+                     utilities={p: float(low[k]) for k, p in enumerate(space.parties)},
+                     utilities_high={p: float(high[k]) for k, p in enumerate(space.parties)},
+                     short=short, dominated_by=_dominating(space, high), distance_to_nash=distance,
+                     completions=int(completions.sum()), admissible_completions=int(admissible.sum()))
+
+
+def _completions(space: DealSpace, row: Codes) -> Bools:
+    """The complete packages that settle a proposal's open issues (the proposal itself when none is open)."""
+    settled = np.flatnonzero(row != LEFT_OPEN)
+    return np.asarray((space.packages[:, settled] == row[settled]).all(axis=1), dtype=bool)
+
+
+def _dominating(space: DealSpace, best: Floats) -> Point | None:
+    """The ZOPA package of highest welfare at least as good as ``best`` for every party and better for one.
+
+    "Better" by more than rounding (the one tolerance of walk-away values).
+    """
+    feasible = np.flatnonzero(space.feasible)
+    candidates = space.utilities[:, feasible]
+    at_least, not_better = meeting(candidates, best[:, None]), meeting(best[:, None], candidates)
+    dominating = feasible[at_least.all(axis=0) & np.logical_not(not_better).any(axis=0)]
+    if not dominating.size:
+        return None
+    return _point(space, int(dominating[np.argmax(space.utilities[:, dominating].sum(axis=0))]))

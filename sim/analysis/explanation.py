@@ -69,14 +69,29 @@ class Judgement:
     proposal: str | None
     terms: dict[str, Scalar | None]
     utilities: dict[str, float]
+    """Each party's utility at its worst admissible completion (the proposal's own, when none is open)."""
     short: dict[str, float]
     dominated_by: Point | None
+    """A ZOPA package at least as good for every party as its best admissible completion, and better for one."""
     distance_to_nash: float | None
+    utilities_high: dict[str, float] = field(default_factory=dict)
+    """Each party's utility at its best admissible completion."""
+    completions: int = 1
+    """Ways of settling the open issues (1: none is open)."""
+    admissible_completions: int = 1
+    """Of those, the ways that meet every party's red lines (0: none does; then every completion is judged)."""
+
+    @property
+    def open(self) -> bool:
+        """Whether the proposal leaves issues open."""
+        return any(value is None for value in self.terms.values())
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
         return {"id": self.proposal, "package": self.terms,
                 "utilities": {k: round(v, 6) for k, v in self.utilities.items()},
+                "utilities_high": {k: round(v, 6) for k, v in self.utilities_high.items()},
+                "completions": self.completions, "admissible_completions": self.admissible_completions,
                 "short_of_reservation": self.short,
                 "dominated_by": self.dominated_by.to_dict() if self.dominated_by else None,
                 "distance_to_nash": None if self.distance_to_nash is None else round(self.distance_to_nash, 6)}

@@ -124,11 +124,24 @@ def _judgement_sentence(names: Names, judgement: Judgement) -> str:
         head = f"{label} leaves {listing(gaps)} short of {whose}"
     else:
         head = f"{label} meets every walk-away value"
-    if any(v is None for v in judgement.terms.values()):
-        head += " (open issues taken at each party's worst settlement)"
+    if judgement.open:
+        head += f" ({_settlements(judgement)})"
     tail = []
     if judgement.dominated_by is not None:
-        tail.append(f"the ZOPA package {terms_text(judgement.dominated_by.terms)} is better for every party")
+        however = ", however the open issues are settled" if judgement.open else ""
+        tail.append(f"the ZOPA package {terms_text(judgement.dominated_by.terms)} is at least as good for every "
+                    f"party{however}, and better for some")
     if judgement.distance_to_nash is not None:
         tail.append(f"it lies {judgement.distance_to_nash:.2f} from the Nash package in utility")
     return head + ("; " + "; ".join(tail) if tail else "") + "."
+
+
+def _settlements(judgement: Judgement) -> str:
+    """How a proposal's open issues were judged: over the settlements that meet every red line, or all of them."""
+    if judgement.admissible_completions == 0:
+        return (f"no way of settling its open issues meets every red line; each party taken at its worst of "
+                f"the {judgement.completions:,} ways")
+    if judgement.admissible_completions == 1:
+        return "its open issues taken as the one way of settling them that meets every red line"
+    return (f"its open issues judged over the {judgement.admissible_completions:,} ways of settling them that "
+            "meet every red line, each party at its worst")
