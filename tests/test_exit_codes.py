@@ -152,6 +152,10 @@ def test_an_input_that_is_not_a_regular_file_is_named_for_what_it_is(
     extra = ["--proposal", "p"] if command == "evaluate" else []
     ran = negsim_main(command, str(path), *extra)
     assert ran.code == 2, ran.err
+    if command == "check" and kind == "folder":  # check takes a folder for the scenario files in it
+        reason = "is a folder with no scenario files in it (*.yaml, *.yml)"
+        assert f"'{path}' {reason}" in ran.err
+        return
     assert f"cannot read '{path}': {reason}" in ran.err
 
 

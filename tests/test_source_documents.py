@@ -96,7 +96,7 @@ def test_check_notes_the_quotes_it_cannot_check_and_where_to_check_them(folder: 
            "against its url https://example.org/talks" in lines
     assert f"{path}:12:5: note: 1 quote from source 'book' not checked locally (it names no 'file'); check it " \
            "against its citation Jane Doe, The Long Strike, Harbour Press, 2019, pp. 41-44" in lines
-    assert f"{path}: ok (1 issues, 2 parties, 4 red lines, 0 proposals, 0 events)" in lines
+    assert f"{path}: ok (1 issue, 2 parties, 4 red lines, 0 proposals, 0 events)" in lines
     assert "warning" not in result.out and "letter" not in result.out  # type: ignore[attr-defined]
 
 

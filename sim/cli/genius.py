@@ -26,6 +26,7 @@ def add_import_genius_command(commands: argparse._SubParsersAction[argparse.Argu
     cmd.add_argument("-o", "--output", type=Path, required=True, metavar="PATH",
                      help="the scenario file to write (YAML; '-': standard output)")
     cmd.add_argument("--id", metavar="ID", help="id of the scenario (default: from the domain's file name)")
+    cmd.add_argument("--force", action="store_true", help="replace the output file if it exists")
     cmd.set_defaults(handler=run_import_genius)
 
 
@@ -45,7 +46,7 @@ def run_import_genius(args: argparse.Namespace) -> int:
     for path in (args.domain, *args.profiles):
         require_regular_file(Path(path), "Genius")
     output = Path(args.output)
-    check_output(output, [Path(args.domain), *map(Path, args.profiles)])
+    check_output(output, [Path(args.domain), *map(Path, args.profiles)], replace=args.force)
     result = convert(Path(args.domain), [Path(p) for p in args.profiles], scenario_id=args.id)
     write_output(output, result.text)
     scenario = result.scenario

@@ -36,13 +36,13 @@ from sim.cli.sweep import (
     summary_table,
 )
 from sim.cli.terms import parse_terms
-from sim.constraints.evaluation import evaluate
+from sim.constraints.evaluation import Amended, ProposalLike, evaluate, resolve_terms
 from sim.errors import OUT_OF_MEMORY, WORKER_DIED, Diagnostic, NegsimError, UsageError, os_problem
 from sim.experiments.compare import differences_in_kind
 from sim.experiments.comparison import Compared, CompareInterrupted, resume_comparison, run_comparison
 from sim.experiments.replicate import DEFAULT_TIME_LIMIT, red_lines_played, replication_run
 from sim.experiments.sweep import SweepInterrupted, SweepSettings, resumable, sweep
-from sim.files.inputs import require_scenario_file
+from sim.files.inputs import require_scenario_file, scenario_files
 from sim.files.outputs import check_output, is_stdout, write_output
 from sim.interrupts import deferring, forget_interrupt, note_interrupt
 from sim.report.html import add_report_command, run_report
@@ -57,6 +57,7 @@ from sim.report.terminal import (
     render_timeline,
     shown_error,
 )
+from sim.scenario.hints import counted
 from sim.scenario.loader import inspect, loads
 from sim.scenario.model import Scenario
 from sim.scenario.schema import json_schema_text
@@ -99,7 +100,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = commands.add_parser("check", help="validate scenario files; errors as file:line:col")
-    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                       help="scenario files, or folders: each stands for the *.yaml and *.yml files under it")
     check.add_argument("--sources", type=Path, metavar="DIR",
                        help="verify that every quote appears verbatim in the documents in DIR")
     check.add_argument("--json", action="store_true", help="machine-readable output")
@@ -108,17 +110,43 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _add_evaluate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ev = commands.add_parser("evaluate", help="judge a proposal against every party's red lines")
     ev.add_argument("file", type=Path, metavar="FILE")
-    which = ev.add_mutually_exclusive_group(required=True)
-    which.add_argument("--proposal", metavar="ID", help="id of a proposal in the scenario")
-    which.add_argument("--terms", metavar="ISSUE=VALUE,...", help="a package; issues left out stay open")
+    _add_package_options(ev, "judge")
+    ev.set_defaults(needs_a_package=ev)
     ev.add_argument("--json", action="store_true", help="machine-readable output")
     ev.add_argument("--fail-on-no-deal", action="store_true", help="exit 1 unless every party accepts")
+
+
+class _Once(argparse.Action):
+    """An option that may be given once: a second one is refused, not silently kept in place of the first."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            parser.error(f"{option_string} is given twice; give it once")
+        setattr(namespace, self.dest, values)
+
+
+def _add_package_options(parser: argparse.ArgumentParser, verb: str) -> None:
+    parser.add_argument("--proposal", metavar="ID", action=_Once,
+                        help=f"{verb} this proposal of the scenario (with --terms: changed by them)")
+    parser.add_argument("--terms", metavar="ISSUE=VALUE,...", action=_Once,
+                        help=f"{verb} this package (issues left out stay open), or, with --proposal, "
+                             "change these terms of the proposal")
+
+
+def _package(args: argparse.Namespace, scenario: Scenario) -> ProposalLike | None:
+    """The package --proposal and --terms name: a proposal, one with some terms changed, terms, or None."""
+    terms = None if args.terms is None else parse_terms(args.terms, scenario)
+    if args.proposal is not None and terms is not None:
+        resolve_terms(scenario, args.proposal)  # an unknown proposal is named as such
+        return Amended(args.proposal, terms)
+    return args.proposal if args.proposal is not None else terms
 
 
 def _add_explain(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ex = commands.add_parser("explain", help="ZOPA, clashing red lines, fewest concessions, bargaining points")
     ex.add_argument("file", type=Path, metavar="FILE")
-    ex.add_argument("--proposal", metavar="ID", help="also judge this proposal against the deal space")
+    _add_package_options(ex, "also judge against the deal space")
     ex.add_argument("--max-sets", type=_positive, default=10, metavar="K",
                     help="list at most K clashing and K concession sets (default 10)")
     ex.add_argument("--json", action="store_true", help="machine-readable output")
@@ -169,6 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _escape_what_cannot_be_encoded()
     _ARGV[:] = list(argv if argv is not None else sys.argv[1:])
     args = _parser().parse_args(argv)
+    if getattr(args, "needs_a_package", None) and args.proposal is None and args.terms is None:
+        args.needs_a_package.error("one of the arguments --proposal --terms is required (or both: the proposal "
+                                   "with these terms changed)")
     _stop_on_signals()
     try:
         handler = {"check": _check, "evaluate": _evaluate, "explain": _explain, "run": _run,
@@ -250,6 +281,7 @@ def _encodes_everything(stream: Any) -> bool:
 
 
 def _check(args: argparse.Namespace) -> int:
+    args.files = scenario_files(args.files)
     _require_check_inputs(args.files, args.sources)
     report: list[dict[str, Any]] = []
     console = _console()
@@ -263,7 +295,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.json:
         _dump({"files": report, "valid": failed == 0})
     elif len(args.files) > 1 or failed:
-        print(f"{len(args.files) - failed} of {len(args.files)} files valid", file=sys.stderr)
+        print(f"{len(args.files) - failed} of {counted(len(args.files), 'file')} valid", file=sys.stderr)
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
@@ -286,8 +318,9 @@ def _findings(path: Path, sources: Path | None) -> tuple[Scenario | None, list[D
 
 def _counts(scenario: Scenario) -> str:
     red_lines = sum(len(p.red_lines) for p in scenario.parties)
-    return (f"{len(scenario.issues)} issues, {len(scenario.parties)} parties, {red_lines} red lines, "
-            f"{len(scenario.proposals)} proposals, {len(scenario.events)} events")
+    return ", ".join(counted(n, what) for n, what in (
+        (len(scenario.issues), "issue"), (len(scenario.parties), "party"), (red_lines, "red line"),
+        (len(scenario.proposals), "proposal"), (len(scenario.events), "event")))
 
 
 def _print_check(console: Console, path: Path, scenario: Scenario | None, findings: list[Diagnostic]) -> None:
@@ -318,7 +351,8 @@ class _InvalidScenario(NegsimError):
 
 def _evaluate(args: argparse.Namespace) -> int:
     scenario = _load_for_command(args.file)
-    proposal = args.proposal if args.proposal is not None else parse_terms(args.terms, scenario)
+    proposal = _package(args, scenario)
+    assert proposal is not None, "main() refuses evaluate without --proposal or --terms"
     result = evaluate(scenario, proposal)
     if args.json:
         _dump({**result.to_dict(), "provenance": _provenance(args.file)})
@@ -339,7 +373,7 @@ def _positive(text: str) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     scenario = _load_for_command(args.file)
-    result = explain(scenario, args.proposal, max_sets=args.max_sets)
+    result = explain(scenario, _package(args, scenario), max_sets=args.max_sets)
     if args.json:
         _dump({**result.to_dict(), "provenance": _provenance(args.file)})
     else:

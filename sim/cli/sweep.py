@@ -19,6 +19,7 @@ from sim.experiments.compare import FALLS_DUE_MEANS, change_notes, weighs_a_shoc
 from sim.experiments.replicate import DEFAULT_TIME_LIMIT
 from sim.experiments.sweep import Progress as Advance
 from sim.report.terminal import plain
+from sim.scenario.hints import counted
 
 MAX_SEED = 2**63 - 1  # seeds go into replications.csv, whose Parquet copy stores them as 64-bit integers
 
@@ -114,7 +115,7 @@ def summary_table(results: list[dict[str, Any]]) -> Table:
         if result.get("stopped_early"):
             runs += f" of {result['replications_asked']} asked, stopped early"
         if result["errors"]:
-            runs += f" ({result['errors']} errors)"
+            runs += f" ({counted(result['errors'], 'error')})"
         table.add_row(plain(result["scenario"]), plain(runs), plain(str(result["distinct_outcomes"])), plain(shown),
                       plain(result["date_quantiles"].get("50%", "-")), plain(top))
     return table
@@ -126,7 +127,7 @@ def top_blocking(blocking: dict[str, int]) -> str:
         return "-"
     most = max(blocking.values())
     tied = [ref for ref, count in blocking.items() if count == most]
-    return f"{', '.join(tied)} ({most} runs{' each' if len(tied) > 1 else ''})"
+    return f"{', '.join(tied)} ({counted(most, 'run')}{' each' if len(tied) > 1 else ''})"
 
 
 def identical_runs_notes(results: list[dict[str, Any]]) -> list[str]:

@@ -143,13 +143,37 @@ class Evaluation:
         }
 
 
-ProposalLike = str | Proposal | Mapping[str, Scalar]
+@dataclass(frozen=True)
+class Amended:
+    """A scenario's proposal with some terms changed: "the U.S. proposal, but with philadelphi=monitored"."""
+
+    proposal: str
+    """The id of the proposal it starts from."""
+    changes: Mapping[str, Scalar]
+    """The terms that replace (or add to) the proposal's."""
+
+    @property
+    def label(self) -> str:
+        """How the outputs name it: ``us-bridging-2024-08 with philadelphi=monitored``."""
+        return f"{self.proposal} with " + ", ".join(f"{issue}={_shown(value)}" for issue, value in self.changes.items())
+
+
+def _shown(value: Scalar) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+ProposalLike = str | Proposal | Amended | Mapping[str, Scalar]
 
 
 def resolve_terms(scenario: Scenario, proposal: ProposalLike) -> tuple[str | None, dict[str, Scalar]]:
-    """Turn a proposal id, a Proposal or a terms mapping into (proposal id, terms)."""
+    """Turn a proposal id, a Proposal, an amended proposal or a terms mapping into (its name, terms)."""
     if isinstance(proposal, Proposal):
         return proposal.id, dict(proposal.terms)
+    if isinstance(proposal, Amended):
+        _, terms = resolve_terms(scenario, proposal.proposal)
+        return proposal.label, {**terms, **proposal.changes}
     if isinstance(proposal, str):
         ids = [p.id for p in scenario.proposals]
         if proposal not in ids:
@@ -213,4 +237,4 @@ def _red_line_judgement(scenario: Scenario, compiled: CompiledRedLine, code: int
                             rule=red_line_rule(red_line, scenario.conditions))
 
 
-__all__ = ["Evaluation", "PartyStance", "RedLineJudgement", "Stance", "WalkAwayJudgement", "evaluate"]
+__all__ = ["Amended", "Evaluation", "PartyStance", "RedLineJudgement", "Stance", "WalkAwayJudgement", "evaluate"]

@@ -50,3 +50,33 @@ def _reason(exc: OSError) -> str:
     if exc.errno == errno.ENOENT:
         return "no such file"
     return os_reason(exc)
+
+
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+def scenario_files(paths: list[Path]) -> list[Path]:
+    """The files to check: each path as given, a folder replaced by the scenario files under it.
+
+    A folder stands for its ``*.yaml`` and ``*.yml`` files at any depth, sorted, hidden files
+    and folders left out (as ruff and pytest take a folder); one that holds none is refused.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if str(path) != STDIN and _is_folder(path):
+            inside = sorted(f for f in path.rglob("*") if f.suffix in SCENARIO_SUFFIXES and f.is_file()
+                            and not any(part.startswith(".") for part in f.relative_to(path).parts))
+            if not inside:
+                raise UsageError(f"'{path}' is a folder with no scenario files in it (*.yaml, *.yml)")
+            found += inside
+        else:
+            found.append(path)
+    return found
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; a path that cannot be looked at is not (reading it then says why)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False

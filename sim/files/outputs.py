@@ -77,13 +77,14 @@ def refuse_overwriting_inputs(path: Path, inputs: list[Path]) -> None:
                              f"the input '{given}'; name another file")
 
 
-def check_output(path: Path, inputs: list[Path]) -> None:
+def check_output(path: Path, inputs: list[Path], *, replace: bool = True) -> None:
     """Before a command does its work, refuse an output path it could not or must not write.
 
     ``-`` (standard output) always passes. Otherwise the path must be a regular file or
-    nothing, must not be one of the command's ``inputs``, and its folder must take a new
-    file (a temporary one is created and removed): a read-only folder or a denied
-    permission is then said at once, not after a simulation or a report.
+    nothing (an existing file only with ``replace``, which the user's ``--force`` gives),
+    must not be one of the command's ``inputs``, and its folder must take a new file (a
+    temporary one is created and removed): a read-only folder or a denied permission is
+    then said at once, not after a simulation or a report.
 
     Raises:
         UsageError: The path is refused, with the reason.
@@ -92,6 +93,8 @@ def check_output(path: Path, inputs: list[Path]) -> None:
         return
     refuse_unless_replaceable(path)
     refuse_overwriting_inputs(path, inputs)
+    if not replace and path.exists():
+        raise UsageError(f"'{path}' already exists; pass --force to replace it, or name another file")
     folder = _folder_of(path)
     try:
         handle, probe = tempfile.mkstemp(prefix=f".{path.name[:_TEMPORARY_NAME_PART]}.", suffix=".tmp", dir=folder)

@@ -129,9 +129,12 @@ def _labelled(results: list[Results]) -> list[Results]:
     return results
 
 
-def write_report(folders: list[Path], output: Path) -> None:
-    """Write the HTML report on ``folders`` (results or comparison folders) to ``output`` (``-``: standard output)."""
-    check_output(output, folders)  # before the work of reading and plotting
+def write_report(folders: list[Path], output: Path, *, replace: bool = True) -> None:
+    """Write the HTML report on ``folders`` (results or comparison folders) to ``output`` (``-``: standard output).
+
+    ``replace``: an existing file at ``output`` may be replaced (the user's ``--force``).
+    """
+    check_output(output, folders, replace=replace)  # before the work of reading and plotting
     paths, comparisons = expand(folders)
     results = _labelled([read_results(p) for p in paths])
     write_output(output, render(results, comparisons))
@@ -144,12 +147,13 @@ def add_report_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
                         help="results folders of `negsim sweep`, or a folder of `negsim compare`")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
                         help="the HTML file to write ('-': standard output)")
+    parser.add_argument("--force", action="store_true", help="replace the file if it exists")
     parser.set_defaults(handler=run_report)
 
 
 def run_report(args: argparse.Namespace) -> int:
     """Handle ``negsim report``: write the page, say where."""
-    write_report(list(args.folders), args.output)
+    write_report(list(args.folders), args.output, replace=args.force)
     where = "standard output" if is_stdout(args.output) else args.output
     print(f"report written to {where}", file=sys.stderr)
     return 0

@@ -23,7 +23,7 @@ from sim.analysis.narrate import terms_text
 from sim.constraints.compile import STATED
 from sim.constraints.evaluation import Evaluation, PartyStance, RedLineJudgement, WalkAwayJudgement
 from sim.errors import Diagnostic, ScenarioError
-from sim.scenario.hints import quoted
+from sim.scenario.hints import counted, quoted
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 """Characters a terminal would act on rather than show: C0 and C1 controls, DEL, line and
@@ -290,8 +290,8 @@ def render_outcome(outcome: dict[str, object], console: Console) -> None:
     """Print the outcome of a run in one or two sentences."""
     if outcome["agreed"]:
         terms = terms_text(outcome["package"])  # type: ignore[arg-type]
-        console.print(plain(f"Agreement on {outcome['date']} after {outcome['rounds']} rounds: {terms}.",
-                            "bold green"), soft_wrap=True)
+        rounds = counted(outcome["rounds"], "round")  # type: ignore[arg-type]
+        console.print(plain(f"Agreement on {outcome['date']} after {rounds}: {terms}.", "bold green"), soft_wrap=True)
         return
     rules: dict[str, str] = outcome.get("blocking_rules") or {}  # type: ignore[assignment]
     blocking = ", ".join(f"{ref} ({rules[ref]})" if ref in rules else ref

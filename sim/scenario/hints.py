@@ -64,3 +64,11 @@ def slug(text: str) -> str:
 
 
 YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
+
+
+_PLURALS = {"party": "parties"}
+
+
+def counted(n: int, thing: str) -> str:
+    """``1 red line``, ``2 red lines``, ``3 parties``: a count with its noun in the right number."""
+    return f"{n:,} {thing if n == 1 else _PLURALS.get(thing, thing + 's')}"

@@ -1,0 +1,87 @@
+"""Command-line habits a user brings from ruff, pytest and git.
+
+`check DIR` checks the scenario files in the folder; `--proposal` with `--terms` is the proposal
+with some terms changed; an option given twice is refused, not silently kept; `report -o` and
+`import-genius -o` replace an existing file only with `--force`, as `sweep` does; counts read
+"1 proposal", not "1 proposals".
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliRun
+
+ROOT = Path(__file__).resolve().parents[1]
+GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
+GENIUS = ROOT / "tests" / "genius"
+Negsim = Callable[..., CliRun]
+
+
+def test_check_of_a_folder_checks_every_scenario_file_under_it(tmp_path: Path, negsim: Negsim) -> None:
+    (tmp_path / "cases" / "more").mkdir(parents=True)
+    shutil.copy(GAZA, tmp_path / "cases" / "gaza.yaml")
+    shutil.copy(ROOT / "scenarios" / "hanoi-summit-2019.yaml", tmp_path / "cases" / "more" / "hanoi.yml")
+    (tmp_path / "cases" / "notes.txt").write_text("not a scenario")
+    (tmp_path / "cases" / ".hidden.yaml").write_text("not even YAML: [")
+    ran = negsim("check", str(tmp_path / "cases"))
+    assert ran.code == 0, ran.err
+    assert f"{tmp_path / 'cases' / 'gaza.yaml'}: ok" in ran.out
+    assert f"{tmp_path / 'cases' / 'more' / 'hanoi.yml'}: ok (4 issues, 2 parties, 4 red lines, 1 proposal, " \
+           "2 events)" in ran.out
+    assert "2 of 2 files valid" in ran.err
+    (tmp_path / "empty").mkdir()
+    empty = negsim("check", str(tmp_path / "empty"))
+    assert empty.code == 2 and "is a folder with no scenario files in it" in empty.err
+
+
+def test_a_proposal_with_some_terms_changed(negsim: Negsim) -> None:
+    ran = negsim("evaluate", str(GAZA), "--proposal", "us-bridging-2024-08", "--terms", "philadelphi=monitored",
+                 "--json")
+    assert ran.code == 0, ran.err
+    data = json.loads(ran.out)
+    assert data["proposal"] == "us-bridging-2024-08 with philadelphi=monitored"
+    assert data["terms"] == {"philadelphi": "monitored", "withdrawal": "partial", "screening": None,
+                             "ceasefire": "phased", "hostages": 33}
+    explained = json.loads(negsim("explain", str(GAZA), "--proposal", "us-bridging-2024-08", "--terms",
+                                  "philadelphi=monitored", "--json").out)
+    assert explained["proposal"]["id"] == "us-bridging-2024-08 with philadelphi=monitored"
+    unknown = negsim("evaluate", str(GAZA), "--proposal", "us-bridging", "--terms", "philadelphi=monitored")
+    assert unknown.code == 2 and "unknown proposal 'us-bridging'" in unknown.err
+
+
+@pytest.mark.parametrize("twice", [["--proposal", "a", "--proposal", "b"], ["--terms", "hostages=33",
+                                                                           "--terms", "hostages=109"]])
+def test_an_option_given_twice_is_refused(twice: list[str], negsim: Negsim) -> None:
+    ran = negsim("evaluate", str(GAZA), *twice)
+    assert ran.code == 2
+    assert f"{twice[0]} is given twice; give it once" in ran.err
+
+
+def test_evaluate_without_a_package_is_a_usage_error(negsim: Negsim) -> None:
+    ran = negsim("evaluate", str(GAZA))
+    assert ran.code == 2 and "one of the arguments --proposal --terms is required" in ran.err
+
+
+def test_report_and_import_genius_replace_a_file_only_with_force(tmp_path: Path, negsim: Negsim) -> None:
+    results = tmp_path / "results"
+    assert negsim("sweep", str(GAZA), "-n", "4", "--backend", "serial", "--quiet", "-o", str(results)).code == 0
+    page = tmp_path / "report.html"
+    page.write_text("mine")
+    refused = negsim("report", str(results), "-o", str(page))
+    assert refused.code == 2 and f"'{page}' already exists; pass --force to replace it" in refused.err
+    assert page.read_text() == "mine"
+    assert negsim("report", str(results), "-o", str(page), "--force").code == 0
+    assert page.read_text().startswith("<!DOCTYPE html>")
+    scenario = tmp_path / "job.yaml"
+    scenario.write_text("mine")
+    args = ["import-genius", str(GENIUS / "job_domain.xml"), str(GENIUS / "job_candidate.xml"),
+            str(GENIUS / "job_employer.xml"), "-o", str(scenario)]
+    refused = negsim(*args)
+    assert refused.code == 2 and "already exists; pass --force" in refused.err and scenario.read_text() == "mine"
+    assert negsim(*args, "--force").code == 0 and "negsim: 1" in scenario.read_text()
