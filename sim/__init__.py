@@ -11,8 +11,8 @@ the deal space, and simulate the talks::
     outcome, log = sim.run(scenario, seed=7)
     row, _ = sim.run_replication(scenario, root_seed=0, index=3)
 
-The simulation, the experiments and the deal-space analysis load on first use (PEP 562), so
-that ``import sim`` stays as cheap as loading and checking a scenario needs.
+Every public name loads on first use (PEP 562), so that ``import sim`` costs next to nothing
+and a command line that only checks a scenario never loads numpy or the simulation.
 """
 
 # No ``from __future__ import annotations`` and no ``from typing import ...`` here: every public name
@@ -20,26 +20,39 @@ that ``import sim`` stays as cheap as loading and checking a scenario needs.
 import importlib
 import typing
 
-from sim.constraints.check import CompiledConstraints
-from sim.constraints.evaluation import Evaluation, PartyStance, RedLineJudgement, WalkAwayJudgement, evaluate
-from sim.constraints.space import LEFT_OPEN, OutcomeSpace
-from sim.constraints.verdict import Verdict
 from sim.errors import Diagnostic, NegsimError, ScenarioError, UsageError
-from sim.scenario import Scenario, load, loads
 from sim.version import __version__
 
 if typing.TYPE_CHECKING:
     from sim.analysis.explain import explain
     from sim.analysis.explanation import Explanation
+    from sim.constraints.check import CompiledConstraints
+    from sim.constraints.evaluation import Evaluation, PartyStance, RedLineJudgement, WalkAwayJudgement, evaluate
+    from sim.constraints.space import LEFT_OPEN, OutcomeSpace
+    from sim.constraints.verdict import Verdict
     from sim.experiments.replicate import replicate, run_replication
+    from sim.scenario.loader import load, loads
+    from sim.scenario.model import Scenario
     from sim.simulation.talks import run
     from sim.simulation.timeline import EventLog, Outcome
 
 _LAZY = {
+    "CompiledConstraints": "sim.constraints.check",
+    "Evaluation": "sim.constraints.evaluation",
     "EventLog": "sim.simulation.timeline",
     "Explanation": "sim.analysis.explanation",
+    "LEFT_OPEN": "sim.constraints.space",
     "Outcome": "sim.simulation.timeline",
+    "OutcomeSpace": "sim.constraints.space",
+    "PartyStance": "sim.constraints.evaluation",
+    "RedLineJudgement": "sim.constraints.evaluation",
+    "Scenario": "sim.scenario.model",
+    "Verdict": "sim.constraints.verdict",
+    "WalkAwayJudgement": "sim.constraints.evaluation",
+    "evaluate": "sim.constraints.evaluation",
     "explain": "sim.analysis.explain",
+    "load": "sim.scenario.loader",
+    "loads": "sim.scenario.loader",
     "replicate": "sim.experiments.replicate",
     "run": "sim.simulation.talks",
     "run_replication": "sim.experiments.replicate",
@@ -50,7 +63,7 @@ _LAZY = {
 if not typing.TYPE_CHECKING:  # hidden from type checkers, which would take any name for one of the lazy ones
 
     def __getattr__(name: str) -> typing.Any:
-        """Load a name of the simulation, the experiments or the analysis the first time it is asked for."""
+        """Load a public name the first time it is asked for."""
         module = _LAZY.get(name)
         if module is None:
             raise AttributeError(f"module 'sim' has no attribute {name!r}")

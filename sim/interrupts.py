@@ -24,6 +24,10 @@ _INTERRUPTED = threading.Event()
 _DEFERRING = threading.Event()
 
 
+class KeptInterrupted(KeyboardInterrupt):
+    """A stop the user asked for, after which the work done so far was kept (its text says where, and how to go on)."""
+
+
 def note_interrupt() -> None:
     """Record that the user asked negsim to stop (the command line's signal handler calls this)."""
     _INTERRUPTED.set()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+
+# negsim sizes piped output by COLUMNS when it is set; the tests read output laid out 120 wide, whatever
+# terminal or CI runs them (a value inherited from it would change where tables wrap).
+os.environ["COLUMNS"] = "120"
 
 
 @dataclass(frozen=True)

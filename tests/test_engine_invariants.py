@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.constraints.compile import STATED
 from sim.scenario.model import Scenario
+from sim.scenario.redlines import STATED
 from sim.simulation.talks import run
 
 OPS_ORDERED = ["==", "!=", "<=", ">=", "<", ">", "in", "not in"]

@@ -61,12 +61,14 @@ def negsim_process(*argv: object, cwd: Path | None = None, as_nobody: bool = Fal
     """Run ``python -m sim ARGV...`` in a subprocess, optionally as user nobody or under a memory limit.
 
     Dropping to nobody (or limiting memory) happens inside the child after negsim is imported,
-    because the interpreter itself lives where nobody may not read.
+    because the interpreter itself lives where nobody may not read: every command's module (the
+    command line loads each only when it runs) and what argparse loads on first use, too.
     """
     args = [str(a) for a in argv]
     script = textwrap.dedent(f"""
         import os, pwd, resource, sys
-        from sim.cli.main import main
+        from sim.cli.main import load_every_command, main
+        load_every_command()
         if {as_nobody!r}:
             nobody = pwd.getpwnam("nobody")
             os.setgroups([])

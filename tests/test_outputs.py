@@ -390,7 +390,8 @@ def root_only_folder() -> Iterator[Path]:
 
 
 # The interpreter may live where nobody cannot read (here under /root): load negsim as root, then become nobody.
-AS_NOBODY = ("import os, pwd, sys; import sim.cli.main; user = pwd.getpwnam('nobody'); os.setgroups([]); "
+AS_NOBODY = ("import os, pwd, sys; import sim.cli.main; sim.cli.main.load_every_command(); "
+             "user = pwd.getpwnam('nobody'); os.setgroups([]); "
              "os.setgid(user.pw_gid); os.setuid(user.pw_uid); sys.exit(sim.cli.main.main(sys.argv[1:]))")
 
 

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 import sim
+from sim.cli.report import add_report_command, run_report
 from sim.errors import UsageError
 from sim.experiments.sweep import SweepSettings, sweep
-from sim.report.html import add_report_command, run_report, write_report
+from sim.report.html import write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = [ROOT / "scenarios" / name for name in ("gaza-2024-08.yaml", "gaza-2024-08-israel-accepts-monitoring.yaml")]

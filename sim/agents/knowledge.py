@@ -15,7 +15,7 @@ import numpy as np
 from sim.agents.expectation import Expectations, Expected
 from sim.agents.world import World
 from sim.constraints.arrays import Bools
-from sim.constraints.compile import STATED
+from sim.scenario.redlines import STATED
 
 
 class RedLineKnowledge:

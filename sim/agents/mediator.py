@@ -27,8 +27,7 @@ from sim.agents.world import World
 from sim.analysis.clashes import enumerate_sets
 from sim.analysis.dealspace import relaxation_cost
 from sim.constraints.arrays import Bools, Floats
-from sim.constraints.compile import STATED
-from sim.scenario.redlines import RedLine
+from sim.scenario.redlines import STATED, RedLine
 
 Knowledge = tuple[tuple[str, str | None, float], ...]
 """What the mediator assumes of each red line it knows (ref, version), with its price."""

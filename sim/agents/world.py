@@ -17,7 +17,6 @@ import numpy.typing as npt
 
 from sim.agents.shared import RedLinesInForce, Same, ZopaKey, kept, shared_by_runs
 from sim.constraints.arrays import Bools, Codes, Floats
-from sim.constraints.compile import STATED
 from sim.constraints.walk_away import first_meeting, meeting
 from sim.scenario.base import Scalar
 from sim.scenario.events import (
@@ -33,7 +32,7 @@ from sim.scenario.events import (
     SwitchVersion,
 )
 from sim.scenario.model import Scenario
-from sim.scenario.redlines import RedLine
+from sim.scenario.redlines import STATED, RedLine
 
 Effect = SwitchVersion | DropRedLine | AddRedLine | MoveReservation | ChangeSalience | ChangeUrgency \
     | ChangeCostOfDelay | ChangeTrust | ChangeLean | Attendance

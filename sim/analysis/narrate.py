@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sim.analysis.dealspace import DealSpace
 from sim.analysis.explanation import Concession, Explanation, Judgement, Point, ReferencePoints
-from sim.scenario.base import Scalar, SourceRef
+from sim.scenario.base import SourceRef
 from sim.scenario.hints import quoted
-from sim.scenario.words import red_line_rule
+from sim.scenario.words import red_line_rule, terms_text
 
 
 def narrate(space: DealSpace, result: Explanation) -> list[str]:
@@ -60,11 +60,6 @@ class Names:
     def utilities(self, point: Point) -> str:
         """``Israel 0.41, Hamas 0.78``."""
         return ", ".join(f"{self.party(p)} {u:.2f}" for p, u in point.utilities.items())
-
-
-def terms_text(terms: dict[str, Scalar | None]) -> str:
-    """``a=x, b=3``, with open issues shown as (open)."""
-    return ", ".join(f"{k}={'(open)' if v is None else quoted(v).strip(chr(39))}" for k, v in terms.items())
 
 
 def listing(items: list[str], joiner: str = "and") -> str:

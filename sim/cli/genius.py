@@ -9,7 +9,6 @@ from pathlib import Path
 
 from sim.files.inputs import require_regular_file
 from sim.files.outputs import check_output, is_stdout, write_output
-from sim.importers.genius.convert import convert
 
 
 def add_import_genius_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,6 +46,8 @@ def run_import_genius(args: argparse.Namespace) -> int:
         require_regular_file(Path(path), "Genius")
     output = Path(args.output)
     check_output(output, [Path(args.domain), *map(Path, args.profiles)], replace=args.force)
+    from sim.importers.genius.convert import convert  # loaded only when a domain is imported
+
     result = convert(Path(args.domain), [Path(p) for p in args.profiles], scenario_id=args.id)
     write_output(output, result.text)
     scenario = result.scenario

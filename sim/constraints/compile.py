@@ -26,10 +26,7 @@ from sim.errors import UsageError
 from sim.scenario.base import Scalar
 from sim.scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
 from sim.scenario.model import Issue, Party, Preferences, Scenario
-from sim.scenario.redlines import RedLine
-
-STATED = "stated"
-"""Version id of a red line as the scenario states it."""
+from sim.scenario.redlines import STATED, RedLine
 
 
 class Test(Protocol):

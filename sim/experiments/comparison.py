@@ -25,7 +25,7 @@ from sim.experiments.replicate import red_lines_played
 from sim.experiments.results import MARKERS, Notify, OutputFolder, negsim_folder_problem, write_json
 from sim.experiments.sweep import Progress, SweepSettings, resumable, sweep
 from sim.files.outputs import write_atomically
-from sim.interrupts import Deferral
+from sim.interrupts import Deferral, KeptInterrupted
 from sim.scenario.loader import loads
 from sim.scenario.model import Scenario
 
@@ -46,7 +46,7 @@ class Compared:
     comparison: dict[str, Any]
 
 
-class CompareInterrupted(KeyboardInterrupt):
+class CompareInterrupted(KeptInterrupted):
     """A comparison the user stopped, whose folder keeps the sweeps that ran and can be resumed."""
 
     def __init__(self, output: Path, finished: int, total: int) -> None:

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from sim.experiments.defaults import DEFAULT_TIME_LIMIT
 from sim.interrupts import raise_if_interrupted
 from sim.scenario.loader import loads
 from sim.scenario.model import Scenario
@@ -27,8 +28,6 @@ from sim.simulation.talks import run
 from sim.simulation.timeline import EventLog, Outcome
 
 Row = dict[str, Any]
-DEFAULT_TIME_LIMIT = 60.0
-"""Seconds one replication may compute before it becomes an error row (``--time-limit``)."""
 
 
 @dataclass(frozen=True)

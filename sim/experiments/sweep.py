@@ -17,8 +17,8 @@ from typing import Any, get_args
 
 from sim.errors import UsageError
 from sim.experiments.backends import Backend, executor_for
+from sim.experiments.defaults import DEFAULT_TIME_LIMIT
 from sim.experiments.replicate import (
-    DEFAULT_TIME_LIMIT,
     Chunk,
     Job,
     RedLinesPlayed,
@@ -36,7 +36,7 @@ from sim.experiments.results import (
 )
 from sim.experiments.summary import Summary
 from sim.files.outputs import write_failure
-from sim.interrupts import Deferral, deferred, raise_if_interrupted
+from sim.interrupts import Deferral, KeptInterrupted, deferred, raise_if_interrupted
 from sim.scenario.model import Scenario
 from sim.simulation.draws import uncertainties
 from sim.version import __version__
@@ -113,7 +113,7 @@ INTERRUPTED = "interrupted: Ctrl-C, or a signal to stop"
 """What ``stopped_early`` says of a sweep the user stopped (its replications kept, ``--resume`` runs the rest)."""
 
 
-class SweepInterrupted(KeyboardInterrupt):
+class SweepInterrupted(KeptInterrupted):
     """A sweep the user stopped, whose results folder keeps the replications that ran."""
 
     def __init__(self, output: Path, result: dict[str, Any]) -> None:

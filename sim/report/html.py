@@ -8,10 +8,8 @@ the agreed terms against every red line, one sample run replayed, and provenance
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
-import sys
 from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -20,15 +18,14 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from sim.analysis.narrate import terms_text
 from sim.errors import NegsimError, UsageError
 from sim.experiments.compare import FALLS_DUE_MEANS, change_notes, weighs_a_shock
 from sim.experiments.replicate import red_lines_played, replication_run
-from sim.files.outputs import check_output, is_stdout, write_output
+from sim.files.outputs import check_output, write_output
 from sim.report.folder import check_results_folder, comparison_folders
 from sim.scenario.loader import load
 from sim.scenario.model import Issue, Scenario
-from sim.scenario.words import rule_of
+from sim.scenario.words import rule_of, terms_text
 from sim.simulation.timeline import Outcome
 from sim.version import __version__
 
@@ -138,25 +135,6 @@ def write_report(folders: list[Path], output: Path, *, replace: bool = True) -> 
     paths, comparisons = expand(folders)
     results = _labelled([read_results(p) for p in paths])
     write_output(output, render(results, comparisons))
-
-
-def add_report_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``negsim report DIR... -o FILE`` to the command line's subcommands."""
-    parser = commands.add_parser("report", help="write a self-contained HTML report on results folders")
-    parser.add_argument("folders", nargs="+", type=Path, metavar="DIR",
-                        help="results folders of `negsim sweep`, or a folder of `negsim compare`")
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
-                        help="the HTML file to write ('-': standard output)")
-    parser.add_argument("--force", action="store_true", help="replace the file if it exists")
-    parser.set_defaults(handler=run_report)
-
-
-def run_report(args: argparse.Namespace) -> int:
-    """Handle ``negsim report``: write the page, say where."""
-    write_report(list(args.folders), args.output, replace=args.force)
-    where = "standard output" if is_stdout(args.output) else args.output
-    print(f"report written to {where}", file=sys.stderr)
-    return 0
 
 
 def _not_a_folder(path: Path) -> str:

@@ -12,18 +12,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from sim.analysis.explanation import Explanation, Point
-from sim.analysis.narrate import terms_text
-from sim.constraints.compile import STATED
-from sim.constraints.evaluation import Evaluation, PartyStance, RedLineJudgement, WalkAwayJudgement
 from sim.errors import Diagnostic, ScenarioError
 from sim.scenario.hints import counted, quoted
+from sim.scenario.redlines import STATED
+from sim.scenario.words import terms_text
+
+if TYPE_CHECKING:  # types only: a command that only checks a scenario loads no analysis
+    from sim.analysis.explanation import Explanation, Point
+    from sim.constraints.evaluation import Evaluation, PartyStance, RedLineJudgement, WalkAwayJudgement
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 """Characters a terminal would act on rather than show: C0 and C1 controls, DEL, line and
@@ -132,7 +134,7 @@ def _party_table(party: PartyStance) -> Table:
 
 def _verdict(item: RedLineJudgement | WalkAwayJudgement) -> Text:
     label: str = item.verdict
-    if isinstance(item, RedLineJudgement) and item.deferred:
+    if getattr(item, "deferred", False):  # a red line left to be settled later (a walk-away value never is)
         label = "open (deferred)"
     return Text(label, style=_VERDICT_STYLE[item.verdict])
 

@@ -9,6 +9,9 @@ from pydantic import Field, StrictBool, model_validator
 from sim.scenario.base import MAX_WEIGHT, Id, Model, Probability, Prose, Source
 from sim.scenario.conditions import Condition
 
+STATED = "stated"
+"""Version id of a red line as the scenario states it."""
+
 
 class RedLineVersion(Model):
     """Another version of a red line that may be the real one: softer, harder, or a bluff."""

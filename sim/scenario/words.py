@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from sim.scenario.base import Scalar
 from sim.scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
+from sim.scenario.hints import quoted
 from sim.scenario.model import Scenario
 from sim.scenario.redlines import RedLine, RedLineVersion
 
@@ -88,3 +89,8 @@ def _scalar(value: Scalar) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def terms_text(terms: Mapping[str, Scalar | None]) -> str:
+    """A package in words: ``a=x, b=3``, with open issues shown as (open)."""
+    return ", ".join(f"{k}={'(open)' if v is None else quoted(v).strip(chr(39))}" for k, v in terms.items())

@@ -26,12 +26,12 @@ from sim.agents.mediator import Draft, Mediator
 from sim.agents.principal import Answer, Principal, Response
 from sim.agents.world import World
 from sim.analysis.clashes import enumerate_sets
-from sim.constraints.compile import STATED
 from sim.constraints.walk_away import meets
 from sim.errors import UsageError
 from sim.interrupts import raise_if_interrupted
 from sim.scenario.events import AddRedLine, DropRedLine, Event, SwitchVersion
 from sim.scenario.model import Party, Scenario
+from sim.scenario.redlines import STATED
 from sim.simulation.draws import draw_versions
 from sim.simulation.offer_log import AGREEMENT, CARRIED, NO_OFFER, blocked_record, breaking, offer_turns
 from sim.simulation.refusals import Refusals

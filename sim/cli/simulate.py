@@ -1,0 +1,58 @@
+"""``negsim run``: one simulated timeline, or the replay of one replication of a sweep."""
+
+from __future__ import annotations
+
+import argparse
+
+from sim.cli.common import EXIT_FINDINGS, EXIT_OK, dump, load_for_command, new_console, provenance
+from sim.errors import UsageError
+from sim.experiments.replicate import red_lines_played, replication_run
+from sim.files.outputs import check_output, is_stdout, write_output
+from sim.report.terminal import render_outcome, render_red_lines, render_timeline
+from sim.scenario.model import Scenario
+from sim.scenario.words import rule_of
+from sim.simulation.talks import run
+
+
+def run_talks(args: argparse.Namespace) -> int:
+    """Play the talks out once (a seed, or a sweep's replication) and show the timeline."""
+    scenario = load_for_command(args.file)
+    log_to_stdout = _check_run_options(args, scenario)
+    draw = bool(args.draw)
+    if args.replication is None:
+        outcome, log = run(scenario, seed=args.seed or 0, draw=draw, until=args.until)
+        which = {"seed": args.seed or 0}
+    else:  # as the sweep ran it: the replication's own generator, from the root seed
+        root = args.root_seed or 0
+        outcome, log = replication_run(scenario, root, args.replication, draw=draw, until=args.until)
+        which = {"replication": args.replication, "root_seed": root}
+    if args.log is not None:
+        write_output(args.log, log.jsonl())
+    rules = {ref: rule for ref in outcome.blocking
+             if (rule := rule_of(scenario, ref, outcome.versions.get(ref, "stated"))) is not None}
+    if args.json:
+        dump({**outcome.to_dict(), "blocking_rules": rules, **which, "red_lines": red_lines_played(draw),
+               "provenance": provenance(args.file)})
+    elif not log_to_stdout:  # with --log -, standard output holds the log alone, so that it can be piped
+        console = new_console()
+        render_timeline(log.entries, console)
+        render_outcome({**outcome.to_dict(), "blocking_rules": rules}, console)
+        render_red_lines(outcome.versions, draw, console)
+    return EXIT_FINDINGS if args.fail_on_no_deal and not outcome.agreed else EXIT_OK
+
+
+def _check_run_options(args: argparse.Namespace, scenario: Scenario) -> bool:
+    """Refuse options that cannot go together, before the run; return whether the log goes to standard output."""
+    if args.replication is not None and args.seed is not None:
+        raise UsageError("--seed and --replication choose the run's draws two ways; give one "
+                         "(a sweep's replication is --replication I --root-seed S)")
+    if args.root_seed is not None and args.replication is None:
+        raise UsageError("--root-seed goes with --replication: which replication of the sweep to replay")
+    if args.until is not None and args.until < scenario.start:
+        raise UsageError(f"--until {args.until} is before the scenario starts ({scenario.start})")
+    log_to_stdout = args.log is not None and is_stdout(args.log)
+    if log_to_stdout and args.json:
+        raise UsageError("--log - and --json would both write to standard output; write the log to a file")
+    if args.log is not None:
+        check_output(args.log, [args.file])  # before the run, not after it
+    return bool(log_to_stdout)
