@@ -19,27 +19,35 @@ def pareto_front(utilities: Floats) -> Indices:
     """Indices of the packages that no other package Pareto-dominates, ascending.
 
     A package is dominated when another is at least as good for every party and better
-    for one. Packages with equal utility vectors stand or fall together. Packages dominated
-    by a few anchors (the best package for the total and for each party) are dropped first;
-    the rest are swept in order of falling total utility, a block at a time.
+    for one, utilities compared rounded to :data:`TIE_DECIMALS` decimals: two packages whose
+    utilities are equal but were added up in another order (0.1 + 0.2 and 0.3) are equal,
+    and packages with equal utility vectors stand or fall together. Packages that a few
+    anchors (the best packages for several weightings of the parties) beat for every party
+    by more than the rounding are dropped first; the rest are swept in order of falling
+    total utility, a block at a time.
     """
     utilities = np.asarray(utilities, dtype=np.float64)
     if utilities.shape[1] == 0:
         return np.empty(0, dtype=np.intp)
     candidates = _not_dominated_by_anchors(utilities)
-    points = utilities[:, candidates]
+    points = np.round(utilities[:, candidates], TIE_DECIMALS)
     keep = _front_of_two(points) if points.shape[0] == 2 else _front_of_many(points)
     return np.sort(candidates[keep])
 
 
+TIE_DECIMALS = 12
+"""Decimals to which the Pareto front compares utilities: far coarser than float rounding (about 1e-16),
+far finer than any difference a scenario means."""
+_CLEARLY = 10.0 ** -TIE_DECIMALS
+"""A margin by which an anchor beats a package for every party even after both are rounded."""
+
+
 def _dominated_by(points: Floats, anchor: Floats) -> Bools:
-    """Which points (columns) the anchor vector dominates."""
-    at_most = points[0] <= anchor[0]
-    below = points[0] < anchor[0]
+    """Which points (columns) the anchor vector beats for every party by more than the rounding of the front."""
+    beaten = points[0] <= anchor[0] - _CLEARLY
     for j in range(1, len(anchor)):
-        at_most &= points[j] <= anchor[j]
-        below |= points[j] < anchor[j]
-    return np.asarray(at_most & below, dtype=bool)
+        beaten &= points[j] <= anchor[j] - _CLEARLY
+    return np.asarray(beaten, dtype=bool)
 
 
 _ANCHOR_WEIGHTS = 16

@@ -36,7 +36,7 @@ def explain(scenario: Scenario, proposal: ProposalLike | None = None, *, max_set
     report = enumerate_sets(space.holds, np.array([c.cost for c in space.items]), max_sets)
     concessions = [] if report.concession_sets == ((),) else [
         _concession(space, relaxed) for relaxed in report.concession_sets]
-    reference = reference_points(space, space.feasible)
+    reference = reference_points(space, space.feasible, frontier=True)
     result = Explanation(
         scenario=scenario.id, zopa=_zopa(space),
         clashing_sets=[space.refs(s) for s in report.clashing_sets], clashes_complete=report.clashes_complete,
@@ -86,8 +86,12 @@ def _point(space: DealSpace, index: int | None) -> Point | None:
     return Point(_terms(space, index), utilities)
 
 
-def reference_points(space: DealSpace, among: Bools, disagreement_relaxed: bool = False) -> ReferencePoints:
-    """Pareto frontier size, Nash, Kalai–Smorodinsky and max-welfare packages among ``among``."""
+def reference_points(space: DealSpace, among: Bools, disagreement_relaxed: bool = False, *,
+                     frontier: bool = False) -> ReferencePoints:
+    """Pareto frontier size, Nash, Kalai–Smorodinsky and max-welfare packages among ``among``.
+
+    With ``frontier``, the frontier's packages too.
+    """
     chosen = np.flatnonzero(among)
     utilities = space.utilities[:, chosen]
     d = np.zeros_like(space.walk_aways) if disagreement_relaxed else space.walk_aways
@@ -100,8 +104,10 @@ def reference_points(space: DealSpace, among: Bools, disagreement_relaxed: bool 
     nash = nash_point(utilities, d, space.powers)
     if nash is None:
         nash = nash_point(utilities, lowest_meeting(d), space.powers)
-    return ReferencePoints(int(chosen.size), int(pareto_front(utilities).size), pick(nash),
-                           pick(kalai_smorodinsky(utilities, d)), pick(max_welfare(utilities)))
+    front = pareto_front(utilities)
+    listed = [point for k in front if (point := pick(int(k))) is not None] if frontier else []
+    return ReferencePoints(int(chosen.size), int(front.size), pick(nash), pick(kalai_smorodinsky(utilities, d)),
+                           pick(max_welfare(utilities)), listed)
 
 
 def _concession(space: DealSpace, relaxed: tuple[int, ...]) -> Concession:
@@ -130,7 +136,7 @@ def judge(space: DealSpace, proposal: ProposalLike, nash: Point | None = None) -
     pool = admissible if admissible.any() else completions
     utilities = space.utilities[:, pool]
     low, high = utilities.min(axis=1), utilities.max(axis=1)
-    short = {p: round(float(space.walk_aways[k] - low[k]), 6)
+    short = {p: float(space.walk_aways[k] - low[k])
              for k, p in enumerate(space.parties) if not meets(low[k], space.walk_aways[k])}
     if nash is None:
         nash = reference_points(space, space.feasible).nash

@@ -21,7 +21,7 @@ class Point:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
-        return {"package": self.terms, "utilities": {k: round(v, 6) for k, v in self.utilities.items()}}
+        return {"package": self.terms, "utilities": dict(self.utilities)}
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,13 @@ class ReferencePoints:
     nash: Point | None
     kalai_smorodinsky: Point | None
     max_welfare: Point | None
+    frontier: list[Point] = field(default_factory=list)
+    """The Pareto-efficient packages, in package order (listed for the ZOPA; empty for a concession's packages)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
         return {"packages": self.over, "pareto_size": self.pareto_size,
+                "pareto_frontier": [point.to_dict() for point in self.frontier],
                 "nash": self.nash.to_dict() if self.nash else None,
                 "kalai_smorodinsky": self.kalai_smorodinsky.to_dict() if self.kalai_smorodinsky else None,
                 "max_welfare": self.max_welfare.to_dict() if self.max_welfare else None}
@@ -89,12 +92,11 @@ class Judgement:
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
         return {"id": self.proposal, "package": self.terms,
-                "utilities": {k: round(v, 6) for k, v in self.utilities.items()},
-                "utilities_high": {k: round(v, 6) for k, v in self.utilities_high.items()},
+                "utilities": dict(self.utilities), "utilities_high": dict(self.utilities_high),
                 "completions": self.completions, "admissible_completions": self.admissible_completions,
                 "short_of_reservation": self.short,
                 "dominated_by": self.dominated_by.to_dict() if self.dominated_by else None,
-                "distance_to_nash": None if self.distance_to_nash is None else round(self.distance_to_nash, 6)}
+                "distance_to_nash": self.distance_to_nash}
 
 
 @dataclass(frozen=True)

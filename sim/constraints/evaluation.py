@@ -51,7 +51,7 @@ class WalkAwayJudgement:
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
         return {"id": self.ref, "verdict": self.verdict, "reservation": self.walk_away,
-                "utility": [round(self.utility_low, 6), round(self.utility_high, 6)]}
+                "utility": [self.utility_low, self.utility_high]}
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from rich.text import Text
 from sim.errors import Diagnostic, ScenarioError
 from sim.scenario.hints import counted, quoted
 from sim.scenario.redlines import STATED
-from sim.scenario.words import terms_text
+from sim.scenario.words import terms_text, told_apart
 
 if TYPE_CHECKING:  # types only: a command that only checks a scenario loads no analysis
     from sim.analysis.explanation import Explanation, Point
@@ -151,9 +151,13 @@ def _source(red_line: RedLineJudgement) -> str:
 
 
 def _utility(walk_away: WalkAwayJudgement) -> str:
+    """The utility (a range, with open issues) against the walk-away value, with digits to tell them apart."""
     low, high = walk_away.utility_low, walk_away.utility_high
-    value = f"{low:.2f}" if abs(high - low) < 5e-3 else f"{low:.2f} to {high:.2f}"
-    return f"utility {value} against walk-away value {walk_away.walk_away:.2f}"
+    if high - low < 5e-3:
+        value, demand = told_apart(low, walk_away.walk_away)
+        return f"utility {value} against walk-away value {demand}"
+    low_text, high_text, demand = told_apart(low, high, walk_away.walk_away)
+    return f"utility {low_text} to {high_text} against walk-away value {demand}"
 
 
 def render_explanation(explanation: Explanation, console: Console) -> None:
