@@ -333,9 +333,9 @@ def assert_matches(raw: Raw, rows: np.ndarray, *, exact: bool = True) -> None:
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_generated_scenarios_are_valid(raw: Raw) -> None:
-    """The generator makes scenarios that the loader's cross-reference checks accept."""
+    """The generator makes scenarios that the loader's cross-reference checks accept (warnings aside: smells.py)."""
     scenario, findings = check_document(Document("<generated>", raw, SourceMap(), ""))
-    assert findings == []
+    assert [finding for finding in findings if finding.severity == "error"] == []
     assert scenario is not None
 
 

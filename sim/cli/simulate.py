@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from datetime import timedelta
 
-from sim.cli.common import EXIT_FINDINGS, EXIT_OK, dump, load_for_command, new_console, provenance
+from sim.cli.common import EXIT_FINDINGS, EXIT_OK, dump, load_for_command, new_console, provenance, say
 from sim.errors import UsageError
 from sim.experiments.replicate import red_lines_played, replication_run
 from sim.files.outputs import check_output, is_stdout, write_output
@@ -50,6 +51,10 @@ def _check_run_options(args: argparse.Namespace, scenario: Scenario) -> bool:
         raise UsageError("--root-seed goes with --replication: which replication of the sweep to replay")
     if args.until is not None and args.until < scenario.start:
         raise UsageError(f"--until {args.until} is before the scenario starts ({scenario.start})")
+    horizon = scenario.start + timedelta(days=scenario.horizon_days)
+    if args.until is not None and args.until > horizon:
+        say("warning", f"--until {args.until} is after the talks' horizon ({horizon}, {scenario.horizon_days} days "
+            "from the start): the run ends there; raise horizon_days in the scenario to let it go on")
     log_to_stdout = args.log is not None and is_stdout(args.log)
     if log_to_stdout and args.json:
         raise UsageError("--log - and --json would both write to standard output; write the log to a file")

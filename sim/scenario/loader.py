@@ -15,6 +15,7 @@ from sim.scenario.events import Event
 from sim.scenario.model import History, Issue, Party, Proposal, Scenario, SourceDocument
 from sim.scenario.redlines import RedLine
 from sim.scenario.semantics import Checker, Parts
+from sim.scenario.smells import smells
 from sim.scenario.validate import diagnostics_from
 from sim.scenario.yamlio import Document, YamlProblem, parse, read_text
 
@@ -88,7 +89,9 @@ def check_document(doc: Document) -> tuple[Scenario | None, list[Diagnostic]]:
         findings += Checker(doc, _partial_parts(doc.data)).run()
         return None, _dedupe(findings)
     findings = Checker(doc, _parts_of(scenario)).run()
-    return (None if any(d.severity == "error" for d in findings) else scenario), findings
+    if any(d.severity == "error" for d in findings):
+        return None, findings
+    return scenario, findings + smells(scenario, doc)
 
 
 def _parts_of(scenario: Scenario) -> Parts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 import types
 import typing
@@ -259,8 +260,28 @@ def _value_error(error: ErrorDetails, root: type[BaseModel]) -> str:
 def _wrong_type(error: ErrorDetails, root: type[BaseModel]) -> str:
     """A value of the wrong type; a merged union error already says what it expected."""
     value, expected = error.get("input"), _expected(error)
+    impossible = _impossible_day(value) if expected.startswith("a date") else None
+    if impossible is not None:
+        return impossible
     hint = _yaml11_hint(value, expected) + _number_hint(value, expected)
     return f"expected {expected}, got {describe(value)}{hint}"
+
+
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _impossible_day(value: object) -> str | None:
+    """A date written as one but not in the calendar (2024-02-30): say so, and how many days its month has."""
+    found = _DAY.match(value) if isinstance(value, str) else None
+    if found is None:
+        return None
+    year, month, day = map(int, found.groups())
+    if not 1 <= month <= 12:
+        return f"'{value}' is not a date: there is no month {month} (months run from 01 to 12)"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"'{value}' is not a date: {calendar.month_name[month]} {year} has {days} days"
+    return None
 
 
 def _expected(error: ErrorDetails) -> str:
@@ -357,8 +378,10 @@ def _bound_hint(value: object, bound: object, loc: tuple[int | str, ...], kind: 
 
 def _share_hint(value: object, bound: object) -> str:
     """A share from 0 to 1 written as a percentage: suggest the fraction."""
-    if bound == 1 and isinstance(value, int | float) and 1 < value <= 100:
+    if bound == 1 and isinstance(value, int | float) and 2 <= value <= 100:
         return f" (it runs from 0 to 1: write {value / 100:g} for {value:g}%)"
+    if bound == 1 and isinstance(value, int | float) and 1 < value < 2:
+        return " (it runs from 0 to 1)"
     return ""
 
 
@@ -382,7 +405,14 @@ def _not_a_choice(value: object, expected: str) -> str:
     if isinstance(value, str) and value in raw:
         return f"expected the number {value}, not the string '{value}' (remove the quotes)"
     choices = [c.strip("'") for c in raw]
-    return f"{_show(value)} is not allowed here; expected one of: {', '.join(choices)}" + did_you_mean(value, choices)
+    meant = _OPERATORS_AS_WRITTEN.get(value) if isinstance(value, str) else None
+    hint = f"; did you mean '{meant}'?" if meant in choices else did_you_mean(value, choices)
+    return f"{_show(value)} is not allowed here; expected one of: {', '.join(choices)}" + hint
+
+
+_OPERATORS_AS_WRITTEN = {"=<": "<=", "=>": ">=", "=": "==", "<>": "!=", "=!": "!=", "≤": "<=", "≥": ">=",
+                         "≠": "!=", "!": "!=", "in list": "in", "not_in": "not in", "notin": "not in"}
+"""Operators as people write them elsewhere, and the one each means (closest spelling would say '<' for '=<')."""
 
 
 def _show(value: object) -> str:
