@@ -85,3 +85,20 @@ def test_report_and_import_genius_replace_a_file_only_with_force(tmp_path: Path,
     refused = negsim(*args)
     assert refused.code == 2 and "already exists; pass --force" in refused.err and scenario.read_text() == "mine"
     assert negsim(*args, "--force").code == 0 and "negsim: 1" in scenario.read_text()
+
+
+@pytest.mark.parametrize("command", ["check", "evaluate", "explain", "run", "sweep", "compare"])
+def test_each_command_explains_its_file_and_ends_its_help_with_examples(command: str, negsim: Negsim) -> None:
+    shown = negsim(command, "--help")
+    assert shown.code == 0
+    examples = shown.out.split("examples:\n", 1)[1].splitlines()
+    assert examples and all(line.startswith(f"  negsim {command} ") for line in examples)
+    assert "FILE" in shown.out and ("the scenario" in shown.out or "scenario files" in shown.out
+                                    or "the baseline first" in shown.out)
+
+
+def test_the_terminal_shows_red_line_ids_without_markdown_backticks(negsim: Negsim) -> None:
+    shown = negsim("explain", str(GAZA))
+    assert "Israel's israel/troops-in-philadelphi (requires" in shown.out and "`" not in shown.out
+    narration = json.loads(negsim("explain", str(GAZA), "--json").out)["narration"]
+    assert any("`israel/troops-in-philadelphi`" in line for line in narration)  # kept for Markdown readers

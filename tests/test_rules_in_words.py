@@ -79,7 +79,7 @@ def test_explain_names_each_red_line_with_its_rule(negsim: Negsim) -> None:
     assert data["red_lines"]["israel/troops-in-philadelphi"]["rule"] == "requires philadelphi >= reduced"
     assert set(data["red_lines"]) == {ref for s in data["clashing_sets"] for ref in s} | {
         ref for c in data["concession_sets"] for ref in c["red_lines"]}
-    assert "`israel/troops-in-philadelphi` (requires philadelphi >= reduced; " in negsim("explain", str(GAZA)).out
+    assert "israel/troops-in-philadelphi (requires philadelphi >= reduced; " in negsim("explain", str(GAZA)).out
 
 
 def test_run_names_the_blocking_red_lines_with_their_rules_in_force(negsim: Negsim) -> None:

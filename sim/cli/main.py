@@ -18,6 +18,7 @@ import threading
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from sim.cli.exits import ARGV, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, INTERRUPTED
 from sim.cli.genius import add_import_genius_command
@@ -54,6 +55,35 @@ def _handler(command: str) -> Callable[[argparse.Namespace], int]:
     return handler
 
 
+EXAMPLES = {
+    "check": ["negsim check scenarios/gaza-2024-08.yaml", "negsim check scenarios/",
+              "negsim check scenarios/gaza-2024-08.yaml --sources ../shared/seeds"],
+    "evaluate": ["negsim evaluate scenarios/gaza-2024-08.yaml --proposal us-bridging-2024-08",
+                 "negsim evaluate scenarios/gaza-2024-08.yaml --terms philadelphi=monitored,withdrawal=complete",
+                 "negsim evaluate scenarios/gaza-2024-08.yaml --proposal us-bridging-2024-08 "
+                 "--terms philadelphi=monitored --json"],
+    "explain": ["negsim explain scenarios/gaza-2024-08.yaml",
+                "negsim explain scenarios/gaza-2024-08.yaml --proposal us-bridging-2024-08 --json"],
+    "run": ["negsim run scenarios/gaza-2024-08.yaml --seed 7",
+            "negsim run scenarios/gaza-2024-08.yaml --draw --until 2024-08-31 --log events.jsonl",
+            "negsim run scenarios/gaza-2024-08.yaml --replication 17 --root-seed 0 --draw"],
+    "sweep": ["negsim sweep scenarios/gaza-2024-08.yaml -n 10000 -o results/gaza --report",
+              "negsim sweep scenarios/gaza-2024-08.yaml -n 2000 --draw --jobs 2 -o results/gaza-drawn",
+              "negsim sweep --resume results/gaza"],
+    "compare": ["negsim compare scenarios/gaza-2024-08.yaml scenarios/gaza-2024-08-israel-accepts-monitoring.yaml "
+                "-n 2000 -o results/cmp --report",
+                "negsim compare --resume results/cmp"],
+}
+"""Examples each subcommand's --help ends with."""
+
+
+def _examples(command: str) -> dict[str, Any]:
+    """The keyword arguments that give a subcommand's --help its examples."""
+    lines = "\n".join(f"  {example}" for example in EXAMPLES.get(command, []))
+    return {"epilog": f"examples:\n{lines}", "formatter_class": argparse.RawDescriptionHelpFormatter} \
+        if lines else {}
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="negsim", description="Negotiation-position simulator.")
     parser.add_argument("--version", action="version", version=f"negsim {__version__}")
@@ -62,14 +92,15 @@ def _parser() -> argparse.ArgumentParser:
     _add_evaluate(commands)
     _add_explain(commands)
     _add_run(commands)
-    sw = commands.add_parser("sweep", help="many seeded replications into a results folder")
+    sw = commands.add_parser("sweep", help="many seeded replications into a results folder", **_examples("sweep"))
     sw.add_argument("file", type=Path, metavar="FILE", nargs="?", help="the scenario (not with --resume)")
     add_run_options(sw, output_required=False)
     sw.add_argument("--max-errors", type=int, metavar="K",
                     help="stop once K replications have failed, keeping those that ran (default: never stop)")
     sw.add_argument("--resume", type=Path, metavar="DIR",
                     help="finish the interrupted sweep in DIR, as it was started (its scenario, seed and size)")
-    cp = commands.add_parser("compare", help="compare scenario variants over the same seeded replications")
+    cp = commands.add_parser("compare", help="compare scenario variants over the same seeded replications",
+                             **_examples("compare"))
     cp.add_argument("files", nargs="*", type=Path, metavar="FILE",
                     help="the baseline first, then variants (not with --resume)")
     add_run_options(cp, output_required=False)
@@ -84,7 +115,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    check = commands.add_parser("check", help="validate scenario files; errors as file:line:col")
+    check = commands.add_parser("check", help="validate scenario files; errors as file:line:col",
+                                **_examples("check"))
     check.add_argument("files", nargs="+", type=Path, metavar="FILE",
                        help="scenario files, or folders: each stands for the *.yaml and *.yml files under it")
     check.add_argument("--sources", type=Path, metavar="DIR",
@@ -93,8 +125,9 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _add_evaluate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    ev = commands.add_parser("evaluate", help="judge a proposal against every party's red lines")
-    ev.add_argument("file", type=Path, metavar="FILE")
+    ev = commands.add_parser("evaluate", help="judge a proposal against every party's red lines",
+                             **_examples("evaluate"))
+    ev.add_argument("file", type=Path, metavar="FILE", help="the scenario file (YAML)")
     add_package_options(ev, "judge")
     ev.set_defaults(needs_a_package=ev)
     ev.add_argument("--json", action="store_true", help="machine-readable output")
@@ -102,8 +135,9 @@ def _add_evaluate(commands: argparse._SubParsersAction[argparse.ArgumentParser])
 
 
 def _add_explain(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    ex = commands.add_parser("explain", help="ZOPA, clashing red lines, fewest concessions, bargaining points")
-    ex.add_argument("file", type=Path, metavar="FILE")
+    ex = commands.add_parser("explain", help="ZOPA, clashing red lines, fewest concessions, bargaining points",
+                             **_examples("explain"))
+    ex.add_argument("file", type=Path, metavar="FILE", help="the scenario file (YAML)")
     add_package_options(ex, "also judge against the deal space")
     ex.add_argument("--max-sets", type=positive, default=10, metavar="K",
                     help="list at most K clashing and K concession sets (default 10)")
@@ -112,8 +146,8 @@ def _add_explain(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    rn = commands.add_parser("run", help="simulate the talks over calendar time")
-    rn.add_argument("file", type=Path, metavar="FILE")
+    rn = commands.add_parser("run", help="simulate the talks over calendar time", **_examples("run"))
+    rn.add_argument("file", type=Path, metavar="FILE", help="the scenario file (YAML)")
     rn.add_argument("--seed", type=seed, help="seed of the run's random draws (default 0)")
     rn.add_argument("--replication", type=seed, metavar="I",
                     help="replay replication I of a sweep (with its --root-seed and, if it drew them, --draw)")

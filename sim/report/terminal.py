@@ -160,11 +160,28 @@ def _utility(walk_away: WalkAwayJudgement) -> str:
     return f"utility {low_text} to {high_text} against walk-away value {demand}"
 
 
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def _spans(sentence: str) -> Text:
+    """A narration sentence for the terminal: its Markdown code spans (red-line ids) in colour, without backticks.
+
+    The narration keeps them (JSON, a report in Markdown); a terminal would show them as they are typed.
+    """
+    text, at = Text(), 0
+    for found in _CODE.finditer(sentence):
+        text.append_text(plain(sentence[at:found.start()]))
+        text.append_text(plain(found.group(1), "cyan"))
+        at = found.end()
+    text.append_text(plain(sentence[at:]))
+    return text
+
+
 def render_explanation(explanation: Explanation, console: Console) -> None:
     """Print the narration, then tables of clashes, concessions and reference points."""
     console.print(plain(f"Deal space of {explanation.scenario}", "bold"))
     for sentence in explanation.narration:
-        console.print(plain("• " + sentence), soft_wrap=False)
+        console.print(_spans("• " + sentence), soft_wrap=False)
     if explanation.clashing_sets:
         console.print(Text("Clashing sets (no package meets all of them)", style="bold"))
         console.print(_clashes(explanation))
