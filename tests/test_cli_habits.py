@@ -12,6 +12,7 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,3 +103,34 @@ def test_the_terminal_shows_red_line_ids_without_markdown_backticks(negsim: Negs
     assert "Israel's israel/troops-in-philadelphi (requires" in shown.out and "`" not in shown.out
     narration = json.loads(negsim("explain", str(GAZA), "--json").out)["narration"]
     assert any("`israel/troops-in-philadelphi`" in line for line in narration)  # kept for Markdown readers
+
+
+def test_a_repeated_genius_item_is_dropped_with_a_warning_and_the_reading_is_written(
+        tmp_path: Path, negsim: Negsim) -> None:
+    domain = tmp_path / "job_domain.xml"
+    text = (GENIUS / "job_domain.xml").read_text(encoding="utf-8")
+    domain.write_text(text.replace('<item index="3" value="60000"/>',
+                                   '<item index="3" value="60000"/>\n<item index="4" value="50000"/>', 1),
+                      encoding="utf-8")
+    profile = tmp_path / "job_candidate.xml"
+    text = (GENIUS / "job_candidate.xml").read_text(encoding="utf-8")
+    profile.write_text(text.replace('<item evaluation="1.0" index="3" value="60000"/>',
+                                    '<item evaluation="1.0" index="3" value="60000"/>\n'
+                                    '<item evaluation="0.1" index="4" value="50000"/>', 1), encoding="utf-8")
+    out = tmp_path / "job.yaml"
+    ran = negsim("import-genius", str(domain), str(profile), str(GENIUS / "job_employer.xml"), "-o", str(out))
+    assert ran.code == 0, ran.err
+    assert f"{domain}:" in ran.err and ": warning: value '50000' of issue" in ran.err
+    assert "appears twice; the repeat is dropped, as Genius and NegMAS drop it" in ran.err
+    assert "is evaluated twice; the first evaluation is kept" in ran.err
+    written = out.read_text(encoding="utf-8")
+    assert "# Read as Genius reads them: each issue's evaluations are divided by the issue's largest one;" in written
+    assert "# Note: job_domain.xml:" in written and "Genius's deadline is not in" in written
+    salary = next(i for i in sim_load(out).issues if "50000" in [str(v) for v in i.domain()])
+    assert [str(v) for v in salary.domain()].count("50000") == 1
+
+
+def sim_load(path: Path) -> Any:
+    import sim
+
+    return sim.load(path)

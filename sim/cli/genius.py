@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sim.files.inputs import require_regular_file
 from sim.files.outputs import check_output, is_stdout, write_output
+from sim.importers.genius_reading import GENIUS_READING
 
 
 def add_import_genius_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,7 +19,9 @@ def add_import_genius_command(commands: argparse._SubParsersAction[argparse.Argu
         commands: The sub-parsers of the ``negsim`` parser.
     """
     cmd = commands.add_parser("import-genius", help="convert a Genius (ANAC) domain and its preference "
-                              "profiles into a scenario file")
+                              "profiles into a scenario file", description="\n".join(GENIUS_READING),
+                              epilog="example:\n  negsim import-genius party_domain.xml party1_utility.xml "
+                              "party2_utility.xml -o party.yaml", formatter_class=argparse.RawDescriptionHelpFormatter)
     cmd.add_argument("domain", type=Path, metavar="DOMAIN", help="the Genius domain file (XML)")
     cmd.add_argument("profiles", nargs="+", type=Path, metavar="PROFILE",
                      help="one Genius preference profile (XML) per party")
@@ -49,6 +52,8 @@ def run_import_genius(args: argparse.Namespace) -> int:
     from sim.importers.genius.convert import convert  # loaded only when a domain is imported
 
     result = convert(Path(args.domain), [Path(p) for p in args.profiles], scenario_id=args.id)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
     write_output(output, result.text)
     scenario = result.scenario
     packages = math.prod(len(i.domain()) for i in scenario.issues)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ import yaml
 from sim.errors import Diagnostic, ScenarioError, UsageError
 from sim.importers.genius.reader import GeniusIssue, GeniusProfile, Table, _Reader, read_domain, read_profile
 from sim.importers.genius.xmlfile import XmlFile, read_xml
+from sim.importers.genius_reading import GENIUS_READING
 from sim.scenario.base import ID_PATTERN
 from sim.scenario.loader import loads
 from sim.scenario.model import Scenario
@@ -58,6 +59,8 @@ class Imported:
 
     text: str
     scenario: Scenario
+    warnings: list[Diagnostic] = field(default_factory=list)
+    """What the import let pass but says (a repeated item dropped, say), each at its place in the XML."""
 
 
 def _issue_data(issue: GeniusIssue, issue_id: str, value_ids: list[str]) -> dict[str, Any]:
@@ -107,10 +110,14 @@ def scenario_data(domain: Path, issues: Sequence[GeniusIssue], profiles: Sequenc
     }
 
 
-def _header(domain: Path, profiles: Sequence[GeniusProfile]) -> str:
+
+
+def _header(domain: Path, profiles: Sequence[GeniusProfile], warnings: Sequence[Diagnostic] = ()) -> str:
     lines = ["# Imported by `negsim import-genius` from Genius (ANAC) XML files:",
              f"#   domain:  {domain.name}"]
     lines += [f"#   profile: {p.path.name}" for p in profiles]
+    lines += [f"# {line}" for line in GENIUS_READING]
+    lines += [f"# Note: {Path(w.path).name}:{w.line}: {w.message}" for w in warnings]
     lines.append(f"# Genius has no calendar: start ({PLACEHOLDER_START}) is a placeholder.")
     for p in profiles:
         if p.discount is not None:
@@ -216,9 +223,9 @@ def convert(domain: Path, profiles: Sequence[Path], *, scenario_id: str | None =
     if reader.findings:
         raise ScenarioError(reader.findings)
     data = scenario_data(domain, issues, read, sid, _title(domain_xml))
-    text = _header(domain, read) + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                                             default_flow_style=False, width=110)
-    return Imported(text, loads(text, name=f"<import of {domain.name}>"))
+    text = _header(domain, read, reader.warnings) + yaml.dump(data, Dumper=_Dumper, sort_keys=False,
+                                                              allow_unicode=True, default_flow_style=False, width=110)
+    return Imported(text, loads(text, name=f"<import of {domain.name}>"), list(reader.warnings))
 
 
 def import_genius(domain: Path, profiles: Sequence[Path], *, scenario_id: str | None = None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 from xml.etree.ElementTree import Element
@@ -47,9 +47,15 @@ class _Reader:
     """Collects every finding of one import, so one run reports them all."""
 
     findings: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    """What the import let pass but says (a duplicate item dropped, as Genius and NegMAS drop it)."""
 
     def report(self, xml: XmlFile, element: Element | None, message: str) -> None:
         self.findings.append(xml.finding(element, message))
+
+    def warn(self, xml: XmlFile, element: Element | None, message: str) -> None:
+        """Note something the import let pass, at its element."""
+        self.warnings.append(replace(xml.finding(element, message), severity="warning"))
 
     def number(self, xml: XmlFile, element: Element, attribute: str) -> float | None:
         """A finite number read from an attribute, or None after reporting why not."""
@@ -112,14 +118,19 @@ def _discrete_issue(xml: XmlFile, element: Element, name: str, reader: _Reader) 
         reader.report(xml, element, f"issue '{name}' has {len(items):,} items; negsim imports at most "
                       f"{MAX_VALUES_PER_ISSUE:,} values per issue (merge or drop items first)")
         return None
-    values = [item.get("value") for item in items]
-    for item, value in zip(items, values, strict=True):
+    values: list[str | None] = []
+    for item in items:
+        value = item.get("value")
         if value is None:
             reader.report(xml, item, f"an <item> of issue '{name}' has no 'value' attribute")
-    _unique_labels(xml, reader, list(zip(items, values, strict=True)), f"value of issue '{name}'")
-    if len(items) < 2:
-        reader.report(xml, element, f"issue '{name}' has {len(items)} item(s); negsim needs at least two")
-    if None in values or len(items) < 2:
+        elif value in values:  # Genius 10.4's own FlightBooking domain repeats one
+            reader.warn(xml, item, f"value '{value}' of issue '{name}' appears twice; the repeat is dropped, as "
+                        "Genius and NegMAS drop it")
+            continue
+        values.append(value)
+    if len(values) < 2:
+        reader.report(xml, element, f"issue '{name}' has {len(values)} item(s); negsim needs at least two")
+    if None in values or len(values) < 2:
         return None
     return GeniusIssue(name, element.get("index"), "discrete", tuple(v for v in values if v is not None))
 
@@ -206,6 +217,10 @@ def _discrete_table(xml: XmlFile, element: Element, issue: GeniusIssue, reader: 
         value = item.get("value")
         if value not in known:
             reader.report(xml, item, f"'{value}' is not a value of issue '{issue.name}'")
+            continue
+        if value in raw:
+            reader.warn(xml, item, f"'{value}' of issue '{issue.name}' is evaluated twice; the first evaluation "
+                        "is kept, the repeat dropped")
             continue
         evaluation = reader.number(xml, item, "evaluation")
         if evaluation is not None and evaluation < 0:
