@@ -81,8 +81,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def test_report_has_every_section_plot_and_table(built: tuple[Path, str]) -> None:
     _, text = built
     assert text.startswith("<!DOCTYPE html>")
-    # rate, dates, blocking, one per issue (five Gaza issues and the hand-made folder's own), sample run
-    assert text.count("<svg") == 3 + ISSUES + 1 + 1
+    # rate, dates, blocking, one per issue (five Gaza issues and the hand-made folder's own), sample run, and
+    # the sample run's utility space and negotiation dance
+    assert text.count("<svg") == 3 + ISSUES + 1 + 1 + 2
+    assert 'aria-label="utility-space"' in text and 'aria-label="negotiation-dance"' in text
     assert text.count("<table") == 7  # agreement, blocking, difference, assumptions, log, errors, provenance
     for section in SECTIONS:
         assert f'<section id="{section}">' in text
@@ -186,7 +188,7 @@ def test_report_renders_in_chromium(built: tuple[Path, str], tmp_path: Path) -> 
     assert page_errors(done.stderr, page) == []
     dom = _browse(browser, page, tmp_path / "profile-dom", "--dump-dom")
     assert dom.returncode == 0 and page_errors(dom.stderr, page) == []
-    assert dom.stdout.count("<svg") == 3 + ISSUES + 1 + 1
+    assert dom.stdout.count("<svg") == 3 + ISSUES + 1 + 1 + 2
     assert dom.stdout.count("<table") == 7
     assert all(f'id="{section}"' in dom.stdout for section in SECTIONS)
     _check_png(shot)
@@ -203,3 +205,28 @@ def _check_png(shot: Path) -> None:
     assert (grey < 0.5).mean() > 0.005, "too little ink: plots or tables did not render"
     coloured = (abs(pixels[..., 0] - pixels[..., 2]) > 0.3).mean()
     assert coloured > 0.002, "no coloured marks: the plots did not render"
+
+
+@pytest.mark.parametrize("width", [1400, 420])
+def test_the_utility_space_and_the_dance_render_at_1400_and_420_pixels(width: int, built: tuple[Path, str],
+                                                                        tmp_path: Path) -> None:
+    """Both pictures are in the page Chromium builds, with no console error, at a desktop's and a phone's width.
+
+    At 420 px the page's plots keep their size and scroll sideways (their text stays legible): the
+    screenshot is of the page's first screen, the pictures' legibility is checked by their size.
+    """
+    browser = _chromium()
+    page, _ = built
+    shot = tmp_path / f"report-{width}.png"
+    done = _browse(browser, page, tmp_path / "profile-shot", f"--screenshot={shot}", f"--window-size={width},3000")
+    assert done.returncode == 0 and page_errors(done.stderr, page) == [], done.stderr[-3000:]
+    dom = _browse(browser, page, tmp_path / "profile-dom", "--dump-dom", f"--window-size={width},3000")
+    assert page_errors(dom.stderr, page) == []
+    for name in ("utility-space", "negotiation-dance"):
+        svg = dom.stdout.split(f'aria-label="{name}"', 1)
+        assert len(svg) == 2, f"the {name} plot is not in the page"
+        assert 'class="scroll"' in svg[0].rsplit("<figure>", 1)[-1]  # it scrolls, not shrinks, on a phone
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(str(shot))
+    assert pixels.shape[1] == width and pixels[..., :3].mean(axis=2).std() > 0.05

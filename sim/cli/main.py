@@ -32,7 +32,7 @@ HANDLERS = {"check": "sim.cli.check:run_check", "schema": "sim.cli.check:run_sch
             "evaluate": "sim.cli.judge:run_evaluate", "explain": "sim.cli.judge:run_explain",
             "run": "sim.cli.simulate:run_talks", "sweep": "sim.cli.experiment:run_sweep",
             "compare": "sim.cli.experiment:run_compare", "import-genius": "sim.cli.genius:run_import_genius",
-            "report": "sim.cli.report:run_report"}
+            "report": "sim.cli.report:run_report", "plot": "sim.cli.plot:run_plot"}
 """Each command's handler, as ``module:function``, imported when the command runs."""
 
 
@@ -70,6 +70,9 @@ EXAMPLES = {
     "sweep": ["negsim sweep scenarios/gaza-2024-08.yaml -n 10000 -o results/gaza --report",
               "negsim sweep scenarios/gaza-2024-08.yaml -n 2000 --draw --jobs 2 -o results/gaza-drawn",
               "negsim sweep --resume results/gaza"],
+    "plot": ["negsim plot scenarios/gaza-2024-08.yaml space --parties israel,hamas -o space.svg",
+             "negsim plot scenarios/gaza-2024-08-israel-accepts-monitoring.yaml space --seed 3 -o space.png",
+             "negsim plot scenarios/gaza-2024-08.yaml dance --seed 7 -o dance.svg"],
     "compare": ["negsim compare scenarios/gaza-2024-08.yaml scenarios/gaza-2024-08-israel-accepts-monitoring.yaml "
                 "-n 2000 -o results/cmp --report",
                 "negsim compare --resume results/cmp"],
@@ -108,10 +111,29 @@ def _parser() -> argparse.ArgumentParser:
                     help="stop each scenario's sweep once K of its replications have failed (default: never stop)")
     cp.add_argument("--resume", type=Path, metavar="DIR",
                     help="finish the interrupted comparison in DIR, as it was started (its files, seed and size)")
+    _add_plot(commands)
     add_import_genius_command(commands)
     add_report_command(commands)
     commands.add_parser("schema", help="print the JSON Schema of scenario files")
     return parser
+
+
+def _add_plot(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    pl = commands.add_parser("plot", help="draw the utility space of two parties, or a run's negotiation dance",
+                             **_examples("plot"))
+    pl.add_argument("file", type=Path, metavar="FILE", help="the scenario file (YAML)")
+    pl.add_argument("picture", choices=("space", "dance"),
+                    help="space: every package, the ZOPA, its frontier, Nash, Kalai-Smorodinsky, the proposals "
+                         "(and a run's texts); dance: what each text is worth to each principal over time")
+    pl.add_argument("--parties", metavar="A,B", help="the two parties of the utility space (default: the first two "
+                                                     "principals)")
+    pl.add_argument("--seed", type=seed, help="the run to draw (dance: default 0; space: only if given)")
+    pl.add_argument("--replication", type=seed, metavar="I", help="draw replication I of a sweep instead")
+    pl.add_argument("--root-seed", type=seed, metavar="S", help="the sweep's root seed, with --replication")
+    add_red_line_options(pl)
+    pl.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
+                    help="the picture: .svg or .png ('-': SVG on standard output)")
+    pl.add_argument("--force", action="store_true", help="replace the file if it exists")
 
 
 def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

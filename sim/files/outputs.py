@@ -161,8 +161,8 @@ def _silence_stdout() -> None:
         pass  # stdout without a file descriptor (a test's capture): nothing to silence
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write text to ``path`` through a temporary file in the same folder, then rename it.
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write text (or bytes: an image) to ``path`` through a temporary file in the same folder, then rename it.
 
     Raises:
         UsageError: ``path`` names something other than a regular file, its folder does not
@@ -177,10 +177,16 @@ def write_atomically(path: Path, text: str) -> None:
     except OSError as exc:
         raise write_failure(path, exc) from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
+        if isinstance(text, bytes):
+            with os.fdopen(handle, "wb") as binary:
+                binary.write(text)
+                binary.flush()
+                os.fsync(binary.fileno())
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
         os.chmod(temporary, _mode_for(path))
         # Checked again just before the rename, which would replace a link or device put there meanwhile.
         refuse_unless_replaceable(path)

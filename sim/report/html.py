@@ -153,7 +153,7 @@ def table(header: list[str], rows: Table, caption: str = "", numeric: tuple[int,
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(_td(c, i in numeric) for i, c in enumerate(row)) + "</tr>\n" for row in rows)
     title = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>\n{body}</tbody></table>\n"
+    return f'<div class="scroll"><table>{title}<thead><tr>{head}</tr></thead><tbody>\n{body}</tbody></table></div>\n'
 
 
 def _td(content: str, numeric: bool) -> str:
@@ -187,7 +187,8 @@ _NAV = (("agreement", "Agreement"), ("blocking", "Blocking red lines"), ("terms"
 
 
 def _figure(svg: str, caption: str) -> str:
-    return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>\n"
+    """A plot with its caption; on a narrow screen the plot keeps its size and scrolls (its text stays legible)."""
+    return f'<figure><div class="scroll">{svg}</div><figcaption>{escape(caption)}</figcaption></figure>\n'
 
 
 def _agreement(results: list[Results]) -> str:
@@ -447,8 +448,30 @@ def _sample(results: list[Results]) -> str:
             + _figure(plots.sample_run_plot(log.entries, scenario.start, rows, verdicts),
                       "Top: what each party did, and when. Bottom: each red line (in the version drawn for this "
                       "run; [bluff]: not held) against each text tabled, in order.")
+            + _utility_pictures(scenario, log.entries)
             + "<details><summary>Event log of the run</summary>\n" + _log_table(log.entries) + "</details>"
             + "</section>")
+
+
+def _utility_pictures(scenario: Scenario, entries: list[dict[str, Any]]) -> str:
+    """The utility space with the run's texts, and the run's negotiation dance (a note if the space is too large)."""
+    from sim.analysis.dealspace import DealSpace
+    from sim.report.plots import to_svg
+    from sim.report.utility_plots import dance_figure, utility_space, utility_space_figure
+
+    try:
+        space = DealSpace.of(scenario)
+        picture = utility_space(space, None, entries)
+    except UsageError as exc:  # a space too large to draw, or fewer than two parties with preferences
+        return f"<p>No utility space: {cell(exc)}.</p>\n"
+    return (_figure(to_svg(utility_space_figure(picture), "utility-space"),
+                    f"The utility space of {cell(picture.names[0])} and {cell(picture.names[1])} (red lines as "
+                    "stated): every package, the zone of possible agreement, its Pareto frontier, the Nash and "
+                    "Kalai-Smorodinsky packages, the proposals, and the texts and offers of this run, numbered.")
+            + _figure(to_svg(dance_figure(space, entries, scenario.start), "negotiation-dance"),
+                      "The negotiation dance of this run: what each text tabled and each offer is worth to each "
+                      "principal (open issues at their worst admissible settlement), against its walk-away value; "
+                      "events, summits and shocks dotted."))
 
 
 def _replayable(results: list[Results]) -> tuple[Results, Scenario, dict[str, str]] | None:
@@ -541,4 +564,11 @@ tbody tr:nth-child(even) { background: #fafaf8; }
 .wide td:first-child { font-weight: 600; white-space: nowrap; overflow-wrap: normal; }
 code { font-size: .8rem; }
 details { margin: .8rem 0; } summary { cursor: pointer; color: #1f5fa8; }
+.scroll { overflow-x: auto; }
+@media (max-width: 720px) {
+  main { padding: 1rem .7rem 2rem; }
+  figure svg.plot { width: auto; max-width: none; }
+  table { width: auto; min-width: 100%; font-size: .8rem; }
+  td { overflow-wrap: normal; }
+}
 """

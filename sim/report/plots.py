@@ -56,7 +56,8 @@ class Lane:
 
 
 @contextmanager
-def _figure(name: str, width: float, height: float, **grid: Any) -> Iterator[tuple[Figure, list[Axes]]]:
+def figure_of(name: str, width: float, height: float, **grid: Any) -> Iterator[tuple[Figure, list[Axes]]]:
+    """A figure with the report's style (one axes, or a grid of them), its ids salted by ``name``."""
     with matplotlib.rc_context({**_RC, "svg.hashsalt": name}):
         fig = Figure(figsize=(width, height), layout="constrained")
         axes = fig.subplots(**grid, squeeze=False).ravel().tolist() if grid else [fig.subplots()]
@@ -76,7 +77,7 @@ def to_svg(fig: Figure, name: str) -> str:
 
 def rate_plot(labels: Sequence[str], rates: Sequence[float | None], intervals: Sequence[Sequence[float]]) -> str:
     """Agreement rate per scenario with its 95% interval as error bars."""
-    with _figure("agreement-rate", 9.5, 0.9 + 0.45 * len(labels)) as (fig, (ax,)):
+    with figure_of("agreement-rate", 9.5, 0.9 + 0.45 * len(labels)) as (fig, (ax,)):
         for k, (rate, (low, high)) in enumerate(zip(rates, intervals, strict=True)):
             y = len(labels) - 1 - k
             shown = 0.0 if rate is None else rate
@@ -98,7 +99,7 @@ def date_plot(labels: Sequence[str], cumulative: Sequence[dict[str, float]], dat
               starts: Sequence[date]) -> str:
     """Cumulative share agreed by date, and a histogram of agreement dates per scenario."""
     base = min(starts)
-    with _figure("agreement-dates", 10, 3.6, ncols=2) as (fig, (left, right)):
+    with figure_of("agreement-dates", 10, 3.6, ncols=2) as (fig, (left, right)):
         for k, (label, points, start) in enumerate(zip(labels, cumulative, starts, strict=True)):
             xs = [(start - base).days] + [(date.fromisoformat(d) - base).days for d in points]
             ys = [0.0, *points.values()]
@@ -143,7 +144,7 @@ def blocking_plot(labels: Sequence[str], blocking: dict[str, list[int]], limit: 
     """Horizontal bars: in how many runs each red line blocked a deal, per scenario."""
     refs = sorted(blocking, key=lambda r: (-sum(blocking[r]), r))[:limit]
     height = 1.0 + 0.22 * max(1, len(refs)) * max(1, len(labels)) + 0.2 * len(refs)
-    with _figure("blocking", 10, height) as (fig, (ax,)):
+    with figure_of("blocking", 10, height) as (fig, (ax,)):
         if not refs:
             ax.text(0.5, 0.5, "no red line blocked a deal", ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
@@ -172,7 +173,7 @@ def term_plot(name: str, domain: Sequence[str], labels: Sequence[str], shares: S
     if lanes:  # a second row of axes below the bars, sharing their values
         height = bars + below + 0.5
         grid = {"nrows": 2, "sharex": True, "gridspec_kw": {"height_ratios": [bars, below]}}
-    with _figure(fig_id, 10, height, **grid) as (fig, axes):
+    with figure_of(fig_id, 10, height, **grid) as (fig, axes):
         if len(domain) > LOLLIPOP:
             _term_stems(axes[0], domain, labels, shares)
         else:
@@ -276,7 +277,7 @@ def sample_run_plot(entries: Sequence[dict[str, Any]], start: date, rows: Sequen
     lanes = list(dict.fromkeys(str(e.get("party") or "talks") for e in entries))
     top = 0.9 + 0.3 * len(lanes)
     bottom = 0.9 + 0.26 * max(1, len(rows))
-    with _figure("sample-run", 10.5, top + bottom + 0.9, nrows=2,
+    with figure_of("sample-run", 10.5, top + bottom + 0.9, nrows=2,
                  gridspec_kw={"height_ratios": [top, bottom]}) as (fig, (upper, lower)):
         _timeline(upper, entries, start, lanes)
         _heatmap(lower, entries, rows, verdicts)
