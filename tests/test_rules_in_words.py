@@ -15,7 +15,7 @@ import pytest
 
 import sim
 from sim.scenario.conditions import AllOf, AnyOf, Atom, IfThen, Named, Negation
-from sim.scenario.words import condition_words, red_line_rule, rule_of
+from sim.scenario.words import condition_words, red_line_rule
 from tests.conftest import CliRun
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,12 +54,12 @@ def test_gaza_red_lines_and_versions_in_words() -> None:
     rules = {r.id: red_line_rule(r, scenario.conditions) for r in israel.red_lines}
     assert rules["troops-in-philadelphi"] == "requires philadelphi >= reduced"
     assert rules["permanent-only-for-all-hostages"] == "when ceasefire = permanent, requires hostages >= 109"
-    assert rule_of(scenario, "israel/troops-in-philadelphi", "monitoring-suffices") == \
+    assert scenario.rule_of("israel/troops-in-philadelphi", "monitoring-suffices") == \
         "requires philadelphi >= monitored"
-    assert rule_of(scenario, "hamas/no-israeli-screening", None) == "no red line (a bluff)"
-    assert rule_of(scenario, "egypt/no-troops-in-philadelphi") == \
+    assert scenario.rule_of("hamas/no-israeli-screening", None) == "no red line (a bluff)"
+    assert scenario.rule_of("egypt/no-troops-in-philadelphi") == \
         "requires israeli-troops-out-of-philadelphi (philadelphi <= monitored)"
-    assert rule_of(scenario, "israel/reservation-value") is None
+    assert scenario.rule_of("israel/reservation-value") is None
 
 
 def test_evaluate_shows_each_red_lines_rule_and_rationale(negsim: Negsim) -> None:

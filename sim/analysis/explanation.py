@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.files.markup import heading, html_list, html_table
 from sim.scenario.base import Scalar
 
 
@@ -114,6 +115,14 @@ class Explanation:
     narration: list[str] = field(default_factory=list)
     red_lines: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Every red line the explanation names: its rule in words, rationale, confidence and source."""
+
+    def _repr_html_(self) -> str:
+        """The explanation in a notebook: the narration, then the clashing and concession sets."""
+        clashes = [[k + 1, ", ".join(refs)] for k, refs in enumerate(self.clashing_sets)]
+        concessions = [[", ".join(c.refs), c.cost, c.opens] for c in self.concessions]
+        return (heading(f"Deal space of {self.scenario}") + html_list(self.narration)
+                + (html_table(["#", "red lines"], clashes, "Clashing sets") if clashes else "")
+                + (html_table(["red lines", "cost", "opens"], concessions, "Concession sets") if concessions else ""))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""

@@ -11,7 +11,6 @@ from sim.experiments.replicate import red_lines_played, replication_run
 from sim.files.outputs import check_output, is_stdout, write_output
 from sim.report.terminal import render_outcome, render_red_lines, render_timeline
 from sim.scenario.model import Scenario
-from sim.scenario.words import rule_of
 from sim.simulation.talks import run
 
 
@@ -30,7 +29,7 @@ def run_talks(args: argparse.Namespace) -> int:
     if args.log is not None:
         write_output(args.log, log.jsonl())
     rules = {ref: rule for ref in outcome.blocking
-             if (rule := rule_of(scenario, ref, outcome.versions.get(ref, "stated"))) is not None}
+             if (rule := scenario.rule_of(ref, outcome.versions.get(ref, "stated"))) is not None}
     if args.json:
         dump({**outcome.to_dict(), "blocking_rules": rules, **which, "red_lines": red_lines_played(draw),
                "provenance": provenance(args.file)})

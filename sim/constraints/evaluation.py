@@ -10,6 +10,7 @@ from sim.constraints.check import WALK_AWAY_ID, Check, CompiledConstraints
 from sim.constraints.compile import CompiledRedLine
 from sim.constraints.verdict import Verdict, VerdictWord
 from sim.errors import UsageError
+from sim.files.markup import frame, heading, html_table
 from sim.scenario.base import Scalar, SourceRef
 from sim.scenario.hints import did_you_mean
 from sim.scenario.model import Proposal, Scenario
@@ -104,6 +105,32 @@ class Evaluation:
     def open_issues(self) -> tuple[str, ...]:
         """Issues the package leaves open."""
         return tuple(issue for issue, value in self.terms.items() if value is None)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """A row per red line and walk-away value of every party: its verdict, rule, source, the party's stance."""
+        rows: list[dict[str, Any]] = []
+        for party in self.parties:
+            for red_line in party.red_lines:
+                rows.append({"party": party.party, "stance": party.stance, "constraint": red_line.ref,
+                             "verdict": red_line.verdict, "deferred": red_line.deferred, "rule": red_line.rule,
+                             "confidence": red_line.confidence, "rationale": red_line.rationale})
+            if party.walk_away is not None:
+                judged = party.walk_away
+                rows.append({"party": party.party, "stance": party.stance, "constraint": judged.ref,
+                             "verdict": judged.verdict, "deferred": False,
+                             "rule": f"utility {judged.utility_low:g} to {judged.utility_high:g} against "
+                                     f"{judged.walk_away:g}", "confidence": 1.0, "rationale": ""})
+        return rows
+
+    def to_frame(self) -> Any:
+        """:meth:`to_records` as a pandas DataFrame (pandas is an optional extra)."""
+        return frame(self.to_records())
+
+    def _repr_html_(self) -> str:
+        """The evaluation in a notebook: the summary, then every party's red lines and walk-away value."""
+        rows = [[r["party"], r["stance"], r["constraint"], r["verdict"] + (" (deferred)" if r["deferred"] else ""),
+                 r["rule"]] for r in self.to_records()]
+        return heading(self.summary()) + html_table(["party", "stance", "red line", "verdict", "rule"], rows)
 
     def with_stance(self, stance: Stance) -> tuple[str, ...]:
         """Ids of the parties taking a stance."""

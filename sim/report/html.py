@@ -25,7 +25,7 @@ from sim.files.outputs import check_output, write_output
 from sim.report.folder import check_results_folder, comparison_folders
 from sim.scenario.loader import load
 from sim.scenario.model import Issue, Scenario
-from sim.scenario.words import rule_of, terms_text
+from sim.scenario.words import terms_text
 from sim.simulation.timeline import Outcome
 from sim.version import __version__
 
@@ -262,7 +262,7 @@ def _blocking(results: list[Results]) -> str:
 
 def _rule(results: list[Results], ref: str) -> str:
     """A red line's stated rule in words, from the first scenario that has it ("-" if none has: a walk-away value)."""
-    found = [rule for r in results if r.scenario is not None and (rule := rule_of(r.scenario, ref)) is not None]
+    found = [rule for r in results if r.scenario is not None and (rule := r.scenario.rule_of(ref)) is not None]
     return found[0] if found else "-"
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt, StrictStr, model_validator
 
+from sim.files.markup import heading, html_table
 from sim.scenario.base import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_SUMMIT_ROUNDS,
@@ -34,7 +35,9 @@ from sim.scenario.base import (
 )
 from sim.scenario.conditions import Condition
 from sim.scenario.events import Event
-from sim.scenario.redlines import RedLine
+from sim.scenario.hints import counted
+from sim.scenario.redlines import STATED, RedLine
+from sim.scenario.words import red_line_rule, rule_words
 
 MAX_DOMAIN = MAX_VALUES_PER_ISSUE
 """Values an issue may hold (kept under this name for the modules that import it)."""
@@ -266,3 +269,47 @@ class Scenario(Model):
     def proposal(self, proposal_id: str) -> Proposal:
         """Return the proposal with this id."""
         return next(p for p in self.proposals if p.id == proposal_id)
+
+    def rule_of(self, ref: str, version: str | None = STATED) -> str | None:
+        """The rule of red line ``party/id`` in words, in one of its versions (None: a bluff, "no red line").
+
+        None when ``ref`` names no red line of the scenario (a walk-away value, say).
+        """
+        party_id, _, red_line_id = ref.partition("/")
+        party = next((p for p in self.parties if p.id == party_id), None)
+        red_line = next((r for r in party.red_lines if r.id == red_line_id), None) if party else None
+        if red_line is None:
+            return None
+        if version is None:
+            return rule_words(None, None, self.conditions)
+        chosen = next((v for v in red_line.versions if v.id == version), red_line)
+        return red_line_rule(chosen, self.conditions)
+
+    def __repr__(self) -> str:
+        """A line, not the whole model (a scenario's fields run to thousands of characters)."""
+        red_lines = sum(len(p.red_lines) for p in self.parties)
+        return (f"<Scenario {self.id}: {counted(len(self.issues), 'issue')}, {counted(len(self.parties), 'party')}, "
+                f"{counted(red_lines, 'red line')}, {counted(len(self.proposals), 'proposal')}, "
+                f"{counted(len(self.events), 'event')}>")
+
+    __str__ = __repr__
+
+    def red_line_records(self) -> list[dict[str, object]]:
+        """Every red line as a row: its party, id, rule in words, confidence, versions, source and rationale."""
+        return [{"party": party.id, "red_line": red_line.id, "rule": red_line_rule(red_line, self.conditions),
+                 "confidence": red_line.confidence, "versions": ", ".join(v.id for v in red_line.versions),
+                 "source": red_line.source if isinstance(red_line.source, str) else red_line.source.doc,
+                 "rationale": red_line.rationale}
+                for party in self.parties for red_line in party.red_lines]
+
+    def _repr_html_(self) -> str:
+        """The scenario in a notebook: its issues, parties and red lines (with their rules), as tables."""
+        issues = [[i.id, i.name, i.type, ", ".join(map(str, i.domain()))] for i in self.issues]
+        parties = [[p.id, p.name, p.role, len(p.red_lines),
+                    None if p.preferences is None else p.preferences.reservation] for p in self.parties]
+        red_lines = [[f"{r['party']}/{r['red_line']}", r["rule"], r["confidence"], r["source"]]
+                     for r in self.red_line_records()]
+        return (heading(f"{self.title} ({self.id}), from {self.start}, {self.horizon_days} days")
+                + html_table(["issue", "name", "type", "values"], issues, "Issues")
+                + html_table(["party", "name", "role", "red lines", "walk-away value"], parties, "Parties")
+                + html_table(["red line", "rule", "confidence", "source"], red_lines, "Red lines"))

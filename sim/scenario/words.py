@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from sim.scenario.base import Scalar
 from sim.scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
 from sim.scenario.hints import quoted
-from sim.scenario.model import Scenario
 from sim.scenario.redlines import RedLine, RedLineVersion
 
 OPERATOR_WORDS = {"==": "=", "!=": "!=", "in": "in", "not in": "not in", "<=": "<=", ">=": ">=", "<": "<", ">": ">"}
@@ -32,22 +31,6 @@ def rule_words(when: Condition | None, require: Condition | None, named: Mapping
 def red_line_rule(red_line: RedLine | RedLineVersion, named: Mapping[str, Condition]) -> str:
     """A red line's (or one of its versions') rule in words."""
     return rule_words(red_line.when, red_line.require, named)
-
-
-def rule_of(scenario: Scenario, ref: str, version: str | None = "stated") -> str | None:
-    """The rule of red line ``party/id`` of a scenario in words, in one of its versions (None: a bluff).
-
-    None when ``ref`` names no red line of the scenario (a walk-away value, say).
-    """
-    party_id, _, red_line_id = ref.partition("/")
-    party = next((p for p in scenario.parties if p.id == party_id), None)
-    red_line = next((r for r in party.red_lines if r.id == red_line_id), None) if party else None
-    if red_line is None:
-        return None
-    if version is None:
-        return rule_words(None, None, scenario.conditions)
-    chosen = next((v for v in red_line.versions if v.id == version), red_line)
-    return red_line_rule(chosen, scenario.conditions)
 
 
 def condition_words(condition: Condition, named: Mapping[str, Condition], depth: int = 0) -> str:

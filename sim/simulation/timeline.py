@@ -14,7 +14,9 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.constraints.space import OutcomeSpace
+from sim.files.markup import frame, html_table
 from sim.scenario.model import Scenario
+from sim.scenario.words import terms_text
 
 
 def _rounded(value: float) -> float:
@@ -95,6 +97,10 @@ def _date(start: date, days: int) -> str:
     return (start + timedelta(days=days)).isoformat()
 
 
+SHOWN_ENTRIES = 100
+"""Entries a notebook shows of each end of a long event log."""
+
+
 class EventLog:
     """Append-only log of a run: one entry per event, draft, answer, shock or agreement.
 
@@ -114,6 +120,27 @@ class EventLog:
     def day(self, t: float) -> str:
         """Calendar date of simulation time ``t`` (days since the start)."""
         return _date(self.start, int(t // 1))
+
+    def __repr__(self) -> str:
+        return f"<EventLog of {self._length:,} entries from {self.start}>"
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Every entry as a dict (time, date, kind, party, package, verdicts, cause): a row each."""
+        return [dict(entry) for entry in self.entries]
+
+    def to_frame(self) -> Any:
+        """The entries as a pandas DataFrame (pandas is an optional extra)."""
+        return frame(self.to_records())
+
+    def _repr_html_(self) -> str:
+        """The timeline as a table in a notebook: its first and last ``SHOWN_ENTRIES`` entries when long."""
+        entries = self.entries
+        shown = entries if len(entries) <= 2 * SHOWN_ENTRIES else [*entries[:SHOWN_ENTRIES], None,
+                                                                   *entries[-SHOWN_ENTRIES:]]
+        rows = [["…", "", "", f"{len(entries) - 2 * SHOWN_ENTRIES:,} entries not shown", ""] if e is None else
+                [e["date"], e["party"], e["kind"], e["cause"], terms_text(e["package"]) if e["package"] else ""]
+                for e in shown]
+        return html_table(["date", "who", "what", "why", "terms"], rows, f"Event log: {len(entries):,} entries")
 
     def add(self, t: float, kind: str, party: str | None = None, *, package: int | Terms | None = None,
             verdicts: dict[str, str] | None = None, cause: str = "") -> None:
@@ -212,6 +239,16 @@ class Outcome:
                           rounds=rounds, drafts=drafts, blocking=blocking, reason=reason, ending=ending,
                           best_refused=best_refused,
                           versions=versions, walk_aways=walk_aways, draws=draws)
+
+    def _repr_html_(self) -> str:
+        """How the run ended, in a notebook."""
+        rows: list[list[object]] = [["ended", self.ending], ["date", self.date], ["rounds", self.rounds],
+                                    ["texts", self.drafts], ["why", self.reason]]
+        if self.package is not None:
+            rows.insert(1, ["agreed terms", terms_text(self.package)])
+        if self.blocking:
+            rows.append(["blocking", ", ".join(self.blocking)])
+        return html_table(["", self.scenario], rows, "Outcome of the run")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
