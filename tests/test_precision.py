@@ -72,3 +72,12 @@ def test_a_margin_is_written_with_the_digits_that_show_it() -> None:
     assert told_apart(0.5, 0.25) == ["0.50", "0.25"]
     assert told_apart(0.4, 0.4 - 1e-12) == ["0.40", "0.40"]  # equal within the one tolerance: written alike
     assert told_apart(0.3, 0.3 + 2e-6, 0.9) == ["0.300000", "0.300002", "0.900000"]
+
+
+def test_explain_lists_as_many_zopa_packages_as_asked(negsim: Callable[..., CliRun]) -> None:
+    tutorial = str(ROOT / "docs" / "examples" / "tutorial.yaml")
+    every = json.loads(negsim("explain", tutorial, "--examples", "all", "--json").out)["zopa"]
+    assert len(every["examples"]) == every["size"] == 8
+    assert len(json.loads(negsim("explain", tutorial, "--json").out)["zopa"]["examples"]) == 5  # the default
+    two = json.loads(negsim("explain", tutorial, "--examples", "2", "--json").out)["zopa"]["examples"]
+    assert two == [every["examples"][0], every["examples"][-1]]  # spread over the ZOPA: its ends

@@ -27,18 +27,22 @@ from sim.scenario.model import Scenario
 from sim.scenario.words import red_line_rule
 
 EXAMPLES = 5
+"""ZOPA packages listed by default, spread evenly over it (``examples`` asks for more, or for all)."""
 
 
 def explain(scenario: Scenario, proposal: ProposalLike | None = None, *, max_sets: int = 10,
-            space: DealSpace | None = None) -> Explanation:
-    """Analyse the deal space of a scenario (and, optionally, one proposal in it)."""
+            space: DealSpace | None = None, examples: int | None = EXAMPLES) -> Explanation:
+    """Analyse the deal space of a scenario (and, optionally, one proposal in it).
+
+    ``examples``: how many ZOPA packages to list, spread evenly over it (None: every one).
+    """
     space = space or DealSpace.of(scenario)
     report = enumerate_sets(space.holds, np.array([c.cost for c in space.items]), max_sets)
     concessions = [] if report.concession_sets == ((),) else [
         _concession(space, relaxed) for relaxed in report.concession_sets]
     reference = reference_points(space, space.feasible, frontier=True)
     result = Explanation(
-        scenario=scenario.id, zopa=_zopa(space),
+        scenario=scenario.id, zopa=_zopa(space, examples),
         clashing_sets=[space.refs(s) for s in report.clashing_sets], clashes_complete=report.clashes_complete,
         concessions=concessions, concessions_complete=report.concessions_complete, reference=reference,
         judgement=None if proposal is None else judge(space, proposal, reference.nash),
@@ -63,16 +67,16 @@ def _named_red_lines(space: DealSpace, result: Explanation) -> dict[str, dict[st
     return found
 
 
-def _zopa(space: DealSpace) -> Zopa:
+def _zopa(space: DealSpace, examples: int | None) -> Zopa:
     feasible = np.flatnonzero(space.feasible)
     values = {
         issue: [space.constraints.space.domains[j][c] for c in np.unique(space.packages[feasible, j])]
         for j, issue in enumerate(space.constraints.space.issues)
     }
-    picks = feasible[np.linspace(0, len(feasible) - 1, min(EXAMPLES, len(feasible))).astype(int)] \
-        if len(feasible) else feasible
-    examples = [_terms(space, int(i)) for i in picks]
-    return Zopa(size=len(feasible), total=len(space.packages), values=values, examples=examples)
+    shown = len(feasible) if examples is None else min(examples, len(feasible))
+    picks = feasible[np.linspace(0, len(feasible) - 1, shown).astype(int)] if shown else feasible[:0]
+    listed = [_terms(space, int(i)) for i in picks]
+    return Zopa(size=len(feasible), total=len(space.packages), values=values, examples=listed)
 
 
 def _terms(space: DealSpace, index: int) -> dict[str, Scalar | None]:

@@ -37,7 +37,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 def run_explain(args: argparse.Namespace) -> int:
     """Explain the deal space (and, with a package, how it fares in it)."""
     scenario = load_for_command(args.file)
-    result = explain(scenario, _package(args, scenario), max_sets=args.max_sets)
+    result = explain(scenario, _package(args, scenario), max_sets=args.max_sets, examples=args.examples)
     if args.json:
         dump({**result.to_dict(), "provenance": provenance(args.file)})
     else:

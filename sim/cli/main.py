@@ -163,8 +163,15 @@ def _add_explain(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_package_options(ex, "also judge against the deal space")
     ex.add_argument("--max-sets", type=positive, default=10, metavar="K",
                     help="list at most K clashing and K concession sets (default 10)")
+    ex.add_argument("--examples", type=_examples_count, default=5, metavar="N",
+                    help="list N packages of the ZOPA, spread over it (default 5; 'all' for every one)")
     ex.add_argument("--json", action="store_true", help="machine-readable output")
     ex.add_argument("--fail-on-no-deal", action="store_true", help="exit 1 when the ZOPA is empty")
+
+
+def _examples_count(text: str) -> int | None:
+    """An argparse type: a number of ZOPA packages to list, or 'all' (None)."""
+    return None if text == "all" else positive(text)
 
 
 def _add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
