@@ -134,3 +134,15 @@ def sim_load(path: Path) -> Any:
     import sim
 
     return sim.load(path)
+
+
+def test_evaluate_lists_red_lines_on_a_narrow_terminal(negsim: Negsim, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = negsim("evaluate", str(GAZA), "--proposal", "us-bridging-2024-08")
+    assert shown.code == 0 and "│" not in shown.out  # no table whose cells wrap ids mid-word
+    lines = shown.out.splitlines()
+    assert "  israel/troops-in-philadelphi  holds" in lines and "    requires philadelphi >= reduced" in lines
+    wrapped = [line for line in lines[2:-1] if line.startswith("    ")]
+    assert wrapped and all(len(line) <= 80 for line in wrapped)
+    monkeypatch.setenv("COLUMNS", "120")
+    assert "│" in negsim("evaluate", str(GAZA), "--proposal", "us-bridging-2024-08").out  # wide: the tables

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -109,16 +110,48 @@ def render_evaluation(evaluation: Evaluation, console: Console) -> None:
     console.print(heading)
     console.print(plain(f"terms: {terms}", "dim"), soft_wrap=True)
     for party in evaluation.parties:
-        console.print(_party_table(party))
+        if console.width < NARROW:
+            _party_list(party, console)
+        else:
+            console.print(_party_table(party))
     console.print(plain(evaluation.summary(), "bold"), soft_wrap=True)
 
 
-def _party_table(party: PartyStance) -> Table:
+NARROW = 100
+"""Below this many columns, a party's red lines are listed one under another, not as a table whose cells wrap."""
+
+
+def _party_list(party: PartyStance, console: Console) -> None:
+    """A party's stance for a narrow terminal: each red line's id and verdict on a line, its rule and source below."""
+    console.print(_stance_title(party))
+    width = console.width
+    for red_line in party.red_lines:
+        console.print(Text.assemble("  ", plain(red_line.ref, "cyan"), "  ", _verdict(red_line)), soft_wrap=True)
+        console.print(_indented(red_line.rule, width, "bold"), soft_wrap=True)
+        console.print(_indented(_source(red_line), width), soft_wrap=True)
+    if party.walk_away is not None:
+        console.print(Text.assemble("  ", plain(party.walk_away.ref, "cyan"), "  ", _verdict(party.walk_away)),
+                      soft_wrap=True)
+        console.print(_indented(_utility(party.walk_away), width), soft_wrap=True)
+
+
+def _indented(text: str, width: int, style: str = "") -> Text:
+    """Text wrapped to ``width``, every line four spaces in (ids and words kept whole where they fit)."""
+    wrapped = textwrap.fill(shown(text), width=max(20, width - 1), initial_indent="    ", subsequent_indent="    ",
+                            break_long_words=True, break_on_hyphens=False)
+    return Text(wrapped, style=style)  # shown() escaped the text; the newlines are the wrapping's own
+
+
+def _stance_title(party: PartyStance) -> Text:
+    """``Israel (principal) REJECTS on israel/x``."""
     word, style = _STANCE[party.stance]
     because = party.breaking if party.stance == "reject" else party.withholding
     reason = f" on {', '.join(because)}" if because else ""
-    title = Text.assemble(plain(party.name, "bold"), plain(f" ({party.role}) "), (word, style), plain(reason))
-    table = Table(title=title, title_justify="left", expand=False, show_lines=False)
+    return Text.assemble(plain(party.name, "bold"), plain(f" ({party.role}) "), (word, style), plain(reason))
+
+
+def _party_table(party: PartyStance) -> Table:
+    table = Table(title=_stance_title(party), title_justify="left", expand=False, show_lines=False)
     table.add_column("red line", style="cyan", no_wrap=True)
     table.add_column("verdict", no_wrap=True)
     table.add_column("rule, source and rationale", overflow="fold")
