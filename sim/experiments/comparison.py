@@ -22,7 +22,7 @@ from typing import Any
 from sim.errors import UsageError
 from sim.experiments.compare import compare_folders, differences_in_kind
 from sim.experiments.replicate import red_lines_played
-from sim.experiments.results import MARKERS, Notify, OutputFolder, negsim_folder_problem, write_json
+from sim.experiments.results import MARKERS, Notify, OutputFolder, json_file_text, negsim_folder_problem, write_json
 from sim.experiments.sweep import Progress, SweepSettings, resumable, sweep
 from sim.files.outputs import write_atomically
 from sim.interrupts import Deferral, KeptInterrupted
@@ -152,8 +152,7 @@ def resume_comparison(folder: Path, running: SweepSettings, *, bars: Bars = _no_
         raise CompareInterrupted(folder, len(summaries), len(begun["scenarios"])) from None
     comparison = compare_folders([folder / s.id for s in scenarios], scenarios, begun["begun_warnings"])
     started = {key: value for key, value in begun.items() if key not in ("kind", "interrupted")}
-    write_atomically(folder / COMPARE_FILE,
-                     json.dumps(_finished(comparison, started), indent=2, ensure_ascii=False) + "\n")
+    write_atomically(folder / COMPARE_FILE, json_file_text(_finished(comparison, started)))
     return Compared(summaries, comparison)
 
 

@@ -350,10 +350,19 @@ def read_cells(folder: Path) -> Iterator[list[str]]:
         yield from rows
 
 
+def json_file_text(data: Any) -> str:
+    """A results folder's JSON file as it is written: indented, UTF-8 as is, a newline at the end.
+
+    The one formatting of every JSON file of a folder, whoever writes it, so that a resumed
+    comparison's compare.json is byte for byte an uninterrupted one's.
+    """
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
 def write_json(path: Path, data: Any, *, shown: Path) -> None:
     """Write one JSON file inside a folder under construction (``shown`` names the folder in errors)."""
     with _writing(shown):
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(json_file_text(data), encoding="utf-8")
 
 
 def negsim_folder_problem(folder: Path, kind: FolderKind) -> str | None:
