@@ -15,15 +15,14 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sim.errors import UsageError
 from sim.experiments.compare import compare_folders, differences_in_kind
-from sim.experiments.replicate import red_lines_played
 from sim.experiments.results import MARKERS, Notify, OutputFolder, json_file_text, negsim_folder_problem, write_json
-from sim.experiments.sweep import Progress, SweepSettings, resumable, sweep
+from sim.experiments.sweep import STARTED_KEYS, Progress, SweepSettings, resumable, settings_as_started, sweep
 from sim.files.outputs import write_atomically
 from sim.interrupts import Deferral, KeptInterrupted
 from sim.scenario.loader import loads
@@ -103,9 +102,7 @@ def _sha256(data: bytes) -> str:
 
 
 _BEGUN_KEYS: dict[str, type | tuple[type, ...]] = {
-    "scenarios": list, "files": list, "files_sha256": list, "replications_asked": int, "seed": int,
-    "red_lines": str, "time_limit": (int, float), "trace": bool, "max_errors": (int, type(None)),
-    "begun_warnings": list}
+    **STARTED_KEYS, "scenarios": list, "files": list, "files_sha256": list, "begun_warnings": list}
 
 
 def resumable_comparison(folder: Path) -> dict[str, Any]:
@@ -139,9 +136,7 @@ def resume_comparison(folder: Path, running: SweepSettings, *, bars: Bars = _no_
     the comparison's. Stopped again, the folder stays as it was, resumable.
     """
     begun = resumable_comparison(folder)
-    settings = replace(running, n=begun["replications_asked"], seed=begun["seed"], trace=begun["trace"],
-                       time_limit=begun["time_limit"], max_errors=begun["max_errors"],
-                       draw=begun["red_lines"] == red_lines_played(True))
+    settings = settings_as_started(begun, running)
     summaries, scenarios = [], []
     try:
         for name, file, digest in zip(begun["scenarios"], begun["files"], begun["files_sha256"], strict=True):

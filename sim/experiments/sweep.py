@@ -223,15 +223,25 @@ class Stopped:
 
     def settings(self, running: SweepSettings) -> SweepSettings:
         """The sweep's settings as started, run where and how ``running`` says (which changes no result)."""
-        m = self.manifest
-        return replace(running, n=m["replications_asked"], seed=m["seed"], trace=m["trace"],
-                       time_limit=m["time_limit"], max_errors=m["max_errors"],
-                       draw=m["red_lines"] == red_lines_played(True))
+        return settings_as_started(self.manifest, running)
+
+
+STARTED_KEYS: dict[str, type | tuple[type, ...]] = {
+    "replications_asked": int, "seed": int, "trace": bool, "time_limit": (int, float),
+    "max_errors": (int, type(None)), "red_lines": str}
+"""What a stopped sweep's manifest.json (or a stopped comparison's compare.json) records of the settings that
+decide results, each with its type: what a ``--resume`` runs the rest with."""
+
+
+def settings_as_started(record: dict[str, Any], running: SweepSettings) -> SweepSettings:
+    """Settings that decide results as ``record`` holds them (:data:`STARTED_KEYS`), run as ``running`` says."""
+    return replace(running, n=record["replications_asked"], seed=record["seed"], trace=record["trace"],
+                   time_limit=record["time_limit"], max_errors=record["max_errors"],
+                   draw=record["red_lines"] == red_lines_played(True))
 
 
 _RESUMED_KEYS: dict[str, type | tuple[type, ...]] = {
-    "replications": int, "replications_asked": int, "seed": int, "trace": bool, "time_limit": (int, float),
-    "max_errors": (int, type(None)), "red_lines": str, "scenario_path": str, "scenario_sha256": str}
+    **STARTED_KEYS, "replications": int, "scenario_path": str, "scenario_sha256": str}
 
 
 def resumable(folder: Path) -> Stopped:
