@@ -12,6 +12,7 @@ and their red lines are not matched.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import product
 
@@ -93,19 +94,52 @@ def red_line_changes(base: Scenario, variant: Scenario) -> list[str]:
     """
     if _issues(base) != _issues(variant):
         return []
-    space = OutcomeSpace.of(base)
     mine, theirs = _red_lines(base), _red_lines(variant)
-    base_compiler, variant_compiler = Compiler(base), Compiler(variant)
+    changed = {ref: f"{ref}: {_stated(old, new, space, base.id, variant.id)}"
+               for ref, old, new, space in _shared(base, variant) if not _alike(old, new, space)}
     found = [f"{ref}: only in {base.id}" for ref in mine if ref not in theirs]
-    for ref, (party, red_line) in theirs.items():
+    for ref in theirs:  # in the variant's order, as written
         if ref not in mine:
             found.append(f"{ref}: only in {variant.id}")
-            continue
-        old = versions_of(base_compiler, mine[ref][0], mine[ref][1])
-        new = versions_of(variant_compiler, party, red_line)
-        if not _alike(old, new, space):
-            found.append(f"{ref}: {_stated(old, new, space, base.id, variant.id)}")
+        elif ref in changed:
+            found.append(changed[ref])
     return found
+
+
+def baseline_names(base: Scenario, variant: Scenario) -> dict[tuple[str, str], str]:
+    """For each of the variant's versions that the baseline calls otherwise, the baseline's name for it.
+
+    Keyed by red line and version as replications.csv names them (``party/id``, ``stated``, an
+    alternative's id, or ``none`` for a bluff); the baseline's names are in the same form.
+    """
+    if _issues(base) != _issues(variant):
+        return {}
+    found = {}
+    for ref, old, new, space in _shared(base, variant):
+        for version in new:
+            match = _matching(old, version, space)
+            if match is not None and match.name != version.name:
+                found[(ref, version.name)] = match.name
+    return found
+
+
+def _shared(base: Scenario, variant: Scenario) -> Iterator[tuple[str, list[Version], list[Version], OutcomeSpace]]:
+    """Each red line of both files, in the variant's order: its ref, its versions in each, and the space to compare in.
+
+    The two files have the same issues (the callers check), so the baseline's space serves both.
+    """
+    space = OutcomeSpace.of(base)
+    mine = _red_lines(base)
+    base_compiler, variant_compiler = Compiler(base), Compiler(variant)
+    for ref, (party, red_line) in _red_lines(variant).items():
+        if ref in mine:
+            yield (ref, versions_of(base_compiler, *mine[ref]), versions_of(variant_compiler, party, red_line),
+                   space)
+
+
+def _matching(known: list[Version], version: Version, space: OutcomeSpace) -> Version | None:
+    """The first of ``known`` that requires what ``version`` requires (None: none does)."""
+    return next((one for one in known if same_requirement(one.test, version.test, space)), None)
 
 
 def _issues(scenario: Scenario) -> list[tuple[str, tuple[object, ...]]]:
@@ -130,16 +164,15 @@ def _chances(base: list[Version], versions: list[Version], space: OutcomeSpace) 
     """The chance of each of the baseline's requirements among ``versions`` (and, last, of any other requirement)."""
     chances = [0.0] * (len(base) + 1)
     for version in versions:
-        match = next((k for k, known in enumerate(base) if same_requirement(known.test, version.test, space)),
-                     len(base))
-        chances[match] += version.chance
+        match = _matching(base, version, space)
+        chances[len(base) if match is None else base.index(match)] += version.chance
     return [round(chance, 9) for chance in chances]
 
 
 def _stated(old: list[Version], new: list[Version], space: OutcomeSpace, base: str, variant: str) -> str:
     """What the variant states, in the baseline's names, and with what confidence against the baseline's."""
     stated = new[0]
-    match = next((known for known in old if same_requirement(known.test, stated.test, space)), None)
+    match = _matching(old, stated, space)
     confidence = f"confidence {stated.chance:g}; {base} states its own with {old[0].chance:g}"
     if match is None:
         return f"{variant} states a requirement that {base} has no version of ({confidence})"
@@ -149,26 +182,3 @@ def _stated(old: list[Version], new: list[Version], space: OutcomeSpace, base: s
     if match.name == BLUFF:
         return f"{variant} states no red line at all, {base}'s bluff ({confidence})"
     return f"{variant} states what {base} calls its version '{match.name}' ({confidence})"
-
-
-def baseline_names(base: Scenario, variant: Scenario) -> dict[tuple[str, str], str]:
-    """For each of the variant's versions that the baseline calls otherwise, the baseline's name for it.
-
-    Keyed by red line and version as replications.csv names them (``party/id``, ``stated``, an
-    alternative's id, or ``none`` for a bluff); the baseline's names are in the same form.
-    """
-    if _issues(base) != _issues(variant):
-        return {}
-    space = OutcomeSpace.of(base)
-    mine = _red_lines(base)
-    base_compiler, variant_compiler = Compiler(base), Compiler(variant)
-    found = {}
-    for ref, (party, red_line) in _red_lines(variant).items():
-        if ref not in mine:
-            continue
-        old = versions_of(base_compiler, mine[ref][0], mine[ref][1])
-        for version in versions_of(variant_compiler, party, red_line):
-            match = next((known for known in old if same_requirement(known.test, version.test, space)), None)
-            if match is not None and match.name != version.name:
-                found[(ref, version.name)] = match.name
-    return found
