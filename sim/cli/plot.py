@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli.common import EXIT_OK, load_for_command
+from sim.cli.simulate import check_draw_options, played
 from sim.errors import UsageError
 from sim.files.outputs import check_output, is_stdout, write_atomically, write_stdout
 
@@ -26,47 +27,35 @@ def run_plot(args: argparse.Namespace) -> int:
     if suffix not in FORMATS:
         raise UsageError(f"-o {output}: a picture is written as .svg or .png (or '-' for SVG on standard output)")
     check_output(output, [args.file], replace=args.force)
+    check_draw_options(args)
     scenario = load_for_command(args.file)
     from sim.analysis.dealspace import DealSpace  # the analysis and matplotlib load only for a picture
     from sim.report.utility_plots import dance_figure, utility_space, utility_space_figure
 
     space = DealSpace.of(scenario)
-    entries = _run_entries(args, scenario)
+    drawn = args.picture == "dance" or args.seed is not None or args.replication is not None
+    entries = played(args, scenario)[1].entries if drawn else []  # the dance draws a run, seed 0 by default
     if args.picture == "space":
-        parties = args.parties.split(",") if args.parties else None
-        figure = utility_space_figure(utility_space(space, parties, entries or []))
+        figure = utility_space_figure(utility_space(space, args.parties.split(",") if args.parties else None, entries))
     else:
-        figure = dance_figure(space, entries or _run_entries(args, scenario, default=True) or [], scenario.start)
-    data = _rendered(figure, suffix)
+        figure = dance_figure(space, entries, scenario.start)
     if is_stdout(output):
-        write_stdout(data if isinstance(data, str) else data.decode("ascii"))
+        write_stdout(_svg(figure))
     else:
-        write_atomically(output, data)
+        write_atomically(output, _svg(figure) if suffix == ".svg" else _png(figure))
         print(f"wrote {output}", file=sys.stderr)
     return EXIT_OK
 
 
-def _run_entries(args: argparse.Namespace, scenario: Any, *, default: bool = False) -> list[dict[str, Any]] | None:
-    """The event log of the run asked for (--seed, or --replication), or of seed 0 when ``default``; else None."""
-    if args.replication is None and args.seed is None and not default:
-        return None
-    if args.replication is not None and args.seed is not None:
-        raise UsageError("--seed and --replication choose the run's draws two ways; give one")
-    from sim.experiments.replicate import replication_run
-    from sim.simulation.talks import run
+def _svg(figure: Any) -> str:
+    """The figure as an SVG document."""
+    from sim.report.plots import to_svg
 
-    if args.replication is not None:
-        _, log = replication_run(scenario, args.root_seed or 0, args.replication, draw=bool(args.draw))
-    else:
-        _, log = run(scenario, seed=args.seed or 0, draw=bool(args.draw))
-    return log.entries
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + to_svg(figure, "negsim") + "\n"
 
 
-def _rendered(figure: Any, suffix: str) -> str | bytes:
-    if suffix == ".svg":
-        from sim.report.plots import to_svg
-
-        return '<?xml version="1.0" encoding="utf-8"?>\n' + to_svg(figure, "negsim") + "\n"
+def _png(figure: Any) -> bytes:
+    """The figure as a PNG image."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
     return buffer.getvalue()

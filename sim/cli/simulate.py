@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sim.cli.common import EXIT_FINDINGS, EXIT_OK, dump, load_for_command, new_console, provenance, say
 from sim.errors import UsageError
@@ -12,6 +12,7 @@ from sim.files.outputs import check_output, is_stdout, write_output
 from sim.report.terminal import render_outcome, render_red_lines, render_timeline
 from sim.scenario.model import Scenario
 from sim.simulation.talks import run
+from sim.simulation.timeline import EventLog, Outcome
 
 
 def run_talks(args: argparse.Namespace) -> int:
@@ -19,13 +20,7 @@ def run_talks(args: argparse.Namespace) -> int:
     scenario = load_for_command(args.file)
     log_to_stdout = _check_run_options(args, scenario)
     draw = bool(args.draw)
-    if args.replication is None:
-        outcome, log = run(scenario, seed=args.seed or 0, draw=draw, until=args.until)
-        which = {"seed": args.seed or 0}
-    else:  # as the sweep ran it: the replication's own generator, from the root seed
-        root = args.root_seed or 0
-        outcome, log = replication_run(scenario, root, args.replication, draw=draw, until=args.until)
-        which = {"replication": args.replication, "root_seed": root}
+    outcome, log, which = played(args, scenario, until=args.until)
     if args.log is not None:
         write_output(args.log, log.jsonl())
     rules = {ref: rule for ref in outcome.blocking
@@ -41,13 +36,33 @@ def run_talks(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if args.fail_on_no_deal and not outcome.agreed else EXIT_OK
 
 
-def _check_run_options(args: argparse.Namespace, scenario: Scenario) -> bool:
-    """Refuse options that cannot go together, before the run; return whether the log goes to standard output."""
+def check_draw_options(args: argparse.Namespace) -> None:
+    """Refuse ``--seed`` with ``--replication`` (two ways to choose a run's draws), and ``--root-seed`` alone."""
     if args.replication is not None and args.seed is not None:
         raise UsageError("--seed and --replication choose the run's draws two ways; give one "
                          "(a sweep's replication is --replication I --root-seed S)")
     if args.root_seed is not None and args.replication is None:
         raise UsageError("--root-seed goes with --replication: which replication of the sweep to replay")
+
+
+def played(args: argparse.Namespace, scenario: Scenario,
+           until: date | None = None) -> tuple[Outcome, EventLog, dict[str, int]]:
+    """The run the options choose (``--seed``, 0 by default, or ``--replication`` of ``--root-seed``), and which.
+
+    A replication is played as the sweep ran it: its own generator, from the root seed.
+    """
+    draw = bool(args.draw)
+    if args.replication is None:
+        outcome, log = run(scenario, seed=args.seed or 0, draw=draw, until=until)
+        return outcome, log, {"seed": args.seed or 0}
+    root = args.root_seed or 0
+    outcome, log = replication_run(scenario, root, args.replication, draw=draw, until=until)
+    return outcome, log, {"replication": args.replication, "root_seed": root}
+
+
+def _check_run_options(args: argparse.Namespace, scenario: Scenario) -> bool:
+    """Refuse options that cannot go together, before the run; return whether the log goes to standard output."""
+    check_draw_options(args)
     if args.until is not None and args.until < scenario.start:
         raise UsageError(f"--until {args.until} is before the scenario starts ({scenario.start})")
     horizon = scenario.start + timedelta(days=scenario.horizon_days)
