@@ -8,7 +8,7 @@ fares against them.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -134,12 +134,8 @@ def judge(space: DealSpace, proposal: ProposalLike, nash: Point | None = None) -
     """
     proposal_id, terms = resolve_terms(space.scenario, proposal)
     row = space.constraints.space.encode(terms)
-    completions = _completions(space, row)
-    red_lines_hold = space.holds[[not item.is_walk_away for item in space.items]].all(axis=0)
-    admissible = completions & red_lines_hold
-    pool = admissible if admissible.any() else completions
-    utilities = space.utilities[:, pool]
-    low, high = utilities.min(axis=1), utilities.max(axis=1)
+    worth = settled_worth(space, row)
+    low, high = worth.low, worth.high
     short = {p: float(space.walk_aways[k] - low[k])
              for k, p in enumerate(space.parties) if not meets(low[k], space.walk_aways[k])}
     if nash is None:
@@ -149,13 +145,35 @@ def judge(space: DealSpace, proposal: ProposalLike, nash: Point | None = None) -
                      utilities={p: float(low[k]) for k, p in enumerate(space.parties)},
                      utilities_high={p: float(high[k]) for k, p in enumerate(space.parties)},
                      short=short, dominated_by=_dominating(space, high), distance_to_nash=distance,
-                     completions=int(completions.sum()), admissible_completions=int(admissible.sum()))
+                     completions=worth.completions, admissible_completions=worth.admissible)
 
 
-def _completions(space: DealSpace, row: Codes) -> Bools:
-    """The complete packages that settle a proposal's open issues (the proposal itself when none is open)."""
+@dataclass(frozen=True)
+class Worth:
+    """What a package is worth to each party when its open issues are settled (:func:`settled_worth`)."""
+
+    low: Floats
+    """Each party's utility at its worst admissible completion (the package's own, when none is open)."""
+    high: Floats
+    """Each party's utility at its best admissible completion."""
+    completions: int
+    """Ways of settling the open issues (1: none is open)."""
+    admissible: int
+    """Of those, the ways that meet every party's red lines (0: none does; then every completion counts)."""
+
+
+def settled_worth(space: DealSpace, row: Codes) -> Worth:
+    """A package's worth to each party over its admissible completions.
+
+    Those are the ways of settling its open issues that meet every party's red lines (every
+    way, when none does); a package with no issue open is its own one completion.
+    """
     settled = np.flatnonzero(row != LEFT_OPEN)
-    return np.asarray((space.packages[:, settled] == row[settled]).all(axis=1), dtype=bool)
+    completions = np.asarray((space.packages[:, settled] == row[settled]).all(axis=1), dtype=bool)
+    red_lines_hold = space.holds[[not item.is_walk_away for item in space.items]].all(axis=0)
+    admissible = completions & red_lines_hold
+    utilities = space.utilities[:, admissible if admissible.any() else completions]
+    return Worth(utilities.min(axis=1), utilities.max(axis=1), int(completions.sum()), int(admissible.sum()))
 
 
 def _dominating(space: DealSpace, best: Floats) -> Point | None:

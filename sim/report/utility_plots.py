@@ -29,8 +29,7 @@ from matplotlib.figure import Figure
 
 from sim.analysis.bargaining import pareto_front
 from sim.analysis.dealspace import DealSpace
-from sim.analysis.explain import judge, reference_points
-from sim.analysis.explanation import Point
+from sim.analysis.explain import judge, reference_points, settled_worth
 from sim.constraints.arrays import Floats
 from sim.errors import UsageError
 from sim.report.plots import PARTY_COLOURS, figure_of
@@ -112,7 +111,7 @@ def utility_space(space: DealSpace, parties: Sequence[str] | None = None,
     for proposal in space.scenario.proposals:
         judged = judge(space, proposal.id, reference.nash)
         result.points[proposal.id] = (judged.utilities[ids[0]], judged.utilities[ids[1]])
-    result.path = tabled(space, entries, reference.nash)
+    result.path = tabled(space, entries)
     return result
 
 
@@ -124,19 +123,17 @@ def _sample(utilities: Floats) -> Floats:
     return utilities[:, np.linspace(0, n - 1, SHOWN_PACKAGES).astype(np.intp)]
 
 
-def tabled(space: DealSpace, entries: Sequence[dict[str, Any]], nash: Point | None = None) -> list[Tabled]:
+def tabled(space: DealSpace, entries: Sequence[dict[str, Any]]) -> list[Tabled]:
     """The packages a run put on the table, each worth (with open issues) its worst admissible completion."""
-    if nash is None:
-        nash = reference_points(space, space.feasible).nash
     found = []
     for entry in entries:
         terms = entry.get("package")
         if entry.get("kind") not in TEXT_KINDS or not isinstance(terms, dict):
             continue
         settled = {issue: value for issue, value in terms.items() if value is not None}
-        judged = judge(space, settled, nash)
+        low = settled_worth(space, space.constraints.space.encode(settled)).low
         found.append(Tabled(float(entry["time"]), str(entry.get("party") or "talks"), str(entry["kind"]),
-                            dict(judged.utilities)))
+                            {party: float(low[k]) for k, party in enumerate(space.parties)}))
     return found
 
 
