@@ -19,10 +19,10 @@ from sim.analysis.dealspace import DealSpace
 from sim.analysis.explanation import Concession, Explanation, Judgement, Point, ReferencePoints, Zopa
 from sim.analysis.narrate import narrate
 from sim.constraints.arrays import Bools, Codes, Floats
-from sim.constraints.evaluation import ProposalLike, resolve_terms
+from sim.constraints.evaluation import ProposalLike, resolve_terms, source_of
 from sim.constraints.space import LEFT_OPEN
 from sim.constraints.walk_away import lowest_meeting, meeting, meets
-from sim.scenario.base import Scalar, SourceRef
+from sim.scenario.base import Scalar
 from sim.scenario.model import Scenario
 from sim.scenario.words import red_line_rule
 
@@ -59,11 +59,9 @@ def _named_red_lines(space: DealSpace, result: Explanation) -> dict[str, dict[st
     for compiled in space.constraints.red_lines:
         if compiled.ref in named:
             red_line = compiled.source
-            source = red_line.source.model_dump(exclude_defaults=True) if isinstance(red_line.source, SourceRef) \
-                else red_line.source
             found[compiled.ref] = {"rule": red_line_rule(red_line, space.scenario.conditions),
                                    "rationale": red_line.rationale, "confidence": red_line.confidence,
-                                   "source": source}
+                                   "source": source_of(space.scenario, red_line)}
     return found
 
 

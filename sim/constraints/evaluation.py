@@ -14,6 +14,7 @@ from sim.files.markup import frame, heading, html_table
 from sim.scenario.base import Scalar, SourceRef
 from sim.scenario.hints import did_you_mean
 from sim.scenario.model import Proposal, Scenario
+from sim.scenario.redlines import RedLine
 from sim.scenario.words import red_line_rule
 
 Stance = Literal["accept", "reject", "open"]
@@ -246,22 +247,27 @@ def _party_stance(scenario: Scenario, constraints: CompiledConstraints, result: 
 
 def _red_line_judgement(scenario: Scenario, compiled: CompiledRedLine, code: int) -> RedLineJudgement:
     red_line = compiled.source
-    source: dict[str, Any] | Literal["assumption"] = "assumption"
-    if isinstance(red_line.source, SourceRef):
-        doc = next((s for s in scenario.sources if s.id == red_line.source.doc), None)
-        source = {"doc": red_line.source.doc, "quote": red_line.source.quote}
-        if red_line.source.where:
-            source["where"] = red_line.source.where
-        if red_line.source.inferred:
-            source["inferred"] = True
-        if doc is not None:
-            source["title"] = doc.title
-            source.update({key: value for key in ("citation", "url") if (value := getattr(doc, key))})
     verdict = Verdict(code)
     return RedLineJudgement(ref=compiled.ref, verdict=verdict.word,
                             deferred=verdict is Verdict.OPEN and compiled.defer_if_open,
-                            rationale=red_line.rationale, source=source, confidence=red_line.confidence,
-                            rule=red_line_rule(red_line, scenario.conditions))
+                            rationale=red_line.rationale, source=source_of(scenario, red_line),
+                            confidence=red_line.confidence, rule=red_line_rule(red_line, scenario.conditions))
+
+
+def source_of(scenario: Scenario, red_line: RedLine) -> dict[str, Any] | Literal["assumption"]:
+    """Where a red line comes from, as the JSON outputs give it: its quote, and the document's title, citation, url."""
+    if not isinstance(red_line.source, SourceRef):
+        return "assumption"
+    doc = next((s for s in scenario.sources if s.id == red_line.source.doc), None)
+    source: dict[str, Any] = {"doc": red_line.source.doc, "quote": red_line.source.quote}
+    if red_line.source.where:
+        source["where"] = red_line.source.where
+    if red_line.source.inferred:
+        source["inferred"] = True
+    if doc is not None:
+        source["title"] = doc.title
+        source.update({key: value for key in ("citation", "url") if (value := getattr(doc, key))})
+    return source
 
 
 __all__ = ["Amended", "Evaluation", "PartyStance", "RedLineJudgement", "Stance", "WalkAwayJudgement", "evaluate"]
