@@ -465,7 +465,7 @@ def _utility_pictures(scenario: Scenario, entries: list[dict[str, Any]]) -> str:
     except UsageError as exc:  # a space too large to draw, or fewer than two parties with preferences
         return f"<p>No utility space: {cell(exc)}.</p>\n"
     return (_figure(to_svg(utility_space_figure(picture), "utility-space"),
-                    f"The utility space of {cell(picture.names[0])} and {cell(picture.names[1])} (red lines as "
+                    f"The utility space of {picture.names[0]} and {picture.names[1]} (red lines as "
                     "stated): every package, the zone of possible agreement, its Pareto frontier, the Nash and "
                     "Kalai-Smorodinsky packages, the proposals, and the texts and offers of this run, numbered.")
             + _figure(to_svg(dance_figure(space, entries, scenario.start), "negotiation-dance"),
