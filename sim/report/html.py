@@ -21,6 +21,7 @@ from typing import Any
 from sim.errors import NegsimError, UsageError
 from sim.experiments.compare import FALLS_DUE_MEANS, change_notes, weighs_a_shock
 from sim.experiments.replicate import red_lines_played, replication_run
+from sim.files.markup import table_of
 from sim.files.outputs import check_output, write_output
 from sim.report.folder import check_results_folder, comparison_folders
 from sim.scenario.loader import load
@@ -149,17 +150,8 @@ def cell(value: object) -> str:
 
 
 def table(header: list[str], rows: Table, caption: str = "", numeric: tuple[int, ...] = ()) -> str:
-    """An HTML table; cells are already escaped; ``numeric`` columns are right-aligned."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(_td(c, i in numeric) for i, c in enumerate(row)) + "</tr>\n" for row in rows)
-    title = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return f'<div class="scroll"><table>{title}<thead><tr>{head}</tr></thead><tbody>\n{body}</tbody></table></div>\n'
-
-
-def _td(content: str, numeric: bool) -> str:
-    if numeric:
-        return f'<td class="num">{content}</td>'
-    return f"<td>{content}</td>"
+    """An HTML table; cells are already escaped; ``numeric`` columns are right-aligned; it scrolls when narrow."""
+    return f'<div class="scroll">{table_of(header, rows, caption, numeric)}</div>\n'
 
 
 def _pct(value: object) -> str:
