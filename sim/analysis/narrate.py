@@ -5,7 +5,7 @@ from __future__ import annotations
 from sim.analysis.dealspace import DealSpace
 from sim.analysis.explanation import Concession, Explanation, Judgement, Point, ReferencePoints
 from sim.scenario.base import SourceRef
-from sim.scenario.hints import quoted
+from sim.scenario.hints import counted, quoted
 from sim.scenario.words import red_line_rule, terms_text
 
 
@@ -90,7 +90,7 @@ def _clash_sentence(names: Names, refs: tuple[str, ...]) -> str:
 def _concession_sentence(names: Names, concession: Concession) -> str:
     parts = [f"{names.party(r.partition('/')[0])}'s `{r}`" for r in concession.refs]
     what = parts[0] if len(parts) == 1 else listing(parts) + " together"
-    opened = f"{concession.opens:,} package{'s' * (concession.opens != 1)}"
+    opened = counted(concession.opens, "package")
     head = f"Relaxing {what} (cost {concession.cost:g}) opens {opened}"
     if concession.best is None:
         return f"{head}; none of them leaves every party above its walk-away value."

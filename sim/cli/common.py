@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
+from sim.cli.exits import ARGV, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, INTERRUPTED
 from sim.errors import NegsimError
 from sim.files.inputs import require_scenario_file
 from sim.report.terminal import json_text, render_diagnostics
+from sim.scenario.hints import counted
 from sim.scenario.loader import inspect
 from sim.version import __version__
 
 if TYPE_CHECKING:
     from sim.scenario.model import Scenario
-
-from sim.cli.exits import ARGV, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, INTERRUPTED
 
 __all__ = ["ARGV", "EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "INTERRUPTED", "InvalidScenario",
            "dump", "load_for_command", "new_console", "notice", "provenance", "say"]
@@ -81,7 +81,7 @@ class InvalidScenario(NegsimError):
     """A command's scenario is not valid (its findings are printed before)."""
 
     def __init__(self, path: Path, count: int) -> None:
-        super().__init__(f"{path} is not a valid scenario ({count} error{'s' * (count != 1)}); "
+        super().__init__(f"{path} is not a valid scenario ({counted(count, 'error')}); "
                          f"run 'negsim check {path}'")
 
 

@@ -17,6 +17,7 @@ from sim.experiments.comparison import Compared, resume_comparison, run_comparis
 from sim.experiments.defaults import DEFAULT_REPLICATIONS, DEFAULT_TIME_LIMIT
 from sim.experiments.sweep import SweepSettings, resumable, sweep
 from sim.report.terminal import plain
+from sim.scenario.hints import counted
 from sim.scenario.loader import loads
 
 AT_LEAST_ONE = "-n, --jobs and --chunk-size must be at least 1"
@@ -131,7 +132,7 @@ def _most_common_error(result: dict[str, Any]) -> str:
     kinds = list(result["errors_by_kind"].values())
     shown = f"the most common error ({kinds[0]['count']} of {result['errors']}): {kinds[0]['first']}"
     if len(kinds) > 1:
-        shown += f"; {len(kinds) - 1} other kind{'s' if len(kinds) > 2 else ''} of error in summary.json"
+        shown += f"; {counted(len(kinds) - 1, 'other kind')} of error in summary.json"
     return shown
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from sim.errors import Diagnostic, os_reason
 from sim.files.outputs import kind_of
+from sim.scenario.hints import counted
 from sim.scenario.yamlio import Document, PathKey
 
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
@@ -88,7 +89,7 @@ def check_quotes(doc: Document, folder: Path) -> list[Diagnostic]:
 def _not_checked_here(doc: Document, index: int, entry: dict[str, Any], count: int) -> Diagnostic:
     """A note that a document without a local file has quotes not checked, and where to check them."""
     found = [f"{key} {entry[key]}" for key in ("citation", "url") if isinstance(entry.get(key), str)]
-    quotes = f"{count} quote{'s' * (count != 1)}"
+    quotes = counted(count, "quote")
     line, col = doc.where.locate(("sources", index))
     return Diagnostic(doc.path, line, col, f"{quotes} from source '{entry.get('id')}' not checked locally "
                       f"(it names no 'file'); check {'them' if count != 1 else 'it'} against its "
