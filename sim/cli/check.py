@@ -56,17 +56,10 @@ def _findings(path: Path, sources: Path | None) -> tuple[Scenario | None, list[D
     return checked.scenario, findings
 
 
-def _counts(scenario: Scenario) -> str:
-    red_lines = sum(len(p.red_lines) for p in scenario.parties)
-    return ", ".join(counted(n, what) for n, what in (
-        (len(scenario.issues), "issue"), (len(scenario.parties), "party"), (red_lines, "red line"),
-        (len(scenario.proposals), "proposal"), (len(scenario.events), "event")))
-
-
 def _print_check(console: Console, path: Path, scenario: Scenario | None, findings: list[Diagnostic]) -> None:
     render_diagnostics(findings, console)
     if scenario is not None and not any(d.severity == "error" for d in findings):
-        console.print(plain(f"{path}: ok ({_counts(scenario)})", "green"), soft_wrap=True)
+        console.print(plain(f"{path}: ok ({scenario.counts()})", "green"), soft_wrap=True)
 
 
 def _file_report(path: Path, scenario: Scenario | None, findings: list[Diagnostic]) -> dict[str, Any]:

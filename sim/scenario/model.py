@@ -285,12 +285,16 @@ class Scenario(Model):
         chosen = next((v for v in red_line.versions if v.id == version), red_line)
         return red_line_rule(chosen, self.conditions)
 
+    def counts(self) -> str:
+        """``5 issues, 7 parties, 8 red lines, 3 proposals, 9 events``: what the file holds, in words."""
+        red_lines = sum(len(p.red_lines) for p in self.parties)
+        return ", ".join(counted(n, what) for n, what in (
+            (len(self.issues), "issue"), (len(self.parties), "party"), (red_lines, "red line"),
+            (len(self.proposals), "proposal"), (len(self.events), "event")))
+
     def __repr__(self) -> str:
         """A line, not the whole model (a scenario's fields run to thousands of characters)."""
-        red_lines = sum(len(p.red_lines) for p in self.parties)
-        return (f"<Scenario {self.id}: {counted(len(self.issues), 'issue')}, {counted(len(self.parties), 'party')}, "
-                f"{counted(red_lines, 'red line')}, {counted(len(self.proposals), 'proposal')}, "
-                f"{counted(len(self.events), 'event')}>")
+        return f"<Scenario {self.id}: {self.counts()}>"
 
     __str__ = __repr__
 
