@@ -328,25 +328,26 @@ class Talks:
 
     def _shocks(self, event: Event) -> Process:
         assert event.rate_per_day is not None
-        self.draws[f"shocks:{event.id}"] = 0
+        struck, due = f"shocks:{event.id}", f"due:{event.id}"
+        self.draws[struck] = 0
         first = self._offset(event.window.first) if event.window else 0.0
         last = self._offset(event.window.last) + 1 if event.window else self.horizon
         yield self.env.timeout(max(0.0, first))
-        gap = float(self.rng.exponential(1.0 / event.rate_per_day))
-        # When the first strike falls due is pure chance, drawn as the window opens, whatever the talks do later:
-        # compare weighs the shock by it (a strike itself comes only while the talks last, a deal cuts them short).
-        self.draws[f"due:{event.id}"] = self.env.now + gap
         while True:
+            gap = float(self.rng.exponential(1.0 / event.rate_per_day))
+            if due not in self.draws:
+                # When the first strike falls due is pure chance, drawn as the window opens, whatever the talks do
+                # later: compare weighs the shock by it (a strike comes only while the talks last; a deal ends them).
+                self.draws[due] = self.env.now + gap
             yield self.env.timeout(gap)
             if self.env.now >= last or self.done.triggered:
                 return
             if self.rng.random() < 1.0 - event.progress_damping * self.progress:
-                self.draws[f"shocks:{event.id}"] = int(self.draws[f"shocks:{event.id}"]) + 1
+                self.draws[struck] = int(self.draws[struck]) + 1
                 self._happen(event, "shock")
                 if event.ends_talks:  # a regional war, say
                     self._finish(f"'{event.title or event.id}' ended the talks", by_event=True)
                     return
-            gap = float(self.rng.exponential(1.0 / event.rate_per_day))
 
     def _happen(self, event: Event, kind: str) -> None:
         self.log.add(self.env.now, kind, cause=event.title or event.id)
