@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from sim.errors import Diagnostic
-from sim.scenario.conditions import AllOf, AnyOf, Condition, IfThen, Named, Negation
+from sim.scenario.conditions import Condition
 from sim.scenario.model import Party, Scenario
+from sim.scenario.semantics import named_refs
 from sim.scenario.yamlio import Document, PathKey
 
 REACHABLE_BY = 1e-9
@@ -66,11 +67,23 @@ def _unreachable_walk_aways(scenario: Scenario) -> Iterator[tuple[PathKey, str]]
 
 
 def _unused_conditions(scenario: Scenario) -> Iterator[tuple[PathKey, str]]:
-    used = {name for condition in _every_condition(scenario) for name in _names(condition, scenario)}
+    used = _used_names(scenario)
     for name in scenario.conditions:
         if name not in used:
             yield (("conditions", name), f"the named condition '{name}' is not used by any red line, version, "
                    "event or other condition; remove it, or refer to it with {condition: " + name + "}")
+
+
+def _used_names(scenario: Scenario) -> set[str]:
+    """The named conditions the red lines, versions and events refer to, directly or through other named ones."""
+    used: set[str] = set()
+    waiting = [name for condition in _every_condition(scenario) for name in named_refs(condition)]
+    while waiting:
+        name = waiting.pop()
+        if name not in used and name in scenario.conditions:
+            used.add(name)
+            waiting.extend(named_refs(scenario.conditions[name]))
+    return used
 
 
 def _every_condition(scenario: Scenario) -> Iterator[Condition]:
@@ -91,25 +104,6 @@ def _rule_parts(rule: Any) -> Iterator[Condition]:
     for part in (rule.when, rule.require):
         if part is not None:
             yield part
-
-
-def _names(condition: Condition, scenario: Scenario, seen: frozenset[str] = frozenset()) -> Iterator[str]:
-    """Every named condition a condition refers to, directly or through other named conditions."""
-    match condition:
-        case Named(condition=name):
-            if name in seen:
-                return
-            yield name
-            if name in scenario.conditions:
-                yield from _names(scenario.conditions[name], scenario, seen | {name})
-        case AllOf(all_of=parts) | AnyOf(any_of=parts):
-            for part in parts:
-                yield from _names(part, scenario, seen)
-        case Negation(negated=negated):
-            yield from _names(negated, scenario, seen)
-        case IfThen(if_=if_, then=then):
-            yield from _names(if_, scenario, seen)
-            yield from _names(then, scenario, seen)
 
 
 def _lone_principal(scenario: Scenario) -> Iterator[tuple[PathKey, str]]:
