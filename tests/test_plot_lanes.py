@@ -22,6 +22,7 @@ from sim.constraints.verdict import Verdict
 from sim.report import plots
 from sim.scenario.conditions import Atom
 from sim.scenario.model import Issue, Scenario
+from sim.scenario.words import value_words
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,7 +43,7 @@ def drawn_atoms(scenario: Scenario) -> Iterator[tuple[str, str, Atom]]:
         for red_line in party.red_lines:
             for condition, context in ((red_line.when, "when"), (red_line.require, "requires")):
                 for where, atom in plots._atoms(condition, scenario, context):
-                    text = f"{where} {atom.op} {plots._value_text(atom.value)}"
+                    text = f"{where} {atom.op} {value_words(atom.value)}"
                     yield f"{party.id}/{red_line.id}", text, atom
 
 

@@ -26,7 +26,7 @@ from sim.files.outputs import check_output, write_output
 from sim.report.folder import check_results_folder, comparison_folders
 from sim.scenario.loader import load
 from sim.scenario.model import Issue, Scenario
-from sim.scenario.words import terms_text
+from sim.scenario.words import terms_text, value_words
 from sim.simulation.timeline import Outcome
 from sim.version import __version__
 
@@ -303,7 +303,7 @@ def _term(results: list[Results], known: list[tuple[str, Scenario]], issue_id: s
         domain = sorted({str(v) for r in results for v in (r.summary.get("terms") or {}).get(issue_id, {})})
         lanes, name = [], issue_id
     else:
-        domain = [plots.value_label(v) for v in issue.domain()]
+        domain = [value_words(v) for v in issue.domain()]
         lanes, name = plots.lanes_for(issue, known), f"{issue.name} ({issue_id})"
     shares = [[_share(r, issue_id, v) for v in domain] for r in results]
     return f"<h3>{escape(name)}</h3>\n" + _figure(

@@ -31,6 +31,7 @@ from sim.constraints.evaluation import evaluate
 from sim.scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
 from sim.scenario.model import Issue, Scenario
 from sim.scenario.redlines import STATED
+from sim.scenario.words import value_words
 
 SCENARIO_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 PARTY_COLOURS = ("#4e79a7", "#e15759", "#59a14f", "#b07aa1", "#f28e2b", "#76b7b2", "#9c755f")
@@ -341,7 +342,7 @@ def lanes_for(issue: Issue, scenarios: Sequence[tuple[str, Scenario]]) -> list[L
                 for context, atom in atoms:
                     if atom.issue != issue.id:
                         continue
-                    key = (f"{party.id}/{red_line.id}", f"{context} {atom.op} {_value_text(atom.value)}")
+                    key = (f"{party.id}/{red_line.id}", f"{context} {atom.op} {value_words(atom.value)}")
                     found.setdefault(key, (index, allowed_values(issue, atom), []))[2].append(label)
     lanes = []
     for (ref, text), (colour, allowed, where) in found.items():
@@ -376,21 +377,6 @@ def _parts(cond: Condition, scenario: Scenario, context: str) -> list[tuple[Cond
         case Named(condition=name) if name in scenario.conditions:
             return [(scenario.conditions[name], context)]
     return []
-
-
-def _value_text(value: object) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(_value_text(v) for v in value) + "]"
-    return value_label(value)
-
-
-def value_label(value: object) -> str:
-    """A term's value as replications.csv and summary.json write it."""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return str(value)
 
 
 def draft_verdicts(scenario: Scenario, packages: Sequence[dict[str, Any]],

@@ -39,7 +39,7 @@ def condition_words(condition: Condition, named: Mapping[str, Condition], depth:
         return "..."
     match condition:
         case Atom(issue=issue, op=op, value=value):
-            return f"{issue} {OPERATOR_WORDS[op]} {_value(value)}"
+            return f"{issue} {OPERATOR_WORDS[op]} {value_words(value)}"
         case AllOf(all_of=parts):
             return " and ".join(_part(part, named, depth) for part in parts)
         case AnyOf(any_of=parts):
@@ -62,13 +62,10 @@ def _part(condition: Condition, named: Mapping[str, Condition], depth: int, *, a
     return shown if bare else f"({shown})"
 
 
-def _value(value: Scalar | list[Scalar]) -> str:
+def value_words(value: object) -> str:
+    """A value (or a list of them) as the file, replications.csv and summary.json write it: ``true``, ``[a, b]``."""
     if isinstance(value, list):
-        return "[" + ", ".join(_scalar(v) for v in value) + "]"
-    return _scalar(value)
-
-
-def _scalar(value: Scalar) -> str:
+        return "[" + ", ".join(value_words(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
