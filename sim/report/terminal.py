@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.errors import Diagnostic, ScenarioError
-from sim.scenario.hints import counted, quoted
+from sim.scenario.hints import counted
 from sim.scenario.redlines import STATED
 from sim.scenario.words import terms_text, told_apart
 
@@ -95,17 +95,10 @@ def render_diagnostics(findings: list[Diagnostic], console: Console) -> None:
         console.print(plain(finding, style), soft_wrap=True)
 
 
-def _term_value(value: object) -> str:
-    """A term's value as the heading shows it: unquoted, or '(open)' for an issue left open."""
-    if value is None:
-        return "(open)"
-    return quoted(value).strip("'")
-
-
 def render_evaluation(evaluation: Evaluation, console: Console) -> None:
     """Print the terms, one table per party, and the summary."""
     name = f"proposal '{evaluation.proposal}'" if evaluation.proposal else "package"
-    terms = ", ".join(f"{k}={_term_value(v)}" for k, v in evaluation.terms.items())
+    terms = terms_text(evaluation.terms)
     heading = Text.assemble(("Evaluating ", "bold"), plain(name, "bold cyan"), plain(f" of {evaluation.scenario}"))
     console.print(heading)
     console.print(plain(f"terms: {terms}", "dim"), soft_wrap=True)
