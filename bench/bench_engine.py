@@ -4,7 +4,7 @@ The workload, which NegMAS runs too: two parties; 3 issues of 5, 4 and 6 values;
 linear-additive utilities (per-issue value tables drawn from U(0, 1), random weights
 normalised to sum to one) with walk-away values (the file's ``reservation``) drawn from U(0.15, 0.45); the first
 party concedes over time as a Boulware, the second as a Conceder; alternating offers for
-at most 100 rounds; the event log kept in memory (what :func:`sim.simulation.talks.run` returns).
+at most 100 rounds; the event log kept in memory (what :func:`negsim.simulation.talks.run` returns).
 
 Each seeded instance becomes a negsim scenario (categorical issues, two principals, no
 mediator, ``talks: {protocol: alternating, max_rounds: 100, deliberation_days: 0.01}``
@@ -44,8 +44,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.scenario.model import Scenario
-from sim.simulation.talks import run
+from negsim.scenario.model import Scenario
+from negsim.simulation.talks import run
 
 TARGET_RATIO = 30.0
 TARGET_POINTS = 5.0

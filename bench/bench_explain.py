@@ -8,7 +8,7 @@ Two parts, one run:
    and integer issues, ``in`` on categorical ones) and compounds (``all``, ``any``,
    ``if``/``then``). Thresholds are tight enough that the ZOPA is empty or small and red
    lines clash. ``holds = CompiledConstraints.check(every package).red_lines == Verdict.HOLDS`` is computed
-   once (not timed against the target); then ``sim.analysis.clashes.enumerate_sets(holds,
+   once (not timed against the target); then ``negsim.analysis.clashes.enumerate_sets(holds,
    costs, limit=None)`` — every minimal concession set and every minimal clashing set — is
    timed, best of ``--repeat``. ``--clash-scenarios`` scenarios (seeds ``--seed``,
    ``--seed + 1``, ...) are run and every one must finish under 2 s: the time of this
@@ -53,10 +53,10 @@ import numpy as np
 import numpy.typing as npt
 import yaml
 
-import sim
-from sim.analysis.bargaining import nash_point, pareto_front
-from sim.constraints.check import CompiledConstraints
-from sim.constraints.verdict import Verdict
+import negsim
+from negsim.analysis.bargaining import nash_point, pareto_front
+from negsim.constraints.check import CompiledConstraints
+from negsim.constraints.verdict import Verdict
 
 Floats = npt.NDArray[np.float64]
 
@@ -152,12 +152,12 @@ def _sizes(sets: tuple[tuple[int, ...], ...]) -> dict[str, int]:
 def clash_part(seeds: list[int], repeat: int) -> dict[str, Any]:
     """Time enumerate_sets on each seeded scenario."""
     try:
-        from sim.analysis.clashes import enumerate_sets
+        from negsim.analysis.clashes import enumerate_sets
     except ImportError:
         return {"available": False}
     runs = []
     for seed in seeds:
-        scenario = sim.loads(clash_scenario_text(seed), f"bench-explain-{seed}.yaml")
+        scenario = negsim.loads(clash_scenario_text(seed), f"bench-explain-{seed}.yaml")
         constraints = CompiledConstraints.of(scenario)
         packages = constraints.space.every_package()
         start = time.perf_counter()
@@ -399,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         "clash": clash, "bargaining": bargaining, "peer_run": bool(args.negmas_python),
         "targets": {"clash_seconds": TARGET_CLASH_SECONDS, "ratio_vs_negmas": TARGET_RATIO},
         "pass": all(verdicts), "python": platform.python_version(), "numpy": np.__version__,
-        "negsim": sim.__version__, "cpus": os.cpu_count(), "load_average": load,
+        "negsim": negsim.__version__, "cpus": os.cpu_count(), "load_average": load,
     }
     if args.json:
         print(json.dumps(report, indent=2))

@@ -23,12 +23,12 @@ ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
 COMMANDS = {
     "python -c pass": [sys.executable, "-c", "pass"],
-    "negsim --version": [sys.executable, "-m", "sim", "--version"],
-    "negsim check gaza-2024-08.yaml": [sys.executable, "-m", "sim", "check", str(GAZA)],
+    "negsim --version": [sys.executable, "-m", "negsim", "--version"],
+    "negsim check gaza-2024-08.yaml": [sys.executable, "-m", "negsim", "check", str(GAZA)],
 }
 TARGETS = {"negsim --version": 0.2, "negsim check gaza-2024-08.yaml": 0.35}
 """Seconds each command's median may take."""
-NOT_LOADED = ("numpy", "simpy", "sim.simulation.talks", "sim.constraints.check", "matplotlib", "dask")
+NOT_LOADED = ("numpy", "simpy", "negsim.simulation.talks", "negsim.constraints.check", "matplotlib", "dask")
 """Packages that neither --version nor check may load."""
 
 
@@ -77,7 +77,7 @@ def main() -> int:
         print(f"\n{name}: {len(loaded)} modules imported; "
               + (f"FAIL: loads {', '.join(heavy)}" if heavy else f"PASS: none of {', '.join(NOT_LOADED)}"))
         top = sorted(((cumulative, module) for module, cumulative in loaded.items()
-                      if "." not in module or module.startswith("sim.")), reverse=True)[:10]
+                      if "." not in module or module.startswith("negsim.")), reverse=True)[:10]
         for cumulative, module in top:
             print(f"  {cumulative / 1000:7.1f} ms  {module}")
     return 1 if failed else 0

@@ -32,7 +32,7 @@ GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
 
 MEASURE = """
 import resource, sys, time
-from sim.cli.main import main
+from negsim.cli.main import main
 start = time.perf_counter()
 code = main(sys.argv[1:])
 elapsed = time.perf_counter() - start

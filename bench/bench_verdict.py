@@ -3,7 +3,7 @@
 A synthetic scenario (6 issues of 10 values each, so 10**6 packages; 5 parties; 20 red
 lines mixing atoms, compound conditions, named conditions, if/then and conditional
 ``when`` red lines) is built through the public schema. Every package is checked with
-:meth:`sim.constraints.check.Constraints.check` (best of ``--repeat`` runs) and with a plain Python
+:meth:`negsim.constraints.check.Constraints.check` (best of ``--repeat`` runs) and with a plain Python
 loop over tuples of codes, one red line at a time, whose verdicts must agree.
 ``checks = packages x red lines``.
 
@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import yaml
 
-import sim
-from sim.constraints.check import CompiledConstraints
+import negsim
+from negsim.constraints.check import CompiledConstraints
 
 TARGET_CHECKS_PER_SECOND = 50e6
 TARGET_RATIO = 50.0
@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     args = parser.parse_args(argv)
 
-    scenario = sim.loads(scenario_text(), "bench-verdict.yaml")
+    scenario = negsim.loads(scenario_text(), "bench-verdict.yaml")
     constraints = CompiledConstraints.of(scenario)
     space = constraints.space
     if args.packages >= space.size:

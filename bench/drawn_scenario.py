@@ -17,7 +17,7 @@ def drawn_scenario(seed: int = 0, issues: int = 5, values: int = 10, parties: in
                    mediated: bool = False) -> dict[str, Any]:
     """A scenario of ``values ** issues`` packages with ``red_lines`` drawn red lines per principal.
 
-    Returns the scenario as data (what a YAML file holds); ``sim.scenario.model.Scenario.model_validate``
+    Returns the scenario as data (what a YAML file holds); ``negsim.scenario.model.Scenario.model_validate``
     or ``yaml.safe_dump`` take it from there.
     """
     rng = np.random.default_rng(seed)

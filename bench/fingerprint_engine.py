@@ -34,10 +34,10 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tests")]
 from bench_engine import make_instances, scenario_of  # noqa: E402
 from test_engine_invariants import random_scenario  # noqa: E402
 
-import sim  # noqa: E402
-from sim.scenario.model import Scenario  # noqa: E402
-from sim.simulation.talks import run  # noqa: E402
-from sim.simulation.timeline import EventLog, Outcome  # noqa: E402
+import negsim  # noqa: E402
+from negsim.scenario.model import Scenario  # noqa: E402
+from negsim.simulation.talks import run  # noqa: E402
+from negsim.simulation.timeline import EventLog, Outcome  # noqa: E402
 
 STYLES = ["boulware", "conceder", "linear", "hardliner", "tit-for-tat"]
 
@@ -71,7 +71,7 @@ def fingerprint() -> dict[str, str]:
         for i, instance in enumerate(make_instances(200, 2024)):
             out[f"bench-{curves}-{i}"] = digest(*run(scenario_of(instance, curves), seed=i))
     for name in ("gaza-2024-08", "gaza-2024-08-israel-accepts-monitoring"):
-        scenario = sim.load(ROOT / "scenarios" / f"{name}.yaml")
+        scenario = negsim.load(ROOT / "scenarios" / f"{name}.yaml")
         for seed in range(25):
             out[f"{name}-{seed}"] = digest(*run(scenario, seed=seed))
             out[f"{name}-{seed}-draw"] = digest(*run(scenario, seed=seed, draw=True))

@@ -43,7 +43,7 @@ WORKLOAD = '''
 import importlib, sys
 sys.path.insert(0, {bench!r})
 from bench_engine import make_instances, scenario_of
-for name in ("sim.simulation.talks", "sim.engine"):  # today's layout, or before issue 12's
+for name in ("negsim.simulation.talks", "negsim.engine"):  # today's layout, or before issue 12's
     try:
         run = importlib.import_module(name).run
         break

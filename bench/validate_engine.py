@@ -39,11 +39,11 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.bargaining import nash_point, pareto_front
-from sim.analysis.dealspace import DealSpace
-from sim.scenario import load
-from sim.scenario.model import Scenario
-from sim.simulation.talks import run
+from negsim.analysis.bargaining import nash_point, pareto_front
+from negsim.analysis.dealspace import DealSpace
+from negsim.scenario import load
+from negsim.scenario.model import Scenario
+from negsim.simulation.talks import run
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 AGREE_AT_LEAST, PARETO_AT_LEAST, NASH_RATIO_AT_LEAST = 0.95, 0.80, 0.80

@@ -3,15 +3,15 @@
 Load a scenario, judge proposals against every party's red lines and walk-away value, analyse
 the deal space, and simulate the talks::
 
-    import sim
-    scenario = sim.load("scenarios/gaza-2024-08.yaml")
-    result = sim.evaluate(scenario, "us-bridging-2024-08")
+    import negsim
+    scenario = negsim.load("scenarios/gaza-2024-08.yaml")
+    result = negsim.evaluate(scenario, "us-bridging-2024-08")
     print(result.summary())
-    narration = sim.explain(scenario).narration    # the deal space, in sentences
-    outcome, log = sim.run(scenario, seed=7)
-    row, _ = sim.run_replication(scenario, root_seed=0, index=3)
+    narration = negsim.explain(scenario).narration    # the deal space, in sentences
+    outcome, log = negsim.run(scenario, seed=7)
+    row, _ = negsim.run_replication(scenario, root_seed=0, index=3)
 
-Every public name loads on first use (PEP 562), so that ``import sim`` costs next to nothing
+Every public name loads on first use (PEP 562), so that ``import negsim`` costs next to nothing
 and a command line that only checks a scenario never loads numpy or the simulation.
 """
 
@@ -20,44 +20,45 @@ and a command line that only checks a scenario never loads numpy or the simulati
 import importlib
 import typing
 
-from sim.errors import Diagnostic, NegsimError, ScenarioError, UsageError
-from sim.version import __version__
+from .errors import Diagnostic, NegsimError, ScenarioError, UsageError
+from .version import __version__
 
 if typing.TYPE_CHECKING:
-    from sim.analysis.explain import explain
-    from sim.analysis.explanation import Explanation
-    from sim.constraints.check import CompiledConstraints
-    from sim.constraints.evaluation import Evaluation, PartyStance, RedLineJudgement, WalkAwayJudgement, evaluate
-    from sim.constraints.space import LEFT_OPEN, OutcomeSpace
-    from sim.constraints.verdict import Verdict
-    from sim.experiments.replicate import replicate, run_replication
-    from sim.scenario.loader import load, loads
-    from sim.scenario.model import Scenario
-    from sim.simulation.talks import run
-    from sim.simulation.timeline import EventLog, Outcome
+    from .analysis.explain import explain
+    from .analysis.explanation import Explanation
+    from .constraints.check import CompiledConstraints
+    from .constraints.evaluation import Evaluation, PartyStance, RedLineJudgement, WalkAwayJudgement, evaluate
+    from .constraints.space import LEFT_OPEN, OutcomeSpace
+    from .constraints.verdict import Verdict
+    from .experiments.replicate import replicate, run_replication
+    from .scenario.loader import load, loads
+    from .scenario.model import Scenario
+    from .simulation.talks import run
+    from .simulation.timeline import EventLog, Outcome
 
 _LAZY = {
-    "CompiledConstraints": "sim.constraints.check",
-    "Evaluation": "sim.constraints.evaluation",
-    "EventLog": "sim.simulation.timeline",
-    "Explanation": "sim.analysis.explanation",
-    "LEFT_OPEN": "sim.constraints.space",
-    "Outcome": "sim.simulation.timeline",
-    "OutcomeSpace": "sim.constraints.space",
-    "PartyStance": "sim.constraints.evaluation",
-    "RedLineJudgement": "sim.constraints.evaluation",
-    "Scenario": "sim.scenario.model",
-    "Verdict": "sim.constraints.verdict",
-    "WalkAwayJudgement": "sim.constraints.evaluation",
-    "evaluate": "sim.constraints.evaluation",
-    "explain": "sim.analysis.explain",
-    "load": "sim.scenario.loader",
-    "loads": "sim.scenario.loader",
-    "replicate": "sim.experiments.replicate",
-    "run": "sim.simulation.talks",
-    "run_replication": "sim.experiments.replicate",
+    "CompiledConstraints": ".constraints.check",
+    "Evaluation": ".constraints.evaluation",
+    "EventLog": ".simulation.timeline",
+    "Explanation": ".analysis.explanation",
+    "LEFT_OPEN": ".constraints.space",
+    "Outcome": ".simulation.timeline",
+    "OutcomeSpace": ".constraints.space",
+    "PartyStance": ".constraints.evaluation",
+    "RedLineJudgement": ".constraints.evaluation",
+    "Scenario": ".scenario.model",
+    "Verdict": ".constraints.verdict",
+    "WalkAwayJudgement": ".constraints.evaluation",
+    "evaluate": ".constraints.evaluation",
+    "explain": ".analysis.explain",
+    "load": ".scenario.loader",
+    "loads": ".scenario.loader",
+    "replicate": ".experiments.replicate",
+    "run": ".simulation.talks",
+    "run_replication": ".experiments.replicate",
 }
-"""Names loaded on first use, with the module that defines each (the same names as under TYPE_CHECKING)."""
+"""Names loaded on first use, with the module that defines each, relative to this package (the same names as
+under TYPE_CHECKING)."""
 
 
 if not typing.TYPE_CHECKING:  # hidden from type checkers, which would take any name for one of the lazy ones
@@ -66,8 +67,8 @@ if not typing.TYPE_CHECKING:  # hidden from type checkers, which would take any 
         """Load a public name the first time it is asked for."""
         module = _LAZY.get(name)
         if module is None:
-            raise AttributeError(f"module 'sim' has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module, __name__), name)
         globals()[name] = value  # later lookups find it without coming here
         return value
 

@@ -1,5 +1,5 @@
 """Run the command line as ``python -m sim``."""
 
-from sim.cli.main import main
+from .cli.main import main
 
 raise SystemExit(main())

@@ -23,9 +23,9 @@ class CliRun:
 
 
 @pytest.fixture
-def negsim(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliRun]:
-    """Run ``negsim ARGS...`` through ``sim.cli.main.main`` and return its exit code and output."""
-    from sim.cli.main import main
+def negsim_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliRun]:
+    """Run ``negsim ARGS...`` through ``negsim.cli.main.main`` and return its exit code and output."""
+    from negsim.cli.main import main
 
     def run(*argv: str) -> CliRun:
         capsys.readouterr()

@@ -13,10 +13,10 @@ Inputs are mutations of the scenarios that ship with negsim (``scenarios/``, ``t
   named conditions chained or doubling at each level, deeply nested conditions, extreme talk
   settings, huge event rates and weights.
 
-Each input goes through the loader (``sim.scenario.loader.inspect`` on a real file), and a
+Each input goes through the loader (``negsim.scenario.loader.inspect`` on a real file), and a
 scenario that loads goes on through ``evaluate`` (each proposal and random ``--terms``
 packages), ``explain``, ``run`` (stated and drawn red lines) and the terminal renderers. A
-*finding* is an exception that is not a :class:`sim.errors.NegsimError` (numpy's
+*finding* is an exception that is not a :class:`negsim.errors.NegsimError` (numpy's
 ``RuntimeWarning``, overflow or an invalid value, counts as one), a step over its time limit
 (a step is the work of one command: loading and showing the check, one evaluation, explain,
 one run), a raw control character in what the terminal renderers print, or weights that the
@@ -565,7 +565,7 @@ STRUCTURE_MUTATORS: tuple[Callable[[Any, Chooser], Any], ...] = (
 
 def parse_tree(data: bytes) -> Any:
     """The plain data of a scenario, read as negsim reads it (YAML 1.2 core schema); None if unreadable."""
-    from sim.scenario.yamlio import YamlProblem, parse
+    from negsim.scenario.yamlio import YamlProblem, parse
 
     try:
         return parse(data.decode("utf-8"), "<seed>").data
@@ -672,7 +672,7 @@ class Finding:
     """What went wrong on one input: its class (for grouping), and the details."""
 
     kind: str      # "exception", "timeout" or "leak"
-    key: str       # e.g. "OverflowError-run-sim.simulation.talks._offset"
+    key: str       # e.g. "OverflowError-run-negsim.simulation.talks._offset"
     detail: str    # traceback or explanation
 
 
@@ -745,7 +745,7 @@ def _innermost_sim_frame(tb: TracebackType | None) -> str:
     where = "harness"
     for frame, _ in traceback.walk_tb(tb):
         module = str(frame.f_globals.get("__name__", ""))
-        if module == "sim" or module.startswith("sim."):
+        if module == "negsim" or module.startswith("negsim."):
             where = f"{module}.{frame.f_code.co_name}"
     return where
 
@@ -808,7 +808,7 @@ class Driver:
         return result
 
     def _step(self, result: Result, name: str, action: Callable[[], Any]) -> Any:
-        from sim.errors import NegsimError
+        from negsim.errors import NegsimError
 
         result.steps.append(name)
         began = time.process_time()
@@ -835,8 +835,8 @@ class Driver:
         self._run(scenario, rng, result)
 
     def _load(self, path: Path, result: Result) -> Any:
-        from sim.report.terminal import render_diagnostics
-        from sim.scenario.loader import inspect
+        from negsim.report.terminal import render_diagnostics
+        from negsim.scenario.loader import inspect
 
         checked = self._step(result, "load", lambda: inspect(path))
 
@@ -851,7 +851,7 @@ class Driver:
         return None if errors else checked.scenario
 
     def _import_genius(self, folder: Path, result: Result) -> Any:
-        from sim.importers.genius.convert import convert
+        from negsim.importers.genius.convert import convert
 
         domain = next(n for n in sorted(p.name for p in folder.iterdir()) if n.endswith("_domain.xml"))
         profiles = sorted(folder / p.name for p in folder.iterdir() if p.name != domain)
@@ -859,9 +859,9 @@ class Driver:
         return None if imported is None else imported.scenario
 
     def _evaluate(self, scenario: Any, rng: np.random.Generator, result: Result) -> None:
-        from sim.cli.terms import parse_terms
-        from sim.constraints.evaluation import evaluate
-        from sim.report.terminal import render_evaluation
+        from negsim.cli.terms import parse_terms
+        from negsim.constraints.evaluation import evaluate
+        from negsim.report.terminal import render_evaluation
 
         def judge(proposal: Any) -> None:
             evaluation = evaluate(scenario, proposal)
@@ -877,8 +877,8 @@ class Driver:
             self._step(result, "evaluate-terms", lambda: judge(parse_terms(text, scenario)))  # noqa: B023 - called now
 
     def _explain(self, scenario: Any, result: Result) -> None:
-        from sim.analysis.explain import explain
-        from sim.report.terminal import render_explanation
+        from negsim.analysis.explain import explain
+        from negsim.report.terminal import render_explanation
 
         def analyse() -> None:
             proposal = scenario.proposals[0].id if scenario.proposals else None
@@ -891,8 +891,8 @@ class Driver:
         self._step(result, "explain", analyse)
 
     def _run(self, scenario: Any, rng: np.random.Generator, result: Result) -> None:
-        from sim.report.terminal import render_outcome, render_timeline
-        from sim.simulation.talks import run
+        from negsim.report.terminal import render_outcome, render_timeline
+        from negsim.simulation.talks import run
 
         def simulate(draw: bool) -> None:
             outcome, log = run(scenario, seed=int(rng.integers(2**32)), draw=draw)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.agents.shared import CacheBounds, CacheUse, Lru, kept, shared_by_runs
-from sim.experiments.replicate import run_replication
-from sim.scenario.model import Scenario
+from negsim.agents.shared import CacheBounds, CacheUse, Lru, kept, shared_by_runs
+from negsim.experiments.replicate import run_replication
+from negsim.scenario.model import Scenario
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from drawn_scenario import drawn_scenario

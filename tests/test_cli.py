@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from bundled import BUNDLED
 
-from sim.cli.main import main
-from sim.scenario.schema import json_schema_text
+from negsim.cli.main import main
+from negsim.scenario.schema import json_schema_text
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
@@ -92,7 +92,7 @@ def test_evaluate_json_carries_provenance(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_python_dash_m_runs_the_command_line() -> None:
-    done = subprocess.run([sys.executable, "-m", "sim", "evaluate", str(GAZA), "--proposal",
+    done = subprocess.run([sys.executable, "-m", "negsim", "evaluate", str(GAZA), "--proposal",
                            "us-bridging-2024-08", "--json"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["rejected_by"] == ["hamas", "egypt"]

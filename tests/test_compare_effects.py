@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.experiments.compare import (
+from negsim.experiments.compare import (
     MIN_BOX_RUNS,
     MIN_BOX_SHARE,
     UNREACHED,
@@ -34,7 +34,7 @@ RUNS = 400
 
 @pytest.fixture(scope="module")
 def compared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    from sim.cli.main import main
+    from negsim.cli.main import main
 
     root = tmp_path_factory.mktemp("compare")
     again = root / "again.yaml"
@@ -87,8 +87,8 @@ def test_the_difference_of_rates_gives_the_test_statistic_not_the_critical_value
 
 
 def test_comparing_another_negotiation_warns_that_it_is_not_a_variant(
-        tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
-    ran = negsim("compare", str(DECIDES), str(ROOT / "tests" / "valid" / "base.yaml"), "-n", "5",
+        tmp_path: Path, negsim_cli: Callable[..., CliRun]) -> None:
+    ran = negsim_cli("compare", str(DECIDES), str(ROOT / "tests" / "valid" / "base.yaml"), "-n", "5",
                  "--backend", "serial", "--quiet", "-o", str(tmp_path / "cmp"))
     assert ran.code == 0, ran.err
     warning = ("negsim: warning: port-strike-2024 has other issues than one-line-decides (without delivery, price; "
@@ -99,7 +99,7 @@ def test_comparing_another_negotiation_warns_that_it_is_not_a_variant(
 
 
 def test_the_top_blocking_red_lines_are_shown_as_a_tie_when_they_tie() -> None:
-    from sim.cli.sweep import top_blocking
+    from negsim.cli.sweep import top_blocking
 
     assert top_blocking({"a/x": 235, "b/y": 235, "c/z": 3}) == "a/x, b/y (235 runs each)"
     assert top_blocking({"a/x": 235, "b/y": 234}) == "a/x (235 runs)"
@@ -121,21 +121,21 @@ SHOCKS = ROOT / "tests" / "valid" / "shocks-over-time.yaml"
 
 
 def test_a_shocks_landmark_is_the_day_by_which_it_falls_due_in_half_the_runs_within_its_window() -> None:
-    import sim
+    import negsim
 
-    scenario = sim.load(SHOCKS)
+    scenario = negsim.load(SHOCKS)
     found = landmarks(scenario)
     assert {key: (mark.day, mark.words) for key, mark in found.items()} == {
         "draw:due:walk-out": (35, "walk-out falls due before 2025-02-05"),
         "draw:due:rumour": (35, "rumour falls due before 2025-02-05")}
     assert math.ceil(math.log(2) / 0.02) == 35
-    gaza = landmarks(sim.load(ROOT / "scenarios" / "gaza-2024-08.yaml"))["draw:due:regional-retaliation"]
+    gaza = landmarks(negsim.load(ROOT / "scenarios" / "gaza-2024-08.yaml"))["draw:due:regional-retaliation"]
     assert gaza.date == "2024-09-14"  # the window opens on 21 August: 24 days on, before it closes on 15 September
 
 
 @pytest.fixture(scope="module")
 def shocks_compared(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object], Path]:
-    from sim.cli.main import main
+    from negsim.cli.main import main
 
     root = tmp_path_factory.mktemp("shocks")
     again = root / "again.yaml"

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli.main import main
-from sim.experiments.comparison import CompareInterrupted, run_comparison
-from sim.experiments.sweep import Progress, SweepSettings
-from sim.scenario.loader import load
+from negsim.cli.main import main
+from negsim.experiments.comparison import CompareInterrupted, run_comparison
+from negsim.experiments.sweep import Progress, SweepSettings
+from negsim.scenario.loader import load
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from bundled import BUNDLED
 
-import sim
-from sim.cli.main import main
-from sim.scenario.base import SourceRef
+import negsim
+from negsim.cli.main import main
+from negsim.scenario.base import SourceRef
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = BUNDLED
@@ -32,12 +32,12 @@ def test_the_corpus_holds_real_cases_from_several_fields() -> None:
 def test_every_scenario_checks_clean(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(path)]) == 0
     assert "error" not in capsys.readouterr().out
-    assert sim.load(path).id == path.stem
+    assert negsim.load(path).id == path.stem
 
 
 @pytest.mark.parametrize("path", [p for p in SCENARIOS if p.stem not in COUNTERFACTUAL], ids=lambda p: p.stem)
 def test_every_real_case_records_its_outcome(path: Path) -> None:
-    scenario = sim.load(path)
+    scenario = negsim.load(path)
     assert scenario.history is not None, f"{path.name} has no history"
     assert scenario.start <= scenario.history.date
     if scenario.history.outcome == "no-agreement":
@@ -50,7 +50,7 @@ PINNED = "VARIANT ASSUMPTION, pinned:"
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_every_red_line_quotes_a_document_or_says_it_is_an_assumption(path: Path) -> None:
-    scenario = sim.load(path)
+    scenario = negsim.load(path)
     documents = {doc.id for doc in scenario.sources}
     said = ("Assumption:", "VARIANT ASSUMPTION:") if path.stem in COUNTERFACTUAL else ("Assumption:",)
     for party in scenario.parties:

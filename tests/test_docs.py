@@ -4,7 +4,7 @@
 - every ```yaml block of ``docs/*.md`` that is a whole scenario loads, and every other one
   is readable YAML; the tutorial's snippets are excerpts of ``docs/examples/tutorial.yaml``;
 - every ```console block of the tutorial prints what it shows (after applying the
-  ```diff blocks just before it), and its summary lines are what ``sim.evaluate`` says;
+  ```diff blocks just before it), and its summary lines are what ``negsim.evaluate`` says;
 - the format reference names every field and every fixed choice of the schema.
 
 When the code changes what negsim prints, rerun the tutorial's commands from the root of
@@ -32,11 +32,11 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-import sim
-import sim.scenario
-from sim.cli.main import main
-from sim.cli.terms import parse_terms
-from sim.scenario.yamlio import parse
+import negsim
+import negsim.scenario
+from negsim.cli.main import main
+from negsim.cli.terms import parse_terms
+from negsim.scenario.yamlio import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -108,7 +108,7 @@ def test_example_scenarios_carry_a_modeline_to_the_schema() -> None:
 
 @pytest.mark.parametrize("block", [b for b in yaml_blocks() if b.is_scenario], ids=lambda b: b.where)
 def test_every_whole_scenario_in_the_docs_loads(block: Block) -> None:
-    sim.loads(block.body, name=block.where)
+    negsim.loads(block.body, name=block.where)
 
 
 @pytest.mark.parametrize("block", yaml_blocks(), ids=lambda b: b.where)
@@ -243,10 +243,10 @@ def _evaluations() -> Iterator[tuple[Session, str, list[str]]]:
                          [pytest.param(*case, id=f"{case[0].block.where}") for case in _evaluations()])
 def test_tutorial_summary_lines_are_what_evaluate_says(session: Session, command: str, shown: list[str]) -> None:
     argv = shlex.split(command)
-    scenario = sim.load(ROOT / argv[2])
+    scenario = negsim.load(ROOT / argv[2])
     option, value = argv[3], argv[4]
     proposal = value if option == "--proposal" else parse_terms(value, scenario)
-    summary = sim.evaluate(scenario, proposal).summary()
+    summary = negsim.evaluate(scenario, proposal).summary()
     assert summary in shown, f"{session.block.where}: the summary line should read:\n{summary}"
 
 
@@ -266,10 +266,10 @@ def test_tutorial_python_example_prints_what_it_shows(monkeypatch: pytest.Monkey
 
 
 def schema_models() -> list[type[BaseModel]]:
-    """Every pydantic model defined in the modules of ``sim.scenario``."""
+    """Every pydantic model defined in the modules of ``negsim.scenario``."""
     found: dict[str, type[BaseModel]] = {}
-    for info in pkgutil.iter_modules(sim.scenario.__path__):
-        module = importlib.import_module(f"sim.scenario.{info.name}")
+    for info in pkgutil.iter_modules(negsim.scenario.__path__):
+        module = importlib.import_module(f"negsim.scenario.{info.name}")
         for cls in vars(module).values():
             if inspect.isclass(cls) and issubclass(cls, BaseModel) and cls.__module__ == module.__name__:
                 found[cls.__qualname__] = cls

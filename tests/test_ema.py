@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import sim
-from sim.experiments.ema import describe, scenario_model, with_parameters
+import negsim
+from negsim.experiments.ema import describe, scenario_model, with_parameters
 
 GAZA = Path(__file__).resolve().parents[1] / "scenarios" / "gaza-2024-08.yaml"
 
@@ -38,5 +38,5 @@ def test_the_model_is_deterministic_for_a_seed() -> None:
 
 
 def test_unknown_parameters_are_named() -> None:
-    with pytest.raises(sim.UsageError, match="did you mean 'israel__reservation'"):
-        with_parameters(sim.load(GAZA), {"israel__reservaton": 0.2})
+    with pytest.raises(negsim.UsageError, match="did you mean 'israel__reservation'"):
+        with_parameters(negsim.load(GAZA), {"israel__reservaton": 0.2})

@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 from test_engine_invariants import random_scenario
 
-from sim.analysis.bargaining import nash_point, pareto_front
-from sim.analysis.dealspace import DealSpace
-from sim.scenario.model import Scenario
-from sim.simulation.talks import run
+from negsim.analysis.bargaining import nash_point, pareto_front
+from negsim.analysis.dealspace import DealSpace
+from negsim.scenario.model import Scenario
+from negsim.simulation.talks import run
 
 AGREE, PARETO, NASH_RATIO = 0.95, 0.80, 0.80
 

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.scenario.model import Scenario
-from sim.scenario.redlines import STATED
-from sim.simulation.talks import run
+from negsim.scenario.model import Scenario
+from negsim.scenario.redlines import STATED
+from negsim.simulation.talks import run
 
 OPS_ORDERED = ["==", "!=", "<=", ">=", "<", ">", "in", "not in"]
 OPS_PLAIN = ["==", "!=", "in", "not in"]
@@ -106,7 +106,7 @@ def _open_proposal(rng: np.random.Generator, issues: list[dict[str, Any]],
 
 
 def satisfies(cond: dict[str, Any], terms: dict[str, Any], order: dict[str, list[str]]) -> bool:
-    """Plain evaluation of a condition on complete terms (independent of sim.constraints.compile)."""
+    """Plain evaluation of a condition on complete terms (independent of negsim.constraints.compile)."""
     if "all" in cond:
         return all(satisfies(c, terms, order) for c in cond["all"])
     if "any" in cond:
@@ -191,6 +191,7 @@ def test_no_agreement_breaks_an_active_red_line_at_scale(block: int) -> None:
 
 
 def test_importing_the_agents_loads_no_simpy() -> None:
-    code = "import sys, sim.agents.world, sim.agents.principal, sim.agents.mediator; print('simpy' in sys.modules)"
+    code = ("import sys, negsim.agents.world, negsim.agents.principal, negsim.agents.mediator; "
+            "print('simpy' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "False", done.stderr

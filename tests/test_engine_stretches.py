@@ -18,14 +18,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_engine_invariants import random_scenario
 
-from sim.agents.concession import falls
-from sim.agents.knowledge import RedLineKnowledge
-from sim.agents.principal import Answer, Answers, Principal
-from sim.agents.world import World
-from sim.scenario.model import Scenario
-from sim.simulation.refusals import Refusals, most_valued_refusal
-from sim.simulation.stretch import Schedule, agreement_rule
-from sim.simulation.talks import run
+from negsim.agents.concession import falls
+from negsim.agents.knowledge import RedLineKnowledge
+from negsim.agents.principal import Answer, Answers, Principal
+from negsim.agents.world import World
+from negsim.scenario.model import Scenario
+from negsim.simulation.refusals import Refusals, most_valued_refusal
+from negsim.simulation.stretch import Schedule, agreement_rule
+from negsim.simulation.talks import run
 
 STYLES = ["boulware", "conceder", "linear", "hardliner", "tit-for-tat"]
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from sim.scenario.model import Scenario
-from sim.simulation.talks import run
+from negsim.scenario.model import Scenario
+from negsim.simulation.talks import run
 
 
 def _values(count: int, rising: bool) -> dict[str, float]:

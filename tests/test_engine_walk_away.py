@@ -11,16 +11,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.agents.knowledge import RedLineKnowledge
-from sim.agents.principal import Answer, Answers, Principal
-from sim.agents.world import World
-from sim.analysis.dealspace import DealSpace
-from sim.analysis.explain import judge
-from sim.constraints.check import CompiledConstraints
-from sim.constraints.verdict import Verdict
-from sim.constraints.walk_away import UTILITY_TOLERANCE
-from sim.scenario.model import Scenario
-from sim.simulation.talks import run
+from negsim.agents.knowledge import RedLineKnowledge
+from negsim.agents.principal import Answer, Answers, Principal
+from negsim.agents.world import World
+from negsim.analysis.dealspace import DealSpace
+from negsim.analysis.explain import judge
+from negsim.constraints.check import CompiledConstraints
+from negsim.constraints.verdict import Verdict
+from negsim.constraints.walk_away import UTILITY_TOLERANCE
+from negsim.scenario.model import Scenario
+from negsim.simulation.talks import run
 
 
 def scenario(walk_away: float) -> Scenario:

@@ -25,17 +25,17 @@ BASE = (ROOT / "tests" / "valid" / "one-line-decides.yaml").read_text(encoding="
     ("confidence: 0.5", "confidence: 50", "(it runs from 0 to 1: write 0.5 for 50%)"),
 ])
 def test_a_mistake_is_named_as_what_was_meant(old: str, new: str, said: str, tmp_path: Path,
-                                                negsim: Callable[..., CliRun]) -> None:
+                                                negsim_cli: Callable[..., CliRun]) -> None:
     assert old in BASE
     path = tmp_path / "mistake.yaml"
     path.write_text(BASE.replace(old, new, 1), encoding="utf-8")
-    ran = negsim("check", str(path))
+    ran = negsim_cli("check", str(path))
     assert ran.code == 1
     assert said in ran.out, ran.out
 
 
-def test_until_past_the_horizon_is_said(negsim: Callable[..., CliRun]) -> None:
-    ran = negsim("run", str(ROOT / "scenarios" / "gaza-2024-08.yaml"), "--until", "2025-01-01")
+def test_until_past_the_horizon_is_said(negsim_cli: Callable[..., CliRun]) -> None:
+    ran = negsim_cli("run", str(ROOT / "scenarios" / "gaza-2024-08.yaml"), "--until", "2025-01-01")
     assert ran.code == 0
     assert ("negsim: warning: --until 2025-01-01 is after the talks' horizon (2024-09-15, 30 days from the start): "
             "the run ends there") in ran.err

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import sim
-from sim.constraints.space import LEFT_OPEN
-from sim.errors import UsageError
+import negsim
+from negsim.constraints.space import LEFT_OPEN
+from negsim.errors import UsageError
 
 SCENARIO = """
 negsim: 1
@@ -56,77 +56,77 @@ parties:
 
 
 @pytest.fixture(scope="module")
-def scenario() -> sim.Scenario:
-    return sim.loads(SCENARIO)
+def scenario() -> negsim.Scenario:
+    return negsim.loads(SCENARIO)
 
 
-def stances(result: sim.Evaluation) -> dict[str, str]:
+def stances(result: negsim.Evaluation) -> dict[str, str]:
     return {p.party: p.stance for p in result.parties}
 
 
-def verdicts(result: sim.Evaluation) -> dict[str, str]:
+def verdicts(result: negsim.Evaluation) -> dict[str, str]:
     return {r.ref: r.verdict for p in result.parties for r in p.red_lines}
 
 
-def test_a_complete_package_gets_definite_verdicts(scenario: sim.Scenario) -> None:
-    result = sim.evaluate(scenario, {"border": "reduced", "screening": True, "prisoners": 30})
+def test_a_complete_package_gets_definite_verdicts(scenario: negsim.Scenario) -> None:
+    result = negsim.evaluate(scenario, {"border": "reduced", "screening": True, "prisoners": 30})
     assert verdicts(result) == {"north/keep-troops": "holds", "north/screen": "holds", "south/troops-out": "breaks"}
     assert stances(result) == {"north": "accept", "south": "reject"}
     assert not result.agreed
 
 
-def test_mediators_without_red_lines_take_no_stance(scenario: sim.Scenario) -> None:
-    result = sim.evaluate(scenario, {"border": "none"})
+def test_mediators_without_red_lines_take_no_stance(scenario: negsim.Scenario) -> None:
+    result = negsim.evaluate(scenario, {"border": "none"})
     assert "broker" not in stances(result)
 
 
-def test_a_red_line_on_an_open_issue_is_open(scenario: sim.Scenario) -> None:
-    result = sim.evaluate(scenario, {"border": "full", "prisoners": 50})
+def test_a_red_line_on_an_open_issue_is_open(scenario: negsim.Scenario) -> None:
+    result = negsim.evaluate(scenario, {"border": "full", "prisoners": 50})
     assert result.open_issues == ("screening",)
     assert verdicts(result)["north/screen"] == "open"
 
 
-def test_a_deferred_open_red_line_does_not_hold_up_acceptance(scenario: sim.Scenario) -> None:
-    result = sim.evaluate(scenario, {"border": "full", "prisoners": 50})
+def test_a_deferred_open_red_line_does_not_hold_up_acceptance(scenario: negsim.Scenario) -> None:
+    result = negsim.evaluate(scenario, {"border": "full", "prisoners": 50})
     north = next(p for p in result.parties if p.party == "north")
     assert north.stance == "accept" and north.red_lines[1].deferred
 
 
-def test_a_conditional_holds_when_its_condition_fails_whatever_is_open(scenario: sim.Scenario) -> None:
-    result = sim.evaluate(scenario, {"border": "full", "prisoners": 10})
+def test_a_conditional_holds_when_its_condition_fails_whatever_is_open(scenario: negsim.Scenario) -> None:
+    result = negsim.evaluate(scenario, {"border": "full", "prisoners": 10})
     assert verdicts(result)["north/screen"] == "holds"
 
 
-def test_open_verdicts_are_settled_when_every_completion_agrees(scenario: sim.Scenario) -> None:
+def test_open_verdicts_are_settled_when_every_completion_agrees(scenario: negsim.Scenario) -> None:
     # South's red line reads border and prisoners; with border at 'full' and prisoners open,
     # some completions (90, 100) meet it and others do not: open. With border 'none', all do.
-    assert verdicts(sim.evaluate(scenario, {"border": "full"}))["south/troops-out"] == "open"
-    assert verdicts(sim.evaluate(scenario, {"border": "none"}))["south/troops-out"] == "holds"
+    assert verdicts(negsim.evaluate(scenario, {"border": "full"}))["south/troops-out"] == "open"
+    assert verdicts(negsim.evaluate(scenario, {"border": "none"}))["south/troops-out"] == "holds"
 
 
-def test_a_withheld_open_red_line_leaves_the_party_undecided(scenario: sim.Scenario) -> None:
-    result = sim.evaluate(scenario, {"border": "full"})
+def test_a_withheld_open_red_line_leaves_the_party_undecided(scenario: negsim.Scenario) -> None:
+    result = negsim.evaluate(scenario, {"border": "full"})
     south = next(p for p in result.parties if p.party == "south")
     assert south.stance == "open" and south.withholding == ("south/troops-out",)
 
 
-def test_falling_below_the_walk_away_value_is_a_rejection(scenario: sim.Scenario) -> None:
-    result = sim.evaluate(scenario, {"border": "reduced", "screening": True, "prisoners": 100})
+def test_falling_below_the_walk_away_value_is_a_rejection(scenario: negsim.Scenario) -> None:
+    result = negsim.evaluate(scenario, {"border": "reduced", "screening": True, "prisoners": 100})
     north = next(p for p in result.parties if p.party == "north")
     assert north.stance == "reject" and north.breaking == ("north/reservation-value",)
     assert north.walk_away is not None
     assert north.walk_away.utility_low == pytest.approx(0.35)
 
 
-def test_reservation_is_open_while_open_issues_could_swing_it(scenario: sim.Scenario) -> None:
-    result = sim.evaluate(scenario, {"border": "reduced", "screening": True})
+def test_reservation_is_open_while_open_issues_could_swing_it(scenario: negsim.Scenario) -> None:
+    result = negsim.evaluate(scenario, {"border": "reduced", "screening": True})
     north = next(p for p in result.parties if p.party == "north")
     assert north.walk_away is not None and north.walk_away.verdict == "open"
     assert (north.walk_away.utility_low, north.walk_away.utility_high) == pytest.approx((0.35, 0.85))
 
 
-def test_checking_many_packages_uses_the_same_check(scenario: sim.Scenario) -> None:
-    constraints = sim.CompiledConstraints.of(scenario)
+def test_checking_many_packages_uses_the_same_check(scenario: negsim.Scenario) -> None:
+    constraints = negsim.CompiledConstraints.of(scenario)
     every = constraints.space.every_package()
     assert every.shape == (4 * 2 * 11, 3)
     feasible = constraints.feasible(every)
@@ -138,8 +138,8 @@ def test_checking_many_packages_uses_the_same_check(scenario: sim.Scenario) -> N
     assert (one == constraints.check(every).red_lines[:, 0]).all()
 
 
-def test_encode_and_decode_round_trip(scenario: sim.Scenario) -> None:
-    space = sim.OutcomeSpace.of(scenario)
+def test_encode_and_decode_round_trip(scenario: negsim.Scenario) -> None:
+    space = negsim.OutcomeSpace.of(scenario)
     row = space.encode({"border": "monitored", "prisoners": 40})
     assert row.tolist() == [1, LEFT_OPEN, 4]
     assert space.decode(row) == {"border": "monitored", "screening": None, "prisoners": 40}
@@ -155,6 +155,6 @@ def test_encode_and_decode_round_trip(scenario: sim.Scenario) -> None:
         ({"screening": "yes"}, "'yes' is not a value of issue 'screening'"),
     ],
 )
-def test_bad_terms_raise_usage_errors(scenario: sim.Scenario, terms: dict[str, object], message: str) -> None:
+def test_bad_terms_raise_usage_errors(scenario: negsim.Scenario, terms: dict[str, object], message: str) -> None:
     with pytest.raises(UsageError, match=message):
-        sim.evaluate(scenario, terms)  # type: ignore[arg-type]
+        negsim.evaluate(scenario, terms)  # type: ignore[arg-type]

@@ -1,6 +1,6 @@
 """Exit codes that tell the truth: 2 for usage, file-system and environment problems, 1 for findings, 3 only for bugs.
 
-Most cases run ``python -m sim`` as a real subprocess, so that what a user sees (exit code,
+Most cases run ``python -m negsim`` as a real subprocess, so that what a user sees (exit code,
 stderr without a traceback) is what the test sees. Faults are real: a FIFO, a device, a
 folder, a small tmpfs that is full or mounted read-only, a user without permission.
 """
@@ -31,9 +31,9 @@ from pydantic_core.core_schema import ErrorType
 from rich.console import Console
 from test_sweep import HUGE
 
-from sim.cli.sweep import summary_table
-from sim.scenario.model import Scenario
-from sim.scenario.validate import message_for
+from negsim.cli.sweep import summary_table
+from negsim.scenario.model import Scenario
+from negsim.scenario.validate import message_for
 from tests.conftest import CliRun
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,7 +58,7 @@ class Ran:
 
 
 def negsim_process(*argv: object, cwd: Path | None = None, as_nobody: bool = False, memory_mb: int = 0) -> Ran:
-    """Run ``python -m sim ARGV...`` in a subprocess, optionally as user nobody or under a memory limit.
+    """Run ``python -m negsim ARGV...`` in a subprocess, optionally as user nobody or under a memory limit.
 
     Dropping to nobody (or limiting memory) happens inside the child after negsim is imported,
     because the interpreter itself lives where nobody may not read: every command's module (the
@@ -67,7 +67,7 @@ def negsim_process(*argv: object, cwd: Path | None = None, as_nobody: bool = Fal
     args = [str(a) for a in argv]
     script = textwrap.dedent(f"""
         import os, pwd, resource, sys
-        from sim.cli.main import load_every_command, main
+        from negsim.cli.main import load_every_command, main
         load_every_command()
         if {as_nobody!r}:
             nobody = pwd.getpwnam("nobody")
@@ -87,9 +87,9 @@ def negsim_process(*argv: object, cwd: Path | None = None, as_nobody: bool = Fal
 
 
 @pytest.fixture
-def negsim_main(negsim: Callable[..., Any]) -> Callable[..., Any]:
+def negsim_main(negsim_cli: Callable[..., Any]) -> Callable[..., Any]:
     """``negsim`` run in this process (the shared fixture), for the many quick cases."""
-    return negsim
+    return negsim_cli
 
 
 @pytest.fixture
@@ -128,9 +128,9 @@ def _fill(disk: Path) -> None:
     ["compare", BASE, BASE, "-n", "3", "--seed", "-1", "-o", "{out}"],
 ], ids=["run-negative", "run-too-large", "sweep-negative", "compare-negative"])
 def test_a_seed_outside_its_range_is_a_usage_error(argv: list[object], tmp_path: Path,
-                                                   negsim: Callable[..., CliRun]) -> None:
+                                                   negsim_cli: Callable[..., CliRun]) -> None:
     out = tmp_path / "results"
-    ran = negsim(*[str(a).format(out=out) for a in argv])
+    ran = negsim_cli(*[str(a).format(out=out) for a in argv])
     assert ran.code == 2, ran.err
     assert "a seed runs from 0 to 9223372036854775807" in ran.err
     assert not out.exists()
@@ -249,11 +249,11 @@ def test_running_out_of_memory_exits_2_and_says_so(tmp_path: Path) -> None:
     assert "not enough memory" in ran.err
 
 
-@pytest.mark.skipif(not hasattr(importlib.import_module("sim.experiments.backends"), "die_with_parent"),
+@pytest.mark.skipif(not hasattr(importlib.import_module("negsim.experiments.backends"), "die_with_parent"),
                     reason="needs the process pool whose workers stop cleanly (a killed worker hangs the old pool)")
 def test_a_worker_killed_mid_sweep_exits_2_and_says_a_worker_died(tmp_path: Path) -> None:
     gaza = ROOT / "scenarios" / "gaza-2024-08.yaml"
-    sweep = subprocess.Popen([sys.executable, "-m", "sim", "sweep", str(gaza), "-n", "100000", "--jobs", "2",
+    sweep = subprocess.Popen([sys.executable, "-m", "negsim", "sweep", str(gaza), "-n", "100000", "--jobs", "2",
                               "--quiet", "-o", str(tmp_path / "results")], stderr=subprocess.PIPE, text=True)
     children = Path(f"/proc/{sweep.pid}/task/{sweep.pid}/children")
     workers: list[str] = []
@@ -283,8 +283,9 @@ def _too_big(tmp_path: Path) -> Path:
 
 
 def test_a_sweep_whose_every_replication_fails_exits_1_with_the_first_error(
-        tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
-    ran = negsim("sweep", str(_too_big(tmp_path)), "-n", "5", "--backend", "serial", "-o", str(tmp_path / "results"))
+        tmp_path: Path, negsim_cli: Callable[..., CliRun]) -> None:
+    ran = negsim_cli("sweep", str(_too_big(tmp_path)), "-n", "5", "--backend", "serial",
+                     "-o", str(tmp_path / "results"))
     assert ran.code == 1, ran.err
     assert ("all 5 replications of too-big failed; the most common error (5 of 5): UsageError: the outcome space has"
             in ran.err)
@@ -295,7 +296,7 @@ def test_a_sweep_whose_every_replication_fails_exits_1_with_the_first_error(
 
 
 def test_a_sweep_whose_some_replications_fail_warns_with_the_count_and_exits_0(
-        tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
+        tmp_path: Path, negsim_cli: Callable[..., CliRun]) -> None:
     """Some runs fail, deterministically: the clock is read after 1,024 simulated events, past any tiny limit.
 
     The talks cannot agree (the employers' cap is below every raise the union takes), and a
@@ -311,7 +312,7 @@ def test_a_sweep_whose_some_replications_fail_warns_with_the_count_and_exits_0(
     text = text.replace("events:\n", "events:\n  - id: rumour\n    kind: other\n    rate_per_day: 0.28\n", 1)
     busy = tmp_path / "busy.yaml"
     busy.write_text(text, encoding="utf-8")
-    ran = negsim("sweep", str(busy), "-n", "20", "--backend", "serial", "--time-limit", "1e-9",
+    ran = negsim_cli("sweep", str(busy), "-n", "20", "--backend", "serial", "--time-limit", "1e-9",
                  "-o", str(tmp_path / "results"))
     assert ran.code == 0, ran.err
     found = re.search(r"warning: (\d+) of 20 replications of port-strike-2024 failed; "
@@ -319,15 +320,15 @@ def test_a_sweep_whose_some_replications_fail_warns_with_the_count_and_exits_0(
     assert found and 0 < int(found.group(1)) < 20 and found.group(2) == found.group(1), ran.err
 
 
-def _sweep_too_big(tmp_path: Path, negsim: Callable[..., CliRun], *options: str) -> tuple[CliRun, Path]:
+def _sweep_too_big(tmp_path: Path, negsim_cli: Callable[..., CliRun], *options: str) -> tuple[CliRun, Path]:
     """A sweep every replication of which fails, into ``tmp_path / 'results'``: what it said, and the folder."""
     out = tmp_path / "results"
-    return negsim("sweep", str(_too_big(tmp_path)), *options, "-o", str(out)), out
+    return negsim_cli("sweep", str(_too_big(tmp_path)), *options, "-o", str(out)), out
 
 
 def test_a_sweep_stops_at_max_errors_and_keeps_the_replications_that_ran(
-        tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
-    ran, out = _sweep_too_big(tmp_path, negsim, "-n", "50", "--chunk-size", "5", "--max-errors", "3",
+        tmp_path: Path, negsim_cli: Callable[..., CliRun]) -> None:
+    ran, out = _sweep_too_big(tmp_path, negsim_cli, "-n", "50", "--chunk-size", "5", "--max-errors", "3",
                               "--backend", "serial")
     assert ran.code == 1, ran.err
     assert ("the sweep of too-big stopped after 5 of 50 replications: 5 replications failed, and --max-errors is 3; "
@@ -340,15 +341,16 @@ def test_a_sweep_stops_at_max_errors_and_keeps_the_replications_that_ran(
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert (manifest["replications"], manifest["replications_asked"], manifest["max_errors"]) == (5, 50, 3)
     assert manifest["stopped_early"] == summary["stopped_early"] == "5 replications failed, and --max-errors is 3"
-    report = negsim("report", str(out), "-o", str(tmp_path / "report.html"))  # a finished folder, readable
+    report = negsim_cli("report", str(out), "-o", str(tmp_path / "report.html"))  # a finished folder, readable
     assert report.code == 0, report.err
     assert "stopped early</td><td>5 replications failed, and --max-errors is 3</td>" in " ".join(
         (tmp_path / "report.html").read_text(encoding="utf-8").split())
 
 
 def test_a_pooled_sweep_stopped_at_max_errors_keeps_the_first_chunks_in_order(
-        tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
-    ran, out = _sweep_too_big(tmp_path, negsim, "-n", "400", "--chunk-size", "10", "--max-errors", "1", "--jobs", "2")
+        tmp_path: Path, negsim_cli: Callable[..., CliRun]) -> None:
+    ran, out = _sweep_too_big(tmp_path, negsim_cli, "-n", "400", "--chunk-size", "10", "--max-errors", "1",
+                              "--jobs", "2")
     assert ran.code == 1, ran.err
     rows = (out / "replications.csv").read_text(encoding="utf-8").splitlines()[1:]
     assert [row.split(",")[0] for row in rows] == [str(i) for i in range(10)]
@@ -356,15 +358,15 @@ def test_a_pooled_sweep_stopped_at_max_errors_keeps_the_first_chunks_in_order(
 
 
 def test_max_errors_reached_only_by_the_last_replication_is_no_early_stop(
-        tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
-    ran, out = _sweep_too_big(tmp_path, negsim, "-n", "5", "--max-errors", "5", "--backend", "serial")
+        tmp_path: Path, negsim_cli: Callable[..., CliRun]) -> None:
+    ran, out = _sweep_too_big(tmp_path, negsim_cli, "-n", "5", "--max-errors", "5", "--backend", "serial")
     assert ran.code == 1 and "all 5 replications of too-big failed" in ran.err, ran.err
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["stopped_early"] is None
 
 
 @pytest.mark.parametrize("value", ["0", "-2"])
-def test_max_errors_below_one_is_a_usage_error(value: str, tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
-    ran = negsim("sweep", str(BASE), "-n", "5", "--max-errors", value, "-o", str(tmp_path / "results"))
+def test_max_errors_below_one_is_a_usage_error(value: str, tmp_path: Path, negsim_cli: Callable[..., CliRun]) -> None:
+    ran = negsim_cli("sweep", str(BASE), "-n", "5", "--max-errors", value, "-o", str(tmp_path / "results"))
     assert ran.code == 2 and f"--max-errors must be at least 1, got {value}" in ran.err, ran.err
     assert not (tmp_path / "results").exists()
 
@@ -392,8 +394,9 @@ def test_a_comparison_whose_variant_always_fails_exits_1_instead_of_dividing_by_
     ("tcp://localhost:99999", "port 99999 is not between 1 and 65535"),
 ])
 def test_a_malformed_scheduler_address_is_a_usage_error(address: str, problem: str, tmp_path: Path,
-                                                        negsim: Callable[..., CliRun]) -> None:
-    ran = negsim("sweep", str(BASE), "-n", "2", "--backend", "dask", "--scheduler", address, "-o", str(tmp_path / "r"))
+                                                        negsim_cli: Callable[..., CliRun]) -> None:
+    ran = negsim_cli("sweep", str(BASE), "-n", "2", "--backend", "dask", "--scheduler", address,
+                     "-o", str(tmp_path / "r"))
     assert ran.code == 2, ran.err
     assert problem in ran.err
     assert not (tmp_path / "r").exists()
@@ -508,7 +511,7 @@ CORRUPTIONS: dict[str, tuple[Callable[[Path], None], str]] = {
 @pytest.fixture(scope="module")
 def results_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real results folder of six replications, made once; each test corrupts a copy."""
-    from sim.cli.main import main
+    from negsim.cli.main import main
 
     folder = tmp_path_factory.mktemp("sweep") / "results"
     assert main(["sweep", str(BASE), "-n", "6", "--backend", "serial", "--quiet", "-o", str(folder)]) == 0

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import sim
-from sim.analysis.explain import explain
-from sim.cli.main import main
+import negsim
+from negsim.analysis.explain import explain
+from negsim.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
@@ -64,7 +64,7 @@ def golden(name: str, lines: list[str]) -> None:
 
 
 def test_gaza_has_no_zopa_and_philadelphi_clashes() -> None:
-    result = explain(sim.load(GAZA))
+    result = explain(negsim.load(GAZA))
     assert result.zopa.size == 0
     assert ("israel/troops-in-philadelphi", "hamas/complete-withdrawal") in result.clashing_sets
     assert ("israel/troops-in-philadelphi", "egypt/no-troops-in-philadelphi") in result.clashing_sets
@@ -72,7 +72,7 @@ def test_gaza_has_no_zopa_and_philadelphi_clashes() -> None:
 
 
 def test_gaza_concessions_open_deals_and_name_their_best_package() -> None:
-    result = explain(sim.load(GAZA))
+    result = explain(negsim.load(GAZA))
     cheapest = result.concessions[0]
     assert cheapest.refs == ("israel/troops-in-philadelphi",)
     assert cheapest.opens > 0 and cheapest.best is not None
@@ -81,15 +81,15 @@ def test_gaza_concessions_open_deals_and_name_their_best_package() -> None:
 
 
 def test_gaza_narration_is_stable() -> None:
-    golden("gaza-explain.txt", explain(sim.load(GAZA), "us-bridging-2024-08").narration)
+    golden("gaza-explain.txt", explain(negsim.load(GAZA), "us-bridging-2024-08").narration)
 
 
 def test_small_scenario_narration_is_stable() -> None:
-    golden("wage-explain.txt", explain(sim.loads(SMALL), "low-offer").narration)
+    golden("wage-explain.txt", explain(negsim.loads(SMALL), "low-offer").narration)
 
 
 def test_a_zopa_lists_its_values_and_reference_points() -> None:
-    result = explain(sim.loads(SMALL))
+    result = explain(negsim.loads(SMALL))
     assert result.zopa.size == 4  # raise 3 or 4, remote either way
     assert result.zopa.values == {"raise": [3, 4], "remote": [False, True]}
     assert result.clashing_sets == [] and result.concessions == []
@@ -97,7 +97,7 @@ def test_a_zopa_lists_its_values_and_reference_points() -> None:
 
 
 def test_judging_a_proposal_names_who_is_short_and_what_dominates_it() -> None:
-    judgement = explain(sim.loads(SMALL), "low-offer").judgement
+    judgement = explain(negsim.loads(SMALL), "low-offer").judgement
     assert judgement is not None
     assert judgement.short == {"union": pytest.approx(0.3 - 2 / 9, abs=1e-6)}
     assert judgement.distance_to_nash is not None and judgement.distance_to_nash > 0

@@ -10,10 +10,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.analysis.bargaining import TIE_DECIMALS, kalai_smorodinsky, nash_point, pareto_front
-from sim.analysis.clashes import enumerate_sets
-from sim.analysis.dealspace import DealSpace
-from sim.scenario.model import Scenario
+from negsim.analysis.bargaining import TIE_DECIMALS, kalai_smorodinsky, nash_point, pareto_front
+from negsim.analysis.clashes import enumerate_sets
+from negsim.analysis.dealspace import DealSpace
+from negsim.scenario.model import Scenario
 
 OPS = ["==", "!=", "in", "not in", "<=", ">=", "<", ">"]
 
@@ -206,7 +206,7 @@ def test_bargaining_points_match_plain_enumeration(data: dict[str, Any]) -> None
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(1, 2**12 - 1), min_size=1, max_size=12), st.sampled_from([1, 3, None]))
 def test_berge_and_the_bounded_search_agree(family: list[int], limit: int | None) -> None:
-    from sim.analysis import clashes
+    from negsim.analysis import clashes
 
     ordered = sorted(set(family), key=lambda m: (m.bit_count(), m))
     minimal = clashes.minimal_sets(tuple(ordered))

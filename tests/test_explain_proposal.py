@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import sim
+import negsim
 from tests.conftest import CliRun
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,12 +52,12 @@ proposals:
 """
 
 
-def _colour(price_2: float) -> sim.Scenario:
-    return sim.loads(OPEN_COLOUR.replace("PRICE_2", str(price_2)))
+def _colour(price_2: float) -> negsim.Scenario:
+    return negsim.loads(OPEN_COLOUR.replace("PRICE_2", str(price_2)))
 
 
 def test_open_issues_are_judged_over_the_settlements_that_meet_every_red_line() -> None:
-    judgement = sim.explain(_colour(0.6), "draft").judgement  # (green, 2) is worth 0.60 to the buyer
+    judgement = negsim.explain(_colour(0.6), "draft").judgement  # (green, 2) is worth 0.60 to the buyer
     assert judgement is not None
     assert (judgement.completions, judgement.admissible_completions) == (3, 1)
     assert judgement.utilities == judgement.utilities_high == {"buyer": 0.61, "seller": 0.45}  # green, not red
@@ -66,23 +66,23 @@ def test_open_issues_are_judged_over_the_settlements_that_meet_every_red_line() 
 
 
 def test_a_package_as_good_for_one_and_better_for_the_other_is_said_to_be_so(
-        negsim: Callable[..., CliRun], tmp_path: Path) -> None:
+        negsim_cli: Callable[..., CliRun], tmp_path: Path) -> None:
     path = tmp_path / "colour.yaml"
     path.write_text(OPEN_COLOUR.replace("PRICE_2", "0.62"), encoding="utf-8")  # (green, 2): buyer 0.61, a tie
-    data = json.loads(negsim("explain", str(path), "--proposal", "draft", "--json").out)["proposal"]
+    data = json.loads(negsim_cli("explain", str(path), "--proposal", "draft", "--json").out)["proposal"]
     assert data["dominated_by"] == {"package": {"colour": "green", "price": 2},
                                     "utilities": {"buyer": 0.61, "seller": 0.55}}
     assert (data["completions"], data["admissible_completions"]) == (3, 1)
-    narration = " ".join(negsim("explain", str(path), "--proposal", "draft").out.split())
+    narration = " ".join(negsim_cli("explain", str(path), "--proposal", "draft").out.split())
     assert ("the ZOPA package colour=green, price=2 is at least as good for every party, however the open issues "
             "are settled, and better for some") in narration
     assert "better for every party" not in narration
 
 
 def test_the_tutorials_draft_leaves_nobody_short_once_the_union_is_not_held_to_full_automation() -> None:
-    judgement = sim.explain(sim.load(TUTORIAL), "mediator-draft").judgement
+    judgement = negsim.explain(negsim.load(TUTORIAL), "mediator-draft").judgement
     assert judgement is not None and judgement.terms["automation"] is None
     assert (judgement.completions, judgement.admissible_completions) == (4, 1)  # only a pilot meets both red lines
     assert judgement.short == {}
-    line = next(x for x in sim.explain(sim.load(TUTORIAL), "mediator-draft").narration if "mediator-draft" in x)
+    line = next(x for x in negsim.explain(negsim.load(TUTORIAL), "mediator-draft").narration if "mediator-draft" in x)
     assert "its open issues taken as the one way of settling them that meets every red line" in line

@@ -7,7 +7,7 @@ from types import ModuleType
 
 import pytest
 
-import sim
+import negsim
 
 EXPORTS = [
     "LEFT_OPEN", "CompiledConstraints", "Diagnostic", "Evaluation", "EventLog", "Explanation", "NegsimError",
@@ -22,20 +22,20 @@ CONSTANTS = {"LEFT_OPEN", "__version__"}
 
 
 def test_public_api_is_stable() -> None:
-    assert sim.__all__ == EXPORTS
+    assert negsim.__all__ == EXPORTS
 
 
 def test_every_public_name_of_the_package_is_exported() -> None:
-    for name in sim.__all__:
-        getattr(sim, name)  # loads the lazy ones, so that they are in vars(sim) too
-    public = [name for name, value in vars(sim).items()
+    for name in negsim.__all__:
+        getattr(negsim, name)  # loads the lazy ones, so that they are in vars(sim) too
+    public = [name for name, value in vars(negsim).items()
               if (not name.startswith("_") or name == "__version__") and not isinstance(value, ModuleType)]
-    assert sorted(public) == sorted(sim.__all__)
+    assert sorted(public) == sorted(negsim.__all__)
 
 
 def test_every_export_is_documented() -> None:
-    for name in sim.__all__:
-        value = getattr(sim, name)
+    for name in negsim.__all__:
+        value = getattr(negsim, name)
         if name in CONSTANTS:
             assert isinstance(value, int | str), name
             continue
@@ -44,9 +44,9 @@ def test_every_export_is_documented() -> None:
 
 
 def test_dir_lists_every_export_before_it_is_loaded() -> None:
-    assert set(sim.__all__) <= set(dir(sim))
+    assert set(negsim.__all__) <= set(dir(negsim))
 
 
 def test_an_unknown_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no_such_name"):
-        sim.no_such_name  # type: ignore[attr-defined]  # noqa: B018
+        negsim.no_such_name  # type: ignore[attr-defined]  # noqa: B018

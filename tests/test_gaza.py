@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from bundled import BUNDLED
 
-import sim
-from sim.cli.main import main
-from sim.scenario.sources import normalise
+import negsim
+from negsim.cli.main import main
+from negsim.scenario.sources import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
@@ -91,8 +91,8 @@ def test_returnee_screening_is_left_open(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_netanyahus_stiffened_terms_reject_the_may_framework() -> None:
-    scenario = sim.load(GAZA)
-    result = sim.evaluate(scenario, "may-framework-2024-05")
+    scenario = negsim.load(GAZA)
+    result = negsim.evaluate(scenario, "may-framework-2024-05")
     assert result.with_stance("reject") == ("israel",)
     assert set(result.with_stance("accept")) == {"hamas", "egypt"}
 
@@ -114,14 +114,14 @@ def test_text_output_names_red_lines_with_their_party(capsys: pytest.CaptureFixt
 
 def test_the_scenario_copied_elsewhere_still_loads(tmp_path: Path) -> None:
     shutil.copy(GAZA, tmp_path / "g.yaml")
-    assert sim.load(tmp_path / "g.yaml").id == "gaza-2024-08"
+    assert negsim.load(tmp_path / "g.yaml").id == "gaza-2024-08"
 
 
 def test_every_gaza_red_line_cites_the_article_and_marks_inferences() -> None:
     """A quote stands verbatim in the article; an inference and an assumption each say so."""
     need_the_article()
     article = normalise((SEEDS / "article-gaza-ceasefire-talks-2024-08.txt").read_text(encoding="utf-8"))
-    scenario = sim.load(GAZA)
+    scenario = negsim.load(GAZA)
     for party in scenario.parties:
         for red_line in party.red_lines:
             ref, source = f"{party.id}/{red_line.id}", red_line.source

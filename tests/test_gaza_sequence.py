@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-import sim
+import negsim
 
 GAZA = Path(__file__).resolve().parents[1] / "scenarios" / "gaza-2024-08.yaml"
 SEEDS = range(1, 101)
@@ -26,8 +26,8 @@ AT_LEAST = 90
 
 @cache
 def runs() -> list[tuple[Any, list[dict[str, Any]]]]:
-    scenario = sim.load(GAZA)
-    return [(outcome, list(log.entries)) for outcome, log in (sim.run(scenario, seed=seed) for seed in SEEDS)]
+    scenario = negsim.load(GAZA)
+    return [(outcome, list(log.entries)) for outcome, log in (negsim.run(scenario, seed=seed) for seed in SEEDS)]
 
 
 def answers(rows: list[dict[str, Any]], party: str) -> list[dict[str, Any]]:

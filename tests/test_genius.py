@@ -19,14 +19,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import sim
-from sim.analysis.bargaining import nash_point, pareto_front
-from sim.cli.genius import add_import_genius_command
-from sim.cli.main import main
-from sim.constraints.check import CompiledConstraints
-from sim.constraints.space import OutcomeSpace
-from sim.errors import ScenarioError, UsageError
-from sim.importers.genius import import_genius, linear_points
+import negsim
+from negsim.analysis.bargaining import nash_point, pareto_front
+from negsim.cli.genius import add_import_genius_command
+from negsim.cli.main import main
+from negsim.constraints.check import CompiledConstraints
+from negsim.constraints.space import OutcomeSpace
+from negsim.errors import ScenarioError, UsageError
+from negsim.importers.genius import import_genius, linear_points
 
 FIXTURES = Path(__file__).resolve().parent / "genius"
 DOMAINS = {
@@ -116,9 +116,9 @@ def brute_nash_product(utilities: np.ndarray, disagreement: np.ndarray) -> float
 # -- the round trip -------------------------------------------------------------------------
 
 
-def _negsim_utilities(name: str) -> tuple[sim.Scenario, np.ndarray, np.ndarray]:
+def _negsim_utilities(name: str) -> tuple[negsim.Scenario, np.ndarray, np.ndarray]:
     domain, profiles = _files(name)
-    scenario = sim.loads(import_genius(domain, profiles))
+    scenario = negsim.loads(import_genius(domain, profiles))
     packages = OutcomeSpace.of(scenario).every_package()
     return scenario, CompiledConstraints.of(scenario).check(packages).utility_low, packages
 
@@ -154,7 +154,7 @@ def test_nash_point_matches_brute_force(name: str) -> None:
 
 
 def test_names_become_unique_ids_and_stay_as_labels() -> None:
-    scenario = sim.loads(import_genius(*_files("holiday")))
+    scenario = negsim.loads(import_genius(*_files("holiday")))
     assert [i.id for i in scenario.issues] == ["destination", "duration", "transport", "hotel-stars"]
     assert [i.name for i in scenario.issues] == ["Destination", "Duration", "Transport", "Hotel stars"]
     destination = scenario.issue("destination")
@@ -168,7 +168,7 @@ def test_names_become_unique_ids_and_stay_as_labels() -> None:
 
 def test_job_domain_keeps_integer_issue_yes_no_values_and_reservations() -> None:
     text = import_genius(*_files("job"))
-    scenario = sim.loads(text)
+    scenario = negsim.loads(text)
     days = scenario.issue("vacation-days")
     assert (days.type, days.min, days.max) == ("integer", 20, 30)
     assert scenario.issue("company-car").values == ["no", "yes"]
@@ -183,7 +183,7 @@ def test_header_names_the_sources_and_notes_weights_that_do_not_sum_to_one() -> 
     assert sum("profile:" in line for line in header) == 3
     assert any("holiday_ben.xml: weights sum to 2.5" in line for line in header)
     assert "yaml-language-server" not in text
-    assert sim.loads(text).id == "friends"
+    assert negsim.loads(text).id == "friends"
 
 
 def test_import_is_deterministic() -> None:
@@ -246,7 +246,7 @@ def test_undeclared_windows_1252_files_are_read(tmp_path: Path) -> None:
     text = (FIXTURES / "party_domain.xml").read_bytes()
     domain.write_bytes(text.replace(b"Custom snacks.", b"Hors d\x92oeuvres."))  # a curly quote, as in Genius
     _, profiles = _files("party")
-    assert len(sim.loads(import_genius(domain, profiles)).issues) == 4
+    assert len(negsim.loads(import_genius(domain, profiles)).issues) == 4
 
 
 def test_real_valued_issues_are_refused_clearly(tmp_path: Path) -> None:
@@ -285,7 +285,7 @@ def test_command_writes_the_scenario_and_prints_one_line(tmp_path: Path, capsys:
     out = tmp_path / "job.yaml"
     args = _parser().parse_args(["import-genius", str(domain), *map(str, profiles), "-o", str(out), "--id", "job"])
     assert args.handler(args) == 0
-    scenario = sim.load(out)
+    scenario = negsim.load(out)
     assert scenario.id == "job" and len(scenario.parties) == 2
     printed = capsys.readouterr().out
     assert printed.count("\n") == 1 and str(out) in printed and "198 packages" in printed
@@ -324,4 +324,4 @@ def test_cli_reports_bad_files_without_a_traceback(tmp_path: Path, capsys: pytes
     assert "no such file" in capsys.readouterr().err
     assert not out.exists()
     assert main(["import-genius", str(domain), *map(str, _files("party")[1]), "-o", str(out)]) == 0
-    assert sim.load(out).id == "party-domain"
+    assert negsim.load(out).id == "party-domain"

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-import sim
-from sim.errors import ScenarioError
+import negsim
+from negsim.errors import ScenarioError
 
 SCENARIO = """\
 negsim: 1
@@ -46,12 +46,12 @@ history:
 def errors(text: str) -> list[str]:
     """Every finding of a scenario text, as ``line:col: message``."""
     with pytest.raises(ScenarioError) as caught:
-        sim.loads(text, "wages.yaml")
+        negsim.loads(text, "wages.yaml")
     return [f"{d.line}:{d.col}: {d.message}" for d in caught.value.diagnostics]
 
 
 def test_the_history_is_on_the_scenario() -> None:
-    history = sim.loads(SCENARIO).history
+    history = negsim.loads(SCENARIO).history
     assert history is not None
     assert (history.outcome, history.date) == ("agreement", date(2025, 2, 10))
     assert history.terms == {"raise": 4, "tiers": "ended"}
@@ -60,15 +60,15 @@ def test_the_history_is_on_the_scenario() -> None:
 
 
 def test_history_is_optional_and_terms_may_leave_issues_out() -> None:
-    assert sim.loads(SCENARIO.partition("history:")[0]).history is None
-    history = sim.loads(SCENARIO.replace("{raise: 4, tiers: ended}", "{tiers: ended}")).history
+    assert negsim.loads(SCENARIO.partition("history:")[0]).history is None
+    history = negsim.loads(SCENARIO.replace("{raise: 4, tiers: ended}", "{tiers: ended}")).history
     assert history is not None and history.terms == {"tiers": "ended"}
 
 
 def test_no_agreement_needs_no_terms() -> None:
     text = SCENARIO.replace("outcome: agreement", "outcome: no-agreement")
     text = text.replace("  terms: {raise: 4, tiers: ended}\n", "")
-    history = sim.loads(text.replace("    doc: page\n    quote: the two sides signed a contract\n", " assumption\n")
+    history = negsim.loads(text.replace("    doc: page\n    quote: the two sides signed a contract\n", " assumption\n")
                         .replace("  source:\n", "  source:")).history
     assert history is not None and history.outcome == "no-agreement" and history.source == "assumption"
 

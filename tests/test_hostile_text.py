@@ -69,12 +69,12 @@ def with_source_file(tmp_path: Path, name: str) -> Path:
 
 
 def negsim_process(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m sim`` in a child process with 2 GiB of address space and a 10 s time limit."""
+    """Run ``python -m negsim`` in a child process with 2 GiB of address space and a 10 s time limit."""
 
     def limit_memory() -> None:  # a command that reads /dev/zero must fail, not take the machine with it
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
-    return subprocess.run([sys.executable, "-m", "sim", *argv], capture_output=True, text=True, encoding="utf-8",
+    return subprocess.run([sys.executable, "-m", "negsim", *argv], capture_output=True, text=True, encoding="utf-8",
                           errors="replace", timeout=10, cwd=ROOT, env=env, preexec_fn=limit_memory)
 
 
@@ -99,22 +99,22 @@ def assert_refused(result: Any, path: Path, needle: str, reason: str) -> None:
     assert "closest passage" not in out
 
 
-def test_sources_refuses_an_absolute_path(tmp_path: Path, sources: Path, negsim: Negsim) -> None:
+def test_sources_refuses_an_absolute_path(tmp_path: Path, sources: Path, negsim_cli: Negsim) -> None:
     path = with_source_file(tmp_path, str(tmp_path / "outside.txt"))
-    result = negsim("check", str(path), "--sources", str(sources))
+    result = negsim_cli("check", str(path), "--sources", str(sources))
     assert_refused(result, path, str(tmp_path / "outside.txt"), "is an absolute path")
 
 
-def test_sources_refuses_a_path_that_climbs_out(tmp_path: Path, sources: Path, negsim: Negsim) -> None:
+def test_sources_refuses_a_path_that_climbs_out(tmp_path: Path, sources: Path, negsim_cli: Negsim) -> None:
     path = with_source_file(tmp_path, "../outside.txt")
-    result = negsim("check", str(path), "--sources", str(sources))
+    result = negsim_cli("check", str(path), "--sources", str(sources))
     assert_refused(result, path, "../outside.txt", "leads outside the --sources folder")
 
 
-def test_sources_refuses_a_link_that_leads_out(tmp_path: Path, sources: Path, negsim: Negsim) -> None:
+def test_sources_refuses_a_link_that_leads_out(tmp_path: Path, sources: Path, negsim_cli: Negsim) -> None:
     (sources / "letter.txt").symlink_to(tmp_path / "outside.txt")
     path = with_source_file(tmp_path, "letter.txt")
-    result = negsim("check", str(path), "--sources", str(sources))
+    result = negsim_cli("check", str(path), "--sources", str(sources))
     assert_refused(result, path, "letter.txt", "is a link that leads outside the --sources folder")
 
 
@@ -170,17 +170,17 @@ def escaping_scenario(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("argv", [["evaluate", "--proposal", "employers-offer"], ["explain"], ["run", "--seed", "3"]],
                          ids=["evaluate", "explain", "run"])
-def test_escape_sequences_in_names_come_out_escaped(tmp_path: Path, negsim: Negsim, argv: list[str]) -> None:
+def test_escape_sequences_in_names_come_out_escaped(tmp_path: Path, negsim_cli: Negsim, argv: list[str]) -> None:
     path = escaping_scenario(tmp_path)
-    result = negsim(argv[0], str(path), *argv[1:])
+    result = negsim_cli(argv[0], str(path), *argv[1:])
     assert result.code == 0, result.err
     assert not any(char in result.out + result.err for char in RAW)
     assert ESCAPED in result.out, result.out
 
 
-def test_escape_sequences_in_diagnostics_come_out_escaped(tmp_path: Path, negsim: Negsim) -> None:
+def test_escape_sequences_in_diagnostics_come_out_escaped(tmp_path: Path, negsim_cli: Negsim) -> None:
     path = scenario(tmp_path, ("automation: limited, overtime", f'automation: "limited{ESCAPES}", overtime'))
-    result = negsim("check", str(path))
+    result = negsim_cli("check", str(path))
     assert result.code == 1
     assert not any(char in result.out + result.err for char in RAW)
     where = position(path, '"limited')
@@ -188,55 +188,55 @@ def test_escape_sequences_in_diagnostics_come_out_escaped(tmp_path: Path, negsim
     assert f"limited{ESCAPED}" in result.out
 
 
-def test_escape_sequences_in_error_messages_come_out_escaped(tmp_path: Path, negsim: Negsim) -> None:
+def test_escape_sequences_in_error_messages_come_out_escaped(tmp_path: Path, negsim_cli: Negsim) -> None:
     value = f'"banned{ESCAPES}"'
     path = scenario(tmp_path, ("values: [banned, limited, allowed]", f"values: [{value}, limited, allowed]"),
                     ("value: [banned, limited]", f"value: [{value}, limited]"),
                     ("automation: {banned: 1,", f"automation: {{{value}: 1,"))
-    result = negsim("evaluate", str(path), "--terms", "automation=x")
+    result = negsim_cli("evaluate", str(path), "--terms", "automation=x")
     assert result.code == 2
     assert not any(char in result.out + result.err for char in RAW)
     assert f"its values are 'banned{ESCAPED}', 'limited'" in result.err
 
 
-def test_json_output_escapes_what_a_terminal_would_act_on(tmp_path: Path, negsim: Negsim) -> None:
+def test_json_output_escapes_what_a_terminal_would_act_on(tmp_path: Path, negsim_cli: Negsim) -> None:
     path = escaping_scenario(tmp_path)
-    result = negsim("evaluate", str(path), "--proposal", "employers-offer", "--json")
+    result = negsim_cli("evaluate", str(path), "--proposal", "employers-offer", "--json")
     assert result.code == 0, result.err
     assert not any(char in result.out for char in RAW)
     assert json.loads(result.out)["parties"][0]["name"] == "Dock \x1b]0;pwn\x07\x1b[2J\u202e\n Union"
 
 
-def test_rich_markup_and_emoji_codes_in_text_print_literally(tmp_path: Path, negsim: Negsim) -> None:
+def test_rich_markup_and_emoji_codes_in_text_print_literally(tmp_path: Path, negsim_cli: Negsim) -> None:
     rationale = "[bold red]Jobs[/] :warning: [link=x]a[/]"
     path = scenario(tmp_path, ("rationale: Jobs come first unless the raise is very large.",
                                f'rationale: "{rationale}"'))
-    result = negsim("evaluate", str(path), "--proposal", "employers-offer")
+    result = negsim_cli("evaluate", str(path), "--proposal", "employers-offer")
     assert result.code == 0, result.err
     assert rationale in result.out, result.out
 
 
 @pytest.mark.parametrize("where", ["name: Dock Workers' Union", "title: Port workers' strike, autumn 2024"],
                          ids=["name", "title"])
-def test_a_lone_surrogate_is_an_error_at_its_place(tmp_path: Path, negsim: Negsim, where: str) -> None:
+def test_a_lone_surrogate_is_an_error_at_its_place(tmp_path: Path, negsim_cli: Negsim, where: str) -> None:
     key = where.split(":")[0]
     path = scenario(tmp_path, (where, f'{key}: "Dock \\ud800 Union"'))
     where = position(path, '"Dock')
     expected = f"{path}:{where}: error: text holds U+D800, a lone half of a UTF-16 surrogate pair"
-    result = negsim("check", str(path))
+    result = negsim_cli("check", str(path))
     assert result.code == 1 and expected in result.out, result.out + result.err
-    result = negsim("check", str(path), "--json")
+    result = negsim_cli("check", str(path), "--json")
     (finding,) = json.loads(result.out)["files"][0]["diagnostics"]
     assert result.code == 1 and f"{path}:{finding['line']}:{finding['col']}" == expected.split(": ")[0]
     for command in (["evaluate", "--proposal", "employers-offer"], ["explain"]):
-        result = negsim(command[0], str(path), *command[1:])
+        result = negsim_cli(command[0], str(path), *command[1:])
         assert result.code == 1, result.err
         assert expected in result.err and "internal error" not in result.err
 
 
-def test_an_escaped_surrogate_pair_is_one_character(tmp_path: Path, negsim: Negsim) -> None:
+def test_an_escaped_surrogate_pair_is_one_character(tmp_path: Path, negsim_cli: Negsim) -> None:
     path = scenario(tmp_path, ("name: Dock Workers' Union", 'name: "Dock \\ud83d\\ude00 Union"'))
-    result = negsim("evaluate", str(path), "--proposal", "employers-offer")
+    result = negsim_cli("evaluate", str(path), "--proposal", "employers-offer")
     assert result.code == 0 and "Dock \U0001f600 Union" in result.out, result.err
 
 
@@ -255,7 +255,7 @@ def test_output_a_terminal_cannot_encode_is_escaped(json_output: bool) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec=None, min_codepoint=0, max_codepoint=0x10FFFF)))
 def test_shown_text_holds_nothing_a_terminal_acts_on_and_json_reads_back(text: str) -> None:
-    from sim.report.terminal import json_text, shown
+    from negsim.report.terminal import json_text, shown
 
     assert not UNSAFE.search(shown(text))
     assert shown(text) == text or UNSAFE.search(text)

@@ -23,10 +23,10 @@ from typing import Any
 import pytest
 from test_run_limits import long_talks
 
-import sim
-from sim.experiments.replicate import Job, run_chunk
-from sim.interrupts import forget_interrupt, note_interrupt
-from sim.simulation.talks import STEPS_BETWEEN_CHECKS, Talks
+import negsim
+from negsim.experiments.replicate import Job, run_chunk
+from negsim.interrupts import forget_interrupt, note_interrupt
+from negsim.simulation.talks import STEPS_BETWEEN_CHECKS, Talks
 
 ROOT = Path(__file__).resolve().parents[1]
 AGREEING = ["hanoi-summit-2019.yaml", "gaza-2024-08-israel-accepts-monitoring.yaml"]
@@ -56,8 +56,8 @@ class _RaiseAsTheTalksEnd:
                          ids=["ctrl-c", "error"])
 @pytest.mark.parametrize("name", AGREEING)
 def test_what_is_raised_just_after_the_talks_end_stops_the_run(name: str, failure: BaseException) -> None:
-    scenario = sim.load(ROOT / "scenarios" / name)
-    outcome, _ = sim.run(scenario, seed=0)
+    scenario = negsim.load(ROOT / "scenarios" / name)
+    outcome, _ = negsim.run(scenario, seed=0)
     assert outcome.agreed  # the end the trace lands on
 
     talks = Talks(scenario, None, float(scenario.horizon_days), seed=0)
@@ -88,7 +88,7 @@ def ctrl_c_inside_the_registration(frame, event, arg):
     return None
 
 sys.settrace(ctrl_c_inside_the_registration)
-from sim.cli.main import main
+from negsim.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -131,9 +131,9 @@ def test_a_noted_interrupt_stops_replications_before_the_next_one(interrupted: N
 
 
 def test_a_noted_interrupt_stops_a_long_run_within_its_events(interrupted: None) -> None:
-    scenario = sim.loads(long_talks())
+    scenario = negsim.loads(long_talks())
     with pytest.raises(KeyboardInterrupt):
-        sim.run(scenario, seed=0)
+        negsim.run(scenario, seed=0)
     forget_interrupt()
-    _, log = sim.run(scenario, seed=0)  # the same run, not interrupted, goes on past the first look
+    _, log = negsim.run(scenario, seed=0)  # the same run, not interrupted, goes on past the first look
     assert len(log.entries) > STEPS_BETWEEN_CHECKS

@@ -37,10 +37,10 @@ CYCLES = "No import cycles among the modules of one package"
 
 
 @pytest.mark.parametrize(("module", "line", "contract"), [
-    ("constraints/space.py", "import sim.cli.main", LAYERS),
-    ("scenario/hints.py", "from sim.report import terminal", LAYERS),
+    ("constraints/space.py", "from ..cli import main", LAYERS),
+    ("scenario/hints.py", "from ..report import terminal", LAYERS),
     ("agents/concession.py", "import simpy", SIMPY),
-    ("analysis/explanation.py", "from sim.analysis import explain", CYCLES),
+    ("analysis/explanation.py", "from . import explain", CYCLES),
 ])
 def test_a_forbidden_import_breaks_its_contract(tmp_path: Path, module: str, line: str, contract: str) -> None:
     shutil.copytree(ROOT / "sim", tmp_path / "sim", ignore=shutil.ignore_patterns("__pycache__"))

@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from sim.errors import ScenarioError
-from sim.importers.genius import import_genius
-from sim.scenario.base import MAX_ROUNDS, MAX_VALUES_PER_ISSUE
+from negsim.errors import ScenarioError
+from negsim.importers.genius import import_genius
+from negsim.scenario.base import MAX_ROUNDS, MAX_VALUES_PER_ISSUE
 
 HERE = Path(__file__).resolve().parent
 BASE = HERE / "valid" / "base.yaml"
@@ -43,18 +43,18 @@ def variant(tmp_path: Path, *replacements: tuple[str, str], extra: str = "", nam
     return path
 
 
-def check_in_time(negsim: Run, path: Path) -> tuple[int, str, float]:
+def check_in_time(negsim_cli: Run, path: Path) -> tuple[int, str, float]:
     """Run ``negsim check`` in-process; return its exit code, its output and the CPU seconds it took."""
     began = time.process_time()
-    run = negsim("check", str(path))
+    run = negsim_cli("check", str(path))
     seconds = time.process_time() - began
     assert "Traceback" not in run.out + run.err and "internal error" not in run.err
     return run.code, run.out, seconds
 
 
-def assert_refused_at(negsim: Run, path: Path, line: int, col: int, *parts: str) -> None:
+def assert_refused_at(negsim_cli: Run, path: Path, line: int, col: int, *parts: str) -> None:
     """``negsim check`` exits 1 with one finding, at ``line:col``, holding every part, within the time limit."""
-    code, out, seconds = check_in_time(negsim, path)
+    code, out, seconds = check_in_time(negsim_cli, path)
     assert code == 1, out
     findings = out.splitlines()
     assert len(findings) == 1, out
@@ -72,7 +72,7 @@ def _children_cpu() -> float:
 def run_in_time(*argv: str, timeout: float = 30.0) -> tuple[subprocess.CompletedProcess[str], float]:
     """Run ``negsim ARGV`` in a fresh process, cut off after ``timeout`` seconds; return it and its CPU seconds."""
     began = _children_cpu()
-    done = subprocess.run([sys.executable, "-m", "sim", *argv], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "negsim", *argv], capture_output=True, text=True,
                           timeout=timeout, cwd=HERE.parent, check=False)
     return done, _children_cpu() - began
 
@@ -81,9 +81,9 @@ def run_in_time(*argv: str, timeout: float = 30.0) -> tuple[subprocess.Completed
 
 
 def test_a_random_event_of_a_huge_rate_is_refused_and_the_highest_rate_runs_quickly(
-        negsim: Run, tmp_path: Path) -> None:
+        negsim_cli: Run, tmp_path: Path) -> None:
     huge = variant(tmp_path, ("rate_per_day: 0.02", "rate_per_day: 1e300"))
-    assert_refused_at(negsim, huge, 90, 19, "'rate_per_day' must be at most 1, got a number (1e+300)", LIMITS_DOC)
+    assert_refused_at(negsim_cli, huge, 90, 19, "'rate_per_day' must be at most 1, got a number (1e+300)", LIMITS_DOC)
     swept, _ = run_in_time("sweep", str(huge), "-n", "4", "-o", str(tmp_path / "results"))
     assert swept.returncode == 1, swept.stderr
     assert f"{huge}:90:19: error: 'rate_per_day' must be at most 1" in swept.stdout + swept.stderr
@@ -99,14 +99,14 @@ STORM = "  - {{id: storm, kind: shock, rate_per_day: 1{window}}}\n"
 
 
 def test_random_events_expected_too_often_in_all_are_refused_where_they_pass_the_limit(
-        negsim: Run, tmp_path: Path) -> None:
+        negsim_cli: Run, tmp_path: Path) -> None:
     ten_years = ("horizon_days: 60", "horizon_days: 3650")
     too_often = variant(tmp_path, ten_years, extra=STORM.format(window=""))
-    assert_refused_at(negsim, too_often, 94, 44, "random events would fall 3,723 times on average in a run",
+    assert_refused_at(negsim_cli, too_often, 94, 44, "random events would fall 3,723 times on average in a run",
                       "more than the 3,650 allowed", LIMITS_DOC)
     windowed = variant(tmp_path, ten_years, extra=STORM.format(window=", window: {first: 2024-10-01, "
                                                                       "last: 2025-01-08}"), name="windowed.yaml")
-    code, out, _ = check_in_time(negsim, windowed)
+    code, out, _ = check_in_time(negsim_cli, windowed)
     assert code == 0, out
 
 
@@ -118,9 +118,10 @@ ZERO_LENGTH = "\ntalks: {{protocol: {protocol}, max_rounds: {rounds}, travel_day
 
 @pytest.mark.parametrize("protocol", ["mediated", "alternating"])
 def test_zero_length_talks_with_a_huge_number_of_rounds_are_refused_and_the_most_rounds_run_quickly(
-        negsim: Run, tmp_path: Path, protocol: str) -> None:
+        negsim_cli: Run, tmp_path: Path, protocol: str) -> None:
     huge = variant(tmp_path, extra=ZERO_LENGTH.format(protocol=protocol, rounds=10**9))
-    assert_refused_at(negsim, huge, 95, 33 + len(protocol), f"'max_rounds' must be at most {MAX_ROUNDS:,}", LIMITS_DOC)
+    assert_refused_at(negsim_cli, huge, 95, 33 + len(protocol), f"'max_rounds' must be at most {MAX_ROUNDS:,}",
+                      LIMITS_DOC)
     most = variant(tmp_path, ("rate_per_day: 0.02", "rate_per_day: 0.00001"),
                    extra=ZERO_LENGTH.format(protocol=protocol, rounds=MAX_ROUNDS), name="most.yaml")
     done, seconds = run_in_time("run", str(most), "--seed", "3", "--json")
@@ -133,10 +134,10 @@ def test_zero_length_talks_with_a_huge_number_of_rounds_are_refused_and_the_most
     ("deliberation_days: 1e300", 95, 28, "'deliberation_days' must be at most 365"),
     ("meeting_days: 1000", 95, 23, "'meeting_days' must be at most 365"),
 ])
-def test_talk_settings_out_of_range_are_refused(negsim: Run, tmp_path: Path, setting: str, line: int, col: int,
+def test_talk_settings_out_of_range_are_refused(negsim_cli: Run, tmp_path: Path, setting: str, line: int, col: int,
                                                 message: str) -> None:
     path = variant(tmp_path, extra=f"\ntalks: {{{setting}}}\n")
-    assert_refused_at(negsim, path, line, col, message)
+    assert_refused_at(negsim_cli, path, line, col, message)
 
 
 def _summits(count: int, rounds: int) -> tuple[tuple[str, str], ...]:
@@ -148,9 +149,9 @@ def _summits(count: int, rounds: int) -> tuple[tuple[str, str], ...]:
 
 
 def test_summits_holding_more_rounds_in_all_than_allowed_are_refused_and_those_at_the_limit_run_quickly(
-        negsim: Run, tmp_path: Path) -> None:
+        negsim_cli: Run, tmp_path: Path) -> None:
     too_many = variant(tmp_path, *_summits(11, 100))
-    assert_refused_at(negsim, too_many, 96, 21, "11 summits of 100 round(s) each (talks.summit_rounds) would hold "
+    assert_refused_at(negsim_cli, too_many, 96, 21, "11 summits of 100 round(s) each (talks.summit_rounds) would hold "
                       "1,100 rounds; all summits together may hold at most 1,000", LIMITS_DOC)
     at_limit = variant(tmp_path, *_summits(10, 100), name="at-limit.yaml")
     done, seconds = run_in_time("run", str(at_limit), "--seed", "4", "--json")
@@ -165,16 +166,16 @@ def _categories(count: int) -> str:
     return "values: [" + ", ".join(f"c{k}" for k in range(count)) + "]"
 
 
-def test_sixty_thousand_categories_are_refused_quickly(negsim: Run, tmp_path: Path) -> None:
+def test_sixty_thousand_categories_are_refused_quickly(negsim_cli: Run, tmp_path: Path) -> None:
     path = variant(tmp_path, ("values: [banned, limited, allowed]", _categories(60_000)))
-    assert_refused_at(negsim, path, 22, 13, f"'values' may hold at most {MAX_VALUES_PER_ISSUE:,} items, got 60,000",
+    assert_refused_at(negsim_cli, path, 22, 13, f"'values' may hold at most {MAX_VALUES_PER_ISSUE:,} items, got 60,000",
                       LIMITS_DOC)
 
 
 def test_an_issue_one_value_over_the_cap_is_refused_and_one_at_the_cap_checks_quickly(
-        negsim: Run, tmp_path: Path) -> None:
+        negsim_cli: Run, tmp_path: Path) -> None:
     over = variant(tmp_path, ("values: [banned, limited, allowed]", _categories(MAX_VALUES_PER_ISSUE + 1)))
-    assert_refused_at(negsim, over, 22, 13, f"got {MAX_VALUES_PER_ISSUE + 1:,}")
+    assert_refused_at(negsim_cli, over, 22, 13, f"got {MAX_VALUES_PER_ISSUE + 1:,}")
     # at the cap, with a full value table and values named in a red line and a proposal
     names = [f"c{k}" for k in range(MAX_VALUES_PER_ISSUE)]
     table = "automation: {" + ", ".join(f"{n}: {k % 10 / 10}" for k, n in enumerate(names)) + "}"
@@ -182,26 +183,26 @@ def test_an_issue_one_value_over_the_cap_is_refused_and_one_at_the_cap_checks_qu
                      ("value: [banned, limited]", f"value: [c0, {names[-1]}]"),
                      ("automation: {banned: 1, limited: 0.6, allowed: 0}", table),
                      ("automation: limited,", f"automation: {names[-2]},"), name="at-cap.yaml")
-    code, out, seconds = check_in_time(negsim, at_cap)
+    code, out, seconds = check_in_time(negsim_cli, at_cap)
     assert code == 0, out
     assert seconds < SECONDS
 
 
 @pytest.mark.parametrize(("bound", "col"), [("min: 0", 10), ("max: 30", 10)])
-def test_an_integer_issue_beyond_a_billion_is_refused(negsim: Run, tmp_path: Path, bound: str, col: int) -> None:
+def test_an_integer_issue_beyond_a_billion_is_refused(negsim_cli: Run, tmp_path: Path, bound: str, col: int) -> None:
     key = bound.split(":")[0]
     path = variant(tmp_path, (bound, f"{key}: {'-' if key == 'min' else ''}10000000000000000000000"))
     line = 17 if key == "min" else 18
-    assert_refused_at(negsim, path, line, col, f"'{key}' must be at", "1,000,000,000")
+    assert_refused_at(negsim_cli, path, line, col, f"'{key}' must be at", "1,000,000,000")
 
 
 # -- weights and other numbers -------------------------------------------------------------------
 
 
-def test_weights_of_1e308_are_refused_at_each_weight(negsim: Run, tmp_path: Path) -> None:
+def test_weights_of_1e308_are_refused_at_each_weight(negsim_cli: Run, tmp_path: Path) -> None:
     path = variant(tmp_path, ("weights: {wage-rise: 2, automation: 1,",
                               "weights: {wage-rise: 1e308, automation: 1e308,"))
-    code, out, seconds = check_in_time(negsim, path)
+    code, out, seconds = check_in_time(negsim_cli, path)
     assert code == 1
     assert [line.split(": error: ")[0] for line in out.splitlines()] == [f"{path}:61:28", f"{path}:61:47"]
     assert "a weight must be at most 1,000,000, got a number (1e+308) (weights are relative" in out
@@ -214,10 +215,10 @@ def test_weights_of_1e308_are_refused_at_each_weight(negsim: Run, tmp_path: Path
     ("rate_per_day: 0.02", "rate_per_day: -.inf", 90, 19, "'rate_per_day' must be a finite number"),
     ("by: -0.1}", "by: .nan}", 93, 47, "'by' must be a finite number"),
 ])
-def test_non_finite_numbers_are_refused_everywhere(negsim: Run, tmp_path: Path, old: str, new: str, line: int,
+def test_non_finite_numbers_are_refused_everywhere(negsim_cli: Run, tmp_path: Path, old: str, new: str, line: int,
                                                    col: int, message: str) -> None:
     path = variant(tmp_path, (old, new))
-    assert_refused_at(negsim, path, line, col, message, ".inf and .nan are not allowed")
+    assert_refused_at(negsim_cli, path, line, col, message, ".inf and .nan are not allowed")
 
 
 @pytest.mark.parametrize(("old", "new", "line", "col", "message"), [
@@ -229,10 +230,10 @@ def test_non_finite_numbers_are_refused_everywhere(negsim: Run, tmp_path: Path, 
     ("by: -0.1}", "by: -1e300}", 93, 47, "'by' must be at least -100"),
     ("kind: softer", "kind: softer\n            weight: 1e300", 52, 21, "a weight must be at most 1,000,000"),
 ])
-def test_numbers_beyond_their_range_are_refused(negsim: Run, tmp_path: Path, old: str, new: str, line: int,
+def test_numbers_beyond_their_range_are_refused(negsim_cli: Run, tmp_path: Path, old: str, new: str, line: int,
                                                 col: int, message: str) -> None:
     path = variant(tmp_path, (old, new))
-    assert_refused_at(negsim, path, line, col, message)
+    assert_refused_at(negsim_cli, path, line, col, message)
 
 
 # -- dates ---------------------------------------------------------------------------------------
@@ -244,10 +245,10 @@ def test_numbers_beyond_their_range_are_refused(negsim: Run, tmp_path: Path, old
     ("date: 2024-09-28", "date: 0001-01-01", 11, 11),
     ("rate_per_day: 0.02", "rate_per_day: 0.02\n    window: {first: 2024-10-01, last: 3000-01-01}", 91, 39),
 ])
-def test_dates_outside_the_supported_years_are_refused(negsim: Run, tmp_path: Path, old: str, new: str, line: int,
+def test_dates_outside_the_supported_years_are_refused(negsim_cli: Run, tmp_path: Path, old: str, new: str, line: int,
                                                        col: int) -> None:
     path = variant(tmp_path, (old, new))
-    assert_refused_at(negsim, path, line, col, "is outside the years 1900 to 2999 that negsim supports")
+    assert_refused_at(negsim_cli, path, line, col, "is outside the years 1900 to 2999 that negsim supports")
 
 
 def test_the_latest_start_with_the_longest_horizon_runs(tmp_path: Path) -> None:
@@ -322,10 +323,10 @@ def test_a_genius_integer_issue_beyond_a_billion_is_refused_in_the_domain(tmp_pa
            "within -1,000,000,000 to 1,000,000,000" in finding.message
 
 
-def test_a_file_of_too_many_values_without_aliases_is_not_called_an_alias_bomb(negsim: Run, tmp_path: Path) -> None:
+def test_a_file_of_too_many_values_without_aliases_is_not_called_an_alias_bomb(negsim_cli: Run, tmp_path: Path) -> None:
     values = ", ".join(str(i) for i in range(200_001))
     path = variant(tmp_path, extra=f"notes: [{values}]\n")
-    code, out, seconds = check_in_time(negsim, path)
+    code, out, seconds = check_in_time(negsim_cli, path)
     assert code == 1, out
     assert "holds more than 200,000 values" in out and "alias" not in out
     assert seconds < 2 * SECONDS

@@ -122,8 +122,8 @@ def findings(out: str, err: str) -> list[tuple[str, int, int, str]]:
     return found
 
 
-def test_the_base_of_the_corpus_is_valid(negsim: Run) -> None:
-    run = negsim("check", str(BASE))
+def test_the_base_of_the_corpus_is_valid(negsim_cli: Run) -> None:
+    run = negsim_cli("check", str(BASE))
     assert run.code == 0, run.out
     assert run.out.startswith(f"{BASE}: ok")
 
@@ -136,10 +136,10 @@ def test_every_file_of_the_corpus_has_a_case() -> None:
 
 @pytest.mark.parametrize(("name", "line", "col", "message"), CASES, ids=[c[0] for c in CASES])
 def test_malformed_file_is_reported_at_its_place(
-    negsim: Run, name: str, line: int, col: int, message: str | tuple[str, ...]
+    negsim_cli: Run, name: str, line: int, col: int, message: str | tuple[str, ...]
 ) -> None:
     path = MALFORMED / f"{name}.yaml"
-    run = negsim("check", str(path))
+    run = negsim_cli("check", str(path))
     assert run.code == 1
     found = findings(run.out, run.err)
     assert len(found) == 1, "\n".join(map(str, found))
@@ -150,8 +150,8 @@ def test_malformed_file_is_reported_at_its_place(
         assert part in got_message
 
 
-def test_several_errors_are_all_reported_in_one_pass(negsim: Run) -> None:
-    run = negsim("check", str(MALFORMED / "several-errors.yaml"))
+def test_several_errors_are_all_reported_in_one_pass(negsim_cli: Run) -> None:
+    run = negsim_cli("check", str(MALFORMED / "several-errors.yaml"))
     assert run.code == 1
     found = findings(run.out, run.err)
     assert [(line, col) for _, line, col, _ in found] == [(line, col) for line, col, _ in SEVERAL]
@@ -190,10 +190,10 @@ GENERATED = [
 
 @pytest.mark.parametrize(("name", "line", "col", "message"), GENERATED, ids=[c[0] for c in GENERATED])
 def test_generated_file_is_reported_at_its_place(
-    negsim: Run, generated: dict[str, Path], name: str, line: int, col: int, message: str
+    negsim_cli: Run, generated: dict[str, Path], name: str, line: int, col: int, message: str
 ) -> None:
     path = generated[name]
-    run = negsim("check", str(path))
+    run = negsim_cli("check", str(path))
     assert run.code == 1
     ((where, got_line, got_col, got_message),) = findings(run.out, run.err)
     assert (where, got_line, got_col) == (str(path), line, col), got_message
@@ -207,7 +207,7 @@ def test_the_huge_file_is_really_50_mb(generated: dict[str, Path]) -> None:
 def test_the_whole_corpus_at_once_in_a_fresh_process(generated: dict[str, Path]) -> None:
     files = sorted(MALFORMED.glob("*.yaml")) + sorted(generated.values())
     done = subprocess.run(
-        [sys.executable, "-m", "sim", "check", *map(str, files)],
+        [sys.executable, "-m", "negsim", "check", *map(str, files)],
         capture_output=True, text=True, timeout=60, cwd=HERE.parent, check=False,
     )
     assert done.returncode == 1, done.stderr

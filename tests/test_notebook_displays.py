@@ -9,14 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import sim
+import negsim
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
 
 
 def test_a_scenario_shows_as_a_line_and_as_tables_with_its_rules() -> None:
-    scenario = sim.load(GAZA)
+    scenario = negsim.load(GAZA)
     assert repr(scenario) == str(scenario) == \
         "<Scenario gaza-2024-08: 5 issues, 7 parties, 8 red lines, 3 proposals, 9 events>"
     html = scenario._repr_html_()
@@ -28,39 +28,39 @@ def test_a_scenario_shows_as_a_line_and_as_tables_with_its_rules() -> None:
 def test_text_from_a_scenario_is_escaped_in_its_html() -> None:
     text = GAZA.read_text(encoding="utf-8").replace("title: Gaza cease-fire talks, August 2024",
                                                     "title: Talks <script>alert(1)</script>", 1)
-    html = sim.loads(text)._repr_html_()
+    html = negsim.loads(text)._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
 def test_an_evaluation_an_explanation_an_outcome_and_a_log_have_html_and_records() -> None:
-    scenario = sim.load(GAZA)
-    evaluation = sim.evaluate(scenario, "us-bridging-2024-08")
+    scenario = negsim.load(GAZA)
+    evaluation = negsim.evaluate(scenario, "us-bridging-2024-08")
     records = evaluation.to_records()
     assert {r["constraint"] for r in records} >= {"hamas/complete-withdrawal", "israel/reservation-value"}
     assert "rejected by hamas" in evaluation._repr_html_()
-    assert "Clashing sets" in sim.explain(scenario)._repr_html_()
-    outcome, log = sim.run(scenario, seed=7)
+    assert "Clashing sets" in negsim.explain(scenario)._repr_html_()
+    outcome, log = negsim.run(scenario, seed=7)
     assert "Outcome of the run" in outcome._repr_html_()
     assert repr(log) == f"<EventLog of {len(log):,} entries from 2024-08-16>"
     assert log._repr_html_().count("<tr>") == len(log) + 1 and log.to_records() == log.entries
 
 
 def test_to_frame_gives_a_dataframe_of_the_records() -> None:
-    scenario = sim.load(GAZA)
-    evaluation = sim.evaluate(scenario, "us-bridging-2024-08")
+    scenario = negsim.load(GAZA)
+    evaluation = negsim.evaluate(scenario, "us-bridging-2024-08")
     table = evaluation.to_frame()
     assert list(table.columns)[:4] == ["party", "stance", "constraint", "verdict"]
     assert len(table) == len(evaluation.to_records())
-    _, log = sim.run(scenario, seed=7)
+    _, log = negsim.run(scenario, seed=7)
     assert len(log.to_frame()) == len(log)
 
 
 def test_to_frame_without_pandas_says_how_to_install_it() -> None:
     code = ("import sys; sys.modules['pandas'] = None\n"
-            "import sim\n"
-            "from sim.errors import UsageError\n"
+            "import negsim\n"
+            "from negsim.errors import UsageError\n"
             "try:\n"
-            "    sim.evaluate(sim.load(sys.argv[1]), 'us-bridging-2024-08').to_frame()\n"
+            "    negsim.evaluate(negsim.load(sys.argv[1]), 'us-bridging-2024-08').to_frame()\n"
             "except UsageError as exc:\n"
             "    print(exc)\n")
     done = subprocess.run([sys.executable, "-c", code, str(GAZA)], capture_output=True, text=True, check=True)

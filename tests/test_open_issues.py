@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.agents.knowledge import RedLineKnowledge
-from sim.agents.principal import Principal
-from sim.agents.world import World
-from sim.scenario.model import Scenario
-from sim.simulation.talks import run
+from negsim.agents.knowledge import RedLineKnowledge
+from negsim.agents.principal import Principal
+from negsim.agents.world import World
+from negsim.scenario.model import Scenario
+from negsim.simulation.talks import run
 
 SEEDS = range(1, 11)
 

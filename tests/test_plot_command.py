@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import sim
-from sim.analysis.dealspace import DealSpace
-from sim.report.utility_plots import tabled, utility_space
+import negsim
+from negsim.analysis.dealspace import DealSpace
+from negsim.report.utility_plots import tabled, utility_space
 from tests.conftest import CliRun
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,11 +22,11 @@ Negsim = Callable[..., CliRun]
 
 
 def test_the_utility_space_holds_the_zopa_its_frontier_the_proposals_and_a_runs_texts() -> None:
-    scenario = sim.load(MONITORING)
+    scenario = negsim.load(MONITORING)
     space = DealSpace.of(scenario)
-    outcome, log = sim.run(scenario, seed=3)
+    outcome, log = negsim.run(scenario, seed=3)
     picture = utility_space(space, ["israel", "hamas"], log.entries)
-    explained = sim.explain(scenario)
+    explained = negsim.explain(scenario)
     assert picture.zopa.shape == (2, explained.zopa.size) and picture.shown_of == explained.zopa.total
     assert picture.everything.shape[1] == explained.zopa.total  # 11,880 packages: all drawn, no sample
     zopa = {tuple(point) for point in picture.zopa.T}
@@ -37,40 +37,40 @@ def test_the_utility_space_holds_the_zopa_its_frontier_the_proposals_and_a_runs_
     texts = [e for e in log.entries if e["kind"] in ("draft", "offer", "counter", "agreement")]
     assert len(picture.path) == len(texts) >= 2 and picture.path[-1].kind == "agreement"
     assert outcome.package is not None
-    agreed = sim.explain(scenario, outcome.package).judgement
+    agreed = negsim.explain(scenario, outcome.package).judgement
     assert agreed is not None and picture.path[-1].utilities == agreed.utilities
 
 
 def test_a_text_with_open_issues_is_worth_its_worst_admissible_completion() -> None:
-    scenario = sim.load(GAZA)
+    scenario = negsim.load(GAZA)
     space = DealSpace.of(scenario)
     entries = [{"time": 0.0, "kind": "draft", "party": "united-states",
                 "package": {"philadelphi": "reduced", "withdrawal": "partial", "screening": None,
                             "ceasefire": "phased", "hostages": 33}}]
     [text] = tabled(space, entries)
-    judged = sim.explain(scenario, "us-bridging-2024-08").judgement
+    judged = negsim.explain(scenario, "us-bridging-2024-08").judgement
     assert judged is not None and text.utilities == judged.utilities
 
 
-def test_plot_writes_svg_and_png(tmp_path: Path, negsim: Negsim) -> None:
+def test_plot_writes_svg_and_png(tmp_path: Path, negsim_cli: Negsim) -> None:
     svg, png = tmp_path / "space.svg", tmp_path / "dance.png"
-    drawn = negsim("plot", str(MONITORING), "space", "--parties", "israel,hamas", "--seed", "3", "-o", str(svg))
+    drawn = negsim_cli("plot", str(MONITORING), "space", "--parties", "israel,hamas", "--seed", "3", "-o", str(svg))
     assert drawn.code == 0, drawn.err
     text = svg.read_text(encoding="utf-8")
     assert text.startswith('<?xml version="1.0" encoding="utf-8"?>\n<svg') and "zone of possible agreement" in text
     assert "texts and offers of the run" in text
-    assert negsim("plot", str(GAZA), "dance", "--seed", "7", "-o", str(png)).code == 0
+    assert negsim_cli("plot", str(GAZA), "dance", "--seed", "7", "-o", str(png)).code == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    shown = negsim("plot", str(GAZA), "space", "-o", "-")
+    shown = negsim_cli("plot", str(GAZA), "space", "-o", "-")
     assert shown.code == 0 and "<svg" in shown.out and "texts and offers" not in shown.out  # no run asked for
 
 
-def test_plot_refuses_what_it_cannot_draw(tmp_path: Path, negsim: Negsim) -> None:
-    wrong = negsim("plot", str(GAZA), "space", "-o", str(tmp_path / "space.pdf"))
+def test_plot_refuses_what_it_cannot_draw(tmp_path: Path, negsim_cli: Negsim) -> None:
+    wrong = negsim_cli("plot", str(GAZA), "space", "-o", str(tmp_path / "space.pdf"))
     assert wrong.code == 2 and "a picture is written as .svg or .png" in wrong.err
-    unknown = negsim("plot", str(GAZA), "space", "--parties", "israel,egypt", "-o", str(tmp_path / "s.svg"))
+    unknown = negsim_cli("plot", str(GAZA), "space", "--parties", "israel,egypt", "-o", str(tmp_path / "s.svg"))
     assert unknown.code == 2 and "egypt has no preferences" in unknown.err
     (tmp_path / "kept.svg").write_text("mine")
-    kept = negsim("plot", str(GAZA), "dance", "-o", str(tmp_path / "kept.svg"))
+    kept = negsim_cli("plot", str(GAZA), "dance", "-o", str(tmp_path / "kept.svg"))
     assert kept.code == 2 and "already exists; pass --force" in kept.err
     assert (tmp_path / "kept.svg").read_text() == "mine"

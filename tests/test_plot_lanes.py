@@ -16,13 +16,13 @@ from bundled import BUNDLED
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import sim
-from sim.constraints.compile import Compiler, allowed_values
-from sim.constraints.verdict import Verdict
-from sim.report import plots
-from sim.scenario.conditions import Atom
-from sim.scenario.model import Issue, Scenario
-from sim.scenario.words import value_words
+import negsim
+from negsim.constraints.compile import Compiler, allowed_values
+from negsim.constraints.verdict import Verdict
+from negsim.report import plots
+from negsim.scenario.conditions import Atom
+from negsim.scenario.model import Issue, Scenario
+from negsim.scenario.words import value_words
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,12 +49,12 @@ def drawn_atoms(scenario: Scenario) -> Iterator[tuple[str, str, Atom]]:
 
 def test_bundled_scenarios_have_atoms_to_draw() -> None:
     assert BUNDLED
-    assert all(any(True for _ in drawn_atoms(sim.load(path))) for path in BUNDLED)
+    assert all(any(True for _ in drawn_atoms(negsim.load(path))) for path in BUNDLED)
 
 
 def test_lanes_of_every_bundled_atom_are_what_the_one_check_says() -> None:
     for path in BUNDLED:
-        scenario = sim.load(path)
+        scenario = negsim.load(path)
         issues = {issue.id: issue for issue in scenario.issues}
         for ref, text, atom in drawn_atoms(scenario):
             lanes = {(lane.ref, lane.text): lane for lane in plots.lanes_for(issues[atom.issue], [("s", scenario)])}
@@ -65,7 +65,7 @@ def test_every_atom_of_every_version_allows_what_the_one_check_says() -> None:
     """Alternative versions are not drawn, but the same question must get the same answer there too."""
     tried = 0
     for path in BUNDLED:
-        scenario = sim.load(path)
+        scenario = negsim.load(path)
         issues = {issue.id: issue for issue in scenario.issues}
         versions = [(v.when, v.require) for p in scenario.parties for r in p.red_lines for v in r.versions]
         atoms = [atom for pair in versions for cond in pair for _, atom in plots._atoms(cond, scenario, "")]
@@ -126,6 +126,6 @@ def test_lanes_of_made_up_atoms_are_what_the_one_check_says(raw: tuple[dict[str,
     scenario = one_atom_scenario(*raw)
     issue: Issue = scenario.issues[0]
     (lane,) = plots.lanes_for(issue, [("s", scenario)])
-    verdicts = [sim.evaluate(scenario, {"term": value, "other": other}).parties[0].red_lines[0].verdict
+    verdicts = [negsim.evaluate(scenario, {"term": value, "other": other}).parties[0].red_lines[0].verdict
                 for value in issue.domain()]
     assert lane.allowed == tuple(verdict == "holds" for verdict in verdicts)

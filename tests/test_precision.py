@@ -11,8 +11,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import sim
-from sim.scenario.words import told_apart
+import negsim
+from negsim.scenario.words import told_apart
 from tests.conftest import CliRun
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,19 +48,19 @@ parties:
 
 
 def test_packages_equal_in_decimal_stand_together_on_the_frontier(tmp_path: Path,
-                                                                    negsim: Callable[..., CliRun]) -> None:
+                                                                    negsim_cli: Callable[..., CliRun]) -> None:
     path = tmp_path / "ties.yaml"
     path.write_text(TIES, encoding="utf-8")
-    utilities = sim.explain(sim.load(path)).reference
+    utilities = negsim.explain(negsim.load(path)).reference
     assert utilities.pareto_size == 2
-    data = json.loads(negsim("explain", str(path), "--json").out)["reference_points"]
+    data = json.loads(negsim_cli("explain", str(path), "--json").out)["reference_points"]
     frontier = {tuple(p["package"].values()): p["utilities"]["seller"] for p in data["pareto_frontier"]}
     assert frontier == {("a", "c"): 0.15000000000000002, ("b", "d"): 0.15}  # full precision, as computed
     assert data["pareto_size"] == 2
 
 
-def test_json_utilities_are_not_rounded(negsim: Callable[..., CliRun]) -> None:
-    data = json.loads(negsim("evaluate", str(ROOT / "docs" / "examples" / "tutorial.yaml"), "--terms",
+def test_json_utilities_are_not_rounded(negsim_cli: Callable[..., CliRun]) -> None:
+    data = json.loads(negsim_cli("evaluate", str(ROOT / "docs" / "examples" / "tutorial.yaml"), "--terms",
                              "pay-rise=4,automation=pilot,job-guarantee=true", "--json").out)
     union = next(p for p in data["parties"] if p["party"] == "union")
     low, high = union["reservation"]["utility"]
@@ -74,10 +74,10 @@ def test_a_margin_is_written_with_the_digits_that_show_it() -> None:
     assert told_apart(0.3, 0.3 + 2e-6, 0.9) == ["0.300000", "0.300002", "0.900000"]
 
 
-def test_explain_lists_as_many_zopa_packages_as_asked(negsim: Callable[..., CliRun]) -> None:
+def test_explain_lists_as_many_zopa_packages_as_asked(negsim_cli: Callable[..., CliRun]) -> None:
     tutorial = str(ROOT / "docs" / "examples" / "tutorial.yaml")
-    every = json.loads(negsim("explain", tutorial, "--examples", "all", "--json").out)["zopa"]
+    every = json.loads(negsim_cli("explain", tutorial, "--examples", "all", "--json").out)["zopa"]
     assert len(every["examples"]) == every["size"] == 8
-    assert len(json.loads(negsim("explain", tutorial, "--json").out)["zopa"]["examples"]) == 5  # the default
-    two = json.loads(negsim("explain", tutorial, "--examples", "2", "--json").out)["zopa"]["examples"]
+    assert len(json.loads(negsim_cli("explain", tutorial, "--json").out)["zopa"]["examples"]) == 5  # the default
+    two = json.loads(negsim_cli("explain", tutorial, "--examples", "2", "--json").out)["zopa"]["examples"]
     assert two == [every["examples"][0], every["examples"][-1]]  # spread over the ZOPA: its ends

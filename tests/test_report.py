@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-import sim
-from sim.cli.report import add_report_command, run_report
-from sim.errors import UsageError
-from sim.experiments.sweep import SweepSettings, sweep
-from sim.report.html import write_report
+import negsim
+from negsim.cli.report import add_report_command, run_report
+from negsim.errors import UsageError
+from negsim.experiments.sweep import SweepSettings, sweep
+from negsim.report.html import write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = [ROOT / "scenarios" / name for name in ("gaza-2024-08.yaml", "gaza-2024-08-israel-accepts-monitoring.yaml")]
@@ -33,7 +33,7 @@ def _sweeps(root: Path) -> Path:
     compare.mkdir()
     ids = []
     for path in SCENARIOS:
-        scenario = sim.load(path)
+        scenario = negsim.load(path)
         ids.append(scenario.id)
         sweep(scenario, path, SweepSettings(n=N, jobs=1, backend="serial"), compare / scenario.id, argv=["test"])
     data = {"scenarios": ids, "folders": ids,
@@ -129,7 +129,7 @@ def test_report_command_and_errors(built: tuple[Path, str], tmp_path: Path) -> N
 
 
 def test_importing_sim_does_not_import_matplotlib() -> None:
-    code = "import sys, sim, sim.cli.main, sim.report.html; print('matplotlib' in sys.modules)"
+    code = "import sys, negsim, negsim.cli.main, negsim.report.html; print('matplotlib' in sys.modules)"
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert found.stdout.strip() == "False"
 

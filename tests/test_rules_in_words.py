@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-import sim
-from sim.scenario.conditions import AllOf, AnyOf, Atom, IfThen, Named, Negation
-from sim.scenario.words import condition_words, red_line_rule
+import negsim
+from negsim.scenario.conditions import AllOf, AnyOf, Atom, IfThen, Named, Negation
+from negsim.scenario.words import condition_words, red_line_rule
 from tests.conftest import CliRun
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +49,7 @@ def test_each_form_of_condition_reads_as_the_file_writes_it(condition: object, w
 
 
 def test_gaza_red_lines_and_versions_in_words() -> None:
-    scenario = sim.load(GAZA)
+    scenario = negsim.load(GAZA)
     israel = scenario.party("israel")
     rules = {r.id: red_line_rule(r, scenario.conditions) for r in israel.red_lines}
     assert rules["troops-in-philadelphi"] == "requires philadelphi >= reduced"
@@ -62,28 +62,28 @@ def test_gaza_red_lines_and_versions_in_words() -> None:
     assert scenario.rule_of("israel/reservation-value") is None
 
 
-def test_evaluate_shows_each_red_lines_rule_and_rationale(negsim: Negsim) -> None:
-    shown = negsim("evaluate", str(GAZA), "--proposal", "us-bridging-2024-08")
+def test_evaluate_shows_each_red_lines_rule_and_rationale(negsim_cli: Negsim) -> None:
+    shown = negsim_cli("evaluate", str(GAZA), "--proposal", "us-bridging-2024-08")
     assert "requires philadelphi >= reduced" in shown.out
     words = " ".join(shown.out.replace("│", " ").split())  # the table's cells, as one text
     assert "is one of Netanyahu's core demands" in words  # the rationale, beside a quote too
-    data = json.loads(negsim("evaluate", str(GAZA), "--proposal", "us-bridging-2024-08", "--json").out)
+    data = json.loads(negsim_cli("evaluate", str(GAZA), "--proposal", "us-bridging-2024-08", "--json").out)
     israel = next(p for p in data["parties"] if p["party"] == "israel")
     rules = {r["id"]: r["rule"] for r in israel["red_lines"]}
     assert rules["israel/permanent-only-for-all-hostages"] == "when ceasefire = permanent, requires hostages >= 109"
     assert all(r["rationale"] for p in data["parties"] for r in p["red_lines"])
 
 
-def test_explain_names_each_red_line_with_its_rule(negsim: Negsim) -> None:
-    data = json.loads(negsim("explain", str(GAZA), "--json").out)
+def test_explain_names_each_red_line_with_its_rule(negsim_cli: Negsim) -> None:
+    data = json.loads(negsim_cli("explain", str(GAZA), "--json").out)
     assert data["red_lines"]["israel/troops-in-philadelphi"]["rule"] == "requires philadelphi >= reduced"
     assert set(data["red_lines"]) == {ref for s in data["clashing_sets"] for ref in s} | {
         ref for c in data["concession_sets"] for ref in c["red_lines"]}
-    assert "israel/troops-in-philadelphi (requires philadelphi >= reduced; " in negsim("explain", str(GAZA)).out
+    assert "israel/troops-in-philadelphi (requires philadelphi >= reduced; " in negsim_cli("explain", str(GAZA)).out
 
 
-def test_run_names_the_blocking_red_lines_with_their_rules_in_force(negsim: Negsim) -> None:
-    data = json.loads(negsim("run", str(GAZA), "--seed", "7", "--json").out)
+def test_run_names_the_blocking_red_lines_with_their_rules_in_force(negsim_cli: Negsim) -> None:
+    data = json.loads(negsim_cli("run", str(GAZA), "--seed", "7", "--json").out)
     assert data["blocking_rules"]["israel/troops-in-philadelphi"] == "requires philadelphi >= reduced"
-    shown = negsim("run", str(GAZA), "--seed", "7").out
+    shown = negsim_cli("run", str(GAZA), "--seed", "7").out
     assert "Blocking: israel/troops-in-philadelphi (requires philadelphi >= reduced)" in shown

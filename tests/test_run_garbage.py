@@ -19,10 +19,10 @@ import pytest
 from bundled import BUNDLED
 from test_engine_invariants import random_scenario
 
-import sim
-from sim.scenario.model import Scenario
-from sim.simulation.draws import draw_versions
-from sim.simulation.talks import run
+import negsim
+from negsim.scenario.model import Scenario
+from negsim.simulation.draws import draw_versions
+from negsim.simulation.talks import run
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def unreachable_after_run(scenario: Scenario, seed: int, *, draw: bool = False) 
 
 def test_runs_of_every_bundled_scenario_leave_nothing_for_the_collector(collector_off: None) -> None:
     for path in BUNDLED:
-        scenario = sim.load(path)
+        scenario = negsim.load(path)
         run(scenario, seed=0)  # a first run may import and compile what later runs share
         gc.collect(0)
         for seed in range(4):

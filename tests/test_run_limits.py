@@ -40,11 +40,11 @@ class Done:
     seconds: float
 
 
-def negsim(*argv: str | Path, limit: float = LIMIT_S, env: dict[str, str] | None = None) -> Done:
-    """Run ``python -m sim ARGS`` and fail the test if it takes longer than ``limit`` seconds."""
+def negsim_cli(*argv: str | Path, limit: float = LIMIT_S, env: dict[str, str] | None = None) -> Done:
+    """Run ``python -m negsim ARGS`` and fail the test if it takes longer than ``limit`` seconds."""
     began = time.monotonic()
     try:
-        done = subprocess.run([sys.executable, "-m", "sim", *map(str, argv)], capture_output=True, text=True,
+        done = subprocess.run([sys.executable, "-m", "negsim", *map(str, argv)], capture_output=True, text=True,
                               timeout=limit, env=env)
     except subprocess.TimeoutExpired:
         pytest.fail(f"negsim {' '.join(map(str, argv))} ran longer than {limit} s")
@@ -87,7 +87,7 @@ def test_a_long_chain_of_named_conditions_is_refused_at_the_first_too_deep(
     text = chain(length)
     path = tmp_path / "chain.yaml"
     path.write_text(text, encoding="utf-8")
-    done = negsim(command[0], path, *command[1:])
+    done = negsim_cli(command[0], path, *command[1:])
     assert done.code == 1, done.err
     if command[0] == "check":
         assert f"chain.yaml:{line_of(text, '  c64:')}:3: error: named condition 'c64' nests 65 levels deep" in done.out
@@ -101,7 +101,7 @@ def test_named_conditions_doubling_at_each_level_are_refused_where_they_grow_too
     assert len(text.encode()) < 8_000
     path = tmp_path / "dag.yaml"
     path.write_text(text, encoding="utf-8")
-    done = negsim(command[0], path, *command[1:])
+    done = negsim_cli(command[0], path, *command[1:])
     assert done.code == 1, done.err
     if command[0] == "check":
         assert f"dag.yaml:{line_of(text, '  d11:')}:3: error: named condition 'd11' has 10,236 parts" in done.out
@@ -113,7 +113,7 @@ def test_named_conditions_reused_within_the_limits_give_a_result_quickly(
         tmp_path: Path, command: tuple[str, ...]) -> None:
     path = tmp_path / "dag.yaml"
     path.write_text(doubling(11), encoding="utf-8")  # 5,116 parts written out, 31 distinct
-    done = negsim(command[0], path, *command[1:])
+    done = negsim_cli(command[0], path, *command[1:])
     assert done.code == 0, done.err
 
 
@@ -134,9 +134,9 @@ def environment(**variables: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def cli(negsim: Callable[..., CliRun]) -> Callable[..., CliRun]:
+def cli(negsim_cli: Callable[..., CliRun]) -> Callable[..., CliRun]:
     """``negsim`` in-process (conftest's fixture), for what cannot hang: usage errors."""
-    return negsim
+    return negsim_cli
 
 
 SPACE_COMMANDS = [("run", "--seed", "1"), ("explain",)]
@@ -150,7 +150,7 @@ def test_a_space_over_the_default_memory_budget_is_refused_before_allocating(
         tmp_path: Path, command: tuple[str, ...], values: int, packages: str) -> None:
     path = tmp_path / "wide.yaml"
     path.write_text(with_filler(1_000, values), encoding="utf-8")
-    done = negsim(command[0], path, *command[1:], env=environment(NEGSIM_MEMORY_BUDGET=""))
+    done = negsim_cli(command[0], path, *command[1:], env=environment(NEGSIM_MEMORY_BUDGET=""))
     assert done.code == 2, done.err
     assert re.search(rf"the outcome space has {packages} packages; .* needs about \d+\.\d GB of memory, "
                      r"more than the 4\.0 GB allowed; .* NEGSIM_MEMORY_BUDGET", done.err), done.err
@@ -158,20 +158,20 @@ def test_a_space_over_the_default_memory_budget_is_refused_before_allocating(
 
 @pytest.mark.parametrize("command", SPACE_COMMANDS, ids=lambda c: c[0])
 def test_the_memory_budget_is_decided_before_allocating_to_the_byte(tmp_path: Path, command: tuple[str, ...]) -> None:
-    import sim
-    from sim.constraints.space import OutcomeSpace, explain_bytes_per_package, run_bytes_per_package
+    import negsim
+    from negsim.constraints.space import OutcomeSpace, explain_bytes_per_package, run_bytes_per_package
 
     text = with_filler(100)
-    scenario = sim.loads(text)
+    scenario = negsim.loads(text)
     per_package = (run_bytes_per_package if command[0] == "run" else explain_bytes_per_package)(scenario)
     needed = OutcomeSpace.of(scenario).size * per_package
     path = tmp_path / "wide.yaml"
     path.write_text(text, encoding="utf-8")
-    over = negsim(command[0], path, *command[1:], env=environment(NEGSIM_MEMORY_BUDGET=str(needed - 1)))
+    over = negsim_cli(command[0], path, *command[1:], env=environment(NEGSIM_MEMORY_BUDGET=str(needed - 1)))
     assert over.code == 2, over.err
     assert f"the outcome space has 55,800 packages; {'a run' if command[0] == 'run' else 'the analysis of explain'} " \
         f"needs about {needed / 1e6:.1f} MB of memory, more than the {(needed - 1) / 1e6:.1f} MB allowed" in over.err
-    within = negsim(command[0], path, *command[1:], env=environment(NEGSIM_MEMORY_BUDGET=str(needed)))
+    within = negsim_cli(command[0], path, *command[1:], env=environment(NEGSIM_MEMORY_BUDGET=str(needed)))
     assert within.code == 0, within.err
 
 
@@ -179,7 +179,7 @@ def test_the_memory_budget_is_decided_before_allocating_to_the_byte(tmp_path: Pa
 def test_a_trillion_packages_are_still_refused(tmp_path: Path, command: tuple[str, ...]) -> None:
     path = tmp_path / "huge.yaml"
     path.write_text(with_filler(1_000, 1_000, 1_000, 2), encoding="utf-8")
-    done = negsim(command[0], path, *command[1:], env=environment(NEGSIM_MEMORY_BUDGET="1TB"))
+    done = negsim_cli(command[0], path, *command[1:], env=environment(NEGSIM_MEMORY_BUDGET="1TB"))
     assert done.code == 2, done.err
     assert "the outcome space has 1,116,000,000,000 packages" in done.err and "more than the 1.0 TB allowed" in done.err
 
@@ -191,7 +191,7 @@ def test_an_astronomical_space_is_refused_with_its_order_of_magnitude(tmp_path: 
     issue = "  - id: big-{0}\n    name: Big {0}\n    type: integer\n    min: 0\n    max: 10000\n"
     issues = "".join(issue.format(i) for i in range(90))
     path.write_text(BASE.replace("\nconditions:", "\n" + issues + "\nconditions:", 1), encoding="utf-8")
-    done = negsim(command[0], path, *command[1:])
+    done = negsim_cli(command[0], path, *command[1:])
     assert done.code == 2, done.err
     assert "the outcome space has about 10^362 packages" in done.err, done.err
     assert "needs about 10^" in done.err and "bytes of memory" in done.err
@@ -209,10 +209,10 @@ def test_a_memory_budget_that_is_not_an_amount_is_a_usage_error(
 
 GUARDED_RUN = """
 import sys, time
-import sim
-from sim.simulation.talks import RunTooLong, run
+import negsim
+from negsim.simulation.talks import RunTooLong, run
 
-scenario = sim.loads(sys.stdin.read())
+scenario = negsim.loads(sys.stdin.read())
 {change}
 began = time.monotonic()
 try:
@@ -258,7 +258,7 @@ def test_talks_whose_rounds_take_no_time_stop_with_a_clear_error(protocol: str) 
 def test_negsim_run_on_an_enormous_rate_ends_quickly(tmp_path: Path) -> None:
     path = tmp_path / "huge-rate.yaml"
     path.write_text(BASE.replace("rate_per_day: 0.02", "rate_per_day: 1e300"), encoding="utf-8")
-    done = negsim("run", path)
+    done = negsim_cli("run", path)
     # Exit 2 with the engine's bound; a format that caps rates refuses the file first (exit 1, at its line).
     assert (done.code == 2 and "the run took more than 60,000 simulated events" in done.err) or \
         (done.code == 1 and "rate_per_day" in done.out + done.err), done
@@ -290,7 +290,7 @@ def test_a_replication_over_the_time_limit_becomes_an_error_row_and_the_sweep_go
     path = tmp_path / "long.yaml"
     path.write_text(long_talks(), encoding="utf-8")
     out = tmp_path / "results"
-    done = negsim("sweep", path, "-n", "6", "--backend", "serial", "--time-limit", "0.001", "-o", out, "--quiet",
+    done = negsim_cli("sweep", path, "-n", "6", "--backend", "serial", "--time-limit", "0.001", "-o", out, "--quiet",
                   limit=2 * LIMIT_S)
     assert done.code in (0, 1), done.err
     rows = rows_of(out)
@@ -307,7 +307,7 @@ def test_the_time_limit_changes_nothing_in_runs_that_stay_under_it(tmp_path: Pat
     results = []
     for limit in ("60", "1e6"):
         out = tmp_path / f"results-{limit}"
-        done = negsim("sweep", path, "-n", "4", "--backend", "serial", "--time-limit", limit, "-o", out, "--quiet",
+        done = negsim_cli("sweep", path, "-n", "4", "--backend", "serial", "--time-limit", limit, "-o", out, "--quiet",
                       limit=2 * LIMIT_S)
         assert done.code == 0, done.err
         results.append((out / "replications.csv").read_bytes())
@@ -330,7 +330,7 @@ def test_a_sweep_over_the_memory_budget_gives_error_rows_with_the_figures(tmp_pa
     path = tmp_path / "wide.yaml"
     path.write_text(with_filler(100), encoding="utf-8")
     out = tmp_path / "results"
-    done = negsim("sweep", path, "-n", "2", "--backend", "serial", "-o", out, "--quiet",
+    done = negsim_cli("sweep", path, "-n", "2", "--backend", "serial", "-o", out, "--quiet",
                   env=environment(NEGSIM_MEMORY_BUDGET="1MB"))
     assert done.code != 3 and "Traceback" not in done.err, done.err
     rows = rows_of(out) if out.exists() else []
@@ -349,7 +349,7 @@ def test_a_timeline_of_thousands_of_entries_shows_its_ends_quickly(tmp_path: Pat
     path = tmp_path / "effects.yaml"
     path.write_text(text, encoding="utf-8")
     began = time.monotonic()
-    done = negsim("run", path, "--seed", "1")
+    done = negsim_cli("run", path, "--seed", "1")
     assert done.code == 0, done.err
     hidden = re.search(r"([\d,]+) entries not shown; run with --log", done.out)
     assert hidden and int(hidden.group(1).replace(",", "")) > 3_000, done.out[-2000:]

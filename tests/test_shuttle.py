@@ -10,9 +10,9 @@ from datetime import date
 
 import simpy
 
-from sim.agents.principal import Answer, Response
-from sim.simulation.shuttle import Shuttle
-from sim.simulation.timeline import EventLog
+from negsim.agents.principal import Answer, Response
+from negsim.simulation.shuttle import Shuttle
+from negsim.simulation.timeline import EventLog
 
 TEXT = 7
 BEFORE, AFTER = (0, 0, 0), (0, 1, 0)  # the table learns a red line in between

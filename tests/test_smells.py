@@ -7,8 +7,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import sim
-from sim.scenario.smells import best_utility
+import negsim
+from negsim.scenario.smells import best_utility
 from tests.conftest import CliRun
 
 SMELLY = """negsim: 1
@@ -38,10 +38,10 @@ parties:
 """
 
 
-def test_the_three_smells_are_warnings_at_their_values(tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
+def test_the_three_smells_are_warnings_at_their_values(tmp_path: Path, negsim_cli: Callable[..., CliRun]) -> None:
     path = tmp_path / "smelly.yaml"
     path.write_text(SMELLY, encoding="utf-8")
-    ran = negsim("check", str(path), "--json")
+    ran = negsim_cli("check", str(path), "--json")
     assert ran.code == 0, ran.err
     report = json.loads(ran.out)
     assert report["valid"] is True
@@ -58,6 +58,6 @@ def test_the_three_smells_are_warnings_at_their_values(tmp_path: Path, negsim: C
 
 
 def test_the_best_utility_takes_each_issues_best_value() -> None:
-    scenario = sim.loads(SMELLY)
+    scenario = negsim.loads(SMELLY)
     assert best_utility(scenario.party("seller"), scenario) == 3 / 4 * 0.8 + 1 / 4 * 1.0
     assert best_utility(scenario.party("buyer"), scenario) is None

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import sim
-from sim.errors import ScenarioError
+import negsim
+from negsim.errors import ScenarioError
 
 Run = Callable[..., object]  # the `negsim` fixture of conftest.py
 
@@ -69,7 +69,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_a_page_online_and_a_printed_work_need_no_file() -> None:
-    scenario = sim.loads(SCENARIO)
+    scenario = negsim.loads(SCENARIO)
     page, book = scenario.sources[1], scenario.sources[2]
     assert (page.file, page.url) == (None, "https://example.org/talks")
     assert book.citation == "Jane Doe, The Long Strike, Harbour Press, 2019, pp. 41-44"
@@ -79,7 +79,7 @@ def test_a_page_online_and_a_printed_work_need_no_file() -> None:
 def test_a_source_without_file_url_or_citation_is_an_error_at_its_entry() -> None:
     text = SCENARIO.replace("    url: https://example.org/talks\n", "")
     with pytest.raises(ScenarioError) as caught:
-        sim.loads(text, "wages.yaml")
+        negsim.loads(text, "wages.yaml")
     (finding,) = caught.value.diagnostics
     assert (finding.line, finding.col) == (9, 5)
     assert finding.message.startswith("source 'page' gives no 'file', 'url' or 'citation', so no reader can find "
@@ -87,9 +87,9 @@ def test_a_source_without_file_url_or_citation_is_an_error_at_its_entry() -> Non
                                       "title, publisher, year, pages) or 'file' for a local copy")
 
 
-def test_check_notes_the_quotes_it_cannot_check_and_where_to_check_them(folder: Path, negsim: Run) -> None:
+def test_check_notes_the_quotes_it_cannot_check_and_where_to_check_them(folder: Path, negsim_cli: Run) -> None:
     path = folder / "wages.yaml"
-    result = negsim("check", str(path), "--sources", str(folder / "sources"))
+    result = negsim_cli("check", str(path), "--sources", str(folder / "sources"))
     assert result.code == 0, result.out  # type: ignore[attr-defined]
     lines = result.out.splitlines()  # type: ignore[attr-defined]
     assert f"{path}:9:5: note: 2 quotes from source 'page' not checked locally (it names no 'file'); check them " \
@@ -100,27 +100,27 @@ def test_check_notes_the_quotes_it_cannot_check_and_where_to_check_them(folder: 
     assert "warning" not in result.out and "letter" not in result.out  # type: ignore[attr-defined]
 
 
-def test_notes_leave_the_file_valid_in_json(folder: Path, negsim: Run) -> None:
-    result = negsim("check", str(folder / "wages.yaml"), "--sources", str(folder / "sources"), "--json")
+def test_notes_leave_the_file_valid_in_json(folder: Path, negsim_cli: Run) -> None:
+    result = negsim_cli("check", str(folder / "wages.yaml"), "--sources", str(folder / "sources"), "--json")
     report = json.loads(result.out)  # type: ignore[attr-defined]
     assert report["valid"] is True
     assert [d["severity"] for d in report["files"][0]["diagnostics"]] == ["note", "note"]
 
 
-def test_quotes_of_a_local_file_are_still_checked_verbatim(folder: Path, negsim: Run) -> None:
+def test_quotes_of_a_local_file_are_still_checked_verbatim(folder: Path, negsim_cli: Run) -> None:
     path = folder / "wages.yaml"
     path.write_text(SCENARIO.replace("leaves our members poorer", "leaves our members worse off"), encoding="utf-8")
-    result = negsim("check", str(path), "--sources", str(folder / "sources"))
+    result = negsim_cli("check", str(path), "--sources", str(folder / "sources"))
     assert result.code == 1  # type: ignore[attr-defined]
     assert f"{path}:25:38: error: quote not found verbatim in 'letter.txt'" in result.out  # type: ignore[attr-defined]
 
 
-def test_evaluate_shows_where_to_find_a_document_without_a_file(folder: Path, negsim: Run) -> None:
+def test_evaluate_shows_where_to_find_a_document_without_a_file(folder: Path, negsim_cli: Run) -> None:
     path = str(folder / "wages.yaml")
-    shown = negsim("evaluate", path, "--terms", "raise=5").out  # type: ignore[attr-defined]
+    shown = negsim_cli("evaluate", path, "--terms", "raise=5").out  # type: ignore[attr-defined]
     assert "(Report on the talks, https://example.org/talks)" in shown
     assert "(The Long Strike, Jane Doe, The Long Strike," in shown
-    data = json.loads(negsim("evaluate", path, "--terms", "raise=5", "--json").out)  # type: ignore[attr-defined]
+    data = json.loads(negsim_cli("evaluate", path, "--terms", "raise=5", "--json").out)  # type: ignore[attr-defined]
     union, firm = (next(p for p in data["parties"] if p["party"] == name) for name in ("union", "firm"))
     assert firm["red_lines"][0]["source"] == {"doc": "page", "quote": "no more than four percent",
                                               "title": "Report on the talks", "url": "https://example.org/talks"}
@@ -129,6 +129,6 @@ def test_evaluate_shows_where_to_find_a_document_without_a_file(folder: Path, ne
 
 
 def test_explain_names_the_url_beside_the_quote() -> None:
-    narration = sim.explain(sim.loads(SCENARIO.replace("value: 3}", "value: 5}"))).narration
+    narration = negsim.explain(negsim.loads(SCENARIO.replace("value: 3}", "value: 5}"))).narration
     assert any('`firm/cap` (requires raise <= 4; "no more than four percent", https://example.org/talks)' in line
                for line in narration)

@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 
-import sim
-from sim.cli.main import main
-from sim.experiments.backends import executor_for
-from sim.experiments.compare import rate_difference
-from sim.experiments.replicate import Job, replicate, run_chunk
-from sim.experiments.summary import Summary, wilson
-from sim.experiments.sweep import SweepInterrupted, SweepSettings, sweep
-from sim.interrupts import deferred, forget_interrupt, raise_if_interrupted
-from sim.scenario.loader import load
+import negsim
+from negsim.cli.main import main
+from negsim.experiments.backends import executor_for
+from negsim.experiments.compare import rate_difference
+from negsim.experiments.replicate import Job, replicate, run_chunk
+from negsim.experiments.summary import Summary, wilson
+from negsim.experiments.sweep import SweepInterrupted, SweepSettings, sweep
+from negsim.interrupts import deferred, forget_interrupt, raise_if_interrupted
+from negsim.scenario.loader import load
 from tests.stopping import DUMPING, stop, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,7 +162,7 @@ def _kept_when_stopped(tmp_path: Path, err: str, asked: int = 200000) -> dict[st
 
 def test_an_interrupted_sweep_keeps_what_ran_and_no_half_written_file(tmp_path: Path) -> None:
     out = tmp_path / "big"
-    command = [sys.executable, "-m", "sim", "sweep", str(GAZA), "-n", "200000", "--jobs", "1", "-o", str(out)]
+    command = [sys.executable, "-m", "negsim", "sweep", str(GAZA), "-n", "200000", "--jobs", "1", "-o", str(out)]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=DUMPING)
     wait_for(lambda: (tmp_path / ".big.partial" / "replications.csv").exists(), 60)
     time.sleep(1.0)
@@ -173,7 +173,7 @@ def test_an_interrupted_sweep_keeps_what_ran_and_no_half_written_file(tmp_path: 
 
 def test_sigterm_also_keeps_what_ran(tmp_path: Path) -> None:
     out = tmp_path / "big"
-    command = [sys.executable, "-m", "sim", "sweep", str(GAZA), "-n", "200000", "--jobs", "2", "-o", str(out)]
+    command = [sys.executable, "-m", "negsim", "sweep", str(GAZA), "-n", "200000", "--jobs", "2", "-o", str(out)]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=DUMPING)
     wait_for(lambda: (tmp_path / ".big.partial").exists(), 60)
     time.sleep(1.5)
@@ -188,7 +188,7 @@ def test_an_interrupted_then_resumed_sweep_equals_an_uninterrupted_one(jobs: str
     stopped, whole = tmp_path / "stopped", tmp_path / "whole"
     stopped.mkdir()
     argv = ["sweep", str(GAZA), "-n", "1500", "--seed", "4", "--draw", "--trace", "--chunk-size", "40", "--quiet"]
-    command = [sys.executable, "-m", "sim", *argv, "--jobs", jobs, "-o", str(stopped / "big")]
+    command = [sys.executable, "-m", "negsim", *argv, "--jobs", jobs, "-o", str(stopped / "big")]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=DUMPING)
     wait_for(lambda: (stopped / ".big.partial" / "replications.csv").stat().st_size > 20_000
              if (stopped / ".big.partial" / "replications.csv").exists() else False, 60)
@@ -245,13 +245,13 @@ def test_compare_needs_two_files(capsys: pytest.CaptureFixture[str], tmp_path: P
 
 
 def test_python_api_replicates_from_text() -> None:
-    rows = sim.experiments.replicate.replicate(TEXT, 3, seed=2)
+    rows = negsim.experiments.replicate.replicate(TEXT, 3, seed=2)
     assert [r["replication"] for r in rows] == [0, 1, 2]
 
 
 @pytest.mark.skipif(os.name != "posix", reason="signals")
 def test_dask_without_the_extra_names_the_install(tmp_path: Path) -> None:
-    from sim.experiments.backends import DASK_HINT
+    from negsim.experiments.backends import DASK_HINT
 
     assert "pip install 'negsim[dask]'" in DASK_HINT
 
@@ -316,7 +316,7 @@ def test_resume_refuses_a_finished_sweep_and_options_that_would_change_its_resul
 
 
 def test_a_ctrl_c_while_a_chunk_is_written_is_noted_and_raised_after_it() -> None:
-    from sim.cli.main import _stop_on_signals
+    from negsim.cli.main import _stop_on_signals
 
     _stop_on_signals()
     try:

@@ -1,6 +1,6 @@
 """A scenario in which nothing is uncertain gives the same run whatever the seed, and says so.
 
-``sim.simulation.draws.uncertainties`` lists what a replication draws that can differ between
+``negsim.simulation.draws.uncertainties`` lists what a replication draws that can differ between
 runs; a sweep gives no interval when the list is empty and every outcome is the same. These
 tests check the claim behind that: random scenarios (both protocols, summits, events that
 switch, drop and add red lines) made certain give identical outcomes and event logs for every
@@ -20,11 +20,11 @@ import pytest
 import yaml
 from test_engine_invariants import random_scenario
 
-from sim.experiments.replicate import replication_rng
-from sim.scenario.loader import load
-from sim.scenario.model import Scenario
-from sim.simulation.draws import uncertainties
-from sim.simulation.talks import run
+from negsim.experiments.replicate import replication_rng
+from negsim.scenario.loader import load
+from negsim.scenario.model import Scenario
+from negsim.simulation.draws import uncertainties
+from negsim.simulation.talks import run
 from tests.conftest import CliRun
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,13 +84,13 @@ def test_the_gaza_scenario_names_what_it_leaves_to_chance() -> None:
 
 
 def test_a_sweep_of_a_scenario_with_nothing_uncertain_gives_no_interval(
-        tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
+        tmp_path: Path, negsim_cli: Callable[..., CliRun]) -> None:
     data = yaml.safe_load((ROOT / "tests" / "valid" / "base.yaml").read_text(encoding="utf-8"))
     certain = made_certain({**data, "events": data.get("events", []), "talks": data.get("talks", {})})
     path = tmp_path / "certain.yaml"
     path.write_text(yaml.safe_dump(certain, sort_keys=False), encoding="utf-8")
     out = tmp_path / "results"
-    ran = negsim("sweep", str(path), "-n", "20", "--backend", "serial", "-o", str(out))
+    ran = negsim_cli("sweep", str(path), "-n", "20", "--backend", "serial", "-o", str(out))
     assert ran.code == 0, ran.err
     shown = " ".join(ran.out.split())
     assert "100.0% (no interval)" in shown and "%)" not in shown, shown
@@ -101,9 +101,9 @@ def test_a_sweep_of_a_scenario_with_nothing_uncertain_gives_no_interval(
 
 
 def test_a_sweep_of_an_uncertain_scenario_counts_its_distinct_outcomes_and_gives_an_interval(
-        tmp_path: Path, negsim: Callable[..., CliRun]) -> None:
+        tmp_path: Path, negsim_cli: Callable[..., CliRun]) -> None:
     out = tmp_path / "results"
-    ran = negsim("sweep", str(ROOT / "tests" / "valid" / "base.yaml"), "-n", "20", "--backend", "serial",
+    ran = negsim_cli("sweep", str(ROOT / "tests" / "valid" / "base.yaml"), "-n", "20", "--backend", "serial",
                  "-o", str(out))
     assert ran.code == 0, ran.err
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import sim
-from sim.cli.main import main
+import negsim
+from negsim.cli.main import main
 
 BASE = (Path(__file__).parent / "valid" / "base.yaml").read_text(encoding="utf-8")
 EVENTS = "events:\n"
@@ -34,7 +34,7 @@ def test_an_effect_nothing_reads_is_a_warning(effect: str, why: str, tmp_path: P
     assert main(["check", str(path)]) == 0
     out = capsys.readouterr().out
     assert "warning: no decision in a run reads this effect" in out and why in out, out
-    assert sim.load(path).id == "port-strike-2024"  # a warning leaves the file valid
+    assert negsim.load(path).id == "port-strike-2024"  # a warning leaves the file valid
 
 
 @pytest.mark.parametrize("effect", [

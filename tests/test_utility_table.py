@@ -7,10 +7,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-import sim.constraints.compile
-from sim.constraints.check import CompiledConstraints
-from sim.constraints.compile import Compiler
-from sim.scenario.model import Scenario
+import negsim.constraints.compile
+from negsim.constraints.check import CompiledConstraints
+from negsim.constraints.compile import Compiler
+from negsim.scenario.model import Scenario
 
 
 def scenario(rng: np.random.Generator) -> Scenario:
@@ -41,7 +41,7 @@ def scenario(rng: np.random.Generator) -> Scenario:
 def test_the_utility_table_holds_each_partys_own_sums(summed_from_columns: bool,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     if not summed_from_columns:  # the way of large spaces: broadcast sums
-        monkeypatch.setattr(sim.constraints.compile, "_TAKEN_SPACE", 0)
+        monkeypatch.setattr(negsim.constraints.compile, "_TAKEN_SPACE", 0)
     rng = np.random.default_rng(11)
     for _ in range(20):
         data = scenario(rng)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import sim
-from sim.experiments.variants import baseline_names, red_line_changes
-from sim.scenario.model import Scenario
+import negsim
+from negsim.experiments.variants import baseline_names, red_line_changes
+from negsim.scenario.model import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
@@ -45,7 +45,7 @@ def _swapped(tmp_path: Path, *, confidence: str = "0.5") -> Path:
 
 
 def test_the_gaza_counterfactual_states_what_the_baseline_calls_monitoring_suffices() -> None:
-    base, variant = sim.load(GAZA), sim.load(MONITORING)
+    base, variant = negsim.load(GAZA), negsim.load(MONITORING)
     assert red_line_changes(base, variant) == [
         "israel/troops-in-philadelphi: gaza-2024-08-israel-accepts-monitoring states what gaza-2024-08 calls its "
         "version 'monitoring-suffices' (confidence 1; gaza-2024-08 states its own with 0.8)"]
@@ -57,7 +57,7 @@ def test_the_gaza_counterfactual_states_what_the_baseline_calls_monitoring_suffi
 
 
 def test_versions_spelt_and_named_otherwise_are_matched_by_what_they_allow(tmp_path: Path) -> None:
-    base, swapped = sim.load(DECIDES), sim.load(_swapped(tmp_path))
+    base, swapped = negsim.load(DECIDES), negsim.load(_swapped(tmp_path))
     assert baseline_names(base, swapped) == {("seller/floor", "stated"): "soft-floor",
                                              ("seller/floor", "hard"): "stated"}
     # The same two requirements with the same chances, but the other one stated: runs as stated differ.
@@ -67,23 +67,23 @@ def test_versions_spelt_and_named_otherwise_are_matched_by_what_they_allow(tmp_p
 
 
 def test_a_red_line_stated_alike_with_other_chances_is_a_change(tmp_path: Path) -> None:
-    base = sim.load(DECIDES)
+    base = negsim.load(DECIDES)
     surer = tmp_path / "surer.yaml"
     surer.write_text(DECIDES.read_text(encoding="utf-8").replace("confidence: 0.5", "confidence: 0.9")
                      .replace("id: one-line-decides", "id: surer", 1), encoding="utf-8")
-    assert red_line_changes(base, sim.load(surer)) == [
+    assert red_line_changes(base, negsim.load(surer)) == [
         "seller/floor: surer states the same requirement as one-line-decides, with other alternatives or "
         "confidence (0.9 against 0.5)"]
 
 
 def test_scenarios_with_other_issues_are_not_matched() -> None:
-    other: Scenario = sim.load(ROOT / "tests" / "valid" / "base.yaml")
-    assert red_line_changes(sim.load(DECIDES), other) == [] and baseline_names(sim.load(DECIDES), other) == {}
+    other: Scenario = negsim.load(ROOT / "tests" / "valid" / "base.yaml")
+    assert red_line_changes(negsim.load(DECIDES), other) == [] and baseline_names(negsim.load(DECIDES), other) == {}
 
 
 @pytest.mark.parametrize("draw", [False, True])
 def test_compare_names_a_variants_versions_in_the_baselines_words(tmp_path: Path, draw: bool) -> None:
-    from sim.cli.main import main
+    from negsim.cli.main import main
 
     output = tmp_path / "cmp"
     args = ["compare", str(DECIDES), str(_swapped(tmp_path)), "-n", "200", "--backend", "serial", "--quiet",

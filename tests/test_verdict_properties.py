@@ -4,7 +4,7 @@ A hypothesis strategy builds small valid scenarios as plain data (issues of ever
 named conditions, red lines over random condition trees, preferences with reservation
 values) and batches of packages, complete and partial. The reference below evaluates
 the *raw* condition data recursively on a dict of values, enumerating every completion
-of the open issues a red line reads; it shares nothing with ``sim.constraints.compile``.
+of the open issues a red line reads; it shares nothing with ``negsim.constraints.compile``.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import sim
-import sim.constraints.check
-from sim.constraints.check import CompiledConstraints
-from sim.scenario.loader import check_document
-from sim.scenario.model import Scenario
-from sim.scenario.yamlio import Document, SourceMap
+import negsim
+import negsim.constraints.check
+from negsim.constraints.check import CompiledConstraints
+from negsim.scenario.loader import check_document
+from negsim.scenario.model import Scenario
+from negsim.scenario.yamlio import Document, SourceMap
 
 Raw = dict[str, Any]
 Value = bool | int | str
@@ -362,7 +362,7 @@ def test_large_batches_equal_reference(raw: Raw, seed: int, blocks: tuple[int, i
     if sizes.prod() <= 400:
         parts.append(np.indices(tuple(sizes.tolist())).reshape(len(sizes), -1).T.astype(np.int16))
     rows = np.concatenate(parts)
-    check = sim.constraints.check
+    check = negsim.constraints.check
     settle_rows, check_rows = blocks or (check._BLOCK_ROWS, check._CHECK_ROWS)
     with patch.object(check, "_BLOCK_ROWS", settle_rows), patch.object(check, "_CHECK_ROWS", check_rows):
         assert_matches(raw, rows[rng.permutation(len(rows))])
@@ -373,7 +373,7 @@ def test_large_batches_equal_reference(raw: Raw, seed: int, blocks: tuple[int, i
 def test_completion_limit_only_leaves_verdicts_open(case: tuple[Raw, list[tuple[int, ...]]], limit: int) -> None:
     """Past the completion limit a red line stays open, but a settled verdict is still right."""
     raw, rows = case
-    with patch.object(sim.constraints.check, "_COMPLETIONS_LIMIT", limit):
+    with patch.object(negsim.constraints.check, "_COMPLETIONS_LIMIT", limit):
         assert_matches(raw, np.array(rows, dtype=np.int16).reshape(len(rows), -1), exact=False)
 
 
@@ -388,7 +388,7 @@ def test_evaluate_stances_follow_the_rule(case: tuple[Raw, list[tuple[int, ...]]
     words = {HOLDS: "holds", BREAKS: "breaks", OPEN_VERDICT: "open"}
     for row in rows:
         terms = ref.terms(row)
-        evaluation = sim.evaluate(scenario, {k: v for k, v in terms.items() if v is not None}, constraints)
+        evaluation = negsim.evaluate(scenario, {k: v for k, v in terms.items() if v is not None}, constraints)
         assert evaluation.terms == terms
         shown = [p for p in raw["parties"]
                  if p["red_lines"] or p.get("preferences") or p["role"] == "principal"]

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from sim.scenario import yamlio
+from negsim.scenario import yamlio
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,11 +18,11 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.shared import Lru, Shared, SharedPart, kept
-from sim.agents.world import World
-from sim.analysis.bargaining import nash_point
-from sim.constraints.arrays import Floats
-from sim.constraints.walk_away import meeting
+from ..analysis.bargaining import nash_point
+from ..constraints.arrays import Floats
+from ..constraints.walk_away import meeting
+from .shared import Lru, Shared, SharedPart, kept
+from .world import World
 
 Expected = dict[str, float]
 """Each principal's utility at the package it expects the talks to settle on."""

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.agents.expectation import Expectations, Expected
-from sim.agents.world import World
-from sim.constraints.arrays import Bools
-from sim.scenario.redlines import STATED
+from ..constraints.arrays import Bools
+from ..scenario.redlines import STATED
+from .expectation import Expectations, Expected
+from .world import World
 
 
 class RedLineKnowledge:

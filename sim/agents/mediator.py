@@ -20,14 +20,14 @@ from itertools import combinations
 
 import numpy as np
 
-from sim.agents.expectation import powers, settlement_package
-from sim.agents.principal import Response
-from sim.agents.shared import Lru, Same, Shared, SharedPart, kept
-from sim.agents.world import World
-from sim.analysis.clashes import enumerate_sets
-from sim.analysis.dealspace import relaxation_cost
-from sim.constraints.arrays import Bools, Floats
-from sim.scenario.redlines import STATED, RedLine
+from ..analysis.clashes import enumerate_sets
+from ..analysis.dealspace import relaxation_cost
+from ..constraints.arrays import Bools, Floats
+from ..scenario.redlines import STATED, RedLine
+from .expectation import powers, settlement_package
+from .principal import Response
+from .shared import Lru, Same, Shared, SharedPart, kept
+from .world import World
 
 Knowledge = tuple[tuple[str, str | None, float], ...]
 """What the mediator assumes of each red line it knows (ref, version), with its price."""

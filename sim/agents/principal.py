@@ -11,15 +11,15 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.concession import DEFAULT_EXPONENTS, fall, tit_for_tat
-from sim.agents.expectation import settlement, within_walk_aways
-from sim.agents.knowledge import RedLineKnowledge
-from sim.agents.shared import Lru, RankingKey, Shared, SharedPart, kept
-from sim.agents.world import World
-from sim.constraints.arrays import Bools, Floats
-from sim.constraints.check import WALK_AWAY_ID
-from sim.constraints.walk_away import falling_short, first_meeting_each, first_reaching, lowest_meeting, meets, short_of
-from sim.scenario.model import Party
+from ..constraints.arrays import Bools, Floats
+from ..constraints.check import WALK_AWAY_ID
+from ..constraints.walk_away import falling_short, first_meeting_each, first_reaching, lowest_meeting, meets, short_of
+from ..scenario.model import Party
+from .concession import DEFAULT_EXPONENTS, fall, tit_for_tat
+from .expectation import settlement, within_walk_aways
+from .knowledge import RedLineKnowledge
+from .shared import Lru, RankingKey, Shared, SharedPart, kept
+from .world import World
 
 AnswerCodes = npt.NDArray[np.int8]
 """Answers as codes (:class:`Answer` values), a row per principal, a column per offer."""

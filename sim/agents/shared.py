@@ -21,13 +21,13 @@ from typing import Any, Generic, NamedTuple, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from sim.constraints.arrays import Bools, Codes, Floats
-from sim.constraints.check import CompiledConstraints
-from sim.constraints.compile import Compiler
-from sim.constraints.space import OutcomeSpace, run_bytes_per_package
-from sim.constraints.verdict import Verdict
-from sim.scenario.model import Party, Scenario
-from sim.scenario.redlines import RedLine
+from ..constraints.arrays import Bools, Codes, Floats
+from ..constraints.check import CompiledConstraints
+from ..constraints.compile import Compiler
+from ..constraints.space import OutcomeSpace, run_bytes_per_package
+from ..constraints.verdict import Verdict
+from ..scenario.model import Party, Scenario
+from ..scenario.redlines import RedLine
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")

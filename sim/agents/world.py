@@ -15,11 +15,10 @@ from typing import assert_never
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.shared import RedLinesInForce, Same, ZopaKey, kept, shared_by_runs
-from sim.constraints.arrays import Bools, Codes, Floats
-from sim.constraints.walk_away import first_meeting, meeting
-from sim.scenario.base import Scalar
-from sim.scenario.events import (
+from ..constraints.arrays import Bools, Codes, Floats
+from ..constraints.walk_away import first_meeting, meeting
+from ..scenario.base import Scalar
+from ..scenario.events import (
     AddRedLine,
     Attendance,
     ChangeCostOfDelay,
@@ -31,8 +30,9 @@ from sim.scenario.events import (
     MoveReservation,
     SwitchVersion,
 )
-from sim.scenario.model import Scenario
-from sim.scenario.redlines import STATED, RedLine
+from ..scenario.model import Scenario
+from ..scenario.redlines import STATED, RedLine
+from .shared import RedLinesInForce, Same, ZopaKey, kept, shared_by_runs
 
 Effect = SwitchVersion | DropRedLine | AddRedLine | MoveReservation | ChangeSalience | ChangeUrgency \
     | ChangeCostOfDelay | ChangeTrust | ChangeLean | Attendance

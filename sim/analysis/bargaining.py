@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from sim.constraints.arrays import Bools, Floats, Indices
+from ..constraints.arrays import Bools, Floats, Indices
 
 
 def pareto_front(utilities: Floats) -> Indices:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.constraints.arrays import Bools, Floats
+from ..constraints.arrays import Bools, Floats
 
 _BLOCK = 4096
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.constraints.arrays import Bools, Codes, Floats
-from sim.constraints.check import WALK_AWAY_ID, CompiledConstraints
-from sim.constraints.compile import CompiledRedLine
-from sim.constraints.space import explain_bytes_per_package
-from sim.constraints.verdict import Verdict
-from sim.scenario.model import Party, Scenario
+from ..constraints.arrays import Bools, Codes, Floats
+from ..constraints.check import WALK_AWAY_ID, CompiledConstraints
+from ..constraints.compile import CompiledRedLine
+from ..constraints.space import explain_bytes_per_package
+from ..constraints.verdict import Verdict
+from ..scenario.model import Party, Scenario
 
 
 @dataclass(frozen=True)

@@ -13,18 +13,18 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.bargaining import kalai_smorodinsky, max_welfare, nash_point, pareto_front
-from sim.analysis.clashes import enumerate_sets
-from sim.analysis.dealspace import DealSpace
-from sim.analysis.explanation import Concession, Explanation, Judgement, Point, ReferencePoints, Zopa
-from sim.analysis.narrate import narrate
-from sim.constraints.arrays import Bools, Codes, Floats
-from sim.constraints.evaluation import ProposalLike, resolve_terms, source_of
-from sim.constraints.space import LEFT_OPEN
-from sim.constraints.walk_away import lowest_meeting, meeting, meets
-from sim.scenario.base import Scalar
-from sim.scenario.model import Scenario
-from sim.scenario.words import red_line_rule
+from ..constraints.arrays import Bools, Codes, Floats
+from ..constraints.evaluation import ProposalLike, resolve_terms, source_of
+from ..constraints.space import LEFT_OPEN
+from ..constraints.walk_away import lowest_meeting, meeting, meets
+from ..scenario.base import Scalar
+from ..scenario.model import Scenario
+from ..scenario.words import red_line_rule
+from .bargaining import kalai_smorodinsky, max_welfare, nash_point, pareto_front
+from .clashes import enumerate_sets
+from .dealspace import DealSpace
+from .explanation import Concession, Explanation, Judgement, Point, ReferencePoints, Zopa
+from .narrate import narrate
 
 EXAMPLES = 5
 """ZOPA packages listed by default, spread evenly over it (``examples`` asks for more, or for all)."""

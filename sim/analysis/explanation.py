@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.files.markup import heading, html_list, html_table
-from sim.scenario.base import Scalar
+from ..files.markup import heading, html_list, html_table
+from ..scenario.base import Scalar
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sim.analysis.dealspace import DealSpace
-from sim.analysis.explanation import Concession, Explanation, Judgement, Point, ReferencePoints
-from sim.scenario.base import SourceRef
-from sim.scenario.hints import counted, quoted
-from sim.scenario.words import red_line_rule, terms_text
+from ..scenario.base import SourceRef
+from ..scenario.hints import counted, quoted
+from ..scenario.words import red_line_rule, terms_text
+from .dealspace import DealSpace
+from .explanation import Concession, Explanation, Judgement, Point, ReferencePoints
 
 
 def narrate(space: DealSpace, result: Explanation) -> list[str]:

@@ -9,14 +9,14 @@ from typing import Any
 
 from rich.console import Console
 
-from sim.cli.common import EXIT_FINDINGS, EXIT_OK, dump, new_console
-from sim.errors import Diagnostic, UsageError
-from sim.files.inputs import require_scenario_file, scenario_files
-from sim.report.terminal import plain, render_diagnostics
-from sim.scenario.hints import counted
-from sim.scenario.loader import inspect
-from sim.scenario.model import Scenario
-from sim.scenario.sources import check_quotes
+from ..errors import Diagnostic, UsageError
+from ..files.inputs import require_scenario_file, scenario_files
+from ..report.terminal import plain, render_diagnostics
+from ..scenario.hints import counted
+from ..scenario.loader import inspect
+from ..scenario.model import Scenario
+from ..scenario.sources import check_quotes
+from .common import EXIT_FINDINGS, EXIT_OK, dump, new_console
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -69,7 +69,7 @@ def _file_report(path: Path, scenario: Scenario | None, findings: list[Diagnosti
 
 def run_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of scenario files."""
-    from sim.scenario.schema import json_schema_text
+    from ..scenario.schema import json_schema_text
 
     sys.stdout.write(json_schema_text())
     return EXIT_OK

@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from sim.cli.exits import ARGV, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, INTERRUPTED
-from sim.errors import NegsimError
-from sim.files.inputs import require_scenario_file
-from sim.report.terminal import json_text, render_diagnostics
-from sim.scenario.hints import counted
-from sim.scenario.loader import inspect
-from sim.version import __version__
+from ..errors import NegsimError
+from ..files.inputs import require_scenario_file
+from ..report.terminal import json_text, render_diagnostics
+from ..scenario.hints import counted
+from ..scenario.loader import inspect
+from ..version import __version__
+from .exits import ARGV, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, INTERRUPTED
 
 if TYPE_CHECKING:
-    from sim.scenario.model import Scenario
+    from ..scenario.model import Scenario
 
 __all__ = ["ARGV", "EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "INTERRUPTED", "InvalidScenario",
            "dump", "load_for_command", "new_console", "notice", "provenance", "say"]

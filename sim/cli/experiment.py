@@ -9,16 +9,16 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sim.cli.common import ARGV, EXIT_FINDINGS, EXIT_OK, dump, load_for_command, new_console, notice, say
-from sim.cli.sweep import comparison_table, identical_runs_notes, progress_bar, summary_table
-from sim.errors import UsageError
-from sim.experiments.compare import differences_in_kind
-from sim.experiments.comparison import Compared, resume_comparison, run_comparison
-from sim.experiments.defaults import DEFAULT_REPLICATIONS, DEFAULT_TIME_LIMIT
-from sim.experiments.sweep import SweepSettings, resumable, sweep
-from sim.report.terminal import plain
-from sim.scenario.hints import counted
-from sim.scenario.loader import loads
+from ..errors import UsageError
+from ..experiments.compare import differences_in_kind
+from ..experiments.comparison import Compared, resume_comparison, run_comparison
+from ..experiments.defaults import DEFAULT_REPLICATIONS, DEFAULT_TIME_LIMIT
+from ..experiments.sweep import SweepSettings, resumable, sweep
+from ..report.terminal import plain
+from ..scenario.hints import counted
+from ..scenario.loader import loads
+from .common import ARGV, EXIT_FINDINGS, EXIT_OK, dump, load_for_command, new_console, notice, say
+from .sweep import comparison_table, identical_runs_notes, progress_bar, summary_table
 
 AT_LEAST_ONE = "-n, --jobs and --chunk-size must be at least 1"
 
@@ -89,7 +89,7 @@ def _refuse_with_resume(args: argparse.Namespace, what: str, record: str, *, fil
 def _swept(args: argparse.Namespace, result: dict[str, Any], output: Path) -> int:
     """Show a finished sweep (its table, or JSON; the report if asked) and return the exit code."""
     if args.report:
-        from sim.report.html import write_report
+        from ..report.html import write_report
 
         write_report([output], output / "report.html")
     if args.json:
@@ -162,7 +162,7 @@ def run_compare(args: argparse.Namespace) -> int:
 def _compared(args: argparse.Namespace, compared: Compared, output: Path) -> int:
     """Show a finished comparison (its tables, or JSON; the report if asked) and return the exit code."""
     if args.report:
-        from sim.report.html import write_report
+        from ..report.html import write_report
 
         write_report([output], output / "report.html")
     if args.json:

@@ -7,9 +7,9 @@ import math
 import sys
 from pathlib import Path
 
-from sim.files.inputs import require_regular_file
-from sim.files.outputs import check_output, is_stdout, write_output
-from sim.importers.genius_reading import GENIUS_READING
+from ..files.inputs import require_regular_file
+from ..files.outputs import check_output, is_stdout, write_output
+from ..importers.genius_reading import GENIUS_READING
 
 
 def add_import_genius_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,7 +49,7 @@ def run_import_genius(args: argparse.Namespace) -> int:
         require_regular_file(Path(path), "Genius")
     output = Path(args.output)
     check_output(output, [Path(args.domain), *map(Path, args.profiles)], replace=args.force)
-    from sim.importers.genius.convert import convert  # loaded only when a domain is imported
+    from ..importers.genius.convert import convert  # loaded only when a domain is imported
 
     result = convert(Path(args.domain), [Path(p) for p in args.profiles], scenario_id=args.id)
     for warning in result.warnings:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from sim.analysis.explain import explain
-from sim.cli.common import EXIT_FINDINGS, EXIT_OK, dump, load_for_command, new_console, provenance
-from sim.cli.terms import parse_terms
-from sim.constraints.evaluation import Amended, ProposalLike, evaluate, resolve_terms
-from sim.report.terminal import render_evaluation, render_explanation
-from sim.scenario.model import Scenario
+from ..analysis.explain import explain
+from ..constraints.evaluation import Amended, ProposalLike, evaluate, resolve_terms
+from ..report.terminal import render_evaluation, render_explanation
+from ..scenario.model import Scenario
+from .common import EXIT_FINDINGS, EXIT_OK, dump, load_for_command, new_console, provenance
+from .terms import parse_terms
 
 
 def _package(args: argparse.Namespace, scenario: Scenario) -> ProposalLike | None:

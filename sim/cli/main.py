@@ -20,19 +20,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.cli.exits import ARGV, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, INTERRUPTED
-from sim.cli.genius import add_import_genius_command
-from sim.cli.options import add_package_options, add_red_line_options, add_run_options, date_arg, positive, seed
-from sim.cli.report import add_report_command
-from sim.errors import OUT_OF_MEMORY, WORKER_DIED, NegsimError, UsageError, os_problem
-from sim.interrupts import KeptInterrupted, deferring, forget_interrupt, note_interrupt
-from sim.version import __version__
+from ..errors import OUT_OF_MEMORY, WORKER_DIED, NegsimError, UsageError, os_problem
+from ..interrupts import KeptInterrupted, deferring, forget_interrupt, note_interrupt
+from ..version import __version__
+from .exits import ARGV, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, INTERRUPTED
+from .genius import add_import_genius_command
+from .options import add_package_options, add_red_line_options, add_run_options, date_arg, positive, seed
+from .report import add_report_command
 
-HANDLERS = {"check": "sim.cli.check:run_check", "schema": "sim.cli.check:run_schema",
-            "evaluate": "sim.cli.judge:run_evaluate", "explain": "sim.cli.judge:run_explain",
-            "run": "sim.cli.simulate:run_talks", "sweep": "sim.cli.experiment:run_sweep",
-            "compare": "sim.cli.experiment:run_compare", "import-genius": "sim.cli.genius:run_import_genius",
-            "report": "sim.cli.report:run_report", "plot": "sim.cli.plot:run_plot"}
+HANDLERS = {"check": ".check:run_check", "schema": ".check:run_schema",
+            "evaluate": ".judge:run_evaluate", "explain": ".judge:run_explain",
+            "run": ".simulate:run_talks", "sweep": ".experiment:run_sweep",
+            "compare": ".experiment:run_compare", "import-genius": ".genius:run_import_genius",
+            "report": ".report:run_report", "plot": ".plot:run_plot"}
 """Each command's handler, as ``module:function``, imported when the command runs."""
 
 
@@ -43,15 +43,15 @@ def load_every_command() -> None:
     privileges, say), which could not load them later, when a command runs.
     """
     for handler in HANDLERS.values():
-        importlib.import_module(handler.partition(":")[0])
-    importlib.import_module("sim.report.terminal")
+        importlib.import_module(handler.partition(":")[0], __package__)
+    importlib.import_module("..report.terminal", __package__)
     importlib.import_module("locale")
     _parser()
 
 
 def _handler(command: str) -> Callable[[argparse.Namespace], int]:
     module, _, function = HANDLERS[command].partition(":")
-    handler: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), function)
+    handler: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module, __package__), function)
     return handler
 
 
@@ -231,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _failed(exc: BaseException) -> int:
     """Say why a command stopped, and the exit code for it: the user's mistake, a finding, or a bug in negsim."""
-    from sim.report.terminal import shown_error  # loaded only when there is something to say
+    from ..report.terminal import shown_error  # loaded only when there is something to say
 
     match exc:
         case UsageError():

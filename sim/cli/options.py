@@ -6,14 +6,14 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from sim.experiments.defaults import DEFAULT_REPLICATIONS, DEFAULT_TIME_LIMIT
+from ..experiments.defaults import DEFAULT_REPLICATIONS, DEFAULT_TIME_LIMIT
 
 MAX_SEED = 2**63 - 1  # seeds go into replications.csv, whose Parquet copy stores them as 64-bit integers
 
 
 def scheduler_address(text: str) -> str:
     """An argparse type: a Dask scheduler's address (checked by the backends, loaded only when one is given)."""
-    from sim.experiments.backends import scheduler_address as checked
+    from ..experiments.backends import scheduler_address as checked
 
     return checked(text)
 

@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.cli.common import EXIT_OK, load_for_command
-from sim.cli.simulate import check_draw_options, played
-from sim.errors import UsageError
-from sim.files.outputs import check_output, is_stdout, write_atomically, write_stdout
+from ..errors import UsageError
+from ..files.outputs import check_output, is_stdout, write_atomically, write_stdout
+from .common import EXIT_OK, load_for_command
+from .simulate import check_draw_options, played
 
 FORMATS = (".svg", ".png")
 
@@ -29,8 +29,8 @@ def run_plot(args: argparse.Namespace) -> int:
     check_output(output, [args.file], replace=args.force)
     check_draw_options(args)
     scenario = load_for_command(args.file)
-    from sim.analysis.dealspace import DealSpace  # the analysis and matplotlib load only for a picture
-    from sim.report.utility_plots import dance_figure, utility_space, utility_space_figure
+    from ..analysis.dealspace import DealSpace  # the analysis and matplotlib load only for a picture
+    from ..report.utility_plots import dance_figure, utility_space, utility_space_figure
 
     space = DealSpace.of(scenario)
     drawn = args.picture == "dance" or args.seed is not None or args.replication is not None
@@ -49,7 +49,7 @@ def run_plot(args: argparse.Namespace) -> int:
 
 def _svg(figure: Any) -> str:
     """The figure as an SVG document."""
-    from sim.report.plots import to_svg
+    from ..report.plots import to_svg
 
     return '<?xml version="1.0" encoding="utf-8"?>\n' + to_svg(figure, "negsim") + "\n"
 

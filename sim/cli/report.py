@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.files.outputs import is_stdout
+from ..files.outputs import is_stdout
 
 
 def add_report_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,7 +22,7 @@ def add_report_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 def run_report(args: argparse.Namespace) -> int:
     """Handle ``negsim report``: write the page, say where."""
-    from sim.report.html import write_report  # matplotlib and the analysis load only for a report
+    from ..report.html import write_report  # matplotlib and the analysis load only for a report
 
     write_report(list(args.folders), args.output, replace=args.force)
     where = "standard output" if is_stdout(args.output) else args.output

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from datetime import date, timedelta
 
-from sim.cli.common import EXIT_FINDINGS, EXIT_OK, dump, load_for_command, new_console, provenance, say
-from sim.errors import UsageError
-from sim.experiments.replicate import red_lines_played, replication_run
-from sim.files.outputs import check_output, is_stdout, write_output
-from sim.report.terminal import render_outcome, render_red_lines, render_timeline
-from sim.scenario.model import Scenario
-from sim.simulation.talks import run
-from sim.simulation.timeline import EventLog, Outcome
+from ..errors import UsageError
+from ..experiments.replicate import red_lines_played, replication_run
+from ..files.outputs import check_output, is_stdout, write_output
+from ..report.terminal import render_outcome, render_red_lines, render_timeline
+from ..scenario.model import Scenario
+from ..simulation.talks import run
+from ..simulation.timeline import EventLog, Outcome
+from .common import EXIT_FINDINGS, EXIT_OK, dump, load_for_command, new_console, provenance, say
 
 
 def run_talks(args: argparse.Namespace) -> int:

@@ -12,10 +12,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from sim.experiments.compare import FALLS_DUE_MEANS, change_notes, weighs_a_shock
-from sim.experiments.sweep import Progress as Advance
-from sim.report.terminal import plain
-from sim.scenario.hints import counted
+from ..experiments.compare import FALLS_DUE_MEANS, change_notes, weighs_a_shock
+from ..experiments.sweep import Progress as Advance
+from ..report.terminal import plain
+from ..scenario.hints import counted
 
 
 @contextmanager

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sim.errors import UsageError
-from sim.scenario.base import Scalar
-from sim.scenario.hints import did_you_mean
-from sim.scenario.model import Scenario
+from ..errors import UsageError
+from ..scenario.base import Scalar
+from ..scenario.hints import did_you_mean
+from ..scenario.model import Scenario
 
 
 def parse_terms(text: str, scenario: Scenario) -> dict[str, Scalar]:

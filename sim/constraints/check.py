@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.constraints.arrays import Bools, Codes, Columns, Floats, Verdicts
-from sim.constraints.compile import CompiledPreferences, CompiledRedLine, Compiler, Test
-from sim.constraints.space import LEFT_OPEN, OutcomeSpace
-from sim.constraints.verdict import Verdict
-from sim.constraints.walk_away import meeting
-from sim.scenario.model import Scenario
+from ..scenario.model import Scenario
+from .arrays import Bools, Codes, Columns, Floats, Verdicts
+from .compile import CompiledPreferences, CompiledRedLine, Compiler, Test
+from .space import LEFT_OPEN, OutcomeSpace
+from .verdict import Verdict
+from .walk_away import meeting
 
 WALK_AWAY_ID = "reservation-value"
 _COMPLETIONS_LIMIT = 4096

@@ -19,14 +19,14 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-from sim.constraints.arrays import Columns, Floats, Indices, Verdicts
-from sim.constraints.space import OutcomeSpace
-from sim.constraints.verdict import Verdict
-from sim.errors import UsageError
-from sim.scenario.base import Scalar
-from sim.scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
-from sim.scenario.model import Issue, Party, Preferences, Scenario
-from sim.scenario.redlines import STATED, RedLine
+from ..errors import UsageError
+from ..scenario.base import Scalar
+from ..scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
+from ..scenario.model import Issue, Party, Preferences, Scenario
+from ..scenario.redlines import STATED, RedLine
+from .arrays import Columns, Floats, Indices, Verdicts
+from .space import OutcomeSpace
+from .verdict import Verdict
 
 
 class Test(Protocol):

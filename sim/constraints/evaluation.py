@@ -6,16 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from sim.constraints.check import WALK_AWAY_ID, Check, CompiledConstraints
-from sim.constraints.compile import CompiledRedLine
-from sim.constraints.verdict import Verdict, VerdictWord
-from sim.errors import UsageError
-from sim.files.markup import frame, heading, html_table
-from sim.scenario.base import Scalar, SourceRef
-from sim.scenario.hints import did_you_mean
-from sim.scenario.model import Proposal, Scenario
-from sim.scenario.redlines import RedLine
-from sim.scenario.words import red_line_rule
+from ..errors import UsageError
+from ..files.markup import frame, heading, html_table
+from ..scenario.base import Scalar, SourceRef
+from ..scenario.hints import did_you_mean
+from ..scenario.model import Proposal, Scenario
+from ..scenario.redlines import RedLine
+from ..scenario.words import red_line_rule
+from .check import WALK_AWAY_ID, Check, CompiledConstraints
+from .compile import CompiledRedLine
+from .verdict import Verdict, VerdictWord
 
 Stance = Literal["accept", "reject", "open"]
 """A party's stance on a package: it accepts it, rejects it, or withholds acceptance while issues are open."""

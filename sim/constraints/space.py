@@ -18,12 +18,12 @@ from operator import mul
 
 import numpy as np
 
-from sim.constraints.arrays import Codes
-from sim.errors import UsageError
-from sim.scenario.base import Scalar
-from sim.scenario.events import AddRedLine
-from sim.scenario.hints import did_you_mean, one_of, quoted
-from sim.scenario.model import Scenario
+from ..errors import UsageError
+from ..scenario.base import Scalar
+from ..scenario.events import AddRedLine
+from ..scenario.hints import did_you_mean, one_of, quoted
+from ..scenario.model import Scenario
+from .arrays import Codes
 
 LEFT_OPEN = -1
 """Code of an issue that a package leaves open (not the verdict :attr:`~sim.constraints.verdict.Verdict.OPEN`)."""

@@ -14,7 +14,7 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
-from sim.constraints.arrays import Bools, Floats
+from .arrays import Bools, Floats
 
 UTILITY_TOLERANCE = 1e-9
 """Utilities closer than this are equal: a package worth this much less than a demand still meets it."""

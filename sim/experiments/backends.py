@@ -20,7 +20,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Literal
 
-from sim.errors import UsageError, os_reason
+from ..errors import UsageError, os_reason
 
 Backend = Literal["serial", "process", "dask"]
 DASK_HINT = "the Dask backend needs the 'dask' extra: pip install 'negsim[dask]'"

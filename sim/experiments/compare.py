@@ -18,10 +18,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sim.experiments.results import read_rows
-from sim.experiments.summary import quantile, wilson
-from sim.experiments.variants import baseline_names, red_line_changes
-from sim.scenario.model import Issue, Party, Scenario
+from ..scenario.model import Issue, Party, Scenario
+from .results import read_rows
+from .summary import quantile, wilson
+from .variants import baseline_names, red_line_changes
 
 MIN_SHARE = 0.01
 Samples = list[tuple[set[str], bool]]

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.errors import UsageError
-from sim.experiments.compare import compare_folders, differences_in_kind
-from sim.experiments.results import MARKERS, Notify, OutputFolder, json_file_text, negsim_folder_problem, write_json
-from sim.experiments.sweep import STARTED_KEYS, Progress, SweepSettings, resumable, settings_as_started, sweep
-from sim.files.outputs import write_atomically
-from sim.interrupts import Deferral, KeptInterrupted
-from sim.scenario.loader import loads
-from sim.scenario.model import Scenario
+from ..errors import UsageError
+from ..files.outputs import write_atomically
+from ..interrupts import Deferral, KeptInterrupted
+from ..scenario.loader import loads
+from ..scenario.model import Scenario
+from .compare import compare_folders, differences_in_kind
+from .results import MARKERS, Notify, OutputFolder, json_file_text, negsim_folder_problem, write_json
+from .sweep import STARTED_KEYS, Progress, SweepSettings, resumable, settings_as_started, sweep
 
 COMPARE_FILE = "compare.json"
 Bars = Callable[[int, str], AbstractContextManager[Progress | None]]

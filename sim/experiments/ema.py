@@ -21,11 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.errors import UsageError
-from sim.experiments.replicate import run_replication
-from sim.scenario.hints import did_you_mean
-from sim.scenario.loader import load
-from sim.scenario.model import Scenario
+from ..errors import UsageError
+from ..scenario.hints import did_you_mean
+from ..scenario.loader import load
+from ..scenario.model import Scenario
+from .replicate import run_replication
 
 Outcomes = dict[str, float]
 

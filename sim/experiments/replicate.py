@@ -20,12 +20,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-from sim.experiments.defaults import DEFAULT_TIME_LIMIT
-from sim.interrupts import raise_if_interrupted
-from sim.scenario.loader import loads
-from sim.scenario.model import Scenario
-from sim.simulation.talks import run
-from sim.simulation.timeline import EventLog, Outcome
+from ..interrupts import raise_if_interrupted
+from ..scenario.loader import loads
+from ..scenario.model import Scenario
+from ..simulation.talks import run
+from ..simulation.timeline import EventLog, Outcome
+from .defaults import DEFAULT_TIME_LIMIT
 
 Row = dict[str, Any]
 

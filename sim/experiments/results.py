@@ -26,8 +26,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Literal
 
-from sim.errors import UsageError
-from sim.files.outputs import file_kind, write_failure
+from ..errors import UsageError
+from ..files.outputs import file_kind, write_failure
 
 FIXED_COLUMNS = ("replication", "root_seed", "agreed", "reason", "date", "day", "rounds", "drafts")
 

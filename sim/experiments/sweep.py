@@ -15,17 +15,22 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, get_args
 
-from sim.errors import UsageError
-from sim.experiments.backends import Backend, executor_for
-from sim.experiments.defaults import DEFAULT_TIME_LIMIT
-from sim.experiments.replicate import (
+from ..errors import UsageError
+from ..files.outputs import write_failure
+from ..interrupts import Deferral, KeptInterrupted, deferred, raise_if_interrupted
+from ..scenario.model import Scenario
+from ..simulation.draws import uncertainties
+from ..version import __version__
+from .backends import Backend, executor_for
+from .defaults import DEFAULT_TIME_LIMIT
+from .replicate import (
     Chunk,
     Job,
     RedLinesPlayed,
     red_lines_played,
     replicate_chunks,
 )
-from sim.experiments.results import (
+from .results import (
     FIXED_COLUMNS,
     MARKERS,
     Notify,
@@ -34,12 +39,7 @@ from sim.experiments.results import (
     read_cells,
     read_header,
 )
-from sim.experiments.summary import Summary
-from sim.files.outputs import write_failure
-from sim.interrupts import Deferral, KeptInterrupted, deferred, raise_if_interrupted
-from sim.scenario.model import Scenario
-from sim.simulation.draws import uncertainties
-from sim.version import __version__
+from .summary import Summary
 
 Progress = Callable[[int], None]
 DEPENDENCIES = ("numpy", "simpy", "pyyaml", "pydantic", "rich", "dask", "distributed", "matplotlib", "pyarrow")

@@ -18,12 +18,12 @@ from itertools import product
 
 import numpy as np
 
-from sim.constraints.arrays import Bools
-from sim.constraints.compile import Compiler, Test
-from sim.constraints.space import OutcomeSpace
-from sim.constraints.verdict import Verdict
-from sim.scenario.model import Scenario
-from sim.scenario.redlines import STATED, RedLine
+from ..constraints.arrays import Bools
+from ..constraints.compile import Compiler, Test
+from ..constraints.space import OutcomeSpace
+from ..constraints.verdict import Verdict
+from ..scenario.model import Scenario
+from ..scenario.redlines import STATED, RedLine
 
 MAX_PACKAGES_COMPARED = 1_000_000
 """The most packages over which two versions are compared; beyond, they are matched only when written alike."""

@@ -11,8 +11,8 @@ import os
 import stat
 from pathlib import Path
 
-from sim.errors import UsageError, os_reason
-from sim.files.outputs import kind_of
+from ..errors import UsageError, os_reason
+from .outputs import kind_of
 
 STDIN = "-"
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
-from sim.errors import UsageError
+from ..errors import UsageError
 
 PANDAS_HINT = "to_frame() needs pandas: pip install 'negsim[frames]' (or pandas); to_records() needs nothing"
 

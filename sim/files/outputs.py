@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sim.errors import UsageError, os_reason
+from ..errors import UsageError, os_reason
 
 STDOUT = "-"
 """The output path that means standard output."""

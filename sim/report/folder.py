@@ -19,8 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sim.errors import UsageError, os_reason
-from sim.experiments.results import FIXED_COLUMNS, MARKERS
+from ..errors import UsageError, os_reason
+from ..experiments.results import FIXED_COLUMNS, MARKERS
 
 SWEEP_KIND, COMPARE_KIND = MARKERS["sweep"], MARKERS["compare"]
 RESULTS_FILES = ("manifest.json", "summary.json", "replications.csv")

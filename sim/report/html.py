@@ -18,17 +18,17 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from sim.errors import NegsimError, UsageError
-from sim.experiments.compare import FALLS_DUE_MEANS, change_notes, weighs_a_shock
-from sim.experiments.replicate import red_lines_played, replication_run
-from sim.files.markup import table_of
-from sim.files.outputs import check_output, write_output
-from sim.report.folder import check_results_folder, comparison_folders
-from sim.scenario.loader import load
-from sim.scenario.model import Issue, Scenario
-from sim.scenario.words import terms_text, value_words
-from sim.simulation.timeline import Outcome
-from sim.version import __version__
+from ..errors import NegsimError, UsageError
+from ..experiments.compare import FALLS_DUE_MEANS, change_notes, weighs_a_shock
+from ..experiments.replicate import red_lines_played, replication_run
+from ..files.markup import table_of
+from ..files.outputs import check_output, write_output
+from ..scenario.loader import load
+from ..scenario.model import Issue, Scenario
+from ..scenario.words import terms_text, value_words
+from ..simulation.timeline import Outcome
+from ..version import __version__
+from .folder import check_results_folder, comparison_folders
 
 REQUIRED = ("manifest.json", "summary.json", "replications.csv")
 Table = list[list[str]]
@@ -184,7 +184,7 @@ def _figure(svg: str, caption: str) -> str:
 
 
 def _agreement(results: list[Results]) -> str:
-    from sim.report import plots  # matplotlib loads only when a report is written
+    from . import plots  # matplotlib loads only when a report is written
 
     rows = [_agreement_row(r) for r in results]
     header = ["scenario", "runs", "errors", "agreements", "rate", "95% CI", "date 5%", "25%", "median", "75%", "95%"]
@@ -236,7 +236,7 @@ def _starts(results: list[Results]) -> list[date]:
 
 
 def _blocking(results: list[Results]) -> str:
-    from sim.report import plots  # matplotlib loads only when a report is written
+    from . import plots  # matplotlib loads only when a report is written
 
     counts = _blocking_counts(results)
     refs = sorted(counts, key=lambda ref: (-sum(counts[ref]), ref))
@@ -297,7 +297,7 @@ def _issues(results: list[Results], known: list[tuple[str, Scenario]]) -> dict[s
 
 def _term(results: list[Results], known: list[tuple[str, Scenario]], issue_id: str, issue: Issue | None) -> str:
     """One issue's heading and figure: the agreed values, and below them the values each red line allows."""
-    from sim.report import plots  # matplotlib loads only when a report is written
+    from . import plots  # matplotlib loads only when a report is written
 
     if issue is None:  # known from the summaries alone: the values agreed, and no red lines to draw
         domain = sorted({str(v) for r in results for v in (r.summary.get("terms") or {}).get(issue_id, {})})
@@ -420,7 +420,7 @@ def _p(value: object) -> str:
 
 
 def _sample(results: list[Results]) -> str:
-    from sim.report import plots
+    from . import plots
 
     found = _replayable(results)
     if found is None:
@@ -447,9 +447,9 @@ def _sample(results: list[Results]) -> str:
 
 def _utility_pictures(scenario: Scenario, entries: list[dict[str, Any]]) -> str:
     """The utility space with the run's texts, and the run's negotiation dance (a note if the space is too large)."""
-    from sim.analysis.dealspace import DealSpace
-    from sim.report.plots import to_svg
-    from sim.report.utility_plots import dance_figure, utility_space, utility_space_figure
+    from ..analysis.dealspace import DealSpace
+    from .plots import to_svg
+    from .utility_plots import dance_figure, utility_space, utility_space_figure
 
     try:
         space = DealSpace.of(scenario)

@@ -25,13 +25,13 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from sim.constraints.check import CompiledConstraints
-from sim.constraints.compile import Compiler, allowed_values
-from sim.constraints.evaluation import evaluate
-from sim.scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
-from sim.scenario.model import Issue, Scenario
-from sim.scenario.redlines import STATED
-from sim.scenario.words import value_words
+from ..constraints.check import CompiledConstraints
+from ..constraints.compile import Compiler, allowed_values
+from ..constraints.evaluation import evaluate
+from ..scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
+from ..scenario.model import Issue, Scenario
+from ..scenario.redlines import STATED
+from ..scenario.words import value_words
 
 SCENARIO_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 PARTY_COLOURS = ("#4e79a7", "#e15759", "#59a14f", "#b07aa1", "#f28e2b", "#76b7b2", "#9c755f")

@@ -19,14 +19,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from sim.errors import Diagnostic, ScenarioError
-from sim.scenario.hints import counted
-from sim.scenario.redlines import STATED
-from sim.scenario.words import terms_text, told_apart
+from ..errors import Diagnostic, ScenarioError
+from ..scenario.hints import counted
+from ..scenario.redlines import STATED
+from ..scenario.words import terms_text, told_apart
 
 if TYPE_CHECKING:  # types only: a command that only checks a scenario loads no analysis
-    from sim.analysis.explanation import Explanation, Point
-    from sim.constraints.evaluation import Evaluation, PartyStance, RedLineJudgement, WalkAwayJudgement
+    from ..analysis.explanation import Explanation, Point
+    from ..constraints.evaluation import Evaluation, PartyStance, RedLineJudgement, WalkAwayJudgement
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 """Characters a terminal would act on rather than show: C0 and C1 controls, DEL, line and

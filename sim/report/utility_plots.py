@@ -27,12 +27,12 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.analysis.bargaining import pareto_front
-from sim.analysis.dealspace import DealSpace
-from sim.analysis.explain import judge, reference_points, settled_worth
-from sim.constraints.arrays import Floats
-from sim.errors import UsageError
-from sim.report.plots import PARTY_COLOURS, figure_of
+from ..analysis.bargaining import pareto_front
+from ..analysis.dealspace import DealSpace
+from ..analysis.explain import judge, reference_points, settled_worth
+from ..constraints.arrays import Floats
+from ..errors import UsageError
+from .plots import PARTY_COLOURS, figure_of
 
 SHOWN_PACKAGES = 20_000
 """The most packages drawn as points; beyond, an evenly spread sample of them (the ZOPA and frontier in full)."""

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from sim.scenario.base import Id, Model, Scalar
+from .base import Id, Model, Scalar
 
 MAX_CONDITION_DEPTH = 64
 """Deepest nesting of a condition with its named conditions written out (each ``all``, ``any``,

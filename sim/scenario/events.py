@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, model_validator
 
-from sim.scenario.base import MAX_RATE_PER_DAY, Day, Id, Model, Probability, Prose, RedLineRef, Shift, Source
-from sim.scenario.redlines import RedLine
+from .base import MAX_RATE_PER_DAY, Day, Id, Model, Probability, Prose, RedLineRef, Shift, Source
+from .redlines import RedLine
 
 
 class _Shift(Model):

@@ -8,16 +8,16 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from sim.errors import Diagnostic, ScenarioError
-from sim.scenario.base import Day
-from sim.scenario.conditions import Condition
-from sim.scenario.events import Event
-from sim.scenario.model import History, Issue, Party, Proposal, Scenario, SourceDocument
-from sim.scenario.redlines import RedLine
-from sim.scenario.semantics import Checker, Parts
-from sim.scenario.smells import smells
-from sim.scenario.validate import diagnostics_from
-from sim.scenario.yamlio import Document, YamlProblem, parse, read_text
+from ..errors import Diagnostic, ScenarioError
+from .base import Day
+from .conditions import Condition
+from .events import Event
+from .model import History, Issue, Party, Proposal, Scenario, SourceDocument
+from .redlines import RedLine
+from .semantics import Checker, Parts
+from .smells import smells
+from .validate import diagnostics_from
+from .yamlio import Document, YamlProblem, parse, read_text
 
 _SECTIONS: dict[str, tuple[str, Any]] = {
     "issues": ("issue", Issue), "parties": ("party", Party), "proposals": ("proposal", Proposal),

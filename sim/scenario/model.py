@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt, StrictStr, model_validator
 
-from sim.files.markup import heading, html_table
-from sim.scenario.base import (
+from ..files.markup import heading, html_table
+from .base import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_SUMMIT_ROUNDS,
     MAX_BARGAINING_POWER,
@@ -33,11 +33,11 @@ from sim.scenario.base import (
     Utility,
     Weight,
 )
-from sim.scenario.conditions import Condition
-from sim.scenario.events import Event
-from sim.scenario.hints import counted
-from sim.scenario.redlines import STATED, RedLine
-from sim.scenario.words import red_line_rule, rule_words
+from .conditions import Condition
+from .events import Event
+from .hints import counted
+from .redlines import STATED, RedLine
+from .words import red_line_rule, rule_words
 
 MAX_DOMAIN = MAX_VALUES_PER_ISSUE
 """Values an issue may hold (kept under this name for the modules that import it)."""

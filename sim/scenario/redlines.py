@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field, StrictBool, model_validator
 
-from sim.scenario.base import MAX_WEIGHT, Id, Model, Probability, Prose, Source
-from sim.scenario.conditions import Condition
+from .base import MAX_WEIGHT, Id, Model, Probability, Prose, Source
+from .conditions import Condition
 
 STATED = "stated"
 """Version id of a red line as the scenario states it."""

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sim.errors import Diagnostic
-from sim.scenario.base import (
+from ..errors import Diagnostic
+from .base import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_SUMMIT_ROUNDS,
     LIMITS_DOC,
@@ -24,7 +24,7 @@ from sim.scenario.base import (
     MAX_SUMMIT_ROUNDS_IN_ALL,
     Scalar,
 )
-from sim.scenario.conditions import (
+from .conditions import (
     MAX_CONDITION_DEPTH,
     MAX_CONDITION_SIZE,
     AllOf,
@@ -37,7 +37,7 @@ from sim.scenario.conditions import (
     expanded_shape,
     subconditions,
 )
-from sim.scenario.events import (
+from .events import (
     AddRedLine,
     Attendance,
     ChangeLean,
@@ -47,11 +47,11 @@ from sim.scenario.events import (
     Event,
     SwitchVersion,
 )
-from sim.scenario.hints import YAML11_BOOLEANS, did_you_mean, one_of, quoted
-from sim.scenario.model import History, Issue, Party, Preferences, Proposal, SourceDocument
-from sim.scenario.redlines import RedLine
-from sim.scenario.unread import unread
-from sim.scenario.yamlio import Document, PathKey
+from .hints import YAML11_BOOLEANS, did_you_mean, one_of, quoted
+from .model import History, Issue, Party, Preferences, Proposal, SourceDocument
+from .redlines import RedLine
+from .unread import unread
+from .yamlio import Document, PathKey
 
 
 @dataclass

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sim.errors import Diagnostic
-from sim.scenario.conditions import Condition
-from sim.scenario.model import Party, Scenario
-from sim.scenario.semantics import named_refs
-from sim.scenario.yamlio import Document, PathKey
+from ..errors import Diagnostic
+from .conditions import Condition
+from .model import Party, Scenario
+from .semantics import named_refs
+from .yamlio import Document, PathKey
 
 REACHABLE_BY = 1e-9
 """A walk-away value this close above the best utility is still reachable (the one tolerance of utilities)."""

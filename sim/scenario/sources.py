@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sim.errors import Diagnostic, os_reason
-from sim.files.outputs import kind_of
-from sim.scenario.hints import counted
-from sim.scenario.yamlio import Document, PathKey
+from ..errors import Diagnostic, os_reason
+from ..files.outputs import kind_of
+from .hints import counted
+from .yamlio import Document, PathKey
 
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
 """The largest source document ``check --sources`` reads (8 MiB)."""

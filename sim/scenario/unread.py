@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sim.scenario.events import (
+from .events import (
     Attendance,
     ChangeCostOfDelay,
     ChangeLean,
@@ -21,7 +21,7 @@ from sim.scenario.events import (
     ChangeUrgency,
     MoveReservation,
 )
-from sim.scenario.model import Party
+from .model import Party
 
 
 def unread(effect: object, parties: Mapping[str, Party], lead: str | None) -> str | None:

@@ -12,10 +12,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from sim.errors import Diagnostic
-from sim.scenario.base import LIMITS_DOC
-from sim.scenario.hints import YAML11_BOOLEANS, closest, describe, did_you_mean, one_of, slug
-from sim.scenario.yamlio import Document, PathKey
+from ..errors import Diagnostic
+from .base import LIMITS_DOC
+from .hints import YAML11_BOOLEANS, closest, describe, did_you_mean, one_of, slug
+from .yamlio import Document, PathKey
 
 _EXPECTED = {
     "string_type": "a string", "int_type": "an integer", "float_type": "a number",
@@ -540,7 +540,7 @@ def _union_step(members: tuple[Any, ...], part: int | str) -> Any:
 
 def _effect_types() -> str:
     """The values an effect's ``type`` may take, from the schema itself."""
-    from sim.scenario.events import Effect
+    from .events import Effect
 
     union = typing.get_args(Effect)[0]
     names = [name for member in typing.get_args(union)

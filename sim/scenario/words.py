@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sim.scenario.base import Scalar
-from sim.scenario.conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
-from sim.scenario.hints import quoted
-from sim.scenario.redlines import RedLine, RedLineVersion
+from .base import Scalar
+from .conditions import MAX_CONDITION_DEPTH, AllOf, AnyOf, Atom, Condition, IfThen, Named, Negation
+from .hints import quoted
+from .redlines import RedLine, RedLineVersion
 
 OPERATOR_WORDS = {"==": "=", "!=": "!=", "in": "in", "not in": "not in", "<=": "<=", ">=": ">=", "<": "<", ">": ">"}
 

@@ -28,7 +28,7 @@ except ImportError:  # a PyYAML built without libyaml: the pure-Python parser al
     CParser = object  # type: ignore[misc,assignment]
     _LIBYAML = False
 
-from sim.errors import Diagnostic, os_reason
+from ..errors import Diagnostic, os_reason
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.scenario.model import Scenario
-from sim.scenario.redlines import STATED
+from ..scenario.model import Scenario
+from ..scenario.redlines import STATED
 
 
 def draw_versions(scenario: Scenario, rng: np.random.Generator) -> dict[str, str | None]:

@@ -8,11 +8,11 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.principal import Answer, Principal
-from sim.agents.world import World
-from sim.constraints.check import WALK_AWAY_ID
-from sim.simulation.stretch import Stretch
-from sim.simulation.timeline import NOTHING, AnswerEntry, LoggedVerdicts, OfferTurns, Record
+from ..agents.principal import Answer, Principal
+from ..agents.world import World
+from ..constraints.check import WALK_AWAY_ID
+from .stretch import Stretch
+from .timeline import NOTHING, AnswerEntry, LoggedVerdicts, OfferTurns, Record
 
 NO_OFFER = "no package meets its own red lines"
 AGREEMENT = "every principal accepts; every active red line and walk-away value holds"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from sim.constraints.arrays import Floats
+from ..constraints.arrays import Floats
 
 
 def most_valued_refusal(worth: Floats) -> npt.NDArray[np.intp]:

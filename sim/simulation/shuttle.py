@@ -15,8 +15,8 @@ from typing import Literal
 
 import simpy
 
-from sim.agents.principal import Answer, Response
-from sim.simulation.timeline import EventLog
+from ..agents.principal import Answer, Response
+from .timeline import EventLog
 
 State = tuple[int, int, int]
 """The state of the talks an answer was given in: the world's revision, what the table knew, and how

@@ -24,12 +24,12 @@ from typing import NamedTuple, overload
 import numpy as np
 import numpy.typing as npt
 
-from sim.agents.concession import falls
-from sim.agents.principal import Answers, Plan, demand, pressed
-from sim.agents.shared import Lru, kept
-from sim.constraints.arrays import Floats
-from sim.constraints.walk_away import lowest_meeting
-from sim.simulation.refusals import most_valued_refusal
+from ..agents.concession import falls
+from ..agents.principal import Answers, Plan, demand, pressed
+from ..agents.shared import Lru, kept
+from ..constraints.arrays import Floats
+from ..constraints.walk_away import lowest_meeting
+from .refusals import most_valued_refusal
 
 
 class Stretch(NamedTuple):

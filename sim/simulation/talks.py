@@ -21,22 +21,22 @@ from typing import Any
 import numpy as np
 import simpy
 
-from sim.agents.knowledge import RedLineKnowledge
-from sim.agents.mediator import Draft, Mediator
-from sim.agents.principal import Answer, Principal, Response
-from sim.agents.world import World
-from sim.analysis.clashes import enumerate_sets
-from sim.constraints.walk_away import meets
-from sim.errors import UsageError
-from sim.interrupts import raise_if_interrupted
-from sim.scenario.events import AddRedLine, DropRedLine, Event, SwitchVersion
-from sim.scenario.model import Party, Scenario
-from sim.scenario.redlines import STATED
-from sim.simulation.draws import draw_versions
-from sim.simulation.offer_log import AGREEMENT, CARRIED, NO_OFFER, blocked_record, breaking, offer_turns
-from sim.simulation.refusals import Refusals
-from sim.simulation.shuttle import Shuttle, State
-from sim.simulation.stretch import (
+from ..agents.knowledge import RedLineKnowledge
+from ..agents.mediator import Draft, Mediator
+from ..agents.principal import Answer, Principal, Response
+from ..agents.world import World
+from ..analysis.clashes import enumerate_sets
+from ..constraints.walk_away import meets
+from ..errors import UsageError
+from ..interrupts import raise_if_interrupted
+from ..scenario.events import AddRedLine, DropRedLine, Event, SwitchVersion
+from ..scenario.model import Party, Scenario
+from ..scenario.redlines import STATED
+from .draws import draw_versions
+from .offer_log import AGREEMENT, CARRIED, NO_OFFER, blocked_record, breaking, offer_turns
+from .refusals import Refusals
+from .shuttle import Shuttle, State
+from .stretch import (
     Stretch,
     agreement_rule,
     concession_deadline,
@@ -45,9 +45,9 @@ from sim.simulation.stretch import (
     schedule,
     share_accepting,
 )
-from sim.simulation.stretch import play as play_stretch
-from sim.simulation.text import Text
-from sim.simulation.timeline import EventLog, Outcome
+from .stretch import play as play_stretch
+from .text import Text
+from .timeline import EventLog, Outcome
 
 Process = Generator[simpy.Event, Any, None]
 SHUTTLE, SUMMIT = 1, 0

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.agents.mediator import Draft
-from sim.agents.world import World
-from sim.analysis.narrate import listing
+from ..agents.mediator import Draft
+from ..agents.world import World
+from ..analysis.narrate import listing
 
 
 class Text:

@@ -13,10 +13,10 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from sim.constraints.space import OutcomeSpace
-from sim.files.markup import frame, html_table
-from sim.scenario.model import Scenario
-from sim.scenario.words import terms_text
+from ..constraints.space import OutcomeSpace
+from ..files.markup import frame, html_table
+from ..scenario.model import Scenario
+from ..scenario.words import terms_text
 
 
 def _rounded(value: float) -> float:

@@ -17,7 +17,7 @@ Each profile becomes a principal party with linear-additive preferences. Genius 
 lines, no calendar and no discounting in negsim: the discount factor is noted and ignored.
 """
 
-from sim.importers.genius.convert import Imported, convert, import_genius
-from sim.importers.genius.reader import linear_points
+from .convert import Imported, convert, import_genius
+from .reader import linear_points
 
 __all__ = ["Imported", "convert", "import_genius", "linear_points"]

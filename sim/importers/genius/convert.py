@@ -12,13 +12,13 @@ from typing import Any
 
 import yaml
 
-from sim.errors import Diagnostic, ScenarioError, UsageError
-from sim.importers.genius.reader import GeniusIssue, GeniusProfile, Table, _Reader, read_domain, read_profile
-from sim.importers.genius.xmlfile import XmlFile, read_xml
-from sim.importers.genius_reading import GENIUS_READING
-from sim.scenario.base import ID_PATTERN
-from sim.scenario.loader import loads
-from sim.scenario.model import Scenario
+from ...errors import Diagnostic, ScenarioError, UsageError
+from ...scenario.base import ID_PATTERN
+from ...scenario.loader import loads
+from ...scenario.model import Scenario
+from ..genius_reading import GENIUS_READING
+from .reader import GeniusIssue, GeniusProfile, Table, _Reader, read_domain, read_profile
+from .xmlfile import XmlFile, read_xml
 
 PLACEHOLDER_START = date(2000, 1, 1)
 _ID_LENGTH = 70

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any, Literal
 from xml.etree.ElementTree import Element
 
-from sim.errors import Diagnostic
-from sim.importers.genius.xmlfile import XmlFile
-from sim.scenario.base import MAX_INTEGER, MAX_VALUES_PER_ISSUE, MAX_WEIGHT
+from ...errors import Diagnostic
+from ...scenario.base import MAX_INTEGER, MAX_VALUES_PER_ISSUE, MAX_WEIGHT
+from .xmlfile import XmlFile
 
 Table = dict[Any, float]
 

@@ -11,8 +11,8 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from sim.errors import Diagnostic, ScenarioError, UsageError, os_reason
-from sim.files.inputs import require_regular_file
+from ...errors import Diagnostic, ScenarioError, UsageError, os_reason
+from ...files.inputs import require_regular_file
 
 MAX_XML_BYTES = 64 << 20
 """Largest Genius file read: a domain at the cap of 10,001 items per issue takes a few MiB."""
