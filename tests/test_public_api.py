@@ -1,6 +1,6 @@
 """The package face: what a notebook user calls, loaded lazily, and the verdict as an enum.
 
-``import sim`` loads and checks scenarios; the simulation, the experiments and the deal-space
+``import negsim`` loads and checks scenarios; the simulation, the experiments and the deal-space
 analysis load on first use. Each lazy name is the very object its module defines, and mypy sees
 it through the ``TYPE_CHECKING`` imports.
 """
