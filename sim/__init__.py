@@ -10,6 +10,8 @@ the deal space, and simulate the talks::
     narration = negsim.explain(scenario).narration    # the deal space, in sentences
     outcome, log = negsim.run(scenario, seed=7)
     row, _ = negsim.run_replication(scenario, root_seed=0, index=3)
+    runs = negsim.replicate(open("scenarios/gaza-2024-08.yaml").read(), 200)  # rows + summary
+    earlier = negsim.read_results("results/gaza")    # a folder `negsim sweep` wrote
 
 Every public name loads on first use (PEP 562), so that ``import negsim`` costs next to nothing
 and a command line that only checks a scenario never loads numpy or the simulation.
@@ -31,6 +33,7 @@ if typing.TYPE_CHECKING:
     from .constraints.space import LEFT_OPEN, OutcomeSpace
     from .constraints.verdict import Verdict
     from .experiments.replicate import replicate, run_replication
+    from .experiments.replications import Replications, read_results
     from .scenario.loader import load, loads
     from .scenario.model import Scenario
     from .simulation.talks import run
@@ -54,6 +57,8 @@ _LAZY = {
     "load": ".scenario.loader",
     "loads": ".scenario.loader",
     "replicate": ".experiments.replicate",
+    "Replications": ".experiments.replications",
+    "read_results": ".experiments.replications",
     "run": ".simulation.talks",
     "run_replication": ".experiments.replicate",
 }
@@ -90,6 +95,7 @@ __all__ = [
     "OutcomeSpace",
     "PartyStance",
     "RedLineJudgement",
+    "Replications",
     "Scenario",
     "ScenarioError",
     "UsageError",
@@ -100,6 +106,7 @@ __all__ = [
     "explain",
     "load",
     "loads",
+    "read_results",
     "replicate",
     "run",
     "run_replication",

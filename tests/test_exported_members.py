@@ -11,9 +11,9 @@ import negsim
 
 EXPORTS = [
     "LEFT_OPEN", "CompiledConstraints", "Diagnostic", "Evaluation", "EventLog", "Explanation", "NegsimError",
-    "Outcome", "OutcomeSpace", "PartyStance", "RedLineJudgement", "Scenario", "ScenarioError", "UsageError",
-    "Verdict", "WalkAwayJudgement", "__version__", "evaluate", "explain", "load", "loads", "replicate", "run",
-    "run_replication",
+    "Outcome", "OutcomeSpace", "PartyStance", "RedLineJudgement", "Replications", "Scenario", "ScenarioError",
+    "UsageError", "Verdict", "WalkAwayJudgement", "__version__", "evaluate", "explain", "load", "loads",
+    "read_results", "replicate", "run", "run_replication",
 ]
 """Adding or removing an export means changing this list (and docs/architecture.md's glossary if it names one)."""
 
@@ -27,7 +27,7 @@ def test_public_api_is_stable() -> None:
 
 def test_every_public_name_of_the_package_is_exported() -> None:
     for name in negsim.__all__:
-        getattr(negsim, name)  # loads the lazy ones, so that they are in vars(sim) too
+        getattr(negsim, name)  # loads the lazy ones, so that they are in vars(negsim) too
     public = [name for name, value in vars(negsim).items()
               if (not name.startswith("_") or name == "__version__") and not isinstance(value, ModuleType)]
     assert sorted(public) == sorted(negsim.__all__)

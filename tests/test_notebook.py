@@ -30,3 +30,5 @@ def test_the_notebook_runs_and_shows_rich_displays() -> None:
     assert any("requires philadelphi &gt;= reduced" in page for page in html)  # the scenario's red lines
     assert any("rejected by hamas" in page for page in html)  # the evaluation
     assert sum("image/svg+xml" in o.get("data", {}) for o in outputs) == 2  # the utility space and the dance
+    assert any("40 replications of gaza-2024-08-israel-accepts-monitoring" in page and "red lines that blocked" in page
+               for page in html)  # many runs, summed up as negsim sweep sums them

@@ -5,11 +5,16 @@ A scenario no longer prints as a 17,000-character line, nor an event log as ``<E
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 import negsim
+from tests.conftest import CliRun
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZA = ROOT / "scenarios" / "gaza-2024-08.yaml"
@@ -65,3 +70,39 @@ def test_to_frame_without_pandas_says_how_to_install_it() -> None:
             "    print(exc)\n")
     done = subprocess.run([sys.executable, "-c", code, str(GAZA)], capture_output=True, text=True, check=True)
     assert "to_frame() needs pandas: pip install 'negsim[frames]'" in done.stdout
+
+
+DECIDES = ROOT / "tests" / "valid" / "one-line-decides.yaml"
+
+
+def test_replications_are_rows_with_the_summary_negsim_sweep_writes(tmp_path: Path,
+                                                                    negsim_cli: Callable[..., CliRun]) -> None:
+    runs = negsim.replicate(DECIDES.read_text(encoding="utf-8"), 60, seed=3, draw=True, name=str(DECIDES))
+    assert isinstance(runs, list) and len(runs) == 60 and runs[0]["replication"] == 0
+    assert negsim_cli("sweep", str(DECIDES), "-n", "60", "--seed", "3", "--draw", "--quiet",
+                      "-o", str(tmp_path / "r")).code == 0
+    written = json.loads((tmp_path / "r" / "summary.json").read_text(encoding="utf-8"))
+    assert {key: written[key] for key in runs.summary} == runs.summary
+    assert 0 < runs.summary["agreements"] < 60  # both kinds of run, so both tables show
+    html = runs._repr_html_()
+    assert "red lines that blocked runs" in html and "terms of the agreements" in html and "requires " in html
+    assert repr(runs).startswith("<Replications: 60 replications of ") and "95% interval" in repr(runs)
+    assert runs.to_frame().shape[0] == 60 and runs.to_records() == [dict(row) for row in runs]
+
+
+def test_a_results_folder_reads_back_as_the_replications_that_made_it(tmp_path: Path,
+                                                                      negsim_cli: Callable[..., CliRun]) -> None:
+    runs = negsim.replicate(DECIDES.read_text(encoding="utf-8"), 40, seed=5, draw=True, name=str(DECIDES))
+    assert negsim_cli("sweep", str(DECIDES), "-n", "40", "--seed", "5", "--draw", "--quiet",
+                      "-o", str(tmp_path / "r")).code == 0
+    read = negsim.read_results(tmp_path / "r")
+    assert read.summary["replications"] == 40 and read.seed == 5 and read.headline() == runs.headline()
+    for mine, theirs in zip(runs, read, strict=True):  # typed back as replicate's rows, replay command aside
+        assert {k: v for k, v in theirs.items() if k != "replay" and not isinstance(v, float)} == \
+            {k: v for k, v in mine.items() if k in theirs and k != "replay" and not isinstance(v, float)}
+        assert all(theirs[k] == round(v, 6) for k, v in mine.items() if isinstance(v, float))
+
+
+def test_a_folder_that_is_no_results_folder_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(negsim.UsageError, match="not a results folder negsim sweep finished"):
+        negsim.read_results(tmp_path)

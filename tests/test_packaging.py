@@ -40,9 +40,8 @@ def test_a_users_own_sim_py_does_not_hide_negsim(tmp_path: Path) -> None:
     (tmp_path / "sim.py").write_text("raise RuntimeError('the student\\'s own sim.py was imported')\n",
                                      encoding="utf-8")
     code = ("import negsim\n"
-            "scenario = negsim.load(r'%s')\n"
-            "print(type(scenario).__module__, negsim.evaluate(scenario, 'us-bridging-2024-08').agreed)\n"
-            % GAZA)
+            f"scenario = negsim.load({str(GAZA)!r})\n"
+            "print(type(scenario).__module__, negsim.evaluate(scenario, 'us-bridging-2024-08').agreed)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["negsim.scenario.model", "False"]

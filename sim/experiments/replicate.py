@@ -26,6 +26,8 @@ from ..scenario.model import Scenario
 from ..simulation.talks import run
 from ..simulation.timeline import EventLog, Outcome
 from .defaults import DEFAULT_TIME_LIMIT
+from .replications import Replications
+from .results import columns_for
 
 Row = dict[str, Any]
 
@@ -184,10 +186,14 @@ def replicate_chunks(job: Job, n: int, executor: Executor | None = None, *, chun
 
 
 def replicate(scenario_text: str, n: int, seed: int = 0, executor: Executor | None = None, *,
-              name: str = "<scenario>", chunk_size: int = 100, draw: bool = False) -> list[Row]:
+              name: str = "<scenario>", chunk_size: int = 100, draw: bool = False) -> Replications:
     """Rows of ``n`` seeded replications of a scenario given as YAML text (for notebooks).
 
     ``draw``: each replication draws every red line's version from its confidence (else: as stated).
+    The rows are a list that also holds their summary, as ``negsim sweep`` writes it, and shows
+    as tables in a notebook.
     """
     job = Job(scenario_text, name, seed, draw=draw)
-    return [row for chunk in replicate_chunks(job, n, executor, chunk_size=chunk_size) for row in chunk.rows]
+    rows = [row for chunk in replicate_chunks(job, n, executor, chunk_size=chunk_size) for row in chunk.rows]
+    scenario = loads(scenario_text, name)
+    return Replications.of(rows, scenario, seed, draw=draw, columns=columns_for(scenario))

@@ -28,6 +28,7 @@ from typing import IO, Any, Literal
 
 from ..errors import UsageError
 from ..files.outputs import file_kind, write_failure
+from ..scenario.model import Scenario
 
 FIXED_COLUMNS = ("replication", "root_seed", "agreed", "reason", "date", "day", "rounds", "drafts")
 
@@ -44,6 +45,21 @@ OWNER_FILE = "owner.json"
 """Inside a partial folder: which process is writing it."""
 
 Notify = Callable[[str], None]
+
+
+def columns_for(scenario: Scenario) -> list[str]:
+    """The columns of replications.csv: fixed, one per term, blockers, versions, draws, replay command, error."""
+    columns = list(FIXED_COLUMNS) + [f"term:{i.id}" for i in scenario.issues] + ["blocking", "blocking_parties"]
+    columns += [f"version:{p.id}/{r.id}" for p in scenario.parties for r in p.red_lines]
+    draws = []
+    for event in scenario.events:
+        if event.date is not None and event.probability < 1.0:
+            draws.append(f"draw:happens:{event.id}")
+        if event.kind == "summit":
+            draws += [f"draw:attends:{event.id}:{party}" for party in event.attendance]
+        if event.rate_per_day is not None:
+            draws += [f"draw:shocks:{event.id}", f"draw:due:{event.id}"]
+    return columns + sorted(draws) + ["replay", "error"]
 
 
 def _quiet(message: str) -> None:

@@ -31,10 +31,10 @@ from .replicate import (
     replicate_chunks,
 )
 from .results import (
-    FIXED_COLUMNS,
     MARKERS,
     Notify,
     ResultsFolder,
+    columns_for,
     negsim_folder_problem,
     read_cells,
     read_header,
@@ -67,21 +67,6 @@ class SweepSettings:
     def red_lines(self) -> RedLinesPlayed:
         """Which red lines the runs play, as the outputs say: ``drawn`` or ``stated``."""
         return red_lines_played(self.draw)
-
-
-def columns_for(scenario: Scenario) -> list[str]:
-    """The columns of replications.csv: fixed, one per term, blockers, versions, draws, replay command, error."""
-    columns = list(FIXED_COLUMNS) + [f"term:{i.id}" for i in scenario.issues] + ["blocking", "blocking_parties"]
-    columns += [f"version:{p.id}/{r.id}" for p in scenario.parties for r in p.red_lines]
-    draws = []
-    for event in scenario.events:
-        if event.date is not None and event.probability < 1.0:
-            draws.append(f"draw:happens:{event.id}")
-        if event.kind == "summit":
-            draws += [f"draw:attends:{event.id}:{party}" for party in event.attendance]
-        if event.rate_per_day is not None:
-            draws += [f"draw:shocks:{event.id}", f"draw:due:{event.id}"]
-    return columns + sorted(draws) + ["replay", "error"]
 
 
 PARQUET_HINT = "--parquet needs the 'parquet' extra: pip install 'negsim[parquet]'"
