@@ -124,7 +124,7 @@ def test_a_repeated_genius_item_is_dropped_with_a_warning_and_the_reading_is_wri
     assert "appears twice; the repeat is dropped, as Genius and NegMAS drop it" in ran.err
     assert "is evaluated twice; the first evaluation is kept" in ran.err
     written = out.read_text(encoding="utf-8")
-    assert "# Read as Genius reads them: each issue's evaluations are divided by the issue's largest one;" in written
+    assert "# Read as Genius reads them (--reading genius, the default): each issue's evaluations are" in written
     assert "# Note: job_domain.xml:" in written and "Genius's deadline is not in" in written
     salary = next(i for i in sim_load(out).issues if "50000" in [str(v) for v in i.domain()])
     assert [str(v) for v in salary.domain()].count("50000") == 1

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ..files.inputs import require_regular_file
 from ..files.outputs import check_output, is_stdout, write_output
-from ..importers.genius_reading import GENIUS_READING
+from ..importers.genius_reading import HELP_WORDS
+from .options import positive
 
 
 def add_import_genius_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,7 +20,7 @@ def add_import_genius_command(commands: argparse._SubParsersAction[argparse.Argu
         commands: The sub-parsers of the ``negsim`` parser.
     """
     cmd = commands.add_parser("import-genius", help="convert a Genius (ANAC) domain and its preference "
-                              "profiles into a scenario file", description="\n".join(GENIUS_READING),
+                              "profiles into a scenario file", description="\n".join(HELP_WORDS),
                               epilog="example:\n  negsim import-genius party_domain.xml party1_utility.xml "
                               "party2_utility.xml -o party.yaml", formatter_class=argparse.RawDescriptionHelpFormatter)
     cmd.add_argument("domain", type=Path, metavar="DOMAIN", help="the Genius domain file (XML)")
@@ -28,6 +29,12 @@ def add_import_genius_command(commands: argparse._SubParsersAction[argparse.Argu
     cmd.add_argument("-o", "--output", type=Path, required=True, metavar="PATH",
                      help="the scenario file to write (YAML; '-': standard output)")
     cmd.add_argument("--id", metavar="ID", help="id of the scenario (default: from the domain's file name)")
+    cmd.add_argument("--reading", choices=("genius", "negmas"), default="genius",
+                     help="read the numbers as Genius does (each issue on its own scale; the default) or as "
+                     "NegMAS does (evaluations as written)")
+    cmd.add_argument("--rounds", type=positive, metavar="N",
+                     help="the deadline in rounds the domain is negotiated under: the talks alternate offers "
+                     "for N rounds (default: negsim's talks settings)")
     cmd.add_argument("--force", action="store_true", help="replace the output file if it exists")
     cmd.set_defaults(handler=run_import_genius)
 
@@ -36,7 +43,7 @@ def run_import_genius(args: argparse.Namespace) -> int:
     """Run ``negsim import-genius``: convert, write the scenario atomically, print a summary.
 
     Args:
-        args: Parsed arguments with ``domain``, ``profiles``, ``output`` and ``id``.
+        args: Parsed arguments with ``domain``, ``profiles``, ``output``, ``id``, ``reading`` and ``rounds``.
 
     Returns:
         The exit code, 0.
@@ -51,7 +58,8 @@ def run_import_genius(args: argparse.Namespace) -> int:
     check_output(output, [Path(args.domain), *map(Path, args.profiles)], replace=args.force)
     from ..importers.genius.convert import convert  # loaded only when a domain is imported
 
-    result = convert(Path(args.domain), [Path(p) for p in args.profiles], scenario_id=args.id)
+    result = convert(Path(args.domain), [Path(p) for p in args.profiles], scenario_id=args.id,
+                     reading=args.reading, rounds=args.rounds)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     write_output(output, result.text)

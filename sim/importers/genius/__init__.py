@@ -18,6 +18,6 @@ lines, no calendar and no discounting in negsim: the discount factor is noted an
 """
 
 from .convert import Imported, convert, import_genius
-from .reader import linear_points
+from .readings import linear_points
 
 __all__ = ["Imported", "convert", "import_genius", "linear_points"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+import textwrap
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,14 +15,17 @@ from typing import Any
 import yaml
 
 from ...errors import Diagnostic, ScenarioError, UsageError
-from ...scenario.base import ID_PATTERN
+from ...scenario.base import ID_PATTERN, MAX_HORIZON_DAYS, MAX_ROUNDS
 from ...scenario.loader import loads
 from ...scenario.model import Scenario
-from ..genius_reading import GENIUS_READING
+from ..genius_reading import DEADLINE_UNKNOWN, READING_WORDS, rounds_words
 from .reader import GeniusIssue, GeniusProfile, Table, _Reader, read_domain, read_profile
+from .readings import Reading, ReadProfile, read_as
 from .xmlfile import XmlFile, read_xml
 
 PLACEHOLDER_START = date(2000, 1, 1)
+_SPARE_DAYS = 10
+_HEADER_WIDTH = 96
 _ID_LENGTH = 70
 
 
@@ -73,10 +78,11 @@ def _issue_data(issue: GeniusIssue, issue_id: str, value_ids: list[str]) -> dict
     return data
 
 
-def _party_data(profile: GeniusProfile, party_id: str, issue_ids: list[str], tables: list[Table]) -> dict[str, Any]:
-    prefs = {"weights": _FlowMap(zip(issue_ids, profile.weights, strict=True)),
+def _party_data(profile: GeniusProfile, read: ReadProfile, party_id: str, issue_ids: list[str],
+                tables: list[Table]) -> dict[str, Any]:
+    prefs = {"weights": _FlowMap(zip(issue_ids, read.weights, strict=True)),
              "values": {issue_id: _FlowMap(table) for issue_id, table in zip(issue_ids, tables, strict=True)},
-             "reservation": profile.reservation or 0.0}
+             "reservation": read.reservation}
     return {"id": party_id, "name": profile.path.stem, "role": "principal",
             "description": f"Genius profile {profile.path.name}", "preferences": prefs}
 
@@ -90,40 +96,59 @@ def _remap(table: Table, issue: GeniusIssue, ids: list[str]) -> Table:
 
 
 def scenario_data(domain: Path, issues: Sequence[GeniusIssue], profiles: Sequence[GeniusProfile],
-                  scenario_id: str, title: str) -> dict[str, Any]:
-    """The scenario as plain data, ready to dump as YAML."""
+                  read: Sequence[ReadProfile], scenario_id: str, title: str,
+                  rounds: int | None = None) -> dict[str, Any]:
+    """The scenario as plain data, ready to dump as YAML (``read``: each profile as the chosen reading reads it)."""
     issue_ids = unique_slugs([i.name for i in issues], "issue")
     value_ids = [unique_slugs(list(i.items), "value") if i.kind == "discrete" else [] for i in issues]
     party_ids = unique_slugs([p.path.stem for p in profiles], "party")
     parties = [
-        _party_data(profile, party_id, issue_ids,
-                    [_remap(t, i, ids) for t, i, ids in zip(profile.tables, issues, value_ids, strict=True)])
-        for profile, party_id in zip(profiles, party_ids, strict=True)
+        _party_data(profile, numbers, party_id, issue_ids,
+                    [_remap(t, i, ids) for t, i, ids in zip(numbers.tables, issues, value_ids, strict=True)])
+        for profile, numbers, party_id in zip(profiles, read, party_ids, strict=True)
     ]
     return {
         "negsim": 1, "id": scenario_id, "title": title,
         "description": f"Imported from the Genius domain {domain.name} with the preference profiles "
                        + ", ".join(p.path.name for p in profiles) + ".",
         "start": PLACEHOLDER_START,
+        **({} if rounds is None else _rounds_settings(rounds, len(profiles))),
         "issues": [_issue_data(i, iid, vids) for i, iid, vids in zip(issues, issue_ids, value_ids, strict=True)],
         "parties": parties,
     }
 
 
+def _rounds_settings(rounds: int, parties: int) -> dict[str, Any]:
+    """A horizon and talks that end after ``rounds`` rounds of alternating offers, as a Genius deadline in rounds.
+
+    A turn takes a day (less when that many days would pass negsim's longest horizon); the
+    horizon leaves twice the days the turns need, so that the rounds, not the calendar, end
+    the talks and set the pace of concession.
+    """
+    turns = rounds * parties
+    step = min(1.0, (MAX_HORIZON_DAYS - _SPARE_DAYS) / (2 * turns))
+    talks: dict[str, Any] = {"protocol": "alternating", "max_rounds": rounds}
+    if step < 1.0:
+        talks["deliberation_days"] = step
+    return {"horizon_days": math.ceil(2 * turns * step) + _SPARE_DAYS, "talks": talks}
 
 
-def _header(domain: Path, profiles: Sequence[GeniusProfile], warnings: Sequence[Diagnostic] = ()) -> str:
+def _header(domain: Path, profiles: Sequence[GeniusProfile], read: Sequence[ReadProfile], reading: Reading,
+            rounds: int | None, warnings: Sequence[Diagnostic] = ()) -> str:
     lines = ["# Imported by `negsim import-genius` from Genius (ANAC) XML files:",
              f"#   domain:  {domain.name}"]
     lines += [f"#   profile: {p.path.name}" for p in profiles]
-    lines += [f"# {line}" for line in GENIUS_READING]
+    lines += [f"# {line}" for line in READING_WORDS[reading]]
+    lines += [f"# {line}" for numbers in read for note in numbers.notes
+              for line in textwrap.wrap(note, _HEADER_WIDTH, subsequent_indent="  ")]
+    lines += [f"# {line}" for line in (DEADLINE_UNKNOWN if rounds is None else rounds_words(rounds))]
     lines += [f"# Note: {Path(w.path).name}:{w.line}: {w.message}" for w in warnings]
     lines.append(f"# Genius has no calendar: start ({PLACEHOLDER_START}) is a placeholder.")
-    for p in profiles:
+    for p, numbers in zip(profiles, read, strict=True):
         if p.discount is not None:
             lines.append(f"# {p.path.name}: discount_factor {p.discount} ignored (negsim does not discount "
                          "utility over time).")
-        total = sum(p.weights)
+        total = sum(numbers.weights)
         if total > 0 and abs(total - 1) > 1e-6:
             lines.append(f"# {p.path.name}: weights sum to {total:g}; negsim normalises them to sum 1.")
     return "\n".join(lines) + "\n"
@@ -198,57 +223,73 @@ def _read_domain(domain: Path, profiles: Sequence[Path], reader: _Reader) -> tup
     return domain_xml, issues
 
 
-def convert(domain: Path, profiles: Sequence[Path], *, scenario_id: str | None = None) -> Imported:
+def convert(domain: Path, profiles: Sequence[Path], *, scenario_id: str | None = None,
+            reading: Reading = "genius", rounds: int | None = None) -> Imported:
     """Convert a Genius domain and its profiles; see :func:`import_genius`.
 
     Args:
         domain: The Genius domain file.
         profiles: One Genius preference profile per party.
         scenario_id: Id of the scenario; by default made from the domain's file name.
+        reading: How the profiles' numbers become utilities: as Genius or as NegMAS reads them
+            (``readings.py``).
+        rounds: The deadline in rounds the domain is negotiated under, if known: the talks then
+            alternate offers for that many rounds (Genius's files do not hold a deadline).
 
     Returns:
         The YAML text and the scenario it loads as.
 
     Raises:
-        UsageError: A file cannot be read, no profile is given, or the id is invalid.
+        UsageError: A file cannot be read, no profile is given, or the id or rounds are invalid.
         ScenarioError: A file is malformed or a profile does not match the domain.
     """
     if not profiles:
         raise UsageError("name at least one Genius preference profile")
+    if rounds is not None and not 0 < rounds <= MAX_ROUNDS:
+        raise UsageError(f"--rounds {rounds}: negsim's talks take 1 to {MAX_ROUNDS:,} rounds")
     sid = _scenario_id(domain, scenario_id)
     reader = _Reader()
     domain_xml, issues = _read_domain(domain, profiles, reader)
     profile_xmls = _read_files(profiles)
-    read = [read_profile(xml, issues, reader) for xml in profile_xmls]
+    written = [read_profile(xml, issues, reader) for xml in profile_xmls]
     if reader.findings:
         raise ScenarioError(reader.findings)
-    data = scenario_data(domain, issues, read, sid, _title(domain_xml))
-    text = _header(domain, read, reader.warnings) + yaml.dump(data, Dumper=_Dumper, sort_keys=False,
-                                                              allow_unicode=True, default_flow_style=False, width=110)
+    read = [read_as(reading, profile, issues) for profile in written]
+    problems = [xml.finding(xml.root.find(".//reservation"), numbers.problem)
+                for xml, numbers in zip(profile_xmls, read, strict=True) if numbers.problem is not None]
+    if problems:
+        raise ScenarioError(problems)
+    data = scenario_data(domain, issues, written, read, sid, _title(domain_xml), rounds)
+    text = _header(domain, written, read, reading, rounds, reader.warnings) + yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=110)
     return Imported(text, loads(text, name=f"<import of {domain.name}>"), list(reader.warnings))
 
 
-def import_genius(domain: Path, profiles: Sequence[Path], *, scenario_id: str | None = None) -> str:
+def import_genius(domain: Path, profiles: Sequence[Path], *, scenario_id: str | None = None,
+                  reading: Reading = "genius", rounds: int | None = None) -> str:
     """Convert a Genius domain and its preference profiles into the text of a negsim scenario.
 
     Issue, value and party names become valid ids (lower-case, '-'); the original names stay
-    as issue names and in each issue's description. Evaluations are divided by each issue's
-    largest one, as Genius does; weights are kept as written (negsim normalises them).
+    as issue names and in each issue's description. By default the numbers are read as Genius
+    reads them (each issue's evaluations divided by its largest one); ``reading="negmas"``
+    reads them as NegMAS does (``readings.py`` says how each works).
 
     Args:
         domain: The Genius domain file (``<negotiation_template>``).
         profiles: One Genius preference profile (``<utility_space>``) per party.
         scenario_id: Id of the scenario; by default made from the domain's file name.
+        reading: ``"genius"`` or ``"negmas"``.
+        rounds: The deadline in rounds, if known (the talks alternate offers for that many).
 
     Returns:
-        The YAML text of a scenario that :func:`sim.loads` accepts.
+        The YAML text of a scenario that :func:`negsim.loads` accepts.
 
     Raises:
-        UsageError: A file cannot be read, no profile is given, or the id is invalid.
+        UsageError: A file cannot be read, no profile is given, or the id or rounds are invalid.
         ScenarioError: A file is malformed or a profile does not match the domain; each
             finding names the XML file, line and column.
     """
-    return convert(domain, profiles, scenario_id=scenario_id).text
+    return convert(domain, profiles, scenario_id=scenario_id, reading=reading, rounds=rounds).text
 
 
 # -- the command line -----------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""The Genius model: domains (issues) and profiles (weights, value tables, reservation)."""
+"""The Genius model: domains (issues) and profiles (weights, evaluations, reservation), as the files write them.
+
+How the numbers become utilities is a reading of them (``readings.py``): Genius's or NegMAS's.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,19 @@ from ...scenario.base import MAX_INTEGER, MAX_VALUES_PER_ISSUE, MAX_WEIGHT
 from .xmlfile import XmlFile
 
 Table = dict[Any, float]
+
+
+@dataclass(frozen=True)
+class LinearEvaluator:
+    """An integer issue's ``<evaluator ftype="linear">``: ``offset``, ``slope`` and the issue's lower bound there."""
+
+    slope: float
+    offset: float
+    base: int
+
+
+Evaluation = dict[str, float] | LinearEvaluator
+"""One issue's evaluation in a profile, as written: item evaluations, or a linear evaluator."""
 
 
 # -- the Genius model ------------------------------------------------------------------------
@@ -33,13 +49,15 @@ class GeniusIssue:
 
 @dataclass
 class GeniusProfile:
-    """One preference profile: per-issue weights and value tables, reservation, discount."""
+    """One preference profile as written: per-issue weights and evaluations, reservation, discount."""
 
     path: Path
     weights: list[float] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
     reservation: float | None = None
     discount: str | None = None
+    weights_beside_objective: list[int] = field(default_factory=list)
+    """Issues (positions) whose weight is not a child of the top ``<objective>``: NegMAS does not see it."""
 
 
 @dataclass
@@ -165,15 +183,16 @@ def _unique_labels(xml: XmlFile, reader: _Reader, labelled: list[tuple[Element, 
 def read_profile(xml: XmlFile, issues: Sequence[GeniusIssue], reader: _Reader) -> GeniusProfile:
     """Read a Genius preference profile against the issues of its domain."""
     profile = GeniusProfile(xml.path, [0.0] * len(issues), [{} for _ in issues])
+    profile.evaluations = [{} for _ in issues]
     found = _profile_issues(xml, issues, reader)
     for position, issue in enumerate(issues):
         element = found.get(position)
         if element is None:
             reader.report(xml, xml.objective, f"issue '{issue.name}' of the domain has no evaluation here")
         elif issue.kind == "discrete":
-            profile.tables[position] = _discrete_table(xml, element, issue, reader)
+            profile.evaluations[position] = _item_evaluations(xml, element, issue, reader)
         else:
-            profile.tables[position] = _integer_table(xml, element, issue, reader)
+            profile.evaluations[position] = _linear_evaluator(xml, element, issue, reader) or {}
     _read_weights(xml, issues, profile, reader)
     _read_reservation(xml, profile, reader)
     discount = xml.root.find(".//discount_factor")
@@ -209,8 +228,8 @@ def _profile_issue_problem(issues: Sequence[GeniusIssue], position: int | None, 
     return None
 
 
-def _discrete_table(xml: XmlFile, element: Element, issue: GeniusIssue, reader: _Reader) -> Table:
-    """Evaluations of every item, divided by the issue's largest one as Genius does."""
+def _item_evaluations(xml: XmlFile, element: Element, issue: GeniusIssue, reader: _Reader) -> dict[str, float]:
+    """The evaluation of every item, as written (a repeated item's first)."""
     raw: dict[str, float] = {}
     known = set(issue.items)
     for item in element.findall("item"):
@@ -228,10 +247,7 @@ def _discrete_table(xml: XmlFile, element: Element, issue: GeniusIssue, reader: 
         elif evaluation is not None:
             raw[value] = evaluation
     _report_missing_items(xml, element, issue, reader)
-    top = max(raw.values(), default=0.0)
-    if top < 1e-5:  # nothing to divide by: every item is worth nothing
-        return dict.fromkeys(raw, 0.0)
-    return {value: evaluation / top for value, evaluation in raw.items()}
+    return raw
 
 
 def _report_missing_items(xml: XmlFile, element: Element, issue: GeniusIssue, reader: _Reader) -> None:
@@ -242,53 +258,29 @@ def _report_missing_items(xml: XmlFile, element: Element, issue: GeniusIssue, re
         reader.report(xml, element, f"issue '{issue.name}' gives no evaluation for {shown}")
 
 
-def _integer_table(xml: XmlFile, element: Element, issue: GeniusIssue, reader: _Reader) -> Table:
+def _linear_evaluator(xml: XmlFile, element: Element, issue: GeniusIssue, reader: _Reader) -> LinearEvaluator | None:
     evaluator = element.find("evaluator")
     if evaluator is None or evaluator.get("slope") is None or evaluator.get("offset") is None:
         reader.report(xml, element, f"integer issue '{issue.name}' needs <evaluator ftype=\"linear\" "
                       "slope=.. offset=..>")
-        return {}
+        return None
     if (evaluator.get("ftype") or "linear").lower() != "linear":
         reader.report(xml, evaluator, f"evaluator type '{evaluator.get('ftype')}' is not supported; "
                       "negsim imports linear integer evaluators only")
-        return {}
+        return None
     slope, offset = reader.number(xml, evaluator, "slope"), reader.number(xml, evaluator, "offset")
     base = reader.integer(xml, element, "lowerbound") if element.get("lowerbound") else issue.low
     if slope is None or offset is None or base is None:
-        return {}
-    return linear_points(issue.low, issue.high, base, slope, offset)
-
-
-def linear_points(low: int, high: int, base: int, slope: float, offset: float) -> dict[int, float]:
-    """Points of Genius's clipped linear evaluator, exact at every integer of [low, high].
-
-    The value of ``x`` is ``offset + slope * (x - base)`` clipped to [0, 1]. Between two
-    consecutive points returned the evaluator is linear, so negsim's interpolation between
-    them gives the same value at every integer.
-
-    Args:
-        low: Lowest value of the issue.
-        high: Highest value of the issue.
-        base: The lower bound that the profile measures from.
-        slope: Change of value per unit.
-        offset: Value at ``base``.
-
-    Returns:
-        Value (0 to 1) at each point, points ascending.
-    """
-    xs = {low, high}
-    if slope != 0:
-        for level in (0.0, 1.0):
-            kink = base + (level - offset) / slope
-            if low < kink < high:
-                xs |= {math.floor(kink), math.ceil(kink)}
-    return {x: min(1.0, max(0.0, offset + slope * (x - base))) for x in sorted(xs)}
+        return None
+    return LinearEvaluator(slope, offset, base)
 
 
 def _read_weights(xml: XmlFile, issues: Sequence[GeniusIssue], profile: GeniusProfile, reader: _Reader) -> None:
     """Weights by issue index, wherever they sit; weights of objectives are ignored."""
     by_index = {issue.index: k for k, issue in enumerate(issues) if issue.index is not None}
     objectives = {o.get("index") for o in xml.root.iter("objective")}
+    top = xml.root.find("objective")
+    inside = {id(child) for child in (xml.root if top is None else top)}
     seen: set[int] = set()
     for element in xml.root.iter("weight"):
         index, value = element.get("index"), reader.number(xml, element, "value")
@@ -302,6 +294,8 @@ def _read_weights(xml: XmlFile, issues: Sequence[GeniusIssue], profile: GeniusPr
             reader.report(xml, element, problem)
         elif value is not None:
             profile.weights[position] = value
+            if id(element) not in inside:
+                profile.weights_beside_objective.append(position)
         seen.add(position)
     _report_missing_weights(xml, issues, profile, reader, seen)
 
@@ -332,8 +326,4 @@ def _read_reservation(xml: XmlFile, profile: GeniusProfile, reader: _Reader) -> 
     element = xml.root.find(".//reservation")
     if element is None:
         return
-    value = reader.number(xml, element, "value")
-    if value is not None and not 0 <= value <= 1:
-        reader.report(xml, element, f"reservation value {value} is outside 0 to 1")
-    elif value is not None:
-        profile.reservation = value
+    profile.reservation = reader.number(xml, element, "value")  # its scale is the reading's (readings.py)
