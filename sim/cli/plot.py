@@ -34,11 +34,12 @@ def run_plot(args: argparse.Namespace) -> int:
 
     space = DealSpace.of(scenario)
     drawn = args.picture == "dance" or args.seed is not None or args.replication is not None
-    entries = played(args, scenario)[1].entries if drawn else []  # the dance draws a run, seed 0 by default
+    log = played(args, scenario, demands=True)[1] if drawn else None  # the dance draws a run, seed 0 by default
+    entries = [] if log is None else log.entries
     if args.picture == "space":
         figure = utility_space_figure(utility_space(space, args.parties.split(",") if args.parties else None, entries))
     else:
-        figure = dance_figure(space, entries, scenario.start)
+        figure = dance_figure(space, entries, scenario.start, log.demands if log is not None else None)
     if is_stdout(output):
         write_stdout(_svg(figure))
     else:

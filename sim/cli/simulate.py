@@ -45,18 +45,19 @@ def check_draw_options(args: argparse.Namespace) -> None:
         raise UsageError("--root-seed goes with --replication: which replication of the sweep to replay")
 
 
-def played(args: argparse.Namespace, scenario: Scenario,
-           until: date | None = None) -> tuple[Outcome, EventLog, dict[str, int]]:
+def played(args: argparse.Namespace, scenario: Scenario, until: date | None = None,
+           demands: bool = False) -> tuple[Outcome, EventLog, dict[str, int]]:
     """The run the options choose (``--seed``, 0 by default, or ``--replication`` of ``--root-seed``), and which.
 
     A replication is played as the sweep ran it: its own generator, from the root seed.
+    ``demands``: the log keeps what each principal asked for (the negotiation dance draws it).
     """
     draw = bool(args.draw)
     if args.replication is None:
-        outcome, log = run(scenario, seed=args.seed or 0, draw=draw, until=until)
+        outcome, log = run(scenario, seed=args.seed or 0, draw=draw, until=until, demands=demands)
         return outcome, log, {"seed": args.seed or 0}
     root = args.root_seed or 0
-    outcome, log = replication_run(scenario, root, args.replication, draw=draw, until=until)
+    outcome, log = replication_run(scenario, root, args.replication, draw=draw, until=until, demands=demands)
     return outcome, log, {"replication": args.replication, "root_seed": root}
 
 

@@ -73,13 +73,15 @@ def replication_rng(root_seed: int, index: int) -> np.random.Generator:
 
 
 def replication_run(scenario: Scenario, root_seed: int, index: int, *, draw: bool, until: date | None = None,
-                    time_limit: float | None = None) -> tuple[Outcome, EventLog]:
+                    time_limit: float | None = None, demands: bool = False) -> tuple[Outcome, EventLog]:
     """Replication ``index`` of a sweep of root seed ``root_seed``.
 
     What a sweep runs, ``negsim run --replication`` replays and a report shows: one call, so that
-    the three are the same run.
+    the three are the same run. ``demands``: the log keeps what each principal asked for (a
+    picture's), which changes nothing else.
     """
-    return run(scenario, rng=replication_rng(root_seed, index), draw=draw, until=until, time_limit=time_limit)
+    return run(scenario, rng=replication_rng(root_seed, index), draw=draw, until=until, time_limit=time_limit,
+               demands=demands)
 
 
 RedLinesPlayed = Literal["stated", "drawn"]

@@ -26,7 +26,7 @@ from ..files.outputs import check_output, write_output
 from ..scenario.loader import load
 from ..scenario.model import Issue, Scenario
 from ..scenario.words import terms_text, value_words
-from ..simulation.timeline import Outcome
+from ..simulation.timeline import EventLog, Outcome
 from ..version import __version__
 from .folder import check_results_folder, comparison_folders
 
@@ -429,7 +429,8 @@ def _sample(results: list[Results]) -> str:
     try:
         index, seed = int(sample["replication"]), int(chosen.manifest.get("seed", 0))
         drawn = red_lines_played(True)  # folders made before the choice drew them
-        outcome, log = replication_run(scenario, seed, index, draw=chosen.manifest.get("red_lines", drawn) == drawn)
+        outcome, log = replication_run(scenario, seed, index, draw=chosen.manifest.get("red_lines", drawn) == drawn,
+                                       demands=True)
     except Exception as exc:  # the page says why the run could not be replayed, and goes on
         return f'<section id="sample"><h2>Sample run</h2><p>Replay failed: {cell(exc)}</p></section>'
     drafts = [e["package"] or {} for e in log.entries if e["kind"] in ("draft", "offer")]
@@ -440,13 +441,14 @@ def _sample(results: list[Results]) -> str:
             + _figure(plots.sample_run_plot(log.entries, scenario.start, rows, verdicts),
                       "Top: what each party did, and when. Bottom: each red line (in the version drawn for this "
                       "run; [bluff]: not held) against each text tabled, in order.")
-            + _utility_pictures(scenario, log.entries)
+            + _utility_pictures(scenario, log)
             + "<details><summary>Event log of the run</summary>\n" + _log_table(log.entries) + "</details>"
             + "</section>")
 
 
-def _utility_pictures(scenario: Scenario, entries: list[dict[str, Any]]) -> str:
+def _utility_pictures(scenario: Scenario, log: EventLog) -> str:
     """The utility space with the run's texts, and the run's negotiation dance (a note if the space is too large)."""
+    entries = log.entries
     from ..analysis.dealspace import DealSpace
     from .plots import to_svg
     from .utility_plots import dance_figure, utility_space, utility_space_figure
@@ -460,10 +462,11 @@ def _utility_pictures(scenario: Scenario, entries: list[dict[str, Any]]) -> str:
                     f"The utility space of {picture.names[0]} and {picture.names[1]} (red lines as "
                     "stated): every package, the zone of possible agreement, its Pareto frontier, the Nash and "
                     "Kalai-Smorodinsky packages, the proposals, and the texts and offers of this run, numbered.")
-            + _figure(to_svg(dance_figure(space, entries, scenario.start), "negotiation-dance"),
+            + _figure(to_svg(dance_figure(space, entries, scenario.start, log.demands), "negotiation-dance"),
                       "The negotiation dance of this run: what each text tabled and each offer is worth to each "
-                      "principal (open issues at their worst admissible settlement), against its walk-away value; "
-                      "events, summits and shocks dotted."))
+                      "principal (open issues at their worst admissible settlement), what it asked for at each "
+                      "of its answers and offers (its aspiration), and its walk-away value; events, summits and "
+                      "shocks dotted."))
 
 
 def _replayable(results: list[Results]) -> tuple[Results, Scenario, dict[str, str]] | None:

@@ -7,8 +7,9 @@ Kalai-Smorodinsky packages (of all the parties), the scenario's proposals, and t
 texts and offers of a run, numbered in order.
 
 **Negotiation dance**: for each principal, the utility to it of each text tabled and each offer
-over calendar time, beside its walk-away value; events, summits and shocks marked where they
-fell, and the agreement if there is one.
+over calendar time, what it asked for at each of its answers and offers (its aspiration, when the
+run kept it: ``run(..., demands=True)``), and its walk-away value; events, summits and shocks
+marked where they fell, and the agreement if there is one.
 
 The numbers come from the one check (:class:`~sim.analysis.dealspace.DealSpace`), the texts from
 the run's event log. Drawn with matplotlib's object-oriented API into inline SVG (or a PNG file),
@@ -32,6 +33,7 @@ from ..analysis.dealspace import DealSpace
 from ..analysis.explain import judge, reference_points, settled_worth
 from ..constraints.arrays import Floats
 from ..errors import UsageError
+from ..simulation.timeline import Demands
 from .plots import PARTY_COLOURS, figure_of
 
 SHOWN_PACKAGES = 20_000
@@ -203,9 +205,9 @@ def _path(ax: Axes, path: Sequence[Tabled], parties: tuple[str, str]) -> None:
                    label="agreement")
 
 
-def dance_figure(space: DealSpace, entries: Sequence[dict[str, Any]], start: date,
+def dance_figure(space: DealSpace, entries: Sequence[dict[str, Any]], start: date, demands: Demands | None = None,
                  name: str = "negotiation-dance") -> Figure:
-    """The negotiation dance of a run (see the module's docstring)."""
+    """The negotiation dance of a run (see the module's docstring); ``demands``, if kept: each one's aspiration."""
     principals = [p for p in space.parties if space.scenario.party(p).role == "principal"] or list(space.parties)
     path = tabled(space, entries)
     with figure_of(name, 10.5, 4.8) as (fig, (ax,)):
@@ -216,6 +218,12 @@ def dance_figure(space: DealSpace, entries: Sequence[dict[str, Any]], start: dat
                     markersize=3.5, linewidth=1.2, label=f"{space.scenario.party(party).name}: worth of each text")
             ax.axhline(walk_away, color=colour, linestyle="--", linewidth=0.9,
                        label=f"{space.scenario.party(party).name}: walk-away value {walk_away:.2f}")
+            asked = demands.of(party) if demands is not None else []
+            if asked:
+                # a step line, each demand held until the next, and a tick at each (a lone demand shows too)
+                ax.plot([day for day, _ in asked], [value for _, value in asked], color=colour, linewidth=2.6,
+                        alpha=0.35, drawstyle="steps-post", marker="_", markersize=11, markeredgewidth=2.0,
+                        label=f"{space.scenario.party(party).name}: its demand (aspiration)")
         _marks(ax, entries)
         ax.set_ylim(-0.02, 1.05)
         ax.set_ylabel("utility")

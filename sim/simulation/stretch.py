@@ -54,6 +54,8 @@ class Stretch(NamedTuple):
     """(turn, principal) of the answers that rest on the principal's own red lines."""
     progress: float | None
     """The share of principals that accepted the last offer answered (the proposer counts); None if none was."""
+    asked: Floats
+    """What each principal (a row) asked for on each turn (a column) of the stretch as played and beyond."""
 
     @property
     def turns(self) -> int:
@@ -248,7 +250,7 @@ def settle(plans: Sequence[Plan], proposers: npt.NDArray[np.intp], offers: npt.N
     on_red_lines, no_offer = answers.on_red_lines(answered), played > answered
     # by position, each argument beside its field (architecture.md, speed)
     return Stretch(proposers[:played], offers[:played], answered, answers, blocked, agreed, no_offer, refusals,
-                   on_red_lines, progress)
+                   on_red_lines, progress, asked)
 
 
 def agreement_rule(unanimous: bool, allowed: bool) -> tuple[bool, bool]:

@@ -47,7 +47,7 @@ from .stretch import (
 )
 from .stretch import play as play_stretch
 from .text import Text
-from .timeline import EventLog, Outcome
+from .timeline import Demands, EventLog, Outcome
 
 Process = Generator[simpy.Event, Any, None]
 SHUTTLE, SUMMIT = 1, 0
@@ -92,7 +92,7 @@ class Talks:
 
     def __init__(self, scenario: Scenario, versions: Mapping[str, str | None] | None, horizon: float, *,
                  seed: int | None = None, rng: np.random.Generator | None = None, stretches: bool = True,
-                 time_limit: float | None = None) -> None:
+                 time_limit: float | None = None, demands: bool = False) -> None:
         """Set the talks up; randomness comes from ``rng``, else from a generator seeded with ``seed``.
 
         Red lines are at the versions ``versions`` names, the others (all, if None) at their stated ones.
@@ -100,7 +100,8 @@ class Talks:
         With ``stretches`` off, alternating offers are played one turn at a time even where a
         stretch of turns could be worked out at once (the same outcome and log, more slowly).
         A run that computes longer than ``time_limit`` seconds, or takes more than
-        :data:`MAX_SIMULATED_EVENTS` steps, raises :class:`RunTooLong`.
+        :data:`MAX_SIMULATED_EVENTS` steps, raises :class:`RunTooLong`. With ``demands``, the log
+        keeps what each principal asked for at each offer and answer (:class:`Demands`).
         """
         self.scenario, self.horizon, self.seed, self._rng = scenario, horizon, seed, rng
         self.time_limit = time_limit
@@ -110,6 +111,7 @@ class Talks:
         self.world = World(scenario, versions)
         self.knowledge = RedLineKnowledge(self.world)
         self.log = EventLog(scenario.start, scenario)
+        self.demands = self.log.demands = Demands() if demands else None
         parties: list[Party] = []
         self._mediators: list[str] = []
         for party in scenario.parties:  # one pass, each field read once (architecture.md, speed)
@@ -562,7 +564,11 @@ class Talks:
             t = relative_time(day, self.deadline, self.rounds + 1, self._last_round)
         else:
             day = float(self.env.now)
-        response = self.principals[party].respond(package, t, day, open_issues)
+        principal = self.principals[party]
+        response = principal.respond(package, t, day, open_issues)
+        if self.demands is not None:
+            # what the answer rule tested, at the moment the answer is logged
+            self.demands.add(party, float(self.env.now), principal.plan().accepts_from(t, day))
         verdicts = breaking(response.broken)
         if response.withheld:
             verdicts = (verdicts or {}) | dict.fromkeys(response.withheld, "open")
@@ -680,7 +686,10 @@ class Talks:
         Returns whether the talks end on it (an agreement, or a proposer with nothing to offer).
         """
         k = turn % len(order)
-        offer = agents[k].offer(self._relative_time(), float(self.env.now))
+        t, day = self._relative_time(), float(self.env.now)
+        offer = agents[k].offer(t, day)
+        if self.demands is not None:
+            self.demands.add(order[k], day, agents[k].plan().asks(t, day))
         yield self.env.timeout(self.settings.deliberation_days)
         if offer is None:
             self.log.add(self.env.now, "no-offer", order[k], cause=NO_OFFER)
@@ -726,6 +735,8 @@ class Talks:
             stretch = play_stretch(plans, turns, telling + 1, allowed, utility)
         end = turns.ends.item(stretch.turns - 1)  # of the stretch as played
         self._log_stretch(stretch, order, agents, turns.ends, end)
+        if self.demands is not None:
+            self.demands.add_turns(order, turns.days, stretch.asked, stretch.turns)
         return end - now, stretch
 
     def _first_telling_refusal(self, stretch: Stretch, agents: list[Principal]) -> int | None:
@@ -813,14 +824,15 @@ def _raise_if_failed(process: simpy.Process) -> None:
 
 def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator | None = None,
         versions: Mapping[str, str | None] | None = None, draw: bool = False, until: date | None = None,
-        stretches: bool = True, time_limit: float | None = None) -> tuple[Outcome, EventLog]:
+        stretches: bool = True, time_limit: float | None = None, demands: bool = False) -> tuple[Outcome, EventLog]:
     """Simulate the talks once.
 
     Red lines are at their stated versions unless ``versions`` names them or ``draw`` asks
     to draw them from their confidence and alternatives. All randomness comes from
     ``rng`` (or a generator seeded with ``seed``). ``stretches`` and ``time_limit`` are
     :class:`Talks`'s: a run over :data:`MAX_SIMULATED_EVENTS` or ``time_limit`` seconds
-    raises :class:`RunTooLong`.
+    raises :class:`RunTooLong`. With ``demands``, the log's ``demands`` keeps what each principal
+    asked for over the run (the same run otherwise).
     """
     if draw and versions is None and rng is None:
         rng = np.random.default_rng(seed)
@@ -830,7 +842,7 @@ def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator
     if until is not None:
         horizon = max(0.0, min(horizon, float((until - scenario.start).days) + 1))
     talks = Talks(scenario, versions, max(horizon, _SHORTEST_HORIZON), seed=seed, rng=rng, stretches=stretches,
-                  time_limit=time_limit)
+                  time_limit=time_limit, demands=demands)
     return talks.run(), talks.log
 
 

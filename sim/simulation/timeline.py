@@ -101,6 +101,36 @@ SHOWN_ENTRIES = 100
 """Entries a notebook shows of each end of a long event log."""
 
 
+class Demands:
+    """What each principal asked for over a run, its aspiration, at each of its offers and answers.
+
+    Kept only when a run is asked to keep it (``run(..., demands=True)``: the negotiation dance
+    draws it); a run that keeps it is otherwise the same run, to the byte. A demand is a
+    utility on the principal's own scale: the least it would take at that moment.
+    """
+
+    def __init__(self) -> None:
+        self._points: dict[str, list[tuple[float, float]]] = {}
+
+    def add(self, party: str, day: float, asked: float) -> None:
+        """Note what ``party`` asked for on day ``day``."""
+        self._points.setdefault(party, []).append((float(day), float(asked)))
+
+    def add_turns(self, order: Sequence[str], days: npt.NDArray[np.float64], asked: npt.NDArray[np.float64],
+                  turns: int) -> None:
+        """Note many turns' demands at once: principal ``order[p]`` asked ``asked[p, i]`` on day ``days[p, i]``."""
+        for p, party in enumerate(order):
+            self._points.setdefault(party, []).extend(zip(days[p, :turns].tolist(), asked[p, :turns].tolist(),
+                                                          strict=True))
+
+    def of(self, party: str) -> list[tuple[float, float]]:
+        """(day, demand) of ``party``, in the order of the days."""
+        return sorted(self._points.get(party, []), key=lambda point: point[0])
+
+    def __repr__(self) -> str:
+        return f"<Demands of {len(self._points)} principals>"
+
+
 class EventLog:
     """Append-only log of a run: one entry per event, draft, answer, shock or agreement.
 
@@ -116,6 +146,8 @@ class EventLog:
         self._records: list[Record | OfferTurns] = []
         self._length = 0
         self._entries: list[dict[str, Any]] | None = None  # made when first read: a log kept unread holds no list
+        self.demands: Demands | None = None
+        """What each principal asked for, when the run was asked to keep it (``run(..., demands=True)``)."""
 
     def day(self, t: float) -> str:
         """Calendar date of simulation time ``t`` (days since the start)."""
