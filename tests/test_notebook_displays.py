@@ -106,3 +106,21 @@ def test_a_results_folder_reads_back_as_the_replications_that_made_it(tmp_path: 
 def test_a_folder_that_is_no_results_folder_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(negsim.UsageError, match="not a results folder negsim sweep finished"):
         negsim.read_results(tmp_path)
+
+
+def test_every_result_a_notebook_shows_has_records_and_a_frame_of_them() -> None:
+    scenario = negsim.load(ROOT / "scenarios" / "gaza-2024-08-israel-accepts-monitoring.yaml")
+    explanation = negsim.explain(scenario)
+    outcome, log = negsim.run(scenario, seed=3)
+    runs = negsim.replicate(DECIDES.read_text(encoding="utf-8"), 5)
+    for result in (scenario, negsim.evaluate(scenario, "us-bridging-2024-08"), explanation, outcome, log, runs):
+        records = result.to_records()
+        assert records and all(isinstance(row, dict) for row in records), type(result).__name__
+        assert len(result.to_frame()) == len(records), type(result).__name__
+    roles = [row["role"] for row in explanation.to_records()]
+    assert roles[:3] == ["nash", "kalai_smorodinsky", "max_welfare"]
+    assert roles.count("pareto") == len(explanation.reference.frontier)
+    assert {"utility:israel", "utility:hamas", "philadelphi"} <= set(explanation.to_records()[0])
+    (row,) = outcome.to_records()
+    assert row["agreed"] and row["term:philadelphi"] == outcome.package["philadelphi"]
+    assert [r["red_line"] for r in scenario.to_records()] == [r.id for p in scenario.parties for r in p.red_lines]

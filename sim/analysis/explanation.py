@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..files.markup import heading, html_list, html_table
+from ..files.markup import frame, heading, html_list, html_table
 from ..scenario.base import Scalar
 
 
@@ -123,6 +123,24 @@ class Explanation:
         return (heading(f"Deal space of {self.scenario}") + html_list(self.narration)
                 + (html_table(["#", "red lines"], clashes, "Clashing sets") if clashes else "")
                 + (html_table(["red lines", "cost", "opens"], concessions, "Concession sets") if concessions else ""))
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The packages the explanation names, a row each: the reference points, then the Pareto frontier.
+
+        Each row has the package's role (``nash``, ``kalai_smorodinsky``, ``max_welfare``,
+        ``pareto``), its terms (one column per issue) and each party's utility (``utility:PARTY``).
+        """
+        reference = self.reference
+        named = [("nash", reference.nash), ("kalai_smorodinsky", reference.kalai_smorodinsky),
+                 ("max_welfare", reference.max_welfare)]
+        points = [(role, point) for role, point in named if point is not None]
+        points += [("pareto", point) for point in reference.frontier]
+        return [{"role": role, **point.terms, **{f"utility:{p}": u for p, u in point.utilities.items()}}
+                for role, point in points]
+
+    def to_frame(self) -> Any:
+        """The records as a pandas DataFrame (pandas is an optional extra)."""
+        return frame(self.to_records())
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""

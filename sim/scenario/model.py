@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictInt, StrictStr, model_validator
 
-from ..files.markup import heading, html_table
+from ..files.markup import frame, heading, html_table
 from .base import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_SUMMIT_ROUNDS,
@@ -305,6 +305,14 @@ class Scenario(Model):
                  "source": red_line.source if isinstance(red_line.source, str) else red_line.source.doc,
                  "rationale": red_line.rationale}
                 for party in self.parties for red_line in party.red_lines]
+
+    def to_records(self) -> list[dict[str, object]]:
+        """The scenario's red lines as rows (:meth:`red_line_records`), what a table of a scenario is most about."""
+        return self.red_line_records()
+
+    def to_frame(self) -> Any:
+        """The red lines as a pandas DataFrame (pandas is an optional extra)."""
+        return frame(self.to_records())
 
     def _repr_html_(self) -> str:
         """The scenario in a notebook: its issues, parties and red lines (with their rules), as tables."""

@@ -282,6 +282,18 @@ class Outcome:
             rows.append(["blocking", ", ".join(self.blocking)])
         return html_table(["", self.scenario], rows, "Outcome of the run")
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """The outcome as one flat row: how it ended, when, the terms (``term:ISSUE``) and what blocked it."""
+        row: dict[str, Any] = {"scenario": self.scenario, "seed": self.seed, "agreed": self.agreed,
+                               "ending": self.ending, "date": self.date, "day": self.day, "rounds": self.rounds,
+                               "drafts": self.drafts, "reason": self.reason, "blocking": " ".join(self.blocking)}
+        row.update({f"term:{issue}": value for issue, value in (self.package or {}).items()})
+        return [row]
+
+    def to_frame(self) -> Any:
+        """The outcome as a one-row pandas DataFrame (pandas is an optional extra)."""
+        return frame(self.to_records())
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
         return {"scenario": self.scenario, "seed": self.seed, "agreed": self.agreed,
