@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..files.inputs import require_regular_file
 from ..files.outputs import check_output, is_stdout, write_output
-from ..importers.genius_reading import HELP_WORDS
+from ..importers.genius_reading import HELP_WORDS, READINGS
 from .options import positive
 
 
@@ -29,7 +29,7 @@ def add_import_genius_command(commands: argparse._SubParsersAction[argparse.Argu
     cmd.add_argument("-o", "--output", type=Path, required=True, metavar="PATH",
                      help="the scenario file to write (YAML; '-': standard output)")
     cmd.add_argument("--id", metavar="ID", help="id of the scenario (default: from the domain's file name)")
-    cmd.add_argument("--reading", choices=("genius", "negmas"), default="genius",
+    cmd.add_argument("--reading", choices=READINGS, default="genius",
                      help="read the numbers as Genius does (each issue on its own scale; the default) or as "
                      "NegMAS does (evaluations as written)")
     cmd.add_argument("--rounds", type=positive, metavar="N",

@@ -9,7 +9,6 @@ from, so a notebook and the command line give the same figures.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Iterable
@@ -22,7 +21,7 @@ from ..scenario.hints import counted
 from ..scenario.loader import loads
 from ..scenario.model import Scenario
 from ..simulation.draws import uncertainties
-from .results import cell
+from .results import read_rows, row_cells
 from .summary import Summary
 
 Row = dict[str, Any]
@@ -53,7 +52,7 @@ class Replications(list[Row]):
     def of(cls, rows: list[Row], scenario: Scenario, seed: int, *, draw: bool, columns: list[str]) -> Replications:
         """The rows of a run of ``replicate``, summed up as a sweep sums up its rows."""
         summary = Summary(scenario.start, columns, uncertainties(scenario, draw))
-        summary.add_all([cell(row.get(column)) for column in columns] for row in rows)
+        summary.add_all(row_cells(rows, columns))
         return cls(rows, scenario, summary.to_dict(), seed)
 
     def __repr__(self) -> str:
@@ -125,9 +124,8 @@ def read_results(folder: str | Path) -> Replications:
     try:
         summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
         text = (path / "scenario.yaml").read_text(encoding="utf-8")
-        with (path / "replications.csv").open(encoding="utf-8", newline="") as handle:
-            rows = [{column: value if column in TEXT_COLUMNS else _typed(value) for column, value in row.items()}
-                    for row in csv.DictReader(handle)]
+        rows = [{column: value if column in TEXT_COLUMNS else _typed(value) for column, value in row.items()}
+                for row in read_rows(path)]
         seed = json.loads((path / "manifest.json").read_text(encoding="utf-8"))["seed"]
     except (OSError, ValueError, KeyError) as exc:
         raise UsageError(f"{path}: not a results folder negsim sweep finished ({exc})") from None

@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -300,8 +300,7 @@ class ResultsFolder:
 
     def write_rows(self, rows: list[dict[str, Any]]) -> list[list[str]]:
         """Append replication rows to replications.csv; return each row's cells as written."""
-        columns = self.columns
-        written = [[cell(row.get(column)) for column in columns] for row in rows]
+        written = row_cells(rows, self.columns)
         with _writing(self.target):
             self._csv.writerows(written)
         return written
@@ -473,6 +472,11 @@ def _process_start(pid: int) -> int | None:
         return int(fields[19])
     except (IndexError, ValueError):
         return None
+
+
+def row_cells(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> list[list[str]]:
+    """Each row's cells as replications.csv holds them, in the order of ``columns``."""
+    return [[cell(row.get(column)) for column in columns] for row in rows]
 
 
 def cell(value: object) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+READINGS = ("genius", "negmas")
+"""The readings ``import-genius --reading`` takes (``readings.Reading``), light for the command line."""
+
 GENIUS_WORDS = (
     "Read as Genius reads them (--reading genius, the default): each issue's evaluations are",
     "divided by the issue's largest one; an integer issue's linear evaluator, offset + slope *",

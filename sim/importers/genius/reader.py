@@ -183,7 +183,6 @@ def _unique_labels(xml: XmlFile, reader: _Reader, labelled: list[tuple[Element, 
 def read_profile(xml: XmlFile, issues: Sequence[GeniusIssue], reader: _Reader) -> GeniusProfile:
     """Read a Genius preference profile against the issues of its domain."""
     profile = GeniusProfile(xml.path, [0.0] * len(issues), [{} for _ in issues])
-    profile.evaluations = [{} for _ in issues]
     found = _profile_issues(xml, issues, reader)
     for position, issue in enumerate(issues):
         element = found.get(position)

@@ -25,7 +25,6 @@ from typing import Literal
 from .reader import Evaluation, GeniusIssue, GeniusProfile, LinearEvaluator, Table
 
 Reading = Literal["genius", "negmas"]
-READINGS: tuple[Reading, ...] = ("genius", "negmas")
 _NOTHING = 1e-5
 """An issue (genius) or profile (negmas) whose largest evaluation is below this is worth nothing: no division."""
 
@@ -53,7 +52,7 @@ def genius_reading(profile: GeniusProfile, issues: Sequence[GeniusIssue]) -> Rea
     tables = [_genius_table(e, i) for e, i in zip(profile.evaluations, issues, strict=True)]
     reservation = profile.reservation or 0.0
     problem = None if 0 <= reservation <= 1 else f"reservation value {reservation} is outside 0 to 1"
-    return ReadProfile(tables, list(profile.weights), min(1.0, max(0.0, reservation)), problem=problem)
+    return ReadProfile(tables, list(profile.weights), reservation, problem=problem)
 
 
 def _genius_table(evaluation: Evaluation, issue: GeniusIssue) -> Table:
@@ -69,7 +68,7 @@ def negmas_reading(profile: GeniusProfile, issues: Sequence[GeniusIssue]) -> Rea
     """NegMAS's reading, mapped into [0, 1] by one positive affine map for the whole profile."""
     raw = [_raw_table(e, i) for e, i in zip(profile.evaluations, issues, strict=True)]
     scores = [score for table in raw for score in table.values()]
-    least, most = min(0.0, *scores), max(scores, default=0.0)
+    least, most = min([0.0, *scores]), max(scores, default=0.0)
     span = most - least if most - least >= _NOTHING else 1.0
     weights = [1.0 if k in profile.weights_beside_objective else w for k, w in enumerate(profile.weights)]
     total = sum(weights)
@@ -135,5 +134,3 @@ def linear_points(low: int, high: int, base: int, slope: float, offset: float) -
             if low < kink < high:
                 xs |= {math.floor(kink), math.ceil(kink)}
     return {x: min(1.0, max(0.0, offset + slope * (x - base))) for x in sorted(xs)}
-
-
