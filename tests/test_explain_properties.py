@@ -203,22 +203,60 @@ def test_bargaining_points_match_plain_enumeration(data: dict[str, Any]) -> None
         assert ks is not None and math.isclose(share(ks), best, abs_tol=1e-9)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.sampled_from([1, 2, None]))
+def test_the_solver_path_answers_as_the_enumerating_path(data: dict[str, Any], limit: int | None) -> None:
+    from negsim.analysis import solved
+    from negsim.analysis.clashes import bits_of
+    from negsim.analysis.solver_space import SolverSpace
+
+    scenario = Scenario.model_validate(data)
+    space = DealSpace.of(scenario)
+    report = enumerate_sets(space.holds, np.array([c.cost for c in space.items]), limit)
+    model = SolverSpace.of(scenario)
+    witness = solved.zopa_package(model)
+    assert (witness is None) == (not space.feasible.any())
+    if witness is not None:
+        assert space.constraints.feasible(witness).all()
+    concessions, concessions_complete = solved.cheapest_concessions(model, limit)
+    clashes, clashes_complete = solved.clashing_sets(model, concessions, limit)
+    assert tuple(bits_of(m) for m in concessions) == report.concession_sets
+    assert concessions_complete == report.concessions_complete
+    assert tuple(bits_of(m) for m in clashes) == report.clashing_sets
+    assert clashes_complete == report.clashes_complete
+
+
+@settings(max_examples=120, deadline=None)
 @given(st.lists(st.integers(1, 2**12 - 1), min_size=1, max_size=12), st.sampled_from([1, 3, None]))
-def test_berge_and_the_bounded_search_agree(family: list[int], limit: int | None) -> None:
+def test_berge_and_the_solver_find_the_same_hitting_sets_in_the_same_order(family: list[int],
+                                                                           limit: int | None) -> None:
     from negsim.analysis import clashes
+    from negsim.analysis.hitting_sets import smallest_hitting_sets
 
     ordered = sorted(set(family), key=lambda m: (m.bit_count(), m))
     minimal = clashes.minimal_sets(tuple(ordered))
-    universe = 0
-    for members in minimal:
-        universe |= members
     berge = clashes._berge(minimal)
     assert berge is not None
     expected = berge if limit is None else berge[:limit]
-    bounded, complete = clashes._bounded_search(minimal, universe, limit)
-    assert bounded == expected
+    found, complete = smallest_hitting_sets(minimal, 12, limit)
+    assert found == expected
     assert complete == (len(expected) == len(berge))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 2**12 - 1), min_size=1, max_size=12), st.sampled_from([1, 3, None]))
+def test_the_solver_learning_the_family_from_an_oracle_finds_what_it_finds_knowing_it(family: list[int],
+                                                                                    limit: int | None) -> None:
+    # the oracle plays a space whose packages fail exactly the sets of the family
+    from negsim.analysis import clashes
+    from negsim.analysis.hitting_sets import smallest_hitting_sets
+
+    minimal = clashes.minimal_sets(tuple(family))
+
+    def oracle(candidate: int) -> int | None:
+        return next((m for m in family if m & candidate == 0), None)
+
+    assert smallest_hitting_sets([], 12, limit, oracle=oracle) == smallest_hitting_sets(minimal, 12, limit)
 
 
 @settings(max_examples=60, deadline=None)

@@ -139,12 +139,12 @@ def cli(negsim_cli: Callable[..., CliRun]) -> Callable[..., CliRun]:
     return negsim_cli
 
 
-SPACE_COMMANDS = [("run", "--seed", "1"), ("explain",)]
+SPACE_COMMANDS = [("run", "--seed", "1"), ("explain", "--method", "enumerate")]
 
 
 @pytest.mark.parametrize(("command", "values", "packages"), [
     (("run", "--seed", "1"), 67, "37,386,000"),  # the space that took 7.7 GB in issue 11
-    (("explain",), 100, "55,800,000"),  # explain keeps less per package
+    (("explain", "--method", "enumerate"), 100, "55,800,000"),  # explain keeps less per package
 ], ids=["run", "explain"])
 def test_a_space_over_the_default_memory_budget_is_refused_before_allocating(
         tmp_path: Path, command: tuple[str, ...], values: int, packages: str) -> None:
@@ -195,6 +195,24 @@ def test_an_astronomical_space_is_refused_with_its_order_of_magnitude(tmp_path: 
     assert done.code == 2, done.err
     assert "the outcome space has about 10^362 packages" in done.err, done.err
     assert "needs about 10^" in done.err and "bytes of memory" in done.err
+
+
+def test_explain_hands_a_space_over_the_memory_budget_to_the_solver(tmp_path: Path) -> None:
+    path = tmp_path / "wide.yaml"
+    path.write_text(with_filler(1_000, 100), encoding="utf-8")
+    done = negsim_cli("explain", path, "--json", env=environment(NEGSIM_MEMORY_BUDGET=""))
+    assert done.code == 0, done.err
+    assert '"method": "solver"' in done.out and '"packages": 55800000' in done.out
+
+
+def test_a_space_whose_values_are_too_many_for_the_solver_is_refused_with_the_figure(tmp_path: Path) -> None:
+    path = tmp_path / "astronomical.yaml"
+    issue = "  - id: big-{0}\n    name: Big {0}\n    type: integer\n    min: 0\n    max: 10000\n"
+    issues = "".join(issue.format(i) for i in range(90))
+    path.write_text(BASE.replace("\nconditions:", "\n" + issues + "\nconditions:", 1), encoding="utf-8")
+    done = negsim_cli("explain", path)
+    assert done.code == 2, done.err
+    assert "900," in done.err and "values" in done.err and "Traceback" not in done.err
 
 
 def test_a_memory_budget_that_is_not_an_amount_is_a_usage_error(

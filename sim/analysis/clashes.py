@@ -5,53 +5,101 @@ A *concession set* is a minimal set of constraints whose relaxation lets some pa
 through: exactly the minimal failure sets over all packages. A *clashing set* is a
 minimal set of constraints that no package meets together: exactly the minimal sets
 that intersect every concession set (the two families are each other's minimal
-hitting sets). Failure sets are computed as bitmasks in one vectorised pass; the
-hitting sets are enumerated smallest first, with a limit.
+hitting sets). Failure sets are computed as bit rows in one vectorised pass.
+
+Both lists are built smallest (or cheapest) first and only as far as asked: the work grows
+with the limit, not with the number of sets there are. Concession sets are read off the
+failure sets in order of price; clashing sets come from Berge's method while the family is
+small, otherwise one at a time from a constraint solver (:mod:`sim.analysis.hitting_sets`)
+that learns the family from the failure sets as it needs it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..constraints.arrays import Bools, Floats
+from ..constraints.arrays import Bools, Floats, Indices
+from .budget import UNLIMITED, Budget
+from .hitting_sets import members, smallest_hitting_sets
 
 _BLOCK = 4096
+_WORD = 64
 
 
 @dataclass(frozen=True)
 class FailureSets:
-    """The distinct sets of failed constraints over a set of packages, with counts."""
+    """The distinct sets of failed constraints over a set of packages, with counts.
+
+    ``rows`` holds each set as 64-bit words, lowest constraints in the first word;
+    ``masks`` the same sets as Python integers (bit c: constraint c fails).
+    """
 
     masks: tuple[int, ...]
     counts: tuple[int, ...]
+    rows: np.ndarray
+    width: int
 
     @classmethod
     def of(cls, holds: Bools) -> FailureSets:
-        """Collect each package's failed constraints as a bitmask (bit c: constraint c fails)."""
+        """Collect each package's failed constraints as a bit row."""
         holds = np.asarray(holds, dtype=bool)
-        if holds.shape[0] <= 64:
-            bits = np.zeros(holds.shape[1], dtype=np.uint64)
-            for c in range(holds.shape[0]):
-                bits |= (~holds[c]).astype(np.uint64) << np.uint64(c)
-            unique, counts = np.unique(bits, return_counts=True)
-            return cls(tuple(int(m) for m in unique), tuple(int(n) for n in counts))
-        packed = np.packbits(~holds, axis=0, bitorder="little").T
-        unique, counts = np.unique(packed, axis=0, return_counts=True)
-        masks = tuple(int.from_bytes(row.tobytes(), "little") for row in unique)
-        return cls(masks, tuple(int(n) for n in counts))
+        width, count = holds.shape
+        words = max(1, -(-width // _WORD))
+        packed = np.packbits(~holds, axis=0, bitorder="little")
+        as_bytes = np.zeros((count, words * 8), dtype=np.uint8)
+        as_bytes[:, :packed.shape[0]] = packed.T
+        rows, counts = _distinct_rows(as_bytes.view(np.uint64))
+        masks = tuple(int.from_bytes(row.tobytes(), "little") for row in rows)
+        return cls(masks, tuple(int(n) for n in counts), rows, width)
 
     def packages_within(self, allowed: int) -> int:
         """How many packages fail only constraints inside ``allowed``."""
         return sum(n for m, n in zip(self.masks, self.counts, strict=True) if m & ~allowed == 0)
 
+    def meeting(self, mask: int) -> Bools:
+        """Which failure sets leave every constraint of ``mask`` met."""
+        return np.asarray(((self.rows & _words(mask, self.rows.shape[1])) == 0).all(axis=1), dtype=bool)
+
+    def containing(self, mask: int) -> Bools:
+        """Which failure sets hold every constraint of ``mask``."""
+        words = _words(mask, self.rows.shape[1])
+        return np.asarray(((self.rows & words) == words).all(axis=1), dtype=bool)
+
+    def sizes(self) -> np.ndarray:
+        """Constraints in each failure set."""
+        return np.asarray(np.bitwise_count(self.rows).sum(axis=1), dtype=np.int64)
+
+    def costs(self, costs: Floats) -> Floats:
+        """Each failure set's total price of relaxing, rounded as :func:`price` ranks it."""
+        weights = np.zeros(self.rows.shape[1] * _WORD)
+        weights[:self.width] = costs
+        total = np.zeros(len(self.masks))
+        for start in range(0, len(self.masks), _BLOCK):
+            bits = np.unpackbits(self.rows[start:start + _BLOCK].view(np.uint8), axis=1, bitorder="little")
+            total[start:start + _BLOCK] = bits @ weights
+        return np.round(total, 12)
+
+
+def _distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, Indices]:
+    """The distinct rows of words, with how often each occurs (one word: numpy's fast sort of plain integers)."""
+    if rows.shape[1] == 1:
+        values, counts = np.unique(rows[:, 0], return_counts=True)
+        return values[:, None], counts
+    ordered = rows[np.lexsort(rows.T[::-1])]
+    starts = np.flatnonzero(np.concatenate(([True], (ordered[1:] != ordered[:-1]).any(axis=1))))
+    return ordered[starts], np.diff(np.append(starts, len(ordered)))
+
+
+def _words(mask: int, count: int) -> np.ndarray:
+    return np.frombuffer(mask.to_bytes(count * 8, "little"), dtype=np.uint64)
+
 
 def minimal_sets(masks: tuple[int, ...]) -> list[int]:
     """The inclusion-minimal bitmasks among ``masks``, smallest first, then by value."""
     ordered = sorted(set(masks), key=lambda m: (m.bit_count(), m))
-    if ordered and max(ordered).bit_length() <= 64:
+    if ordered and max(ordered).bit_length() <= _WORD:
         return _minimal_sets_vectorised(ordered)
     found: list[int] = []
     for mask in ordered:
@@ -74,37 +122,40 @@ def _minimal_sets_vectorised(ordered: list[int]) -> list[int]:
     return [int(m) for m in found]
 
 
-BERGE_LIMIT = 200_000
-"""Most partial transversals Berge's method may hold before the bounded search takes over."""
+BERGE_LIMIT = 20_000
+"""Most partial transversals Berge's method may hold before the solver takes over."""
+BERGE_FAMILY = 4096
+"""Most distinct failure sets for which the whole family is built and Berge's method is tried first."""
 
 
-def minimal_hitting_sets(family: list[int], limit: int | None = None) -> tuple[list[int], bool]:
+def minimal_hitting_sets(family: list[int], limit: int | None = None,
+                         budget: Budget = UNLIMITED) -> tuple[list[int], bool]:
     """Minimal sets meeting every set of ``family``, smallest first, at most ``limit``.
 
     Returns the sets and whether the enumeration is complete (nothing left out). Berge's
     method folds the family in one set at a time on vectorised bitmasks; should the partial
-    transversals grow past :data:`BERGE_LIMIT`, a search bounded by size takes over.
+    transversals grow past :data:`BERGE_LIMIT`, or the sets reach past 64 constraints, the
+    solver finds them one at a time.
     """
     if not family or 0 in family:
         return [], True
     family = sorted(family, key=lambda m: (m.bit_count(), m))
     universe = 0
-    for members in family:
-        universe |= members
-    every = _berge(family) if universe.bit_length() <= 64 else None
+    for mask in family:
+        universe |= mask
+    every = _berge(family) if universe.bit_length() <= _WORD else None
     if every is not None:
         shown = every if limit is None else every[:limit]
         return shown, len(shown) == len(every)
-    return _bounded_search(family, universe, limit)
+    return smallest_hitting_sets(family, universe.bit_length(), limit, budget)
 
 
 def _berge(family: list[int]) -> list[int] | None:
     """All minimal transversals by Berge's method, or None if they grow too many."""
     transversals = np.zeros(1, dtype=np.uint64)
-    for members in family:
-        mask = np.uint64(members)
-        hit = (transversals & mask) != 0
-        bits = np.array([m for m in _members(members)], dtype=np.uint64)
+    for mask in family:
+        hit = (transversals & np.uint64(mask)) != 0
+        bits = np.array([1 << c for c in members(mask)], dtype=np.uint64)
         grown = (transversals[~hit][:, None] | bits[None, :]).ravel()
         candidates = np.unique(np.concatenate((transversals[hit], grown)))
         if len(candidates) > BERGE_LIMIT:
@@ -114,52 +165,40 @@ def _berge(family: list[int]) -> list[int] | None:
     return sorted((int(t) for t in transversals), key=lambda m: (m.bit_count(), m))
 
 
-def _bounded_search(family: list[int], universe: int, limit: int | None) -> tuple[list[int], bool]:
-    found: list[int] = []
-    sizes = range(1, universe.bit_count() + 1)
-    for size in sizes:
-        found += sorted(_hitting_sets_of_size(family, size, found))
-        if limit is not None and len(found) >= limit:
-            more = len(found) > limit or any(
-                True for larger in sizes if larger > size for _ in _hitting_sets_of_size(family, larger, found))
-            return found[:limit], not more
-    return found, True
-
-
-def _hitting_sets_of_size(family: list[int], size: int, smaller: list[int]) -> Iterator[int]:
-    """Minimal hitting sets with exactly ``size`` members (``smaller``: those already found)."""
-    seen: set[int] = set()
-    stack: list[int] = [0]
-    while stack:
-        chosen = stack.pop()
-        missed = next((s for s in family if s & chosen == 0), None)
-        if missed is None:
-            if chosen.bit_count() == size and _is_minimal(chosen, family):
-                yield chosen
-            continue
-        if chosen.bit_count() == size:
-            continue
-        for member in _members(missed):
-            grown = chosen | member
-            if grown not in seen and not any(h & grown == h for h in smaller):
-                seen.add(grown)
-                stack.append(grown)
-
-
-def _members(mask: int) -> Iterator[int]:
-    while mask:
-        low = mask & -mask
-        yield low
-        mask ^= low
-
-
-def _is_minimal(chosen: int, family: list[int]) -> bool:
-    return all(any(s & (chosen ^ member) == 0 for s in family) for member in _members(chosen))
-
-
 def bits_of(mask: int) -> tuple[int, ...]:
     """Indices of the set bits of a mask, ascending."""
-    return tuple(i for i in range(mask.bit_length()) if mask >> i & 1)
+    return tuple(members(mask))
+
+
+def price(mask: int, costs: Floats) -> tuple[float, int, tuple[int, ...]]:
+    """How concession sets are ranked: total cost (to 12 decimals), then size, then the constraints."""
+    chosen = bits_of(mask)
+    return (round(float(costs[list(chosen)].sum()), 12), len(chosen), chosen)
+
+
+def cheapest_minimal(failures: FailureSets, costs: Floats, limit: int | None) -> tuple[list[int], bool]:
+    """The minimal failure sets in order of :func:`price`, at most ``limit``, and whether that is all of them.
+
+    Failure sets are read in order of total cost and size; the first not holding an earlier
+    minimal set is minimal (a set inside it costs no more and is smaller, so came earlier), and
+    every failure set holding it is struck out at once.
+    """
+    sizes = failures.sizes()
+    order = np.lexsort((sizes, failures.costs(costs)))
+    alive = np.ones(len(order), dtype=bool)
+    found: list[int] = []
+    position = 0
+    while position < len(order) and (limit is None or len(found) <= limit):
+        index = int(order[position])
+        position += 1
+        if not alive[index]:
+            continue
+        found.append(failures.masks[index])
+        alive &= ~failures.containing(failures.masks[index])
+    ranked = sorted(found, key=lambda m: price(m, costs))
+    if limit is None or len(ranked) <= limit:
+        return ranked, True
+    return ranked[:limit], False
 
 
 @dataclass(frozen=True)
@@ -173,25 +212,34 @@ class ClashReport:
     failures: FailureSets
 
 
-def enumerate_sets(holds: Bools, costs: Floats, limit: int | None = None) -> ClashReport:
+def enumerate_sets(holds: Bools, costs: Floats, limit: int | None = None, budget: Budget = UNLIMITED) -> ClashReport:
     """Find the minimal concession sets and minimal clashing sets of the constraints.
 
     ``holds[c, p]`` says whether constraint ``c`` holds for package ``p``; ``costs[c]`` is
     the price of relaxing constraint ``c``. Concession sets are ranked by total cost, then
-    size; clashing sets by size. ``limit`` caps how many of each are returned.
+    size; clashing sets by size. ``limit`` caps how many of each are returned, and the work;
+    once ``budget`` is spent the clashing sets found so far are returned, marked incomplete.
     """
     failures = FailureSets.of(holds)
-    concessions = minimal_sets(failures.masks)
     costs = np.asarray(costs, dtype=np.float64)
-
-    def price(mask: int) -> tuple[float, int, tuple[int, ...]]:
-        members = bits_of(mask)
-        return (round(float(costs[list(members)].sum()), 12), len(members), members)
-
-    ranked = sorted(concessions, key=price)
-    clashes, clashes_complete = minimal_hitting_sets(concessions, limit)
-    shown = ranked if limit is None else ranked[:limit]
+    concessions, concessions_complete = cheapest_minimal(failures, costs, limit)
+    clashes, clashes_complete = _clashing_sets(failures, concessions, limit, budget)
     return ClashReport(
-        concession_sets=tuple(bits_of(m) for m in shown), clashing_sets=tuple(bits_of(m) for m in clashes),
-        concessions_complete=len(shown) == len(ranked), clashes_complete=clashes_complete, failures=failures,
+        concession_sets=tuple(bits_of(m) for m in concessions), clashing_sets=tuple(bits_of(m) for m in clashes),
+        concessions_complete=concessions_complete, clashes_complete=clashes_complete, failures=failures,
     )
+
+
+def _clashing_sets(failures: FailureSets, known: list[int], limit: int | None,
+                   budget: Budget) -> tuple[list[int], bool]:
+    if 0 in failures.masks or not failures.masks:
+        return [], True
+    if failures.width <= _WORD and len(failures.masks) <= BERGE_FAMILY:
+        return minimal_hitting_sets(minimal_sets(failures.masks), limit, budget)
+    sizes = failures.sizes()
+
+    def oracle(candidate: int) -> int | None:
+        met = np.flatnonzero(failures.meeting(candidate))
+        return None if not met.size else failures.masks[int(met[np.argmin(sizes[met])])]
+
+    return smallest_hitting_sets(known, failures.width, limit, budget, oracle)

@@ -51,13 +51,10 @@ class DealSpace:
         packages = constraints.space.every_package(explain_bytes_per_package(scenario), "the analysis of explain")
         result = constraints.check(packages)
         holds = np.concatenate((result.red_lines, result.walk_aways)) == Verdict.HOLDS.value
-        parties = tuple(p.party for p in constraints.preferences)
-        items = tuple(_red_line_item(scenario, constraints, c) for c in constraints.red_lines) + tuple(
-            PricedConstraint(ref=f"{p}/{WALK_AWAY_ID}", party=p, cost=1.0, is_walk_away=True) for p in parties)
-        return cls(scenario=scenario, constraints=constraints, packages=packages, items=items, holds=holds,
-                   parties=parties, utilities=result.utility_low,
-                   walk_aways=np.array([p.walk_away for p in constraints.preferences]),
-                   powers=np.array([_power(scenario.party(p)) for p in parties]))
+        parties, walk_aways, powers = parties_and_powers(scenario, constraints)
+        return cls(scenario=scenario, constraints=constraints, packages=packages,
+                   items=priced_constraints(scenario, constraints), holds=holds, parties=parties,
+                   utilities=result.utility_low, walk_aways=walk_aways, powers=powers)
 
     @property
     def feasible(self) -> Bools:
@@ -73,6 +70,20 @@ class DealSpace:
         keep = np.ones(len(self.items), dtype=bool)
         keep[list(relaxed)] = False
         return np.asarray(self.holds[keep].all(axis=0), dtype=bool)
+
+
+def priced_constraints(scenario: Scenario, constraints: CompiledConstraints) -> tuple[PricedConstraint, ...]:
+    """The constraints the analyses name: every red line, then each weighing party's walk-away value."""
+    red_lines = tuple(_red_line_item(scenario, constraints, c) for c in constraints.red_lines)
+    return red_lines + tuple(PricedConstraint(ref=f"{p.party}/{WALK_AWAY_ID}", party=p.party, cost=1.0,
+                                              is_walk_away=True) for p in constraints.preferences)
+
+
+def parties_and_powers(scenario: Scenario, constraints: CompiledConstraints) -> tuple[tuple[str, ...], Floats, Floats]:
+    """The parties with preferences, their walk-away values and their bargaining powers."""
+    parties = tuple(p.party for p in constraints.preferences)
+    return (parties, np.array([p.walk_away for p in constraints.preferences]),
+            np.array([_power(scenario.party(p)) for p in parties]))
 
 
 def _power(party: Party) -> float:

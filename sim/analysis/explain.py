@@ -15,14 +15,17 @@ import numpy as np
 
 from ..constraints.arrays import Bools, Codes, Floats
 from ..constraints.evaluation import ProposalLike, resolve_terms, source_of
-from ..constraints.space import LEFT_OPEN
+from ..constraints.space import LEFT_OPEN, OutcomeSpace, explain_bytes_per_package, memory_budget
 from ..constraints.walk_away import lowest_meeting, meeting, meets
+from ..errors import UsageError
 from ..scenario.base import Scalar
 from ..scenario.model import Scenario
 from ..scenario.words import red_line_rule
 from .bargaining import kalai_smorodinsky, max_welfare, nash_point, pareto_front
+from .budget import METHODS, Budget
 from .clashes import enumerate_sets
 from .dealspace import DealSpace
+from .explain_solver import explain_by_solver
 from .explanation import Concession, Explanation, Judgement, Point, ReferencePoints, Zopa
 from .narrate import narrate
 
@@ -31,13 +34,23 @@ EXAMPLES = 5
 
 
 def explain(scenario: Scenario, proposal: ProposalLike | None = None, *, max_sets: int = 10,
-            space: DealSpace | None = None, examples: int | None = EXAMPLES) -> Explanation:
+            space: DealSpace | None = None, examples: int | None = EXAMPLES, method: str = "auto",
+            time_limit: float | None = None) -> Explanation:
     """Analyse the deal space of a scenario (and, optionally, one proposal in it).
 
     ``examples``: how many ZOPA packages to list, spread evenly over it (None: every one).
+    ``method``: one of :data:`METHODS`. ``time_limit``: seconds the search for clashing and
+    concession sets may take; past it, what was found is reported as incomplete.
     """
+    budget = Budget(time_limit)
+    if space is None and _by_solver(scenario, method):
+        if proposal is not None:
+            raise UsageError("judging a proposal against the deal space needs every package listed, and this "
+                             "space is searched by the solver; judge it with `negsim evaluate`, or give issues "
+                             "fewer values")
+        return explain_by_solver(scenario, max_sets=max_sets, budget=budget)
     space = space or DealSpace.of(scenario)
-    report = enumerate_sets(space.holds, np.array([c.cost for c in space.items]), max_sets)
+    report = enumerate_sets(space.holds, np.array([c.cost for c in space.items]), max_sets, budget)
     concessions = [] if report.concession_sets == ((),) else [
         _concession(space, relaxed) for relaxed in report.concession_sets]
     reference = reference_points(space, space.feasible, frontier=True)
@@ -49,6 +62,16 @@ def explain(scenario: Scenario, proposal: ProposalLike | None = None, *, max_set
     )
     # the narration tells the rest of the result
     return replace(result, narration=narrate(space, result), red_lines=_named_red_lines(space, result))
+
+
+def _by_solver(scenario: Scenario, method: str) -> bool:
+    """Whether the solver searches the space: asked for, or (``auto``) the space is too large to list."""
+    if method not in METHODS:
+        raise UsageError(f"unknown method '{method}'; use one of {', '.join(METHODS)}")
+    if method != "auto":
+        return method == "solver"
+    space = OutcomeSpace.of(scenario)
+    return space.size * explain_bytes_per_package(scenario) > memory_budget()
 
 
 def _named_red_lines(space: DealSpace, result: Explanation) -> dict[str, dict[str, Any]]:

@@ -29,10 +29,17 @@ class Point:
 class Zopa:
     """The packages that meet every red line and walk-away value."""
 
-    size: int
+    size: int | None
+    """How many packages meet everything; None where the solver searched the space (it finds, it does not count)."""
     total: int
     values: dict[str, list[Scalar]]
+    """Each issue's values found in the ZOPA (listed space only)."""
     examples: list[dict[str, Scalar | None]]
+
+    @property
+    def empty(self) -> bool:
+        """Whether no package meets every red line and walk-away value."""
+        return self.size == 0 or (self.size is None and not self.examples)
 
 
 @dataclass(frozen=True)
@@ -41,7 +48,8 @@ class Concession:
 
     refs: tuple[str, ...]
     cost: float
-    opens: int
+    opens: int | None
+    """Packages the relaxation lets through; None where the solver searched the space (not counted)."""
     best: Point | None
 
 
@@ -115,6 +123,8 @@ class Explanation:
     narration: list[str] = field(default_factory=list)
     red_lines: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Every red line the explanation names: its rule in words, rationale, confidence and source."""
+    method: str = "enumerate"
+    """How the deal space was searched: ``enumerate`` (every package listed) or ``solver`` (a constraint solver)."""
 
     def _repr_html_(self) -> str:
         """The explanation in a notebook: the narration, then the clashing and concession sets."""
@@ -146,6 +156,7 @@ class Explanation:
         """Plain data for JSON output."""
         return {
             "scenario": self.scenario,
+            "method": self.method,
             "zopa_size": self.zopa.size,
             "zopa": {"size": self.zopa.size, "packages": self.zopa.total, "values": self.zopa.values,
                      "examples": self.zopa.examples},

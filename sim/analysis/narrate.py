@@ -2,31 +2,45 @@
 
 from __future__ import annotations
 
+from ..constraints.space import readable_count
 from ..scenario.base import SourceRef
 from ..scenario.hints import counted, quoted
 from ..scenario.words import red_line_rule, terms_text
 from .dealspace import DealSpace
 from .explanation import Concession, Explanation, Judgement, Point, ReferencePoints
+from .solver_space import SolverSpace
 
 
-def narrate(space: DealSpace, result: Explanation) -> list[str]:
+def narrate(space: DealSpace | SolverSpace, result: Explanation) -> list[str]:
     """Sentences for the ZOPA, the clashes, the concessions, the reference points and a proposal."""
     names = Names(space)
     lines = [_zopa_sentence(result)]
     lines += [_clash_sentence(names, refs) for refs in result.clashing_sets]
     if not result.clashes_complete:
-        lines.append("More clashing sets exist than are shown; raise --max-sets to list them.")
+        lines.append("More clashing sets exist than are shown, or the search stopped; raise --max-sets "
+                     "or --time-limit to list them.")
     lines += [_concession_sentence(names, c) for c in result.concessions]
-    lines.append(_reference_sentence(names, result.reference, result.zopa.size))
+    if not result.concessions_complete:
+        lines.append("More concession sets exist than are shown, or the search stopped; raise --max-sets "
+                     "or --time-limit to list them.")
+    if result.method == "solver":
+        lines.append(SOLVER_NOTE)
+    else:
+        lines.append(_reference_sentence(names, result.reference, result.zopa.size or 0))
     if result.judgement is not None:
         lines.append(_judgement_sentence(names, result.judgement))
     return lines
 
 
+SOLVER_NOTE = ("The space was searched by a constraint solver, not listed: the ZOPA and the packages a "
+               "concession opens are not counted, and the bargaining reference points (Nash, "
+               "Kalai–Smorodinsky, maximum welfare) are computed only over a listed space.")
+
+
 class Names:
     """How a red line, a walk-away value or a party reads in a sentence."""
 
-    def __init__(self, space: DealSpace) -> None:
+    def __init__(self, space: DealSpace | SolverSpace) -> None:
         self.space = space
         self.scenario = space.scenario
         self.red_lines = {c.ref: c.source for c in space.constraints.red_lines}
@@ -69,12 +83,16 @@ def listing(items: list[str], joiner: str = "and") -> str:
 
 def _zopa_sentence(result: Explanation) -> str:
     zopa = result.zopa
-    if zopa.size == 0:
-        return (f"No package of the {zopa.total:,} meets every red line and walk-away value: "
+    total = readable_count(zopa.total)
+    if zopa.empty:
+        return (f"No package of the {total} meets every red line and walk-away value: "
                 "there is no zone of possible agreement.")
+    if zopa.size is None:
+        return (f"Packages of the {total} meet every red line and walk-away value, for example "
+                f"{terms_text(zopa.examples[0])}.")
     spread = "; ".join(f"{issue}: {', '.join(quoted(v).strip(chr(39)) for v in values)}"
                        for issue, values in zopa.values.items())
-    return (f"{zopa.size:,} of {zopa.total:,} packages meet every red line and walk-away value. "
+    return (f"{zopa.size:,} of {total} packages meet every red line and walk-away value. "
             f"Within them, each issue can take: {spread}.")
 
 
@@ -90,6 +108,8 @@ def _clash_sentence(names: Names, refs: tuple[str, ...]) -> str:
 def _concession_sentence(names: Names, concession: Concession) -> str:
     parts = [f"{names.party(r.partition('/')[0])}'s `{r}`" for r in concession.refs]
     what = parts[0] if len(parts) == 1 else listing(parts) + " together"
+    if concession.opens is None:
+        return f"Relaxing {what} (cost {concession.cost:g}) opens a deal."
     opened = counted(concession.opens, "package")
     head = f"Relaxing {what} (cost {concession.cost:g}) opens {opened}"
     if concession.best is None:

@@ -37,9 +37,10 @@ def run_evaluate(args: argparse.Namespace) -> int:
 def run_explain(args: argparse.Namespace) -> int:
     """Explain the deal space (and, with a package, how it fares in it)."""
     scenario = load_for_command(args.file)
-    result = explain(scenario, _package(args, scenario), max_sets=args.max_sets, examples=args.examples)
+    result = explain(scenario, _package(args, scenario), max_sets=args.max_sets, examples=args.examples,
+                     method=args.method, time_limit=args.time_limit)
     if args.json:
         dump({**result.to_dict(), "provenance": provenance(args.file)})
     else:
         render_explanation(result, new_console())
-    return EXIT_FINDINGS if args.fail_on_no_deal and result.zopa.size == 0 else EXIT_OK
+    return EXIT_FINDINGS if args.fail_on_no_deal and result.zopa.empty else EXIT_OK

@@ -20,12 +20,21 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..analysis.budget import METHODS
 from ..errors import OUT_OF_MEMORY, WORKER_DIED, NegsimError, UsageError, os_problem
 from ..interrupts import KeptInterrupted, deferring, forget_interrupt, note_interrupt
 from ..version import __version__
 from .exits import ARGV, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, INTERRUPTED
 from .genius import add_import_genius_command
-from .options import add_package_options, add_red_line_options, add_run_options, date_arg, positive, seed
+from .options import (
+    add_package_options,
+    add_red_line_options,
+    add_run_options,
+    date_arg,
+    positive,
+    positive_seconds,
+    seed,
+)
 from .report import add_report_command
 
 HANDLERS = {"check": ".check:run_check", "schema": ".check:run_schema",
@@ -165,6 +174,12 @@ def _add_explain(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
                     help="list at most K clashing and K concession sets (default 10)")
     ex.add_argument("--examples", type=_examples_count, default=5, metavar="N",
                     help="list N packages of the ZOPA, spread over it (default 5; 'all' for every one)")
+    ex.add_argument("--method", choices=METHODS, default="auto",
+                    help="list every package (enumerate), ask a constraint solver (solver), or list the space "
+                         "when it fits the memory budget and ask the solver otherwise (auto, the default)")
+    ex.add_argument("--time-limit", type=positive_seconds, default=None, metavar="SECONDS",
+                    help="stop searching for clashing and concession sets after SECONDS and report what was "
+                         "found, marked incomplete")
     ex.add_argument("--json", action="store_true", help="machine-readable output")
     ex.add_argument("--fail-on-no-deal", action="store_true", help="exit 1 when the ZOPA is empty")
 

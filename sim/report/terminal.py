@@ -234,7 +234,8 @@ def _concessions(explanation: Explanation) -> Table:
     for name in ("red lines", "cost", "opens", "Nash package"):
         table.add_column(name, style="cyan" if name == "red lines" else None, overflow="fold")
     for c in explanation.concessions:
-        table.add_row(plain_lines(c.refs), Text(f"{c.cost:g}"), Text(f"{c.opens:,}"), _point(c.best))
+        opens = "not counted" if c.opens is None else f"{c.opens:,}"
+        table.add_row(plain_lines(c.refs), Text(f"{c.cost:g}"), Text(opens), _point(c.best))
     return table
 
 

@@ -1,0 +1,200 @@
+"""Benchmark: explain and clash enumeration as the outcome space grows, against the targets of issue 16.
+
+Two parts, one run:
+
+1. **Explain at 10**6, 10**9 and 10**12 packages**: synthetic scenarios of 6, 9 and 12 issues of
+   10 values, 4 parties with preferences (random weights and value tables, walk-away values at
+   ``--walk-away``) and 10 red lines each (40 in all), drawn from a seed: thresholds in each
+   party's direction, sets of categories, ``all``/``any``/``if`` of two. ``explain(method="auto")``
+   with ``max_sets=10`` runs in a fresh process per size (its peak resident memory is that
+   process's), so the size that is listed is listed and the others go to the solver. At 10**6
+   the same scenario is also explained by the solver in another process, and the answers (ZOPA
+   empty or not, clashing sets, concession sets, completeness) must be equal.
+2. **Clash enumeration at 60 red lines over 10**6 packages** (``bench_explain``'s scenarios with
+   12 red lines per party): ``enumerate_sets`` with limit 10 and limit 1 on ``--clash-scenarios``
+   seeds; the constraint solver's import (about 0.7 s, once per process) is made before timing.
+
+Targets: explain under 5 s and 1 GB at every size; clash enumeration under 2 s (limit 10) and
+under 1 s (limit 1) on every seed. Not measured here: the Nash point by the solver (not built).
+Run ``python bench/bench_scale.py`` (``--help`` for options). Exit status 1 if a target fails or
+the two methods disagree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+TARGET_EXPLAIN_SECONDS = 5.0
+TARGET_EXPLAIN_BYTES = 10**9
+TARGET_CLASH_SECONDS = {10: 2.0, 1: 1.0}
+SIZES = {6: "10^6", 9: "10^9", 12: "10^12"}
+PARTIES = ("alpha", "beta", "gamma", "delta")
+RED_LINES_PER_PARTY = 10
+HERE = Path(__file__).resolve().parent
+
+
+def scale_scenario_text(issues: int, seed: int, walk_away: float) -> str:
+    """A random scenario of ``issues`` issues of 10 values, 4 parties, 40 red lines, as YAML."""
+    rng = np.random.default_rng(seed)
+    specs: list[dict[str, Any]] = []
+    for j in range(issues):
+        if j % 3 == 0:
+            specs.append({"id": f"i{j}", "name": f"Issue {j}", "type": "categorical",
+                          "values": [f"c{k}" for k in range(10)]})
+        else:
+            specs.append({"id": f"i{j}", "name": f"Issue {j}", "type": "ordered",
+                          "values": [f"l{k}" for k in range(10)]})
+
+    def atom(direction: np.ndarray) -> dict[str, Any]:
+        j = int(rng.integers(issues))
+        values = specs[j]["values"]
+        if specs[j]["type"] == "categorical":
+            allowed = sorted(rng.choice(10, size=int(rng.integers(5, 9)), replace=False).tolist())
+            return {"issue": f"i{j}", "op": "in", "value": [values[v] for v in allowed]}
+        cut = int(rng.integers(2, 7))
+        return ({"issue": f"i{j}", "op": ">=", "value": values[cut]} if direction[j] > 0
+                else {"issue": f"i{j}", "op": "<=", "value": values[9 - cut]})
+
+    parties = []
+    for party in PARTIES:
+        direction = rng.choice([-1, 1], size=issues)
+        red_lines = []
+        for r in range(RED_LINES_PER_PARTY):
+            kind = str(rng.choice(["atom", "all", "any", "if"], p=[0.4, 0.2, 0.25, 0.15]))
+            if kind == "atom":
+                require: dict[str, Any] = atom(direction)
+            elif kind in ("all", "any"):
+                require = {kind: [atom(direction), atom(direction)]}
+            else:
+                require = {"if": atom(direction), "then": atom(direction)}
+            red_lines.append({"id": f"rl-{r}", "require": require, "rationale": "benchmark", "source": "assumption"})
+        values = {}
+        for j, spec in enumerate(specs):
+            ranks = np.linspace(0, 1, 10)
+            if spec["type"] == "categorical":
+                ranks = rng.permutation(ranks)
+            elif direction[j] < 0:
+                ranks = ranks[::-1]
+            values[spec["id"]] = {v: round(float(u), 3) for v, u in zip(spec["values"], ranks, strict=True)}
+        weights = {spec["id"]: int(rng.integers(1, 6)) for spec in specs}
+        parties.append({"id": party, "name": party.title(), "role": "principal", "red_lines": red_lines,
+                        "preferences": {"weights": weights, "values": values, "reservation": walk_away}})
+    data = {"negsim": 1, "id": f"bench-scale-{issues}-{seed}", "title": "Scale benchmark", "start": "2024-08-12",
+            "issues": specs, "parties": parties}
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def one(issues: int, seed: int, walk_away: float, method: str) -> dict[str, Any]:
+    """Explain one scenario in this process; seconds, peak memory and the answers."""
+    import negsim
+    from negsim.analysis.explain import explain
+
+    scenario = negsim.loads(scale_scenario_text(issues, seed, walk_away), f"scale-{issues}.yaml")
+    start = time.perf_counter()
+    result = explain(scenario, max_sets=10, method=method)
+    seconds = time.perf_counter() - start
+    return {"issues": issues, "method": result.method, "seconds": seconds,
+            "peak_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+            "zopa_empty": result.zopa.empty, "clashing_sets": [list(s) for s in result.clashing_sets],
+            "clashes_complete": result.clashes_complete,
+            "concession_sets": [list(c.refs) for c in result.concessions],
+            "concessions_complete": result.concessions_complete}
+
+
+def in_process(issues: int, seed: int, walk_away: float, method: str) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, __file__, "--one", str(issues), str(seed), str(walk_away), method],
+                         capture_output=True, text=True, check=True)
+    return dict(json.loads(out.stdout))
+
+
+def same_answers(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    keys = ("zopa_empty", "clashing_sets", "clashes_complete", "concession_sets", "concessions_complete")
+    return all(a[k] == b[k] for k in keys)
+
+
+def explain_part(seed: int, walk_away: float) -> dict[str, Any]:
+    runs = []
+    for issues, label in SIZES.items():
+        found = in_process(issues, seed, walk_away, "auto")
+        found["packages"] = label
+        if issues == 6:
+            solver = in_process(issues, seed, walk_away, "solver")
+            found["solver_seconds"], found["solver_peak_bytes"] = solver["seconds"], solver["peak_bytes"]
+            found["solver_agrees"] = same_answers(found, solver)
+        found["pass"] = (found["seconds"] < TARGET_EXPLAIN_SECONDS and found["peak_bytes"] < TARGET_EXPLAIN_BYTES
+                         and found.get("solver_agrees", True))
+        runs.append(found)
+        print(f"  {label:>6} packages: {found['method']:<9} {found['seconds']:6.2f} s  "
+              f"{found['peak_bytes'] / 1e6:6.0f} MB  ZOPA {'empty' if found['zopa_empty'] else 'found'}, "
+              f"{len(found['clashing_sets'])} clashing sets ({'complete' if found['clashes_complete'] else 'more'}), "
+              f"{len(found['concession_sets'])} concession sets"
+              + (f"; solver {found['solver_seconds']:.2f} s {found['solver_peak_bytes'] / 1e6:.0f} MB, "
+                 f"{'same answers' if found['solver_agrees'] else 'DIFFERENT answers'}" if issues == 6 else "")
+              + ("" if found["pass"] else "  FAIL"), flush=True)
+    return {"runs": runs, "pass": all(r["pass"] for r in runs)}
+
+
+def clash_part(seeds: list[int]) -> dict[str, Any]:
+    sys.path.insert(0, str(HERE))
+    import bench_explain
+
+    import negsim
+    from negsim.analysis import hitting_sets
+    from negsim.analysis.clashes import enumerate_sets
+    from negsim.constraints.check import CompiledConstraints
+    from negsim.constraints.verdict import Verdict
+
+    hitting_sets.HittingSetSearch(1)  # the solver's import, once, before timing
+    bench_explain.RED_LINES_PER_PARTY = 12
+    runs = []
+    for seed in seeds:
+        scenario = negsim.loads(bench_explain.clash_scenario_text(seed), f"clash-{seed}.yaml")
+        constraints = CompiledConstraints.of(scenario)
+        holds = constraints.check(constraints.space.every_package()).red_lines == Verdict.HOLDS.value
+        costs = np.random.default_rng(seed).uniform(0.5, 1.0, holds.shape[0])
+        row: dict[str, Any] = {"seed": seed}
+        for limit in TARGET_CLASH_SECONDS:
+            start = time.perf_counter()
+            report = enumerate_sets(holds, costs, limit)
+            row[f"seconds_{limit}"] = time.perf_counter() - start
+            row[f"clashing_{limit}"] = len(report.clashing_sets)
+        runs.append(row)
+    worst = {limit: max(r[f"seconds_{limit}"] for r in runs) for limit in TARGET_CLASH_SECONDS}
+    return {"runs": runs, "worst": worst,
+            "pass": all(worst[k] < TARGET_CLASH_SECONDS[k] for k in TARGET_CLASH_SECONDS)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--walk-away", type=float, default=0.45)
+    parser.add_argument("--clash-scenarios", type=int, default=20)
+    parser.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        issues, seed, walk_away, method = args.one
+        print(json.dumps(one(int(issues), int(seed), float(walk_away), method)))
+        return 0
+    print(f"explain, 4 parties, 40 red lines, walk-away values {args.walk_away} (seed {args.seed}):")
+    explained = explain_part(args.seed, args.walk_away)
+    print(f"clash enumeration, 60 red lines over 10^6 packages, {args.clash_scenarios} seeds:")
+    clashes = clash_part(list(range(args.clash_scenarios)))
+    for limit, worst in clashes["worst"].items():
+        print(f"  limit {limit:>2}: worst {worst:.2f} s (target {TARGET_CLASH_SECONDS[limit]:g} s)")
+    ok = explained["pass"] and clashes["pass"]
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
