@@ -125,7 +125,8 @@ def _minimal_sets_vectorised(ordered: list[int]) -> list[int]:
 BERGE_LIMIT = 20_000
 """Most partial transversals Berge's method may hold before the solver takes over."""
 BERGE_FAMILY = 4096
-"""Most distinct failure sets for which the whole family is built and Berge's method is tried first."""
+"""Most distinct failure sets for which the whole family is built and Berge's method is tried first
+(with no limit it always is: every clashing set is wanted)."""
 
 
 def minimal_hitting_sets(family: list[int], limit: int | None = None,
@@ -234,7 +235,8 @@ def _clashing_sets(failures: FailureSets, known: list[int], limit: int | None,
                    budget: Budget) -> tuple[list[int], bool]:
     if 0 in failures.masks or not failures.masks:
         return [], True
-    if failures.width <= _WORD and len(failures.masks) <= BERGE_FAMILY:
+    if failures.width <= _WORD and (limit is None or len(failures.masks) <= BERGE_FAMILY):
+        # every set is wanted, or the family is small: build it whole and try Berge's method first
         return minimal_hitting_sets(minimal_sets(failures.masks), limit, budget)
     sizes = failures.sizes()
 
