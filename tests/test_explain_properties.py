@@ -226,7 +226,7 @@ def test_the_solver_path_answers_as_the_enumerating_path(data: dict[str, Any], l
     assert clashes_complete == report.clashes_complete
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(1, 2**12 - 1), min_size=1, max_size=12), st.sampled_from([1, 3, None]))
 def test_berge_and_the_solver_find_the_same_hitting_sets_in_the_same_order(family: list[int],
                                                                            limit: int | None) -> None:
