@@ -13,8 +13,8 @@ Two parts, one run:
    timed, best of ``--repeat``. ``--clash-scenarios`` scenarios (seeds ``--seed``,
    ``--seed + 1``, ...) are run and every one must finish under 2 s: the time of this
    enumeration varies a lot from one scenario to another, so one seed would say little.
-2. **Pareto frontier + Nash point** over 10**5 packages (5 issues of 10 values; every party
-   has random per-issue value tables and random weights, so utilities are linear-additive),
+2. **Pareto frontier + Nash point** over 10**5 packages (5 issues of 10 values; ``--bargain-issues``
+   for more; every party has random per-issue value tables and random weights, so utilities are linear-additive),
    for 2 and 4 parties, with each party's 25th utility percentile as its reservation value
    (the disagreement point). ``pareto_front(utilities)`` over all 10**5 packages followed by
    ``nash_point(utilities, reservations)`` is timed, best of ``--repeat``. With
@@ -385,8 +385,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer-timeout", type=float, default=300.0,
                         help="seconds before giving up on NegMAS over all packages and using a subsample")
     parser.add_argument("--subsample", type=int, default=10_000, help="packages in that subsample")
+    parser.add_argument("--bargain-issues", type=int, default=BARGAIN_ISSUES,
+                        help=f"issues of 10 values in part 2 (default {BARGAIN_ISSUES}: 10**{BARGAIN_ISSUES} packages)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     args = parser.parse_args(argv)
+    global BARGAIN_ISSUES
+    BARGAIN_ISSUES = args.bargain_issues
 
     load = os.getloadavg()[0]
     clash = clash_part([args.seed + k for k in range(max(1, args.clash_scenarios))], args.repeat)

@@ -27,7 +27,10 @@ _CAP_REASON = ("        rationale: Anything above 20 percent would push shipping
 HAGGLING = BASE.replace(_CAP_REASON, _CAP_REASON + "    preferences:\n      weights: {wage-rise: 1}\n"
                         "      values: {wage-rise: {0: 1, 30: 0}}\n", 1)
 """The base scenario with employers who also want something: both sides ask for more of a text in the middle."""
-LIMIT_S = 5.0
+LIMIT_S = 15.0
+"""Seconds within which a guarded run must end: these tests tell a run that stops from one that hangs (minutes),
+not how fast it is (bench/ holds the speed targets). Alone a guarded run takes 2-3 s here; 5 s was too tight for
+a 2-core machine running the suite on both cores."""
 
 
 @dataclass(frozen=True)
