@@ -102,7 +102,8 @@ class SolverSpace:
         :data:`GROW_SECONDS`. Raises :class:`OutOfTime` if the budget runs out first.
         """
         model = self.model.clone()
-        model.add_assumptions([self.holds[c] for c in members(wanted)])
+        # fixed in the copy, not assumed: CP-SAT 9.15 aborted on some models optimised under assumptions
+        model.add_bool_and([self.holds[c] for c in members(wanted)])
         while True:
             solver = self._grown(model, wanted, budget) if others else self.solve(model, budget)
             if solver is None:
