@@ -17,6 +17,7 @@ that learns the family from the failure sets as it needs it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -67,8 +68,9 @@ class FailureSets:
         words = _words(mask, self.rows.shape[1])
         return np.asarray(((self.rows & words) == words).all(axis=1), dtype=bool)
 
+    @cached_property
     def sizes(self) -> np.ndarray:
-        """Constraints in each failure set."""
+        """Constraints in each failure set (counted once: the concession and the clash searches both read them)."""
         return np.asarray(np.bitwise_count(self.rows).sum(axis=1), dtype=np.int64)
 
     def costs(self, costs: Floats) -> Floats:
@@ -184,7 +186,7 @@ def cheapest_minimal(failures: FailureSets, costs: Floats, limit: int | None) ->
     minimal set is minimal (a set inside it costs no more and is smaller, so came earlier), and
     every failure set holding it is struck out at once.
     """
-    sizes = failures.sizes()
+    sizes = failures.sizes
     order = np.lexsort((sizes, failures.costs(costs)))
     alive = np.ones(len(order), dtype=bool)
     found: list[int] = []
@@ -238,7 +240,7 @@ def _clashing_sets(failures: FailureSets, known: list[int], limit: int | None,
     if failures.width <= _WORD and (limit is None or len(failures.masks) <= BERGE_FAMILY):
         # every set is wanted, or the family is small: build it whole and try Berge's method first
         return minimal_hitting_sets(minimal_sets(failures.masks), limit, budget)
-    sizes = failures.sizes()
+    sizes = failures.sizes
 
     def oracle(candidate: int) -> int | None:
         met = np.flatnonzero(failures.meeting(candidate))

@@ -91,9 +91,9 @@ class SolverSpace:
         verdicts = np.concatenate((result.red_lines[:, 0], result.walk_aways[:, 0]))
         return sum(1 << c for c, v in enumerate(verdicts.tolist()) if v != Verdict.HOLDS.value)
 
-    def exclude(self, model: Any, package: Codes) -> None:
-        """No solution of ``model`` from now on is this package."""
-        model.add_bool_or([~self.choices[j][int(k)] for j, k in enumerate(package[0])])
+    def elsewhere(self, package: Codes) -> list[Any]:
+        """Literals of which one is true for every package but this one."""
+        return [~self.choices[j][int(k)] for j, k in enumerate(package[0])]
 
     def meeting(self, wanted: int, budget: Budget = UNLIMITED, *, others: bool = False) -> tuple[Codes, int] | None:
         """A package meeting every constraint of ``wanted`` and the constraints it fails, or None if none does.
@@ -153,7 +153,7 @@ class SolverSpace:
                 agree = False
                 settled = literal if truth else ~literal
                 for target in (self.model, model):
-                    target.add_bool_or([~self.choices[j][int(k)] for j, k in enumerate(package[0])] + [settled])
+                    target.add_bool_or([*self.elsewhere(package), settled])
         return agree
 
 
