@@ -277,3 +277,19 @@ def test_nash_point_is_the_largest_product_however_it_is_scored(parties: int, pa
         assert nash is None
     else:
         assert nash is not None and math.isclose(products[nash], products.max(), rel_tol=1e-9, abs_tol=0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 3000), st.integers(2, 40), st.integers(0, 2**32 - 1))
+def test_the_pareto_front_of_many_packages_is_the_brute_force_front(parties: int, packages: int, levels: int,
+                                                                    seed: int) -> None:
+    """Anchors and sweeps on spaces large enough to use them, with many ties (few utility levels)."""
+    rng = np.random.default_rng(seed)
+    utilities = rng.integers(0, levels, size=(parties, packages)) / (levels - 1)
+    if parties > 1:  # some packages equal to another up to the rounding of the front
+        utilities[0, rng.integers(0, packages, packages // 4)] += 1e-14
+    tied = np.round(utilities, TIE_DECIMALS)
+    at_least = (tied[:, :, None] >= tied[:, None, :]).all(axis=0)  # [j, i]: j at least as good as i everywhere
+    better = (tied[:, :, None] > tied[:, None, :]).any(axis=0)
+    front = np.flatnonzero(~(at_least & better).any(axis=0))
+    assert pareto_front(utilities).tolist() == front.tolist()

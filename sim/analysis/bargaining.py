@@ -50,27 +50,49 @@ def _dominated_by(points: Floats, anchor: Floats) -> Bools:
     return np.asarray(beaten, dtype=bool)
 
 
-_ANCHOR_WEIGHTS = 16
+_ANCHOR_ROUNDS = (16, 64, 256)
+"""Weightings of the parties whose best packages serve as anchors, round by round after the first (equal weights)."""
+_BLOCK = 2**22
+"""Anchor-package comparisons or weighted sums made at once (bounds the temporary arrays to tens of megabytes)."""
 
 
 def _not_dominated_by_anchors(utilities: Floats) -> Indices:
     """Drop packages dominated by anchors: the best packages for several weightings of the parties.
 
     Each anchor maximises a positive weighted sum (fixed pseudo-random weights, so results are
-    deterministic), hence lies on the front; anchors are applied to the survivors of the last.
+    deterministic), hence no package beats it. The first (equal weights) is sought among every
+    package and drops what it beats; then, round by round, more anchors are sought among the
+    survivors and drop together what any of them beats. Any package may serve as an anchor,
+    since only packages it beats by more than the rounding go: anchors decide the speed, never
+    the front.
     """
     parties = utilities.shape[0]
-    weights = np.vstack((np.ones(parties), np.random.default_rng(0).dirichlet(np.ones(parties), _ANCHOR_WEIGHTS)))
-    anchors = list(dict.fromkeys(int(np.argmax(_weighted(utilities, w))) for w in weights))
-    for row in utilities:
-        best = np.flatnonzero(row == row.max())
-        anchors.append(int(best[np.argmax(utilities[:, best].sum(axis=0))]))
-    alive = np.arange(utilities.shape[1])
-    points = utilities
-    for anchor in anchors:
-        keep = ~_dominated_by(points, utilities[:, anchor])
+    first = int(np.argmax(_weighted(utilities, np.ones(parties))))
+    alive = np.flatnonzero(~_dominated_by(utilities, utilities[:, first].copy()))
+    points = utilities[:, alive]
+    rng = np.random.default_rng(0)
+    for count in _ANCHOR_ROUNDS:
+        weights = rng.dirichlet(np.ones(parties), count)
+        step = max(1, _BLOCK // max(1, points.shape[1]))
+        found = np.unique(np.concatenate([np.argmax(weights[start:start + step] @ points, axis=1)
+                                          for start in range(0, count, step)]))
+        keep = ~_beaten_clearly(points[:, found], points)
         alive, points = alive[keep], points[:, keep]
     return alive
+
+
+def _beaten_clearly(anchors: Floats, points: Floats) -> Bools:
+    """Which points (columns) some anchor (column) beats for every party by more than the rounding of the front."""
+    lowered = anchors - _CLEARLY
+    beaten = np.zeros(points.shape[1], dtype=bool)
+    step = max(1, _BLOCK // max(1, anchors.shape[1]))
+    for start in range(0, points.shape[1], step):
+        block = points[:, start:start + step]
+        below = lowered[0, :, None] >= block[0]
+        for j in range(1, len(lowered)):
+            below &= lowered[j, :, None] >= block[j]
+        beaten[start:start + step] = below.any(axis=0)
+    return beaten
 
 
 def _weighted(utilities: Floats, weights: Sequence[float] | Floats) -> Floats:
