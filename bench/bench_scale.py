@@ -14,8 +14,12 @@ Two parts, one run:
    12 red lines per party): ``enumerate_sets`` with limit 10 and limit 1 on ``--clash-scenarios``
    seeds; the constraint solver's import (about 0.7 s, once per process) is made before timing.
 
+   The answers compared include the Nash, Kalai-Smorodinsky and maximum-welfare packages. With 40
+   red lines the ZOPA is empty, so the size is run again with ``--points-red-lines`` (3) red lines
+   a party, where it is not and the reference points are searched for.
+
 Targets: explain under 5 s and 1 GB at every size; clash enumeration under 2 s (limit 10) and
-under 1 s (limit 1) on every seed. Not measured here: the Nash point by the solver (not built).
+under 1 s (limit 1) on every seed.
 Run ``python bench/bench_scale.py`` (``--help`` for options). Exit status 1 if a target fails or
 the two methods disagree.
 """
@@ -43,8 +47,8 @@ RED_LINES_PER_PARTY = 10
 HERE = Path(__file__).resolve().parent
 
 
-def scale_scenario_text(issues: int, seed: int, walk_away: float) -> str:
-    """A random scenario of ``issues`` issues of 10 values, 4 parties, 40 red lines, as YAML."""
+def scale_scenario_text(issues: int, seed: int, walk_away: float, per_party: int = RED_LINES_PER_PARTY) -> str:
+    """A random scenario of ``issues`` issues of 10 values, 4 parties of ``per_party`` red lines each, as YAML."""
     rng = np.random.default_rng(seed)
     specs: list[dict[str, Any]] = []
     for j in range(issues):
@@ -69,7 +73,7 @@ def scale_scenario_text(issues: int, seed: int, walk_away: float) -> str:
     for party in PARTIES:
         direction = rng.choice([-1, 1], size=issues)
         red_lines = []
-        for r in range(RED_LINES_PER_PARTY):
+        for r in range(per_party):
             kind = str(rng.choice(["atom", "all", "any", "if"], p=[0.4, 0.2, 0.25, 0.15]))
             if kind == "atom":
                 require: dict[str, Any] = atom(direction)
@@ -94,12 +98,12 @@ def scale_scenario_text(issues: int, seed: int, walk_away: float) -> str:
     return yaml.safe_dump(data, sort_keys=False)
 
 
-def one(issues: int, seed: int, walk_away: float, method: str) -> dict[str, Any]:
+def one(issues: int, seed: int, walk_away: float, method: str, red_lines: int) -> dict[str, Any]:
     """Explain one scenario in this process; seconds, peak memory and the answers."""
     import negsim
     from negsim.analysis.explain import explain
 
-    scenario = negsim.loads(scale_scenario_text(issues, seed, walk_away), f"scale-{issues}.yaml")
+    scenario = negsim.loads(scale_scenario_text(issues, seed, walk_away, red_lines), f"scale-{issues}.yaml")
     start = time.perf_counter()
     result = explain(scenario, max_sets=10, method=method)
     seconds = time.perf_counter() - start
@@ -108,27 +112,30 @@ def one(issues: int, seed: int, walk_away: float, method: str) -> dict[str, Any]
             "zopa_empty": result.zopa.empty, "clashing_sets": [list(s) for s in result.clashing_sets],
             "clashes_complete": result.clashes_complete,
             "concession_sets": [list(c.refs) for c in result.concessions],
-            "concessions_complete": result.concessions_complete}
+            "concessions_complete": result.concessions_complete,
+            "points": {name: None if point is None else point.terms for name, point in (
+                ("nash", result.reference.nash), ("kalai_smorodinsky", result.reference.kalai_smorodinsky),
+                ("max_welfare", result.reference.max_welfare))}}
 
 
-def in_process(issues: int, seed: int, walk_away: float, method: str) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, __file__, "--one", str(issues), str(seed), str(walk_away), method],
-                         capture_output=True, text=True, check=True)
+def in_process(issues: int, seed: int, walk_away: float, method: str, red_lines: int) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, __file__, "--one", str(issues), str(seed), str(walk_away), method,
+                          str(red_lines)], capture_output=True, text=True, check=True)
     return dict(json.loads(out.stdout))
 
 
 def same_answers(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    keys = ("zopa_empty", "clashing_sets", "clashes_complete", "concession_sets", "concessions_complete")
+    keys = ("zopa_empty", "clashing_sets", "clashes_complete", "concession_sets", "concessions_complete", "points")
     return all(a[k] == b[k] for k in keys)
 
 
-def explain_part(seed: int, walk_away: float) -> dict[str, Any]:
+def explain_part(seed: int, walk_away: float, red_lines: int) -> dict[str, Any]:
     runs = []
     for issues, label in SIZES.items():
-        found = in_process(issues, seed, walk_away, "auto")
+        found = in_process(issues, seed, walk_away, "auto", red_lines)
         found["packages"] = label
         if issues == 6:
-            solver = in_process(issues, seed, walk_away, "solver")
+            solver = in_process(issues, seed, walk_away, "solver", red_lines)
             found["solver_seconds"], found["solver_peak_bytes"] = solver["seconds"], solver["peak_bytes"]
             found["solver_agrees"] = same_answers(found, solver)
         found["pass"] = (found["seconds"] < TARGET_EXPLAIN_SECONDS and found["peak_bytes"] < TARGET_EXPLAIN_BYTES
@@ -137,7 +144,8 @@ def explain_part(seed: int, walk_away: float) -> dict[str, Any]:
         print(f"  {label:>6} packages: {found['method']:<9} {found['seconds']:6.2f} s  "
               f"{found['peak_bytes'] / 1e6:6.0f} MB  ZOPA {'empty' if found['zopa_empty'] else 'found'}, "
               f"{len(found['clashing_sets'])} clashing sets ({'complete' if found['clashes_complete'] else 'more'}), "
-              f"{len(found['concession_sets'])} concession sets"
+              f"{len(found['concession_sets'])} concession sets, Nash "
+              f"{'none' if found['points']['nash'] is None else 'found'}"
               + (f"; solver {found['solver_seconds']:.2f} s {found['solver_peak_bytes'] / 1e6:.0f} MB, "
                  f"{'same answers' if found['solver_agrees'] else 'DIFFERENT answers'}" if issues == 6 else "")
               + ("" if found["pass"] else "  FAIL"), flush=True)
@@ -179,19 +187,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--walk-away", type=float, default=0.45)
     parser.add_argument("--clash-scenarios", type=int, default=20)
-    parser.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--points-red-lines", type=int, default=3,
+                        help="red lines per party in the second explain run, few enough for a ZOPA (default 3)")
+    parser.add_argument("--one", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        issues, seed, walk_away, method = args.one
-        print(json.dumps(one(int(issues), int(seed), float(walk_away), method)))
+        issues, seed, walk_away, method, red_lines = args.one
+        print(json.dumps(one(int(issues), int(seed), float(walk_away), method, int(red_lines))))
         return 0
     print(f"explain, 4 parties, 40 red lines, walk-away values {args.walk_away} (seed {args.seed}):")
-    explained = explain_part(args.seed, args.walk_away)
+    explained = explain_part(args.seed, args.walk_away, RED_LINES_PER_PARTY)
+    print(f"explain, 4 parties, {4 * args.points_red_lines} red lines (a ZOPA to find the reference points in), "
+          f"walk-away values {args.walk_away} (seed {args.seed}):")
+    pointed = explain_part(args.seed, args.walk_away, args.points_red_lines)
     print(f"clash enumeration, 60 red lines over 10^6 packages, {args.clash_scenarios} seeds:")
     clashes = clash_part(list(range(args.clash_scenarios)))
     for limit, worst in clashes["worst"].items():
         print(f"  limit {limit:>2}: worst {worst:.2f} s (target {TARGET_CLASH_SECONDS[limit]:g} s)")
-    ok = explained["pass"] and clashes["pass"]
+    ok = explained["pass"] and pointed["pass"] and clashes["pass"]
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

@@ -111,7 +111,7 @@ def test_explain_json_holds_sets_as_red_line_ids(capsys: pytest.CaptureFixture[s
     assert out["concession_sets"][0]["red_lines"] == ["israel/troops-in-philadelphi"]
     assert out["concession_sets"][0]["opens"] > 0
     assert set(out["reference_points"]) == {"packages", "pareto_size", "pareto_frontier", "nash", "kalai_smorodinsky",
-                                             "max_welfare"}
+                                             "max_welfare", "settled"}
     assert out["proposal"]["short_of_reservation"] == {"hamas": pytest.approx(0.060275, abs=1e-6)}
 
 

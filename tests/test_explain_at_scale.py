@@ -18,13 +18,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from bench_scale import scale_scenario_text
 
 
-def _scenario(issues: int, walk_away: float, seed: int = 1) -> negsim.Scenario:
-    return negsim.loads(scale_scenario_text(issues, seed, walk_away), f"scale-{issues}.yaml")
+def _scenario(issues: int, walk_away: float, seed: int = 1, per_party: int = 10) -> negsim.Scenario:
+    return negsim.loads(scale_scenario_text(issues, seed, walk_away, per_party), f"scale-{issues}.yaml")
 
 
-@pytest.mark.parametrize("walk_away", [0.3, 0.45])
-def test_a_space_of_a_million_packages_gets_the_same_answers_listed_and_solved(walk_away: float) -> None:
-    scenario = _scenario(6, walk_away)
+@pytest.mark.parametrize(("walk_away", "per_party"), [(0.3, 10), (0.45, 10), (0.45, 3), (0.3, 2)])
+def test_a_space_of_a_million_packages_gets_the_same_answers_listed_and_solved(walk_away: float,
+                                                                              per_party: int) -> None:
+    scenario = _scenario(6, walk_away, per_party=per_party)
     listed = explain(scenario, method="enumerate", max_sets=5)
     solved = explain(scenario, method="solver", max_sets=5)
     assert (listed.method, solved.method) == ("enumerate", "solver")
@@ -34,6 +35,12 @@ def test_a_space_of_a_million_packages_gets_the_same_answers_listed_and_solved(w
     assert [c.refs for c in listed.concessions] == [c.refs for c in solved.concessions]
     assert [c.cost for c in listed.concessions] == [c.cost for c in solved.concessions]
     assert listed.concessions_complete == solved.concessions_complete
+    assert solved.reference.settled
+    for mine, theirs in ((solved.reference.nash, listed.reference.nash),
+                         (solved.reference.kalai_smorodinsky, listed.reference.kalai_smorodinsky),
+                         (solved.reference.max_welfare, listed.reference.max_welfare)):
+        assert (mine is None) == (theirs is None)
+        assert mine is None or theirs is None or mine == theirs  # terms and utilities
     if not solved.zopa.empty:  # the witness meets everything, by the one check
         assert negsim.evaluate(scenario, {k: v for k, v in solved.zopa.examples[0].items() if v is not None}).agreed
 

@@ -293,3 +293,28 @@ def test_the_pareto_front_of_many_packages_is_the_brute_force_front(parties: int
     better = (tied[:, :, None] > tied[:, None, :]).any(axis=0)
     front = np.flatnonzero(~(at_least & better).any(axis=0))
     assert pareto_front(utilities).tolist() == front.tolist()
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.lists(st.sampled_from([0.5, 1.0, 1.0, 2.0, 3.0]), min_size=3, max_size=3))
+def test_the_solver_finds_the_reference_points_of_the_listed_space(data: dict[str, Any], powers: list[float]) -> None:
+    """Nash, Kalai-Smorodinsky and maximum welfare: the same packages, ties (many here: few utility levels)
+    to the lowest, any bargaining powers."""
+    from negsim.analysis import solved
+    from negsim.analysis.explain import reference_points
+    from negsim.analysis.solved_points import reference_packages
+    from negsim.analysis.solver_space import SolverSpace
+
+    for party, power in zip(data["parties"], powers, strict=False):
+        if "preferences" in party:
+            party["preferences"]["bargaining_power"] = power
+    scenario = Scenario.model_validate(data)
+    space = DealSpace.of(scenario)
+    expected = reference_points(space, space.feasible)
+    solver_space = SolverSpace.of(scenario)
+    found = reference_packages(solver_space, solved.zopa_package(solver_space))
+    for mine, theirs in ((found.nash, expected.nash), (found.kalai_smorodinsky, expected.kalai_smorodinsky),
+                         (found.max_welfare, expected.max_welfare)):
+        assert (mine is None) == (theirs is None)
+        if mine is not None and theirs is not None:
+            assert space.constraints.space.decode(mine[0]) == theirs.terms

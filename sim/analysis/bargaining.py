@@ -210,12 +210,13 @@ Not a utility tolerance: a share is a ratio, and ties of exact ratios differ onl
 """
 
 
-def kalai_smorodinsky(utilities: Floats, disagreement: Floats) -> int | None:
+def kalai_smorodinsky(utilities: Floats, disagreement: Floats, ideal_gains: Floats | None = None) -> int | None:
     """The Pareto package with the largest equal share of every party's ideal gain.
 
     Maximises ``min_i (u_i - d_i) / (ideal_i - d_i)`` over Pareto packages at or above
     disagreement, ``ideal_i`` being party i's best utility among them; ties go to the
-    package with the larger total utility.
+    package with the larger total utility. ``ideal_gains`` (``ideal_i - d_i``) when the
+    packages are only those near the point and the ideal was found over more.
     """
     utilities = np.asarray(utilities, dtype=np.float64)
     d = np.asarray(disagreement, dtype=np.float64)[:, None]
@@ -224,7 +225,7 @@ def kalai_smorodinsky(utilities: Floats, disagreement: Floats) -> int | None:
     if front.size == 0:
         return None
     gains = utilities[:, front] - d
-    ideal = gains.max(axis=1, keepdims=True)
+    ideal = gains.max(axis=1, keepdims=True) if ideal_gains is None else np.asarray(ideal_gains)[:, None]
     share = np.where(ideal > 0, gains / np.where(ideal > 0, ideal, 1.0), 1.0).min(axis=0)
     best = np.flatnonzero(np.isclose(share, share.max(), rtol=0, atol=SAME_SHARE))
     return int(front[best[np.argmax(utilities[:, front[best]].sum(axis=0))]])

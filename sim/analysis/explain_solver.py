@@ -1,8 +1,9 @@
 """``explain`` for outcome spaces too large to list: the solver's ZOPA witness, concession and clashing sets.
 
 What the solver answers equals what listing every package would (``tests/test_explain_properties.py``);
-what it cannot answer without listing is said, not guessed: it does not count the ZOPA or the
-packages a concession opens, and the bargaining reference points are left to the listed space.
+what it cannot answer without listing is said, not guessed: it does not count the ZOPA, its
+Pareto frontier or the packages a concession opens. The Nash, Kalai-Smorodinsky and
+maximum-welfare packages are found (:mod:`sim.analysis.solved_points`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from ..scenario.base import Scalar
 from ..scenario.model import Scenario
 from .budget import Budget
 from .clashes import bits_of
-from .explanation import Concession, Explanation, ReferencePoints, Zopa
+from .explanation import Concession, Explanation, Point, ReferencePoints, Zopa
+from .hitting_sets import OutOfTime
 from .narrate import narrate
 from .solved import cheapest_concessions, clashing_sets, zopa_package
+from .solved_points import TooManyTies, reference_packages
 from .solver_space import SolverSpace
 
 SOLVER_VALUES = 100_000
@@ -35,6 +38,7 @@ def explain_by_solver(scenario: Scenario, *, max_sets: int, budget: Budget) -> E
     witness = zopa_package(space)  # the time limit is for the lists of sets: whether a deal exists is always settled
     found, concessions_complete = cheapest_concessions(space, max_sets, budget)
     clashes, clashes_complete = clashing_sets(space, found, max_sets, budget)
+    reference = _reference(space, witness, budget)
     examples = [] if witness is None else [_terms(space, witness)]
     concessions = [] if found == [0] else [
         Concession(refs=tuple(space.items[i].ref for i in bits_of(mask)),
@@ -44,8 +48,25 @@ def explain_by_solver(scenario: Scenario, *, max_sets: int, budget: Budget) -> E
         scenario=scenario.id, zopa=Zopa(size=None, total=space.constraints.space.size, values={}, examples=examples),
         clashing_sets=[tuple(space.items[i].ref for i in bits_of(m)) for m in clashes],
         clashes_complete=clashes_complete, concessions=concessions, concessions_complete=concessions_complete,
-        reference=ReferencePoints(0, 0, None, None, None), method="solver")
+        reference=reference, method="solver")
     return replace(result, narration=narrate(space, result))
+
+
+def _reference(space: SolverSpace, witness: Codes | None, budget: Budget) -> ReferencePoints:
+    """The Nash, Kalai-Smorodinsky and maximum-welfare packages, not counting the ZOPA or its frontier."""
+    try:
+        found = reference_packages(space, witness, budget)
+    except (OutOfTime, TooManyTies):
+        return ReferencePoints(None, None, None, None, None, settled=False)
+    return ReferencePoints(None, None, _point(space, found.nash), _point(space, found.kalai_smorodinsky),
+                           _point(space, found.max_welfare))
+
+
+def _point(space: SolverSpace, package: Codes | None) -> Point | None:
+    if package is None:
+        return None
+    utilities = space.constraints.check(package).utility_low[:, 0].tolist()
+    return Point(_terms(space, package), dict(zip(space.parties, utilities, strict=True)))
 
 
 def _terms(space: SolverSpace, package: Codes) -> dict[str, Scalar | None]:

@@ -57,13 +57,17 @@ class Concession:
 class ReferencePoints:
     """Bargaining solutions over a set of packages."""
 
-    over: int
-    pareto_size: int
+    over: int | None
+    """Packages the points are chosen among (the ZOPA); None where the solver searched the space (not counted)."""
+    pareto_size: int | None
+    """Pareto-efficient packages among them; None where the solver searched the space (not counted)."""
     nash: Point | None
     kalai_smorodinsky: Point | None
     max_welfare: Point | None
     frontier: list[Point] = field(default_factory=list)
     """The Pareto-efficient packages, in package order (listed for the ZOPA; empty for a concession's packages)."""
+    settled: bool = True
+    """Whether every point was searched to the end (false: the solver's time ran out, or it met too many ties)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
@@ -71,7 +75,7 @@ class ReferencePoints:
                 "pareto_frontier": [point.to_dict() for point in self.frontier],
                 "nash": self.nash.to_dict() if self.nash else None,
                 "kalai_smorodinsky": self.kalai_smorodinsky.to_dict() if self.kalai_smorodinsky else None,
-                "max_welfare": self.max_welfare.to_dict() if self.max_welfare else None}
+                "max_welfare": self.max_welfare.to_dict() if self.max_welfare else None, "settled": self.settled}
 
 
 @dataclass(frozen=True)

@@ -25,16 +25,21 @@ def narrate(space: DealSpace | SolverSpace, result: Explanation) -> list[str]:
                      "or --time-limit to list them.")
     if result.method == "solver":
         lines.append(SOLVER_NOTE)
+    if not result.reference.settled:
+        lines.append("The solver did not settle the bargaining reference points: its time ran out, or "
+                     "too many packages tie for them; raise --time-limit, or list the space.")
+    elif not result.zopa.empty:
+        lines.append(_reference_sentence(names, result.reference))
     else:
-        lines.append(_reference_sentence(names, result.reference, result.zopa.size or 0))
+        lines.append("With no zone of possible agreement there are no bargaining reference points over it.")
     if result.judgement is not None:
         lines.append(_judgement_sentence(names, result.judgement))
     return lines
 
 
-SOLVER_NOTE = ("The space was searched by a constraint solver, not listed: the ZOPA and the packages a "
-               "concession opens are not counted, and the bargaining reference points (Nash, "
-               "Kalai–Smorodinsky, maximum welfare) are computed only over a listed space.")
+SOLVER_NOTE = ("The space was searched by a constraint solver, not listed: the ZOPA, its Pareto frontier and "
+               "the packages a concession opens are not counted; the Nash, Kalai–Smorodinsky and "
+               "maximum-welfare packages are the ones listing every package would give.")
 
 
 class Names:
@@ -118,9 +123,9 @@ def _concession_sentence(names: Names, concession: Concession) -> str:
            f"({names.utilities(concession.best)})."
 
 
-def _reference_sentence(names: Names, reference: ReferencePoints, zopa_size: int) -> str:
-    if zopa_size == 0 or reference.nash is None:
-        return "With no zone of possible agreement there are no bargaining reference points over it."
+def _reference_sentence(names: Names, reference: ReferencePoints) -> str:
+    if reference.nash is None:
+        return "No package of the zone of possible agreement gives every party a gain, so it has no Nash package."
     parts = [f"the Nash bargaining package is {terms_text(reference.nash.terms)} ({names.utilities(reference.nash)})"]
     if reference.kalai_smorodinsky is not None:
         ks = reference.kalai_smorodinsky
@@ -128,6 +133,8 @@ def _reference_sentence(names: Names, reference: ReferencePoints, zopa_size: int
     if reference.max_welfare is not None:
         mw = reference.max_welfare
         parts.append(f"maximum welfare gives {terms_text(mw.terms)} ({names.utilities(mw)})")
+    if reference.pareto_size is None:
+        return "Over the ZOPA, " + "; ".join(parts) + "."
     return f"Over the ZOPA ({reference.pareto_size:,} Pareto-efficient packages), " + "; ".join(parts) + "."
 
 

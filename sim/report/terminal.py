@@ -216,7 +216,8 @@ def render_explanation(explanation: Explanation, console: Console) -> None:
         console.print(_concessions(explanation))
     reference = explanation.reference
     if reference.nash is not None:
-        console.print(plain(f"Reference points over the ZOPA ({reference.over:,} packages)", "bold"))
+        counted = "" if reference.over is None else f" ({reference.over:,} packages)"
+        console.print(plain(f"Reference points over the ZOPA{counted}", "bold"))
         console.print(_reference_points(explanation))
 
 

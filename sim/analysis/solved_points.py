@@ -1,0 +1,280 @@
+"""The bargaining reference points found by the solver, without listing the space: the listed space's packages.
+
+Each point is the best package of the ZOPA by some score: the Nash product (each party's gain
+over its walk-away value to the power of its bargaining power), the total utility (maximum
+welfare), or the smallest share of each party's ideal gain (Kalai-Smorodinsky). The solver
+maximises an integer objective that is never below the score, so its optimum bounds every
+package it has not offered yet. Each package it offers is judged by the one check (its
+utilities, whether it is in the ZOPA) and ruled out of the next questions. The search ends
+when the bound falls below the best package found by more than :data:`NEAR`; the packages
+within :data:`NEAR` of the best are then ranked by the functions of
+:mod:`~sim.analysis.bargaining`, in package order, exactly as over the listed space (ties to
+the lowest package).
+
+The Nash product is not linear: the objective bounds each party's log gain by tangents of the
+logarithm (a grid of them to start with), which lie above it everywhere, and a tangent is added
+at each party's gain in every package offered, so the bound is exact where the search has been.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..constraints.arrays import Codes, Floats
+from ..constraints.walk_away import lowest_meeting
+from .bargaining import kalai_smorodinsky, max_welfare, nash_point
+from .budget import UNLIMITED, Budget
+from .solver_space import SCALE, SolverSpace
+
+LOG_UNITS = 10**4
+"""Integer units per unit of a weighted log gain in the Nash objective (powers scaled to at most 1)."""
+SHARE_UNITS = 10**5
+"""Integer units per unit of a share of the ideal gain in the Kalai-Smorodinsky objective."""
+GAIN_UNITS = 10**3
+"""The solver's units of utility (:data:`~sim.analysis.solver_space.SCALE`) in one unit of a gain that is
+multiplied by another variable: coarse enough to keep every coefficient below about 10^12, where CP-SAT was
+found reliable (finer gains made it call a feasible model infeasible)."""
+GRID_RATIO = 1.5
+"""Ratio between neighbouring tangents of the starting grid (the bound is within about 8% there)."""
+NEAR = 1e-9
+"""Score difference within which packages are ranked exactly (float scores that tie differ far less)."""
+MOST_JUDGED = 1_000
+"""Most packages a search judges before it gives up (on a plateau of packages worth the same to every party)."""
+
+
+class TooManyTies(Exception):
+    """More than :data:`MOST_JUDGED` packages were judged without settling a reference point."""
+
+
+@dataclass(frozen=True)
+class SolvedPoints:
+    """The reference points of a solved space (codes, one row each), None where there is none."""
+
+    nash: Codes | None
+    kalai_smorodinsky: Codes | None
+    max_welfare: Codes | None
+
+
+def reference_packages(space: SolverSpace, witness: Codes | None, budget: Budget = UNLIMITED) -> SolvedPoints:
+    """The Nash, Kalai-Smorodinsky and maximum-welfare packages of the ZOPA, as the listed space has them.
+
+    ``witness``: a package of the ZOPA (:func:`~sim.analysis.solved.zopa_package`), None if it is
+    empty. Raises :class:`~sim.analysis.hitting_sets.OutOfTime` when the budget runs out and
+    :class:`TooManyTies` past :data:`MOST_JUDGED` packages in one search.
+    """
+    if not space.parties or witness is None:
+        return SolvedPoints(None, None, None)
+    return SolvedPoints(nash_package(space, witness, budget), ks_package(space, budget),
+                        welfare_package(space, budget))
+
+
+def nash_package(space: SolverSpace, witness: Codes, budget: Budget = UNLIMITED) -> Codes | None:
+    """The ZOPA's Nash package, or None if no package gains for every party.
+
+    As over the listed space: the gains are over the walk-away values, or, where no package
+    gains for every party, over the least utilities that still meet them.
+    """
+    for disagreement in (space.walk_aways, lowest_meeting(space.walk_aways)):
+        search = _Search(space, budget)
+        scale = float(space.powers.max())  # the Nash package is the same for powers divided by it
+        logs = [_LogGain(search, k, float(d), float(power) / scale)
+                for k, (d, power) in enumerate(zip(disagreement, space.powers, strict=True))]
+        search.model.maximize(sum(log.variable for log in logs))
+
+        def score(utilities: Floats, d: Floats = disagreement) -> float:
+            gains = utilities - d
+            return float(np.dot(space.powers, np.log(gains))) if gains.min() > 0 else -math.inf
+
+        def refine(solver: Any, logs: list[_LogGain] = logs) -> None:
+            for log in logs:
+                log.tangent(max(1, int(solver.value(log.gain))))
+
+        def bound(solver: Any, parties: int = len(logs), scale: float = scale) -> float:
+            return (float(solver.objective_value) + parties) / LOG_UNITS * scale  # each log is rounded down once
+
+        def rank(utilities: Floats, d: Floats = disagreement) -> int | None:
+            return nash_point(utilities, d, space.powers)
+
+        near = search.near_best(score, bound, refine)
+        found = _pick(near, rank, space)
+        if found is not None:
+            return found
+        if score(space.constraints.check(witness).utility_low[:, 0]) > -math.inf:
+            raise RuntimeError("the solver found no Nash package where the ZOPA witness is one; please report it")
+    return None
+
+
+def welfare_package(space: SolverSpace, budget: Budget = UNLIMITED) -> Codes | None:
+    """The ZOPA package of the largest total utility (the lowest of equals)."""
+    search = _Search(space, budget)
+    search.model.maximize(sum(space.utilities))  # each scaled utility is rounded up: never below the float one
+
+    def bound(solver: Any) -> float:
+        return float(solver.objective_value) / SCALE
+
+    near = search.near_best(lambda utilities: float(utilities.sum()), bound)
+    return _pick(near, max_welfare, space)
+
+
+def ks_package(space: SolverSpace, budget: Budget = UNLIMITED) -> Codes | None:
+    """The Kalai-Smorodinsky package of the ZOPA, as :func:`~sim.analysis.bargaining.kalai_smorodinsky` picks it.
+
+    The ideal gain of each party is its best utility over the ZOPA's packages at or above
+    every walk-away value (as high as over their Pareto front), found by the same search.
+    """
+    d = space.walk_aways
+    ideal = np.array([_best_utility(space, k, budget) for k in range(len(space.parties))]) - d
+    if not np.isfinite(ideal).all():
+        return None  # no package of the ZOPA is at or above every walk-away value
+    search = _Search(space, budget)
+    _at_or_above(search, d)
+    share = search.model.new_int_var(0, SHARE_UNITS, "least-share")
+    for k, gain in enumerate(_coarse_gains(search, d)):
+        if ideal[k] > 0:  # a party whose ideal gain is none has a share of 1 in every package
+            search.model.add(math.floor(ideal[k] * SCALE / GAIN_UNITS) * share <= SHARE_UNITS * gain)
+    search.model.maximize(share)
+
+    def score(utilities: Floats) -> float:
+        gains = utilities - d
+        if gains.min() < 0:
+            return -math.inf
+        return float(np.where(ideal > 0, gains / np.where(ideal > 0, ideal, 1.0), 1.0).min())
+
+    def bound(solver: Any) -> float:
+        return (float(solver.objective_value) + 1) / SHARE_UNITS
+
+    near = search.near_best(score, bound)
+    return _pick(near, lambda utilities: kalai_smorodinsky(utilities, d, ideal), space)
+
+
+def _best_utility(space: SolverSpace, party: int, budget: Budget) -> float:
+    """A party's best utility over the ZOPA's packages at or above every walk-away value (-inf if none)."""
+    search = _Search(space, budget)
+    _at_or_above(search, space.walk_aways)
+    search.model.maximize(space.utilities[party])
+
+    def score(utilities: Floats) -> float:
+        return float(utilities[party]) if (utilities >= space.walk_aways).all() else -math.inf
+
+    def bound(solver: Any) -> float:
+        return float(solver.objective_value) / SCALE
+
+    near = search.near_best(score, bound)
+    return max((float(space.constraints.check(p).utility_low[party, 0]) for p in near), default=-math.inf)
+
+
+def _at_or_above(search: _Search, disagreement: Floats) -> None:
+    """Keep only packages whose (rounded up) utilities are at or above these values."""
+    for utility, d in zip(search.space.utilities, disagreement.tolist(), strict=True):
+        search.model.add(utility >= math.floor(d * SCALE))
+
+
+def _coarse_gains(search: _Search, disagreement: Floats) -> list[Any]:
+    """Each party's gain over ``disagreement`` in :data:`GAIN_UNITS`, rounded up, at least 0."""
+    gains = []
+    for utility, d in zip(search.space.utilities, disagreement.tolist(), strict=True):
+        floor = math.floor(d * SCALE)
+        gain = search.model.new_int_var(0, -(-(SCALE * len(search.space.choices) + 1 - floor) // GAIN_UNITS), "gain")
+        _rounded_up(search.model, gain, utility - floor)
+        gains.append(gain)
+    return gains
+
+
+def _rounded_up(model: Any, coarse: Any, fine: Any) -> None:
+    """``coarse`` is ``fine`` in :data:`GAIN_UNITS`, rounded up.
+
+    Pinned from both sides: bounded from below only, the objective would raise it freely.
+    """
+    model.add(GAIN_UNITS * coarse >= fine)
+    model.add(GAIN_UNITS * coarse <= fine + GAIN_UNITS - 1)
+
+
+def _pick(near: list[Codes], rank: Callable[[Floats], int | None], space: SolverSpace) -> Codes | None:
+    """The package ``rank`` picks among the nearly best, given their utilities in package order."""
+    if not near:
+        return None
+    ordered: list[Codes] = sorted(near, key=_package_order)
+    packages: Codes = np.vstack(ordered)
+    local = rank(space.constraints.check(packages).utility_low)
+    return None if local is None else packages[local:local + 1]
+
+
+def _package_order(package: Codes) -> tuple[int, ...]:
+    """Packages are numbered in lexicographic order of their codes."""
+    return tuple(int(code) for code in package[0])
+
+
+class _Search:
+    """The ZOPA as a model, and the loop that finds its nearly best packages for a score."""
+
+    def __init__(self, space: SolverSpace, budget: Budget) -> None:
+        self.space = space
+        self.budget = budget
+        self.model = space.model.clone()
+        self.model.add_bool_and(space.holds)  # every red line and walk-away value: the ZOPA
+
+    def near_best(self, score: Callable[[Floats], float], bound: Callable[[Any], float],
+                  refine: Callable[[Any], None] | None = None) -> list[Codes]:
+        """Every ZOPA package whose score is within :data:`NEAR` of the best (none if no score is finite).
+
+        ``bound(solver)``: from the solver's optimum, a score no package left exceeds.
+        ``refine(solver)``: tighten the objective at the solution, before it is ruled out.
+        """
+        near: list[tuple[Codes, float]] = []
+        best = -math.inf
+        for _ in range(MOST_JUDGED):
+            solver = self.space.solve(self.model, self.budget)
+            if solver is None or bound(solver) < best - NEAR:
+                return [package for package, _ in near]
+            package = self.space.package(solver)
+            self.model.add_bool_or(self.space.elsewhere(package))
+            if refine is not None:
+                refine(solver)
+            if self.space.failed(package) != 0:  # outside the ZOPA by the one check (the solver's is loosened)
+                continue
+            found = score(self.space.constraints.check(package).utility_low[:, 0])
+            if found > -math.inf and found >= best - NEAR:
+                best = max(best, found)
+                near = [(p, s) for p, s in near if s >= best - NEAR] + [(package, found)]
+        raise TooManyTies
+
+
+class _LogGain:
+    """One party's weighted log gain, bounded from above by tangents of the logarithm."""
+
+    def __init__(self, search: _Search, party: int, disagreement: float, weight: float) -> None:
+        model = search.model
+        self.weight = LOG_UNITS * weight
+        floor = math.floor(disagreement * SCALE)
+        tables = search.space.constraints.preferences[party].tables
+        highest = sum(math.ceil(float(table.max()) * SCALE) for table in tables) - floor + 1
+        top = max(1, -(-highest // GAIN_UNITS))
+        # never below the true gain: the utility is rounded up, the walk-away value down, the units up
+        self.gain = model.new_int_var(1, top, "gain")
+        _rounded_up(model, self.gain, search.space.utilities[party] - floor + 1)
+        low = math.floor(self.weight * math.log(GAIN_UNITS / SCALE)) - 1
+        high = math.ceil(self.weight * math.log(top * GAIN_UNITS / SCALE)) + 1
+        self.variable = model.new_int_var(low, high, "log-gain")
+        self.model = model
+        self.points: set[int] = set()
+        point = top
+        while point >= 1:
+            self.tangent(point)
+            point = math.floor(point / GRID_RATIO)
+
+    def tangent(self, point: int) -> None:
+        """The bound ``log <= weight * (log(point * GAIN_UNITS / SCALE) + gain / point - 1)``, rounded up.
+
+        Multiplied by ``point`` to make every coefficient an integer; rounding the constant and
+        the slope up keeps it above the logarithm (the gain is positive).
+        """
+        if point in self.points:
+            return
+        self.points.add(point)
+        constant = math.ceil(point * self.weight * (math.log(point * GAIN_UNITS / SCALE) - 1))
+        self.model.add(point * self.variable <= constant + math.ceil(self.weight) * self.gain)
