@@ -36,6 +36,7 @@ def test_a_space_of_a_million_packages_gets_the_same_answers_listed_and_solved(w
     assert [c.cost for c in listed.concessions] == [c.cost for c in solved.concessions]
     assert listed.concessions_complete == solved.concessions_complete
     assert solved.reference.settled
+    assert [c.best for c in listed.concessions] == [c.best for c in solved.concessions]
     for mine, theirs in ((solved.reference.nash, listed.reference.nash),
                          (solved.reference.kalai_smorodinsky, listed.reference.kalai_smorodinsky),
                          (solved.reference.max_welfare, listed.reference.max_welfare)):

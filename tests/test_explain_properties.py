@@ -298,10 +298,10 @@ def test_the_pareto_front_of_many_packages_is_the_brute_force_front(parties: int
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(), st.lists(st.sampled_from([0.5, 1.0, 1.0, 2.0, 3.0]), min_size=3, max_size=3))
 def test_the_solver_finds_the_reference_points_of_the_listed_space(data: dict[str, Any], powers: list[float]) -> None:
-    """Nash, Kalai-Smorodinsky and maximum welfare: the same packages, ties (many here: few utility levels)
-    to the lowest, any bargaining powers."""
+    """Nash, Kalai-Smorodinsky and maximum welfare, and each concession's Nash package: the same packages,
+    ties (many here: few utility levels) to the lowest, any bargaining powers."""
     from negsim.analysis import solved
-    from negsim.analysis.explain import reference_points
+    from negsim.analysis.explain import explain, reference_points
     from negsim.analysis.solved_points import reference_packages
     from negsim.analysis.solver_space import SolverSpace
 
@@ -318,3 +318,6 @@ def test_the_solver_finds_the_reference_points_of_the_listed_space(data: dict[st
         assert (mine is None) == (theirs is None)
         if mine is not None and theirs is not None:
             assert space.constraints.space.decode(mine[0]) == theirs.terms
+    listed, searched = explain(scenario, method="enumerate"), explain(scenario, method="solver")
+    assert [c.best for c in searched.concessions] == [c.best for c in listed.concessions]
+    assert searched.reference.nash == listed.reference.nash

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from ..constraints.arrays import Codes
 from ..errors import UsageError
 from ..scenario.base import Scalar
@@ -20,7 +22,7 @@ from .explanation import Concession, Explanation, Point, ReferencePoints, Zopa
 from .hitting_sets import OutOfTime
 from .narrate import narrate
 from .solved import cheapest_concessions, clashing_sets, zopa_package
-from .solved_points import TooManyTies, reference_packages
+from .solved_points import TooManyTies, nash_package, reference_packages
 from .solver_space import SolverSpace
 
 SOLVER_VALUES = 100_000
@@ -38,12 +40,12 @@ def explain_by_solver(scenario: Scenario, *, max_sets: int, budget: Budget) -> E
     witness = zopa_package(space)  # the time limit is for the lists of sets: whether a deal exists is always settled
     found, concessions_complete = cheapest_concessions(space, max_sets, budget)
     clashes, clashes_complete = clashing_sets(space, found, max_sets, budget)
-    reference = _reference(space, witness, budget)
+    relaxations = [] if found == [0] else found
+    reference, bests = _points(space, witness, relaxations, budget)
     examples = [] if witness is None else [_terms(space, witness)]
-    concessions = [] if found == [0] else [
-        Concession(refs=tuple(space.items[i].ref for i in bits_of(mask)),
-                   cost=round(sum(space.items[i].cost for i in bits_of(mask)), 6), opens=None, best=None)
-        for mask in found]
+    concessions = [Concession(refs=tuple(space.items[i].ref for i in bits_of(mask)),
+                              cost=round(sum(space.items[i].cost for i in bits_of(mask)), 6), opens=None, best=best)
+                   for mask, best in zip(relaxations, bests, strict=True)]
     result = Explanation(
         scenario=scenario.id, zopa=Zopa(size=None, total=space.constraints.space.size, values={}, examples=examples),
         clashing_sets=[tuple(space.items[i].ref for i in bits_of(m)) for m in clashes],
@@ -52,14 +54,31 @@ def explain_by_solver(scenario: Scenario, *, max_sets: int, budget: Budget) -> E
     return replace(result, narration=narrate(space, result))
 
 
-def _reference(space: SolverSpace, witness: Codes | None, budget: Budget) -> ReferencePoints:
-    """The Nash, Kalai-Smorodinsky and maximum-welfare packages, not counting the ZOPA or its frontier."""
+def _points(space: SolverSpace, witness: Codes | None, relaxations: list[int],
+            budget: Budget) -> tuple[ReferencePoints, list[Point | None]]:
+    """The reference points, and the Nash package each concession opens; none of them if the search stopped short.
+
+    The reference points are the Nash, Kalai-Smorodinsky and maximum-welfare packages; the ZOPA
+    and its frontier are not counted.
+    """
     try:
         found = reference_packages(space, witness, budget)
+        bests = [_point(space, _opened_nash(space, relaxed, budget)) for relaxed in relaxations]
     except (OutOfTime, TooManyTies):
-        return ReferencePoints(None, None, None, None, None, settled=False)
+        return ReferencePoints(None, None, None, None, None, settled=False), [None] * len(relaxations)
     return ReferencePoints(None, None, _point(space, found.nash), _point(space, found.kalai_smorodinsky),
-                           _point(space, found.max_welfare))
+                           _point(space, found.max_welfare)), bests
+
+
+def _opened_nash(space: SolverSpace, relaxed: int, budget: Budget) -> Codes | None:
+    """The Nash package of the packages a concession opens, as over the listed space.
+
+    The gains are over the walk-away values, or over nothing if the concession gives one up.
+    """
+    gives_up_walk_away = any(space.items[i].is_walk_away for i in bits_of(relaxed))
+    disagreement = np.zeros_like(space.walk_aways) if gives_up_walk_away else space.walk_aways
+    wanted = ((1 << len(space.items)) - 1) & ~relaxed
+    return nash_package(space, None, budget, wanted=wanted, disagreement_point=disagreement)
 
 
 def _point(space: SolverSpace, package: Codes | None) -> Point | None:

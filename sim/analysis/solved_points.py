@@ -29,6 +29,7 @@ from ..constraints.arrays import Codes, Floats
 from ..constraints.walk_away import lowest_meeting
 from .bargaining import kalai_smorodinsky, max_welfare, nash_point
 from .budget import UNLIMITED, Budget
+from .hitting_sets import members
 from .solver_space import SCALE, SolverSpace
 
 LOG_UNITS = 10**4
@@ -73,14 +74,20 @@ def reference_packages(space: SolverSpace, witness: Codes | None, budget: Budget
                         welfare_package(space, budget))
 
 
-def nash_package(space: SolverSpace, witness: Codes, budget: Budget = UNLIMITED) -> Codes | None:
-    """The ZOPA's Nash package, or None if no package gains for every party.
+def nash_package(space: SolverSpace, witness: Codes | None, budget: Budget = UNLIMITED, *,
+                 wanted: int | None = None, disagreement_point: Floats | None = None) -> Codes | None:
+    """The Nash package of the packages meeting ``wanted`` (a bitmask of constraints; default all: the ZOPA).
 
-    As over the listed space: the gains are over the walk-away values, or, where no package
-    gains for every party, over the least utilities that still meet them.
+    None if no package gains for every party. As over the listed space: the gains are over
+    ``disagreement_point`` (default the walk-away values), or, where no package gains for every
+    party, over the least utilities that still meet it. ``witness``, a package meeting
+    ``wanted`` if known, is a check on the solver.
     """
-    for disagreement in (space.walk_aways, lowest_meeting(space.walk_aways)):
-        search = _Search(space, budget)
+    if not space.parties:
+        return None
+    point = space.walk_aways if disagreement_point is None else disagreement_point
+    for disagreement in (point, lowest_meeting(point)):
+        search = _Search(space, budget, wanted)
         scale = float(space.powers.max())  # the Nash package is the same for powers divided by it
         logs = [_LogGain(search, k, float(d), float(power) / scale)
                 for k, (d, power) in enumerate(zip(disagreement, space.powers, strict=True))]
@@ -104,7 +111,7 @@ def nash_package(space: SolverSpace, witness: Codes, budget: Budget = UNLIMITED)
         found = _pick(near, rank, space)
         if found is not None:
             return found
-        if score(space.constraints.check(witness).utility_low[:, 0]) > -math.inf:
+        if witness is not None and score(space.constraints.check(witness).utility_low[:, 0]) > -math.inf:
             raise RuntimeError("the solver found no Nash package where the ZOPA witness is one; please report it")
     return None
 
@@ -204,19 +211,27 @@ def _pick(near: list[Codes], rank: Callable[[Floats], int | None], space: Solver
     return None if local is None else packages[local:local + 1]
 
 
+def _alike_values(space: SolverSpace, issue: int) -> np.ndarray:
+    """For each value of an issue, a number shared by the values every party's table gives the same worth."""
+    columns = np.array([prefs.tables[issue] for prefs in space.constraints.preferences])
+    return np.unique(columns, axis=1, return_inverse=True)[1].reshape(-1)
+
+
 def _package_order(package: Codes) -> tuple[int, ...]:
     """Packages are numbered in lexicographic order of their codes."""
     return tuple(int(code) for code in package[0])
 
 
 class _Search:
-    """The ZOPA as a model, and the loop that finds its nearly best packages for a score."""
+    """The packages meeting some constraints (the ZOPA: all) as a model, and the loop that finds the nearly best."""
 
-    def __init__(self, space: SolverSpace, budget: Budget) -> None:
+    def __init__(self, space: SolverSpace, budget: Budget, wanted: int | None = None) -> None:
         self.space = space
         self.budget = budget
+        self.wanted = (1 << len(space.holds)) - 1 if wanted is None else wanted  # default: the ZOPA
         self.model = space.model.clone()
-        self.model.add_bool_and(space.holds)  # every red line and walk-away value: the ZOPA
+        self.model.add_bool_and([space.holds[c] for c in members(self.wanted)])
+        self.alike = [_alike_values(space, j) for j in range(len(space.choices))]
 
     def near_best(self, score: Callable[[Floats], float], bound: Callable[[Any], float],
                   refine: Callable[[Any], None] | None = None) -> list[Codes]:
@@ -232,16 +247,51 @@ class _Search:
             if solver is None or bound(solver) < best - NEAR:
                 return [package for package, _ in near]
             package = self.space.package(solver)
-            self.model.add_bool_or(self.space.elsewhere(package))
             if refine is not None:
                 refine(solver)
-            if self.space.failed(package) != 0:  # outside the ZOPA by the one check (the solver's is loosened)
+            if self.space.failed(package) & self.wanted:  # fails a wanted walk-away value by the one check (the
+                # solver's are loosened), and so does every package worth the same to every party
+                self._rule_out_alike(package)
                 continue
             found = score(self.space.constraints.check(package).utility_low[:, 0])
             if found > -math.inf and found >= best - NEAR:
                 best = max(best, found)
-                near = [(p, s) for p, s in near if s >= best - NEAR] + [(package, found)]
+                near = [(p, s) for p, s in near if s >= best - NEAR] + [(self._lowest_alike(package), found)]
+            self._rule_out_alike(package)
         raise TooManyTies
+
+    def _alike(self, package: Codes) -> list[list[int]]:
+        """Per issue, the values worth what the package's value is worth to every party (its own among them)."""
+        return [np.flatnonzero(classes == classes[int(code)]).tolist()
+                for classes, code in zip(self.alike, package[0], strict=True)]
+
+    def _rule_out_alike(self, package: Codes) -> None:
+        """Rule out every package worth to every party, issue by issue, what this one is.
+
+        They have the same utilities, to the bit, so the same score: a plateau of them goes at once.
+        """
+        outside = [choice for values, issue in zip(self._alike(package), self.space.choices, strict=True)
+                   for k, choice in enumerate(issue) if k not in set(values)]
+        self.model.add_bool_or(outside)
+
+    def _lowest_alike(self, package: Codes) -> Codes:
+        """The lowest package (in package order) that is worth what this one is, issue by issue, and is wanted."""
+        alike = self._alike(package)
+        if all(len(values) == 1 for values in alike):
+            return package
+        model = self.model.clone()
+        model.clear_objective()
+        for values, issue in zip(alike, self.space.choices, strict=True):
+            model.add_bool_or([issue[k] for k in values])
+        lowest = package.copy()
+        for j, (values, issue) in enumerate(zip(alike, self.space.choices, strict=True)):
+            if len(values) > 1:  # the lowest value this issue can take, the issues before it fixed
+                model.minimize(sum(k * issue[k] for k in values))
+                solver = self.space.solve(model, self.budget)
+                assert solver is not None, "the package itself is among those searched"
+                lowest[0, j] = self.space.package(solver)[0, j]
+            model.add(issue[int(lowest[0, j])] == 1)
+        return lowest
 
 
 class _LogGain:

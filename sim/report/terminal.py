@@ -236,7 +236,8 @@ def _concessions(explanation: Explanation) -> Table:
         table.add_column(name, style="cyan" if name == "red lines" else None, overflow="fold")
     for c in explanation.concessions:
         opens = "not counted" if c.opens is None else f"{c.opens:,}"
-        table.add_row(plain_lines(c.refs), Text(f"{c.cost:g}"), Text(opens), _point(c.best))
+        best = Text("not settled") if c.best is None and not explanation.reference.settled else _point(c.best)
+        table.add_row(plain_lines(c.refs), Text(f"{c.cost:g}"), Text(opens), best)
     return table
 
 
