@@ -3,7 +3,8 @@
 What the solver answers equals what listing every package would (``tests/test_explain_properties.py``);
 what it cannot answer without listing is said, not guessed: it does not count the ZOPA, its
 Pareto frontier or the packages a concession opens. The Nash, Kalai-Smorodinsky and
-maximum-welfare packages are found (:mod:`sim.analysis.solved_points`).
+maximum-welfare packages, and each concession's Nash package, are found
+(:mod:`sim.analysis.solved_points`).
 """
 
 from __future__ import annotations
