@@ -42,14 +42,6 @@ _CLEARLY = 10.0 ** -TIE_DECIMALS
 """A margin by which an anchor beats a package for every party even after both are rounded."""
 
 
-def _dominated_by(points: Floats, anchor: Floats) -> Bools:
-    """Which points (columns) the anchor vector beats for every party by more than the rounding of the front."""
-    beaten = points[0] <= anchor[0] - _CLEARLY
-    for j in range(1, len(anchor)):
-        beaten &= points[j] <= anchor[j] - _CLEARLY
-    return np.asarray(beaten, dtype=bool)
-
-
 _ANCHOR_ROUNDS = (16, 64, 256)
 """Weightings of the parties whose best packages serve as anchors, round by round after the first (equal weights)."""
 _BLOCK = 2**22
@@ -68,7 +60,7 @@ def _not_dominated_by_anchors(utilities: Floats) -> Indices:
     """
     parties = utilities.shape[0]
     first = int(np.argmax(_weighted(utilities, np.ones(parties))))
-    alive = np.flatnonzero(~_dominated_by(utilities, utilities[:, first].copy()))
+    alive = np.flatnonzero(~_beaten_clearly(utilities[:, first:first + 1], utilities))
     points = utilities[:, alive]
     rng = np.random.default_rng(0)
     for count in _ANCHOR_ROUNDS:

@@ -90,6 +90,11 @@ def _power(party: Party) -> float:
     return party.preferences.bargaining_power if party.preferences else 1.0
 
 
+def concession_cost(items: tuple[PricedConstraint, ...], relaxed: Iterable[int]) -> float:
+    """What relaxing these constraints costs in all (rounded to 6 decimals, as reported)."""
+    return round(sum(items[i].cost for i in relaxed), 6)
+
+
 def relaxation_cost(confidence: float, salience: Mapping[str, float], issues: Iterable[str]) -> float:
     """Price of relaxing a red line.
 

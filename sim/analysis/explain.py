@@ -24,7 +24,7 @@ from ..scenario.words import red_line_rule
 from .bargaining import kalai_smorodinsky, max_welfare, nash_point, pareto_front
 from .budget import METHODS, Budget
 from .clashes import enumerate_sets
-from .dealspace import DealSpace
+from .dealspace import DealSpace, concession_cost
 from .explain_solver import explain_by_solver
 from .explanation import Concession, Explanation, Judgement, Point, ReferencePoints, Zopa
 from .narrate import narrate
@@ -137,7 +137,7 @@ def reference_points(space: DealSpace, among: Bools, disagreement_relaxed: bool 
 
 def _concession(space: DealSpace, relaxed: tuple[int, ...]) -> Concession:
     opened = space.meeting_all_but(relaxed)
-    cost = round(sum(space.items[i].cost for i in relaxed), 6)
+    cost = concession_cost(space.items, relaxed)
     relaxed_walk_away = any(space.items[i].is_walk_away for i in relaxed)
     best = reference_points(space, opened, relaxed_walk_away).nash
     return Concession(refs=space.refs(relaxed), cost=cost, opens=int(opened.sum()), best=best)

@@ -19,6 +19,7 @@ from ..scenario.base import Scalar
 from ..scenario.model import Scenario
 from .budget import Budget
 from .clashes import bits_of
+from .dealspace import concession_cost
 from .explanation import Concession, Explanation, Point, ReferencePoints, Zopa
 from .hitting_sets import OutOfTime
 from .narrate import narrate
@@ -45,7 +46,7 @@ def explain_by_solver(scenario: Scenario, *, max_sets: int, budget: Budget) -> E
     reference, bests = _points(space, witness, relaxations, budget)
     examples = [] if witness is None else [_terms(space, witness)]
     concessions = [Concession(refs=tuple(space.items[i].ref for i in bits_of(mask)),
-                              cost=round(sum(space.items[i].cost for i in bits_of(mask)), 6), opens=None, best=best)
+                              cost=concession_cost(space.items, bits_of(mask)), opens=None, best=best)
                    for mask, best in zip(relaxations, bests, strict=True)]
     result = Explanation(
         scenario=scenario.id, zopa=Zopa(size=None, total=space.constraints.space.size, values={}, examples=examples),

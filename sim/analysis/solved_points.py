@@ -30,7 +30,7 @@ from ..constraints.walk_away import lowest_meeting
 from .bargaining import kalai_smorodinsky, max_welfare, nash_point
 from .budget import UNLIMITED, Budget
 from .hitting_sets import members
-from .solver_space import SCALE, SolverSpace
+from .solver_space import SCALE, SolverSpace, failed_in
 
 LOG_UNITS = 10**4
 """Integer units per unit of a weighted log gain in the Nash objective (powers scaled to at most 1)."""
@@ -141,7 +141,8 @@ def ks_package(space: SolverSpace, budget: Budget = UNLIMITED) -> Codes | None:
     search = _Search(space, budget)
     _at_or_above(search, d)
     share = search.model.new_int_var(0, SHARE_UNITS, "least-share")
-    for k, gain in enumerate(_coarse_gains(search, d)):
+    for k in range(len(space.parties)):
+        gain, _ = _coarse_gain(search, k, float(d[k]), 0)
         if ideal[k] > 0:  # a party whose ideal gain is none has a share of 1 in every package
             search.model.add(math.floor(ideal[k] * SCALE / GAIN_UNITS) * share <= SHARE_UNITS * gain)
     search.model.maximize(share)
@@ -181,15 +182,19 @@ def _at_or_above(search: _Search, disagreement: Floats) -> None:
         search.model.add(utility >= math.floor(d * SCALE))
 
 
-def _coarse_gains(search: _Search, disagreement: Floats) -> list[Any]:
-    """Each party's gain over ``disagreement`` in :data:`GAIN_UNITS`, rounded up, at least 0."""
-    gains = []
-    for utility, d in zip(search.space.utilities, disagreement.tolist(), strict=True):
-        floor = math.floor(d * SCALE)
-        gain = search.model.new_int_var(0, -(-(SCALE * len(search.space.choices) + 1 - floor) // GAIN_UNITS), "gain")
-        _rounded_up(search.model, gain, utility - floor)
-        gains.append(gain)
-    return gains
+def _coarse_gain(search: _Search, party: int, disagreement: float, shift: int) -> tuple[Any, int]:
+    """A party's gain over ``disagreement``, plus ``shift`` units, in :data:`GAIN_UNITS`; and its highest value.
+
+    Never below the true gain: the utility is rounded up, the disagreement value down, the units
+    up. At least ``shift``: packages below it are left out.
+    """
+    floor = math.floor(disagreement * SCALE)
+    tables = search.space.constraints.preferences[party].tables
+    highest = sum(math.ceil(float(table.max()) * SCALE) for table in tables) - floor + shift
+    top = max(shift, -(-highest // GAIN_UNITS))
+    gain = search.model.new_int_var(shift, top, "gain")
+    _rounded_up(search.model, gain, search.space.utilities[party] - floor + shift)
+    return gain, top
 
 
 def _rounded_up(model: Any, coarse: Any, fine: Any) -> None:
@@ -249,11 +254,12 @@ class _Search:
             package = self.space.package(solver)
             if refine is not None:
                 refine(solver)
-            if self.space.failed(package) & self.wanted:  # fails a wanted walk-away value by the one check (the
-                # solver's are loosened), and so does every package worth the same to every party
+            judged = self.space.constraints.check(package)
+            if failed_in(judged) & self.wanted:  # fails a wanted walk-away value by the one check (the solver's
+                # are loosened), and so does every package worth the same to every party
                 self._rule_out_alike(package)
                 continue
-            found = score(self.space.constraints.check(package).utility_low[:, 0])
+            found = score(judged.utility_low[:, 0])
             if found > -math.inf and found >= best - NEAR:
                 best = max(best, found)
                 near = [(p, s) for p, s in near if s >= best - NEAR] + [(self._lowest_alike(package), found)]
@@ -300,13 +306,7 @@ class _LogGain:
     def __init__(self, search: _Search, party: int, disagreement: float, weight: float) -> None:
         model = search.model
         self.weight = LOG_UNITS * weight
-        floor = math.floor(disagreement * SCALE)
-        tables = search.space.constraints.preferences[party].tables
-        highest = sum(math.ceil(float(table.max()) * SCALE) for table in tables) - floor + 1
-        top = max(1, -(-highest // GAIN_UNITS))
-        # never below the true gain: the utility is rounded up, the walk-away value down, the units up
-        self.gain = model.new_int_var(1, top, "gain")
-        _rounded_up(model, self.gain, search.space.utilities[party] - floor + 1)
+        self.gain, top = _coarse_gain(search, party, disagreement, 1)  # at least 1, where the log is defined
         low = math.floor(self.weight * math.log(GAIN_UNITS / SCALE)) - 1
         high = math.ceil(self.weight * math.log(top * GAIN_UNITS / SCALE)) + 1
         self.variable = model.new_int_var(low, high, "log-gain")

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..constraints.arrays import Codes
-from ..constraints.check import CompiledConstraints
+from ..constraints.check import Check, CompiledConstraints
 from ..constraints.compile import AtomTest, Combined, Test
 from ..constraints.verdict import Verdict
 from ..constraints.walk_away import lowest_meeting
@@ -87,9 +87,7 @@ class SolverSpace:
 
     def failed(self, package: Codes) -> int:
         """The constraints (bitmask, as ``items``) that a complete package fails, by the one check."""
-        result = self.constraints.check(package)
-        verdicts = np.concatenate((result.red_lines[:, 0], result.walk_aways[:, 0]))
-        return sum(1 << c for c, v in enumerate(verdicts.tolist()) if v != Verdict.HOLDS.value)
+        return failed_in(self.constraints.check(package))
 
     def elsewhere(self, package: Codes) -> list[Any]:
         """Literals of which one is true for every package but this one."""
@@ -155,6 +153,12 @@ class SolverSpace:
                 for target in (self.model, model):
                     target.add_bool_or([*self.elsewhere(package), settled])
         return agree
+
+
+def failed_in(result: Check) -> int:
+    """The constraints (bitmask, as ``SolverSpace.items``) that the one package of a check's result fails."""
+    verdicts = np.concatenate((result.red_lines[:, 0], result.walk_aways[:, 0]))
+    return sum(1 << c for c, v in enumerate(verdicts.tolist()) if v != Verdict.HOLDS.value)
 
 
 class _Literals:
