@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import IntEnum
 from functools import cached_property
 from typing import NamedTuple, TypeVar
@@ -81,10 +81,10 @@ class _Ranking:
     ``i``: of the packages at ``i`` and above, the one the other principals value most (the
     product of their utilities; of equals, the one the party values more); one more entry, for
     a demand no package meets, holds the offer at the top. Worked out on first use, as are the
-    packages' code rows.
+    packages' codes issue by issue.
     """
 
-    __slots__ = ("_offer_table", "_others", "_rows", "knows_others", "packages", "utility")
+    __slots__ = ("_columns", "_offer_table", "_others", "knows_others", "packages", "utility")
 
     def __init__(self, packages: npt.NDArray[np.intp], utility: npt.NDArray[np.float64],
                  others: npt.NDArray[np.float64] | None, knows_others: bool = True) -> None:
@@ -92,8 +92,9 @@ class _Ranking:
         self.knows_others = knows_others
         """Whether the packages meet every red line of the others that the party knows of (else none could)."""
         self._others = others
+        """Each package's value to the other principals together (:func:`valued_by`), beside ``packages``."""
         self._offer_table: npt.NDArray[np.intp] | None = None
-        self._rows: npt.NDArray[np.int16] | None = None
+        self._columns: npt.NDArray[np.int16] | None = None
 
     def known(self, others_allow: Bools | None) -> _Ranking:
         """This ranking cut down to what the red lines of others the party knows of allow (itself if none cut it).
@@ -107,7 +108,8 @@ class _Ranking:
             return self
         if not keep.any():
             return _Ranking(self.packages, self.utility, self._others, knows_others=False)
-        return _Ranking(self.packages[keep], self.utility[keep], self._others)
+        others = None if self._others is None else self._others[keep]
+        return _Ranking(self.packages[keep], self.utility[keep], others)
 
     @property
     def offer_table(self) -> npt.NDArray[np.intp]:
@@ -119,7 +121,7 @@ class _Ranking:
                 table[:count] = self.packages
             else:  # worked out from the top down, and written back to front (no reversal of the result)
                 top_down = self.packages[::-1]  # arrays taken by index arrays, here and below: half the cost of take
-                table[count - 1::-1] = top_down[_best_so_far(found[top_down])]
+                table[count - 1::-1] = top_down[_best_so_far(found[::-1])]
             table[count] = table[count - 1]  # no package meets the demand: the offer at the top
             self._offer_table = table
         return self._offer_table
@@ -139,11 +141,26 @@ class _Ranking:
         """:meth:`offers` for demands given as the least utility that meets each (:func:`lowest_meeting`)."""
         return self.offer_table[first_reaching(self.utility, least)]
 
-    def rows(self, every: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
-        """The packages' codes, one row each, taken from ``every`` package of the space."""
-        if self._rows is None:
-            self._rows = every[self.packages]
-        return self._rows
+    def columns(self, every: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
+        """The packages' codes, one row per issue (each issue's codes side by side), taken from ``every`` package."""
+        if self._columns is None:
+            self._columns = np.ascontiguousarray(every[self.packages].T)
+        return self._columns
+
+    def nearest(self, start: int, terms: npt.NDArray[np.int16], every: npt.NDArray[np.int16]) -> int:
+        """Of the packages at position ``start`` and above, the one with fewest terms unlike ``terms``.
+
+        Of those, the one the party values most; of equals, the first in the ranking. Distances
+        are counted issue by issue over contiguous codes: a row-wise count and a sort of every
+        candidate cost about three times as much on large spaces.
+        """
+        columns = self.columns(every)
+        distance = np.not_equal(columns[0, start:], terms[0]).view(np.uint8).copy()
+        for issue in range(1, len(terms)):
+            distance += np.not_equal(columns[issue, start:], terms[issue]).view(np.uint8)
+        closest = np.flatnonzero(distance == distance.min()) + start
+        valued = self.utility[closest]  # ascending, as the ranking is: the most valued last
+        return int(self.packages[closest[valued.searchsorted(valued[-1])]])
 
 
 def _best_so_far(score: Floats) -> npt.NDArray[np.intp]:
@@ -163,24 +180,23 @@ class _Rankings(SharedPart):
     """Each principal's ranking per red lines in force and walk-away value, shared by the runs of one scenario."""
 
     def __init__(self, shared: Shared) -> None:
-        entry = 24 + 2 * len(shared.space.sizes)  # bytes a package: index, utility, best offer, code row, once made
+        entry = 32 + 2 * len(shared.space.sizes)  # bytes a package: index, utility, others' value, best offer, code row
         self.rankings: Lru[RankingKey, _Ranking] = Lru(shared.bounds.ranking_bytes, lambda r: len(r.packages) * entry)
-        self.others: dict[tuple[str, ...], Floats] = {}
-        """How much each set of other principals values each package together (:meth:`valued_by`)."""
 
-    def valued_by(self, parties: tuple[str, ...], utility: dict[str, Floats]) -> Floats | None:
-        """Every package's value to ``parties`` together: the product of their utilities.
 
-        For one party its utility; for several, the sum of the logarithms of their utilities,
-        each at least :data:`_FLOOR` (so that a zero does not hide the others). None when they
-        have no preferences.
-        """
-        if len(parties) < 2:
-            return utility[parties[0]] if parties else None
-        found = self.others.get(parties)
-        if found is None:
-            found = self.others[parties] = np.log(np.maximum(np.vstack([utility[p] for p in parties]), _FLOOR)).sum(0)
-        return found
+def valued_by(parties: tuple[str, ...], utility: dict[str, Floats], packages: npt.NDArray[np.intp]) -> Floats | None:
+    """Each of ``packages``' value to ``parties`` together: the product of their utilities.
+
+    For one party its utility; for several, the sum of the logarithms of their utilities,
+    each at least :data:`_FLOOR` (so that a zero does not hide the others). None when they
+    have no preferences. Worked out for a ranking's packages alone, not the whole space.
+    """
+    if len(parties) < 2:
+        return utility[parties[0]][packages] if parties else None
+    total = np.log(np.maximum(utility[parties[0]][packages], _FLOOR))
+    for party in parties[1:]:
+        total += np.log(np.maximum(utility[party][packages], _FLOOR))
+    return total
 
 
 _FLOOR = 1e-9
@@ -359,14 +375,9 @@ class Principal:
         self._own: list[tuple[str, npt.NDArray[np.bool_]]] = []
 
     @cached_property
-    def _utility(self) -> list[float]:
-        """The party's utilities as a plain list, for turn-by-turn lookups (the same float64 values).
-
-        Made on first use and shared by every run of the scenario.
-        """
-        if not self.has_utility:
-            return []
-        return self.world.shared.as_list(self.party)
+    def _worth(self) -> Callable[[int], float]:
+        """A package's utility to the party, for turn-by-turn lookups (the same float64 values; made on first use)."""
+        return self.world.shared.worth(self.party)
 
     def _refresh(self) -> None:
         """Cache the packages this party would offer, sorted by its utility, and its own red lines."""
@@ -376,7 +387,7 @@ class Principal:
         mine = self.world.own.get(self.party, [])
         key = (self.party, self.world.red_lines_in_force(self.party), self.world.walk_away.get(self.party))
         rankings = self.world.shared.part(_Rankings)
-        self._ranking = kept(rankings.rankings, key, self._ranked, rankings).known(
+        self._ranking = kept(rankings.rankings, key, self._ranked).known(
             self.knowledge.others_allow(self.party))
         ranked = self._ranking.utility
         self._top = ranked.item(-1) if len(ranked) else 0.0
@@ -384,14 +395,14 @@ class Principal:
         self._own = [(state.ref, self.world.mask(state.ref)) for state in mine if state.active is not None]
         self._revision = revision
 
-    def _ranked(self, rankings: _Rankings) -> _Ranking:
+    def _ranked(self) -> _Ranking:
         """The packages the party's own red lines and walk-away value allow, ranked (what :meth:`_refresh` keeps).
 
         Shared by the runs of the scenario; each run cuts it down to what the red lines of the
         others it knows of allow (:meth:`_Ranking.known`).
         """
         packages, utility = self.world.ranked(self.party)
-        return _Ranking(packages, utility, rankings.valued_by(self.others, self.world.utility))
+        return _Ranking(packages, utility, valued_by(self.others, self.world.utility, packages))
 
     def _settlement(self) -> float:
         """The utility it expects to settle for: its share of the Nash package of what it knows could be agreed.
@@ -424,7 +435,7 @@ class Principal:
         """Note another party's offer: tit-for-tat measures their concessions (other styles need not)."""
         if self.plans_ahead:
             return
-        value = self._utility[package] if self.has_utility else 0.0
+        value = self._worth(package) if self.has_utility else 0.0
         if self._first_seen is None:
             self._first_seen = value
         self._best_seen = max(self._best_seen, value)
@@ -440,7 +451,7 @@ class Principal:
         if open_issues:
             utility, broken, withheld = self.read_open_text(package, open_issues)
         else:
-            utility, broken, withheld = self._utility[package] if self.has_utility else None, self.breaks(package), ()
+            utility, broken, withheld = self._worth(package) if self.has_utility else None, self.breaks(package), ()
         worth = 0.0 if utility is None else utility
         answer = answer_to(bool(broken), not meets(worth, plan.walk_away), not meets(worth, plan.accepts_from(t, day)))
         if answer is Answer.ACCEPTS and withheld:
@@ -454,7 +465,7 @@ class Principal:
     def judge(self, package: int) -> tuple[float | None, tuple[str, ...]]:
         """What a whole package is worth to the party (None without preferences), and its red lines it breaks."""
         self._refresh()
-        return (self._utility[package] if self.has_utility else None), self.breaks(package)
+        return (self._worth(package) if self.has_utility else None), self.breaks(package)
 
     def read_open_text(self, package: int, open_issues: tuple[int, ...]) -> tuple[float | None, tuple[str, ...],
                                                                                    tuple[str, ...]]:
@@ -553,6 +564,5 @@ class Principal:
         asked = self._plan().asks(t, day)
         if near is None:
             return int(ranked.offers(asked))
-        start = int(ranked.meeting(asked))
-        distance = (ranked.rows(self.world.packages)[start:] != self.world.packages[near]).sum(axis=1)
-        return int(ranked.packages[start:][np.lexsort((-ranked.utility[start:], distance))[0]])
+        every = self.world.packages
+        return ranked.nearest(int(ranked.meeting(asked)), every[near], every)

@@ -194,7 +194,6 @@ class Shared:
         table = self.utility_table  # rows by number (architecture.md, speed)
         self.utility: dict[str, Floats] = {party: table[k] for k, party in enumerate(self.parties_with_utility)}
         # Per party: keyed by the scenario's party ids alone, so bounded by its parties and never evicting.
-        self._by_utility: dict[str, tuple[npt.NDArray[np.intp], Floats]] = {}
         self._lists: dict[str, list[float]] = {}
         self.bounds = bounds
         self._make_caches(bounds)
@@ -223,19 +222,19 @@ class Shared:
             found = self._parts[kind] = kind(self)
         return found
 
-    def by_utility(self, party: str) -> tuple[npt.NDArray[np.intp], Floats]:
-        """Every package, ranked by a party's utility (ascending, ties by package), and those utilities."""
-        found = self._by_utility.get(party)
-        if found is None:
-            found = self._by_utility[party] = _rank_by_utility(self.utility.get(party), len(self.packages))
-        return found
+    def worth(self, party: str) -> Callable[[int], float]:
+        """A package's utility to a party, as a plain float, for turn-by-turn lookups.
 
-    def as_list(self, party: str) -> list[float]:
-        """A party's utilities as a plain-Python list, made once and shared by every run."""
+        Up to :data:`_LISTED` packages an item of a plain list, made once and shared by every run
+        (quicker than the array's ``item``); above, the array's ``item``: a list of 10**6 floats
+        would cost 32 MB a party.
+        """
+        if len(self.packages) > _LISTED:
+            return self.utility[party].item
         found = self._lists.get(party)
         if found is None:
             found = self._lists[party] = self.utility[party].tolist()
-        return found
+        return found.__getitem__
 
     def cache_use(self) -> dict[str, CacheUse]:
         """How full each cache is, by name (what tests and benchmarks inspect; agents' parts once made)."""
@@ -243,8 +242,7 @@ class Shared:
         caches = {name: value for name, value in ChainMap(vars(self), *parts).items() if isinstance(value, Lru)}
         use = {name: cache.use() for name, cache in caches.items()}
         parties = len(self.scenario.parties)
-        return use | {"by_utility": CacheUse(len(self._by_utility), len(self._by_utility), parties, 1),
-                      "utility_lists": CacheUse(len(self._lists), len(self._lists), parties, 1)}
+        return use | {"utility_lists": CacheUse(len(self._lists), len(self._lists), parties, 1)}
 
     def mask(self, party: str, definition: RedLine, version: str) -> Bools:
         """Packages meeting one version of a red line, by the one check."""
@@ -296,26 +294,27 @@ class _PartiesStated(NamedTuple):
         return stated
 
 
-def _rank_by_utility(found: Floats | None, packages: int) -> tuple[npt.NDArray[np.intp], Floats]:
-    """Every package, ranked by a party's utility (ascending, ties by package), and those utilities."""
-    if found is None:
-        return np.arange(packages), np.zeros(packages)
-    order = found.argsort()  # the fast sort: ties come in no set order
-    ranked = found.take(order)
-    starts = np.empty(packages, dtype=bool)  # where a run of equal utilities starts
+def rank_by_utility(utility: Floats) -> tuple[npt.NDArray[np.intp], Floats]:
+    """Positions ranked by utility (ascending, ties by position, as a stable sort has them), and those utilities."""
+    count = len(utility)
+    order = utility.argsort()  # the fast sort: ties come in no set order
+    ranked = utility.take(order)
+    starts = np.empty(count, dtype=bool)  # where a run of equal utilities starts
     starts[:1] = True
     np.not_equal(ranked[1:], ranked[:-1], out=starts[1:])
     if starts.all():
         return order, ranked
-    # Ties by package, as a stable sort has them: order by (run, package), keys already in order
+    # Ties by position, as a stable sort has them: order by (run, position), keys already in order
     # but within runs, so this sort costs little (a stable sort of the floats took 3x the first).
-    key = np.cumsum(starts, dtype=np.int64) * packages + order
+    key = np.cumsum(starts, dtype=np.int64) * count + order
     key.sort()
-    return key % packages, ranked
+    return key % count, ranked
 
 
 _SHARED_SPACE = 100_000
 """Outcome spaces up to this many packages share one array of packages between scenarios."""
+_LISTED = 100_000
+"""Outcome spaces up to this many packages keep each party's utilities as a plain list too (:meth:`Shared.worth`)."""
 
 
 @lru_cache(maxsize=16)

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..constraints.arrays import Bools, Codes, Floats
-from ..constraints.walk_away import first_meeting, meeting
+from ..constraints.walk_away import meeting
 from ..scenario.base import Scalar
 from ..scenario.events import (
     AddRedLine,
@@ -32,7 +32,7 @@ from ..scenario.events import (
 )
 from ..scenario.model import Scenario
 from ..scenario.redlines import STATED, RedLine
-from .shared import RedLinesInForce, Same, ZopaKey, kept, shared_by_runs
+from .shared import RedLinesInForce, Same, ZopaKey, kept, rank_by_utility, shared_by_runs
 
 Effect = SwitchVersion | DropRedLine | AddRedLine | MoveReservation | ChangeSalience | ChangeUrgency \
     | ChangeCostOfDelay | ChangeTrust | ChangeLean | Attendance
@@ -105,19 +105,21 @@ class World:
         """The packages a party's own active red lines and walk-away value allow, by its utility.
 
         Ascending utility, ties by package (the order of a stable sort); its utilities beside.
+        Only the packages allowed are sorted: a party's walk-away value and red lines often leave
+        a small part of a large space (architecture.md, speed).
         """
-        order, utility = self.shared.by_utility(party)
-        if party in self.utility:
-            start = first_meeting(utility, self.walk_away[party])  # as meets_walk_away
-            order, utility = order[start:], utility[start:]
+        utility = self.utility.get(party)
+        allowed = None if utility is None else meeting(utility, self.walk_away[party])
         mine = self.own.get(party)
-        masks = [self.mask(state.ref) for state in mine if state.active is not None] if mine else []
-        if masks:
-            keep = masks[0][order]
-            for holds in masks[1:]:
-                keep &= holds[order]
-            order, utility = order[keep], utility[keep]
-        return order, utility
+        for state in mine or ():
+            if state.active is not None:
+                holds = self.mask(state.ref)
+                allowed = holds.copy() if allowed is None else np.logical_and(allowed, holds, out=allowed)
+        packages = np.arange(len(self.packages)) if allowed is None else np.flatnonzero(allowed)
+        if utility is None:
+            return packages, np.zeros(len(packages))
+        order, ranked = rank_by_utility(utility[packages])
+        return packages[order], ranked
 
     def feasible(self) -> Bools:
         """Packages meeting every active red line and every walk-away value: the ZOPA now (read-only)."""
