@@ -27,9 +27,16 @@ _BLOCK_ROWS = 1_000_000
 _CHECK_ROWS = 1 << 16
 
 
-def columns_of(packages: Codes) -> Columns:
-    """Split packages into one contiguous column of codes per issue, as ``np.intp`` for fast lookups."""
-    return [packages[:, j].astype(np.intp) for j in range(packages.shape[1])]
+def columns_of(packages: Codes, read: frozenset[int] | None = None) -> Columns:
+    """Split packages into one contiguous column of codes per issue, as ``np.intp`` for fast lookups.
+
+    With ``read``, only those issues' columns are made; the others are empty (no test reads them).
+    """
+    return [packages[:, j].astype(np.intp) if read is None or j in read else _UNREAD
+            for j in range(packages.shape[1])]
+
+
+_UNREAD = np.empty(0, dtype=np.intp)
 
 
 @dataclass(frozen=True)
@@ -66,10 +73,12 @@ class CompiledConstraints:
         red = np.empty((len(self.red_lines), n), dtype=np.int8)
         low = np.empty((len(self.preferences), n))
         high = np.empty_like(low)
+        # Only the issues something reads are made into columns: a red line alone reads one or two.
+        read = None if self.preferences else frozenset().union(*(r.test.issues for r in self.red_lines))
         # Blocks of rows keep the intermediate arrays in cache and bound the memory used.
         for start in range(0, n, _CHECK_ROWS):
             rows = slice(start, start + _CHECK_ROWS)
-            cols = columns_of(packages[rows])
+            cols = columns_of(packages[rows], read)
             for r, red_line in enumerate(self.red_lines):
                 red[r, rows] = red_line.test(cols)
             for p, prefs in enumerate(self.preferences):
