@@ -321,3 +321,21 @@ def test_the_solver_finds_the_reference_points_of_the_listed_space(data: dict[st
     listed, searched = explain(scenario, method="enumerate"), explain(scenario, method="solver")
     assert [c.best for c in searched.concessions] == [c.best for c in listed.concessions]
     assert searched.reference.nash == listed.reference.nash
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.data())
+def test_the_solver_judges_a_proposal_as_the_listed_space_does(data: dict[str, Any], pick: st.DataObject) -> None:
+    """Worth over the admissible completions, who is short, the dominating ZOPA package, the distance to Nash."""
+    from negsim.analysis.explain import judge, reference_points
+    from negsim.analysis.solved_judgement import judge_by_solver
+    from negsim.analysis.solver_space import SolverSpace
+
+    terms = {issue["id"]: pick.draw(st.sampled_from(domain(issue))) for issue in data["issues"]
+             if pick.draw(st.integers(0, 3)) > 0}  # about one issue in four left open
+    scenario = Scenario.model_validate(data)
+    space = DealSpace.of(scenario)
+    nash = reference_points(space, space.feasible).nash
+    listed = judge(space, terms, nash)
+    searched = judge_by_solver(SolverSpace.of(scenario), terms, nash, settled=True)
+    assert searched.to_dict() == listed.to_dict()

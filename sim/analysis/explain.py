@@ -44,11 +44,7 @@ def explain(scenario: Scenario, proposal: ProposalLike | None = None, *, max_set
     """
     budget = Budget(time_limit)
     if space is None and _by_solver(scenario, method):
-        if proposal is not None:
-            raise UsageError("judging a proposal against the deal space needs every package listed, and this "
-                             "space is searched by the solver; judge it with `negsim evaluate`, or give issues "
-                             "fewer values")
-        return explain_by_solver(scenario, max_sets=max_sets, budget=budget)
+        return explain_by_solver(scenario, proposal, max_sets=max_sets, budget=budget)
     space = space or DealSpace.of(scenario)
     report = enumerate_sets(space.holds, np.array([c.cost for c in space.items]), max_sets, budget)
     concessions = [] if report.concession_sets == ((),) else [

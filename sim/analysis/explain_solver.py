@@ -4,7 +4,8 @@ What the solver answers equals what listing every package would (``tests/test_ex
 what it cannot answer without listing is said, not guessed: it does not count the ZOPA, its
 Pareto frontier or the packages a concession opens. The Nash, Kalai-Smorodinsky and
 maximum-welfare packages, and each concession's Nash package, are found
-(:mod:`sim.analysis.solved_points`).
+(:mod:`sim.analysis.solved_points`), and a proposal is judged as over the listed space
+(:mod:`sim.analysis.solved_judgement`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..constraints.arrays import Codes
+from ..constraints.evaluation import ProposalLike
 from ..errors import UsageError
 from ..scenario.base import Scalar
 from ..scenario.model import Scenario
@@ -24,6 +26,7 @@ from .explanation import Concession, Explanation, Point, ReferencePoints, Zopa
 from .hitting_sets import OutOfTime
 from .narrate import narrate
 from .solved import cheapest_concessions, clashing_sets, zopa_package
+from .solved_judgement import judge_by_solver
 from .solved_points import TooManyTies, nash_package, reference_packages
 from .solver_space import SolverSpace
 
@@ -31,8 +34,9 @@ SOLVER_VALUES = 100_000
 """Most values, over all issues, the solver's model takes (a variable each; about 1 kB each to build)."""
 
 
-def explain_by_solver(scenario: Scenario, *, max_sets: int, budget: Budget) -> Explanation:
-    """The deal space found by the solver, lists cut at ``max_sets`` or where ``budget`` ran out."""
+def explain_by_solver(scenario: Scenario, proposal: ProposalLike | None = None, *, max_sets: int,
+                      budget: Budget) -> Explanation:
+    """The deal space found by the solver, and a proposal judged in it; lists cut at ``max_sets`` or ``budget``."""
     values = sum(len(issue.domain()) for issue in scenario.issues)
     if values > SOLVER_VALUES:
         raise UsageError(f"the issues have {values:,} values in all, more than the {SOLVER_VALUES:,} the solver "
@@ -52,7 +56,9 @@ def explain_by_solver(scenario: Scenario, *, max_sets: int, budget: Budget) -> E
         scenario=scenario.id, zopa=Zopa(size=None, total=space.constraints.space.size, values={}, examples=examples),
         clashing_sets=[tuple(space.items[i].ref for i in bits_of(m)) for m in clashes],
         clashes_complete=clashes_complete, concessions=concessions, concessions_complete=concessions_complete,
-        reference=reference, method="solver")
+        reference=reference, method="solver",
+        judgement=None if proposal is None else judge_by_solver(space, proposal, reference.nash,
+                                                                settled=reference.settled, budget=budget))
     return replace(result, narration=narrate(space, result))
 
 

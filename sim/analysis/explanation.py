@@ -96,6 +96,8 @@ class Judgement:
     """Ways of settling the open issues (1: none is open)."""
     admissible_completions: int = 1
     """Of those, the ways that meet every party's red lines (0: none does; then every completion is judged)."""
+    settled: bool = True
+    """Whether ``dominated_by`` and ``distance_to_nash`` are settled (False: the solver's search stopped short)."""
 
     @property
     def open(self) -> bool:
@@ -109,7 +111,7 @@ class Judgement:
                 "completions": self.completions, "admissible_completions": self.admissible_completions,
                 "short_of_reservation": self.short,
                 "dominated_by": self.dominated_by.to_dict() if self.dominated_by else None,
-                "distance_to_nash": self.distance_to_nash}
+                "distance_to_nash": self.distance_to_nash, "settled": self.settled}
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,9 @@ def _judgement_sentence(names: Names, judgement: Judgement) -> str:
                     f"party{however}, and better for some")
     if judgement.distance_to_nash is not None:
         tail.append(f"it lies {judgement.distance_to_nash:.2f} from the Nash package in utility")
+    if not judgement.settled:
+        tail.append("whether a ZOPA package is better for some party and no worse for any is not settled "
+                    "(the solver's search stopped short)")
     return head + ("; " + "; ".join(tail) if tail else "") + "."
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..constraints.arrays import Codes, Floats
-from ..constraints.walk_away import lowest_meeting
+from ..constraints.walk_away import UTILITY_TOLERANCE, lowest_meeting, meeting
 from .bargaining import kalai_smorodinsky, max_welfare, nash_point
 from .budget import UNLIMITED, Budget
 from .hitting_sets import members
@@ -126,6 +126,43 @@ def welfare_package(space: SolverSpace, budget: Budget = UNLIMITED) -> Codes | N
 
     near = search.near_best(lambda utilities: float(utilities.sum()), bound)
     return _pick(near, max_welfare, space)
+
+
+def dominating_package(space: SolverSpace, best: Floats, budget: Budget = UNLIMITED) -> Codes | None:
+    """The ZOPA package of highest welfare at least as good as ``best`` for every party and better for one.
+
+    As :func:`~sim.analysis.explain.judge` finds it over the listed space: "better" by more than
+    rounding (the one tolerance of walk-away values), the lowest of equals.
+    """
+    search = _Search(space, budget)
+    _no_worse_and_better_for_one(search, best)
+    search.model.maximize(sum(space.utilities))  # each scaled utility is rounded up: never below the float one
+
+    def score(utilities: Floats) -> float:
+        dominates = meeting(utilities, best).all() and not meeting(best, utilities).all()
+        return float(utilities.sum()) if dominates else -math.inf
+
+    def bound(solver: Any) -> float:
+        return float(solver.objective_value) / SCALE
+
+    return _pick(search.near_best(score, bound), max_welfare, space)
+
+
+def _no_worse_and_better_for_one(search: _Search, best: Floats) -> None:
+    """Constrain a search to packages no worse than ``best`` for any party and better for one.
+
+    Loosened by the rounding of the solver's utilities, so that no such package is lost; what the
+    loosening lets through scores nothing (the score is the one check's).
+    """
+    model, space = search.model, search.space
+    margin = len(space.choices) + 1  # each table entry is rounded up by less than a unit
+    better = []
+    for k, utility in enumerate(space.utilities):
+        model.add(utility >= math.floor((best[k] - UTILITY_TOLERANCE) * SCALE) - margin)
+        literal = model.new_bool_var(f"better-for-{k}")
+        model.add(utility >= math.floor((best[k] + UTILITY_TOLERANCE) * SCALE) - margin).only_enforce_if(literal)
+        better.append(literal)
+    model.add_bool_or(better)
 
 
 def ks_package(space: SolverSpace, budget: Budget = UNLIMITED) -> Codes | None:
