@@ -348,6 +348,9 @@ def test_a_time_limit_that_is_not_a_positive_number_of_seconds_is_a_usage_error(
 
 
 def test_a_sweep_over_the_memory_budget_gives_error_rows_with_the_figures(tmp_path: Path) -> None:
+    import negsim
+    from negsim.constraints.space import run_bytes_per_package
+
     path = tmp_path / "wide.yaml"
     path.write_text(with_filler(100), encoding="utf-8")
     out = tmp_path / "results"
@@ -355,8 +358,9 @@ def test_a_sweep_over_the_memory_budget_gives_error_rows_with_the_figures(tmp_pa
                   env=environment(NEGSIM_MEMORY_BUDGET="1MB"))
     assert done.code != 3 and "Traceback" not in done.err, done.err
     rows = rows_of(out) if out.exists() else []
-    message = "UsageError: the outcome space has 55,800 packages; a run needs about 6.4 MB of memory, " \
-        "more than the 1.0 MB allowed"
+    needed = 55_800 * run_bytes_per_package(negsim.loads(with_filler(100)))
+    message = f"UsageError: the outcome space has 55,800 packages; a run needs about {needed / 1e6:.1f} MB of " \
+        "memory, more than the 1.0 MB allowed"
     # Each replication is an error row; a sweep whose every replication fails may also exit non-zero saying so.
     assert [row["error"][:len(message)] for row in rows] == [message] * 2 or message[12:] in done.err, done
 

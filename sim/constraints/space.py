@@ -85,17 +85,21 @@ def _red_line_count(scenario: Scenario) -> int:
 def run_bytes_per_package(scenario: Scenario) -> int:
     """Upper estimate of the memory a run takes per package of its outcome space.
 
-    Measured with tracemalloc and the peak resident size on random scenarios and on the Gaza
-    scenario widened to 1.8e6-1.8e7 packages (134-215 bytes a package); see docs/scenario-format.md.
-    Per party with preferences: its utilities, its ranking, their plain-list copy and the
-    temporaries of summing them (56); per red line or version: its mask and the check's
-    verdicts (4); per mediator: its scores and penalties (16); codes (2 per issue) and the ZOPA.
+    Measured with tracemalloc and the peak resident size on random scenarios, on the Gaza
+    scenario widened to 1.8e6-1.8e7 packages and on mediated talks of 4 parties who accept every
+    package (the largest rankings: 330 bytes a package); see docs/scenario-format.md. Per party
+    with preferences: its utilities, its ranking at its largest (packages, utilities, their value
+    to the others, best offers: 32) with the temporaries of sorting it (24), and its codes
+    issue by issue for counters (2 per issue); per red line or version: its mask and the
+    check's verdicts (4); per mediator: its scores and penalties (16); codes (2 per issue) and
+    the ZOPA.
     """
     weighing = mediators = 0
     for party in scenario.parties:  # one pass, each field read once (architecture.md, speed)
         weighing += party.preferences is not None
         mediators += party.role == "mediator"
-    return 16 + 2 * len(scenario.issues) + 56 * weighing + 4 * _red_line_count(scenario) + 16 * mediators
+    issues = len(scenario.issues)
+    return 16 + 2 * issues + (64 + 2 * issues) * weighing + 4 * _red_line_count(scenario) + 16 * mediators
 
 
 def explain_bytes_per_package(scenario: Scenario) -> int:
