@@ -58,4 +58,34 @@ def test_the_counter_is_the_nearest_package_then_the_most_valued(seed: int, issu
     start = int(rng.integers(len(packages)))
     distance = (every[ranking.packages[start:]] != terms).sum(axis=1)
     plain = ranking.packages[start:][np.lexsort((-ranking.utility[start:], distance))[0]]
-    assert ranking.nearest(start, terms, every) == plain
+    codes = np.ascontiguousarray(every.T, dtype=np.int8 if values < 128 else np.int16)
+    assert ranking.nearest(start, terms, codes) == plain
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 4), st.integers(1, 50), st.booleans())
+def test_the_settlement_of_many_candidates_taken_in_blocks_is_the_one_over_all(
+        seed: int, parties: int, block: int, equal_powers: bool) -> None:
+    from negsim.agents import expectation
+
+    data = drawn_scenario(seed=seed, issues=3, values=5, parties=parties, red_lines=0)
+    rng = np.random.default_rng(seed)
+    for party in data["parties"]:
+        party["preferences"]["reservation"] = float(rng.choice([0.0, 0.2, 0.4]))
+        if not equal_powers:
+            party["preferences"]["bargaining_power"] = float(rng.choice([0.5, 1.0, 2.0]))
+    world = World(Scenario.model_validate(data))
+    names = tuple(world.utility)
+    weights = expectation.powers(world, names)
+    candidates = np.sort(rng.choice(len(world.packages), size=int(rng.integers(1, len(world.packages))),
+                                    replace=False))
+    whole = expectation._nash(world, names, candidates, weights)
+    saved = expectation._BLOCK
+    try:
+        expectation._BLOCK = block  # as 10**6 candidates would be taken: in blocks
+        blocked = expectation._nash(world, names, candidates, weights)
+    finally:
+        expectation._BLOCK = saved
+    assert (whole is None) == (blocked is None)
+    if whole is not None and blocked is not None:
+        assert whole[0] == blocked[0] and whole[1].tolist() == blocked[1].tolist()

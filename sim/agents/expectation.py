@@ -13,12 +13,13 @@ party's power is its stated ``bargaining_power`` divided by ``1 + urgency``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-from ..analysis.bargaining import nash_point
+from ..analysis.bargaining import nash_point, nash_score
 from ..constraints.arrays import Floats
 from ..constraints.walk_away import meeting
 from .shared import Lru, Shared, SharedPart, kept
@@ -56,22 +57,40 @@ def _settled(world: World, parties: tuple[str, ...], candidates: npt.NDArray[np.
     found = _nash(world, parties, candidates, weights)
     if found is None:
         return {}
-    best, rows = found
-    return dict(zip(parties, rows[:, best].tolist(), strict=True))
+    _, utilities = found
+    return dict(zip(parties, utilities.tolist(), strict=True))
 
 
 def _nash(world: World, parties: tuple[str, ...], candidates: npt.NDArray[np.intp],
           weights: tuple[float, ...]) -> tuple[int, Floats] | None:
     """Where the Nash package is among ``candidates`` (:func:`settlement_package`, the parties' powers given).
 
-    With it, the parties' utilities of the candidates, a row each.
+    With it, the parties' utilities of it. Many candidates are taken in blocks of :data:`_BLOCK`,
+    each block's Nash package compared by its score (the first of equals kept, as over all at
+    once): the parties' utilities of 10**6 candidates at once, and the gains and scores worked
+    out from them, took about 100 MB.
     """
     if not len(candidates) or not parties:
         return None
-    rows = world.utility_rows(parties).take(candidates, axis=1)
+    table = world.utility_rows(parties)
     # Walk-away values and powers go as plain sequences: nash_point makes each an array once.
-    best = nash_point(rows, [world.walk_away[p] for p in parties], weights)
-    return None if best is None else (best, rows)
+    walk_aways = [world.walk_away[p] for p in parties]
+    if len(candidates) <= _BLOCK:
+        rows = table.take(candidates, axis=1)
+        best = nash_point(rows, walk_aways, weights)
+        return None if best is None else (best, rows[:, best])
+    found: tuple[int, Floats] | None = None
+    top = -math.inf
+    for start in range(0, len(candidates), _BLOCK):
+        rows = table.take(candidates[start:start + _BLOCK], axis=1)
+        best = nash_point(rows, walk_aways, weights)
+        if best is not None and (score := nash_score(rows[:, best], walk_aways, weights)) > top:
+            found, top = (start + best, rows[:, best]), score
+    return found
+
+
+_BLOCK = 1 << 16
+"""Candidates whose Nash package is sought at once (more are taken in blocks of this many)."""
 
 
 def within_walk_aways(world: World, parties: tuple[str, ...], packages: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:

@@ -11,14 +11,14 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from ..constraints.arrays import Bools, Floats
+from ..constraints.arrays import Bools, Codes, Floats
 from ..constraints.check import WALK_AWAY_ID
 from ..constraints.walk_away import falling_short, first_meeting_each, first_reaching, lowest_meeting, meets, short_of
 from ..scenario.model import Party
 from .concession import DEFAULT_EXPONENTS, fall, tit_for_tat
 from .expectation import settlement, within_walk_aways
 from .knowledge import RedLineKnowledge
-from .shared import Lru, RankingKey, Shared, SharedPart, kept
+from .shared import CodesByIssue, Lru, RankingKey, Shared, SharedPart, kept
 from .world import World
 
 AnswerCodes = npt.NDArray[np.int8]
@@ -87,14 +87,14 @@ class _Ranking:
     __slots__ = ("_columns", "_offer_table", "_others", "knows_others", "packages", "utility")
 
     def __init__(self, packages: npt.NDArray[np.intp], utility: npt.NDArray[np.float64],
-                 others: npt.NDArray[np.float64] | None, knows_others: bool = True) -> None:
+                 others: tuple[Floats, ...], knows_others: bool = True) -> None:
         self.packages, self.utility = packages, utility
         self.knows_others = knows_others
         """Whether the packages meet every red line of the others that the party knows of (else none could)."""
         self._others = others
-        """Each package's value to the other principals together (:func:`valued_by`), beside ``packages``."""
+        """The other principals' utilities of every package (shared arrays): what the offer table weighs."""
         self._offer_table: npt.NDArray[np.intp] | None = None
-        self._columns: npt.NDArray[np.int16] | None = None
+        self._columns: CodesByIssue | None = None
 
     def known(self, others_allow: Bools | None) -> _Ranking:
         """This ranking cut down to what the red lines of others the party knows of allow (itself if none cut it).
@@ -108,14 +108,13 @@ class _Ranking:
             return self
         if not keep.any():
             return _Ranking(self.packages, self.utility, self._others, knows_others=False)
-        others = None if self._others is None else self._others[keep]
-        return _Ranking(self.packages[keep], self.utility[keep], others)
+        return _Ranking(self.packages[keep], self.utility[keep], self._others)
 
     @property
     def offer_table(self) -> npt.NDArray[np.intp]:
         """For each position (and one past the top), the package offered from there up; see the class."""
         if self._offer_table is None:
-            found, count = self._others, len(self.packages)
+            found, count = valued_by(self._others, self.packages), len(self.packages)
             table = np.empty(count + 1, dtype=np.intp)
             if found is None:
                 table[:count] = self.packages
@@ -141,20 +140,21 @@ class _Ranking:
         """:meth:`offers` for demands given as the least utility that meets each (:func:`lowest_meeting`)."""
         return self.offer_table[first_reaching(self.utility, least)]
 
-    def columns(self, every: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
-        """The packages' codes, one row per issue (each issue's codes side by side), taken from ``every`` package."""
+    def columns(self, codes: CodesByIssue) -> CodesByIssue:
+        """The packages' codes, one row per issue, taken from ``codes``: every package's, one row per issue."""
         if self._columns is None:
-            self._columns = np.ascontiguousarray(every[self.packages].T)
+            self._columns = codes.take(self.packages, axis=1)
         return self._columns
 
-    def nearest(self, start: int, terms: npt.NDArray[np.int16], every: npt.NDArray[np.int16]) -> int:
+    def nearest(self, start: int, terms: Codes, codes: CodesByIssue) -> int:
         """Of the packages at position ``start`` and above, the one with fewest terms unlike ``terms``.
 
         Of those, the one the party values most; of equals, the first in the ranking. Distances
-        are counted issue by issue over contiguous codes: a row-wise count and a sort of every
-        candidate cost about three times as much on large spaces.
+        are counted issue by issue over contiguous codes (``codes``: every package's, one row per
+        issue, :meth:`~sim.agents.shared.Shared.codes_by_issue`): a row-wise count and a sort of
+        every candidate cost about three times as much on large spaces.
         """
-        columns = self.columns(every)
+        columns = self.columns(codes)
         distance = np.not_equal(columns[0, start:], terms[0]).view(np.uint8).copy()
         for issue in range(1, len(terms)):
             distance += np.not_equal(columns[issue, start:], terms[issue]).view(np.uint8)
@@ -172,7 +172,7 @@ def _best_so_far(score: Floats) -> npt.NDArray[np.intp]:
     return best.searchsorted(best)  # where each best was first reached, i.e. found
 
 
-_UNRANKED = _Ranking(np.empty(0, dtype=np.intp), np.empty(0), None)
+_UNRANKED = _Ranking(np.empty(0, dtype=np.intp), np.empty(0), ())
 """What a principal holds before it first ranks the packages."""
 
 
@@ -180,22 +180,23 @@ class _Rankings(SharedPart):
     """Each principal's ranking per red lines in force and walk-away value, shared by the runs of one scenario."""
 
     def __init__(self, shared: Shared) -> None:
-        entry = 32 + 2 * len(shared.space.sizes)  # bytes a package: index, utility, others' value, best offer, code row
+        entry = 24 + 2 * len(shared.space.sizes)  # bytes a package: index, utility, best offer, codes by issue
         self.rankings: Lru[RankingKey, _Ranking] = Lru(shared.bounds.ranking_bytes, lambda r: len(r.packages) * entry)
 
 
-def valued_by(parties: tuple[str, ...], utility: dict[str, Floats], packages: npt.NDArray[np.intp]) -> Floats | None:
-    """Each of ``packages``' value to ``parties`` together: the product of their utilities.
+def valued_by(others: tuple[Floats, ...], packages: npt.NDArray[np.intp]) -> Floats | None:
+    """Each of ``packages``' value to other principals together (``others``: their utilities): their product.
 
     For one party its utility; for several, the sum of the logarithms of their utilities,
     each at least :data:`_FLOOR` (so that a zero does not hide the others). None when they
-    have no preferences. Worked out for a ranking's packages alone, not the whole space.
+    have no preferences. Worked out for a ranking's packages alone, when its offer table is
+    first needed (mediated talks, whose principals counter a text, may never need it).
     """
-    if len(parties) < 2:
-        return utility[parties[0]][packages] if parties else None
-    total = np.log(np.maximum(utility[parties[0]][packages], _FLOOR))
-    for party in parties[1:]:
-        total += np.log(np.maximum(utility[party][packages], _FLOOR))
+    if len(others) < 2:
+        return others[0][packages] if others else None
+    total = np.log(np.maximum(others[0][packages], _FLOOR))
+    for utility in others[1:]:
+        total += np.log(np.maximum(utility[packages], _FLOOR))
     return total
 
 
@@ -402,7 +403,7 @@ class Principal:
         others it knows of allow (:meth:`_Ranking.known`).
         """
         packages, utility = self.world.ranked(self.party)
-        return _Ranking(packages, utility, valued_by(self.others, self.world.utility, packages))
+        return _Ranking(packages, utility, tuple([self.world.utility[party] for party in self.others]))
 
     def _settlement(self) -> float:
         """The utility it expects to settle for: its share of the Nash package of what it knows could be agreed.
@@ -564,5 +565,5 @@ class Principal:
         asked = self._plan().asks(t, day)
         if near is None:
             return int(ranked.offers(asked))
-        every = self.world.packages
-        return ranked.nearest(int(ranked.meeting(asked)), every[near], every)
+        codes = self.world.shared.codes_by_issue()
+        return ranked.nearest(int(ranked.meeting(asked)), self.world.packages[near], codes)

@@ -81,6 +81,8 @@ class Same(Generic[T]):
         return isinstance(other, Same) and other.of is self.of
 
 
+CodesByIssue = npt.NDArray[np.signedinteger[Any]]
+"""Every package's codes, one row per issue: one byte a code where the issues' values allow, else two."""
 RedLinesInForce = tuple[tuple[str, str | None, Same[RedLine]], ...]
 """Red lines by ref, each with its active version (None: dropped) and its definition."""
 RankingKey = tuple[str, RedLinesInForce, float | None]
@@ -193,6 +195,7 @@ class Shared:
         self.utility_table.setflags(write=False)
         table = self.utility_table  # rows by number (architecture.md, speed)
         self.utility: dict[str, Floats] = {party: table[k] for k, party in enumerate(self.parties_with_utility)}
+        self._codes_by_issue: CodesByIssue | None = None
         # Per party: keyed by the scenario's party ids alone, so bounded by its parties and never evicting.
         self._lists: dict[str, list[float]] = {}
         self.bounds = bounds
@@ -221,6 +224,17 @@ class Shared:
         if not isinstance(found, kind):
             found = self._parts[kind] = kind(self)
         return found
+
+    def codes_by_issue(self) -> CodesByIssue:
+        """Every package's codes, one row per issue (each issue's codes side by side), made on first use.
+
+        One byte a code where every issue has fewer than 128 values: principals' counters take
+        their candidates' codes from it (:meth:`~sim.agents.principal._Ranking.nearest`).
+        """
+        if self._codes_by_issue is None:
+            small = max(self.space.sizes, default=0) < 128
+            self._codes_by_issue = np.ascontiguousarray(self.packages.T, dtype=np.int8 if small else np.int16)
+        return self._codes_by_issue
 
     def worth(self, party: str) -> Callable[[int], float]:
         """A package's utility to a party, as a plain float, for turn-by-turn lookups.

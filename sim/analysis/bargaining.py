@@ -7,6 +7,7 @@ Ties are broken towards the lowest index, which makes results deterministic.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -168,6 +169,18 @@ def nash_point(utilities: Floats, disagreement: npt.ArrayLike, powers: npt.Array
     if not len(chosen):
         return None
     return int(chosen[_nash_scores(gains[:, chosen], weights).argmax()])
+
+
+def nash_score(utilities: Floats, disagreement: npt.ArrayLike, powers: npt.ArrayLike | None = None) -> float:
+    """The score :func:`nash_point` ranks one package by (utilities: one per party), the same to the bit.
+
+    For comparing the Nash packages of several blocks of packages; -inf where some party does not gain.
+    """
+    gains = np.asarray(utilities, dtype=np.float64).reshape(-1, 1) - np.asarray(disagreement, dtype=np.float64)[:, None]
+    if not gains.size or gains.min() <= 0:
+        return -math.inf
+    weights = [1.0] * len(gains) if powers is None else np.asarray(powers, dtype=np.float64).tolist()
+    return float(_nash_scores(gains, weights)[0])
 
 
 PRODUCT_PARTIES = 16
