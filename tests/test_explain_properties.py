@@ -328,7 +328,7 @@ def test_the_solver_finds_the_reference_points_of_the_listed_space(data: dict[st
 def test_the_solver_judges_a_proposal_as_the_listed_space_does(data: dict[str, Any], pick: st.DataObject) -> None:
     """Worth over the admissible completions, who is short, the dominating ZOPA package, the distance to Nash."""
     from negsim.analysis.explain import judge, reference_points
-    from negsim.analysis.solved_judgement import judge_by_solver
+    from negsim.analysis.solved_judgement import judge_by_solver, proposed
     from negsim.analysis.solver_space import SolverSpace
 
     terms = {issue["id"]: pick.draw(st.sampled_from(domain(issue))) for issue in data["issues"]
@@ -337,5 +337,6 @@ def test_the_solver_judges_a_proposal_as_the_listed_space_does(data: dict[str, A
     space = DealSpace.of(scenario)
     nash = reference_points(space, space.feasible).nash
     listed = judge(space, terms, nash)
-    searched = judge_by_solver(SolverSpace.of(scenario), terms, nash, settled=True)
+    solver_space = SolverSpace.of(scenario)
+    searched = judge_by_solver(solver_space, proposed(solver_space, terms), nash, settled=True)
     assert searched.to_dict() == listed.to_dict()

@@ -26,7 +26,7 @@ from .explanation import Concession, Explanation, Point, ReferencePoints, Zopa
 from .hitting_sets import OutOfTime
 from .narrate import narrate
 from .solved import cheapest_concessions, clashing_sets, zopa_package
-from .solved_judgement import judge_by_solver
+from .solved_judgement import judge_by_solver, proposed
 from .solved_points import TooManyTies, nash_package, reference_packages
 from .solver_space import SolverSpace
 
@@ -43,6 +43,7 @@ def explain_by_solver(scenario: Scenario, proposal: ProposalLike | None = None, 
                          "takes, and the space is too large to list; give issues fewer values (a range in "
                          "coarser steps), or leave out issues no party weighs")
     space = SolverSpace.of(scenario)
+    judged = None if proposal is None else proposed(space, proposal)  # refused, if at all, before any search
     witness = zopa_package(space)  # the time limit is for the lists of sets: whether a deal exists is always settled
     found, concessions_complete = cheapest_concessions(space, max_sets, budget)
     clashes, clashes_complete = clashing_sets(space, found, max_sets, budget)
@@ -57,8 +58,8 @@ def explain_by_solver(scenario: Scenario, proposal: ProposalLike | None = None, 
         clashing_sets=[tuple(space.items[i].ref for i in bits_of(m)) for m in clashes],
         clashes_complete=clashes_complete, concessions=concessions, concessions_complete=concessions_complete,
         reference=reference, method="solver",
-        judgement=None if proposal is None else judge_by_solver(space, proposal, reference.nash,
-                                                                settled=reference.settled, budget=budget))
+        judgement=None if judged is None else judge_by_solver(space, judged, reference.nash,
+                                                              settled=reference.settled, budget=budget))
     return replace(result, narration=narrate(space, result))
 
 

@@ -12,6 +12,7 @@ the nearly best ranked as over the listed space).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -31,7 +32,25 @@ MOST_COMPLETIONS = 1_000_000
 """Most ways of settling a proposal's open issues that are listed to judge it on a space too large to list."""
 
 
-def judge_by_solver(space: SolverSpace, proposal: ProposalLike, nash: Point | None, *, settled: bool,
+@dataclass(frozen=True)
+class Proposed:
+    """A proposal made ready to be judged on a solved space (:func:`proposed`)."""
+
+    name: str | None
+    row: Codes
+    """Its codes, :data:`~sim.constraints.space.LEFT_OPEN` for the issues it leaves open."""
+    completions: Codes
+    """Every way of settling the issues it leaves open, one row each (itself if it leaves none)."""
+
+
+def proposed(space: SolverSpace, proposal: ProposalLike) -> Proposed:
+    """A proposal's terms and completions, or a clear error, before any search (they are few, or refused)."""
+    name, terms = resolve_terms(space.scenario, proposal)
+    row = space.constraints.space.encode(terms)
+    return Proposed(name, row, _completions(space, row))
+
+
+def judge_by_solver(space: SolverSpace, proposal: Proposed, nash: Point | None, *, settled: bool,
                     budget: Budget = UNLIMITED) -> Judgement:
     """Who a proposal leaves short, whether a ZOPA package dominates it, its distance to Nash.
 
@@ -39,10 +58,7 @@ def judge_by_solver(space: SolverSpace, proposal: ProposalLike, nash: Point | No
     package as found by the solver, and ``settled`` whether its search was (if not, the
     distance to it is not known, and neither is the judgement marked settled).
     """
-    proposal_id, terms = resolve_terms(space.scenario, proposal)
-    row = space.constraints.space.encode(terms)
-    completions = _completions(space, row)
-    checked = space.constraints.check(completions)
+    checked = space.constraints.check(proposal.completions)
     admissible = (checked.red_lines == Verdict.HOLDS.value).all(axis=0)
     utilities = checked.utility_low[:, admissible if admissible.any() else slice(None)]
     low, high = utilities.min(axis=1), utilities.max(axis=1)
@@ -50,11 +66,11 @@ def judge_by_solver(space: SolverSpace, proposal: ProposalLike, nash: Point | No
              for k, p in enumerate(space.parties) if not meets(low[k], space.walk_aways[k])}
     dominated_by, searched = _dominating(space, high, budget)
     distance = None if nash is None else float(np.linalg.norm(low - np.array(list(nash.utilities.values()))))
-    return Judgement(proposal=proposal_id, terms=space.constraints.space.decode(row),
+    return Judgement(proposal=proposal.name, terms=space.constraints.space.decode(proposal.row),
                      utilities={p: float(low[k]) for k, p in enumerate(space.parties)},
                      utilities_high={p: float(high[k]) for k, p in enumerate(space.parties)},
                      short=short, dominated_by=dominated_by, distance_to_nash=distance,
-                     completions=len(completions), admissible_completions=int(admissible.sum()),
+                     completions=len(proposal.completions), admissible_completions=int(admissible.sum()),
                      settled=settled and searched)
 
 
