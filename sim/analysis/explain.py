@@ -8,7 +8,7 @@ fares against them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -16,7 +16,7 @@ import numpy as np
 from ..constraints.arrays import Bools, Codes, Floats
 from ..constraints.evaluation import ProposalLike, resolve_terms, source_of
 from ..constraints.space import LEFT_OPEN, OutcomeSpace, explain_bytes_per_package, memory_budget
-from ..constraints.walk_away import lowest_meeting, meeting, meets
+from ..constraints.walk_away import lowest_meeting, meeting
 from ..errors import UsageError
 from ..scenario.base import Scalar
 from ..scenario.model import Scenario
@@ -26,7 +26,7 @@ from .budget import METHODS, Budget
 from .clashes import enumerate_sets
 from .dealspace import DealSpace, concession_cost
 from .explain_solver import explain_by_solver
-from .explanation import Concession, Explanation, Judgement, Point, ReferencePoints, Zopa
+from .explanation import Concession, Explanation, Judgement, Point, ReferencePoints, Worth, Zopa
 from .narrate import narrate
 
 EXAMPLES = 5
@@ -152,31 +152,10 @@ def judge(space: DealSpace, proposal: ProposalLike, nash: Point | None = None) -
     proposal_id, terms = resolve_terms(space.scenario, proposal)
     row = space.constraints.space.encode(terms)
     worth = settled_worth(space, row)
-    low, high = worth.low, worth.high
-    short = {p: float(space.walk_aways[k] - low[k])
-             for k, p in enumerate(space.parties) if not meets(low[k], space.walk_aways[k])}
     if nash is None:
         nash = reference_points(space, space.feasible).nash
-    distance = None if nash is None else float(np.linalg.norm(low - np.array(list(nash.utilities.values()))))
-    return Judgement(proposal=proposal_id, terms=space.constraints.space.decode(row),
-                     utilities={p: float(low[k]) for k, p in enumerate(space.parties)},
-                     utilities_high={p: float(high[k]) for k, p in enumerate(space.parties)},
-                     short=short, dominated_by=_dominating(space, high), distance_to_nash=distance,
-                     completions=worth.completions, admissible_completions=worth.admissible)
-
-
-@dataclass(frozen=True)
-class Worth:
-    """What a package is worth to each party when its open issues are settled (:func:`settled_worth`)."""
-
-    low: Floats
-    """Each party's utility at its worst admissible completion (the package's own, when none is open)."""
-    high: Floats
-    """Each party's utility at its best admissible completion."""
-    completions: int
-    """Ways of settling the open issues (1: none is open)."""
-    admissible: int
-    """Of those, the ways that meet every party's red lines (0: none does; then every completion counts)."""
+    return Judgement.of(proposal_id, space.constraints.space.decode(row), space.parties, space.walk_aways, worth,
+                        _dominating(space, worth.high), nash)
 
 
 def settled_worth(space: DealSpace, row: Codes) -> Worth:

@@ -27,7 +27,7 @@ from .hitting_sets import OutOfTime
 from .narrate import narrate
 from .solved import cheapest_concessions, clashing_sets, zopa_package
 from .solved_judgement import judge_by_solver, proposed
-from .solved_points import TooManyTies, nash_package, reference_packages
+from .solved_points import TooManyTies, nash_package, point_of, reference_packages
 from .solver_space import SolverSpace
 
 SOLVER_VALUES = 100_000
@@ -72,11 +72,11 @@ def _points(space: SolverSpace, witness: Codes | None, relaxations: list[int],
     """
     try:
         found = reference_packages(space, witness, budget)
-        bests = [_point(space, _opened_nash(space, relaxed, budget)) for relaxed in relaxations]
+        bests = [point_of(space, _opened_nash(space, relaxed, budget)) for relaxed in relaxations]
     except (OutOfTime, TooManyTies):
         return ReferencePoints(None, None, None, None, None, settled=False), [None] * len(relaxations)
-    return ReferencePoints(None, None, _point(space, found.nash), _point(space, found.kalai_smorodinsky),
-                           _point(space, found.max_welfare)), bests
+    return ReferencePoints(None, None, point_of(space, found.nash), point_of(space, found.kalai_smorodinsky),
+                           point_of(space, found.max_welfare)), bests
 
 
 def _opened_nash(space: SolverSpace, relaxed: int, budget: Budget) -> Codes | None:
@@ -88,13 +88,6 @@ def _opened_nash(space: SolverSpace, relaxed: int, budget: Budget) -> Codes | No
     disagreement = np.zeros_like(space.walk_aways) if gives_up_walk_away else space.walk_aways
     wanted = ((1 << len(space.items)) - 1) & ~relaxed
     return nash_package(space, None, budget, wanted=wanted, disagreement_point=disagreement)
-
-
-def _point(space: SolverSpace, package: Codes | None) -> Point | None:
-    if package is None:
-        return None
-    utilities = space.constraints.check(package).utility_low[:, 0].tolist()
-    return Point(_terms(space, package), dict(zip(space.parties, utilities, strict=True)))
 
 
 def _terms(space: SolverSpace, package: Codes) -> dict[str, Scalar | None]:

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from ..constraints.arrays import Floats
+from ..constraints.walk_away import meets
 from ..files.markup import frame, heading, html_list, html_table
 from ..scenario.base import Scalar
 
@@ -79,6 +83,24 @@ class ReferencePoints:
 
 
 @dataclass(frozen=True)
+class Worth:
+    """What a package is worth to each party when its open issues are settled, over its admissible completions.
+
+    Those are the ways of settling its open issues that meet every party's red lines (every
+    way, when none does); a package with no issue open is its own one completion.
+    """
+
+    low: Floats
+    """Each party's utility at its worst admissible completion (the package's own, when none is open)."""
+    high: Floats
+    """Each party's utility at its best admissible completion."""
+    completions: int
+    """Ways of settling the open issues (1: none is open)."""
+    admissible: int
+    """Of those, the ways that meet every party's red lines (0: none does; then every completion counts)."""
+
+
+@dataclass(frozen=True)
 class Judgement:
     """How a proposal fares against walk-away values and the ZOPA's reference points."""
 
@@ -98,6 +120,22 @@ class Judgement:
     """Of those, the ways that meet every party's red lines (0: none does; then every completion is judged)."""
     settled: bool = True
     """Whether ``dominated_by`` and ``distance_to_nash`` are settled (False: the solver's search stopped short)."""
+
+    @classmethod
+    def of(cls, proposal: str | None, terms: dict[str, Scalar | None], parties: tuple[str, ...], walk_aways: Floats,
+           worth: Worth, dominated_by: Point | None, nash: Point | None, *, settled: bool = True) -> Judgement:
+        """The judgement of a proposal worth ``worth``, with ``dominated_by`` as found over the space.
+
+        Who it leaves short is read at its worst admissible completion, and so is its distance to
+        the Nash package.
+        """
+        low, high = worth.low, worth.high
+        short = {p: float(walk_aways[k] - low[k]) for k, p in enumerate(parties) if not meets(low[k], walk_aways[k])}
+        distance = None if nash is None else float(np.linalg.norm(low - np.array(list(nash.utilities.values()))))
+        return cls(proposal=proposal, terms=terms, utilities={p: float(low[k]) for k, p in enumerate(parties)},
+                   utilities_high={p: float(high[k]) for k, p in enumerate(parties)}, short=short,
+                   dominated_by=dominated_by, distance_to_nash=distance, completions=worth.completions,
+                   admissible_completions=worth.admissible, settled=settled)
 
     @property
     def open(self) -> bool:

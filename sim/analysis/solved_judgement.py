@@ -20,12 +20,11 @@ from ..constraints.arrays import Codes, Floats
 from ..constraints.evaluation import ProposalLike, resolve_terms
 from ..constraints.space import LEFT_OPEN
 from ..constraints.verdict import Verdict
-from ..constraints.walk_away import meets
 from ..errors import UsageError
 from .budget import UNLIMITED, Budget
-from .explanation import Judgement, Point
+from .explanation import Judgement, Point, Worth
 from .hitting_sets import OutOfTime
-from .solved_points import TooManyTies, dominating_package
+from .solved_points import TooManyTies, dominating_package, point_of
 from .solver_space import SolverSpace
 
 MOST_COMPLETIONS = 1_000_000
@@ -61,17 +60,10 @@ def judge_by_solver(space: SolverSpace, proposal: Proposed, nash: Point | None, 
     checked = space.constraints.check(proposal.completions)
     admissible = (checked.red_lines == Verdict.HOLDS.value).all(axis=0)
     utilities = checked.utility_low[:, admissible if admissible.any() else slice(None)]
-    low, high = utilities.min(axis=1), utilities.max(axis=1)
-    short = {p: float(space.walk_aways[k] - low[k])
-             for k, p in enumerate(space.parties) if not meets(low[k], space.walk_aways[k])}
-    dominated_by, searched = _dominating(space, high, budget)
-    distance = None if nash is None else float(np.linalg.norm(low - np.array(list(nash.utilities.values()))))
-    return Judgement(proposal=proposal.name, terms=space.constraints.space.decode(proposal.row),
-                     utilities={p: float(low[k]) for k, p in enumerate(space.parties)},
-                     utilities_high={p: float(high[k]) for k, p in enumerate(space.parties)},
-                     short=short, dominated_by=dominated_by, distance_to_nash=distance,
-                     completions=len(proposal.completions), admissible_completions=int(admissible.sum()),
-                     settled=settled and searched)
+    worth = Worth(utilities.min(axis=1), utilities.max(axis=1), len(proposal.completions), int(admissible.sum()))
+    dominated_by, searched = _dominating(space, worth.high, budget)
+    return Judgement.of(proposal.name, space.constraints.space.decode(proposal.row), space.parties, space.walk_aways,
+                        worth, dominated_by, nash, settled=settled and searched)
 
 
 def _completions(space: SolverSpace, row: Codes) -> Codes:
@@ -102,8 +94,4 @@ def _dominating(space: SolverSpace, best: Floats, budget: Budget) -> tuple[Point
         found = dominating_package(space, best, budget)
     except (OutOfTime, TooManyTies):
         return None, False
-    if found is None:
-        return None, True
-    utilities = space.constraints.check(found).utility_low[:, 0]
-    return Point(space.constraints.space.decode(found[0]),
-                 {p: float(utilities[k]) for k, p in enumerate(space.parties)}), True
+    return point_of(space, found), True

@@ -29,6 +29,7 @@ from ..constraints.arrays import Codes, Floats
 from ..constraints.walk_away import UTILITY_TOLERANCE, lowest_meeting, meeting
 from .bargaining import kalai_smorodinsky, max_welfare, nash_point
 from .budget import UNLIMITED, Budget
+from .explanation import Point
 from .hitting_sets import members
 from .solver_space import SCALE, SolverSpace, failed_in
 
@@ -59,6 +60,14 @@ class SolvedPoints:
     nash: Codes | None
     kalai_smorodinsky: Codes | None
     max_welfare: Codes | None
+
+
+def point_of(space: SolverSpace, package: Codes | None) -> Point | None:
+    """A package found by a search as the explanation reports it: its terms and each party's utility."""
+    if package is None:
+        return None
+    utilities = space.constraints.check(package).utility_low[:, 0].tolist()
+    return Point(space.constraints.space.decode(package[0]), dict(zip(space.parties, utilities, strict=True)))
 
 
 def reference_packages(space: SolverSpace, witness: Codes | None, budget: Budget = UNLIMITED) -> SolvedPoints:
