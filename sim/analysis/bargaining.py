@@ -159,7 +159,7 @@ def nash_point(utilities: Floats, disagreement: npt.ArrayLike, powers: npt.Array
     (both an array or a plain sequence of floats, one per party).
     """
     gains = np.asarray(utilities, dtype=np.float64) - np.asarray(disagreement, dtype=np.float64)[:, None]
-    weights = [1.0] * len(gains) if powers is None else np.asarray(powers, dtype=np.float64).tolist()
+    weights = _weights(powers, len(gains))
     if not gains.size:
         return None
     if gains.item(gains.argmin()) > 0:  # the usual case over a ZOPA: every party gains everywhere (argmin: no reduce)
@@ -179,8 +179,12 @@ def nash_score(utilities: Floats, disagreement: npt.ArrayLike, powers: npt.Array
     gains = np.asarray(utilities, dtype=np.float64).reshape(-1, 1) - np.asarray(disagreement, dtype=np.float64)[:, None]
     if not gains.size or gains.min() <= 0:
         return -math.inf
-    weights = [1.0] * len(gains) if powers is None else np.asarray(powers, dtype=np.float64).tolist()
-    return float(_nash_scores(gains, weights)[0])
+    return float(_nash_scores(gains, _weights(powers, len(gains)))[0])
+
+
+def _weights(powers: npt.ArrayLike | None, parties: int) -> list[float]:
+    """The parties' powers as a plain list (1 each without powers), as the Nash scores take them."""
+    return [1.0] * parties if powers is None else np.asarray(powers, dtype=np.float64).tolist()
 
 
 PRODUCT_PARTIES = 16
