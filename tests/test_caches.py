@@ -12,12 +12,9 @@ import sys
 import tracemalloc
 from pathlib import Path
 
-import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from negsim.agents.shared import CacheBounds, CacheUse, Lru, kept, rank_by_utility, shared_by_runs
+from negsim.agents.shared import CacheBounds, CacheUse, Lru, kept, shared_by_runs
 from negsim.experiments.replicate import run_replication
 from negsim.scenario.model import Scenario
 
@@ -115,12 +112,3 @@ def test_lru_forgets_the_least_recently_used_first_and_counts_sizes() -> None:
     assert list(cache) == ["a", "c"] and cache.use() == CacheUse(2, 8, 10, 4)
     kept(cache, "e", lambda: make("e", 10))  # fills the bound alone
     assert list(cache) == ["e"] and cache.size == 10
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.integers(1, 5000), st.integers(1, 50), st.integers(0, 2**32 - 1))
-def test_a_partys_ranking_orders_ties_by_package_as_a_stable_sort(packages: int, levels: int, seed: int) -> None:
-    utilities = np.random.default_rng(seed).integers(0, levels, packages) / levels
-    order, ranked = rank_by_utility(utilities)
-    assert order.tolist() == utilities.argsort(kind="stable").tolist()
-    assert ranked.tolist() == utilities[order].tolist()

@@ -25,6 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from drawn_scenario import drawn_scenario
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 5000), st.integers(1, 50), st.integers(0, 2**32 - 1))
+def test_a_partys_ranking_orders_ties_by_package_as_a_stable_sort(packages: int, levels: int, seed: int) -> None:
+    utilities = np.random.default_rng(seed).integers(0, levels, packages) / levels
+    order, ranked = rank_by_utility(utilities)
+    assert order.tolist() == utilities.argsort(kind="stable").tolist()
+    assert ranked.tolist() == utilities[order].tolist()
+
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(2, 4), st.floats(0.0, 0.9))
 def test_a_partys_ranking_is_every_package_stably_sorted_then_cut(seed: int, parties: int, walk_away: float) -> None:
