@@ -46,7 +46,7 @@ def verdicts_on_the_middle(walk_away: float) -> dict[str, bool]:
     middle = int(np.flatnonzero(world.utility["a"] == 0.5)[0])
     principal = Principal(edge.parties[0], world, RedLineKnowledge(world), ("a", "b"))
     plan = principal.plan()
-    ranked, _ = world.ranked("a")
+    ranked = world.acceptable("a").packages
     check = CompiledConstraints.of(edge).check(world.packages[middle])
     return {
         "world.meets_walk_away": bool(world.meets_walk_away("a")[middle]),

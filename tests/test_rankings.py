@@ -12,12 +12,15 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from negsim.agents.neighbours import Neighbours
 from negsim.agents.principal import _Ranking
 from negsim.agents.shared import rank_by_utility
 from negsim.agents.world import World
+from negsim.constraints.space import OutcomeSpace
 from negsim.constraints.walk_away import meeting
 from negsim.scenario.model import Scenario
 
@@ -48,26 +51,105 @@ def test_a_partys_ranking_is_every_package_stably_sorted_then_cut(seed: int, par
             allowed &= world.mask(state.ref)
         plain = utility.argsort(kind="stable")
         plain = plain[allowed[plain]]
-        packages, ranked = world.ranked(party)
-        assert packages.tolist() == plain.tolist()
-        assert ranked.tolist() == utility[plain].tolist()
+        found = world.acceptable(party)
+        assert found.packages.tolist() == np.flatnonzero(allowed).tolist()
+        ranking = _Ranking(found.packages, found.worth, (), admits=found.mask, valued=found.utility)
+        assert ranking.packages.tolist() == plain.tolist()
+        assert ranking.utility.tolist() == utility[plain].tolist()
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.integers(1, 5), st.integers(1, 6), st.integers(1, 400))
-def test_the_counter_is_the_nearest_package_then_the_most_valued(seed: int, issues: int, values: int,
-                                                                 count: int) -> None:
+def plain_counter(admits: np.ndarray, valued: np.ndarray, every: np.ndarray, text: int, asked: float) -> int:
+    """The counter rule written plainly over every package: nearest, then most valued, then lowest; else the top."""
+    packages = np.flatnonzero(admits)
+    meets = packages[valued[packages] >= asked - 1e-9]
+    if not len(meets):
+        top = valued[packages].max()
+        return int(packages[valued[packages] == top].max())
+    distance = (every[meets] != every[text]).sum(axis=1)
+    return int(meets[np.lexsort((meets, -valued[meets], distance))[0]])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(1, 6), st.floats(0.0, 1.0), st.booleans(),
+       st.sampled_from([1, 4, 4096]), st.sampled_from([4, 1000]))
+def test_the_counter_is_the_nearest_package_then_the_most_valued(seed: int, issues: int, values: int, share: float,
+                                                                 preferences: bool, first_part: int,
+                                                                 levels: int) -> None:
+    """Demands come down over a run's counters, and the table learns a red line of another party on the way.
+
+    The counter is looked for a term or two from the text, or among a top part of the ranking
+    grown as demands fall (from ``first_part`` packages, as 10**6 would be from 4,096); whichever
+    way it is found, it is the plain rule's package.
+    """
+    from negsim.agents import principal
+
+    saved = principal._FIRST_TAIL
+    try:
+        principal._FIRST_TAIL = first_part
+        counters_as_demands_fall(seed, issues, values, share, preferences, levels)
+    finally:
+        principal._FIRST_TAIL = saved
+
+
+@pytest.mark.parametrize("share", [0.01, 0.05, 0.3, 0.9])
+def test_the_counter_on_a_larger_space_as_its_top_part_grows_band_by_band(share: float) -> None:
+    """15,625 packages and utilities of 1,000 levels: the top part grows from one package, many times a run."""
+    from negsim.agents import principal
+
+    saved = principal._FIRST_TAIL
+    try:
+        principal._FIRST_TAIL = 1
+        for seed in range(20):
+            counters_as_demands_fall(seed, 6, 5, share, True, 1000)
+    finally:
+        principal._FIRST_TAIL = saved
+
+
+def counters_as_demands_fall(seed: int, issues: int, values: int, share: float, preferences: bool,
+                             levels: int) -> None:
+    """Six counters to random texts as the demand falls, each equal to the plain rule's (see the test above).
+
+    The party's utilities take ``levels`` values: few make many ties.
+    """
     rng = np.random.default_rng(seed)
-    every = np.indices((values,) * issues, dtype=np.int16).reshape(issues, -1).T.copy()
-    packages = rng.choice(len(every), size=min(count, len(every)), replace=False)
-    order, utility = rank_by_utility(rng.integers(0, 4, len(packages)) / 4.0)  # few levels: many ties
-    ranking = _Ranking(packages[order], utility, None)
-    terms = every[rng.integers(len(every))]
-    start = int(rng.integers(len(packages)))
-    distance = (every[ranking.packages[start:]] != terms).sum(axis=1)
-    plain = ranking.packages[start:][np.lexsort((-ranking.utility[start:], distance))[0]]
-    codes = np.ascontiguousarray(every.T, dtype=np.int8 if values < 128 else np.int16)
-    assert ranking.nearest(start, terms, codes) == plain
+    sizes = (values,) * issues
+    every = OutcomeSpace.every_package_of(sizes)
+    admits = rng.random(len(every)) < share
+    admits[rng.integers(len(every))] = True  # a ranking is never empty when a principal counters
+    valued = rng.integers(0, levels, len(every)) / levels if preferences else None
+    packages = np.flatnonzero(admits)
+    worth = np.zeros(len(packages)) if valued is None else valued[packages]
+    ranking = _Ranking(packages, worth, (), admits=admits, valued=valued)
+    codes = np.ascontiguousarray(every.T, dtype=np.int8)
+    neighbours = Neighbours(sizes)
+    plain_valued = np.zeros(len(every)) if valued is None else valued
+    for step, asked in enumerate(np.sort(rng.random(6) * 1.2)[::-1]):
+        if step == 3:  # another party's red line, learned: the ranking is cut down (and keeps what it sorted)
+            allow = rng.random(len(every)) < 0.7
+            if (admits & allow).any():
+                ranking, admits = ranking.known(allow), admits & allow
+        text = int(rng.integers(len(every)))
+        assert ranking.counter(float(asked), text, codes, neighbours) == \
+            plain_counter(admits, plain_valued, every, text, float(asked))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=5), st.integers(0, 2**32 - 1))
+def test_the_packages_a_term_or_two_from_a_text_are_found_by_arithmetic(sizes: list[int], seed: int) -> None:
+    every = OutcomeSpace.every_package_of(tuple(sizes))
+    neighbours = Neighbours(tuple(sizes))
+    text = int(np.random.default_rng(seed).integers(len(every)))
+    distance = (every != every[text]).sum(axis=1)
+    for d in range(neighbours.reach + 1):
+        found = neighbours.at(text, every[text], d)
+        assert sorted(found.tolist()) == np.flatnonzero(distance == d).tolist()
+    assert neighbours.packages == int((distance <= neighbours.reach).sum())
+    assert neighbours.reach == min(2, len(sizes))
+
+
+def test_issues_of_very_many_values_are_looked_at_one_term_away() -> None:
+    neighbours = Neighbours((300, 300))  # 90,000 pairs of values: past the table's bound
+    assert neighbours.reach == 1 and neighbours.packages == 1 + 299 + 299
 
 
 @settings(max_examples=40, deadline=None)

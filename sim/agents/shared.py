@@ -28,6 +28,7 @@ from ..constraints.space import OutcomeSpace, run_bytes_per_package
 from ..constraints.verdict import Verdict
 from ..scenario.model import Party, Scenario
 from ..scenario.redlines import RedLine
+from .neighbours import Neighbours
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -196,6 +197,7 @@ class Shared:
         table = self.utility_table  # rows by number (architecture.md, speed)
         self.utility: dict[str, Floats] = {party: table[k] for k, party in enumerate(self.parties_with_utility)}
         self._codes_by_issue: CodesByIssue | None = None
+        self._neighbours: Neighbours | None = None
         # Per party: keyed by the scenario's party ids alone, so bounded by its parties and never evicting.
         self._lists: dict[str, list[float]] = {}
         self.bounds = bounds
@@ -229,12 +231,18 @@ class Shared:
         """Every package's codes, one row per issue (each issue's codes side by side), made on first use.
 
         One byte a code where every issue has fewer than 128 values: principals' counters take
-        their candidates' codes from it (:meth:`~sim.agents.principal._Ranking.nearest`).
+        their candidates' codes from it (:meth:`~sim.agents.principal._Ranking.counter`).
         """
         if self._codes_by_issue is None:
             small = max(self.space.sizes, default=0) < 128
             self._codes_by_issue = np.ascontiguousarray(self.packages.T, dtype=np.int8 if small else np.int16)
         return self._codes_by_issue
+
+    def neighbours(self) -> Neighbours:
+        """The packages one or two terms from a text (:mod:`sim.agents.neighbours`), made on first use."""
+        if self._neighbours is None:
+            self._neighbours = Neighbours(self.space.sizes)
+        return self._neighbours
 
     def worth(self, party: str) -> Callable[[int], float]:
         """A package's utility to a party, as a plain float, for turn-by-turn lookups.

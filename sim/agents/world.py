@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import assert_never
+from typing import NamedTuple, assert_never
 
 import numpy as np
 import numpy.typing as npt
@@ -32,7 +32,7 @@ from ..scenario.events import (
 )
 from ..scenario.model import Scenario
 from ..scenario.redlines import STATED, RedLine
-from .shared import RedLinesInForce, Same, ZopaKey, kept, rank_by_utility, shared_by_runs
+from .shared import RedLinesInForce, Same, ZopaKey, kept, shared_by_runs
 
 Effect = SwitchVersion | DropRedLine | AddRedLine | MoveReservation | ChangeSalience | ChangeUrgency \
     | ChangeCostOfDelay | ChangeTrust | ChangeLean | Attendance
@@ -47,6 +47,19 @@ class RedLineState:
     definition: RedLine
     active: str | None
     private: bool
+
+
+class Acceptable(NamedTuple):
+    """The packages a party can accept: as a mask and as a list, with its utilities."""
+
+    mask: Bools | None
+    """Which packages it can accept (None: every one)."""
+    packages: npt.NDArray[np.intp]
+    """Those packages, in package order."""
+    worth: Floats
+    """Its utility of each of them (0 without preferences)."""
+    utility: Floats | None
+    """Its utility of every package (None without preferences)."""
 
 
 class World:
@@ -101,12 +114,10 @@ class World:
         """Packages worth at least the party's walk-away value now."""
         return meeting(self.utility[party], self.walk_away[party])
 
-    def ranked(self, party: str) -> tuple[npt.NDArray[np.intp], Floats]:
-        """The packages a party's own active red lines and walk-away value allow, by its utility.
+    def acceptable(self, party: str) -> Acceptable:
+        """The packages a party's own active red lines and walk-away value allow, and its utilities of them.
 
-        Ascending utility, ties by package (the order of a stable sort); its utilities beside.
-        Only the packages allowed are sorted: a party's walk-away value and red lines often leave
-        a small part of a large space (architecture.md, speed).
+        :class:`~sim.agents.principal._Ranking` ranks them.
         """
         utility = self.utility.get(party)
         allowed = None if utility is None else meeting(utility, self.walk_away[party])
@@ -116,10 +127,8 @@ class World:
                 holds = self.mask(state.ref)
                 allowed = holds.copy() if allowed is None else np.logical_and(allowed, holds, out=allowed)
         packages = np.arange(len(self.packages)) if allowed is None else np.flatnonzero(allowed)
-        if utility is None:
-            return packages, np.zeros(len(packages))
-        order, ranked = rank_by_utility(utility[packages])
-        return packages[order], ranked
+        worth = np.zeros(len(packages)) if utility is None else utility[packages]
+        return Acceptable(allowed, packages, worth, utility)
 
     def feasible(self) -> Bools:
         """Packages meeting every active red line and every walk-away value: the ZOPA now (read-only)."""

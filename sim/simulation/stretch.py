@@ -280,7 +280,7 @@ def _offers(plans: Sequence[Plan], least: Floats, first_turn: int,
     answered, parties = count, len(plans)
     for k, plan in enumerate(plans):  # rows by number (architecture.md, speed)
         own = turns_of(k, parties, first_turn, count)
-        if not len(plan.ranking.packages):
+        if not plan.ranking.count:
             answered = min(answered, own.start)
             continue
         offers[own] = plan.ranking.offers_from(least[k, own])
