@@ -90,12 +90,27 @@ def test_replications_are_rows_with_the_summary_negsim_sweep_writes(tmp_path: Pa
     assert runs.to_frame().shape[0] == 60 and runs.to_records() == [dict(row) for row in runs]
 
 
-def test_a_results_folder_reads_back_as_the_replications_that_made_it(tmp_path: Path,
+DIGITS = {"values: [fast, slow]": "values: ['10', '20']", "delivery: {fast: 0, slow: 1}": "delivery: {'10': 0, '20': 1}",
+          "delivery: {fast: 1, slow: 0}": "delivery: {'10': 1, '20': 0}", "id: soft-floor": "id: '2'"}
+"""Categories and a version id that look like numbers, for the one-line-decides scenario."""
+
+
+@pytest.mark.parametrize("digits", [False, True], ids=["words", "categories-and-versions-of-digits"])
+def test_a_results_folder_reads_back_as_the_replications_that_made_it(digits: bool, tmp_path: Path,
                                                                       negsim_cli: Callable[..., CliRun]) -> None:
-    runs = negsim.replicate(DECIDES.read_text(encoding="utf-8"), 40, seed=5, draw=True, name=str(DECIDES))
-    assert negsim_cli("sweep", str(DECIDES), "-n", "40", "--seed", "5", "--draw", "--quiet",
+    text = DECIDES.read_text(encoding="utf-8")
+    for old, new in DIGITS.items() if digits else ():
+        assert old in text
+        text = text.replace(old, new)
+    scenario = tmp_path / "decides.yaml"
+    scenario.write_text(text, encoding="utf-8")
+    runs = negsim.replicate(text, 40, seed=5, draw=True, name=str(scenario))
+    assert negsim_cli("sweep", str(scenario), "-n", "40", "--seed", "5", "--draw", "--quiet",
                       "-o", str(tmp_path / "r")).code == 0
     read = negsim.read_results(tmp_path / "r")
+    if digits:  # both kinds of run and both versions drawn, so the cells that look like numbers are there
+        assert {row["term:delivery"] for row in read} >= {"10", None}
+        assert {row["version:seller/floor"] for row in read} == {"stated", "2"}
     assert read.summary["replications"] == 40 and read.seed == 5 and read.headline() == runs.headline()
     for mine, theirs in zip(runs, read, strict=True):  # typed back as replicate's rows, replay command aside
         assert {k: v for k, v in theirs.items() if k != "replay" and not isinstance(v, float)} == \

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from ..scenario.hints import counted
 from ..scenario.loader import loads
 from ..scenario.model import Scenario
 from ..simulation.draws import uncertainties
-from .results import read_rows, row_cells
+from .results import read_header, read_rows, row_cells
 from .summary import Summary
 
 Row = dict[str, Any]
@@ -119,17 +119,45 @@ def read_results(folder: str | Path) -> Replications:
 
     Cells come back typed as the rows of :func:`replicate` are: ``true``/``false`` as booleans,
     an empty cell as None (as "" in the columns of text), numbers as numbers, the rest as text.
+    A term comes back as its issue's type has it (the category ``"10"`` stays text, an integer
+    issue's value is a number) and a red line's version as text, whatever it looks like.
     """
     path = Path(folder)
     try:
         summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
-        text = (path / "scenario.yaml").read_text(encoding="utf-8")
-        rows = [{column: value if column in TEXT_COLUMNS else _typed(value) for column, value in row.items()}
-                for row in read_rows(path)]
+        scenario = loads((path / "scenario.yaml").read_text(encoding="utf-8"), str(path / "scenario.yaml"))
+        readers = _readers(scenario, read_header(path))
+        rows = [{column: readers[column](value) for column, value in row.items()} for row in read_rows(path)]
         seed = json.loads((path / "manifest.json").read_text(encoding="utf-8"))["seed"]
     except (OSError, ValueError, KeyError) as exc:
         raise UsageError(f"{path}: not a results folder negsim sweep finished ({exc})") from None
-    return Replications(rows, loads(text, str(path / "scenario.yaml")), summary, int(seed))
+    return Replications(rows, scenario, summary, int(seed))
+
+
+def _readers(scenario: Scenario, columns: Iterable[str]) -> dict[str, Callable[[str], object]]:
+    """How the cells of each column are read: text, a term by its issue's type, a version as text, else by its look."""
+    terms = {f"term:{issue.id}": _TERM_READERS[issue.type] for issue in scenario.issues}
+    readers: dict[str, Callable[[str], object]] = {}
+    for column in columns:
+        if column in TEXT_COLUMNS:
+            readers[column] = str
+        elif column.startswith("version:"):  # red lines an event adds included
+            readers[column] = _text_or_none
+        else:
+            readers[column] = terms.get(column, _typed)
+    return readers
+
+
+def _text_or_none(value: str) -> str | None:
+    """A cell of text where an empty cell is a missing value (a red line's version in an error's row)."""
+    return value or None
+
+
+_TERM_READERS: dict[str, Callable[[str], object]] = {
+    "categorical": _text_or_none, "ordered": _text_or_none,
+    "integer": lambda value: int(value) if value else None,
+    "boolean": lambda value: value == "true" if value else None}
+"""How a term is read back, by its issue's type (an empty cell: no agreement, so no term)."""
 
 
 def _typed(value: str) -> object:
