@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from negsim.agents.shared import CacheBounds, CacheUse, Lru, kept, shared_by_runs
+from negsim.agents.world import World
 from negsim.experiments.replicate import run_replication
 from negsim.scenario.model import Scenario
 
@@ -81,6 +82,20 @@ def test_a_value_larger_than_its_cache_is_used_but_not_kept() -> None:
     assert shared.cache_use()["zopas"].entries == 0
     shared_by_runs(scenario, CacheBounds())
     assert run_replication(scenario, 0, 0, draw=True)[0] == row
+
+
+def test_a_run_looks_each_red_line_up_once_however_few_masks_the_shared_cache_keeps() -> None:
+    """A run reads its red lines in turn, round after round: more of them than the shared cache keeps must not
+    each be worked out again every time they are read (an LRU cache read in a longer cycle keeps none)."""
+    scenario = drawn(mediated=True, seed=4)
+    shared = shared_by_runs(scenario, CacheBounds(version_mask_bytes=216))  # one mask of 216 packages
+    world = World(scenario)
+    first = {ref: world.mask(ref) for ref in world.red_lines}
+    assert len(first) == 12 and shared.cache_use()["version_masks"].entries == 1
+    assert all(world.mask(ref) is mask for ref, mask in first.items())
+    row, _ = run_replication(scenario, 2, 0, draw=True)
+    shared_by_runs(scenario, CacheBounds())
+    assert run_replication(scenario, 2, 0, draw=True)[0] == row
 
 
 @pytest.mark.slow

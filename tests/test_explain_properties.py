@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from negsim.analysis.bargaining import TIE_DECIMALS, kalai_smorodinsky, nash_point, pareto_front
-from negsim.analysis.clashes import enumerate_sets
+from negsim.analysis.clashes import concession_sets, enumerate_sets
 from negsim.analysis.dealspace import DealSpace
 from negsim.scenario.model import Scenario
 
@@ -169,6 +169,8 @@ def test_zopa_clashes_and_concessions_match_brute_force(data: dict[str, Any], li
     ranked = sorted(all_concessions, key=lambda s: (round(costs[s], 12), len(s), s))
     assert list(report.concession_sets) == ranked[: len(report.concession_sets)]
     assert len(report.concession_sets) == (len(ranked) if limit is None else min(limit, len(ranked)))
+    alone = concession_sets(space.holds, np.array([c.cost for c in space.items]), limit)  # as a mediator asks
+    assert alone == (report.concession_sets, report.concessions_complete)
 
 
 @PROFILE

@@ -20,7 +20,7 @@ from itertools import combinations
 
 import numpy as np
 
-from ..analysis.clashes import enumerate_sets
+from ..analysis.clashes import concession_sets
 from ..analysis.dealspace import relaxation_cost
 from ..constraints.arrays import Bools, Floats
 from ..scenario.redlines import STATED, RedLine
@@ -166,8 +166,8 @@ class Mediator:
         def compute() -> Floats:
             penalty = np.zeros(len(self.world.packages))
             for ref, version, cost in knowledge:
-                if version is not None:
-                    penalty += cost * ~self.world.mask(ref, version)
+                if version is not None:  # its price where it breaks (adding 0 elsewhere changed nothing)
+                    np.add(penalty, cost, out=penalty, where=np.logical_not(self.world.mask(ref, version)))
             return penalty
 
         penalty = kept(self._kept.penalties, knowledge, compute)
@@ -220,8 +220,8 @@ class Mediator:
 
         def compute() -> list[tuple[str, ...]]:
             holds = np.array([self.world.mask(ref, version) for ref, version, _ in knowledge])
-            report = enumerate_sets(holds, np.array([cost for _, _, cost in knowledge]), limit=32)
-            return [tuple(refs[i] for i in relaxed) for relaxed in report.concession_sets]
+            found, _ = concession_sets(holds, np.array([cost for _, _, cost in knowledge]), limit=32)
+            return [tuple(refs[i] for i in relaxed) for relaxed in found]
 
         options = self._onus_first(kept(self._kept.concession_sets, knowledge, compute))
         untried = [o for o in options if not self.confirmed.intersection(o)]

@@ -95,6 +95,8 @@ class World:
         self._salience_copied = False
         self.trust: dict[tuple[str, str], float] = {}
         self.present = dict.fromkeys(self.own, True)
+        self._masks: dict[tuple[str, str, Same[RedLine]], Bools] = {}
+        """The red-line masks this run has looked up (:meth:`mask`)."""
         self._feasible: Bools | None = None
         self._zopa_key: ZopaKey | None = None
         self.revision = 0
@@ -103,12 +105,22 @@ class World:
     # -- the one check, read as masks ----------------------------------------------------------
 
     def mask(self, ref: str, version: str | None = None) -> Bools:
-        """Packages meeting a red line's given version (default: the active one; dropped: all)."""
+        """Packages meeting a red line's given version (default: the active one; dropped: all).
+
+        Kept for the run once looked up: the shared cache keeps only as many masks as its bound
+        allows (64 at 10^6 packages, 6 at 10^7), and a run that reads more of them in turn
+        would find none there and work each out again, every time (an LRU cache read in a
+        cycle longer than it holds).
+        """
         state = self.red_lines[ref]
         version = state.active if version is None else version
         if version is None:
             return np.ones(len(self.packages), dtype=bool)
-        return self.shared.mask(state.party, state.definition, version)
+        key = (ref, version, Same(state.definition))
+        found = self._masks.get(key)
+        if found is None:
+            found = self._masks[key] = self.shared.mask(state.party, state.definition, version)
+        return found
 
     def meets_walk_away(self, party: str) -> Bools:
         """Packages worth at least the party's walk-away value now."""

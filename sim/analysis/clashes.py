@@ -251,6 +251,16 @@ def enumerate_sets(holds: Bools, costs: Floats, limit: int | None = None, budget
     )
 
 
+def concession_sets(holds: Bools, costs: Floats, limit: int | None = None) -> tuple[tuple[tuple[int, ...], ...], bool]:
+    """The minimal concession sets alone, as :func:`enumerate_sets` finds them, and whether that is all of them.
+
+    For a caller that needs no clashing sets (a mediator choosing what to ask for): their
+    search is the larger part of :func:`enumerate_sets` once there are many constraints.
+    """
+    found, complete = cheapest_minimal(FailureSets.of(holds), np.asarray(costs, dtype=np.float64), limit)
+    return tuple(bits_of(m) for m in found), complete
+
+
 def _clashing_sets(failures: FailureSets, known: list[int], limit: int | None,
                    budget: Budget) -> tuple[list[int], bool]:
     if 0 in failures.masks or not failures.masks:
