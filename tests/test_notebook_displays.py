@@ -90,7 +90,8 @@ def test_replications_are_rows_with_the_summary_negsim_sweep_writes(tmp_path: Pa
     assert runs.to_frame().shape[0] == 60 and runs.to_records() == [dict(row) for row in runs]
 
 
-DIGITS = {"values: [fast, slow]": "values: ['10', '20']", "delivery: {fast: 0, slow: 1}": "delivery: {'10': 0, '20': 1}",
+DIGITS = {"values: [fast, slow]": "values: ['10', '20']",
+          "delivery: {fast: 0, slow: 1}": "delivery: {'10': 0, '20': 1}",
           "delivery: {fast: 1, slow: 0}": "delivery: {'10': 1, '20': 0}", "id: soft-floor": "id: '2'"}
 """Categories and a version id that look like numbers, for the one-line-decides scenario."""
 

@@ -1,9 +1,11 @@
 """A principal's ranking and its counter to a text, worked out on the packages that matter, equal the plain rules.
 
 Both are worked out on large spaces without sorting or scanning every package: the ranking
-sorts only the packages a party's walk-away value and red lines allow, and the counter counts
-differences issue by issue. These tests hold them to the rules written plainly: a stable sort
-of every package cut down afterwards, and a sort of every candidate by distance, then utility.
+sorts only the packages a party's walk-away value and red lines allow, when the offer rule needs
+it; the counter looks a term or two from the text, or in a top part of the ranking grown as
+demands fall, and counts differences issue by issue. These tests hold them to the rules written
+plainly: a stable sort of every package cut down afterwards, and every candidate by distance,
+then utility, then package.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from negsim.agents.neighbours import Neighbours
-from negsim.agents.principal import _Ranking
+from negsim.agents.ranking import Ranking
 from negsim.agents.shared import rank_by_utility
 from negsim.agents.world import World
 from negsim.constraints.space import OutcomeSpace
@@ -53,7 +55,7 @@ def test_a_partys_ranking_is_every_package_stably_sorted_then_cut(seed: int, par
         plain = plain[allowed[plain]]
         found = world.acceptable(party)
         assert found.packages.tolist() == np.flatnonzero(allowed).tolist()
-        ranking = _Ranking(found.packages, found.worth, (), admits=found.mask, valued=found.utility)
+        ranking = Ranking(found.packages, found.worth, (), admits=found.mask, valued=found.utility)
         assert ranking.packages.tolist() == plain.tolist()
         assert ranking.utility.tolist() == utility[plain].tolist()
 
@@ -81,28 +83,28 @@ def test_the_counter_is_the_nearest_package_then_the_most_valued(seed: int, issu
     grown as demands fall (from ``first_part`` packages, as 10**6 would be from 4,096); whichever
     way it is found, it is the plain rule's package.
     """
-    from negsim.agents import principal
+    from negsim.agents import ranking as rankings
 
-    saved = principal._FIRST_TAIL
+    saved = rankings._FIRST_TAIL
     try:
-        principal._FIRST_TAIL = first_part
+        rankings._FIRST_TAIL = first_part
         counters_as_demands_fall(seed, issues, values, share, preferences, levels)
     finally:
-        principal._FIRST_TAIL = saved
+        rankings._FIRST_TAIL = saved
 
 
 @pytest.mark.parametrize("share", [0.01, 0.05, 0.3, 0.9])
 def test_the_counter_on_a_larger_space_as_its_top_part_grows_band_by_band(share: float) -> None:
     """15,625 packages and utilities of 1,000 levels: the top part grows from one package, many times a run."""
-    from negsim.agents import principal
+    from negsim.agents import ranking as rankings
 
-    saved = principal._FIRST_TAIL
+    saved = rankings._FIRST_TAIL
     try:
-        principal._FIRST_TAIL = 1
+        rankings._FIRST_TAIL = 1
         for seed in range(20):
             counters_as_demands_fall(seed, 6, 5, share, True, 1000)
     finally:
-        principal._FIRST_TAIL = saved
+        rankings._FIRST_TAIL = saved
 
 
 def counters_as_demands_fall(seed: int, issues: int, values: int, share: float, preferences: bool,
@@ -119,7 +121,7 @@ def counters_as_demands_fall(seed: int, issues: int, values: int, share: float, 
     valued = rng.integers(0, levels, len(every)) / levels if preferences else None
     packages = np.flatnonzero(admits)
     worth = np.zeros(len(packages)) if valued is None else valued[packages]
-    ranking = _Ranking(packages, worth, (), admits=admits, valued=valued)
+    ranking = Ranking(packages, worth, (), admits=admits, valued=valued)
     codes = np.ascontiguousarray(every.T, dtype=np.int8)
     neighbours = Neighbours(sizes)
     plain_valued = np.zeros(len(every)) if valued is None else valued

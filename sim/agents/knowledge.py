@@ -5,7 +5,7 @@ line becomes known when a party refuses a text or an offer on it, naming it (a r
 said at the table, or carried by the mediator), and it is then known as it really is (its
 active version). A public event that switches or drops a red line is heard by everyone.
 A principal never offers what it knows another party will refuse on a red line, as long as
-it has something else to offer (``_Ranking.known`` in :mod:`sim.agents.principal`).
+it has something else to offer (``Ranking.known`` in :mod:`sim.agents.ranking`).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ sums of such moves, over every choice of issues and of other codes. The tables o
 depend only on the issues' sizes and are made once per space; the moves from one text are then
 worked out at once, with no loop over issues.
 
-A principal's counter to a text (:meth:`~sim.agents.principal._Ranking.counter`) looks here first
+A principal's counter to a text (:meth:`~sim.agents.ranking.Ranking.counter`) looks here first
 when many packages could meet its demand: the nearest of them is then usually one or two terms
 from the text, among a few dozen or a few thousand packages, where a count of the differences of
 every candidate reads hundreds of thousands.

@@ -231,7 +231,7 @@ class Shared:
         """Every package's codes, one row per issue (each issue's codes side by side), made on first use.
 
         One byte a code where every issue has fewer than 128 values: principals' counters take
-        their candidates' codes from it (:meth:`~sim.agents.principal._Ranking.counter`).
+        their candidates' codes from it (:meth:`~sim.agents.ranking.Ranking.counter`).
         """
         if self._codes_by_issue is None:
             small = max(self.space.sizes, default=0) < 128

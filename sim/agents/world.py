@@ -129,7 +129,7 @@ class World:
     def acceptable(self, party: str) -> Acceptable:
         """The packages a party's own active red lines and walk-away value allow, and its utilities of them.
 
-        :class:`~sim.agents.principal._Ranking` ranks them.
+        :class:`~sim.agents.ranking.Ranking` ranks them.
         """
         utility = self.utility.get(party)
         allowed = None if utility is None else meeting(utility, self.walk_away[party])

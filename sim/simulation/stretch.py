@@ -9,7 +9,7 @@ first turn on which every principal accepts a package that the one check allows.
 
 A stretch applies the rules that a turn played alone applies, on arrays: the answer rule
 (:func:`~sim.agents.principal.answer_to`, tabulated in :class:`~sim.agents.principal.Answers`),
-the offer rule (``_Ranking.offers``), the demand (:func:`~sim.agents.principal.demand`),
+the offer rule (``Ranking.offers``), the demand (:func:`~sim.agents.principal.demand`),
 :func:`relative_time`, :func:`share_accepting` and :func:`agreement_rule`. The engine's tests compare the two ways
 on random scenarios, byte for byte.
 """
@@ -271,7 +271,7 @@ def _offers(plans: Sequence[Plan], least: Floats, first_turn: int,
             count: int) -> tuple[npt.NDArray[np.intp], int]:
     """Each proposer's offer on its turns (of ``count`` from ``first_turn`` on), by its ranking's offer rule.
 
-    That is :meth:`_Ranking.offers`, for demands lowered to ``least`` once for every proposer:
+    That is :meth:`~sim.agents.ranking.Ranking.offers`, for demands lowered to ``least`` once for every proposer:
     ``least[k, i]`` is the least utility that meets what principal ``k`` asks for on turn ``i``.
     It also returns how many turns come before the first whose proposer has nothing to offer
     (``count`` if none); the offers from there on are placeholders.

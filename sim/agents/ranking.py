@@ -1,0 +1,282 @@
+"""A party's ranking of the packages it can accept, and the rules that read it: the offer rule and the counter rule.
+
+A :class:`Ranking` is shared by the runs of a scenario (:class:`Rankings`, per red lines in force
+and walk-away value) and cut down in each run to what the red lines of others the party knows
+of allow. The offer rule of unmediated talks reads the whole ranking and its offer table; the
+counter rule of mediated talks reads a top part of it, or the packages a term or two from the
+text (:mod:`sim.agents.neighbours`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from ..constraints.arrays import Bools, Codes, Floats
+from ..constraints.walk_away import first_reaching, lowest_meeting
+from .neighbours import Neighbours
+from .shared import CodesByIssue, Lru, RankingKey, Shared, SharedPart, rank_by_utility
+
+
+class Ranking:
+    """The packages a party can accept and their utilities; ranked by utility when the offer rule needs it.
+
+    The ranking is ascending utility, ties by package (the order of a stable sort), made on first
+    use of :attr:`packages` or :attr:`utility`: the offer rule of unmediated talks reads it. The
+    counter rule of mediated talks looks only at the packages worth what the party asks for, near
+    the top: it reads a top part of the ranking, sorted a band at a time as demands come down
+    (:meth:`_above`). On large spaces a sort of every package a party can accept cost more than
+    all of a run's counters together.
+
+    ``offer_table[i]`` is the package it offers when the least it can offer is at position
+    ``i``: of the packages at ``i`` and above, the one the other principals value most (the
+    product of their utilities; of equals, the one the party values more); one more entry, for
+    a demand no package meets, holds the offer at the top. Worked out on first use.
+    """
+
+    __slots__ = ("_offer_table", "_others", "_tail", "acceptable", "admits", "complete", "knows_others", "valued",
+                 "worth")
+
+    def __init__(self, acceptable: npt.NDArray[np.intp], worth: Floats, others: tuple[Floats, ...],
+                 knows_others: bool = True, *, admits: Bools | None = None, valued: Floats | None = None,
+                 complete: bool = False, tail: _Tail | None = None) -> None:
+        self.acceptable, self.worth = acceptable, worth
+        """The packages, in package order until ranked (then in the ranking's), and their utilities beside."""
+        self.admits, self.valued = admits, valued
+        """Which of every package are among them (None: all), and the party's utility of every package (None: 0)."""
+        self.complete = complete
+        """Whether :attr:`acceptable` is ranked."""
+        self.knows_others = knows_others
+        """Whether the packages meet every red line of the others that the party knows of (else none could)."""
+        self._others = others
+        """The other principals' utilities of every package (shared arrays): what the offer table weighs."""
+        self._tail = tail
+        self._offer_table: npt.NDArray[np.intp] | None = None
+
+    @property
+    def count(self) -> int:
+        """How many packages the party can accept."""
+        return len(self.acceptable)
+
+    @property
+    def top(self) -> float:
+        """The party's utility of the best package it can accept (0 if none)."""
+        if not self.count:
+            return 0.0
+        return self.worth.item(-1) if self.complete else float(self.worth.max())
+
+    def known(self, others_allow: Bools | None) -> Ranking:
+        """This ranking cut down to what the red lines of others the party knows of allow (itself if none cut it).
+
+        If they allow none of its packages, the ranking as it is, marked as not meeting them. The
+        part kept from the top is cut with it, and stays the packages of the cut ranking above its threshold.
+        """
+        if others_allow is None:
+            return self
+        keep = others_allow[self.acceptable]
+        if keep.all():
+            return self
+        if not keep.any():
+            return Ranking(self.acceptable, self.worth, self._others, False, admits=self.admits, valued=self.valued,
+                            complete=self.complete, tail=self._tail)
+        tail = None if self._tail is None else self._tail.cut(others_allow)
+        admits = others_allow if self.admits is None else self.admits & others_allow
+        return Ranking(self.acceptable[keep], self.worth[keep], self._others, admits=admits, valued=self.valued,
+                        complete=self.complete, tail=tail)
+
+    @property
+    def packages(self) -> npt.NDArray[np.intp]:
+        """The whole ranking: every package the party can accept, ascending utility, ties by package."""
+        self._rank_all()
+        return self.acceptable
+
+    @property
+    def utility(self) -> Floats:
+        """The utilities of :attr:`packages`, beside them."""
+        self._rank_all()
+        return self.worth
+
+    def _rank_all(self) -> None:
+        if not self.complete:
+            order, self.worth = rank_by_utility(self.worth)
+            self.acceptable, self.complete, self._tail = self.acceptable[order], True, None
+
+    def _above(self, least: float, codes: CodesByIssue) -> _Tail:
+        """A top part of the ranking holding every package worth ``least`` or more (at least one package).
+
+        Grown as demands come down, a band at a time: each band to at least twice the part's size
+        and twice what is needed, its threshold found by a partial sort (numpy's ``partition``),
+        its packages sorted alone and put below the part (ties in no set order: the counter rule
+        does not read it). ``codes``: every package's, one row per issue.
+        """
+        tail = self._tail
+        if tail is None:
+            if self.complete:
+                tail = self._tail = _Tail(self.acceptable, self.worth, codes.take(self.acceptable, axis=1), -math.inf)
+                return tail
+            tail = _Tail(self.acceptable[:0], self.worth[:0], codes[:, :0], math.inf)
+        if tail.threshold <= least and len(tail.packages):  # a cut (:meth:`known`) may have left none
+            return tail
+        count, worth = self.count, self.worth
+        size = max(2 * int(np.count_nonzero(worth >= least)), 2 * len(tail.packages), _FIRST_TAIL)
+        below = worth < tail.threshold
+        if size >= count:
+            threshold, band = -math.inf, np.flatnonzero(below)
+        else:
+            threshold = float(np.partition(worth, count - size)[count - size])  # the size-th highest utility
+            band = np.flatnonzero(np.logical_and(below, worth >= threshold, out=below))
+        band = band[worth[band].argsort()]
+        packages = self.acceptable[band]
+        self._tail = _Tail(np.concatenate((packages, tail.packages)), np.concatenate((worth[band], tail.utility)),
+                           np.concatenate((codes.take(packages, axis=1), tail.columns), axis=1), threshold)
+        return self._tail
+
+    @property
+    def offer_table(self) -> npt.NDArray[np.intp]:
+        """For each position (and one past the top), the package offered from there up; see the class."""
+        if self._offer_table is None:
+            packages = self.packages
+            found, count = valued_by(self._others, packages), len(packages)
+            table = np.empty(count + 1, dtype=np.intp)
+            if found is None:
+                table[:count] = packages
+            else:  # worked out from the top down, and written back to front (no reversal of the result)
+                top_down = packages[::-1]  # arrays taken by index arrays, here and below: half the cost of take
+                table[count - 1::-1] = top_down[_best_so_far(found[::-1])]
+            table[count] = table[count - 1]  # no package meets the demand: the offer at the top
+            self._offer_table = table
+        return self._offer_table
+
+    def offers(self, asked: Floats | float) -> npt.NDArray[np.intp]:
+        """The offer rule: for each demand, of the packages that meet it, the one the others value most.
+
+        The most valued package if none meets it. The ranking must not be empty.
+        """
+        return self.offers_from(lowest_meeting(asked))
+
+    def offers_from(self, least: Floats | float) -> npt.NDArray[np.intp]:
+        """:meth:`offers` for demands given as the least utility that meets each (:func:`lowest_meeting`)."""
+        return self.offer_table[first_reaching(self.utility, least)]
+
+    def counter(self, asked: float, text: int, codes: CodesByIssue, neighbours: Neighbours) -> int:
+        """The counter rule: of the packages that meet the demand, the one with fewest terms unlike the text's.
+
+        Of those, the one the party values most; of equals, the first in the ranking (the lowest
+        package). If no package meets the demand, the one at the top of the ranking (the highest
+        package of the most valued). ``text`` is the text's package; ``codes``: every package's,
+        one row per issue (:meth:`~sim.agents.shared.Shared.codes_by_issue`); ``neighbours``: the
+        space's (:meth:`~sim.agents.shared.Shared.neighbours`). The ranking must not be empty.
+
+        Where few packages meet the demand, they are the end of a top part of the ranking
+        (:meth:`_above`), and their distances from the text are counted issue by issue over
+        contiguous codes. Where many do, the nearest is usually a term or two from the text: the
+        packages within :attr:`~sim.agents.neighbours.Neighbours.reach` terms are looked at first,
+        nearest first, and the first ring holding one that meets the demand holds the counter.
+        """
+        least = lowest_meeting(asked)
+        terms = codes[:, text]
+        tail = self._tail
+        if tail is not None and tail.threshold <= least and len(tail.packages):
+            start = int(first_reaching(tail.utility, least))
+            if len(tail.packages) - start <= neighbours.packages:
+                return _nearest(tail, start, terms)
+        for distance in range(neighbours.reach + 1):
+            ring = neighbours.at(text, terms, distance)
+            meets = np.full(len(ring), least <= 0.0) if self.valued is None else self.valued[ring] >= least
+            if self.admits is not None:
+                meets &= self.admits[ring]
+            if meets.any():
+                found = ring[meets]
+                if self.valued is None:
+                    return int(found.min())
+                valued = self.valued[found]
+                return int(found[valued == valued.max()].min())
+        tail = self._above(least, codes)
+        return _nearest(tail, int(first_reaching(tail.utility, least)), terms)
+
+
+def _nearest(tail: _Tail, start: int, terms: Codes) -> int:
+    """Of the packages of ``tail`` from ``start`` on, the one with fewest terms unlike ``terms``; see the counter rule.
+
+    Of those, the most valued, the lowest package of equals; the top package (the highest of the
+    most valued) if ``start`` is past the end.
+    """
+    if start == len(tail.packages):  # no package meets the demand: the top of the ranking
+        return int(tail.packages[tail.utility == tail.utility[-1]].max())
+    columns = tail.columns
+    distance = np.not_equal(columns[0, start:], terms[0]).astype(np.uint8 if len(terms) < _FAR else np.uint16)
+    for issue in range(1, len(terms)):
+        distance += np.not_equal(columns[issue, start:], terms[issue])
+    closest = np.flatnonzero(distance == distance.min()) + start
+    valued = tail.utility[closest]  # ascending: the most valued last
+    return int(tail.packages[closest[valued.searchsorted(valued[-1]):]].min())
+
+
+_FAR = 255
+"""Fewer issues than this, and distances are counted in bytes."""
+
+
+class _Tail(NamedTuple):
+    """A top part of a ranking: the packages worth ``threshold`` or more by ascending utility, ties in no set order.
+
+    With their utilities and their codes, one row per issue, beside.
+    """
+
+    packages: npt.NDArray[np.intp]
+    utility: Floats
+    columns: CodesByIssue
+    threshold: float
+
+    def cut(self, allow: Bools) -> _Tail:
+        """This part cut down to the packages ``allow`` lets through."""
+        keep = allow[self.packages]
+        return _Tail(self.packages[keep], self.utility[keep], self.columns[:, keep], self.threshold)
+
+
+_FIRST_TAIL = 1 << 12
+"""Packages in the first part kept from the top of a ranking (more if a demand needs more)."""
+
+
+def _best_so_far(score: Floats) -> npt.NDArray[np.intp]:
+    """For each position, the position at or before it with the highest score (of equal scores, the first).
+
+    Given scores from the top of a ranking down, that is the best package at or above each.
+    """
+    best = np.maximum.accumulate(score)  # the best score so far: ascending
+    return best.searchsorted(best)  # where each best was first reached, i.e. found
+
+
+UNRANKED = Ranking(np.empty(0, dtype=np.intp), np.empty(0), (), complete=True)
+"""What a principal holds before it first ranks the packages."""
+
+
+class Rankings(SharedPart):
+    """Each principal's ranking per red lines in force and walk-away value, shared by the runs of one scenario."""
+
+    def __init__(self, shared: Shared) -> None:
+        # bytes a package at most: the packages and utilities, a ranked part of them, best offers, codes by issue
+        entry = 40 + 2 * len(shared.space.sizes)
+        self.rankings: Lru[RankingKey, Ranking] = Lru(shared.bounds.ranking_bytes, lambda r: r.count * entry)
+
+
+def valued_by(others: tuple[Floats, ...], packages: npt.NDArray[np.intp]) -> Floats | None:
+    """Each of ``packages``' value to other principals together (``others``: their utilities): their product.
+
+    For one party its utility; for several, the sum of the logarithms of their utilities,
+    each at least :data:`_FLOOR` (so that a zero does not hide the others). None when they
+    have no preferences. Worked out for a ranking's packages alone, when its offer table is
+    first needed (mediated talks, whose principals counter a text, may never need it).
+    """
+    if len(others) < 2:
+        return others[0][packages] if others else None
+    total = np.log(np.maximum(others[0][packages], _FLOOR))
+    for utility in others[1:]:
+        total += np.log(np.maximum(utility[packages], _FLOOR))
+    return total
+
+
+_FLOOR = 1e-9
+"""A utility of zero counts as this little in the others' product (its logarithm stays finite)."""
