@@ -98,6 +98,16 @@ def test_a_run_looks_each_red_line_up_once_however_few_masks_the_shared_cache_ke
     assert run_replication(scenario, 2, 0, draw=True)[0] == row
 
 
+def test_runs_that_meet_the_same_red_lines_search_their_clashes_once() -> None:
+    scenario = drawn(mediated=False, seed=4)  # every principal's stated red lines leave no package
+    shared = shared_by_runs(scenario, CacheBounds())
+    rows = [run_replication(scenario, 3, index)[0] for index in range(3)]
+    assert {row["reason"] for row in rows} == {"no-zopa"} and len({row["blocking"] for row in rows}) == 1
+    assert shared.cache_use()["clashes"].entries == 1
+    world = World(scenario)
+    assert " ".join(world.clashing()) == rows[0]["blocking"] and world.clashing() is world.clashing()
+
+
 @pytest.mark.slow
 def test_ten_thousand_replications_of_a_large_scenario_keep_within_the_default_bounds() -> None:
     """10^4 packages, 10,000 mediated replications with drawn red lines: the default bounds hold."""

@@ -53,6 +53,8 @@ class CacheBounds:
     """Completions of texts that leave issues open (1 byte per package each), by package and open issues."""
     drafts: int = 4096
     """The mediator's drafts, by what it knows and weighs (small records)."""
+    clashes: int = 1024
+    """The red lines that clash when no package meets them all, by red lines in force and walk-away values."""
     concession_sets: int = 1024
     """The mediator's concession sets, by what it knows (short lists of red-line refs)."""
     reads: int = 1024
@@ -218,6 +220,7 @@ class Shared:
         masks = len(self.packages)
         self.version_masks: Lru[tuple[str, str, Same[RedLine]], Bools] = Lru(bounds.version_mask_bytes // masks)
         self.zopas: Lru[ZopaKey, Bools] = Lru(bounds.zopa_bytes // masks)
+        self.clashes: Lru[ZopaKey, tuple[str, ...]] = Lru(bounds.clashes)
         self.completions: Lru[tuple[int, tuple[int, ...]], Bools] = Lru(bounds.completion_bytes // masks)
 
     def part(self, kind: type[P]) -> P:

@@ -15,7 +15,9 @@ from typing import NamedTuple, assert_never
 import numpy as np
 import numpy.typing as npt
 
+from ..analysis.clashes import enumerate_sets
 from ..constraints.arrays import Bools, Codes, Floats
+from ..constraints.check import WALK_AWAY_ID
 from ..constraints.walk_away import meeting
 from ..scenario.base import Scalar
 from ..scenario.events import (
@@ -168,6 +170,23 @@ class World:
             found &= part
         found.setflags(write=False)
         return found
+
+    def clashing(self) -> tuple[str, ...]:
+        """Where no package meets every active red line and walk-away value: those in the first ten clashing sets.
+
+        Red lines by ref, walk-away values as ``party/reservation-value``, in the order of the
+        sets. Shared by the runs that meet the same red lines and walk-away values: past a few
+        dozen red lines the search takes a second or more.
+        """
+        return kept(self.shared.clashes, self.zopa_key(), self._clashing)
+
+    def _clashing(self) -> tuple[str, ...]:
+        refs = [ref for ref, state in self.red_lines.items() if state.active is not None]
+        parties = list(self.utility)
+        holds = np.array([self.mask(ref) for ref in refs] + [self.meets_walk_away(party) for party in parties])
+        names = refs + [f"{party}/{WALK_AWAY_ID}" for party in parties]
+        report = enumerate_sets(holds, np.ones(len(names)), limit=10)
+        return tuple(dict.fromkeys(names[i] for clash in report.clashing_sets for i in clash))
 
     def red_lines_in_force(self, party: str) -> RedLinesInForce:
         """A party's own red lines, each with its active version and definition (what its ranking depends on)."""

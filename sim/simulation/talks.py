@@ -25,7 +25,6 @@ from ..agents.knowledge import RedLineKnowledge
 from ..agents.mediator import Draft, Mediator
 from ..agents.principal import Answer, Principal, Response
 from ..agents.world import World
-from ..analysis.clashes import enumerate_sets
 from ..constraints.walk_away import meets
 from ..errors import UsageError
 from ..interrupts import raise_if_interrupted
@@ -796,13 +795,7 @@ class Talks:
         With them, the reason in words and the ending (a key of :data:`ENDINGS`).
         """
         if not self.world.feasible().any():
-            refs = [r for r, s in self.world.red_lines.items() if s.active is not None]
-            parties = list(self.world.utility)
-            holds = np.array([self.world.mask(r) for r in refs] + [self.world.meets_walk_away(p) for p in parties])
-            names = refs + [f"{p}/reservation-value" for p in parties]
-            report = enumerate_sets(holds, np.ones(len(names)), limit=10)
-            members = list(dict.fromkeys(names[i] for clash in report.clashing_sets for i in clash))
-            return tuple(members), f"no package meets every active red line ({self.stop_reason})", "no-zopa"
+            return self.world.clashing(), f"no package meets every active red line ({self.stop_reason})", "no-zopa"
         text = self.text.package
         broken = self.world.broken(text, open_issues=self.text.open) if text is not None else []
         ending = "ended-by-event" if self.ended_by_event else "not-reached"
