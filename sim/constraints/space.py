@@ -206,7 +206,7 @@ class OutcomeSpace:
         needed, budget = self.size * max(bytes_per_package, 2 * len(self.sizes)), memory_budget()
         if needed > budget:
             raise UsageError(
-                f"the outcome space has {readable_count(self.size)} packages; {purpose} needs about "
+                f"the outcome space has {readable_count(self.size)} packages; {purpose} may need up to "
                 f"{readable_bytes(needed)} of memory, more than the {readable_bytes(budget)} allowed; give issues "
                 f"fewer values, leave out issues no party weighs, or raise {MEMORY_BUDGET_VARIABLE} (e.g. 16GB) if "
                 "the machine has the memory")
