@@ -60,6 +60,35 @@ def test_a_partys_ranking_is_every_package_stably_sorted_then_cut(seed: int, par
         assert ranking.utility.tolist() == utility[plain].tolist()
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 3000), st.integers(0, 3), st.sampled_from([1, 4, 4096]),
+       st.sampled_from([3, 1000]))
+def test_the_offers_of_a_ranking_worked_out_from_the_top_are_those_of_the_whole(
+        seed: int, packages: int, others: int, first_part: int, levels: int) -> None:
+    """The offer rule read from a top part grown as demands fall, against the whole ranking's offer table."""
+    from negsim.agents import ranking as rankings
+
+    rng = np.random.default_rng(seed)
+    space = packages + int(rng.integers(0, 100))
+    acceptable = np.sort(rng.choice(space, size=packages, replace=False))
+    valued = rng.integers(0, levels, space) / levels
+    others_utilities = tuple(rng.integers(0, levels, space) / levels for _ in range(others))
+    order = valued[acceptable].argsort(kind="stable")
+    whole, utility = acceptable[order], valued[acceptable][order]
+    score = rankings.valued_by(others_utilities, whole)
+    table = np.append(whole if score is None else whole[::-1][rankings._best_so_far(score[::-1])][::-1], 0)
+    table[-1] = table[-2]
+    saved = rankings._FIRST_PART
+    try:
+        rankings._FIRST_PART = first_part
+        ranking = Ranking(acceptable, valued[acceptable], others_utilities, valued=valued)
+        for _ in range(5):  # stretches of turns, demands falling from one to the next
+            least = np.sort(rng.random(int(rng.integers(0, 6))) * 1.1)[::-1]
+            assert ranking.offers_from(least).tolist() == table[np.searchsorted(utility, least)].tolist()
+    finally:
+        rankings._FIRST_PART = saved
+
+
 def plain_counter(admits: np.ndarray, valued: np.ndarray, every: np.ndarray, text: int, asked: float) -> int:
     """The counter rule written plainly over every package: nearest, then most valued, then lowest; else the top."""
     packages = np.flatnonzero(admits)
@@ -85,12 +114,12 @@ def test_the_counter_is_the_nearest_package_then_the_most_valued(seed: int, issu
     """
     from negsim.agents import ranking as rankings
 
-    saved = rankings._FIRST_TAIL
+    saved = rankings._FIRST_PART
     try:
-        rankings._FIRST_TAIL = first_part
+        rankings._FIRST_PART = first_part
         counters_as_demands_fall(seed, issues, values, share, preferences, levels)
     finally:
-        rankings._FIRST_TAIL = saved
+        rankings._FIRST_PART = saved
 
 
 @pytest.mark.parametrize("share", [0.01, 0.05, 0.3, 0.9])
@@ -98,13 +127,13 @@ def test_the_counter_on_a_larger_space_as_its_top_part_grows_band_by_band(share:
     """15,625 packages and utilities of 1,000 levels: the top part grows from one package, many times a run."""
     from negsim.agents import ranking as rankings
 
-    saved = rankings._FIRST_TAIL
+    saved = rankings._FIRST_PART
     try:
-        rankings._FIRST_TAIL = 1
+        rankings._FIRST_PART = 1
         for seed in range(20):
             counters_as_demands_fall(seed, 6, 5, share, True, 1000)
     finally:
-        rankings._FIRST_TAIL = saved
+        rankings._FIRST_PART = saved
 
 
 def counters_as_demands_fall(seed: int, issues: int, values: int, share: float, preferences: bool,

@@ -2,9 +2,9 @@
 
 A :class:`Ranking` is shared by the runs of a scenario (:class:`Rankings`, per red lines in force
 and walk-away value) and cut down in each run to what the red lines of others the party knows
-of allow. The offer rule of unmediated talks reads the whole ranking and its offer table; the
-counter rule of mediated talks reads a top part of it, or the packages a term or two from the
-text (:mod:`sim.agents.neighbours`).
+of allow. The ranking is worked out from the top down as far as a demand needs: the offer rule
+of unmediated talks reads the offer table of a top part, the counter rule of mediated talks a top
+part or the packages a term or two from the text (:mod:`sim.agents.neighbours`).
 """
 
 from __future__ import annotations
@@ -22,39 +22,43 @@ from .shared import CodesByIssue, Lru, RankingKey, Shared, SharedPart, rank_by_u
 
 
 class Ranking:
-    """The packages a party can accept and their utilities; ranked by utility when the offer rule needs it.
+    """The packages a party can accept and their utilities, ranked from the top down as far as a demand needs.
 
-    The ranking is ascending utility, ties by package (the order of a stable sort), made on first
-    use of :attr:`packages` or :attr:`utility`: the offer rule of unmediated talks reads it. The
-    counter rule of mediated talks looks only at the packages worth what the party asks for, near
-    the top: it reads a top part of the ranking, sorted a band at a time as demands come down
-    (:meth:`_above`). On large spaces a sort of every package a party can accept cost more than
-    all of a run's counters together.
+    The ranking is ascending utility, ties by package (the order of a stable sort). Both rules
+    that read it look only at the packages worth at least what the party asks for, near the top:
+    the offer rule (unmediated talks) at their offer table, the counter rule (mediated talks) at
+    their distance from a text. So the ranking is worked out from the top down, a band at a time
+    as demands come down (:meth:`_above`): on large spaces a sort of every package a party can
+    accept cost more than all of a run's offers or counters together.
 
-    ``offer_table[i]`` is the package it offers when the least it can offer is at position
-    ``i``: of the packages at ``i`` and above, the one the other principals value most (the
-    product of their utilities; of equals, the one the party values more); one more entry, for
-    a demand no package meets, holds the offer at the top. Worked out on first use.
+    The offer table of a top part of the ranking: ``table[i]`` is the package the party offers
+    when the least it can offer is at position ``i`` of the part: of the packages at ``i`` and
+    above, the one the other principals value most (the product of their utilities; of equals,
+    the one the party values more); one more entry, for a demand no package meets, holds the
+    offer at the top. An entry depends only on the packages at and above it, so the table of a
+    top part is the end of the whole ranking's.
     """
 
-    __slots__ = ("_offer_table", "_others", "_tail", "acceptable", "admits", "complete", "knows_others", "valued",
-                 "worth")
+    __slots__ = ("_columns", "_offers", "_others", "_part", "acceptable", "admits", "knows_others", "valued", "worth")
 
     def __init__(self, acceptable: npt.NDArray[np.intp], worth: Floats, others: tuple[Floats, ...],
                  knows_others: bool = True, *, admits: Bools | None = None, valued: Floats | None = None,
-                 complete: bool = False, tail: _Tail | None = None) -> None:
+                 part: _Part | None = None) -> None:
         self.acceptable, self.worth = acceptable, worth
-        """The packages, in package order until ranked (then in the ranking's), and their utilities beside."""
+        """The packages, in package order until the whole ranking is worked out (then in its order), and their
+        utilities beside."""
         self.admits, self.valued = admits, valued
         """Which of every package are among them (None: all), and the party's utility of every package (None: 0)."""
-        self.complete = complete
-        """Whether :attr:`acceptable` is ranked."""
         self.knows_others = knows_others
         """Whether the packages meet every red line of the others that the party knows of (else none could)."""
         self._others = others
         """The other principals' utilities of every package (shared arrays): what the offer table weighs."""
-        self._tail = tail
-        self._offer_table: npt.NDArray[np.intp] | None = None
+        self._part = part
+        """The top part of the ranking worked out so far (None: none yet)."""
+        self._offers: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
+        """The packages of the part whose offer table was last worked out, and that table."""
+        self._columns: tuple[npt.NDArray[np.intp], CodesByIssue] | None = None
+        """The packages of the part last countered from, and their codes, one row per issue."""
 
     @property
     def count(self) -> int:
@@ -66,13 +70,14 @@ class Ranking:
         """The party's utility of the best package it can accept (0 if none)."""
         if not self.count:
             return 0.0
-        return self.worth.item(-1) if self.complete else float(self.worth.max())
+        part = self._part
+        return part.utility.item(-1) if part is not None and len(part.packages) else float(self.worth.max())
 
     def known(self, others_allow: Bools | None) -> Ranking:
         """This ranking cut down to what the red lines of others the party knows of allow (itself if none cut it).
 
         If they allow none of its packages, the ranking as it is, marked as not meeting them. The
-        part kept from the top is cut with it, and stays the packages of the cut ranking above its threshold.
+        top part worked out so far is cut with it: it stays a top part of the cut ranking.
         """
         if others_allow is None:
             return self
@@ -81,74 +86,64 @@ class Ranking:
             return self
         if not keep.any():
             return Ranking(self.acceptable, self.worth, self._others, False, admits=self.admits, valued=self.valued,
-                            complete=self.complete, tail=self._tail)
-        tail = None if self._tail is None else self._tail.cut(others_allow)
+                           part=self._part)
+        part = None if self._part is None else self._part.cut(others_allow)
         admits = others_allow if self.admits is None else self.admits & others_allow
         return Ranking(self.acceptable[keep], self.worth[keep], self._others, admits=admits, valued=self.valued,
-                        complete=self.complete, tail=tail)
+                       part=part)
 
     @property
     def packages(self) -> npt.NDArray[np.intp]:
         """The whole ranking: every package the party can accept, ascending utility, ties by package."""
-        self._rank_all()
-        return self.acceptable
+        return self._above(-math.inf).packages
 
     @property
     def utility(self) -> Floats:
         """The utilities of :attr:`packages`, beside them."""
-        self._rank_all()
-        return self.worth
+        return self._above(-math.inf).utility
 
-    def _rank_all(self) -> None:
-        if not self.complete:
-            order, self.worth = rank_by_utility(self.worth)
-            self.acceptable, self.complete, self._tail = self.acceptable[order], True, None
-
-    def _above(self, least: float, codes: CodesByIssue) -> _Tail:
-        """A top part of the ranking holding every package worth ``least`` or more (at least one package).
+    def _above(self, least: float) -> _Part:
+        """A top part of the ranking holding every package worth ``least`` or more (and at least one package).
 
         Grown as demands come down, a band at a time: each band to at least twice the part's size
         and twice what is needed, its threshold found by a partial sort (numpy's ``partition``),
-        its packages sorted alone and put below the part (ties in no set order: the counter rule
-        does not read it). ``codes``: every package's, one row per issue.
+        its packages ranked alone (:func:`~sim.agents.shared.rank_by_utility`) and put below the
+        part. A band holds the utilities from its threshold up to the part's, so the part and the
+        bands below it in turn are the ranking's end, in its order.
         """
-        tail = self._tail
-        if tail is None:
-            if self.complete:
-                tail = self._tail = _Tail(self.acceptable, self.worth, codes.take(self.acceptable, axis=1), -math.inf)
-                return tail
-            tail = _Tail(self.acceptable[:0], self.worth[:0], codes[:, :0], math.inf)
-        if tail.threshold <= least and len(tail.packages):  # a cut (:meth:`known`) may have left none
-            return tail
+        part = self._part
+        if part is None:
+            part = _Part(self.acceptable[:0], self.worth[:0], math.inf)
+        elif part.threshold <= least and len(part.packages):  # a cut (:meth:`known`) may have left none
+            return part
         count, worth = self.count, self.worth
-        size = max(2 * int(np.count_nonzero(worth >= least)), 2 * len(tail.packages), _FIRST_TAIL)
-        below = worth < tail.threshold
+        size = max(2 * int(np.count_nonzero(worth >= least)), 2 * len(part.packages), _FIRST_PART)
+        below = worth < part.threshold
         if size >= count:
             threshold, band = -math.inf, np.flatnonzero(below)
         else:
             threshold = float(np.partition(worth, count - size)[count - size])  # the size-th highest utility
             band = np.flatnonzero(np.logical_and(below, worth >= threshold, out=below))
-        band = band[worth[band].argsort()]
-        packages = self.acceptable[band]
-        self._tail = _Tail(np.concatenate((packages, tail.packages)), np.concatenate((worth[band], tail.utility)),
-                           np.concatenate((codes.take(packages, axis=1), tail.columns), axis=1), threshold)
-        return self._tail
+        order, ranked = rank_by_utility(worth[band])
+        self._part = _Part(np.concatenate((self.acceptable[band[order]], part.packages)),
+                           np.concatenate((ranked, part.utility)), threshold)
+        if threshold == -math.inf:  # the whole ranking: it takes the place of the packages as found
+            self.acceptable, self.worth = self._part.packages, self._part.utility
+        return self._part
 
-    @property
-    def offer_table(self) -> npt.NDArray[np.intp]:
-        """For each position (and one past the top), the package offered from there up; see the class."""
-        if self._offer_table is None:
-            packages = self.packages
-            found, count = valued_by(self._others, packages), len(packages)
-            table = np.empty(count + 1, dtype=np.intp)
-            if found is None:
-                table[:count] = packages
-            else:  # worked out from the top down, and written back to front (no reversal of the result)
-                top_down = packages[::-1]  # arrays taken by index arrays, here and below: half the cost of take
-                table[count - 1::-1] = top_down[_best_so_far(found[::-1])]
-            table[count] = table[count - 1]  # no package meets the demand: the offer at the top
-            self._offer_table = table
-        return self._offer_table
+    def _offer_table(self, part: _Part) -> npt.NDArray[np.intp]:
+        """The offer table of a top part of the ranking (see the class), kept for the part (:meth:`offers_from`)."""
+        packages = part.packages
+        found, count = valued_by(self._others, packages), len(packages)
+        table = np.empty(count + 1, dtype=np.intp)
+        if found is None:
+            table[:count] = packages
+        else:  # worked out from the top down, and written back to front (no reversal of the result)
+            top_down = packages[::-1]  # arrays taken by index arrays, here and below: half the cost of take
+            table[count - 1::-1] = top_down[_best_so_far(found[::-1])]
+        table[count] = table[count - 1]  # no package meets the demand: the offer at the top
+        self._offers = packages, table
+        return table
 
     def offers(self, asked: Floats | float) -> npt.NDArray[np.intp]:
         """The offer rule: for each demand, of the packages that meet it, the one the others value most.
@@ -159,7 +154,13 @@ class Ranking:
 
     def offers_from(self, least: Floats | float) -> npt.NDArray[np.intp]:
         """:meth:`offers` for demands given as the least utility that meets each (:func:`lowest_meeting`)."""
-        return self.offer_table[first_reaching(self.utility, least)]
+        lowest = least if isinstance(least, float) else float(least.min(initial=math.inf))  # perhaps no turn
+        part = self._part
+        if part is None or part.threshold > lowest or not len(part.packages):  # turn by turn: seldom
+            part = self._above(lowest)
+        offers = self._offers
+        table = offers[1] if offers is not None and offers[0] is part.packages else self._offer_table(part)
+        return table[first_reaching(part.utility, least)]
 
     def counter(self, asked: float, text: int, codes: CodesByIssue, neighbours: Neighbours) -> int:
         """The counter rule: of the packages that meet the demand, the one with fewest terms unlike the text's.
@@ -178,11 +179,11 @@ class Ranking:
         """
         least = lowest_meeting(asked)
         terms = codes[:, text]
-        tail = self._tail
-        if tail is not None and tail.threshold <= least and len(tail.packages):
-            start = int(first_reaching(tail.utility, least))
-            if len(tail.packages) - start <= neighbours.packages:
-                return _nearest(tail, start, terms)
+        part = self._part
+        if part is not None and part.threshold <= least and len(part.packages):
+            start = int(first_reaching(part.utility, least))
+            if len(part.packages) - start <= neighbours.packages:
+                return _nearest(part, self._columns_of(part, codes), start, terms)
         for distance in range(neighbours.reach + 1):
             ring = neighbours.at(text, terms, distance)
             meets = np.full(len(ring), least <= 0.0) if self.valued is None else self.valued[ring] >= least
@@ -194,50 +195,51 @@ class Ranking:
                     return int(found.min())
                 valued = self.valued[found]
                 return int(found[valued == valued.max()].min())
-        tail = self._above(least, codes)
-        return _nearest(tail, int(first_reaching(tail.utility, least)), terms)
+        part = self._above(least)
+        return _nearest(part, self._columns_of(part, codes), int(first_reaching(part.utility, least)), terms)
+
+    def _columns_of(self, part: _Part, codes: CodesByIssue) -> CodesByIssue:
+        """The codes of a part's packages, one row per issue, kept for the part last countered from."""
+        if self._columns is None or self._columns[0] is not part.packages:
+            self._columns = part.packages, codes.take(part.packages, axis=1)
+        return self._columns[1]
 
 
-def _nearest(tail: _Tail, start: int, terms: Codes) -> int:
-    """Of the packages of ``tail`` from ``start`` on, the one with fewest terms unlike ``terms``; see the counter rule.
+def _nearest(part: _Part, columns: CodesByIssue, start: int, terms: Codes) -> int:
+    """Of the packages of ``part`` from ``start`` on, the one with fewest terms unlike ``terms``; see the counter rule.
 
-    Of those, the most valued, the lowest package of equals; the top package (the highest of the
-    most valued) if ``start`` is past the end.
+    ``columns``: the part's codes, one row per issue. Of the nearest, the most valued, the lowest
+    package of equals; the top package (the highest of the most valued) if ``start`` is past the end.
     """
-    if start == len(tail.packages):  # no package meets the demand: the top of the ranking
-        return int(tail.packages[tail.utility == tail.utility[-1]].max())
-    columns = tail.columns
+    if start == len(part.packages):  # no package meets the demand: the top of the ranking
+        return int(part.packages[part.utility == part.utility[-1]].max())
     distance = np.not_equal(columns[0, start:], terms[0]).astype(np.uint8 if len(terms) < _FAR else np.uint16)
     for issue in range(1, len(terms)):
         distance += np.not_equal(columns[issue, start:], terms[issue])
     closest = np.flatnonzero(distance == distance.min()) + start
-    valued = tail.utility[closest]  # ascending: the most valued last
-    return int(tail.packages[closest[valued.searchsorted(valued[-1]):]].min())
+    valued = part.utility[closest]  # ascending: the most valued last
+    return int(part.packages[closest[valued.searchsorted(valued[-1]):]].min())
 
 
 _FAR = 255
 """Fewer issues than this, and distances are counted in bytes."""
 
 
-class _Tail(NamedTuple):
-    """A top part of a ranking: the packages worth ``threshold`` or more by ascending utility, ties in no set order.
-
-    With their utilities and their codes, one row per issue, beside.
-    """
+class _Part(NamedTuple):
+    """A top part of a ranking: every package worth ``threshold`` or more, in the ranking's order, with its utility."""
 
     packages: npt.NDArray[np.intp]
     utility: Floats
-    columns: CodesByIssue
     threshold: float
 
-    def cut(self, allow: Bools) -> _Tail:
+    def cut(self, allow: Bools) -> _Part:
         """This part cut down to the packages ``allow`` lets through."""
         keep = allow[self.packages]
-        return _Tail(self.packages[keep], self.utility[keep], self.columns[:, keep], self.threshold)
+        return _Part(self.packages[keep], self.utility[keep], self.threshold)
 
 
-_FIRST_TAIL = 1 << 12
-"""Packages in the first part kept from the top of a ranking (more if a demand needs more)."""
+_FIRST_PART = 1 << 12
+"""Packages in the first part worked out from the top of a ranking (more if a demand needs more)."""
 
 
 def _best_so_far(score: Floats) -> npt.NDArray[np.intp]:
@@ -249,7 +251,7 @@ def _best_so_far(score: Floats) -> npt.NDArray[np.intp]:
     return best.searchsorted(best)  # where each best was first reached, i.e. found
 
 
-UNRANKED = Ranking(np.empty(0, dtype=np.intp), np.empty(0), (), complete=True)
+UNRANKED = Ranking(np.empty(0, dtype=np.intp), np.empty(0), ())
 """What a principal holds before it first ranks the packages."""
 
 

@@ -86,12 +86,13 @@ def run_bytes_per_package(scenario: Scenario) -> int:
     """Upper estimate of the memory a run takes per package of its outcome space.
 
     Measured with tracemalloc and the peak resident size on random scenarios, on the Gaza
-    scenario widened to 1.8e6-1.8e7 packages and on mediated talks of 4 parties who accept every
-    package (the largest rankings: 330 bytes a package); see docs/scenario-format.md. Per party
-    with preferences: its utilities, its ranking at its largest (the packages it can accept and
-    its utilities of them, found and then ranked in their place, a mask of them, best offers, and
-    their value to the others while the offers are worked out: 33) with the temporaries of
-    sorting it (24), and its codes issue by issue for counters (2 per issue); per
+    scenario widened to 1.8e6-1.8e7 packages and on talks of 4 parties who accept every package
+    (the largest rankings: 211 bytes a package alternating, 142 mediated, against 332 and 348
+    estimated); see docs/scenario-format.md. Per party
+    with preferences: its utilities (8), its ranking at its largest (the packages it can accept
+    and its utilities of them as found, a mask of them, the same ranked from the top down with
+    the temporaries of ranking the last part, best offers and their value to the others while the
+    offers are worked out: 56), and its codes issue by issue for counters (2 per issue); per
     red line or version: its mask and the check's verdicts (4); per mediator: its scores and
     penalties (16); codes (2 per issue) and the ZOPA.
     """
