@@ -111,11 +111,10 @@ class Ranking:
         part. A band holds the utilities from its threshold up to the part's, so the part and the
         bands below it in turn are the ranking's end, in its order.
         """
-        part = self._part
-        if part is None:
-            part = _Part(self.acceptable[:0], self.worth[:0], math.inf)
-        elif part.threshold <= least and len(part.packages):  # a cut (:meth:`known`) may have left none
-            return part
+        found = self._covering(least)
+        if found is not None:
+            return found
+        part = self._part or _Part(self.acceptable[:0], self.worth[:0], math.inf)
         count, worth = self.count, self.worth
         size = max(2 * int(np.count_nonzero(worth >= least)), 2 * len(part.packages), _FIRST_PART)
         below = worth < part.threshold
@@ -131,8 +130,18 @@ class Ranking:
             self.acceptable, self.worth = self._part.packages, self._part.utility
         return self._part
 
+    def _covering(self, least: float) -> _Part | None:
+        """The part worked out so far if it holds every package worth ``least`` or more (and one at least), else None.
+
+        A cut (:meth:`known`) may have left a part with no package.
+        """
+        part = self._part
+        return part if part is not None and part.threshold <= least and len(part.packages) else None
+
     def _offer_table(self, part: _Part) -> npt.NDArray[np.intp]:
-        """The offer table of a top part of the ranking (see the class), kept for the part (:meth:`offers_from`)."""
+        """The offer table of a top part of the ranking (see the class), kept for the part last asked about."""
+        if self._offers is not None and self._offers[0] is part.packages:
+            return self._offers[1]
         packages = part.packages
         found, count = valued_by(self._others, packages), len(packages)
         table = np.empty(count + 1, dtype=np.intp)
@@ -154,13 +163,8 @@ class Ranking:
 
     def offers_from(self, least: Floats | float) -> npt.NDArray[np.intp]:
         """:meth:`offers` for demands given as the least utility that meets each (:func:`lowest_meeting`)."""
-        lowest = least if isinstance(least, float) else float(least.min(initial=math.inf))  # perhaps no turn
-        part = self._part
-        if part is None or part.threshold > lowest or not len(part.packages):  # turn by turn: seldom
-            part = self._above(lowest)
-        offers = self._offers
-        table = offers[1] if offers is not None and offers[0] is part.packages else self._offer_table(part)
-        return table[first_reaching(part.utility, least)]
+        part = self._above(least if isinstance(least, float) else float(least.min(initial=math.inf)))  # maybe no turn
+        return self._offer_table(part)[first_reaching(part.utility, least)]
 
     def counter(self, asked: float, text: int, codes: CodesByIssue, neighbours: Neighbours) -> int:
         """The counter rule: of the packages that meet the demand, the one with fewest terms unlike the text's.
@@ -179,8 +183,8 @@ class Ranking:
         """
         least = lowest_meeting(asked)
         terms = codes[:, text]
-        part = self._part
-        if part is not None and part.threshold <= least and len(part.packages):
+        part = self._covering(least)
+        if part is not None:
             start = int(first_reaching(part.utility, least))
             if len(part.packages) - start <= neighbours.packages:
                 return _nearest(part, self._columns_of(part, codes), start, terms)
@@ -269,8 +273,8 @@ def valued_by(others: tuple[Floats, ...], packages: npt.NDArray[np.intp]) -> Flo
 
     For one party its utility; for several, the sum of the logarithms of their utilities,
     each at least :data:`_FLOOR` (so that a zero does not hide the others). None when they
-    have no preferences. Worked out for a ranking's packages alone, when its offer table is
-    first needed (mediated talks, whose principals counter a text, may never need it).
+    have no preferences. Worked out for the packages of a top part of a ranking alone, when its
+    offer table is needed (mediated talks, whose principals counter a text, may never need it).
     """
     if len(others) < 2:
         return others[0][packages] if others else None
