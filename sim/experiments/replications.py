@@ -135,29 +135,22 @@ def read_results(folder: str | Path) -> Replications:
 
 
 def _readers(scenario: Scenario, columns: Iterable[str]) -> dict[str, Callable[[str], object]]:
-    """How the cells of each column are read: text, a term by its issue's type, a version as text, else by its look."""
-    terms = {f"term:{issue.id}": _TERM_READERS[issue.type] for issue in scenario.issues}
+    """How the cells of each column are read: text; a category or a version as text; the rest by its look."""
+    categories = {f"term:{issue.id}" for issue in scenario.issues if issue.type in ("categorical", "ordered")}
     readers: dict[str, Callable[[str], object]] = {}
     for column in columns:
         if column in TEXT_COLUMNS:
             readers[column] = str
-        elif column.startswith("version:"):  # red lines an event adds included
+        elif column in categories or column.startswith("version:"):  # red lines an event adds included
             readers[column] = _text_or_none
-        else:
-            readers[column] = terms.get(column, _typed)
+        else:  # numbers, booleans, and the integer and boolean issues' terms among them
+            readers[column] = _typed
     return readers
 
 
 def _text_or_none(value: str) -> str | None:
-    """A cell of text where an empty cell is a missing value (a red line's version in an error's row)."""
+    """A cell of text where an empty cell is a missing value (no agreement, so no term; an error's row)."""
     return value or None
-
-
-_TERM_READERS: dict[str, Callable[[str], object]] = {
-    "categorical": _text_or_none, "ordered": _text_or_none,
-    "integer": lambda value: int(value) if value else None,
-    "boolean": lambda value: value == "true" if value else None}
-"""How a term is read back, by its issue's type (an empty cell: no agreement, so no term)."""
 
 
 def _typed(value: str) -> object:
