@@ -216,6 +216,25 @@ def one_mediated(issues: int, seed: int, red_lines: int, mediated: bool = True) 
             "estimated_bytes_per_package": run_bytes_per_package(scenario)}
 
 
+def run_apart(flag: str, seed: int, red_lines: int) -> dict[str, Any]:
+    """One run of :func:`one_mediated` in a fresh process (``flag``: ``--one-mediated`` or ``--one-alternating``)."""
+    out = subprocess.run([sys.executable, __file__, flag, "6", str(seed), str(red_lines)],
+                         capture_output=True, text=True, check=True)
+    return dict(json.loads(out.stdout))
+
+
+def measured(found: dict[str, Any]) -> str:
+    """A run's seconds and memory as the parts print them."""
+    return (f"{found['seconds']:.2f} s, {found['peak_bytes'] / 1e6:.0f} MB ({found['run_bytes_per_package']:.0f} B "
+            f"a package, {found['estimated_bytes_per_package']} estimated), {found['rounds']} rounds")
+
+
+def estimate_holds(runs: list[dict[str, Any]]) -> tuple[bool, str]:
+    """Whether no run took more memory a package than the estimate it was admitted by, and that in words."""
+    under = sum(1 for r in runs if r["run_bytes_per_package"] > r["estimated_bytes_per_package"])
+    return not under, f"below what {under} runs took" if under else "at or above what every run took"
+
+
 def mediated_part(seeds: list[int]) -> dict[str, Any]:
     """Item 3 of issue 16: mediated runs of 4 principals at 10**6 packages, each in a fresh process.
 
@@ -225,19 +244,14 @@ def mediated_part(seeds: list[int]) -> dict[str, Any]:
     runs = []
     for red_lines in MEDIATED_RED_LINES:
         for seed in seeds:
-            out = subprocess.run([sys.executable, __file__, "--one-mediated", "6", str(seed), str(red_lines)],
-                                 capture_output=True, text=True, check=True)
-            found = dict(json.loads(out.stdout))
+            found = run_apart("--one-mediated", seed, red_lines)
             runs.append(found)
-            print(f"  seed {seed}, {red_lines} red lines a principal: {found['seconds']:.2f} s, "
-                  f"{found['peak_bytes'] / 1e6:.0f} MB ({found['run_bytes_per_package']:.0f} B a package, "
-                  f"{found['estimated_bytes_per_package']} estimated), {found['rounds']} rounds, "
-                  f"{found['drafts']} drafts, {'a deal' if found['agreed'] else 'no deal'}", flush=True)
+            print(f"  seed {seed}, {red_lines} red lines a principal: {measured(found)}, {found['drafts']} drafts, "
+                  f"{'a deal' if found['agreed'] else 'no deal'}", flush=True)
     worst_seconds = max(r["seconds"] for r in runs)
     worst_bytes = max(r["peak_bytes"] for r in runs)
-    underestimated = [r for r in runs if r["run_bytes_per_package"] > r["estimated_bytes_per_package"]]
-    passed = worst_seconds < TARGET_MEDIATED_SECONDS and worst_bytes < TARGET_MEDIATED_BYTES and not underestimated
-    estimate = f"below what {len(underestimated)} runs took" if underestimated else "at or above what every run took"
+    held, estimate = estimate_holds(runs)
+    passed = worst_seconds < TARGET_MEDIATED_SECONDS and worst_bytes < TARGET_MEDIATED_BYTES and held
     print(f"  worst: {worst_seconds:.2f} s, {worst_bytes / 1e6:.0f} MB (target {TARGET_MEDIATED_SECONDS:g} s and "
           f"{TARGET_MEDIATED_BYTES / 1e6:.0f} MB for up to 200 rounds); the memory estimate of a run {estimate}"
           + ("" if passed else "  FAIL"), flush=True)
@@ -254,18 +268,12 @@ def alternating_part(seeds: list[int]) -> dict[str, Any]:
     """
     runs = []
     for seed in seeds:
-        out = subprocess.run([sys.executable, __file__, "--one-alternating", "6", str(seed), "0"],
-                             capture_output=True, text=True, check=True)
-        found = dict(json.loads(out.stdout))
+        found = run_apart("--one-alternating", seed, 0)
         runs.append(found)
-        print(f"  seed {seed}: {found['seconds']:.2f} s, {found['peak_bytes'] / 1e6:.0f} MB "
-              f"({found['run_bytes_per_package']:.0f} B a package, {found['estimated_bytes_per_package']} estimated), "
-              f"{found['rounds']} rounds, {'a deal' if found['agreed'] else 'no deal'}", flush=True)
-    underestimated = [r for r in runs if r["run_bytes_per_package"] > r["estimated_bytes_per_package"]]
-    estimate = f"below what {len(underestimated)} runs took  FAIL" if underestimated else \
-        "at or above what every run took"
-    print(f"  the memory estimate of a run {estimate}", flush=True)
-    return {"runs": runs, "pass": not underestimated}
+        print(f"  seed {seed}: {measured(found)}, {'a deal' if found['agreed'] else 'no deal'}", flush=True)
+    held, estimate = estimate_holds(runs)
+    print(f"  the memory estimate of a run {estimate}" + ("" if held else "  FAIL"), flush=True)
+    return {"runs": runs, "pass": held}
 
 
 def clash_part(seeds: list[int]) -> dict[str, Any]:
