@@ -20,6 +20,7 @@ from itertools import combinations
 
 import numpy as np
 
+from ..analysis.bargaining import floored_nash_scores
 from ..analysis.clashes import concession_sets
 from ..analysis.dealspace import relaxation_cost
 from ..constraints.arrays import Bools, Floats
@@ -134,11 +135,10 @@ class Mediator:
         weighing = self._weighing()
 
         def compute() -> Floats:
-            total = np.zeros(len(self.world.packages))
-            for party, weight, walk_away in weighing:
-                gain = self.world.utility[party] - walk_away
-                total += weight * np.log(np.maximum(gain, 0.0) + 1e-6)
-            return total
+            parties, weights, walk_aways = zip(*weighing, strict=True) if weighing else ((), (), ())
+            if not parties:
+                return np.zeros(len(self.world.packages))
+            return floored_nash_scores(self.world.utility_rows(tuple(parties)), walk_aways, weights)
 
         return kept(self._kept.scores, weighing, compute)
 

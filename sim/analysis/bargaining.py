@@ -171,6 +171,25 @@ def nash_point(utilities: Floats, disagreement: npt.ArrayLike, powers: npt.Array
     return int(chosen[_nash_scores(gains[:, chosen], weights).argmax()])
 
 
+GAIN_FLOOR = 1e-6
+"""The least gain :func:`floored_nash_scores` counts, so that a party without a gain does not make a score infinite."""
+
+
+def floored_nash_scores(utilities: Floats, disagreement: npt.ArrayLike, powers: npt.ArrayLike) -> Floats:
+    """Each package's weighted Nash product of gains over ``disagreement``, each at least :data:`GAIN_FLOOR` (logs).
+
+    ``utilities``: a row per party, a column per package. What a mediator falls back on where no
+    package gives every party a gain: finite everywhere, it still ranks packages by how close
+    they come. Party by party from zero, in one order, so that the same packages score the
+    same to the bit however many are scored at once.
+    """
+    total = np.zeros(utilities.shape[1])
+    for row, walk_away, weight in zip(utilities, np.asarray(disagreement, dtype=np.float64).tolist(),
+                                      np.asarray(powers, dtype=np.float64).tolist(), strict=True):
+        total += weight * np.log(np.maximum(row - walk_away, 0.0) + GAIN_FLOOR)
+    return total
+
+
 def nash_score(utilities: Floats, disagreement: npt.ArrayLike, powers: npt.ArrayLike | None = None) -> float:
     """The score :func:`nash_point` ranks one package by (utilities: one per party), the same to the bit.
 

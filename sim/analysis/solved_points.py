@@ -27,7 +27,7 @@ import numpy as np
 
 from ..constraints.arrays import Codes, Floats
 from ..constraints.walk_away import UTILITY_TOLERANCE, lowest_meeting, meeting
-from .bargaining import kalai_smorodinsky, max_welfare, nash_point
+from .bargaining import GAIN_FLOOR, floored_nash_scores, kalai_smorodinsky, max_welfare, nash_point
 from .budget import UNLIMITED, Budget
 from .explanation import Point
 from .hitting_sets import members
@@ -41,6 +41,7 @@ GAIN_UNITS = 10**3
 """The solver's units of utility (:data:`~sim.analysis.solver_space.SCALE`) in one unit of a gain that is
 multiplied by another variable: coarse enough to keep every coefficient below about 10^12, where CP-SAT was
 found reliable (finer gains made it call a feasible model infeasible)."""
+assert GAIN_FLOOR == GAIN_UNITS / SCALE, "a floored gain's unit is the floor (floored_nash_package)"
 GRID_RATIO = 1.5
 """Ratio between neighbouring tangents of the starting grid (the bound is within about 8% there)."""
 NEAR = 1e-9
@@ -84,21 +85,22 @@ def reference_packages(space: SolverSpace, witness: Codes | None, budget: Budget
 
 
 def nash_package(space: SolverSpace, witness: Codes | None, budget: Budget = UNLIMITED, *,
-                 wanted: int | None = None, disagreement_point: Floats | None = None) -> Codes | None:
+                 wanted: int | None = None, disagreement_point: Floats | None = None,
+                 over_least: bool = True) -> Codes | None:
     """The Nash package of the packages meeting ``wanted`` (a bitmask of constraints; default all: the ZOPA).
 
     None if no package gains for every party. As over the listed space: the gains are over
     ``disagreement_point`` (default the walk-away values), or, where no package gains for every
-    party, over the least utilities that still meet it. ``witness``, a package meeting
-    ``wanted`` if known, is a check on the solver.
+    party and ``over_least``, over the least utilities that still meet it. ``witness``, a package
+    meeting ``wanted`` if known, is a check on the solver.
     """
     if not space.parties:
         return None
     point = space.walk_aways if disagreement_point is None else disagreement_point
-    for disagreement in (point, lowest_meeting(point)):
-        search = _Search(space, budget, wanted)
+    for disagreement in (point, lowest_meeting(point))[:2 if over_least else 1]:
+        search = Search(space, budget, wanted)
         scale = float(space.powers.max())  # the Nash package is the same for powers divided by it
-        logs = [_LogGain(search, k, float(d), float(power) / scale)
+        logs = [LogGain(search, k, float(d), float(power) / scale)
                 for k, (d, power) in enumerate(zip(disagreement, space.powers, strict=True))]
         search.model.maximize(sum(log.variable for log in logs))
 
@@ -106,7 +108,7 @@ def nash_package(space: SolverSpace, witness: Codes | None, budget: Budget = UNL
             gains = utilities - d
             return float(np.dot(space.powers, np.log(gains))) if gains.min() > 0 else -math.inf
 
-        def refine(solver: Any, logs: list[_LogGain] = logs) -> None:
+        def refine(solver: Any, logs: list[LogGain] = logs) -> None:
             for log in logs:
                 log.tangent(max(1, int(solver.value(log.gain))))
 
@@ -117,7 +119,7 @@ def nash_package(space: SolverSpace, witness: Codes | None, budget: Budget = UNL
             return nash_point(utilities, d, space.powers)
 
         near = search.near_best(score, bound, refine)
-        found = _pick(near, rank, space)
+        found = pick(near, rank, space)
         if found is not None:
             return found
         if witness is not None and score(space.constraints.check(witness).utility_low[:, 0]) > -math.inf:
@@ -125,16 +127,66 @@ def nash_package(space: SolverSpace, witness: Codes | None, budget: Budget = UNL
     return None
 
 
+def floored_nash_package(space: SolverSpace, wanted: int, budget: Budget = UNLIMITED) -> Codes | None:
+    """The package meeting ``wanted`` of the best floored Nash score (:func:`~.bargaining.floored_nash_scores`).
+
+    The gains are over the walk-away values, each at least :data:`~sim.analysis.bargaining.GAIN_FLOOR`,
+    so every package has a score; the first of the best in package order, as
+    ``argmax`` over the listed packages. None if no package meets ``wanted``.
+    """
+    search = Search(space, budget, wanted)
+    scale = float(space.powers.max())
+    logs = [LogGain(search, k, float(d), float(power) / scale, gain=_floored_gain(search, k, float(d)))
+            for k, (d, power) in enumerate(zip(space.walk_aways, space.powers, strict=True))]
+    search.model.maximize(sum(log.variable for log in logs))
+
+    def score(utilities: Floats) -> float:
+        return float(floored_nash_scores(utilities.reshape(-1, 1), space.walk_aways, space.powers)[0])
+
+    def refine(solver: Any) -> None:
+        for log in logs:
+            log.tangent(max(1, int(solver.value(log.gain))))
+
+    def bound(solver: Any, parties: int = len(logs)) -> float:
+        return (float(solver.objective_value) + parties) / LOG_UNITS * scale
+
+    def rank(utilities: Floats) -> int | None:
+        return int(np.argmax(floored_nash_scores(utilities, space.walk_aways, space.powers)))
+
+    return pick(search.near_best(score, bound, refine), rank, space)
+
+
+def _floored_gain(search: Search, party: int, disagreement: float) -> tuple[Any, int]:
+    """A party's gain over ``disagreement`` in :data:`GAIN_UNITS` (rounded up, at least 0) plus 1; and its highest.
+
+    One unit is :data:`~sim.analysis.bargaining.GAIN_FLOOR`, so the log of this gain times the
+    unit bounds ``log(max(gain, 0) + GAIN_FLOOR)`` from above.
+    """
+    floor = math.floor(disagreement * SCALE)
+    tables = search.space.constraints.preferences[party].tables
+    highest = sum(math.ceil(float(table.max()) * SCALE) for table in tables) - floor
+    lowest = sum(math.floor(float(table.min()) * SCALE) for table in tables) - floor
+    top = max(0, -(-highest // GAIN_UNITS)) + 1
+    model = search.model
+    raw = model.new_int_var(min(0, lowest // GAIN_UNITS), top, "raw-gain")
+    rounded_up(model, raw, search.space.utilities[party] - floor)
+    kept = model.new_int_var(0, top, "gain-at-least-0")
+    model.add_max_equality(kept, [raw, 0])
+    gain = model.new_int_var(1, top, "floored-gain")
+    model.add(gain == kept + 1)
+    return gain, top
+
+
 def welfare_package(space: SolverSpace, budget: Budget = UNLIMITED) -> Codes | None:
     """The ZOPA package of the largest total utility (the lowest of equals)."""
-    search = _Search(space, budget)
+    search = Search(space, budget)
     search.model.maximize(sum(space.utilities))  # each scaled utility is rounded up: never below the float one
 
     def bound(solver: Any) -> float:
         return float(solver.objective_value) / SCALE
 
     near = search.near_best(lambda utilities: float(utilities.sum()), bound)
-    return _pick(near, max_welfare, space)
+    return pick(near, max_welfare, space)
 
 
 def dominating_package(space: SolverSpace, best: Floats, budget: Budget = UNLIMITED) -> Codes | None:
@@ -143,7 +195,7 @@ def dominating_package(space: SolverSpace, best: Floats, budget: Budget = UNLIMI
     As :func:`~sim.analysis.explain.judge` finds it over the listed space: "better" by more than
     rounding (the one tolerance of walk-away values), the lowest of equals.
     """
-    search = _Search(space, budget)
+    search = Search(space, budget)
     _no_worse_and_better_for_one(search, best)
     search.model.maximize(sum(space.utilities))  # each scaled utility is rounded up: never below the float one
 
@@ -154,10 +206,10 @@ def dominating_package(space: SolverSpace, best: Floats, budget: Budget = UNLIMI
     def bound(solver: Any) -> float:
         return float(solver.objective_value) / SCALE
 
-    return _pick(search.near_best(score, bound), max_welfare, space)
+    return pick(search.near_best(score, bound), max_welfare, space)
 
 
-def _no_worse_and_better_for_one(search: _Search, best: Floats) -> None:
+def _no_worse_and_better_for_one(search: Search, best: Floats) -> None:
     """Constrain a search to packages no worse than ``best`` for any party and better for one.
 
     Loosened by the rounding of the solver's utilities, so that no such package is lost; what the
@@ -184,11 +236,11 @@ def ks_package(space: SolverSpace, budget: Budget = UNLIMITED) -> Codes | None:
     ideal = np.array([_best_utility(space, k, budget) for k in range(len(space.parties))]) - d
     if not np.isfinite(ideal).all():
         return None  # no package of the ZOPA is at or above every walk-away value
-    search = _Search(space, budget)
+    search = Search(space, budget)
     _at_or_above(search, d)
     share = search.model.new_int_var(0, SHARE_UNITS, "least-share")
     for k in range(len(space.parties)):
-        gain, _ = _coarse_gain(search, k, float(d[k]), 0)
+        gain, _ = coarse_gain(search, k, float(d[k]), 0)
         if ideal[k] > 0:  # a party whose ideal gain is none has a share of 1 in every package
             search.model.add(math.floor(ideal[k] * SCALE / GAIN_UNITS) * share <= SHARE_UNITS * gain)
     search.model.maximize(share)
@@ -203,12 +255,12 @@ def ks_package(space: SolverSpace, budget: Budget = UNLIMITED) -> Codes | None:
         return (float(solver.objective_value) + 1) / SHARE_UNITS
 
     near = search.near_best(score, bound)
-    return _pick(near, lambda utilities: kalai_smorodinsky(utilities, d, ideal), space)
+    return pick(near, lambda utilities: kalai_smorodinsky(utilities, d, ideal), space)
 
 
 def _best_utility(space: SolverSpace, party: int, budget: Budget) -> float:
     """A party's best utility over the ZOPA's packages at or above every walk-away value (-inf if none)."""
-    search = _Search(space, budget)
+    search = Search(space, budget)
     _at_or_above(search, space.walk_aways)
     search.model.maximize(space.utilities[party])
 
@@ -222,13 +274,13 @@ def _best_utility(space: SolverSpace, party: int, budget: Budget) -> float:
     return max((float(space.constraints.check(p).utility_low[party, 0]) for p in near), default=-math.inf)
 
 
-def _at_or_above(search: _Search, disagreement: Floats) -> None:
+def _at_or_above(search: Search, disagreement: Floats) -> None:
     """Keep only packages whose (rounded up) utilities are at or above these values."""
     for utility, d in zip(search.space.utilities, disagreement.tolist(), strict=True):
         search.model.add(utility >= math.floor(d * SCALE))
 
 
-def _coarse_gain(search: _Search, party: int, disagreement: float, shift: int) -> tuple[Any, int]:
+def coarse_gain(search: Search, party: int, disagreement: float, shift: int) -> tuple[Any, int]:
     """A party's gain over ``disagreement``, plus ``shift`` units, in :data:`GAIN_UNITS`; and its highest value.
 
     Never below the true gain: the utility is rounded up, the disagreement value down, the units
@@ -239,11 +291,11 @@ def _coarse_gain(search: _Search, party: int, disagreement: float, shift: int) -
     highest = sum(math.ceil(float(table.max()) * SCALE) for table in tables) - floor + shift
     top = max(shift, -(-highest // GAIN_UNITS))
     gain = search.model.new_int_var(shift, top, "gain")
-    _rounded_up(search.model, gain, search.space.utilities[party] - floor + shift)
+    rounded_up(search.model, gain, search.space.utilities[party] - floor + shift)
     return gain, top
 
 
-def _rounded_up(model: Any, coarse: Any, fine: Any) -> None:
+def rounded_up(model: Any, coarse: Any, fine: Any) -> None:
     """``coarse`` is ``fine`` in :data:`GAIN_UNITS`, rounded up.
 
     Pinned from both sides: bounded from below only, the objective would raise it freely.
@@ -252,7 +304,7 @@ def _rounded_up(model: Any, coarse: Any, fine: Any) -> None:
     model.add(GAIN_UNITS * coarse <= fine + GAIN_UNITS - 1)
 
 
-def _pick(near: list[Codes], rank: Callable[[Floats], int | None], space: SolverSpace) -> Codes | None:
+def pick(near: list[Codes], rank: Callable[[Floats], int | None], space: SolverSpace) -> Codes | None:
     """The package ``rank`` picks among the nearly best, given their utilities in package order."""
     if not near:
         return None
@@ -273,12 +325,14 @@ def _package_order(package: Codes) -> tuple[int, ...]:
     return tuple(int(code) for code in package[0])
 
 
-class _Search:
+class Search:
     """The packages meeting some constraints (the ZOPA: all) as a model, and the loop that finds the nearly best."""
 
-    def __init__(self, space: SolverSpace, budget: Budget, wanted: int | None = None) -> None:
+    def __init__(self, space: SolverSpace, budget: Budget, wanted: int | None = None, *, highest: bool = False) -> None:
         self.space = space
         self.budget = budget
+        self.highest = highest
+        """Whether a plateau of packages alike is represented by its highest package (else its lowest)."""
         self.wanted = (1 << len(space.holds)) - 1 if wanted is None else wanted  # default: the ZOPA
         self.model = space.model.clone()
         self.model.add_bool_and([space.holds[c] for c in members(self.wanted)])
@@ -308,7 +362,7 @@ class _Search:
             found = score(judged.utility_low[:, 0])
             if found > -math.inf and found >= best - NEAR:
                 best = max(best, found)
-                near = [(p, s) for p, s in near if s >= best - NEAR] + [(self._lowest_alike(package), found)]
+                near = [(p, s) for p, s in near if s >= best - NEAR] + [(self._extreme_alike(package), found)]
             self._rule_out_alike(package)
         raise TooManyTies
 
@@ -326,8 +380,8 @@ class _Search:
                    for k, choice in enumerate(issue) if k not in set(values)]
         self.model.add_bool_or(outside)
 
-    def _lowest_alike(self, package: Codes) -> Codes:
-        """The lowest package (in package order) that is worth what this one is, issue by issue, and is wanted."""
+    def _extreme_alike(self, package: Codes) -> Codes:
+        """The lowest package (the highest if so asked) worth what this one is, issue by issue, and wanted."""
         alike = self._alike(package)
         if all(len(values) == 1 for values in alike):
             return package
@@ -337,8 +391,9 @@ class _Search:
             model.add_bool_or([issue[k] for k in values])
         lowest = package.copy()
         for j, (values, issue) in enumerate(zip(alike, self.space.choices, strict=True)):
-            if len(values) > 1:  # the lowest value this issue can take, the issues before it fixed
-                model.minimize(sum(k * issue[k] for k in values))
+            if len(values) > 1:  # the lowest (highest) value this issue can take, the issues before it fixed
+                code = sum(k * issue[k] for k in values)
+                model.maximize(code) if self.highest else model.minimize(code)
                 solver = self.space.solve(model, self.budget)
                 assert solver is not None, "the package itself is among those searched"
                 lowest[0, j] = self.space.package(solver)[0, j]
@@ -346,13 +401,15 @@ class _Search:
         return lowest
 
 
-class _LogGain:
+class LogGain:
     """One party's weighted log gain, bounded from above by tangents of the logarithm."""
 
-    def __init__(self, search: _Search, party: int, disagreement: float, weight: float) -> None:
+    def __init__(self, search: Search, party: int, disagreement: float, weight: float,
+                 gain: tuple[Any, int] | None = None) -> None:
         model = search.model
         self.weight = LOG_UNITS * weight
-        self.gain, top = _coarse_gain(search, party, disagreement, 1)  # at least 1, where the log is defined
+        # at least 1, where the log is defined
+        self.gain, top = coarse_gain(search, party, disagreement, 1) if gain is None else gain
         low = math.floor(self.weight * math.log(GAIN_UNITS / SCALE)) - 1
         high = math.ceil(self.weight * math.log(top * GAIN_UNITS / SCALE)) + 1
         self.variable = model.new_int_var(low, high, "log-gain")

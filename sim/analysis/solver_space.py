@@ -69,11 +69,11 @@ class SolverSpace:
                    for issue, size in zip(constraints.space.issues, constraints.space.sizes, strict=True)]
         for issue in choices:
             model.add_exactly_one(issue)
-        literals = _Literals(model, choices)
+        literals = Literals(model, choices)
         holds = [literals.of(red_line.test) for red_line in constraints.red_lines]
         utilities = []
         for prefs in constraints.preferences:
-            literal, utility = _walk_away(model, choices, prefs.tables, prefs.walk_away)
+            literal, utility = walk_away_literal(model, choices, prefs.tables, prefs.walk_away)
             holds.append(literal)
             utilities.append(utility)
         parties, walk_aways, powers = parties_and_powers(scenario, constraints)
@@ -161,7 +161,7 @@ def failed_in(result: Check) -> int:
     return sum(1 << c for c, v in enumerate(verdicts.tolist()) if v != Verdict.HOLDS.value)
 
 
-class _Literals:
+class Literals:
     """A literal for each compiled test, true exactly when the test holds (each shared test made once)."""
 
     def __init__(self, model: Any, choices: list[list[Any]]) -> None:
@@ -202,7 +202,7 @@ class _Literals:
         return literal
 
 
-def _walk_away(model: Any, choices: list[list[Any]], tables: tuple[np.ndarray, ...],
+def walk_away_literal(model: Any, choices: list[list[Any]], tables: tuple[np.ndarray, ...],
                walk_away: float) -> tuple[Any, Any]:
     """A literal for "meets the walk-away value", loosened both ways by the rounding margin.
 

@@ -1,0 +1,148 @@
+"""The deal space of a run as one constraint model, for spaces too large to list package by package.
+
+A run's questions are asked of sets of packages: those meeting some red-line versions (a
+party's own, those of others it knows, those the mediator knows) and some walk-away values.
+Listed, each set is a mask over every package; here, where a mask of 10^9 packages would not
+fit, each red-line version and each walk-away value is a literal of one CP-SAT model
+(:class:`~sim.analysis.solver_space.SolverSpace` builds them from the same compiled tests the
+one check reads), and a question is a :class:`~sim.analysis.solver_space.SolverSpace` over the
+literals it names. Packages are numbered as listed (lexicographic order of codes), so a
+package found here has the number the listed space gives it, and every package the solver
+offers is judged by the one check before it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..analysis.dealspace import PricedConstraint
+from ..analysis.solver_space import Literals, SolverSpace, walk_away_literal
+from ..constraints.arrays import Codes
+from ..constraints.check import WALK_AWAY_ID, CompiledConstraints
+from ..constraints.compile import CompiledPreferences, CompiledRedLine, Compiler
+from ..scenario.model import Scenario
+from ..scenario.redlines import RedLine
+from .shared import Same
+
+Numbers = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A red-line version a question names: ``ref`` (party/red-line id), its party, definition and version."""
+
+    ref: str
+    party: str
+    definition: RedLine
+    version: str
+
+
+QuestionKey = tuple[tuple[tuple[str, str, Same[RedLine]], ...], tuple[tuple[str, float], ...], tuple[float, ...],
+                    tuple[float, ...]]
+
+
+class RunModel:
+    """One scenario's issues as a CP-SAT model, with a literal per red-line version and walk-away value asked about.
+
+    Literals are added as questions name them and kept: a clause the model learns (a package's
+    walk-away verdict settled by the one check) holds for every question.
+    """
+
+    def __init__(self, scenario: Scenario, compiler: Compiler) -> None:
+        from ortools.sat.python import cp_model  # a large import: only for runs through the solver
+
+        self.scenario = scenario
+        self.compiler = compiler
+        self.space = compiler.space
+        self.model = cp_model.CpModel()
+        self.choices = [[self.model.new_bool_var(f"{issue}={k}") for k in range(size)]
+                        for issue, size in zip(self.space.issues, self.space.sizes, strict=True)]
+        for issue in self.choices:
+            self.model.add_exactly_one(issue)
+        self._literals = Literals(self.model, self.choices)
+        self.preferences: dict[str, CompiledPreferences] = {}
+        for party in scenario.parties:
+            compiled = compiler.preferences(party)
+            if compiled is not None:
+                self.preferences[party.id] = compiled
+        self._versions: dict[tuple[str, str, Same[RedLine]], CompiledRedLine | None] = {}
+        self._walk_aways: dict[tuple[str, float], tuple[Any, Any]] = {}
+        self._questions: dict[QuestionKey, SolverSpace] = {}
+        self.spans = spans_of(self.space.sizes)
+        """What a code of each issue counts for in a package's number."""
+
+    def compiled(self, wanted: Wanted) -> CompiledRedLine | None:
+        """A red-line version compiled (None for a bluff: it holds everywhere), once per run model."""
+        key = (wanted.ref, wanted.version, Same(wanted.definition))
+        if key not in self._versions:
+            self._versions[key] = self.compiler.version(wanted.party, wanted.definition, wanted.version)
+        return self._versions[key]
+
+    def question(self, red_lines: Sequence[Wanted], walk_aways: Sequence[tuple[str, float]],
+                 powers: Sequence[float] = (), costs: Sequence[float] = ()) -> SolverSpace:
+        """The packages as a model with these red-line versions, then these parties' walk-away values, as constraints.
+
+        Bluffs (versions that hold everywhere) are left out. ``powers``: the parties' in the Nash
+        product (default 1 each); ``costs``: each red line's price of relaxing (default 1 each; a
+        walk-away value's is 1). Which constraints must hold is the caller's bitmask (``wanted``).
+        """
+        named = [(w, c) for w, c in zip(red_lines, costs or [1.0] * len(red_lines), strict=True)
+                 if self.compiled(w) is not None]
+        key: QuestionKey = (tuple((w.ref, w.version, Same(w.definition)) for w, _ in named), tuple(walk_aways),
+                            tuple(powers), tuple(c for _, c in named))
+        found = self._questions.get(key)
+        if found is None:
+            found = self._questions[key] = self._question(named, walk_aways, powers)
+        return found
+
+    def _question(self, named: list[tuple[Wanted, float]], walk_aways: Sequence[tuple[str, float]],
+                  powers: Sequence[float]) -> SolverSpace:
+        compiled: list[CompiledRedLine] = []
+        holds, items = [], []
+        for wanted, cost in named:
+            version = self.compiled(wanted)
+            assert version is not None, "bluffs are left out"
+            compiled.append(version)
+            holds.append(self._literals.of(version.test))
+            items.append(PricedConstraint(wanted.ref, wanted.party, cost, False))
+        preferences, utilities = [], []
+        for party, value in walk_aways:
+            literal, utility = self._walk_away(party, value)
+            preferences.append(CompiledPreferences(party, self.preferences[party].tables, value))
+            holds.append(literal)
+            utilities.append(utility)
+            items.append(PricedConstraint(f"{party}/{WALK_AWAY_ID}", party, 1.0, True))
+        constraints = CompiledConstraints(self.space, tuple(compiled), tuple(preferences))
+        parties = tuple(party for party, _ in walk_aways)
+        return SolverSpace(self.scenario, constraints, tuple(items), parties,
+                           np.array([value for _, value in walk_aways], dtype=np.float64),
+                           np.array(powers or [1.0] * len(parties), dtype=np.float64),
+                           self.model, self.choices, holds, utilities)
+
+    def _walk_away(self, party: str, value: float) -> tuple[Any, Any]:
+        key = (party, value)
+        if key not in self._walk_aways:
+            self._walk_aways[key] = walk_away_literal(self.model, self.choices, self.preferences[party].tables, value)
+        return self._walk_aways[key]
+
+    # -- packages by number ------------------------------------------------------------------------
+
+    def codes(self, packages: Numbers | Sequence[int]) -> Codes:
+        """The codes of packages given by number, one row each."""
+        numbers = np.asarray(packages, dtype=np.int64)
+        sizes = np.array(self.space.sizes, dtype=np.int64)
+        return (numbers[:, None] // self.spans[None, :] % sizes[None, :]).astype(np.int16)
+
+    def number(self, codes: Codes) -> int:
+        """The number of the package of one row of codes."""
+        return int(np.dot(codes[0].astype(np.int64), self.spans))
+
+
+def spans_of(sizes: tuple[int, ...]) -> Numbers:
+    """What a code of each issue counts for in a package's number (packages in lexicographic order of codes)."""
+    return np.ascontiguousarray(np.cumprod((1, *sizes[:0:-1]))[::-1], dtype=np.int64)
