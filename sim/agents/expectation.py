@@ -22,7 +22,7 @@ import numpy.typing as npt
 from ..analysis.bargaining import nash_point, nash_score
 from ..constraints.arrays import Floats
 from ..constraints.walk_away import meeting
-from .shared import Lru, Shared, SharedPart, kept
+from .shared import Lru, Prepared, SharedPart, kept
 from .world import World
 
 Expected = dict[str, float]
@@ -103,7 +103,7 @@ def within_walk_aways(world: World, parties: tuple[str, ...], packages: npt.NDAr
 class Expectations(SharedPart):
     """Settlements expected over the whole ZOPA (when every red line is known as it is), shared by runs."""
 
-    def __init__(self, shared: Shared) -> None:
+    def __init__(self, shared: Prepared) -> None:
         self.settlements: Lru[tuple[object, ...], Expected] = Lru(shared.bounds.drafts)
 
     def over_zopa(self, world: World, parties: tuple[str, ...]) -> Expected:

@@ -27,7 +27,7 @@ from ..constraints.arrays import Bools, Floats
 from ..scenario.redlines import STATED, RedLine
 from .expectation import powers, settlement_package
 from .principal import Response
-from .shared import Lru, Same, Shared, SharedPart, kept
+from .shared import Lru, Prepared, Same, SharedPart, kept
 from .world import World
 
 Knowledge = tuple[tuple[str, str | None, float], ...]
@@ -55,7 +55,7 @@ class Draft:
 class _Kept(SharedPart):
     """What mediators work out from what they know and weigh, shared by the runs of one scenario."""
 
-    def __init__(self, shared: Shared) -> None:
+    def __init__(self, shared: Prepared) -> None:
         bounds = shared.bounds
         self.known_masks: Lru[tuple[Knowledge, tuple[str, ...]], Bools] = Lru(bounds.mediator_array_bytes, _nbytes)
         self.scores: Lru[Weighing, Floats] = Lru(bounds.mediator_array_bytes, _nbytes)
@@ -82,7 +82,7 @@ class Mediator:
         self.changes = 0
         self._costs: dict[tuple[str, int], float] = {}
         self._known: tuple[tuple[int, int], Knowledge] = ((-1, -1), ())
-        self._kept = world.shared.part(_Kept)
+        self._kept = world.prepared.part(_Kept)
         self.core: dict[int, int] = {}
         """The terms of a proposal the mediator tabled as its own (issue position: value code), kept while it can."""
         self.open: tuple[int, ...] = ()
@@ -148,7 +148,7 @@ class Mediator:
         return tuple(zip(parties, powers(self.world, parties), [self.world.walk_away[p] for p in parties], strict=True))
 
     def _parties(self) -> tuple[str, ...]:
-        return tuple([p for p in self.principals if p in self.world.utility])
+        return tuple([p for p in self.principals if p in self.world.parties_with_utility])
 
     def _knowledge(self) -> Knowledge:
         """What the mediator assumes of each red line it knows, with its price (cached per change)."""
@@ -178,16 +178,18 @@ class Mediator:
             return settled
         return int(np.argmax(np.where(fewest, self.score(), -np.inf)))
 
-    def first_text(self, within: Bools, own_terms: dict[int, int] | None = None,
+    def first_text(self, within: Bools | None, own_terms: dict[int, int] | None = None,
                    open_issues: tuple[int, ...] = ()) -> Draft:
         """Table the proposal on the table (``within``: its completions), leaving its open issues open.
 
         ``own_terms`` are the terms (issue position: value code) of a proposal the mediator
         made itself: its core terms, which it keeps in later drafts as long as it can. With no
-        proposal on the table, it drafts a whole text.
+        proposal on the table (``within`` None), it drafts a whole text.
         """
         self.core = own_terms or {}
         self.open = open_issues
+        if within is None:
+            return Draft(self._best_of_all(), "drafts a first text")
         if within.all():
             return Draft(self.best_in(within), "drafts a first text")
         issues = self.world.space.issues
@@ -212,24 +214,31 @@ class Mediator:
         return Draft(drafted.package, why, drafted.testing)
 
     def _draft(self) -> Draft:
-        known = self.known_mask()
-        if known.any():  # a deal is in view: the text everyone can expect to settle on
-            return Draft(self.best_in(known), "meets every red line the mediator knows of")
+        best = self._best_known()
+        if best is not None:  # a deal is in view: the text everyone can expect to settle on
+            return Draft(best, "meets every red line the mediator knows of")
         knowledge = tuple(k for k in self._knowledge() if k[1] is not None)
-        refs = tuple(ref for ref, _, _ in knowledge)
-
-        def compute() -> list[tuple[str, ...]]:
-            holds = np.array([self.world.mask(ref, version) for ref, version, _ in knowledge])
-            found, _ = concession_sets(holds, np.array([cost for _, _, cost in knowledge]), limit=32)
-            return [tuple(refs[i] for i in relaxed) for relaxed in found]
-
-        options = self._onus_first(kept(self._kept.concession_sets, knowledge, compute))
+        options = self._onus_first(kept(self._kept.concession_sets, knowledge, self._concession_sets, knowledge))
         untried = [o for o in options if not self.confirmed.intersection(o)]
         chosen = untried[0] if untried else options[0]
-        opened = self.known_mask(without=chosen)
         reason = f"tests whether {', '.join(chosen)} will bend" if untried else \
             f"stalemate: every concession it can see was refused; keeps pressing on {', '.join(chosen)}"
-        return Draft(self._keeping_core(opened), reason, chosen)
+        return Draft(self._keeping_core(chosen), reason, chosen)
+
+    def _best_of_all(self) -> int:
+        """Its first text with no proposal on the table: the best of every package (:meth:`best_in`)."""
+        return self.best_in(np.ones(len(self.world.packages), dtype=bool))
+
+    def _best_known(self) -> int | None:
+        """The best package meeting every red line it knows of (:meth:`best_in`), None if none does."""
+        known = self.known_mask()
+        return self.best_in(known) if known.any() else None
+
+    def _concession_sets(self, knowledge: Knowledge) -> list[tuple[str, ...]]:
+        """The cheapest sets of red lines it knows of whose relaxing would leave a package (at most 32)."""
+        holds = np.array([self.world.mask(ref, version) for ref, version, _ in knowledge])
+        found, _ = concession_sets(holds, np.array([cost for _, _, cost in knowledge]), limit=32)
+        return [tuple(knowledge[i][0] for i in relaxed) for relaxed in found]
 
     def _onus_first(self, options: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
         """The concession sets it would ask for: none of the party it leans towards, if another set exists.
@@ -244,12 +253,13 @@ class Mediator:
         onus = [option for option in options if not any(ref.startswith(mine) for ref in option)]
         return onus or options
 
-    def _keeping_core(self, candidates: Bools) -> int:
-        """The draft among ``candidates``: one that keeps as many of the mediator's core terms as it can.
+    def _keeping_core(self, relaxed: tuple[str, ...]) -> int:
+        """The draft among the packages meeting every red line it knows of bar ``relaxed``: one keeping its core terms.
 
         Of the largest sets of core terms some candidate keeps, the first in the order of the
         proposal's terms; with no core terms, or none that can be kept, the best candidate.
         """
+        candidates = self.known_mask(without=relaxed)
         if self.core:
             rows = self.world.packages
             terms = [rows[:, position] == code for position, code in self.core.items()]

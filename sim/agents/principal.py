@@ -16,7 +16,7 @@ from ..constraints.check import WALK_AWAY_ID
 from ..constraints.walk_away import falling_short, lowest_meeting, meets, short_of
 from ..scenario.model import Party
 from .concession import DEFAULT_EXPONENTS, fall, tit_for_tat
-from .expectation import settlement, within_walk_aways
+from .expectation import Expected, settlement, within_walk_aways
 from .knowledge import RedLineKnowledge
 from .ranking import UNRANKED, Ranking, Rankings
 from .shared import kept
@@ -229,18 +229,21 @@ class Principal:
         self.party = name = party.id  # read once (architecture.md, speed)
         self.world = world
         self.knowledge = knowledge
-        self.others = tuple([p for p in principals if p != name and p in world.utility])
+        with_utility = world.parties_with_utility
+        self.others = tuple([p for p in principals if p != name and p in with_utility])
         """The other principals whose preferences the party weighs in choosing what to offer."""
-        self.parties = tuple([p for p in principals if p in world.utility])
+        self.parties = tuple([p for p in principals if p in with_utility])
         """Every principal with preferences, itself included: who shares in the settlement it expects."""
         self._expected = 0.0
         spec = party.concession
         self.style = spec.style if spec else "boulware"
         self.exponent = (spec.exponent if spec else None) or DEFAULT_EXPONENTS[self.style]
         self.opening = spec.opening if spec else None
-        self.has_utility = self.party in world.utility
+        self.has_utility = self.party in with_utility
         self._revision = (-1, -1)
         self._ranking = UNRANKED
+        self._can_accept = False
+        """Whether any package meets the party's own red lines and walk-away value."""
         self._first_seen: float | None = None
         self._best_seen = 0.0
         self._top = 0.0
@@ -249,22 +252,31 @@ class Principal:
     @cached_property
     def _worth(self) -> Callable[[int], float]:
         """A package's utility to the party, for turn-by-turn lookups (the same float64 values; made on first use)."""
-        return self.world.shared.worth(self.party)
+        return self.world.worth(self.party)
 
     def _refresh(self) -> None:
         """Cache the packages this party would offer, sorted by its utility, and its own red lines."""
         revision = (self.world.revision, self.knowledge.revision)
         if self._revision == revision:
             return
-        mine = self.world.own.get(self.party, [])
+        self._rank()
+        self._expected = self._settlement()
+        self._own = self._own_masks()
+        self._revision = revision
+
+    def _rank(self) -> None:
+        """Rank what the party can accept, cut down to what the others' red lines it knows of allow; note its top."""
         key = (self.party, self.world.red_lines_in_force(self.party), self.world.walk_away.get(self.party))
         rankings = self.world.shared.part(Rankings)
         self._ranking = kept(rankings.rankings, key, self._ranked).known(
             self.knowledge.others_allow(self.party))
         self._top = self._ranking.top
-        self._expected = self._settlement()
-        self._own = [(state.ref, self.world.mask(state.ref)) for state in mine if state.active is not None]
-        self._revision = revision
+        self._can_accept = bool(self._ranking.count)
+
+    def _own_masks(self) -> list[tuple[str, npt.NDArray[np.bool_]]]:
+        """Each of the party's own red lines in force, with the packages that meet it."""
+        mine = self.world.own.get(self.party, [])
+        return [(state.ref, self.world.mask(state.ref)) for state in mine if state.active is not None]
 
     def _ranked(self) -> Ranking:
         """The packages the party's own red lines and walk-away value allow, ranked (what :meth:`_refresh` keeps).
@@ -282,17 +294,22 @@ class Principal:
         Its walk-away value when it knows of no such package (:mod:`sim.agents.expectation`).
         """
         walk_away = self.world.walk_away.get(self.party, 0.0)
-        if not self.has_utility or not self._ranking.count:
+        if not self.has_utility or not self._can_accept:
             return walk_away
-        common = self.knowledge.common_settlement(self.parties)
-        if common is not None:
-            expected = common
-        elif self._ranking.knows_others:
-            candidates = within_walk_aways(self.world, self.others, self._ranking.packages)
-            expected = settlement(self.world, self.parties, candidates)
-        else:  # what it knows of the others' red lines leaves nothing: it expects no deal
-            expected = {}
+        common = self._common_settlement()
+        expected = common if common is not None else self._known_settlement()
         return max(walk_away, expected.get(self.party, walk_away))
+
+    def _common_settlement(self) -> Expected | None:
+        """The settlement every principal expects once the table knows every red line as it is (else None)."""
+        return self.knowledge.common_settlement(self.parties)
+
+    def _known_settlement(self) -> Expected:
+        """The settlement over what the party can accept and knows the others can (empty if it knows of none)."""
+        if not self._ranking.knows_others:  # what it knows of the others' red lines leaves nothing: no deal
+            return {}
+        candidates = within_walk_aways(self.world, self.others, self._ranking.packages)
+        return settlement(self.world, self.parties, candidates)
 
     def _best(self) -> float:
         """The most the party asks for: its best acceptable utility, or its opening demand if lower.
@@ -414,7 +431,7 @@ class Principal:
         The floor is never below the walk-away value, so neither is any demand: a party with
         nothing to offer asks for its walk-away value (none, without preferences).
         """
-        if not self.has_utility or not self._ranking.count:
+        if not self.has_utility or not self._can_accept:
             return max(0.0, walk_away), 0.0, 1.0, 1.0
         if self.style == "hardliner":
             return self._best(), 0.0, 1.0, 1.0
@@ -430,11 +447,14 @@ class Principal:
     def offer(self, t: float, day: float, near: int | None = None) -> int | None:
         """A package the party would propose now: by the offer rule, or the one closest to ``near`` at or above it."""
         self._refresh()
-        ranked = self._ranking
-        if not ranked.count:
+        if not self._can_accept:
             return None
         asked = self._plan().asks(t, day)
         if near is None:
-            return int(ranked.offers(asked))
+            return int(self._ranking.offers(asked))
+        return self._counter(asked, near)
+
+    def _counter(self, asked: float, text: int) -> int:
+        """The counter rule's package for a demand and a text (:meth:`~sim.agents.ranking.Ranking.counter`)."""
         shared = self.world.shared
-        return ranked.counter(asked, near, shared.codes_by_issue(), shared.neighbours())
+        return self._ranking.counter(asked, text, shared.codes_by_issue(), shared.neighbours())

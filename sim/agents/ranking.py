@@ -18,7 +18,7 @@ import numpy.typing as npt
 from ..constraints.arrays import Bools, Codes, Floats
 from ..constraints.walk_away import first_reaching, lowest_meeting
 from .neighbours import Neighbours
-from .shared import CodesByIssue, Lru, RankingKey, Shared, SharedPart, rank_by_utility
+from .shared import CodesByIssue, Lru, Prepared, RankingKey, SharedPart, rank_by_utility
 
 
 class Ranking:
@@ -262,7 +262,7 @@ UNRANKED = Ranking(np.empty(0, dtype=np.intp), np.empty(0), ())
 class Rankings(SharedPart):
     """Each principal's ranking per red lines in force and walk-away value, shared by the runs of one scenario."""
 
-    def __init__(self, shared: Shared) -> None:
+    def __init__(self, shared: Prepared) -> None:
         # bytes a package at most: the packages and utilities, a ranked part of them, best offers, codes by issue
         entry = 40 + 2 * len(shared.space.sizes)
         self.rankings: Lru[RankingKey, Ranking] = Lru(shared.bounds.ranking_bytes, lambda r: r.count * entry)

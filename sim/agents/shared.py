@@ -162,7 +162,7 @@ class SharedPart:
     ``shared.bounds``.
     """
 
-    def __init__(self, shared: Shared) -> None:
+    def __init__(self, shared: Prepared) -> None:
         """Make the part's caches, empty, with bounds from ``shared.bounds``.
 
         Keep no reference to ``shared``: a cycle would keep a scenario's arrays alive until the
@@ -173,27 +173,49 @@ class SharedPart:
 P = TypeVar("P", bound=SharedPart)
 
 
-class Shared:
-    """What every run of one scenario shares: packages, utilities, verdict masks and the agents' caches.
+class Prepared:
+    """What every run of one scenario shares, its packages listed or not.
 
-    Everything is filled in lazily and kept, within its bound, for the next run.
+    The compiled scenario, what it states of each party, and the caches agent modules keep
+    (:class:`SharedPart`). :class:`Shared` adds the listed packages; a solved world, the solver's model.
     """
 
     def __init__(self, scenario: Scenario, bounds: CacheBounds = BOUNDS) -> None:
         self.scenario = scenario
         self.compiler = Compiler(scenario)
         self.space = self.compiler.space
-        self.space.require_memory(run_bytes_per_package(scenario), "a run")  # before anything is allocated
-        self.packages: Codes = _every_package(self.space.sizes) if self.space.size <= _SHARED_SPACE \
-            else self.space.every_package_of(self.space.sizes)
-        stated = _PartiesStated.of(scenario)
+        stated = PartiesStated.of(scenario)
         self.walk_away, self.urgency, self.cost_of_delay = stated.walk_away, stated.urgency, stated.cost_of_delay
         self.power, self.lean, self.reaches = stated.power, stated.lean, stated.reaches
         self.salience = stated.salience
         """Each party's salience of issues as stated (worlds copy it before they change it)."""
-        weighing = stated.weighing
+        self.weighing = stated.weighing
+        """The parties with preferences, in file order."""
         self.parties_with_utility = tuple(self.walk_away)
-        self.utility_table = self.compiler.every_utility(weighing)
+        self.bounds = bounds
+        self._parts: dict[type[SharedPart], SharedPart] = {}
+        """Caches agent modules define (:class:`SharedPart`), one of each kind: their classes bound them."""
+
+    def part(self, kind: type[P]) -> P:
+        """The caches of one kind an agent module keeps for this scenario's runs (made on first use)."""
+        found = self._parts.get(kind)
+        if not isinstance(found, kind):
+            found = self._parts[kind] = kind(self)
+        return found
+
+
+class Shared(Prepared):
+    """What every run of one scenario shares: packages, utilities, verdict masks and the agents' caches.
+
+    Everything is filled in lazily and kept, within its bound, for the next run.
+    """
+
+    def __init__(self, scenario: Scenario, bounds: CacheBounds = BOUNDS) -> None:
+        super().__init__(scenario, bounds)
+        self.space.require_memory(run_bytes_per_package(scenario), "a run")  # before anything is allocated
+        self.packages: Codes = _every_package(self.space.sizes) if self.space.size <= _SHARED_SPACE \
+            else self.space.every_package_of(self.space.sizes)
+        self.utility_table = self.compiler.every_utility(self.weighing)
         """Every package's utility for each party with preferences, a row each (read-only)."""
         self.utility_table.setflags(write=False)
         table = self.utility_table  # rows by number (architecture.md, speed)
@@ -202,7 +224,6 @@ class Shared:
         self._neighbours: Neighbours | None = None
         # Per party: keyed by the scenario's party ids alone, so bounded by its parties and never evicting.
         self._lists: dict[str, list[float]] = {}
-        self.bounds = bounds
         self._make_caches(bounds)
 
     def rebound(self, bounds: CacheBounds) -> None:
@@ -212,8 +233,7 @@ class Shared:
 
     def _make_caches(self, bounds: CacheBounds) -> None:
         """The bounded caches, empty."""
-        self._parts: dict[type[SharedPart], SharedPart] = {}
-        """Caches agent modules define (:class:`SharedPart`), one of each kind: their classes bound them."""
+        self._parts = {}
         self.utility_rows: Lru[tuple[str, ...], Floats] = Lru(bounds.utility_rows)
         # Per red-line version, red lines in force or combination of them: bounded by bytes.
         # Masks are one byte a package each, so a count is the bound in bytes exactly (and spares a call a miss).
@@ -222,13 +242,6 @@ class Shared:
         self.zopas: Lru[ZopaKey, Bools] = Lru(bounds.zopa_bytes // masks)
         self.clashes: Lru[ZopaKey, tuple[str, ...]] = Lru(bounds.clashes)
         self.completions: Lru[tuple[int, tuple[int, ...]], Bools] = Lru(bounds.completion_bytes // masks)
-
-    def part(self, kind: type[P]) -> P:
-        """The caches of one kind an agent module keeps for this scenario's runs (made on first use)."""
-        found = self._parts.get(kind)
-        if not isinstance(found, kind):
-            found = self._parts[kind] = kind(self)
-        return found
 
     def codes_by_issue(self) -> CodesByIssue:
         """Every package's codes, one row per issue (each issue's codes side by side), made on first use.
@@ -282,7 +295,7 @@ class Shared:
         return np.asarray(only.check(self.packages).red_lines[0] == Verdict.HOLDS.value)
 
 
-class _PartiesStated(NamedTuple):
+class PartiesStated(NamedTuple):
     """What the scenario states of each party that runs read: walk-away, urgency, cost of delay, power, salience."""
 
     walk_away: dict[str, float]
@@ -300,7 +313,7 @@ class _PartiesStated(NamedTuple):
     """The parties with preferences, in file order."""
 
     @classmethod
-    def of(cls, scenario: Scenario) -> _PartiesStated:
+    def of(cls, scenario: Scenario) -> PartiesStated:
         """Read each party once (each model field once: architecture.md, speed)."""
         stated = cls({}, {}, {}, {}, {}, {}, {}, [])
         for party in scenario.parties:

@@ -8,7 +8,7 @@ cost of delay or trust, take a party out of the talks or bring it back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple, assert_never
 
@@ -34,7 +34,7 @@ from ..scenario.events import (
 )
 from ..scenario.model import Scenario
 from ..scenario.redlines import STATED, RedLine
-from .shared import RedLinesInForce, Same, ZopaKey, kept, shared_by_runs
+from .shared import Prepared, RedLinesInForce, Same, ZopaKey, kept, shared_by_runs
 
 Effect = SwitchVersion | DropRedLine | AddRedLine | MoveReservation | ChangeSalience | ChangeUrgency \
     | ChangeCostOfDelay | ChangeTrust | ChangeLean | Attendance
@@ -67,15 +67,27 @@ class Acceptable(NamedTuple):
 class World:
     """Red lines, utilities and walk-away values over every package, as they stand now."""
 
+    solved = False
+    """Whether the world's questions are answered by the solver (:class:`~sim.agents.solved_world.SolvedWorld`)."""
+
     def __init__(self, scenario: Scenario, versions: Mapping[str, str | None] | None = None) -> None:
-        self.scenario = scenario
         self.shared = shared_by_runs(scenario)
-        self.compiler = self.shared.compiler
-        self.space = self.shared.space
+        self._set_up(scenario, versions, self.shared)
         self.packages: Codes = self.shared.packages
-        self.parties_with_utility = self.shared.parties_with_utility
         self.utility = self.shared.utility
-        self.walk_away = dict(self.shared.walk_away)
+        self._masks: dict[tuple[str, str, Same[RedLine]], Bools] = {}
+        """The red-line masks this run has looked up (:meth:`mask`)."""
+        self._feasible: Bools | None = None
+
+    def _set_up(self, scenario: Scenario, versions: Mapping[str, str | None] | None, prepared: Prepared) -> None:
+        """The negotiation as the scenario states it, the red lines at ``versions`` (default: as stated)."""
+        self.scenario = scenario
+        self.prepared = prepared
+        """What the runs of the scenario share, listed or solved."""
+        self.compiler = prepared.compiler
+        self.space = prepared.space
+        self.parties_with_utility = prepared.parties_with_utility
+        self.walk_away = dict(prepared.walk_away)
         self.red_lines: dict[str, RedLineState] = {}
         self.own: dict[str, list[RedLineState]] = {}
         """Each party's red lines, in the order of :attr:`red_lines`."""
@@ -87,19 +99,16 @@ class World:
                 chosen = STATED if versions is None else versions.get(ref, STATED)
                 mine.append(RedLineState(ref, name, red_line, chosen, red_line.private))
                 self.red_lines[ref] = mine[-1]
-        self.urgency = dict(self.shared.urgency)
-        self.cost_of_delay = dict(self.shared.cost_of_delay)
-        self.power = self.shared.power
+        self.urgency = dict(prepared.urgency)
+        self.cost_of_delay = dict(prepared.cost_of_delay)
+        self.power = prepared.power
         """Each party's bargaining power as stated (no effect changes it)."""
-        self.lean = dict(self.shared.lean)
+        self.lean = dict(prepared.lean)
         """The principal each mediator leans towards now (None: neutral)."""
-        self.salience = self.shared.salience
+        self.salience = prepared.salience
         self._salience_copied = False
         self.trust: dict[tuple[str, str], float] = {}
         self.present = dict.fromkeys(self.own, True)
-        self._masks: dict[tuple[str, str, Same[RedLine]], Bools] = {}
-        """The red-line masks this run has looked up (:meth:`mask`)."""
-        self._feasible: Bools | None = None
         self._zopa_key: ZopaKey | None = None
         self.revision = 0
         """Counts changes, so agents know when to refresh what they cached."""
@@ -235,6 +244,14 @@ class World:
     def agreement_allowed(self, package: int) -> bool:
         """Whether a package holds every active red line and every walk-away value."""
         return bool(self.feasible()[package])
+
+    def has_zopa(self) -> bool:
+        """Whether some package meets every active red line and every walk-away value."""
+        return bool(self.feasible().any())
+
+    def worth(self, party: str) -> Callable[[int], float]:
+        """A package's utility to a party with preferences, as a plain float, for turn-by-turn lookups."""
+        return self.shared.worth(party)
 
     def terms(self, package: int) -> dict[str, Scalar]:
         """The package's terms by issue (a fresh dict each call)."""

@@ -448,8 +448,8 @@ class Talks:
         self.log.add(self.env.now, "summit", cause=f"attending: {', '.join(attending) or 'nobody'}{absent}")
         return attending
 
-    def _opening(self) -> tuple[np.ndarray, dict[int, int] | None, tuple[int, ...]]:
-        """The latest proposal on the table at the start: its completions (all packages if none), terms, open issues.
+    def _opening(self) -> tuple[np.ndarray | None, dict[int, int] | None, tuple[int, ...]]:
+        """The latest proposal on the table at the start: its completions (None if none), terms, open issues.
 
         The latest by date, undated proposals counting as of the start and, among equals, the
         last listed. The terms (issue position: value code) are returned only when the lead
@@ -459,10 +459,10 @@ class Talks:
         assert self.mediator is not None
         start = self.scenario.start
         tabled = [(p.date or start, i, p) for i, p in enumerate(self.scenario.proposals) if (p.date or start) <= start]
+        if not tabled:
+            return None, None, ()
         rows, space = self.world.packages, self.world.space
         ok = np.ones(len(rows), dtype=bool)
-        if not tabled:
-            return ok, None, ()
         latest = max(tabled, key=lambda entry: entry[:2])[2]
         terms = {space.position(issue): space.code(issue, value) for issue, value in latest.terms.items()}
         for position, code in terms.items():
@@ -794,7 +794,7 @@ class Talks:
 
         With them, the reason in words and the ending (a key of :data:`ENDINGS`).
         """
-        if not self.world.feasible().any():
+        if not self.world.has_zopa():
             return self.world.clashing(), f"no package meets every active red line ({self.stop_reason})", "no-zopa"
         text = self.text.package
         broken = self.world.broken(text, open_issues=self.text.open) if text is not None else []
