@@ -38,6 +38,7 @@ the two methods disagree.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import resource
 import subprocess
@@ -54,6 +55,7 @@ TARGET_EXPLAIN_BYTES = 10**9
 TARGET_CLASH_SECONDS = {10: 2.0, 1: 1.0}
 TARGET_MEDIATED_SECONDS = 1.0
 TARGET_MEDIATED_BYTES = 300 * 10**6
+TARGET_SOLVED_SECONDS = 30.0
 MEDIATED_RED_LINES = (4, 2, 0)
 """Red lines a principal in the mediated runs: with 4 each no package meets them all; with 2, on some seeds one
 does; with none, most packages are acceptable to every party (their rankings are nearly the whole space)."""
@@ -185,18 +187,39 @@ def explain_part(seed: int, walk_away: float, red_lines: int) -> dict[str, Any]:
     return {"runs": runs, "pass": all(r["pass"] for r in runs)}
 
 
-def one_mediated(issues: int, seed: int, red_lines: int, mediated: bool = True) -> dict[str, Any]:
+def one_mediated(issues: int, seed: int, red_lines: int, mediated: bool = True,
+                 method: str = "auto") -> dict[str, Any]:
     """One replication in this process: 4 principals, a mediator, up to 200 rounds; seconds, peak, rounds.
 
     Not ``mediated``: alternating offers without a mediator, and every party's walk-away value 0,
-    so that each may rank every package (the largest rankings a run can hold).
+    so that each may rank every package (the largest rankings a run can hold). ``method``: the
+    run's (``auto`` lists 10**6 packages and asks the solver at 10**9). With the figures, a digest
+    of the outcome and log (to compare two methods' runs) and whether the run meets the engine's
+    invariants (:func:`invariants_broken`).
     """
+    from negsim.constraints.space import run_bytes_per_package
+    from negsim.experiments.replicate import replication_rng
+    from negsim.scenario.model import Scenario
+    from negsim.simulation.talks import run
+
+    data = mediated_data(issues, seed, red_lines, mediated)
+    scenario = Scenario.model_validate(data)
+    before = peak_bytes()
+    start = time.perf_counter()
+    outcome, log = run(scenario, rng=replication_rng(0, 0), time_limit=None, method=method)
+    seconds, peak = time.perf_counter() - start, peak_bytes()
+    digest = hashlib.sha256((json.dumps(outcome.to_dict(), sort_keys=True) + log.jsonl()).encode()).hexdigest()
+    return {"issues": issues, "seed": seed, "red_lines": red_lines, "method": method, "seconds": seconds,
+            "rounds": outcome.rounds, "drafts": outcome.drafts, "agreed": outcome.agreed, "ending": outcome.ending,
+            "peak_bytes": peak, "run_bytes_per_package": (peak - before) / 10**issues,
+            "estimated_bytes_per_package": run_bytes_per_package(scenario), "digest": digest,
+            "broken": invariants_broken(data, outcome) if method == "solver" or issues > 6 else []}
+
+
+def mediated_data(issues: int, seed: int, red_lines: int, mediated: bool = True) -> dict[str, Any]:
+    """The scenario of a run of parts 3 to 5, as data."""
     sys.path.insert(0, str(HERE))
     from drawn_scenario import drawn_scenario
-
-    from negsim.constraints.space import run_bytes_per_package
-    from negsim.experiments.replicate import run_replication
-    from negsim.scenario.model import Scenario
 
     data = drawn_scenario(seed=seed, issues=issues, values=10, parties=4, red_lines=red_lines, mediated=mediated)
     data["talks"] = {"protocol": "mediated" if mediated else "alternating", "max_rounds": 200,
@@ -205,20 +228,71 @@ def one_mediated(issues: int, seed: int, red_lines: int, mediated: bool = True) 
     for party in data["parties"] if not mediated else ():
         if "preferences" in party:
             party["preferences"]["reservation"] = 0.0
-    scenario = Scenario.model_validate(data)
-    before = peak_bytes()
-    start = time.perf_counter()
-    row, _ = run_replication(scenario, 0, 0, time_limit=None)
-    seconds, peak = time.perf_counter() - start, peak_bytes()
-    return {"issues": issues, "seed": seed, "red_lines": red_lines, "seconds": seconds,
-            "rounds": row.get("rounds"), "drafts": row.get("drafts"), "agreed": row.get("agreed"),
-            "peak_bytes": peak, "run_bytes_per_package": (peak - before) / 10**issues,
-            "estimated_bytes_per_package": run_bytes_per_package(scenario)}
+    return data
 
 
-def run_apart(flag: str, seed: int, red_lines: int) -> dict[str, Any]:
+def invariants_broken(data: dict[str, Any], outcome: Any) -> list[str]:
+    """The engine's invariants a run's outcome breaks, checked from the scenario's data (empty: none).
+
+    A deal meets every red line in force at its end (each evaluated here from the data, at the
+    version the outcome records) and every walk-away value (utilities summed here from the data);
+    a run that ends for want of a ZOPA has none, and one that ends with a deal possible has one
+    (``explain`` through the solver, on the red lines and walk-away values in force at the end).
+    """
+    from negsim.analysis.explain import explain
+    from negsim.scenario.model import Scenario
+
+    in_force = active_red_lines(data, outcome.versions)
+    broken = []
+    if outcome.agreed:
+        terms = outcome.package
+        broken += [f"the deal breaks {ref}" for ref, require in in_force.items() if not condition_holds(require, terms)]
+        for party in data["parties"]:
+            prefs = party.get("preferences")
+            if prefs is not None:
+                total = sum(prefs["weights"].values())
+                worth = sum(w / total * prefs["values"][i][terms[i]] for i, w in prefs["weights"].items())
+                if worth < outcome.walk_aways[party["id"]] - 1e-9:
+                    broken.append(f"the deal is below {party['id']}'s walk-away value")
+    elif outcome.ending in ("no-zopa", "not-reached"):
+        final = json.loads(json.dumps(data))
+        for party in final["parties"]:
+            party["red_lines"] = [{**line, "require": in_force[f"{party['id']}/{line['id']}"], "versions": []}
+                                  for line in party.get("red_lines", []) if f"{party['id']}/{line['id']}" in in_force]
+            if "preferences" in party:
+                party["preferences"]["reservation"] = outcome.walk_aways[party["id"]]
+        empty = explain(Scenario.model_validate(final), method="solver", max_sets=1).zopa.empty
+        if empty != (outcome.ending == "no-zopa"):
+            broken.append(f"the run ended '{outcome.ending}' where explain finds the ZOPA "
+                          + ("empty" if empty else "not empty"))
+    return broken
+
+
+def active_red_lines(data: dict[str, Any], versions: dict[str, str | None]) -> dict[str, dict[str, Any]]:
+    """Each red line in force at the end of a run, by ref: the condition of the version it had then."""
+    found = {}
+    for party in data["parties"]:
+        for line in party.get("red_lines", []):
+            ref = f"{party['id']}/{line['id']}"
+            version = versions.get(ref, "stated")
+            if version == "stated":
+                found[ref] = line["require"]
+            elif version is not None:
+                chosen = next(v for v in line["versions"] if v["id"] == version)
+                if chosen.get("require") is not None:
+                    found[ref] = chosen["require"]
+    return found
+
+
+def condition_holds(require: dict[str, Any], terms: dict[str, Any]) -> bool:
+    """A drawn red line's condition (a threshold on an ordered issue of values v0, v1, ...) on a deal's terms."""
+    value, bound = int(terms[require["issue"]][1:]), int(require["value"][1:])
+    return {">=": value >= bound, "<=": value <= bound}[require["op"]]
+
+
+def run_apart(flag: str, seed: int, red_lines: int, issues: int = 6, method: str = "auto") -> dict[str, Any]:
     """One run of :func:`one_mediated` in a fresh process (``flag``: ``--one-mediated`` or ``--one-alternating``)."""
-    out = subprocess.run([sys.executable, __file__, flag, "6", str(seed), str(red_lines)],
+    out = subprocess.run([sys.executable, __file__, flag, str(issues), str(seed), str(red_lines), "--method", method],
                          capture_output=True, text=True, check=True)
     return dict(json.loads(out.stdout))
 
@@ -241,19 +315,48 @@ def mediated_part(seeds: list[int]) -> dict[str, Any]:
     With 4 red lines a principal no package meets them all; with 2, some seeds leave a ZOPA and
     their talks end in a deal; with none, every principal ranks nearly every package.
     """
-    runs = []
+    runs, differ = [], 0
     for red_lines in MEDIATED_RED_LINES:
         for seed in seeds:
             found = run_apart("--one-mediated", seed, red_lines)
+            solved = run_apart("--one-mediated", seed, red_lines, method="solver")
             runs.append(found)
+            same = solved["digest"] == found["digest"] and not solved["broken"]
+            differ += not same
             print(f"  seed {seed}, {red_lines} red lines a principal: {measured(found)}, {found['drafts']} drafts, "
-                  f"{'a deal' if found['agreed'] else 'no deal'}", flush=True)
+                  f"{'a deal' if found['agreed'] else 'no deal'}; through the solver {solved['seconds']:.2f} s, "
+                  + ("the same run" if same else f"A DIFFERENT RUN {solved['broken']}"), flush=True)
     worst_seconds = max(r["seconds"] for r in runs)
     worst_bytes = max(r["peak_bytes"] for r in runs)
     held, estimate = estimate_holds(runs)
-    passed = worst_seconds < TARGET_MEDIATED_SECONDS and worst_bytes < TARGET_MEDIATED_BYTES and held
+    passed = worst_seconds < TARGET_MEDIATED_SECONDS and worst_bytes < TARGET_MEDIATED_BYTES and held and not differ
     print(f"  worst: {worst_seconds:.2f} s, {worst_bytes / 1e6:.0f} MB (target {TARGET_MEDIATED_SECONDS:g} s and "
-          f"{TARGET_MEDIATED_BYTES / 1e6:.0f} MB for up to 200 rounds); the memory estimate of a run {estimate}"
+          f"{TARGET_MEDIATED_BYTES / 1e6:.0f} MB for up to 200 rounds); the memory estimate of a run {estimate}; "
+          f"{len(runs) - differ} of {len(runs)} runs the same through the solver"
+          + ("" if passed else "  FAIL"), flush=True)
+    return {"runs": runs, "pass": passed}
+
+
+def solved_part(seeds: list[int]) -> dict[str, Any]:
+    """Item 3 of issue 16 at 10**9 packages: the same mediated talks (9 issues) through the solver, fresh processes.
+
+    Each run must take under :data:`TARGET_SOLVED_SECONDS` and meet the engine's invariants
+    (:func:`invariants_broken`).
+    """
+    runs = []
+    for red_lines in MEDIATED_RED_LINES:
+        for seed in seeds:
+            found = run_apart("--one-mediated", seed, red_lines, issues=9)
+            runs.append(found)
+            print(f"  seed {seed}, {red_lines} red lines a principal: {found['seconds']:.2f} s, "
+                  f"{found['peak_bytes'] / 1e6:.0f} MB, {found['rounds']} rounds, {found['drafts']} drafts, "
+                  f"{found['ending']}; invariants " + ("met" if not found["broken"] else f"BROKEN {found['broken']}"),
+                  flush=True)
+    worst = max(r["seconds"] for r in runs)
+    broken = sum(1 for r in runs if r["broken"])
+    passed = worst < TARGET_SOLVED_SECONDS and not broken
+    print(f"  worst: {worst:.2f} s, {max(r['peak_bytes'] for r in runs) / 1e6:.0f} MB (target "
+          f"{TARGET_SOLVED_SECONDS:g} s); {len(runs) - broken} of {len(runs)} runs meet the invariants"
           + ("" if passed else "  FAIL"), flush=True)
     return {"runs": runs, "pass": passed}
 
@@ -316,11 +419,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--one", nargs=5, help=argparse.SUPPRESS)
     parser.add_argument("--mediated-seeds", type=int, default=6,
                         help="mediated runs per number of red lines a principal (default 6)")
+    parser.add_argument("--solved-seeds", type=int, default=3,
+                        help="runs at 10^9 packages through the solver per number of red lines a principal (default 3)")
     parser.add_argument("--one-mediated", nargs=3, type=int, help=argparse.SUPPRESS)
     parser.add_argument("--one-alternating", nargs=3, type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--method", default="auto", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one_mediated or args.one_alternating:
-        print(json.dumps(one_mediated(*(args.one_mediated or args.one_alternating), bool(args.one_mediated))))
+        print(json.dumps(one_mediated(*(args.one_mediated or args.one_alternating), bool(args.one_mediated),
+                                      args.method)))
         return 0
     if args.one:
         issues, seed, walk_away, method, red_lines = args.one
@@ -340,7 +447,11 @@ def main(argv: list[str] | None = None) -> int:
     mediated = mediated_part(list(range(args.mediated_seeds)))
     print("alternating runs at 10^6 packages, 4 parties who may each rank every package (2 seeds):")
     alternating = alternating_part([0, 1])
-    ok = explained["pass"] and pointed["pass"] and clashes["pass"] and mediated["pass"] and alternating["pass"]
+    print(f"mediated runs at 10^9 packages through the solver, the same talks with 9 issues "
+          f"({args.solved_seeds} seeds):")
+    solved = solved_part(list(range(args.solved_seeds)))
+    ok = explained["pass"] and pointed["pass"] and clashes["pass"] and mediated["pass"] and alternating["pass"] \
+        and solved["pass"]
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

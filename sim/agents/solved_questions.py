@@ -79,9 +79,13 @@ def counter(question: SolverSpace, run: RunModel, wanted: int, party: int, least
     return _number(question, found)
 
 
-def nash(question: SolverSpace, wanted: int) -> int | None:
-    """The asymmetric Nash package meeting ``wanted``, gains strictly over the walk-away values (None if none gains)."""
-    found = nash_package(question, None, wanted=wanted, over_least=False)
+def nash(question: SolverSpace, wanted: int, ranked_by: int | None = None) -> int | None:
+    """The asymmetric Nash package meeting ``wanted``, gains strictly over the walk-away values (None if none gains).
+
+    Of equals, the lowest package; with ``ranked_by`` (a party's index), the first in its ranking
+    (its utility ascending, then package), as over a principal's listed ranking.
+    """
+    found = nash_package(question, None, wanted=wanted, over_least=False, ranked_by=ranked_by)
     return None if found is None else _number(question, found)
 
 

@@ -64,6 +64,12 @@ def solver_refusal(scenario: Scenario) -> str | None:
     if scenario.talks.lead([p.id for p in scenario.parties if p.role == "mediator"]) is None:
         return ("a run through the solver needs mediated talks (a mediator holds one text); unmediated offers read "
                 "offer tables over every package a party can accept")
+    principals = [p for p in scenario.parties if p.role == "principal"]
+    if any(p.preferences is None for p in principals):
+        return ("a run through the solver needs preferences for every principal (what it counters with and "
+                "expects to settle for are its utilities)")
+    if any(p.preferences is not None for p in scenario.parties if p.role != "principal"):
+        return "a run through the solver weighs the principals' preferences alone; only principals may state them"
     start = scenario.start
     if any((p.date or start) <= start for p in scenario.proposals):
         return ("a run through the solver cannot table a proposal at the start yet (a proposal may leave issues "
@@ -137,9 +143,8 @@ class SolvedWorld(World):
             self._refuse("a text with open issues")
         question, names = self._whole(with_walk_aways=False)
         failed = judged_failed(question.constraints.check(self.run.codes([package])))[:, 0]
-        prefix = None if party is None else f"{party}/"
-        return [name for name, fails in zip(names, failed.tolist(), strict=True)
-                if fails and (prefix is None or name.startswith(prefix))]
+        return [ref for ref, fails in zip(names, failed.tolist(), strict=True)
+                if fails and (party is None or self.red_lines[ref].party == party)]
 
     def clashing(self) -> tuple[str, ...]:
         """Where no package meets every active red line and walk-away value: those in the first ten clashing sets."""

@@ -86,13 +86,14 @@ def reference_packages(space: SolverSpace, witness: Codes | None, budget: Budget
 
 def nash_package(space: SolverSpace, witness: Codes | None, budget: Budget = UNLIMITED, *,
                  wanted: int | None = None, disagreement_point: Floats | None = None,
-                 over_least: bool = True) -> Codes | None:
+                 over_least: bool = True, ranked_by: int | None = None) -> Codes | None:
     """The Nash package of the packages meeting ``wanted`` (a bitmask of constraints; default all: the ZOPA).
 
     None if no package gains for every party. As over the listed space: the gains are over
     ``disagreement_point`` (default the walk-away values), or, where no package gains for every
     party and ``over_least``, over the least utilities that still meet it. ``witness``, a package
-    meeting ``wanted`` if known, is a check on the solver.
+    meeting ``wanted`` if known, is a check on the solver. Of equals, the first in package order,
+    or in the order of party ``ranked_by``'s ranking (:func:`pick`).
     """
     if not space.parties:
         return None
@@ -119,7 +120,7 @@ def nash_package(space: SolverSpace, witness: Codes | None, budget: Budget = UNL
             return nash_point(utilities, d, space.powers)
 
         near = search.near_best(score, bound, refine)
-        found = pick(near, rank, space)
+        found = pick(near, rank, space, ranked_by)
         if found is not None:
             return found
         if witness is not None and score(space.constraints.check(witness).utility_low[:, 0]) > -math.inf:
@@ -304,11 +305,21 @@ def rounded_up(model: Any, coarse: Any, fine: Any) -> None:
     model.add(GAIN_UNITS * coarse <= fine + GAIN_UNITS - 1)
 
 
-def pick(near: list[Codes], rank: Callable[[Floats], int | None], space: SolverSpace) -> Codes | None:
-    """The package ``rank`` picks among the nearly best, given their utilities in package order."""
+def pick(near: list[Codes], rank: Callable[[Floats], int | None], space: SolverSpace,
+         ranked_by: int | None = None) -> Codes | None:
+    """The package ``rank`` picks among the nearly best, given their utilities in package order.
+
+    With ``ranked_by`` (a party's index), in the order of that party's ranking instead: its
+    utility ascending, then package order (as a principal's listed ranking holds them).
+    """
     if not near:
         return None
-    ordered: list[Codes] = sorted(near, key=_package_order)
+    if ranked_by is None:
+        ordered: list[Codes] = sorted(near, key=_package_order)
+    else:
+        utilities = [float(space.constraints.check(package).utility_low[ranked_by, 0]) for package in near]
+        ordered = [package for _, _, package in sorted(zip(utilities, map(_package_order, near), near, strict=True),
+                                                       key=lambda entry: entry[:2])]
     packages: Codes = np.vstack(ordered)
     local = rank(space.constraints.check(packages).utility_low)
     return None if local is None else packages[local:local + 1]

@@ -24,7 +24,7 @@ import simpy
 from ..agents.knowledge import RedLineKnowledge
 from ..agents.mediator import Draft, Mediator
 from ..agents.principal import Answer, Principal, Response
-from ..agents.world import World
+from ..agents.solved_agents import mediator_for, principal_for, world_for
 from ..constraints.walk_away import meets
 from ..errors import UsageError
 from ..interrupts import raise_if_interrupted
@@ -91,7 +91,7 @@ class Talks:
 
     def __init__(self, scenario: Scenario, versions: Mapping[str, str | None] | None, horizon: float, *,
                  seed: int | None = None, rng: np.random.Generator | None = None, stretches: bool = True,
-                 time_limit: float | None = None, demands: bool = False) -> None:
+                 time_limit: float | None = None, demands: bool = False, method: str = "auto") -> None:
         """Set the talks up; randomness comes from ``rng``, else from a generator seeded with ``seed``.
 
         Red lines are at the versions ``versions`` names, the others (all, if None) at their stated ones.
@@ -100,14 +100,16 @@ class Talks:
         stretch of turns could be worked out at once (the same outcome and log, more slowly).
         A run that computes longer than ``time_limit`` seconds, or takes more than
         :data:`MAX_SIMULATED_EVENTS` steps, raises :class:`RunTooLong`. With ``demands``, the log
-        keeps what each principal asked for at each offer and answer (:class:`Demands`).
+        keeps what each principal asked for at each offer and answer (:class:`Demands`). ``method``:
+        list every package (``enumerate``), ask the solver (``solver``: mediated talks only), or list
+        them where a run fits the memory budget and ask the solver otherwise (``auto``).
         """
         self.scenario, self.horizon, self.seed, self._rng = scenario, horizon, seed, rng
         self.time_limit = time_limit
         self.stretches = stretches
         self.settings = scenario.talks
         self.env = _Clock()
-        self.world = World(scenario, versions)
+        self.world = world_for(scenario, versions, method)
         self.knowledge = RedLineKnowledge(self.world)
         self.log = EventLog(scenario.start, scenario)
         self.demands = self.log.demands = Demands() if demands else None
@@ -120,7 +122,7 @@ class Talks:
             elif role == "mediator":
                 self._mediators.append(party.id)
         principals = tuple([p.id for p in parties])
-        self.principals = {name: Principal(p, self.world, self.knowledge, principals)
+        self.principals = {name: principal_for(p, self.world, self.knowledge, principals)
                            for name, p in zip(principals, parties, strict=True)}
         self.mediator = self._lead_mediator()
         self.deadline = self._concession_deadline()
@@ -133,7 +135,7 @@ class Talks:
     def _lead_mediator(self) -> Mediator | None:
         """The mediator who leads the talks, if they are mediated (the default when the scenario has one)."""
         lead = self.settings.lead(self._mediators)
-        return None if lead is None else Mediator(lead, self.world, tuple(self.principals))
+        return None if lead is None else mediator_for(lead, self.world, tuple(self.principals))
 
     def _shuttle(self) -> Shuttle:
         """The lead mediator's book: who carries its text (itself first), whose answers dated events give."""
@@ -145,7 +147,7 @@ class Talks:
                 for party in event.answering:
                     due.setdefault(party, []).append(self._offset(event.date))
         carriers = [lead] + [m for m in self._mediators if m != lead]
-        return Shuttle(self.env, self.log, lead, carriers, self.world.shared.reaches,
+        return Shuttle(self.env, self.log, lead, carriers, self.world.prepared.reaches,
                        {party: sorted(days) for party, days in due.items()})
 
     def _state(self) -> State:
@@ -817,7 +819,8 @@ def _raise_if_failed(process: simpy.Process) -> None:
 
 def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator | None = None,
         versions: Mapping[str, str | None] | None = None, draw: bool = False, until: date | None = None,
-        stretches: bool = True, time_limit: float | None = None, demands: bool = False) -> tuple[Outcome, EventLog]:
+        stretches: bool = True, time_limit: float | None = None, demands: bool = False,
+        method: str = "auto") -> tuple[Outcome, EventLog]:
     """Simulate the talks once.
 
     Red lines are at their stated versions unless ``versions`` names them or ``draw`` asks
@@ -825,7 +828,8 @@ def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator
     ``rng`` (or a generator seeded with ``seed``). ``stretches`` and ``time_limit`` are
     :class:`Talks`'s: a run over :data:`MAX_SIMULATED_EVENTS` or ``time_limit`` seconds
     raises :class:`RunTooLong`. With ``demands``, the log's ``demands`` keeps what each principal
-    asked for over the run (the same run otherwise).
+    asked for over the run (the same run otherwise). ``method`` is :class:`Talks`'s: where the
+    packages are listed or the solver answers (the same run either way).
     """
     if draw and versions is None and rng is None:
         rng = np.random.default_rng(seed)
@@ -835,7 +839,7 @@ def run(scenario: Scenario, seed: int | None = None, *, rng: np.random.Generator
     if until is not None:
         horizon = max(0.0, min(horizon, float((until - scenario.start).days) + 1))
     talks = Talks(scenario, versions, max(horizon, _SHORTEST_HORIZON), seed=seed, rng=rng, stretches=stretches,
-                  time_limit=time_limit, demands=demands)
+                  time_limit=time_limit, demands=demands, method=method)
     return talks.run(), talks.log
 
 
