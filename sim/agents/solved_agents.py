@@ -68,16 +68,21 @@ def world_for(scenario: Scenario, versions: Mapping[str, str | None] | None = No
 
     A scenario the solver cannot run (:func:`~sim.agents.solved_world.solver_refusal`) is refused
     with a :class:`~sim.errors.UsageError` when the solver is asked for; under ``auto`` it is
-    listed, and refused there if it does not fit in memory.
+    listed, and where it does not fit in memory the refusal says why the solver cannot run it either.
     """
     if method not in METHODS:
         raise UsageError(f"unknown method '{method}'; use one of {', '.join(METHODS)}")
-    if method == "enumerate" or (method == "auto" and (listed_run_fits(scenario) or solver_refusal(scenario))):
+    if method == "enumerate" or (method == "auto" and listed_run_fits(scenario)):
         return World(scenario, versions)
     refusal = solver_refusal(scenario)
-    if refusal is not None:
+    if refusal is None:
+        return SolvedWorld(scenario, versions)
+    if method == "solver":
         raise UsageError(refusal)
-    return SolvedWorld(scenario, versions)
+    try:
+        return World(scenario, versions)  # refused for its memory: say why the solver cannot take it either
+    except UsageError as error:
+        raise UsageError(f"{error}; nor can the solver run it: {refusal}") from None
 
 
 def principal_for(party: Party, world: World, knowledge: RedLineKnowledge, principals: tuple[str, ...]) -> Principal:

@@ -21,7 +21,7 @@ from typing import NoReturn
 from ..analysis.solved import cheapest_concessions, clashing_sets
 from ..analysis.solver_space import SolverSpace
 from ..constraints.arrays import Bools, Floats
-from ..constraints.space import memory_budget, run_bytes_per_package
+from ..constraints.space import OutcomeSpace, run_bytes_per_package
 from ..scenario.model import Scenario
 from .run_model import RunModel, Wanted
 from .shared import BOUNDS, CacheBounds, Lru, Prepared, ZopaKey, kept
@@ -54,9 +54,7 @@ _CLASHES_NAMED = 10
 
 def listed_run_fits(scenario: Scenario) -> bool:
     """Whether a run with every package listed fits the memory budget (what ``auto`` decides by)."""
-    from ..constraints.space import OutcomeSpace
-
-    return OutcomeSpace.of(scenario).size * run_bytes_per_package(scenario) <= memory_budget()
+    return OutcomeSpace.of(scenario).fits_memory(run_bytes_per_package(scenario))
 
 
 def solver_refusal(scenario: Scenario) -> str | None:

@@ -197,6 +197,10 @@ def _add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                     help="replay replication I of a sweep (with its --root-seed and, if it drew them, --draw)")
     rn.add_argument("--root-seed", type=seed, metavar="S", help="the sweep's root seed, with --replication (default 0)")
     rn.add_argument("--until", type=date_arg, metavar="YYYY-MM-DD", help="stop the run on this date")
+    rn.add_argument("--method", choices=METHODS, default="auto",
+                    help="list every package (enumerate), ask a constraint solver (solver: mediated talks), or list "
+                         "them when the run fits the memory budget and ask the solver otherwise (auto, the default); "
+                         "the same run every way")
     add_red_line_options(rn)
     rn.add_argument("--log", type=Path, metavar="FILE.jsonl",
                     help="write the event log as JSON lines ('-': to standard output, instead of the timeline)")

@@ -53,11 +53,13 @@ def played(args: argparse.Namespace, scenario: Scenario, until: date | None = No
     ``demands``: the log keeps what each principal asked for (the negotiation dance draws it).
     """
     draw = bool(args.draw)
+    method = getattr(args, "method", "auto")  # run's option; plot's dance lists or solves as auto decides
     if args.replication is None:
-        outcome, log = run(scenario, seed=args.seed or 0, draw=draw, until=until, demands=demands)
+        outcome, log = run(scenario, seed=args.seed or 0, draw=draw, until=until, demands=demands, method=method)
         return outcome, log, {"seed": args.seed or 0}
     root = args.root_seed or 0
-    outcome, log = replication_run(scenario, root, args.replication, draw=draw, until=until, demands=demands)
+    outcome, log = replication_run(scenario, root, args.replication, draw=draw, until=until, demands=demands,
+                                   method=method)
     return outcome, log, {"replication": args.replication, "root_seed": root}
 
 

@@ -202,9 +202,16 @@ class OutcomeSpace:
         self.require_memory(bytes_per_package, purpose)
         return self.every_package_of(self.sizes)
 
+    def fits_memory(self, bytes_per_package: int) -> bool:
+        """Whether an enumeration of this space holding ``bytes_per_package`` a package fits the memory budget."""
+        return self._needed(bytes_per_package) <= memory_budget()
+
+    def _needed(self, bytes_per_package: int) -> int:
+        return self.size * max(bytes_per_package, 2 * len(self.sizes))  # the packages' codes at least
+
     def require_memory(self, bytes_per_package: int, purpose: str) -> None:
         """Refuse, with the figures, an enumeration of this space that would need more than the memory budget."""
-        needed, budget = self.size * max(bytes_per_package, 2 * len(self.sizes)), memory_budget()
+        needed, budget = self._needed(bytes_per_package), memory_budget()
         if needed > budget:
             raise UsageError(
                 f"the outcome space has {readable_count(self.size)} packages; {purpose} may need up to "

@@ -73,15 +73,17 @@ def replication_rng(root_seed: int, index: int) -> np.random.Generator:
 
 
 def replication_run(scenario: Scenario, root_seed: int, index: int, *, draw: bool, until: date | None = None,
-                    time_limit: float | None = None, demands: bool = False) -> tuple[Outcome, EventLog]:
+                    time_limit: float | None = None, demands: bool = False,
+                    method: str = "auto") -> tuple[Outcome, EventLog]:
     """Replication ``index`` of a sweep of root seed ``root_seed``.
 
     What a sweep runs, ``negsim run --replication`` replays and a report shows: one call, so that
     the three are the same run. ``demands``: the log keeps what each principal asked for (a
-    picture's), which changes nothing else.
+    picture's), which changes nothing else; ``method``: where the packages are listed or the
+    solver answers (:func:`~sim.simulation.talks.run`), which changes nothing either.
     """
     return run(scenario, rng=replication_rng(root_seed, index), draw=draw, until=until, time_limit=time_limit,
-               demands=demands)
+               demands=demands, method=method)
 
 
 RedLinesPlayed = Literal["stated", "drawn"]
