@@ -53,8 +53,20 @@ _CLASHES_NAMED = 10
 
 
 def listed_run_fits(scenario: Scenario) -> bool:
-    """Whether a run with every package listed fits the memory budget (what ``auto`` decides by)."""
-    return OutcomeSpace.of(scenario).fits_memory(run_bytes_per_package(scenario))
+    """Whether a run with every package listed fits the memory budget (what ``auto`` decides by).
+
+    Decided once per scenario (kept for the few most recently used, with the scenario: a
+    sweep's runs ask again and again).
+    """
+    return kept(_FITS, id(scenario), _fits, scenario)[1]
+
+
+def _fits(scenario: Scenario) -> tuple[Scenario, bool]:
+    return scenario, OutcomeSpace.of(scenario).fits_memory(run_bytes_per_package(scenario))
+
+
+_FITS: Lru[int, tuple[Scenario, bool]] = Lru(16)
+"""Whether a listed run of each scenario fits, by id (the entry keeps its scenario, so no other takes the id)."""
 
 
 def solver_refusal(scenario: Scenario) -> str | None:
