@@ -1,12 +1,11 @@
-"""The deal space of a run as one constraint model, for spaces too large to list package by package.
+"""The deal space of a run as constraint models, for spaces too large to list package by package.
 
 A run's questions are asked of sets of packages: those meeting some red-line versions (a
 party's own, those of others it knows, those the mediator knows) and some walk-away values.
 Listed, each set is a mask over every package; here, where a mask of 10^9 packages would not
-fit, each red-line version and each walk-away value is a literal of one CP-SAT model
-(:class:`~sim.analysis.solver_space.SolverSpace` builds them from the same compiled tests the
-one check reads), and a question is a :class:`~sim.analysis.solver_space.SolverSpace` over the
-literals it names. Packages are numbered as listed (lexicographic order of codes), so a
+fit, a question is a CP-SAT model of the issues with a literal for each red-line version and
+walk-away value it names (a :class:`~sim.analysis.solver_space.SolverSpace`, built from the same
+compiled tests the one check reads). Packages are numbered as listed (lexicographic order of codes), so a
 package found here has the number the listed space gives it, and every package the solver
 offers is judged by the one check before it is used.
 """
@@ -15,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +25,7 @@ from ..constraints.check import WALK_AWAY_ID, CompiledConstraints
 from ..constraints.compile import CompiledPreferences, CompiledRedLine, Compiler
 from ..scenario.model import Scenario
 from ..scenario.redlines import RedLine
-from .shared import Same
+from .shared import Lru, Same, kept
 
 Numbers = npt.NDArray[np.int64]
 
@@ -42,37 +40,33 @@ class Wanted:
     version: str
 
 
+_QUESTIONS = 4096
+"""Questions a run model keeps (each a few kilobytes: the constraints it names, not a copy of the model)."""
 QuestionKey = tuple[tuple[tuple[str, str, Same[RedLine]], ...], tuple[tuple[str, float], ...], tuple[float, ...],
                     tuple[float, ...]]
 
 
 class RunModel:
-    """One scenario's issues as a CP-SAT model, with a literal per red-line version and walk-away value asked about.
+    """One scenario's questions as CP-SAT models: the issues, and a literal per red-line version and walk-away value.
 
-    Literals are added as questions name them and kept: a clause the model learns (a package's
-    walk-away verdict settled by the one check) holds for every question.
+    Each question has a model of its own, kept with it, holding only what it names (a model
+    shared by every question grew with every version and walk-away value asked about, and each
+    solve presolved them all); a clause a question learns (a package's walk-away verdict settled
+    by the one check) stays with it.
     """
 
     def __init__(self, scenario: Scenario, compiler: Compiler) -> None:
-        from ortools.sat.python import cp_model  # a large import: only for runs through the solver
-
         self.scenario = scenario
         self.compiler = compiler
         self.space = compiler.space
-        self.model = cp_model.CpModel()
-        self.choices = [[self.model.new_bool_var(f"{issue}={k}") for k in range(size)]
-                        for issue, size in zip(self.space.issues, self.space.sizes, strict=True)]
-        for issue in self.choices:
-            self.model.add_exactly_one(issue)
-        self._literals = Literals(self.model, self.choices)
         self.preferences: dict[str, CompiledPreferences] = {}
         for party in scenario.parties:
             compiled = compiler.preferences(party)
             if compiled is not None:
                 self.preferences[party.id] = compiled
         self._versions: dict[tuple[str, str, Same[RedLine]], CompiledRedLine | None] = {}
-        self._walk_aways: dict[tuple[str, float], tuple[Any, Any]] = {}
-        self._questions: dict[QuestionKey, SolverSpace] = {}
+        self._questions: Lru[QuestionKey, SolverSpace] = Lru(_QUESTIONS)
+        """Questions asked, kept for the next run (drawn red lines bring new combinations: bounded)."""
         self.spans = spans_of(self.space.sizes)
         """What a code of each issue counts for in a package's number."""
 
@@ -95,24 +89,30 @@ class RunModel:
                  if self.compiled(w) is not None]
         key: QuestionKey = (tuple((w.ref, w.version, Same(w.definition)) for w, _ in named), tuple(walk_aways),
                             tuple(powers), tuple(c for _, c in named))
-        found = self._questions.get(key)
-        if found is None:
-            found = self._questions[key] = self._question(named, walk_aways, powers)
-        return found
+        return kept(self._questions, key, self._question, named, walk_aways, powers)
 
     def _question(self, named: list[tuple[Wanted, float]], walk_aways: Sequence[tuple[str, float]],
                   powers: Sequence[float]) -> SolverSpace:
+        """A model of its own: the issues and the literals the question names, nothing else to presolve."""
+        from ortools.sat.python import cp_model  # a large import: only for runs through the solver
+
+        model = cp_model.CpModel()
+        choices = [[model.new_bool_var(f"{issue}={k}") for k in range(size)]
+                   for issue, size in zip(self.space.issues, self.space.sizes, strict=True)]
+        for issue in choices:
+            model.add_exactly_one(issue)
+        literals = Literals(model, choices)
         compiled: list[CompiledRedLine] = []
         holds, items = [], []
         for wanted, cost in named:
             version = self.compiled(wanted)
             assert version is not None, "bluffs are left out"
             compiled.append(version)
-            holds.append(self._literals.of(version.test))
+            holds.append(literals.of(version.test))
             items.append(PricedConstraint(wanted.ref, wanted.party, cost, False))
         preferences, utilities = [], []
         for party, value in walk_aways:
-            literal, utility = self._walk_away(party, value)
+            literal, utility = walk_away_literal(model, choices, self.preferences[party].tables, value)
             preferences.append(CompiledPreferences(party, self.preferences[party].tables, value))
             holds.append(literal)
             utilities.append(utility)
@@ -122,13 +122,7 @@ class RunModel:
         return SolverSpace(self.scenario, constraints, tuple(items), parties,
                            np.array([value for _, value in walk_aways], dtype=np.float64),
                            np.array(powers or [1.0] * len(parties), dtype=np.float64),
-                           self.model, self.choices, holds, utilities)
-
-    def _walk_away(self, party: str, value: float) -> tuple[Any, Any]:
-        key = (party, value)
-        if key not in self._walk_aways:
-            self._walk_aways[key] = walk_away_literal(self.model, self.choices, self.preferences[party].tables, value)
-        return self._walk_aways[key]
+                           model, choices, holds, utilities)
 
     # -- packages by number ------------------------------------------------------------------------
 
