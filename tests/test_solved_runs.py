@@ -44,13 +44,14 @@ def test_mediated_runs_through_the_solver_are_the_listed_runs(block: int) -> Non
         if solver_refusal(scenario) is None:
             tried += 1
             assert digest(scenario, index, "solver") == digest(scenario, index, "enumerate"), (block, index)
-    assert tried >= 10  # the generator's mediated scenarios without a proposal on the table (26-33 in 100)
+    assert tried >= 5  # the generator's mediated scenarios without a proposal on the table (26-33 in 100)
 
 
-SCENARIOS = 50
+SCENARIOS = 30
 """Random scenarios the default suite draws (the slow blocks draw 100 each)."""
 
 
+@pytest.mark.slow
 def test_a_drawn_scenario_of_four_principals_is_the_same_run_both_ways() -> None:
     """The bench's mediated talks (4 principals, 2 drawn red lines each, 200 rounds) at 1,000 packages."""
     scenario = Scenario.model_validate(mediated_data(3, 1, 2))
