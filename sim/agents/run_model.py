@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..analysis.dealspace import PricedConstraint
-from ..analysis.solver_space import Literals, SolverSpace, walk_away_literal
+from ..analysis.solver_space import SolverSpace, constraint_model
 from ..constraints.arrays import Codes
 from ..constraints.check import WALK_AWAY_ID, CompiledConstraints
 from ..constraints.compile import CompiledPreferences, CompiledRedLine, Compiler
@@ -94,30 +94,19 @@ class RunModel:
     def _question(self, named: list[tuple[Wanted, float]], walk_aways: Sequence[tuple[str, float]],
                   powers: Sequence[float]) -> SolverSpace:
         """A model of its own: the issues and the literals the question names, nothing else to presolve."""
-        from ortools.sat.python import cp_model  # a large import: only for runs through the solver
-
-        model = cp_model.CpModel()
-        choices = [[model.new_bool_var(f"{issue}={k}") for k in range(size)]
-                   for issue, size in zip(self.space.issues, self.space.sizes, strict=True)]
-        for issue in choices:
-            model.add_exactly_one(issue)
-        literals = Literals(model, choices)
         compiled: list[CompiledRedLine] = []
-        holds, items = [], []
+        items = []
         for wanted, cost in named:
             version = self.compiled(wanted)
             assert version is not None, "bluffs are left out"
             compiled.append(version)
-            holds.append(literals.of(version.test))
             items.append(PricedConstraint(wanted.ref, wanted.party, cost, False))
-        preferences, utilities = [], []
+        preferences = []
         for party, value in walk_aways:
-            literal, utility = walk_away_literal(model, choices, self.preferences[party].tables, value)
             preferences.append(CompiledPreferences(party, self.preferences[party].tables, value))
-            holds.append(literal)
-            utilities.append(utility)
             items.append(PricedConstraint(f"{party}/{WALK_AWAY_ID}", party, 1.0, True))
         constraints = CompiledConstraints(self.space, tuple(compiled), tuple(preferences))
+        model, choices, holds, utilities = constraint_model(constraints)
         parties = tuple(party for party, _ in walk_aways)
         return SolverSpace(self.scenario, constraints, tuple(items), parties,
                            np.array([value for _, value in walk_aways], dtype=np.float64),

@@ -61,21 +61,8 @@ class SolverSpace:
     @classmethod
     def of(cls, scenario: Scenario, constraints: CompiledConstraints | None = None) -> SolverSpace:
         """Build the model of a scenario's red lines and walk-away values."""
-        from ortools.sat.python import cp_model  # a large import: only for the solver path
-
         constraints = constraints or CompiledConstraints.of(scenario)
-        model = cp_model.CpModel()
-        choices = [[model.new_bool_var(f"{issue}={k}") for k in range(size)]
-                   for issue, size in zip(constraints.space.issues, constraints.space.sizes, strict=True)]
-        for issue in choices:
-            model.add_exactly_one(issue)
-        literals = Literals(model, choices)
-        holds = [literals.of(red_line.test) for red_line in constraints.red_lines]
-        utilities = []
-        for prefs in constraints.preferences:
-            literal, utility = walk_away_literal(model, choices, prefs.tables, prefs.walk_away)
-            holds.append(literal)
-            utilities.append(utility)
+        model, choices, holds, utilities = constraint_model(constraints)
         parties, walk_aways, powers = parties_and_powers(scenario, constraints)
         return cls(scenario, constraints, priced_constraints(scenario, constraints), parties, walk_aways, powers,
                    model, choices, holds, utilities)
@@ -155,13 +142,36 @@ class SolverSpace:
         return agree
 
 
+def constraint_model(constraints: CompiledConstraints) -> tuple[Any, list[list[Any]], list[Any], list[Any]]:
+    """Compiled constraints as a CP-SAT model, and what the solver path reads of it.
+
+    The model, its one-hot choices per issue, a literal per red line then per walk-away value
+    (true where it holds), and each party's scaled utility as a linear expression.
+    """
+    from ortools.sat.python import cp_model  # a large import: only for the solver path
+
+    model = cp_model.CpModel()
+    choices = [[model.new_bool_var(f"{issue}={k}") for k in range(size)]
+               for issue, size in zip(constraints.space.issues, constraints.space.sizes, strict=True)]
+    for issue in choices:
+        model.add_exactly_one(issue)
+    literals = _Literals(model, choices)
+    holds = [literals.of(red_line.test) for red_line in constraints.red_lines]
+    utilities = []
+    for prefs in constraints.preferences:
+        literal, utility = _walk_away(model, choices, prefs.tables, prefs.walk_away)
+        holds.append(literal)
+        utilities.append(utility)
+    return model, choices, holds, utilities
+
+
 def failed_in(result: Check) -> int:
     """The constraints (bitmask, as ``SolverSpace.items``) that the one package of a check's result fails."""
     verdicts = np.concatenate((result.red_lines[:, 0], result.walk_aways[:, 0]))
     return sum(1 << c for c, v in enumerate(verdicts.tolist()) if v != Verdict.HOLDS.value)
 
 
-class Literals:
+class _Literals:
     """A literal for each compiled test, true exactly when the test holds (each shared test made once)."""
 
     def __init__(self, model: Any, choices: list[list[Any]]) -> None:
@@ -202,7 +212,7 @@ class Literals:
         return literal
 
 
-def walk_away_literal(model: Any, choices: list[list[Any]], tables: tuple[np.ndarray, ...],
+def _walk_away(model: Any, choices: list[list[Any]], tables: tuple[np.ndarray, ...],
                walk_away: float) -> tuple[Any, Any]:
     """A literal for "meets the walk-away value", loosened both ways by the rounding margin.
 
