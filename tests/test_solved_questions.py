@@ -80,8 +80,8 @@ def test_a_principals_counter_and_best_package_are_the_listed_rankings(seed: int
         for asked in np.sort(rng.random(6))[::-1]:
             text = int(rng.integers(len(world.packages)))
             listed = ranking.counter(float(asked), text, codes, neighbours)
-            assert solved.counter(question, run, everything, 0, lowest_meeting(float(asked)), text,
-                                  neighbours) == listed, (party, asked, text)
+            assert solved.counter(question, run, 0, lowest_meeting(float(asked)), text, neighbours) == listed, \
+                (party, asked, text)
 
 
 def rng_share(seed: int) -> float:

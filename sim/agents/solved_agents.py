@@ -182,8 +182,8 @@ class SolvedPrincipal(Principal):
     def _counter(self, asked: float, text: int) -> int:
         ranking = self._solved_ranking
         assert ranking is not None, "ranked before it counters"
-        return solved.counter(ranking.question, self.solved.run, _all(ranking.question), 0, lowest_meeting(asked),
-                              text, self._answers.neighbours)
+        return solved.counter(ranking.question, self.solved.run, 0, lowest_meeting(asked), text,
+                              self._answers.neighbours)
 
 
 class SolvedMediator(Mediator):

@@ -18,9 +18,7 @@ import numpy as np
 from ..analysis.budget import UNLIMITED as _UNLIMITED
 from ..analysis.solved_points import Search, floored_nash_package, nash_package, pick
 from ..analysis.solver_space import SCALE, SolverSpace, failed_in
-from ..constraints.arrays import Bools, Codes, Floats
-from ..constraints.check import Check
-from ..constraints.verdict import Verdict
+from ..constraints.arrays import Codes, Floats
 from .neighbours import Neighbours
 from .run_model import RunModel, spans_of
 
@@ -45,9 +43,8 @@ def most_valued(question: SolverSpace, party: int, wanted: int, *, highest: bool
     return _number(question, found), float(question.constraints.check(found).utility_low[party, 0])
 
 
-def counter(question: SolverSpace, run: RunModel, wanted: int, party: int, least: float, text: int,
-            neighbours: Neighbours) -> int:
-    """The counter rule over the packages meeting ``wanted``: of those worth ``least`` or more, the nearest.
+def counter(question: SolverSpace, run: RunModel, party: int, least: float, text: int, neighbours: Neighbours) -> int:
+    """The counter rule over the packages meeting every constraint: of those worth ``least`` or more, the nearest.
 
     Nearest: fewest terms unlike the text's; of those, the one the party values most; of
     equals, the lowest package. If none is worth ``least``, the package it values most (the
@@ -58,16 +55,16 @@ def counter(question: SolverSpace, run: RunModel, wanted: int, party: int, least
     for distance in range(neighbours.reach + 1):
         ring = neighbours.at(text, terms, distance)
         judged = question.constraints.check(run.codes(ring))
-        meets = _meeting(judged_failed(judged), wanted) & (judged.utility_low[party] >= least)
+        meets = judged.meets_everything() & (judged.utility_low[party] >= least)
         if meets.any():
             found, valued = ring[meets], judged.utility_low[party][meets]
             return int(found[valued == valued.max()].min())
-    search = Search(question, _UNLIMITED, wanted)
+    search = Search(question, _UNLIMITED)
     _worth_at_least(search, party, least)
     unlike = sum(1 - issue[int(code)] for issue, code in zip(question.choices, terms.tolist(), strict=True))
     nearest = _fewest_unlike(search, unlike, party, least)
     if nearest is None:  # nothing meets the demand: the top of the ranking
-        top = most_valued(question, party, wanted, highest=True)
+        top = most_valued(question, party, search.wanted, highest=True)
         assert top is not None, "a principal counters only with packages it can accept"
         return top[0]
     search.model.add(unlike == nearest)
@@ -98,19 +95,6 @@ def floored_nash(question: SolverSpace, wanted: int) -> int | None:
 def utilities(question: SolverSpace, package: int, run: RunModel) -> Floats:
     """Each of the question's parties' utility of one package, by the one check."""
     return question.constraints.check(run.codes([package])).utility_low[:, 0]
-
-
-def judged_failed(judged: Check) -> Bools:
-    """Each judged package's failed constraints, as a row of booleans per constraint (red lines, then walk-aways)."""
-    failed: Bools = np.concatenate((judged.red_lines, judged.walk_aways)) != Verdict.HOLDS.value
-    return failed
-
-
-def _meeting(failed: Bools, wanted: int) -> Bools:
-    rows = [c for c in range(failed.shape[0]) if wanted >> c & 1]
-    if not rows:
-        return np.ones(failed.shape[1], dtype=bool)
-    return np.logical_not(failed[rows].any(axis=0))
 
 
 def _worth_at_least(search: Search, party: int, least: float) -> None:

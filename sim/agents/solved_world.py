@@ -22,10 +22,11 @@ from ..analysis.solved import cheapest_concessions, clashing_sets
 from ..analysis.solver_space import SolverSpace
 from ..constraints.arrays import Bools, Floats
 from ..constraints.space import OutcomeSpace, run_bytes_per_package
+from ..constraints.verdict import Verdict
 from ..scenario.model import Scenario
 from .run_model import RunModel, Wanted
 from .shared import BOUNDS, CacheBounds, Lru, Prepared, ZopaKey, kept
-from .solved_questions import any_package, judged_failed
+from .solved_questions import any_package
 from .world import Acceptable, World
 
 LISTED_ONLY = "a solved world lists no packages; {} is asked only in listed runs (a bug if reached: please report it)"
@@ -145,16 +146,16 @@ class SolvedWorld(World):
     def agreement_allowed(self, package: int) -> bool:
         """Whether a package holds every active red line and every walk-away value (the one check on it)."""
         question, _ = self._whole()
-        return not judged_failed(question.constraints.check(self.run.codes([package])))[:, 0].any()
+        return bool(question.constraints.feasible(self.run.codes([package]))[0])
 
     def broken(self, package: int, party: str | None = None, open_issues: tuple[int, ...] = ()) -> list[str]:
         """Active red lines (of one party, or all) that a package breaks, by the one check on it."""
         if open_issues:
             self._refuse("a text with open issues")
         question, names = self._whole(with_walk_aways=False)
-        failed = judged_failed(question.constraints.check(self.run.codes([package])))[:, 0]
-        return [ref for ref, fails in zip(names, failed.tolist(), strict=True)
-                if fails and (party is None or self.red_lines[ref].party == party)]
+        verdicts = question.constraints.check(self.run.codes([package])).red_lines[:, 0]
+        return [ref for ref, verdict in zip(names, verdicts.tolist(), strict=True)
+                if verdict != Verdict.HOLDS.value and (party is None or self.red_lines[ref].party == party)]
 
     def clashing(self) -> tuple[str, ...]:
         """Where no package meets every active red line and walk-away value: those in the first ten clashing sets."""

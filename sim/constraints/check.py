@@ -48,6 +48,13 @@ class Check:
     utility_low: Floats
     utility_high: Floats
 
+    def meets_everything(self) -> Bools:
+        """Which packages meet every red line and every walk-away value (complete packages: none is open)."""
+        ok = np.ones(self.utility_low.shape[1], dtype=bool)
+        for rows in (self.red_lines, self.walk_aways):
+            ok &= (rows == Verdict.HOLDS.value).all(axis=0)
+        return ok
+
 
 @dataclass(frozen=True)
 class CompiledConstraints:
@@ -95,11 +102,7 @@ class CompiledConstraints:
 
     def feasible(self, packages: Codes) -> Bools:
         """Which complete packages meet every red line and every walk-away value."""
-        result = self.check(packages)
-        ok = np.ones(np.atleast_2d(packages).shape[0], dtype=bool)
-        for rows in (result.red_lines, result.walk_aways):
-            ok &= (rows == Verdict.HOLDS.value).all(axis=0)
-        return ok
+        return self.check(packages).meets_everything()
 
 
 def settle_open(test: Test, packages: Codes, verdicts: Verdicts, sizes: tuple[int, ...]) -> None:
