@@ -35,9 +35,7 @@ class Neighbours:
     """The packages one or two terms from a text, for a space of issues of these sizes."""
 
     def __init__(self, sizes: tuple[int, ...]) -> None:
-        spans = list(accumulate(sizes[:0:-1], mul, initial=1))  # the products of the sizes after each issue's
-        spans.reverse()
-        self.spans: Numbers = np.array(spans, dtype=np.int64)
+        self.spans = spans_of(sizes)
         self._issue, self._code = _singles(sizes)
         """Every (issue, code) pair, one entry each: the one-term moves from any text, its own codes included."""
         pairs = sum(a * b for a, b in combinations(sizes, 2))
@@ -66,6 +64,16 @@ class Neighbours:
         twice: Numbers = package + (first_code - t[first]) * self.spans[first] \
             + (second_code - t[second]) * self.spans[second]
         return twice
+
+
+def spans_of(sizes: tuple[int, ...]) -> Numbers:
+    """What a code of each issue counts for in a package's number (packages in lexicographic order of codes).
+
+    The product of the sizes of the issues after it.
+    """
+    spans = list(accumulate(sizes[:0:-1], mul, initial=1))
+    spans.reverse()
+    return np.array(spans, dtype=np.int64)
 
 
 def _singles(sizes: tuple[int, ...]) -> tuple[Numbers, Numbers]:

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from ..analysis.dealspace import PricedConstraint
 from ..analysis.solver_space import SolverSpace, constraint_model
@@ -25,9 +24,8 @@ from ..constraints.check import WALK_AWAY_ID, CompiledConstraints
 from ..constraints.compile import CompiledPreferences, CompiledRedLine, Compiler
 from ..scenario.model import Scenario
 from ..scenario.redlines import RedLine
+from .neighbours import Numbers, spans_of
 from .shared import Lru, Same, kept
-
-Numbers = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -121,11 +119,3 @@ class RunModel:
         sizes = np.array(self.space.sizes, dtype=np.int64)
         return (numbers[:, None] // self.spans[None, :] % sizes[None, :]).astype(np.int16)
 
-    def number(self, codes: Codes) -> int:
-        """The number of the package of one row of codes."""
-        return int(np.dot(codes[0].astype(np.int64), self.spans))
-
-
-def spans_of(sizes: tuple[int, ...]) -> Numbers:
-    """What a code of each issue counts for in a package's number (packages in lexicographic order of codes)."""
-    return np.ascontiguousarray(np.cumprod((1, *sizes[:0:-1]))[::-1], dtype=np.int64)

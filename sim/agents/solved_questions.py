@@ -19,8 +19,8 @@ from ..analysis.budget import UNLIMITED as _UNLIMITED
 from ..analysis.solved_points import Search, floored_nash_package, nash_package, pick
 from ..analysis.solver_space import SCALE, SolverSpace, failed_in
 from ..constraints.arrays import Codes, Floats
-from .neighbours import Neighbours
-from .run_model import RunModel, spans_of
+from .neighbours import Neighbours, spans_of
+from .run_model import RunModel
 
 
 def any_package(question: SolverSpace, wanted: int) -> int | None:
@@ -34,10 +34,7 @@ def most_valued(question: SolverSpace, party: int, wanted: int, *, highest: bool
 
     Of equals, the lowest package (the highest, with ``highest``); None if no package meets ``wanted``.
     """
-    search = Search(question, _UNLIMITED, wanted, highest=highest)
-    search.model.maximize(question.utilities[party])
-    near = search.near_best(lambda utilities: float(utilities[party]), lambda solver: solver.objective_value / SCALE)
-    found = pick(near, lambda rows: _first_best(rows[party], highest), question)
+    found = _most_valued_in(Search(question, _UNLIMITED, wanted, highest=highest), party)
     if found is None:
         return None
     return _number(question, found), float(question.constraints.check(found).utility_low[party, 0])
@@ -68,10 +65,7 @@ def counter(question: SolverSpace, run: RunModel, party: int, least: float, text
         assert top is not None, "a principal counters only with packages it can accept"
         return top[0]
     search.model.add(unlike == nearest)
-    search.model.maximize(question.utilities[party])
-    near = search.near_best(lambda utilities: float(utilities[party]) if utilities[party] >= least else -math.inf,
-                            lambda solver: solver.objective_value / SCALE)
-    found = pick(near, lambda rows: _first_best(rows[party], False), question)
+    found = _most_valued_in(search, party, least)
     assert found is not None, "a package at the fewest terms was found"
     return _number(question, found)
 
@@ -95,6 +89,17 @@ def floored_nash(question: SolverSpace, wanted: int) -> int | None:
 def utilities(question: SolverSpace, package: int, run: RunModel) -> Floats:
     """Each of the question's parties' utility of one package, by the one check."""
     return question.constraints.check(run.codes([package])).utility_low[:, 0]
+
+
+def _most_valued_in(search: Search, party: int, least: float = -math.inf) -> Codes | None:
+    """The package of the search the party values most, worth ``least`` or more (None if there is none).
+
+    Of equals, the lowest package, or the highest if the search represents plateaus by their highest.
+    """
+    search.model.maximize(search.space.utilities[party])
+    near = search.near_best(lambda utilities: float(utilities[party]) if utilities[party] >= least else -math.inf,
+                            lambda solver: solver.objective_value / SCALE)
+    return pick(near, lambda rows: _first_best(rows[party], search.highest), search.space)
 
 
 def _worth_at_least(search: Search, party: int, least: float) -> None:
