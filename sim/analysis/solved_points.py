@@ -100,21 +100,11 @@ def nash_package(space: SolverSpace, witness: Codes | None, budget: Budget = UNL
     point = space.walk_aways if disagreement_point is None else disagreement_point
     for disagreement in (point, lowest_meeting(point))[:2 if over_least else 1]:
         search = Search(space, budget, wanted)
-        scale = float(space.powers.max())  # the Nash package is the same for powers divided by it
-        logs = [LogGain(search, k, float(d), float(power) / scale)
-                for k, (d, power) in enumerate(zip(disagreement, space.powers, strict=True))]
-        search.model.maximize(sum(log.variable for log in logs))
+        refine, bound = _log_gains(search, disagreement, floored=False)
 
         def score(utilities: Floats, d: Floats = disagreement) -> float:
             gains = utilities - d
             return float(np.dot(space.powers, np.log(gains))) if gains.min() > 0 else -math.inf
-
-        def refine(solver: Any, logs: list[LogGain] = logs) -> None:
-            for log in logs:
-                log.tangent(max(1, int(solver.value(log.gain))))
-
-        def bound(solver: Any, parties: int = len(logs), scale: float = scale) -> float:
-            return (float(solver.objective_value) + parties) / LOG_UNITS * scale  # each log is rounded down once
 
         def rank(utilities: Floats, d: Floats = disagreement) -> int | None:
             return nash_point(utilities, d, space.powers)
@@ -136,25 +126,40 @@ def floored_nash_package(space: SolverSpace, wanted: int, budget: Budget = UNLIM
     ``argmax`` over the listed packages. None if no package meets ``wanted``.
     """
     search = Search(space, budget, wanted)
-    scale = float(space.powers.max())
-    logs = [LogGain(search, k, float(d), float(power) / scale, gain=_floored_gain(search, k, float(d)))
-            for k, (d, power) in enumerate(zip(space.walk_aways, space.powers, strict=True))]
-    search.model.maximize(sum(log.variable for log in logs))
+    refine, bound = _log_gains(search, space.walk_aways, floored=True)
 
     def score(utilities: Floats) -> float:
         return float(floored_nash_scores(utilities.reshape(-1, 1), space.walk_aways, space.powers)[0])
-
-    def refine(solver: Any) -> None:
-        for log in logs:
-            log.tangent(max(1, int(solver.value(log.gain))))
-
-    def bound(solver: Any, parties: int = len(logs)) -> float:
-        return (float(solver.objective_value) + parties) / LOG_UNITS * scale
 
     def rank(utilities: Floats) -> int | None:
         return int(np.argmax(floored_nash_scores(utilities, space.walk_aways, space.powers)))
 
     return pick(search.near_best(score, bound, refine), rank, space)
+
+
+def _log_gains(search: Search, disagreement: Floats, *, floored: bool
+               ) -> tuple[Callable[[Any], None], Callable[[Any], float]]:
+    """Maximise the sum of the parties' weighted log gains over ``disagreement``; the search's refine and bound.
+
+    Each log is bounded by tangents (:class:`LogGain`), refined at every package offered. The powers
+    are divided by the largest (the best package is the same). With ``floored``, each gain counts
+    as at least :data:`~sim.analysis.bargaining.GAIN_FLOOR` (:func:`_floored_gain`).
+    """
+    space = search.space
+    scale = float(space.powers.max())
+    logs = [LogGain(search, k, float(d), float(power) / scale,
+                    gain=_floored_gain(search, k, float(d)) if floored else None)
+            for k, (d, power) in enumerate(zip(disagreement, space.powers, strict=True))]
+    search.model.maximize(sum(log.variable for log in logs))
+
+    def refine(solver: Any) -> None:
+        for log in logs:
+            log.tangent(max(1, int(solver.value(log.gain))))
+
+    def bound(solver: Any) -> float:
+        return (float(solver.objective_value) + len(logs)) / LOG_UNITS * scale  # each log is rounded down once
+
+    return refine, bound
 
 
 def _floored_gain(search: Search, party: int, disagreement: float) -> tuple[Any, int]:
